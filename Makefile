@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# swmmu top-level build. The two commands a newcomer needs are `make run` and `make check`
+# (see README.md); both install what is missing first.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+B := build
+
+# The VM runs Debian's 6.1 kernel; its headers come from linux-headers-amd64.
+VM_KVER := $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+	sed -n 's/.*linux-headers-\([0-9][^ ,]*\).*/\1/p')
+VM_KDIR := /usr/src/linux-headers-$(VM_KVER)
+HOST_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(VM_KDIR))
+KSRC_TAR := /usr/src/linux-source-6.1.tar.xz
+
+CC ?= gcc
+CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP
+LDLIBS_USER := -pthread
+
+LIB_SRCS := $(wildcard core/*.c arch/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+LIB := $(B)/lib/libswmmu.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+
+SIM_SRCS := $(wildcard daemon/sim/*.c)
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+COMMON_SRCS := $(wildcard daemon/common/*.c)
+CTL_SRCS := $(wildcard daemon/ctl/*.c)
+SWMMUD_SRCS := $(wildcard daemon/swmmud/*.c)
+
+# kselftest-style VM tests: tests/vm/*_test.c, each one binary; tests/vm/lib/*.c linked into all.
+VM_TEST_SRCS := $(wildcard tests/vm/*_test.c)
+VM_TEST_BINS := $(VM_TEST_SRCS:tests/vm/%.c=$(B)/vm/tests/%)
+VM_LIB_SRCS := $(wildcard tests/vm/lib/*.c)
+KSELFTEST_H := $(B)/ksrc/tools/testing/selftests/kselftest_harness.h
+
+USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/swmmu-bench) \
+	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud)
+
+.PHONY: all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
+.DELETE_ON_ERROR:
+
+all: user module
+
+user: $(LIB) $(UNIT_BINS) $(USER_BINS)
+
+deps:
+	@scripts/deps.sh
+
+# --- userspace -------------------------------------------------------------------------------
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $(LIB_OBJS),ar rcs $@ $^,ar rcs $@)
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDLIBS_USER)
+
+$(B)/bin/swmmu-sim: $(SIM_SRCS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDLIBS_USER)
+
+$(B)/bin/swmmu-bench: $(BENCH_SRCS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDLIBS_USER)
+
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+$(B)/obj/daemon/%.o: CFLAGS_USER += $(NL_CFLAGS)
+
+$(B)/bin/swmmuctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(NL_LIBS) $(LDLIBS_USER)
+
+$(B)/bin/swmmud: $(SWMMUD_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(NL_LIBS) -luring -lconfig $(LDLIBS_USER)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# --- kernel sources we borrow at build time (never committed) -------------------------------
+
+$(KSELFTEST_H):
+	@test -f $(KSRC_TAR) || { echo "missing $(KSRC_TAR): run make deps"; exit 1; }
+	@mkdir -p $(B)/ksrc
+	tar -xJf $(KSRC_TAR) -C $(B)/ksrc --strip-components=1 \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	touch $@
+
+ksrc: $(KSELFTEST_H)
+
+# --- VM tests --------------------------------------------------------------------------------
+
+$(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h) $(KSELFTEST_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -isystem $(B)/ksrc/tools/testing/selftests -Itests/vm/lib \
+		-o $@ $< $(VM_LIB_SRCS) $(LDLIBS_USER)
+
+vm-tests: $(VM_TEST_BINS)
+
+# --- kernel module ---------------------------------------------------------------------------
+# kbuild on 6.1 writes objects next to the sources, so the top-level build runs it in a tree of
+# symlinks under build/ (one per kernel) and the source tree stays clean. `make -C kmod` or
+# `make -C $KDIR M=$PWD/kmod` build in place instead.
+
+define kmod_shadow
+	@mkdir -p $(1)
+	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
+	@find $(1) -xtype l -delete
+endef
+
+module:
+	$(call kmod_shadow,$(B)/kmod-host)
+	$(MAKE) -C $(KDIR) M=$(TOP)/$(B)/kmod-host/kmod modules
+
+vm-module:
+	@test -d $(VM_KDIR) || { echo "missing $(VM_KDIR): run make deps"; exit 1; }
+	$(call kmod_shadow,$(B)/kmod-vm)
+	$(MAKE) -C $(VM_KDIR) M=$(TOP)/$(B)/kmod-vm/kmod modules
+
+# --- the two commands ------------------------------------------------------------------------
+
+run: deps
+	@mkdir -p $(B)
+	@$(MAKE) --no-print-directory user vm-module vm-tests >$(B)/run-build.log 2>&1 || \
+		{ cat $(B)/run-build.log; exit 1; }
+	@scripts/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-nodeps
+
+check-nodeps: user vm-module vm-tests
+	@scripts/check.sh
+
+lint: $(KSELFTEST_H) vm-module
+	@scripts/lint.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/bin/swmmu-bench
+	$(B)/bin/swmmu-bench
+
+FUZZ_TIME ?= 60
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_TIME)
+
+clean:
+	rm -rf $(B)
+	$(MAKE) -C kmod clean KDIR=$(KDIR) >/dev/null 2>&1 || true

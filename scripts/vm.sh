@@ -1,0 +1,159 @@
+#!/bin/bash
+# The VM lane: boot Debian's 6.1 kernel in QEMU with an initramfs holding busybox, swmmu.ko and
+# the given files, run one command inside, and report.
+#
+#   scripts/vm.sh [-t SECONDS] [-o DIR] [-f HOST_PATH:VM_PATH]... -- COMMAND...
+#
+# Inside the VM, COMMAND runs under /bin/sh with its stdout/stderr on the second serial port
+# (saved as DIR/output.log, also streamed to our stdout). The first serial port carries the kernel
+# console and, at the end, the whole kernel log (DIR/console.log).
+#
+# Exit status: COMMAND's status; 124 if the VM did not finish in time (it is killed); 125 if the
+# kernel log shows a warning, bug, oops, sanitizer, lockdep or hung-task report (even when COMMAND
+# succeeded); 126 if the VM could not be started.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+timeout_s=${VM_TIMEOUT:-600}
+outdir=$top/build/vm/run
+files=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-t) timeout_s=$2; shift 2 ;;
+	-o) outdir=$2; shift 2 ;;
+	-f) files+=("$2"); shift 2 ;;
+	--) shift; break ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "usage: $0 [-t S] [-o DIR] [-f HOST:VM]... -- COMMAND..." >&2; exit 126; }
+
+cache=${SWMMU_CACHE:-/var/cache/swmmu}
+kver=${VM_KVER:-$(dpkg-query -W -f='${Depends}' linux-headers-amd64 | sed -n 's/.*linux-headers-\([0-9][^ ,]*\).*/\1/p')}
+kernel=${VM_KERNEL:-$cache/kernel-$kver/boot/vmlinuz-$kver}
+[ -f "$kernel" ] || { echo "vm: no kernel image at $kernel (run make deps)" >&2; exit 126; }
+
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+root=$outdir/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,lib64,etc,root,opt/swmmu}
+
+cp /bin/busybox "$root/bin/busybox"
+
+# Copy a program and the shared libraries it needs (as ldd sees them on the host).
+copy_with_libs() {
+	local src=$1 dst=$2 lib
+	mkdir -p "$(dirname "$root$dst")"
+	cp -a "$src" "$root$dst"
+	[ -f "$src" ] && [ -x "$src" ] || return 0
+	ldd "$src" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$(dirname "$root$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+for f in "${files[@]}"; do
+	src=${f%%:*}
+	dst=${f#*:}
+	if [ -d "$src" ]; then
+		mkdir -p "$root$dst"
+		for g in "$src"/*; do
+			[ -e "$g" ] && copy_with_libs "$g" "$dst/$(basename "$g")"
+		done
+	else
+		copy_with_libs "$src" "$dst"
+	fi
+done
+
+printf '%s\n' "#!/bin/sh" "cd /opt/swmmu" "$*" > "$root/run.sh"
+chmod +x "$root/run.sh"
+
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin:/opt/swmmu
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mkdir -p /lib/modules/$(uname -r)
+hostname swmmu-vm
+ulimit -c 0
+echo "swmmu-vm: booted $(uname -r), running /run.sh"
+/bin/sh /run.sh > /dev/ttyS1 2>&1 < /dev/null
+rc=$?
+echo "swmmu-vm: command exited with status $rc"
+echo "swmmu-vm: ---- kernel log begin ----"
+dmesg
+echo "swmmu-vm: ---- kernel log end ----"
+echo "SWMMU-VM-EXIT=$rc"
+sync
+poweroff -f
+INIT
+chmod +x "$root/init"
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$outdir/initramfs.cpio.gz"
+
+# KVM hangs on this project's usual machines, so TCG is the default. KVM is used only when a probe
+# boot with a short timeout finishes; the answer is cached per boot of the host.
+accel=tcg
+if [ -w /dev/kvm ] && [ "${VM_ACCEL:-auto}" = auto ]; then
+	probe=$top/build/vm/kvm-probe
+	if [ ! -f "$probe" ] || [ "$(cat "$probe.boot" 2>/dev/null)" != "$(cat /proc/sys/kernel/random/boot_id)" ]; then
+		mkdir -p "$(dirname "$probe")"
+		if timeout -k 1 8 qemu-system-x86_64 -accel kvm -m 256 -nodefaults -display none \
+			-no-reboot -kernel "$kernel" -initrd "$outdir/initramfs.cpio.gz" \
+			-append "console=ttyS0 panic=-1 rdinit=/bin/busybox -- poweroff -f" \
+			-serial null >/dev/null 2>&1; then
+			echo kvm > "$probe"
+		else
+			echo tcg > "$probe"
+		fi
+		cat /proc/sys/kernel/random/boot_id > "$probe.boot"
+	fi
+	accel=$(cat "$probe")
+elif [ "${VM_ACCEL:-auto}" != auto ]; then
+	accel=$VM_ACCEL
+fi
+
+console=$outdir/console.log
+output=$outdir/output.log
+: > "$console"
+: > "$output"
+cpu=max
+[ "$accel" = kvm ] && cpu=host
+echo "vm: booting $(basename "$kernel") under $accel (timeout ${timeout_s}s, logs in $outdir)" >&2
+# Stream the command's output while the VM runs.
+tail -n +1 -f "$output" --pid=$$ 2>/dev/null &
+tailpid=$!
+timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -cpu $cpu -smp 2 -m 2048 \
+	-machine q35 -nodefaults -display none -no-reboot \
+	-kernel "$kernel" -initrd "$outdir/initramfs.cpio.gz" \
+	-append "console=ttyS0 loglevel=6 panic=-1 oops=panic hung_task_timeout_secs=30 nokaslr ${VM_APPEND:-}" \
+	-serial "file:$console" -serial "file:$output" ${VM_QEMU_ARGS:-} </dev/null
+qrc=$?
+sleep 0.3
+kill "$tailpid" 2>/dev/null
+wait "$tailpid" 2>/dev/null
+
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	echo "vm: TIMEOUT after ${timeout_s}s, VM killed; see $console" >&2
+	exit 124
+fi
+rc=$(sed -n 's/^SWMMU-VM-EXIT=\([0-9]*\).*/\1/p' "$console" | tail -n 1)
+bad=$(grep -E 'WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|inconsistent lock state|list_add corruption|list_del corruption|blocked for more than|Kernel panic|general protection fault|kernel BUG at|kmemleak: [0-9]+ new suspected' "$console" | head -n 20)
+if [ -n "$bad" ]; then
+	echo "vm: the kernel log shows problems:" >&2
+	printf '  %s\n' "$bad" | sed 's/\r//' >&2
+	exit 125
+fi
+if [ -z "$rc" ]; then
+	echo "vm: the VM stopped without reporting an exit status (qemu status $qrc); see $console" >&2
+	exit 126
+fi
+exit "$rc"
