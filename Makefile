@@ -120,7 +120,7 @@ vm-tests: $(VM_TEST_BINS)
 
 define kmod_shadow
 	@mkdir -p $(1)
-	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
+	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
 	@find $(1) -xtype l -delete
 endef
 
