@@ -42,7 +42,7 @@ KSELFTEST_H := $(B)/ksrc/tools/testing/selftests/kselftest_harness.h
 USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/swmmu-bench) \
 	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud)
 
-.PHONY: all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
+.PHONY: check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
 
 all: user module
@@ -133,6 +133,12 @@ vm-module:
 	$(call kmod_shadow,$(B)/kmod-vm)
 	$(MAKE) -C $(VM_KDIR) M=$(TOP)/$(B)/kmod-vm/kmod modules
 
+DEBUG_KDIR ?=
+debug-module:
+	@test -n "$(DEBUG_KDIR)" || { echo "set DEBUG_KDIR (scripts/debug-kernel/build.sh prints it)"; exit 1; }
+	$(call kmod_shadow,$(B)/kmod-debug)
+	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/kmod modules
+
 # --- the two commands ------------------------------------------------------------------------
 
 run: deps
@@ -146,6 +152,11 @@ check: deps
 
 check-nodeps: user vm-module vm-tests
 	@scripts/check.sh
+
+# The reliability lane: the VM suite on a KASAN/lockdep/kmemleak/fault-injection kernel.
+check-debug: deps
+	@$(MAKE) --no-print-directory user vm-tests
+	@scripts/check-debug.sh
 
 lint: $(KSELFTEST_H) vm-module
 	@scripts/lint.sh

@@ -4,7 +4,11 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-res=build/results
+# check-debug (scripts/check-debug.sh) reuses this with another kernel, module and result folder,
+# and without the host-side suites.
+res=${CHECK_RESULTS:-build/results}
+module=${CHECK_MODULE:-build/kmod-vm/kmod/swmmu.ko}
+vmout=${CHECK_VM_OUT:-build/vm/check}
 rm -rf "$res"
 mkdir -p "$res"
 
@@ -23,6 +27,7 @@ run_suite() {
 	return 0
 }
 
+if [ "${CHECK_HOST:-1}" = 1 ]; then
 run_suite lint "$res/lint.log" scripts/lint.sh
 
 for t in build/tests/unit/test_*; do
@@ -33,15 +38,16 @@ done
 if [ -x build/bin/swmmu-sim ] && ls tests/sim/*.sim >/dev/null 2>&1; then
 	run_suite sim-scripts "$res/sim.log" scripts/sim-tests.sh
 fi
+fi
 
 # The VM: one boot for all VM tests.
-echo "== vm (booting; serial logs in build/vm/check)"
-vmargs=(-o build/vm/check -t "${VM_TIMEOUT:-1200}" -f build/kmod-vm/kmod/swmmu.ko:/opt/swmmu/swmmu.ko
+echo "== vm (booting; serial logs in $vmout)"
+vmargs=(-o "$vmout" -t "${VM_TIMEOUT:-1200}" -f "$module:/opt/swmmu/swmmu.ko"
 	-f tests/vm/run-in-vm.sh:/opt/swmmu/run-in-vm.sh)
 [ -d build/vm/tests ] && vmargs+=(-f build/vm/tests:/opt/swmmu/tests)
 scripts/vm.sh "${vmargs[@]}" -- sh ./run-in-vm.sh > "$res/vm-stdout.txt" 2> "$res/vm-stderr.txt"
 vmrc=$?
-cp build/vm/check/output.log "$res/vm.log"
+cp "$vmout/output.log" "$res/vm.log"
 grep -E '^not ok' "$res/vm.log" | sed 's/^/   /'
 grep -v "^vm: booting" "$res/vm-stderr.txt" | sed 's/^/   /'
 {

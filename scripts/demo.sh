@@ -4,7 +4,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+say() { if [ -t 1 ]; then printf '\n\033[1m%s\033[0m\n' "$*"; else printf '\n%s\n' "$*"; fi; }
 
 say "swmmu demo: booting Debian's 6.1 kernel in QEMU (software emulation, ~10-20 s)."
 echo "The VM's kernel messages are kept in build/vm/demo/console.log."

@@ -3,6 +3,9 @@
 # Every suite is framed by markers that scripts/tap-summary.awk reads.
 cd /opt/swmmu || exit 1
 
+# kmemleak (debug kernel only): forget what boot left behind, so the final scan sees only ours.
+[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+
 echo "# swmmu-suite-begin vm-lane"
 echo "1..2"
 if insmod ./swmmu.ko; then echo "ok 1 - insmod swmmu.ko"; else echo "not ok 1 - insmod swmmu.ko"; fi
@@ -21,3 +24,21 @@ echo "# swmmu-suite-begin vm-unload"
 echo "1..1"
 if rmmod swmmu; then echo "ok 1 - rmmod swmmu"; else echo "not ok 1 - rmmod swmmu"; fi
 echo "# swmmu-suite-end vm-unload rc=0"
+
+# On the debug kernel: after everything is closed and unloaded, kmemleak must find nothing.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo "# swmmu-suite-begin kmemleak"
+	echo "1..1"
+	# kmemleak reports an object only after it has been unreferenced for a while: scan twice.
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan > /sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	if [ -z "$leaks" ]; then
+		echo "ok 1 - kmemleak: no unreferenced objects"
+	else
+		echo "not ok 1 - kmemleak: unreferenced objects"
+		echo "$leaks" | head -n 60 | sed 's/^/# /'
+	fi
+	echo "# swmmu-suite-end kmemleak rc=0"
+fi

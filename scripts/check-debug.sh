@@ -1,0 +1,15 @@
+#!/bin/bash
+# `make check-debug`: the VM suite on a debug kernel (KASAN, lockdep, kmemleak, UBSAN, fault
+# injection, DMA API debugging) built from Debian's linux-source-6.1, with panic_on_warn so that
+# any splat ends the run, and a kmemleak scan at the end. Ends with the same summary line as
+# `make check`.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+kout=$(scripts/debug-kernel/build.sh) || { echo "check-debug: the debug kernel did not build"; exit 1; }
+make --no-print-directory debug-module DEBUG_KDIR="$kout" vm-tests > build/debug-module.log 2>&1 ||
+	{ tail -n 30 build/debug-module.log; exit 1; }
+CHECK_HOST=0 CHECK_RESULTS=build/results-debug CHECK_MODULE=build/kmod-debug/kmod/swmmu.ko \
+	CHECK_VM_OUT=build/vm/check-debug VM_KERNEL="$kout/arch/x86/boot/bzImage" \
+	VM_APPEND="panic_on_warn=1 kasan.fault=panic" VM_TIMEOUT="${VM_TIMEOUT:-2400}" \
+	exec scripts/check.sh
