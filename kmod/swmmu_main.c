@@ -2,27 +2,81 @@
 /*
  * swmmu - a software MMU/IOMMU model.
  *
- * Module entry: registers the /dev/swmmu misc device.
+ * Module entry: the module parameters, the DMA device every buffer and table is allocated from,
+ * and the /dev/swmmu misc device with its file operations.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
+#include <linux/huge_mm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
 
-static int swmmu_open(struct inode *inode, struct file *file)
+#include "swmmu_priv.h"
+
+unsigned int swmmu_max_as = 64;
+module_param_named(max_as, swmmu_max_as, uint, 0644);
+MODULE_PARM_DESC(max_as, "Address spaces per open file (default 64)");
+
+unsigned long swmmu_max_buf_bytes = 512UL << 20;
+module_param_named(max_buf_bytes, swmmu_max_buf_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_buf_bytes, "Bytes of DMA buffers per open file (default 512 MiB)");
+
+unsigned long swmmu_max_table_bytes = 64UL << 20;
+module_param_named(max_table_bytes, swmmu_max_table_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_table_bytes, "Bytes of page tables per open file (default 64 MiB)");
+
+struct swmmu_counters swmmu_cnt;
+struct device *swmmu_dma_dev;
+static struct platform_device *swmmu_pdev;
+
+/* The file's own address_space has no page cache; it only tracks the file's VMAs. */
+static const struct address_space_operations swmmu_aops = {};
+
+static int swmmu_open(struct inode *inode, struct file *filp)
 {
+	struct swmmu_file *file;
+
+	file = kzalloc(sizeof(*file), GFP_KERNEL_ACCOUNT);
+	if (!file)
+		return -ENOMEM;
+	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	mt_init(&file->bus);
+	mutex_init(&file->lock);
+	atomic64_set(&file->table_bytes, 0);
+	/*
+	 * A private address_space per open file: unmap_mapping_range() on it zaps exactly the VMAs
+	 * of this file, while the device inode's mapping is shared by every opener.
+	 */
+	address_space_init_once(&file->mapping);
+	file->mapping.host = inode;
+	file->mapping.a_ops = &swmmu_aops;
+	filp->f_mapping = &file->mapping;
+	filp->private_data = file;
+	atomic_long_inc(&swmmu_cnt.files);
 	return 0;
 }
 
-static int swmmu_release(struct inode *inode, struct file *file)
+static int swmmu_release(struct inode *inode, struct file *filp)
 {
+	struct swmmu_file *file = filp->private_data;
+
+	/* No ioctl runs and no VMA exists any more: each of them holds a file reference. */
+	swmmu_file_destroy_all(file);
+	mtree_destroy(&file->bus);
+	xa_destroy(&file->objs);
+	mutex_destroy(&file->lock);
+	kfree(file);
+	atomic_long_dec(&swmmu_cnt.files);
 	return 0;
 }
 
-static long swmmu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long swmmu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
-	return -ENOTTY;
+	return swmmu_dispatch(filp->private_data, cmd, (void __user *)arg);
 }
 
 static const struct file_operations swmmu_fops = {
@@ -31,6 +85,9 @@ static const struct file_operations swmmu_fops = {
 	.release = swmmu_release,
 	.unlocked_ioctl = swmmu_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = swmmu_mmap,
+	/* Places a mapping so that its 2 MiB blocks line up with the device VAs they show. */
+	.get_unmapped_area = thp_get_unmapped_area,
 	.llseek = noop_llseek,
 };
 
@@ -45,16 +102,36 @@ static int __init swmmu_init(void)
 {
 	int ret;
 
+	/*
+	 * A device of our own for the DMA API: buffers and page tables are memory a real device
+	 * behind this (emulated) IOMMU-less bus could reach, with a 64-bit mask.
+	 */
+	swmmu_pdev = platform_device_register_simple("swmmu", PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(swmmu_pdev))
+		return PTR_ERR(swmmu_pdev);
+	swmmu_dma_dev = &swmmu_pdev->dev;
+	ret = dma_set_mask_and_coherent(swmmu_dma_dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_pdev;
+	swmmu_debugfs_init();
 	ret = misc_register(&swmmu_misc);
 	if (ret)
-		return ret;
+		goto err_debugfs;
 	pr_info("loaded, /dev/%s ready\n", swmmu_misc.name);
 	return 0;
+
+err_debugfs:
+	swmmu_debugfs_exit();
+err_pdev:
+	platform_device_unregister(swmmu_pdev);
+	return ret;
 }
 
 static void __exit swmmu_exit(void)
 {
 	misc_deregister(&swmmu_misc);
+	swmmu_debugfs_exit();
+	platform_device_unregister(swmmu_pdev);
 	pr_info("unloaded\n");
 }
 
