@@ -40,7 +40,8 @@ VM_LIB_SRCS := $(wildcard tests/vm/lib/*.c)
 KSELFTEST_H := $(B)/ksrc/tools/testing/selftests/kselftest_harness.h
 
 USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/swmmu-bench) \
-	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud)
+	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud) \
+	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo)
 
 .PHONY: check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
@@ -74,6 +75,10 @@ $(B)/bin/swmmu-sim: $(SIM_SRCS:%.c=$(B)/obj/%.o) $(LIB)
 $(B)/bin/swmmu-bench: $(BENCH_SRCS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDLIBS_USER)
+
+$(B)/bin/swmmu-demo: $(wildcard tests/vm/demo/*.c) $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)

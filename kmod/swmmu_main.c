@@ -9,6 +9,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/huge_mm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>

@@ -12,6 +12,9 @@ step "The module created a character device that programs talk to:"
 ls -l /dev/swmmu | sed 's/^/    /'
 echo "    (major/minor are the misc-device numbers the kernel gave it)"
 
+step "A program (bin/swmmu-demo) uses it: an emulated device's page tables over real DMA memory"
+./bin/swmmu-demo
+
 step "Module information the kernel keeps about it:"
 echo "    state: $(cat /sys/module/swmmu/initstate), users: $(cat /sys/module/swmmu/refcnt)"
 

@@ -1,0 +1,1148 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * swmmu walk engine: map, unmap, protect, query and translate.
+ *
+ * This header is the one engine. It is included by core/swmmu_generic.c (descriptor read at run
+ * time) and by every built-in format in arch/ (descriptor constant), and each user instantiates it
+ * with SWMMU_ENGINE_INSTANCE(). All functions take the format as their first argument; in an arch
+ * file every call passes the same constant descriptor, so the compiler inlines the item helpers
+ * and propagates the constant into the recursive walkers (interprocedural constant propagation),
+ * which removes the entry-size, endianness and encoding branches from the hot loops.
+ *
+ * Multi-page operations keep their position in the walk: a range is processed table by table,
+ * recursing only where it spans several items, and runs of leaves inside one table are written
+ * with "pte += step" because the output-address field is linear.
+ *
+ * Map is two-phase so that a failure changes nothing: a read-only pass checks for overlap
+ * (-EEXIST) and counts the tables the commit pass will need, those are allocated up front
+ * (-ENOMEM), and the commit pass cannot fail. Unmap and protect check the two range boundaries
+ * first (-EINVAL when they cut a leaf) and pre-allocate the tables a split needs the same way.
+ */
+#ifndef SWMMU_ENGINE_H
+#define SWMMU_ENGINE_H
+
+#include "swmmu_internal.h"
+
+#define PT_NO_LEAF	(-1)
+
+struct pt_ctx {
+	struct swmmu_as *as;
+	u64 attr[SWMMU_MAX_LEVELS];	/* leaf bits per level, without output address */
+	u64 tattr[SWMMU_MAX_LEVELS];	/* table entry bits per level, without table address */
+	u64 tadd_set;			/* SWMMU_MAP_TABLE_ADD: bits to set in existing table entries */
+	u64 tadd_clr;			/* ... and bits to clear */
+	int forced_lvl;			/* forced page size: level, or -1 for automatic sizes */
+	unsigned int forced_k;		/* forced page size: lg2 of items per entry */
+	bool null;			/* mapping null/sparse entries */
+	bool table_add;
+	int err;
+	struct swmmu_gather *g;
+	unsigned int need[SWMMU_MAX_LEVELS];	/* tables to pre-allocate per level */
+	void *pre[SWMMU_MAX_LEVELS];		/* pre-allocated tables, linked through word 0 */
+};
+
+static __always_inline unsigned int pt_top(const struct swmmu_format *f)
+{
+	return f->nr_levels - 1u;
+}
+
+/* Write n items of one leaf run: v for the first, v + step for the next, ... */
+static __always_inline void pt_fill(const struct swmmu_format *f, void *tbl, unsigned int idx,
+				    unsigned int n, u64 v, u64 step)
+{
+	unsigned int i;
+
+	if (f->entry_lg2 == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
+		u64 *p = (u64 *)tbl + idx;
+
+		for (i = 0; i < n; i++, v += step)
+			WRITE_ONCE(p[i], v);
+		return;
+	}
+	for (i = 0; i < n; i++, v += step) {
+		if (f->entry_lg2 == 4)
+			pt_store_ext(f, tbl, idx + i, f->ext_leaf);
+		pt_store(f, tbl, idx + i, v);
+	}
+}
+
+static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
+					 const void *tbl, unsigned int idx, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (pt_kind(f, lvl, pt_load(f, tbl, idx + i)) != SWMMU_ITEM_HOLE)
+			return false;
+	return true;
+}
+
+/*
+ * True if items [idx, end] of a level-0 table are all holes. Zero is a hole in every valid format,
+ * so a run of 8-byte items is first OR-reduced (plain loads are fine: the caller holds the range).
+ */
+static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
+					unsigned int idx, unsigned int end)
+{
+	unsigned int i;
+
+	if (f->entry_lg2 == 3) {
+		const u64 *p = (const u64 *)tbl;
+		u64 acc = 0;
+
+		for (i = idx; i <= end; i++)
+			acc |= p[i];
+		if (!acc)
+			return true;
+	}
+	for (i = idx; i <= end; i++)
+		if (pt_kind(f, 0, pt_load(f, tbl, i)) != SWMMU_ITEM_HOLE)
+			return false;
+	return true;
+}
+
+/*
+ * Clear the leaves among items [idx, end] of a level-0 table without contiguous or null entries;
+ * returns how many there were. Runs without reserved items are cleared with one memset (each
+ * aligned 8-byte item is written whole, as with the kernel's memset64 users).
+ */
+static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
+						unsigned int idx, unsigned int end)
+{
+	unsigned int i, cnt = 0, bad = 0;
+
+	if (f->entry_lg2 == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
+		const u64 *p = (const u64 *)tbl;
+
+		for (i = idx; i <= end; i++) {
+			enum swmmu_item_kind k = pt_kind(f, 0, p[i]);
+
+			cnt += k == SWMMU_ITEM_LEAF;
+			bad += k == SWMMU_ITEM_BAD;
+		}
+		if (!bad) {
+			if (cnt && end - idx >= 8)
+				memset((u64 *)tbl + idx, 0, (size_t)(end - idx + 1) * 8);
+			else if (cnt)
+				for (i = idx; i <= end; i++)
+					WRITE_ONCE(((u64 *)tbl)[i], 0);
+			return cnt;
+		}
+		cnt = 0;
+	}
+	for (i = idx; i <= end; i++) {
+		if (pt_kind(f, 0, pt_load(f, tbl, i)) == SWMMU_ITEM_LEAF) {
+			pt_clear(f, tbl, i);
+			cnt++;
+		}
+	}
+	return cnt;
+}
+
+/*
+ * Descend from the root while [start, last] lies inside one item that points at a table: the
+ * lowest table that holds the whole range. Every range operation starts there.
+ */
+static __always_inline void *pt_descend_common(const struct swmmu_format *f,
+					       const struct swmmu_as *as, u64 start, u64 last,
+					       unsigned int floor, unsigned int *plvl)
+{
+	void *tbl = as->root_cpu;
+	unsigned int i, lvl = pt_top(f);
+
+	PT_UNROLL
+	for (i = 0; i + 1 + floor < f->nr_levels; i++) {
+		unsigned int s = f->level[pt_top(f) - i].shift;
+		u64 pte;
+
+		lvl = pt_top(f) - i;
+		if ((start >> s) != (last >> s))
+			break;
+		pte = pt_load(f, tbl, pt_index(f, lvl, start));
+		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
+			break;
+		tbl = pt_child(f, as, pte);
+		lvl--;
+	}
+	*plvl = lvl;
+	return tbl;
+}
+
+/*
+ * Page size choice: the largest entry at this level for which va and pa are aligned, which fits
+ * in [va, last] and (for a contiguous entry) whose items are all holes. Returns lg2 of the number
+ * of items, or PT_NO_LEAF to descend.
+ */
+static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+				   unsigned int lvl, const void *tbl, unsigned int idx, u64 va,
+				   u64 last, u64 pa)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	u64 align = va | pa;
+	int k;
+
+	if (c->forced_lvl >= 0)
+		return (int)lvl == c->forced_lvl ? (int)c->forced_k : PT_NO_LEAF;
+	if (!(l->flags & SWMMU_LVL_LEAF))
+		return PT_NO_LEAF;
+	for (k = l->contig ? 31 - __builtin_clz(l->contig) : 0; k >= 0; k--) {
+		u64 m = pt_lowmask(l->shift + k);
+
+		if (k && !(l->contig & (1u << k)))
+			continue;
+		if ((align & m) || last - va < m)
+			continue;
+		if (k && tbl && !pt_all_holes(f, lvl, tbl, idx, 1u << k))
+			continue;
+		return k;
+	}
+	return PT_NO_LEAF;
+}
+
+/*
+ * Position of an iterative range walk: the table and the last address of the range at every level
+ * from the starting level down. Walks are iterative (depth <= SWMMU_MAX_LEVELS) so that they can
+ * be inlined into, and specialised for, every engine instance.
+ */
+struct pt_pos {
+	void *tbl[SWMMU_MAX_LEVELS];
+	u64 end[SWMMU_MAX_LEVELS];
+	unsigned int lvl;
+	unsigned int base;
+	u64 va;
+};
+
+static __always_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+					u64 last)
+{
+	p->lvl = lvl;
+	p->base = lvl;
+	p->tbl[lvl] = tbl;
+	p->end[lvl] = last;
+	p->va = va;
+}
+
+/* Descend into the table of the current item, which covers up to ilast. */
+static __always_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+{
+	p->lvl--;
+	p->tbl[p->lvl] = child;
+	p->end[p->lvl] = ilast;
+}
+
+/* Move past an item ending at ilast, climbing out of finished tables; false when done. */
+static __always_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
+{
+	while (ilast == p->end[p->lvl]) {
+		if (p->lvl == p->base)
+			return false;
+		p->lvl++;
+	}
+	p->va = ilast + 1;
+	return true;
+}
+
+/* Item span at the current position, clipped to the range. */
+static __always_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+{
+	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
+
+	return il < p->end[p->lvl] ? il : p->end[p->lvl];
+}
+
+/* True if level 0 of this walk is written as one run (no per-item page size choice). */
+static __always_inline bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
+{
+	return c->forced_lvl >= 0 ? !c->forced_lvl && !c->forced_k : !f->level[0].contig;
+}
+
+/*
+ * Map pass 1: overlap check and table count for [va, last] mapped at pa. A NULL table stands for
+ * a table still to be made (all holes).
+ */
+static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+					unsigned int lvl0, void *tbl0, u64 start, u64 last,
+					u64 pa0)
+{
+	u64 delta = pa0 - start;
+	struct pt_pos p;
+
+	pt_pos_init(&p, tbl0, lvl0, start, last);
+	for (;;) {
+		unsigned int lvl = p.lvl;
+		const struct swmmu_level *l = &f->level[lvl];
+		const void *tbl = p.tbl[lvl];
+		u64 va = p.va, pa = va + delta, end = p.end[lvl], im = pt_lowmask(l->shift);
+		u64 ilast = end, pte;
+		unsigned int idx = pt_index(f, lvl, va);
+		enum swmmu_item_kind kind;
+		int k;
+
+		if (!tbl) {
+			/* An empty table: only tables below need counting. */
+			if (c->forced_lvl == (int)lvl || !lvl ||
+			    (c->forced_lvl < 0 && (l->flags & SWMMU_LVL_LEAF) && !((va | pa) & im) &&
+			     (end & im) == im))
+				goto next;
+		} else if (!lvl && pt_l0_run(f, c)) {
+			if (!pt_l0_holes(f, tbl, idx, pt_index(f, 0, end)))
+				return -EEXIST;
+			goto next;
+		}
+		ilast = pt_pos_ilast(f, &p);
+		pte = tbl ? pt_load(f, tbl, idx) : 0;
+		kind = tbl ? pt_kind(f, lvl, pte) : SWMMU_ITEM_HOLE;
+		if (kind == SWMMU_ITEM_TABLE) {
+			if (c->forced_lvl == (int)lvl)
+				return -EEXIST;
+			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
+			continue;
+		}
+		if (kind != SWMMU_ITEM_HOLE)
+			return -EEXIST;
+		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+		if (k > 0 && tbl && !pt_all_holes(f, lvl, tbl, idx, 1u << k))
+			return -EEXIST;
+		if (k < 0) {
+			c->need[lvl - 1]++;
+			pt_pos_push(&p, NULL, ilast);
+			continue;
+		}
+		ilast = va + ((1ULL << (l->shift + k)) - 1);
+next:
+		if (!pt_pos_next(&p, ilast))
+			return 0;
+	}
+}
+
+static __always_inline void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
+					  unsigned int lvl, void *tbl, unsigned int idx,
+					  unsigned int k, u64 pa, unsigned int n)
+{
+	u64 v = c->attr[lvl], step = 0;
+
+	if (!c->null) {
+		v |= pt_oa_enc(f, pa);
+		if (!k || pt_contig_steps(f))
+			step = pt_oa_enc(f, pt_bit(f->level[lvl].shift));
+	}
+	if (k)
+		v |= pt_contig_bits(f, lvl, k);
+	pt_fill(f, tbl, idx, n, v, step);
+}
+
+/*
+ * Take a pre-allocated table, initialise it and link it at tbl[idx] (which held the hole old).
+ * With fill, the new table is a level-0 table entirely covered by the map: it is written with
+ * its leaves (mapping pa) before it is published, and *filled says so.
+ */
+static __always_inline void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
+					 unsigned int lvl, void *tbl, unsigned int idx, u64 old,
+					 bool fill, u64 pa, bool *filled)
+{
+	void *child = c->pre[lvl - 1];
+	u64 addr, pte;
+
+	*filled = false;
+	if (!child) {
+		c->err = -ENOMEM;
+		return NULL;
+	}
+	c->pre[lvl - 1] = *(void **)child;
+	addr = ((u64 *)child)[1];
+	if (fill)
+		pt_write_leaf(f, c, 0, child, 0, 0, pa, 1u << f->level[0].index_bits);
+	else
+		memset(child, 0, (size_t)1 << pt_table_lg2(f, lvl - 1));
+	if (f->entry_lg2 == 4)
+		pt_store_ext(f, tbl, idx, f->ext_table);
+	/* The compare-and-swap is fully ordered: the table contents are visible before the link. */
+	if (pt_cas(f, tbl, idx, old, c->tattr[lvl] | pt_oa_enc(f, addr))) {
+		swmmu_table_account(c->as, lvl - 1, 1);
+		*filled = fill;
+		return child;
+	}
+	/* Lost a race with an operation on a disjoint range: use the winner's table. */
+	*(void **)child = c->pre[lvl - 1];
+	((u64 *)child)[1] = addr;
+	c->pre[lvl - 1] = child;
+	pte = pt_load(f, tbl, idx);
+	if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE) {
+		c->err = -EEXIST;
+		return NULL;
+	}
+	return pt_child(f, c->as, pte);
+}
+
+/* Widen an existing table entry (SWMMU_MAP_TABLE_ADD). */
+static void pt_table_widen(const struct swmmu_format *f, struct pt_ctx *c, unsigned int lvl,
+			   void *tbl, unsigned int idx, u64 pte, u64 va, u64 last)
+{
+	u64 npte = (pte & ~c->tadd_clr) | c->tadd_set;
+
+	if (npte == pte)
+		return;
+	pt_store(f, tbl, idx, npte);
+	pt_gather_add(c->g, c->as, pt_canon(f, va), pt_canon(f, last), 1u << lvl);
+}
+
+/* Map pass 2: write leaves and link new tables. Cannot fail within the locking contract. */
+static __always_inline void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
+					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
+					  u64 pa0)
+{
+	u64 delta = pa0 - start;
+	struct pt_pos p;
+
+	pt_pos_init(&p, tbl0, lvl0, start, last);
+	for (;;) {
+		unsigned int lvl = p.lvl;
+		const struct swmmu_level *l = &f->level[lvl];
+		void *tbl = p.tbl[lvl];
+		u64 va = p.va, pa = va + delta, end = p.end[lvl], ilast = end, pte;
+		unsigned int idx = pt_index(f, lvl, va);
+		enum swmmu_item_kind kind;
+		int k;
+
+		if (!lvl && pt_l0_run(f, c)) {
+			/* Pass 1 saw only holes here and the caller holds the range. */
+			pt_write_leaf(f, c, 0, tbl, idx, 0, pa,
+				      (unsigned int)((end - va) >> l->shift) + 1);
+			goto next;
+		}
+		ilast = pt_pos_ilast(f, &p);
+		pte = pt_load(f, tbl, idx);
+		kind = pt_kind(f, lvl, pte);
+		if (kind == SWMMU_ITEM_TABLE) {
+			if (c->table_add)
+				pt_table_widen(f, c, lvl, tbl, idx, pte, va, ilast);
+			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
+			continue;
+		}
+		if (kind != SWMMU_ITEM_HOLE) {
+			c->err = -EEXIST;	/* only when the caller broke the locking contract */
+			return;
+		}
+		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+		if (k < 0) {
+			bool fill = lvl == 1 && pt_l0_run(f, c) && !(va & pt_lowmask(l->shift)) &&
+				    (ilast & pt_lowmask(l->shift)) == pt_lowmask(l->shift), filled;
+			void *child = pt_link_new(f, c, lvl, tbl, idx, pte, fill, pa, &filled);
+
+			if (!child)
+				return;
+			if (filled)
+				goto next;
+			pt_pos_push(&p, child, ilast);
+			continue;
+		}
+		ilast = va + ((1ULL << (l->shift + k)) - 1);
+		pt_write_leaf(f, c, lvl, tbl, idx, k, pa, 1u << k);
+next:
+		if (!pt_pos_next(&p, ilast))
+			return;
+	}
+}
+
+static __always_inline void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
+{
+	unsigned int lvl;
+
+	PT_UNROLL
+	for (lvl = 0; lvl < f->nr_levels; lvl++) {
+		while (c->pre[lvl]) {
+			void *t = c->pre[lvl];
+
+			c->pre[lvl] = *(void **)t;
+			swmmu_table_free(c->as, lvl, t, ((u64 *)t)[1]);
+		}
+	}
+}
+
+/* Allocate the tables counted in c->need; on failure nothing is left allocated. */
+static __always_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
+{
+	unsigned int lvl;
+
+	PT_UNROLL
+	for (lvl = 0; lvl < f->nr_levels; lvl++) {
+		for (; c->need[lvl]; c->need[lvl]--) {
+			u64 addr;
+			void *t = swmmu_table_alloc(c->as, lvl, &addr);
+
+			if (!t) {
+				pt_free_pre(f, c);
+				return -ENOMEM;
+			}
+			*(void **)t = c->pre[lvl];
+			((u64 *)t)[1] = addr;
+			c->pre[lvl] = t;
+		}
+	}
+	return 0;
+}
+
+/* Leaf and table bits for every level; -EOPNOTSUPP if a prot cannot be encoded. */
+static __always_inline int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
+					u32 tprot)
+{
+	unsigned int lvl;
+	int ret;
+
+	PT_UNROLL
+	for (lvl = 0; lvl < f->nr_levels; lvl++) {
+		if (f->level[lvl].flags & SWMMU_LVL_LEAF) {
+			ret = pt_leaf_attr(f, lvl, prot, &c->attr[lvl]);
+			if (ret)
+				return ret;
+		}
+		if (f->level[lvl].flags & SWMMU_LVL_TABLE) {
+			ret = pt_table_attr(f, lvl, tprot, &c->tattr[lvl]);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* Level and item count of a forced page size. */
+static inline int pt_size_level(const struct swmmu_format *f, u64 pgsize, int *plvl,
+				unsigned int *pk)
+{
+	unsigned int lvl, k;
+
+	if (!pgsize || (pgsize & (pgsize - 1)))
+		return -EINVAL;
+	for (lvl = 0; lvl < f->nr_levels; lvl++) {
+		const struct swmmu_level *l = &f->level[lvl];
+
+		if (!(l->flags & SWMMU_LVL_LEAF))
+			continue;
+		for (k = 0; k < 32; k++) {
+			if (k && !(l->contig & (1u << k)))
+				continue;
+			if (l->shift + k < 64 && pgsize == 1ULL << (l->shift + k)) {
+				*plvl = (int)lvl;
+				*pk = k;
+				return 0;
+			}
+		}
+	}
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Fast path of map: automatic sizes, one segment lying inside one existing leaf-level table.
+ * Returns PT_SLOW whenever the general path must decide (including every error but -EEXIST, so
+ * errors keep their documented order).
+ */
+#define PT_SLOW	1
+
+static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
+				       u64 va, u64 pa, u64 len, u32 prot)
+{
+	const struct swmmu_level *l = &f->level[0];
+	unsigned int lvl, idx, end;
+	u64 start, last, attr;
+	void *tbl;
+
+	if (l->contig || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
+	    !len || ((va | pa | len) & pt_lowmask(l->shift)) ||
+	    pt_range(f, va, len, &start, &last) || pa + (len - 1) < pa ||
+	    !pt_oa_ok(f, pa + (len - 1)) || pt_leaf_attr(f, 0, prot, &attr))
+		return PT_SLOW;
+	tbl = pt_descend_common(f, as, start, last, 0, &lvl);
+	if (lvl)
+		return PT_SLOW;
+	idx = pt_index(f, 0, start);
+	end = pt_index(f, 0, last);
+	if (!pt_l0_holes(f, tbl, idx, end))
+		return -EEXIST;
+	pt_fill(f, tbl, idx, end - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
+	return 0;
+}
+
+static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
+				  const struct swmmu_map_req *req)
+{
+	const struct swmmu_map_opts *o = req->opts;
+	u32 tprot = o && (o->flags & SWMMU_MAP_TABLE_PROT) ? o->table_prot : as->table_prot;
+	u64 gran, total = 0, start, last, va, slast;
+	struct pt_ctx c;
+	unsigned int i, lvl;
+	void *tbl;
+	int ret;
+
+	if (req->nr_segs == 1 && !o) {
+		ret = pt_map_fast(f, as, req->va, req->segs[0].pa, req->segs[0].len, req->prot);
+		if (ret != PT_SLOW)
+			return ret;
+	}
+	ret = pt_leaf_prot_ok(f, req->prot);
+	if (ret)
+		return ret;
+	if (o && (o->flags & ~(SWMMU_MAP_TABLE_PROT | SWMMU_MAP_TABLE_ADD)))
+		return -EINVAL;
+	c.as = as;
+	c.null = req->prot & SWMMU_PROT_NULL;
+	c.err = 0;
+	c.forced_lvl = -1;
+	c.forced_k = 0;
+	c.g = o ? o->gather : NULL;
+	c.table_add = o && (o->flags & SWMMU_MAP_TABLE_ADD);
+	c.tadd_set = 0;
+	c.tadd_clr = 0;
+	PT_UNROLL
+	for (lvl = 0; lvl < SWMMU_MAX_LEVELS; lvl++) {
+		c.need[lvl] = 0;
+		c.pre[lvl] = NULL;
+	}
+	ret = pt_ctx_attrs(f, &c, req->prot, tprot);
+	if (ret)
+		return ret;
+	if (c.table_add) {
+		ret = pt_perm_bits(&f->table_perm, tprot & SWMMU_PROT_PERMS, &c.tadd_set);
+		if (ret)
+			return ret;
+		for (i = 0; i < SWMMU_NR_PERMS; i++)
+			if (tprot & (1u << i))
+				c.tadd_clr |= f->table_perm.clr[i];
+		c.tadd_set &= ~c.tadd_clr;
+	}
+	gran = pt_bit(pt_min_leaf_shift(f));
+	if (o && o->pgsize) {
+		ret = pt_size_level(f, o->pgsize, &c.forced_lvl, &c.forced_k);
+		if (ret)
+			return ret;
+		gran = o->pgsize;
+	}
+	if (!req->nr_segs)
+		return -EINVAL;
+	for (i = 0; i < req->nr_segs; i++) {
+		const struct swmmu_seg *s = &req->segs[i];
+
+		if (!s->len || (s->len & (gran - 1)) || (!c.null && (s->pa & (gran - 1))))
+			return -EINVAL;
+		if (total + s->len < total)
+			return -ERANGE;
+		total += s->len;
+	}
+	if (req->va & (gran - 1))
+		return -EINVAL;
+	ret = pt_range(f, req->va, total, &start, &last);
+	if (ret)
+		return ret;
+	for (i = 0; i < req->nr_segs && !c.null; i++) {
+		const struct swmmu_seg *s = &req->segs[i];
+
+		if (s->pa + (s->len - 1) < s->pa || !pt_oa_ok(f, s->pa + (s->len - 1)))
+			return -ERANGE;
+	}
+
+	if (req->nr_segs == 1) {
+		/* A forced size must meet any table in its slot: do not descend past its level. */
+		tbl = pt_descend_common(f, as, start, last,
+					c.forced_lvl < 0 ? 0 : (unsigned int)c.forced_lvl, &lvl);
+	} else {
+		tbl = as->root_cpu;
+		lvl = pt_top(f);
+	}
+	for (i = 0, va = start; i < req->nr_segs; i++) {
+		const struct swmmu_seg *s = &req->segs[i];
+
+		slast = va + (s->len - 1);
+		ret = pt_map_check(f, &c, lvl, tbl, va, slast, c.null ? va : s->pa);
+		if (ret)
+			return ret;
+		va = slast + 1;
+	}
+	ret = pt_alloc_pre(f, &c);
+	if (ret)
+		return ret;
+	for (i = 0, va = start; i < req->nr_segs && !c.err; i++) {
+		const struct swmmu_seg *s = &req->segs[i];
+
+		slast = va + (s->len - 1);
+		pt_map_commit(f, &c, lvl, tbl, va, slast, c.null ? va : s->pa);
+		va = slast + 1;
+	}
+	pt_free_pre(f, &c);
+	return c.err;
+}
+
+/*
+ * Boundary check for unmap/protect: does the leaf entry holding addr start before it (!end) or
+ * end after it (end)? Counts in need[] the tables a split would take. Returns 1 if cut, 0 if not,
+ * -EINVAL if the leaf cannot be split.
+ */
+static __always_inline int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
+		       unsigned int lvl, u64 addr, bool end, unsigned int *need)
+{
+	for (;;) {
+		u64 pte = pt_load(f, tbl, pt_index(f, lvl, addr));
+		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+		unsigned int s;
+		u64 m;
+
+		if (kind == SWMMU_ITEM_TABLE) {
+			tbl = pt_child(f, as, pte);
+			lvl--;
+			continue;
+		}
+		if (kind != SWMMU_ITEM_LEAF)
+			return 0;
+		m = pt_lowmask(f->level[lvl].shift + pt_leaf_k(f, lvl, pte));
+		if ((end ? ~addr : addr) & m) {
+			/* Contiguous entries split in place; then whole items into tables. */
+			for (s = lvl; s > 0; s--) {
+				m = pt_lowmask(f->level[s].shift);
+				if (!((end ? ~addr : addr) & m))
+					break;
+				if (!(f->level[s - 1].flags & SWMMU_LVL_LEAF))
+					return -EINVAL;
+				need[s - 1]++;
+			}
+			return 1;
+		}
+		return 0;
+	}
+}
+
+/* Replace the leaf item tbl[idx] of level lvl by a table of leaves of level lvl - 1. */
+static void pt_split_item(const struct swmmu_format *f, struct pt_ctx *c, unsigned int lvl,
+			  void *tbl, unsigned int idx, u64 ia)
+{
+	unsigned int cl = lvl - 1;
+	u64 pte = pt_load(f, tbl, idx);
+
+	for (;;) {
+		u32 prot = pt_leaf_prot(f, lvl, pte);
+		void *child = c->pre[cl];
+		u64 attr, addr, oa, ad = pte & (f->accessed | f->dirty);
+
+		if (!child || pt_leaf_attr(f, cl, prot, &attr)) {
+			c->err = -ENOMEM;
+			return;
+		}
+		c->pre[cl] = *(void **)child;
+		addr = ((u64 *)child)[1];
+		oa = pt_oa_dec(f, pte) & ~pt_lowmask(f->level[lvl].shift);
+		if (prot & SWMMU_PROT_NULL)
+			pt_fill(f, child, 0, 1u << f->level[cl].index_bits, attr, 0);
+		else
+			pt_fill(f, child, 0, 1u << f->level[cl].index_bits,
+				(attr & ~f->accessed) | ad | pt_oa_enc(f, oa),
+				pt_oa_enc(f, pt_bit(f->level[cl].shift)));
+		if (f->entry_lg2 == 4)
+			pt_store_ext(f, tbl, idx, f->ext_table);
+		if (pt_cas(f, tbl, idx, pte, c->tattr[lvl] | pt_oa_enc(f, addr))) {
+			u64 s = ia & ~pt_lowmask(f->level[lvl].shift);
+
+			swmmu_table_account(c->as, cl, 1);
+			pt_gather_add(c->g, c->as, pt_canon(f, s),
+					 pt_canon(f, s + pt_lowmask(f->level[lvl].shift)),
+					 1u << lvl);
+			return;
+		}
+		/* The device set accessed/dirty meanwhile: rebuild from the new value. */
+		*(void **)child = c->pre[cl];
+		((u64 *)child)[1] = addr;
+		c->pre[cl] = child;
+		pte = pt_load(f, tbl, idx);
+	}
+}
+
+/* Rewrite the contiguous entry holding tbl[idx] as single items. */
+static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsigned int lvl,
+			    void *tbl, unsigned int idx, u64 ia)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	u64 pte = pt_load(f, tbl, idx);
+	unsigned int k = pt_leaf_k(f, lvl, pte), n = 1u << k, first = idx & ~(n - 1), i;
+	u64 oa = pt_oa_dec(f, pte) & ~pt_lowmask(l->shift + k);
+	u64 keep = ~(f->contig_mask | f->contig_val | (pt_lowmask(f->oa_width) << f->oa_pte_lo));
+	u64 s = ia & ~pt_lowmask(l->shift + k);
+
+	for (i = 0; i < n; i++) {
+		u64 v = pt_load(f, tbl, first + i);
+		bool null = pt_is_null(f, lvl, v);
+
+		v &= keep;
+		if (!null)
+			v |= pt_oa_enc(f, oa + ((u64)i << l->shift));
+		if (f->contig_kind == SWMMU_CONTIG_NAPOT_ONES)
+			v |= l->leaf_val;
+		pt_store(f, tbl, first + i, v);
+	}
+	pt_gather_add(c->g, c->as, pt_canon(f, s), pt_canon(f, s + pt_lowmask(l->shift + k)),
+			 1u << lvl);
+}
+
+/* Split every leaf cut at addr (pre-allocated tables in c->pre). */
+static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
+{
+	void *tbl = c->as->root_cpu;
+	unsigned int lvl = pt_top(f);
+
+	while (!c->err) {
+		unsigned int idx = pt_index(f, lvl, addr);
+		u64 pte = pt_load(f, tbl, idx);
+		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+		u64 im = pt_lowmask(f->level[lvl].shift);
+
+		if (kind == SWMMU_ITEM_TABLE) {
+			tbl = pt_child(f, c->as, pte);
+			lvl--;
+			continue;
+		}
+		if (kind != SWMMU_ITEM_LEAF)
+			return;
+		if (pt_leaf_k(f, lvl, pte) &&
+		    ((end ? ~addr : addr) & pt_lowmask(f->level[lvl].shift +
+							pt_leaf_k(f, lvl, pte))))
+			pt_split_contig(f, c, lvl, tbl, idx, addr);
+		if (!((end ? ~addr : addr) & im) || lvl == 0)
+			return;
+		pt_split_item(f, c, lvl, tbl, idx, addr);
+	}
+}
+
+/* Unmap/protect preamble: range, alignment and boundaries (splitting if asked). */
+static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
+				    u64 len, u32 flags, u64 *start, u64 *last, void **tbl,
+				    unsigned int *lvl)
+{
+	u64 gran = pt_bit(pt_min_leaf_shift(f));
+	unsigned int i;
+	int ret, cut;
+
+	if (flags & ~(SWMMU_UNMAP_SPLIT | SWMMU_UNMAP_FREE_EMPTY))
+		return -EINVAL;
+	if (!len || ((va | len) & (gran - 1)))
+		return -EINVAL;
+	ret = pt_range(f, va, len, start, last);
+	if (ret)
+		return ret;
+	PT_UNROLL
+	for (i = 0; i < SWMMU_MAX_LEVELS; i++) {
+		c->need[i] = 0;
+		c->pre[i] = NULL;
+	}
+	c->err = 0;
+	*tbl = pt_descend_common(f, c->as, *start, *last, 0, lvl);
+	ret = pt_cut_scan(f, c->as, *tbl, *lvl, *start, false, c->need);
+	if (ret < 0)
+		return ret;
+	cut = pt_cut_scan(f, c->as, *tbl, *lvl, *last, true, c->need);
+	if (cut < 0)
+		return cut;
+	if (!ret && !cut)
+		return 0;
+	if (!(flags & SWMMU_UNMAP_SPLIT))
+		return -EINVAL;
+	for (i = 0; i < f->nr_levels; i++)
+		if (f->level[i].flags & SWMMU_LVL_TABLE)
+			if (pt_table_attr(f, i, c->as->table_prot, &c->tattr[i]))
+				return -EOPNOTSUPP;
+	ret = pt_alloc_pre(f, c);
+	if (ret)
+		return ret;
+	pt_split_at(f, c, *start, false);
+	pt_split_at(f, c, *last, true);
+	pt_free_pre(f, c);
+	if (c->err)
+		return c->err;
+	*tbl = pt_descend_common(f, c->as, *start, *last, 0, lvl);
+	return 0;
+}
+
+/* Clear every leaf in [start, last] (no leaf is cut); returns bytes, ORs changed levels. */
+static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
+					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
+					  u32 *levels)
+{
+	struct pt_pos p;
+	u64 bytes = 0;
+
+	pt_pos_init(&p, tbl0, lvl0, start, last);
+	for (;;) {
+		unsigned int lvl = p.lvl, idx = pt_index(f, lvl, p.va), i, n;
+		const struct swmmu_level *l = &f->level[lvl];
+		void *tbl = p.tbl[lvl];
+		u64 ilast = p.end[lvl], pte;
+		enum swmmu_item_kind kind;
+
+		if (!lvl && !l->contig && !f->null_mask) {
+			unsigned int cnt = pt_l0_clear(f, tbl, idx, pt_index(f, 0, ilast));
+
+			if (cnt)
+				*levels |= 1;
+			bytes += (u64)cnt << l->shift;
+			goto next;
+		}
+		ilast = pt_pos_ilast(f, &p);
+		pte = pt_load(f, tbl, idx);
+		kind = pt_kind(f, lvl, pte);
+		if (kind == SWMMU_ITEM_TABLE) {
+			pt_pos_push(&p, pt_child(f, as, pte), ilast);
+			continue;
+		}
+		if (kind == SWMMU_ITEM_LEAF) {
+			n = 1u << pt_leaf_k(f, lvl, pte);
+			for (i = 0; i < n; i++)
+				pt_clear(f, tbl, idx + i);
+			ilast = p.va + (((u64)n << l->shift) - 1);
+			bytes += (u64)n << l->shift;
+			*levels |= 1u << lvl;
+		}
+next:
+		if (!pt_pos_next(&p, ilast))
+			return bytes;
+	}
+}
+
+static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+				    u64 len, u32 flags, struct swmmu_gather *g, u64 *unmapped)
+{
+	struct pt_ctx c;
+	u64 start, last, bytes;
+	u32 levels = 0;
+	unsigned int lvl;
+	void *tbl;
+	int ret;
+
+	if (unmapped)
+		*unmapped = 0;
+	if (!flags && !f->level[0].contig && !f->null_mask) {
+		/* Fast path: the range lies inside one leaf-level table; no leaf can be cut. */
+		u64 m = pt_lowmask(f->level[0].shift);
+
+		if (len && !((va | len) & m) && !pt_range(f, va, len, &start, &last)) {
+			unsigned int n;
+
+			tbl = pt_descend_common(f, as, start, last, 0, &lvl);
+			if (!lvl) {
+				n = pt_l0_clear(f, tbl, pt_index(f, 0, start), pt_index(f, 0, last));
+				if (!n)
+					return -ENOENT;
+				if (unmapped)
+					*unmapped = (u64)n << f->level[0].shift;
+				pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), 1);
+				return 0;
+			}
+		}
+	}
+	c.as = as;
+	c.g = g;
+	ret = pt_edges(f, &c, va, len, flags, &start, &last, &tbl, &lvl);
+	if (ret)
+		return ret;
+	bytes = pt_unmap_range(f, as, lvl, tbl, start, last, &levels);
+	if (unmapped)
+		*unmapped = bytes;
+	if (bytes)
+		pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), levels);
+	if (flags & SWMMU_UNMAP_FREE_EMPTY)
+		swmmu_free_empty(as, va, len, g);
+	return bytes ? 0 : -ENOENT;
+}
+
+/* Rewrite the permissions of every leaf in [start, last]; returns bytes of leaves seen. */
+static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
+					    unsigned int lvl0, void *tbl0, u64 start, u64 last,
+					    u32 *levels)
+{
+	struct pt_pos p;
+	u64 bytes = 0;
+
+	pt_pos_init(&p, tbl0, lvl0, start, last);
+	for (;;) {
+		unsigned int lvl = p.lvl, idx = pt_index(f, lvl, p.va), i, n;
+		const struct swmmu_level *l = &f->level[lvl];
+		u64 attr = c->attr[lvl] & ~(f->accessed | f->dirty);
+		/* OA bits below the item size are attributes (x86 PAT in large leaves). */
+		u64 keep = pt_oa_enc(f, ~pt_lowmask(l->shift)) | f->contig_mask | f->contig_val |
+			   f->accessed | f->dirty;
+		void *tbl = p.tbl[lvl];
+		u64 ilast = pt_pos_ilast(f, &p), pte = pt_load(f, tbl, idx);
+		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+
+		if (kind == SWMMU_ITEM_TABLE) {
+			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
+			continue;
+		}
+		if (kind == SWMMU_ITEM_LEAF) {
+			n = 1u << pt_leaf_k(f, lvl, pte);
+			for (i = 0; i < n && !pt_is_null(f, lvl, pte); i++) {
+				u64 old = pt_load(f, tbl, idx + i), v;
+
+				for (;;) {
+					v = (old & keep) | attr;
+					if (v == old)
+						break;
+					if (!(f->accessed | f->dirty)) {
+						pt_store(f, tbl, idx + i, v);
+						break;
+					}
+					/* Keep accessed/dirty bits a device sets meanwhile. */
+					if (pt_cas(f, tbl, idx + i, old, v))
+						break;
+					old = pt_load(f, tbl, idx + i);
+				}
+			}
+			ilast = p.va + (((u64)n << l->shift) - 1);
+			bytes += (u64)n << l->shift;
+			*levels |= 1u << lvl;
+		}
+		if (!pt_pos_next(&p, ilast))
+			return bytes;
+	}
+}
+
+static __always_inline int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+				      u64 len, u32 prot, u32 flags, struct swmmu_gather *g)
+{
+	struct pt_ctx c;
+	u64 start, last, bytes;
+	u32 levels = 0;
+	unsigned int lvl;
+	void *tbl;
+	int ret;
+
+	if (prot & SWMMU_PROT_NULL)
+		return -EINVAL;
+	ret = pt_leaf_prot_ok(f, prot);
+	if (ret)
+		return ret;
+	if (flags & SWMMU_UNMAP_FREE_EMPTY)
+		return -EINVAL;
+	c.as = as;
+	c.g = g;
+	ret = pt_ctx_attrs(f, &c, prot, as->table_prot);
+	if (ret)
+		return ret;
+	ret = pt_edges(f, &c, va, len, flags, &start, &last, &tbl, &lvl);
+	if (ret)
+		return ret;
+	bytes = pt_protect_range(f, &c, lvl, tbl, start, last, &levels);
+	if (!bytes)
+		return -ENOENT;
+	pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), levels);
+	return 0;
+}
+
+/* Lock-free lookup: the leaf item holding ia, its table and index. */
+static __always_inline int pt_lookup(const struct swmmu_format *f, const struct swmmu_as *as,
+				     u64 ia, void **ptbl, unsigned int *plvl, u64 *ppte, u32 *peff)
+{
+	void *tbl = as->root_cpu;
+	unsigned int i;
+	u32 eff = ~0u;
+
+	PT_UNROLL
+	for (i = 0; i < f->nr_levels; i++) {
+		unsigned int lvl = pt_top(f) - i;
+		u64 pte = pt_load(f, tbl, pt_index(f, lvl, ia));
+		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+
+		if (kind == SWMMU_ITEM_LEAF) {
+			*ptbl = tbl;
+			*plvl = lvl;
+			*ppte = pte;
+			*peff = eff;
+			return 0;
+		}
+		if (kind != SWMMU_ITEM_TABLE || !lvl)
+			return -ENOENT;
+		eff &= pt_table_prot(f, pte);
+		tbl = pt_child(f, as, pte);
+	}
+	return -ENOENT;
+}
+
+static __always_inline int pt_query(const struct swmmu_format *f, const struct swmmu_as *as,
+				    u64 va, struct swmmu_xlate *out)
+{
+	unsigned int lvl;
+	void *tbl;
+	u64 ia, pte;
+	u32 eff;
+	int ret;
+
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	ret = pt_lookup(f, as, ia, &tbl, &lvl, &pte, &eff);
+	if (ret)
+		return ret;
+	pt_fill_xlate(f, lvl, ia, pte, eff, out);
+	return 0;
+}
+
+static __always_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
+					u64 va, u32 access, bool set_ad, struct swmmu_xlate *out)
+{
+	unsigned int lvl;
+	void *tbl;
+	u64 ia, pte, need;
+	u32 eff;
+	int ret;
+
+	if (access & ~(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X | SWMMU_PROT_U))
+		return -EINVAL;
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	for (;;) {
+		ret = pt_lookup(f, as, ia, &tbl, &lvl, &pte, &eff);
+		if (ret)
+			return ret;
+		pt_fill_xlate(f, lvl, ia, pte, eff, out);
+		if (out->prot & SWMMU_PROT_NULL)
+			return 0;
+		if (access & ~out->eff_prot)
+			return -EACCES;
+		need = f->accessed | ((access & SWMMU_PROT_W) ? f->dirty : 0);
+		if (!set_ad || (pte & need) == need)
+			return 0;
+		if (pt_cas(f, tbl, pt_index(f, lvl, ia), pte, pte | need)) {
+			out->pte = pte | need;
+			out->accessed = f->accessed != 0;
+			out->dirty = out->dirty || ((access & SWMMU_PROT_W) && f->dirty);
+			return 0;
+		}
+	}
+}
+
+/* Instantiate the engine for one format expression (constant, or as->fmt for the generic one). */
+#define SWMMU_ENGINE_INSTANCE(scope, name, FMT)						\
+static int name##_map(struct swmmu_as *as, const struct swmmu_map_req *req)		\
+{											\
+	return pt_map(FMT, as, req);							\
+}											\
+static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
+			struct swmmu_gather *g, u64 *unmapped)				\
+{											\
+	return pt_unmap(FMT, as, va, len, flags, g, unmapped);				\
+}											\
+static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,	\
+			  struct swmmu_gather *g)					\
+{											\
+	return pt_protect(FMT, as, va, len, prot, flags, g);				\
+}											\
+static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)	\
+{											\
+	return pt_query(FMT, as, va, out);						\
+}											\
+static int name##_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,	\
+			    struct swmmu_xlate *out)					\
+{											\
+	return pt_translate(FMT, as, va, access, set_ad, out);				\
+}											\
+scope const struct swmmu_pt_ops name = {						\
+	.map = name##_map,								\
+	.unmap = name##_unmap,								\
+	.protect = name##_protect,							\
+	.query = name##_query,								\
+	.translate = name##_translate,							\
+}
+
+#endif /* SWMMU_ENGINE_H */

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * swmmu page-table format descriptor: a page-table format is data.
+ *
+ * Vocabulary (used the same way everywhere in swmmu):
+ *
+ * level     Levels are numbered from the leaf upwards: level 0 is the leaf level (4K pages on
+ *           x86-64 and AArch64-4K), level nr_levels - 1 is the root. Architecture manuals number
+ *           the other way round (AArch64 "level 3" is our level 0; x86 PML4 is our level 3).
+ * table     One page-table page: 2^index_bits items of one level.
+ * item      One slot of a table (one 4, 8 or 16 byte PTE in memory).
+ * entry     One translation. An entry is usually one item, but a contiguous entry (ARM
+ *           contiguous bit, RISC-V Svnapot, AMD v1 page-size encoding, GPU fragments) spans
+ *           2^k aligned items of the same level that together map 2^k * item size bytes.
+ * leaf      An entry that translates (page or block); "table entry" points at a lower table.
+ * hole      An item that is neither a leaf nor a table pointer (not present).
+ * start/last  An inclusive range: last is the last byte (so the top of a 64-bit VA space is
+ *           expressible). start/end is half-open. Lengths are in bytes.
+ * _lg2      A log2: shift_lg2 = 12 means 4096.
+ * VA / OA   Input (virtual / IO virtual) address and output (physical / DMA) address.
+ *
+ * Encoding model. An item's value is read as a 64-bit integer in CPU byte order (4-byte items are
+ * zero-extended; for 16-byte items the first 8-byte word is the primary word and the second word
+ * is written with the constants ext_leaf/ext_table). Classification of an item at level L:
+ *   - a null (sparse) leaf if null_mask != 0, L may hold leaves and (pte & null_mask) == null_val;
+ *   - a hole if no bit of @present is set;
+ *   - a table entry if L may point at tables and (pte & table_mask) == table_val;
+ *   - a leaf if L may hold leaves and (pte & leaf_mask) == leaf_val, or if the format has a
+ *     contiguous encoding and (pte & contig_mask) == contig_val;
+ *   - otherwise a reserved (bad) encoding, which the engine treats as occupied and never parses.
+ * The output-address field holds OA bits [oa_lo + oa_width - 1 : oa_lo] at entry bits
+ * [oa_pte_lo + oa_width - 1 : oa_pte_lo]; a leaf of size 2^s decodes its OA with bits below s
+ * cleared (that is how x86 keeps the PAT bit at bit 12 of large leaves).
+ *
+ * Permissions are expressed per permission bit of the swmmu prot word (SWMMU_PROT_R/W/X/U/G):
+ * set[p] is OR-ed in when p is granted, clr[p] is OR-ed in when p is not granted (a "no-execute"
+ * bit is a clr bit). A permission with neither set nor clr bits is either implied (always granted,
+ * listed in @implied) or not expressible. A request that the format cannot encode exactly fails
+ * with -EOPNOTSUPP: permissions are never silently widened or narrowed.
+ */
+#ifndef SWMMU_FORMAT_H
+#define SWMMU_FORMAT_H
+
+#include "swmmu_platform.h"
+
+#define SWMMU_MAX_LEVELS	6
+#define SWMMU_NAME_MAX		32
+
+/* Permission bits of a prot word; see also swmmu_pt.h. */
+#define SWMMU_PROT_R		0x01u	/* read */
+#define SWMMU_PROT_W		0x02u	/* write */
+#define SWMMU_PROT_X		0x04u	/* execute */
+#define SWMMU_PROT_U		0x08u	/* user / unprivileged (EL0) */
+#define SWMMU_PROT_G		0x10u	/* global (not tagged by ASID/PCID) */
+#define SWMMU_PROT_NULL		0x20u	/* sparse/NULL entry: reads return zero, writes dropped;
+					 * only valid alone (no other bit)
+					 */
+#define SWMMU_PROT_PERMS	0x1fu	/* the permissions with a per-format encoding */
+#define SWMMU_NR_PERMS		5	/* R, W, X, U, G: index = bit number in the prot word */
+
+/* Memory types, stored in bits 8..10 of a prot word (SWMMU_PROT_MT()). */
+enum swmmu_memtype {
+	SWMMU_MT_WB = 0,	/* normal memory, write-back cacheable */
+	SWMMU_MT_WT = 1,	/* normal memory, write-through */
+	SWMMU_MT_UC = 2,	/* normal memory, non-cacheable */
+	SWMMU_MT_DEVICE = 3,	/* device memory (strongly ordered / uncached, no speculation) */
+	SWMMU_MT_NR = 4,
+};
+
+#define SWMMU_PROT_MT_SHIFT	8
+#define SWMMU_PROT_MT_MASK	(0x7u << SWMMU_PROT_MT_SHIFT)
+#define SWMMU_PROT_MT(mt)	((u32)(mt) << SWMMU_PROT_MT_SHIFT)
+#define SWMMU_PROT_GET_MT(p)	(((p) & SWMMU_PROT_MT_MASK) >> SWMMU_PROT_MT_SHIFT)
+/* Every bit a caller may pass in a prot word. */
+#define SWMMU_PROT_VALID	(SWMMU_PROT_PERMS | SWMMU_PROT_NULL | SWMMU_PROT_MT_MASK)
+
+/* struct swmmu_level.flags */
+#define SWMMU_LVL_LEAF		0x01	/* items of this level may be leaves */
+#define SWMMU_LVL_TABLE		0x02	/* items of this level may point at a lower table */
+
+/* struct swmmu_format.flags */
+#define SWMMU_FMT_SIGN_EXTEND	0x01	/* VAs are sign-extended from bit va_bits - 1 (x86) */
+#define SWMMU_FMT_BIG_ENDIAN	0x02	/* items are stored big-endian in table memory */
+#define SWMMU_FMT_W_NEEDS_R	0x04	/* write without read is reserved (RISC-V) */
+#define SWMMU_FMT_A_ON_MAP	0x08	/* map sets the accessed bit (AArch64 AF, no HW AF) */
+#define SWMMU_FMT_ALL		0x0f
+
+/* struct swmmu_format.contig_kind: how a contiguous entry of 2^k items is encoded. */
+enum swmmu_contig_kind {
+	SWMMU_CONTIG_NONE = 0,
+	SWMMU_CONTIG_HINT = 1,		/* every item keeps its own OA and has contig_val set (ARM) */
+	SWMMU_CONTIG_NAPOT = 2,		/* every item: entry OA with item-granule OA bit k-1 set,
+					 * plus contig_val (RISC-V Svnapot)
+					 */
+	SWMMU_CONTIG_NAPOT_ONES = 3,	/* every item: entry OA with OA bits [k-2:0] (in items) set,
+					 * plus contig_val (AMD IOMMU v1 NextLevel=7)
+					 */
+	SWMMU_CONTIG_FRAGMENT = 4,	/* every item keeps its own OA; the field contig_mask holds
+					 * lg2(entry bytes) - level[0].shift (AMD GPU fragment)
+					 */
+	SWMMU_CONTIG_NR = 5,
+};
+
+/**
+ * struct swmmu_perm_enc - how permissions are encoded in one kind of entry
+ * @set: bits OR-ed in when permission p (bit p of the prot word) is granted
+ * @clr: bits OR-ed in when permission p is not granted (e.g. x86 NX, ARM UXN|PXN)
+ * @implied: permissions granted by every present entry without encoding (x86 and ARM stage 1 R)
+ */
+struct swmmu_perm_enc {
+	u64 set[SWMMU_NR_PERMS];
+	u64 clr[SWMMU_NR_PERMS];
+	u32 implied;
+};
+
+/**
+ * struct swmmu_level - one level of a format (index 0 = leaf level)
+ * @shift: lg2 of the VA span of one item at this level (12 for 4K leaves)
+ * @index_bits: lg2 of the number of items in a table of this level
+ * @table_align_lg2: lg2 of the alignment of a table of this level (>= its size in practice)
+ * @flags: SWMMU_LVL_LEAF and/or SWMMU_LVL_TABLE
+ * @contig: bitmap; bit k (k >= 1) set means a contiguous leaf entry of 2^k items is allowed
+ * @leaf_mask: bits that identify a leaf at this level ...
+ * @leaf_val: ... and their value (written into every leaf of this level)
+ * @table_mask: bits that identify a table entry at this level ...
+ * @table_val: ... and their value (written into every table entry of this level)
+ * @mt_mask: bits holding the memory type in a leaf of this level
+ * @mt: encoding of each memory type in a leaf of this level (x86: the PAT bit moves)
+ */
+struct swmmu_level {
+	u8 shift;
+	u8 index_bits;
+	u8 table_align_lg2;
+	u8 flags;
+	u32 contig;
+	u64 leaf_mask;
+	u64 leaf_val;
+	u64 table_mask;
+	u64 table_val;
+	u64 mt_mask;
+	u64 mt[SWMMU_MT_NR];
+};
+
+struct swmmu_pt_ops;
+
+/**
+ * struct swmmu_format - a complete page-table format
+ * @name: NUL-terminated name ("x86_64", "aarch64-4k", ...)
+ * @nr_levels: number of levels, 1..SWMMU_MAX_LEVELS
+ * @entry_lg2: lg2 of the item size in bytes: 2, 3 or 4
+ * @va_bits: number of translated VA bits (the root level covers exactly this)
+ * @oa_bits: number of OA bits; a larger OA fails with -ERANGE
+ * @oa_lo: lowest OA bit held in an entry
+ * @oa_pte_lo: entry bit that holds OA bit @oa_lo
+ * @oa_width: number of OA bits in the entry field
+ * @contig_kind: enum swmmu_contig_kind
+ * @flags: SWMMU_FMT_*
+ * @mt_valid: bitmap of the enum swmmu_memtype values this format can encode
+ * @need_any: a leaf must grant at least one of these permissions (x86: R; VT-d: R|W, which is
+ *            how VT-d second stage, lacking a present bit, tells a leaf from a hole)
+ * @present: an item is present if any of these bits is set
+ * @leaf_set: constant bits in every leaf (besides the level's leaf_val)
+ * @table_set: constant bits in every table entry (besides the level's table_val)
+ * @accessed: accessed bit of a leaf, 0 if none
+ * @dirty: dirty bit of a leaf, 0 if none
+ * @contig_mask: marker of a contiguous entry (bit or field) ...
+ * @contig_val: ... and its value
+ * @null_mask: bits identifying a null/sparse leaf, 0 if the format has none ...
+ * @null_val: ... and their value
+ * @ext_leaf: second 64-bit word of a 16-byte leaf item
+ * @ext_table: second 64-bit word of a 16-byte table item
+ * @leaf_perm: permission encoding in leaves
+ * @table_perm: permission encoding in table entries (hierarchical restrictions)
+ * @level: the levels, index 0 = leaf level
+ * @ops: specialised engine instance for a built-in format, NULL for run-time formats (the
+ *       generic instance is used). Not part of the text description.
+ */
+struct swmmu_format {
+	char name[SWMMU_NAME_MAX];
+	u8 nr_levels;
+	u8 entry_lg2;
+	u8 va_bits;
+	u8 oa_bits;
+	u8 oa_lo;
+	u8 oa_pte_lo;
+	u8 oa_width;
+	u8 contig_kind;
+	u32 flags;
+	u32 mt_valid;
+	u32 need_any;
+	u64 present;
+	u64 leaf_set;
+	u64 table_set;
+	u64 accessed;
+	u64 dirty;
+	u64 contig_mask;
+	u64 contig_val;
+	u64 null_mask;
+	u64 null_val;
+	u64 ext_leaf;
+	u64 ext_table;
+	struct swmmu_perm_enc leaf_perm;
+	struct swmmu_perm_enc table_perm;
+	struct swmmu_level level[SWMMU_MAX_LEVELS];
+	const struct swmmu_pt_ops *ops;
+};
+
+/* Built-in format registry (arch/swmmu_formats.def lists them). */
+const struct swmmu_format *swmmu_format_find(const char *name);
+const struct swmmu_format *swmmu_format_get(unsigned int i);
+unsigned int swmmu_format_count(void);
+
+/* Descriptor checks and helpers (core/swmmu_format.c). */
+int swmmu_format_validate(const struct swmmu_format *f);
+bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b);
+u64 swmmu_format_pgsizes(const struct swmmu_format *f);
+u64 swmmu_format_va_size_last(const struct swmmu_format *f);
+
+/* Text description language (core/swmmu_fmt_text.c). */
+int swmmu_format_parse(const char *text, size_t len, struct swmmu_format *out,
+		       unsigned int *err_line);
+int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size);
+int swmmu_parse_u64(const char *s, size_t len, u64 *out);
+
+#endif /* SWMMU_FORMAT_H */

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * swmmu internal primitives shared by the engine instances and the slow-path operations:
+ * item load/store/compare-and-swap, classification, output-address and permission encoding,
+ * VA range checks, table allocation and the gather. Every helper takes the format first so that an
+ * engine instance compiled over a constant descriptor folds them (see swmmu_engine.h).
+ */
+#ifndef SWMMU_INTERNAL_H
+#define SWMMU_INTERNAL_H
+
+#include "swmmu_platform.h"
+#include "swmmu_format.h"
+#include "swmmu_pt.h"
+
+/* Arguments of one map call, shared by the contiguous and the scatter variant. */
+struct swmmu_map_req {
+	u64 va;
+	const struct swmmu_seg *segs;
+	unsigned int nr_segs;
+	u32 prot;
+	const struct swmmu_map_opts *opts;
+};
+
+/*
+ * Specialised per-format entry points (the hot operations). The public functions in swmmu_pt.c
+ * dispatch to fmt->ops, or to swmmu_generic_ops for run-time formats.
+ */
+struct swmmu_pt_ops {
+	int (*map)(struct swmmu_as *as, const struct swmmu_map_req *req);
+	int (*unmap)(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_gather *g,
+		     u64 *unmapped);
+	int (*protect)(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
+		       struct swmmu_gather *g);
+	int (*query)(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out);
+	int (*translate)(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
+			 struct swmmu_xlate *out);
+};
+
+extern const struct swmmu_pt_ops swmmu_generic_ops;
+
+/*
+ * Loops over levels, permissions and memory types have constant trip counts in a specialised
+ * instance; unrolling them lets every descriptor read fold to a constant.
+ */
+#define PT_UNROLL	_Pragma("GCC unroll 8")
+
+static __always_inline u64 pt_bit(unsigned int n)
+{
+	return n >= 64 ? 0 : 1ULL << n;
+}
+
+/* Mask of the low n bits, n in 0..64. */
+static __always_inline u64 pt_lowmask(unsigned int n)
+{
+	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+static __always_inline unsigned int pt_table_lg2(const struct swmmu_format *f, unsigned int lvl)
+{
+	return f->level[lvl].index_bits + f->entry_lg2;
+}
+
+static __always_inline unsigned int pt_index(const struct swmmu_format *f, unsigned int lvl, u64 ia)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+
+	return (unsigned int)((ia >> l->shift) & pt_lowmask(l->index_bits));
+}
+
+/* Last internal (non-sign-extended) address of the VA space. */
+static inline u64 pt_ia_last(const struct swmmu_format *f)
+{
+	return pt_lowmask(f->va_bits);
+}
+
+/* Internal address -> canonical VA. */
+static __always_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
+{
+	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 && (ia >> (f->va_bits - 1)) & 1)
+		return ia | ~pt_lowmask(f->va_bits);
+	return ia;
+}
+
+/* Canonical VA -> internal address; false if the VA is outside the format. */
+static __always_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
+{
+	u64 top;
+
+	if (f->va_bits >= 64) {
+		*ia = va;
+		return true;
+	}
+	top = va >> (f->va_bits - 1);
+	if (f->flags & SWMMU_FMT_SIGN_EXTEND) {
+		if (top != 0 && top != (~0ULL >> (f->va_bits - 1)))
+			return false;
+	} else if (va >> f->va_bits) {
+		return false;
+	}
+	*ia = va & pt_lowmask(f->va_bits);
+	return true;
+}
+
+/* Check a (va, len) range: -EINVAL for len 0, -ERANGE outside the format or across the hole. */
+static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64 *start, u64 *last)
+{
+	u64 vlast = va + (len - 1);
+
+	if (!len)
+		return -EINVAL;
+	if (vlast < va)
+		return -ERANGE;
+	if (!pt_va_to_ia(f, va, start) || !pt_va_to_ia(f, vlast, last) || *last < *start)
+		return -ERANGE;
+	return 0;
+}
+
+/* Item access: values are 64-bit in CPU byte order. */
+static __always_inline u64 pt_load(const struct swmmu_format *f, const void *tbl, unsigned int i)
+{
+	u64 v;
+
+	if (f->entry_lg2 == 2) {
+		u32 w = READ_ONCE(((const u32 *)tbl)[i]);
+
+		v = (f->flags & SWMMU_FMT_BIG_ENDIAN) ? swab32(w) : w;
+	} else {
+		v = READ_ONCE(((const u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)]);
+		if (f->flags & SWMMU_FMT_BIG_ENDIAN)
+			v = swab64(v);
+	}
+	return v;
+}
+
+static __always_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
+{
+	if (f->flags & SWMMU_FMT_BIG_ENDIAN)
+		return f->entry_lg2 == 2 ? swab32((u32)v) : swab64(v);
+	return v;
+}
+
+/* Store the second word of a 16-byte item (before its primary word is published). */
+static inline void pt_store_ext(const struct swmmu_format *f, void *tbl, unsigned int i, u64 ext)
+{
+	WRITE_ONCE(((u64 *)tbl)[(size_t)i * 2 + 1], pt_to_mem(f, ext));
+}
+
+static __always_inline void pt_store(const struct swmmu_format *f, void *tbl, unsigned int i,
+				     u64 v)
+{
+	if (f->entry_lg2 == 2)
+		WRITE_ONCE(((u32 *)tbl)[i], (u32)pt_to_mem(f, v));
+	else
+		WRITE_ONCE(((u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)], pt_to_mem(f, v));
+}
+
+static __always_inline void pt_clear(const struct swmmu_format *f, void *tbl, unsigned int idx)
+{
+	pt_store(f, tbl, idx, 0);
+	if (f->entry_lg2 == 4)
+		pt_store_ext(f, tbl, idx, 0);
+}
+
+/* Compare-and-swap of one item (primary word); true on success. */
+static __always_inline bool pt_cas(const struct swmmu_format *f, void *tbl, unsigned int i,
+				   u64 old, u64 new)
+{
+	if (f->entry_lg2 == 2) {
+		u32 *p = &((u32 *)tbl)[i];
+		u32 o = (u32)pt_to_mem(f, old);
+
+		return swmmu_cmpxchg(p, o, (u32)pt_to_mem(f, new)) == o;
+	} else {
+		u64 *p = &((u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)];
+		u64 o = pt_to_mem(f, old);
+
+		return swmmu_cmpxchg(p, o, pt_to_mem(f, new)) == o;
+	}
+}
+
+static __always_inline bool pt_is_null(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+{
+	return f->null_mask && (f->level[lvl].flags & SWMMU_LVL_LEAF) &&
+	       (pte & f->null_mask) == f->null_val;
+}
+
+static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f,
+						    unsigned int lvl, u64 pte)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+
+	if (pt_is_null(f, lvl, pte))
+		return SWMMU_ITEM_LEAF;
+	if (!(pte & f->present))
+		return SWMMU_ITEM_HOLE;
+	if ((l->flags & SWMMU_LVL_TABLE) && (pte & l->table_mask) == l->table_val)
+		return SWMMU_ITEM_TABLE;
+	if (l->flags & SWMMU_LVL_LEAF) {
+		if ((pte & l->leaf_mask) == l->leaf_val)
+			return SWMMU_ITEM_LEAF;
+		if (f->contig_kind && f->contig_kind != SWMMU_CONTIG_FRAGMENT && l->contig &&
+		    (pte & f->contig_mask) == f->contig_val)
+			return SWMMU_ITEM_LEAF;
+	}
+	return SWMMU_ITEM_BAD;
+}
+
+static __always_inline u64 pt_oa_enc(const struct swmmu_format *f, u64 oa)
+{
+	return ((oa >> f->oa_lo) & pt_lowmask(f->oa_width)) << f->oa_pte_lo;
+}
+
+static __always_inline u64 pt_oa_dec(const struct swmmu_format *f, u64 pte)
+{
+	return ((pte >> f->oa_pte_lo) & pt_lowmask(f->oa_width)) << f->oa_lo;
+}
+
+/* True if an output address (or the last byte of a range) is representable. */
+static __always_inline bool pt_oa_ok(const struct swmmu_format *f, u64 oa)
+{
+	return f->oa_bits >= 64 || !(oa >> f->oa_bits);
+}
+
+static __always_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
+{
+	if (as->to_cpu)
+		return as->to_cpu(as->mem.ctx, addr);
+	return (void *)(unsigned long)(addr + as->mem.cpu_offset);
+}
+
+/* Table address held by a table entry. */
+static __always_inline void *pt_child(const struct swmmu_format *f, const struct swmmu_as *as,
+				     u64 pte)
+{
+	return pt_cpu(as, pt_oa_dec(f, pte));
+}
+
+static __always_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
+{
+	return f->contig_mask ? (u32)__builtin_ctzll(f->contig_mask) : 0;
+}
+
+/*
+ * lg2 of the number of items of the leaf entry that holds this leaf item (0 for a single item).
+ * Reserved or inconsistent contiguous encodings decode as a single item.
+ */
+static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsigned int lvl,
+					      u64 pte)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	unsigned int k = 0;
+	u64 ia;
+
+	if (!f->contig_kind || !l->contig)
+		return 0;
+	if (f->contig_kind == SWMMU_CONTIG_FRAGMENT) {
+		k = (unsigned int)((pte & f->contig_mask) >> pt_contig_field_shift(f));
+		k = k && k + f->level[0].shift >= l->shift ? k + f->level[0].shift - l->shift : 0;
+	} else if ((pte & f->contig_mask) != f->contig_val) {
+		return 0;
+	} else if (f->contig_kind == SWMMU_CONTIG_HINT) {
+		k = (unsigned int)__builtin_ctz(l->contig);
+	} else if (f->contig_kind == SWMMU_CONTIG_NAPOT) {
+		ia = pt_oa_dec(f, pte) >> l->shift;
+		k = ia ? (unsigned int)__builtin_ctzll(ia) + 1 : 0;
+	} else {
+		ia = pt_oa_dec(f, pte) >> l->shift;
+		k = (unsigned int)__builtin_ctzll(~ia) + 1;
+	}
+	if (k >= 32 || !(l->contig & (1u << k)))
+		return 0;
+	return k;
+}
+
+/* Bits of a contiguous entry of 2^k items (k >= 1): OA pattern and marker. */
+static __always_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned int lvl, unsigned int k)
+{
+	unsigned int s = f->level[lvl].shift;
+
+	switch (f->contig_kind) {
+	case SWMMU_CONTIG_HINT:
+		return f->contig_val;
+	case SWMMU_CONTIG_NAPOT:
+		return f->contig_val | pt_oa_enc(f, pt_bit(s + k - 1));
+	case SWMMU_CONTIG_NAPOT_ONES:
+		return f->contig_val | pt_oa_enc(f, pt_lowmask(k - 1) << s);
+	case SWMMU_CONTIG_FRAGMENT:
+		return (u64)(k + s - f->level[0].shift) << pt_contig_field_shift(f);
+	}
+	return 0;
+}
+
+/* True if consecutive items of a contiguous entry each carry their own output address. */
+static __always_inline bool pt_contig_steps(const struct swmmu_format *f)
+{
+	return f->contig_kind != SWMMU_CONTIG_NAPOT && f->contig_kind != SWMMU_CONTIG_NAPOT_ONES;
+}
+
+/* Permission encoding of a prot word; -EOPNOTSUPP if a permission cannot be expressed. */
+static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot, u64 *bits)
+{
+	u64 v = 0;
+	unsigned int p;
+
+	PT_UNROLL
+	for (p = 0; p < SWMMU_NR_PERMS; p++) {
+		bool want = prot & (1u << p);
+
+		if (e->implied & (1u << p)) {
+			if (!want)
+				return -EOPNOTSUPP;
+			continue;
+		}
+		if (want) {
+			if (!e->set[p] && !e->clr[p])
+				return -EOPNOTSUPP;
+			v |= e->set[p];
+		} else {
+			v |= e->clr[p];
+		}
+	}
+	*bits = v;
+	return 0;
+}
+
+static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
+{
+	u32 prot = e->implied;
+	unsigned int p;
+
+	PT_UNROLL
+	for (p = 0; p < SWMMU_NR_PERMS; p++) {
+		if ((e->implied & (1u << p)) || (!e->set[p] && !e->clr[p]))
+			continue;
+		if ((pte & e->set[p]) == e->set[p] && !(pte & e->clr[p]))
+			prot |= 1u << p;
+	}
+	return prot;
+}
+
+/* All bits that encode permissions in entries using @e. */
+static inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
+{
+	u64 m = 0;
+	unsigned int p;
+
+	for (p = 0; p < SWMMU_NR_PERMS; p++)
+		m |= e->set[p] | e->clr[p];
+	return m;
+}
+
+/* Validate a leaf prot word against the format. */
+static __always_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
+{
+	u32 mt = SWMMU_PROT_GET_MT(prot);
+
+	if (prot & ~SWMMU_PROT_VALID || mt >= SWMMU_MT_NR)
+		return -EINVAL;
+	if (prot & SWMMU_PROT_NULL)
+		return prot != SWMMU_PROT_NULL ? -EINVAL : f->null_mask ? 0 : -EOPNOTSUPP;
+	if (!(f->mt_valid & (1u << mt)) || !(prot & f->need_any))
+		return -EOPNOTSUPP;
+	if ((f->flags & SWMMU_FMT_W_NEEDS_R) && (prot & SWMMU_PROT_W) && !(prot & SWMMU_PROT_R))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* Leaf bits of a level without the output address (and without contiguous marker). */
+static __always_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
+					u64 *attr)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	u64 bits;
+	int ret;
+
+	if (prot & SWMMU_PROT_NULL) {
+		*attr = f->null_val | (l->leaf_val & ~f->null_mask);
+		return 0;
+	}
+	ret = pt_perm_bits(&f->leaf_perm, prot & SWMMU_PROT_PERMS, &bits);
+	if (ret)
+		return ret;
+	bits |= l->leaf_val | f->leaf_set | l->mt[SWMMU_PROT_GET_MT(prot)];
+	if (f->flags & SWMMU_FMT_A_ON_MAP)
+		bits |= f->accessed;
+	*attr = bits;
+	return 0;
+}
+
+/* Table entry bits of a level without the table address. */
+static __always_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
+				u64 *attr)
+{
+	u64 bits;
+	int ret = pt_perm_bits(&f->table_perm, tprot & SWMMU_PROT_PERMS, &bits);
+
+	if (ret)
+		return ret;
+	*attr = bits | f->level[lvl].table_val | f->table_set;
+	return 0;
+}
+
+/* Prot word (permissions, memory type, NULL) of a leaf item. */
+static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	unsigned int mt;
+
+	if (pt_is_null(f, lvl, pte))
+		return SWMMU_PROT_NULL;
+	PT_UNROLL
+	for (mt = 0; mt < SWMMU_MT_NR; mt++)
+		if ((f->mt_valid & (1u << mt)) && (pte & l->mt_mask) == l->mt[mt])
+			break;
+	if (mt == SWMMU_MT_NR)
+		mt = SWMMU_MT_WB;
+	return pt_perm_decode(&f->leaf_perm, pte) | SWMMU_PROT_MT(mt);
+}
+
+/* Permissions of a table entry that restrict what is below it (R/W/X/U). */
+static __always_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
+{
+	return pt_perm_decode(&f->table_perm, pte) | SWMMU_PROT_G;
+}
+
+/* Lowest level that may hold leaves: its item size is the smallest page size. */
+static __always_inline unsigned int pt_min_leaf_shift(const struct swmmu_format *f)
+{
+	unsigned int lvl;
+
+	PT_UNROLL
+	for (lvl = 0; lvl < f->nr_levels; lvl++)
+		if (f->level[lvl].flags & SWMMU_LVL_LEAF)
+			return f->level[lvl].shift;
+	return 64;
+}
+
+static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
+				 u64 pte, u32 eff, struct swmmu_xlate *out)
+{
+	unsigned int sz = f->level[lvl].shift + pt_leaf_k(f, lvl, pte);
+	u64 m = pt_lowmask(sz);
+
+	out->va = pt_canon(f, ia);
+	out->entry_va = pt_canon(f, ia & ~m);
+	out->pte = pte;
+	out->prot = pt_leaf_prot(f, lvl, pte);
+	out->eff_prot = out->prot & (eff | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X |
+						   SWMMU_PROT_U));
+	if (out->prot & SWMMU_PROT_NULL) {
+		out->entry_pa = 0;
+		out->pa = 0;
+	} else {
+		out->entry_pa = pt_oa_dec(f, pte) & ~m;
+		out->pa = out->entry_pa + (ia & m);
+	}
+	out->size_lg2 = (u8)sz;
+	out->level = (u8)lvl;
+	out->accessed = f->accessed && (pte & f->accessed) == f->accessed;
+	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
+}
+
+/* Table memory (core/swmmu_pt.c). The tables are not zeroed and not counted. */
+void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr);
+void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr);
+void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n);
+bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl);
+
+/* Gather (core/swmmu_gather.c). */
+void swmmu_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start, u64 last,
+		      u32 levels);
+static __always_inline void pt_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start,
+					  u64 last, u32 levels)
+{
+	if (g)
+		swmmu_gather_add(g, as, start, last, levels);
+}
+
+void swmmu_gather_add_table(struct swmmu_gather *g, struct swmmu_as *as, unsigned int lvl,
+			    void *cpu, u64 addr);
+
+#endif /* SWMMU_INTERNAL_H */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * swmmu platform layer: the only place core/ and arch/ reach the kernel or libc.
+ *
+ * Everything else in core/ and arch/ is freestanding C that uses just what this header provides:
+ * fixed-width integer types, errno values, memset/memcpy/strcmp/snprintf, READ_ONCE/WRITE_ONCE,
+ * a fully ordered compare-and-swap, memory barriers and a small atomic counter.
+ */
+#ifndef SWMMU_PLATFORM_H
+#define SWMMU_PLATFORM_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/kernel.h>
+#include <linux/compiler.h>
+#include <linux/atomic.h>
+#include <linux/swab.h>
+#include <linux/stdarg.h>
+#include <asm/barrier.h>
+
+#define swmmu_cmpxchg(ptr, old, new)	cmpxchg(ptr, old, new)
+#define swmmu_counter			atomic_long_t
+#define swmmu_counter_add(c, v)		atomic_long_add(v, c)
+#define swmmu_counter_read(c)		atomic_long_read(c)
+#define swmmu_counter_set(c, v)		atomic_long_set(c, v)
+
+#else /* userspace */
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdarg.h>
+
+#define u8	uint8_t
+#define u16	uint16_t
+#define u32	uint32_t
+#define u64	uint64_t
+#define s32	int32_t
+#define s64	int64_t
+
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
+#ifndef __printf
+#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+#endif
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#ifndef READ_ONCE
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#endif
+#define swab32(x)	__builtin_bswap32(x)
+#define swab64(x)	__builtin_bswap64(x)
+#define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+#define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+/* Fully ordered compare-and-swap returning the previous value, like the kernel's cmpxchg(). */
+#define swmmu_cmpxchg(ptr, old, new) ({						\
+	__typeof__(*(ptr)) __swmmu_old = (old);					\
+	__atomic_compare_exchange_n((ptr), &__swmmu_old, (new), false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);	\
+	__swmmu_old;								\
+})
+
+struct swmmu_counter_s {
+	long v;
+};
+
+#define swmmu_counter			struct swmmu_counter_s
+#define swmmu_counter_add(c, val)	__atomic_fetch_add(&(c)->v, (val), __ATOMIC_RELAXED)
+#define swmmu_counter_read(c)		__atomic_load_n(&(c)->v, __ATOMIC_RELAXED)
+#define swmmu_counter_set(c, val)	__atomic_store_n(&(c)->v, (val), __ATOMIC_RELAXED)
+
+#endif /* __KERNEL__ */
+
+#endif /* SWMMU_PLATFORM_H */

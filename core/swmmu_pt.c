@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * swmmu address spaces: lifetime, table memory, statistics, and the public entry points of the
+ * hot operations, which dispatch to the format's specialised engine instance.
+ */
+#include "swmmu_internal.h"
+
+static const struct swmmu_pt_ops *swmmu_ops(const struct swmmu_as *as)
+{
+	return as->fmt->ops ? as->fmt->ops : &swmmu_generic_ops;
+}
+
+void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr)
+{
+	const struct swmmu_format *f = as->fmt;
+	size_t size = (size_t)1 << pt_table_lg2(f, lvl);
+	size_t align = (size_t)1 << f->level[lvl].table_align_lg2;
+	void *cpu = as->mem.ops->alloc(as->mem.ctx, size, align, addr);
+
+	if (!cpu)
+		return NULL;
+	/* The table address must be representable in a table entry. */
+	if ((*addr & pt_lowmask(f->oa_lo)) || !pt_oa_ok(f, *addr + size - 1) ||
+	    pt_oa_dec(f, pt_oa_enc(f, *addr)) != *addr) {
+		as->mem.ops->free(as->mem.ctx, cpu, *addr, size);
+		return NULL;
+	}
+	return cpu;
+}
+
+void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr)
+{
+	as->mem.ops->free(as->mem.ctx, cpu, addr, (size_t)1 << pt_table_lg2(as->fmt, lvl));
+}
+
+void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n)
+{
+	swmmu_counter_add(&as->nr_tables, n);
+	swmmu_counter_add(&as->table_bytes, n << pt_table_lg2(as->fmt, lvl));
+}
+
+bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl)
+{
+	unsigned int i, s = as->fmt->level[lvl].shift;
+
+	for (i = 0; i < as->nr_links; i++)
+		if (as->links[i].level == lvl && (as->links[i].va >> s) == (ia >> s))
+			return true;
+	return false;
+}
+
+/**
+ * swmmu_as_init() - create an empty address space
+ * @as: caller-owned structure to initialise
+ * @fmt: the format (built-in or parsed; must outlive @as)
+ * @mem: table memory callbacks (copied)
+ *
+ * Allocates the root table. New table entries get the least restrictive table permissions the
+ * format can express.
+ *
+ * Context: may sleep if @mem's alloc callback sleeps.
+ * Return: 0, -EINVAL for an invalid format or memory callbacks, -ENOMEM if the root table cannot
+ * be allocated.
+ */
+int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
+		  const struct swmmu_mem *mem)
+{
+	const struct swmmu_perm_enc *e = &fmt->table_perm;
+	unsigned int p, top;
+	u64 addr;
+
+	if (!mem || !mem->ops || !mem->ops->alloc || !mem->ops->free ||
+	    swmmu_format_validate(fmt))
+		return -EINVAL;
+	memset(as, 0, sizeof(*as));
+	as->fmt = fmt;
+	as->mem = *mem;
+	as->to_cpu = mem->ops->to_cpu;
+	for (p = 0; p < 4; p++)
+		if ((e->implied & (1u << p)) || e->set[p] || e->clr[p])
+			as->table_prot |= 1u << p;
+	top = fmt->nr_levels - 1u;
+	as->root_cpu = swmmu_table_alloc(as, top, &addr);
+	if (!as->root_cpu)
+		return -ENOMEM;
+	as->root = addr;
+	memset(as->root_cpu, 0, (size_t)1 << pt_table_lg2(fmt, top));
+	swmmu_table_account(as, top, 1);
+	return 0;
+}
+
+static void swmmu_destroy_lvl(struct swmmu_as *as, unsigned int lvl, void *tbl, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int i, n = 1u << f->level[lvl].index_bits;
+
+	for (i = 0; lvl > 0 && i < n; i++) {
+		u64 pte = pt_load(f, tbl, i);
+		u64 cia = ia | ((u64)i << f->level[lvl].shift);
+
+		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE || swmmu_is_link(as, cia, lvl))
+			continue;
+		swmmu_destroy_lvl(as, lvl - 1, pt_child(f, as, pte), cia);
+		swmmu_table_free(as, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte));
+		swmmu_table_account(as, lvl - 1, -1);
+	}
+}
+
+/**
+ * swmmu_as_destroy() - free every table of an address space
+ * @as: the address space
+ *
+ * Subtrees linked from another address space with swmmu_link() are not freed (their owner frees
+ * them). Nothing may walk the tables any more: no invalidation is gathered.
+ *
+ * Context: exclusive access to @as; may sleep if the free callback sleeps.
+ */
+void swmmu_as_destroy(struct swmmu_as *as)
+{
+	unsigned int top = as->fmt->nr_levels - 1u;
+
+	if (!as->root_cpu)
+		return;
+	swmmu_destroy_lvl(as, top, as->root_cpu, 0);
+	swmmu_table_free(as, top, as->root_cpu, as->root);
+	swmmu_table_account(as, top, -1);
+	as->root_cpu = NULL;
+	as->nr_links = 0;
+}
+
+/**
+ * swmmu_as_stats() - table statistics of an address space
+ * @as: the address space
+ * @st: filled with the number and bytes of live tables owned by @as
+ *
+ * Context: any; lock-free (values are a snapshot).
+ */
+void swmmu_as_stats(const struct swmmu_as *as, struct swmmu_stats *st)
+{
+	st->nr_tables = (u64)swmmu_counter_read(&as->nr_tables);
+	st->table_bytes = (u64)swmmu_counter_read(&as->table_bytes);
+}
+
+/**
+ * swmmu_map() - map a physically contiguous range with automatic page sizes
+ * @as: the address space
+ * @va: first VA, aligned to the smallest page size
+ * @pa: first output address, aligned to the smallest page size
+ * @len: bytes, a multiple of the smallest page size
+ * @prot: SWMMU_PROT_* permissions and memory type
+ *
+ * Each step uses the largest page size allowed at that level for which VA and PA are aligned and
+ * which fits in the remaining length; existing (even empty) tables are descended into.
+ *
+ * Context: the caller holds the range [@va, @va + @len) against other updates; lock-free
+ * readers may run. May sleep if the alloc callback sleeps.
+ * Return: 0; errors are checked in this order and nothing is changed on failure:
+ * -EINVAL invalid prot bits, -EOPNOTSUPP inexpressible permission or memory type,
+ * -EINVAL zero or unaligned length/VA/PA, -ERANGE VA or PA outside the format,
+ * -EEXIST overlap with an existing leaf, -ENOMEM table allocation failed.
+ */
+int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
+{
+	struct swmmu_seg seg = { .pa = pa, .len = len };
+	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };
+
+	return swmmu_ops(as)->map(as, &req);
+}
+
+/**
+ * swmmu_map_ext() - map with options: forced page size, table entry permissions
+ * @as: the address space
+ * @va: first VA
+ * @pa: first output address
+ * @len: bytes
+ * @prot: SWMMU_PROT_* permissions and memory type
+ * @opts: options, or NULL (same as swmmu_map())
+ *
+ * With @opts->pgsize every leaf has exactly that size: -EOPNOTSUPP if the format has no such page
+ * size, -EINVAL if @va, @pa or @len is not aligned to it, -EEXIST if a table already occupies a
+ * slot where such a leaf must go. SWMMU_MAP_TABLE_PROT writes @opts->table_prot into new table
+ * entries; SWMMU_MAP_TABLE_ADD also adds those permissions to existing table entries on the way
+ * (recorded in @opts->gather).
+ *
+ * Context: as swmmu_map().
+ * Return: as swmmu_map().
+ */
+int swmmu_map_ext(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
+		  const struct swmmu_map_opts *opts)
+{
+	struct swmmu_seg seg = { .pa = pa, .len = len };
+	struct swmmu_map_req req = {
+		.va = va, .segs = &seg, .nr_segs = 1, .prot = prot, .opts = opts,
+	};
+
+	return swmmu_ops(as)->map(as, &req);
+}
+
+/**
+ * swmmu_map_sg() - map a list of physical segments at consecutive VAs
+ * @as: the address space
+ * @va: first VA
+ * @segs: segments; each length and address aligned to the page granule
+ * @nr: number of segments (>= 1)
+ * @prot: SWMMU_PROT_* permissions and memory type
+ * @opts: options as for swmmu_map_ext(), or NULL
+ *
+ * All or nothing: the whole VA range is checked and every table it needs is allocated before the
+ * first entry is written.
+ *
+ * Context: as swmmu_map().
+ * Return: as swmmu_map().
+ */
+int swmmu_map_sg(struct swmmu_as *as, u64 va, const struct swmmu_seg *segs, unsigned int nr,
+		 u32 prot, const struct swmmu_map_opts *opts)
+{
+	struct swmmu_map_req req = {
+		.va = va, .segs = segs, .nr_segs = nr, .prot = prot, .opts = opts,
+	};
+
+	return swmmu_ops(as)->map(as, &req);
+}
+
+/**
+ * swmmu_unmap() - remove every leaf in a range
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes
+ * @flags: SWMMU_UNMAP_SPLIT to split leaves the range cuts, SWMMU_UNMAP_FREE_EMPTY to free the
+ *         tables left empty inside the range (through @g)
+ * @g: invalidation gather, or NULL when nothing caches translations
+ * @unmapped: if not NULL, set to the number of bytes unmapped
+ *
+ * Holes are skipped. Tables are not freed unless asked for. A split replaces a leaf by a fully
+ * built table of smaller leaves with one item write.
+ *
+ * Context: the caller holds the range; lock-free readers may run.
+ * Return: 0; -EINVAL for bad flags, zero or unaligned @va/@len, or a range that starts or ends
+ * inside a larger leaf (without SWMMU_UNMAP_SPLIT); -ERANGE outside the format; -ENOMEM if a split
+ * table cannot be allocated; -ENOENT if nothing was mapped. Nothing changes on failure.
+ */
+int swmmu_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_gather *g,
+		u64 *unmapped)
+{
+	return swmmu_ops(as)->unmap(as, va, len, flags, g, unmapped);
+}
+
+/**
+ * swmmu_protect() - change permissions and memory type of every leaf in a range
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes
+ * @prot: new SWMMU_PROT_* value (SWMMU_PROT_NULL is not allowed)
+ * @flags: 0 or SWMMU_UNMAP_SPLIT
+ * @g: invalidation gather, or NULL
+ *
+ * Output addresses, accessed and dirty bits are kept; holes and null entries are skipped.
+ *
+ * Context: the caller holds the range; lock-free readers may run.
+ * Return: 0; -EINVAL, -EOPNOTSUPP for @prot as in swmmu_map(); range errors as swmmu_unmap();
+ * -ENOENT if no leaf is in the range.
+ */
+int swmmu_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
+		  struct swmmu_gather *g)
+{
+	return swmmu_ops(as)->protect(as, va, len, prot, flags, g);
+}
+
+/**
+ * swmmu_query() - look up one VA
+ * @as: the address space
+ * @va: the VA (canonical)
+ * @out: the translation
+ *
+ * Context: lock-free; any context.
+ * Return: 0, -ERANGE if @va is outside the format, -ENOENT if it is not mapped.
+ */
+int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)
+{
+	return swmmu_ops(as)->query(as, va, out);
+}
+
+/**
+ * swmmu_translate() - translate an access like the device would (IOTLB miss path)
+ * @as: the address space
+ * @va: the VA
+ * @access: SWMMU_PROT_R/W/X (and U for an unprivileged access) wanted
+ * @set_ad: set the accessed bit (and dirty bit for a write) with compare-and-swap
+ * @out: the translation
+ *
+ * Permissions are the leaf's restricted by the table entries above it. A null (sparse) leaf
+ * translates with prot SWMMU_PROT_NULL: reads return zero, writes are dropped.
+ *
+ * Context: lock-free; any context.
+ * Return: 0, -EINVAL for bad @access bits, -ERANGE outside the format, -ENOENT not mapped,
+ * -EACCES permission fault.
+ */
+int swmmu_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
+		    struct swmmu_xlate *out)
+{
+	return swmmu_ops(as)->translate(as, va, access, set_ad, out);
+}

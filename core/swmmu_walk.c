@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The generic walk with callbacks (read-only and modifying), and the operations built on it or
+ * next to it: region iteration and dump, accessed/dirty read-and-clear, freeing empty tables,
+ * table entry permissions, linking subtrees between address spaces, backing-page allocation and
+ * copying bytes through a translation. These are not hot paths: they read the descriptor at run
+ * time.
+ */
+#include "swmmu_internal.h"
+
+struct pt_walk {
+	struct swmmu_as *as;
+	const struct swmmu_walk_ops *ops;
+	void *ctx;
+	struct swmmu_gather *g;
+	bool mut;
+};
+
+static bool pt_table_empty(const struct swmmu_format *f, unsigned int lvl, const void *tbl)
+{
+	unsigned int i, n = 1u << f->level[lvl].index_bits;
+
+	for (i = 0; i < n; i++)
+		if (pt_kind(f, lvl, pt_load(f, tbl, i)) != SWMMU_ITEM_HOLE)
+			return false;
+	return true;
+}
+
+/* Queue a whole unlinked subtree (table of level lvl and everything below) for freeing. */
+static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			    void *tbl, u64 addr, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int i, n = 1u << f->level[lvl].index_bits;
+
+	for (i = 0; lvl > 0 && i < n; i++) {
+		u64 pte = pt_load(f, tbl, i);
+		u64 cia = ia | ((u64)i << f->level[lvl].shift);
+
+		if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE && !swmmu_is_link(as, cia, lvl))
+			pt_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+	}
+	swmmu_table_account(as, lvl, -1);
+	swmmu_gather_add_table(g, as, lvl, tbl, addr);
+}
+
+static void pt_forget_link(struct swmmu_as *as, u64 ia, unsigned int lvl)
+{
+	unsigned int i, s = as->fmt->level[lvl].shift;
+
+	for (i = 0; i < as->nr_links; i++) {
+		if (as->links[i].level == lvl && (as->links[i].va >> s) == (ia >> s)) {
+			as->links[i] = as->links[--as->nr_links];
+			return;
+		}
+	}
+}
+
+/*
+ * Write back an item a modifying walk callback changed. Returns false if the item changed
+ * meanwhile (the callback is then called again with the new value).
+ */
+static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsigned int idx,
+			  u64 old, u64 new, u64 istart, u64 ilast)
+{
+	const struct swmmu_format *f = w->as->fmt;
+	enum swmmu_item_kind ok = pt_kind(f, lvl, old), nk = pt_kind(f, lvl, new);
+
+	if (f->entry_lg2 == 4 && nk != SWMMU_ITEM_HOLE)
+		pt_store_ext(f, tbl, idx, nk == SWMMU_ITEM_TABLE ? f->ext_table : f->ext_leaf);
+	if (!pt_cas(f, tbl, idx, old, new))
+		return false;
+	if (f->entry_lg2 == 4 && nk == SWMMU_ITEM_HOLE)
+		pt_store_ext(f, tbl, idx, 0);
+	swmmu_gather_add(w->g, w->as, pt_canon(f, istart), pt_canon(f, ilast), 1u << lvl);
+	if (ok == SWMMU_ITEM_TABLE && (nk != SWMMU_ITEM_TABLE ||
+				       pt_oa_dec(f, new) != pt_oa_dec(f, old))) {
+		if (swmmu_is_link(w->as, istart, lvl))
+			pt_forget_link(w->as, istart, lvl);
+		else
+			pt_free_subtree(w->as, w->g, lvl - 1, pt_child(f, w->as, old),
+					pt_oa_dec(f, old), istart);
+	}
+	return true;
+}
+
+/* Returns 0 to go on, 1 to stop, or a negative errno. */
+static int pt_walk_lvl(struct pt_walk *w, unsigned int lvl, void *tbl, u64 taddr, u64 va,
+		       u64 last)
+{
+	const struct swmmu_format *f = w->as->fmt;
+	u64 im = pt_lowmask(f->level[lvl].shift);
+	unsigned int idx = pt_index(f, lvl, va);
+	int ret;
+
+	for (;;) {
+		u64 istart = va & ~im, ilast = va | im, clip = ilast < last ? ilast : last;
+		struct swmmu_walk_item it;
+		int (*cb)(void *ctx, struct swmmu_walk_item *it);
+		int act;
+		u64 pte;
+
+		do {
+			pte = pt_load(f, tbl, idx);
+			it.va = pt_canon(f, istart);
+			it.last = pt_canon(f, ilast);
+			it.level = lvl;
+			it.index = idx;
+			it.kind = pt_kind(f, lvl, pte);
+			it.pte = pte;
+			it.table = taddr;
+			cb = it.kind == SWMMU_ITEM_LEAF ? w->ops->leaf :
+			     it.kind == SWMMU_ITEM_TABLE ? w->ops->pre_table : w->ops->hole;
+			act = cb ? cb(w->ctx, &it) : SWMMU_WALK_DESCEND;
+			if (act < 0)
+				return act;
+			if (w->mut && it.pte != pte &&
+			    !pt_walk_write(w, lvl, tbl, idx, pte, it.pte, istart, ilast))
+				act = SWMMU_WALK_RETRY;
+		} while (act == SWMMU_WALK_RETRY);
+		if (act == SWMMU_WALK_STOP)
+			return 1;
+		if (act == SWMMU_WALK_DESCEND && it.kind == SWMMU_ITEM_TABLE &&
+		    (!w->mut || it.pte == pte)) {
+			ret = pt_walk_lvl(w, lvl - 1, pt_child(f, w->as, pte), pt_oa_dec(f, pte), va,
+					  clip);
+			if (ret)
+				return ret;
+			if (w->ops->post_table) {
+				pte = pt_load(f, tbl, idx);
+				it.pte = pte;
+				it.kind = pt_kind(f, lvl, pte);
+				act = w->ops->post_table(w->ctx, &it);
+				if (act < 0)
+					return act;
+				if (w->mut && it.pte != pte)
+					pt_walk_write(w, lvl, tbl, idx, pte, it.pte, istart, ilast);
+				if (act == SWMMU_WALK_STOP)
+					return 1;
+			}
+		}
+		if (clip >= last)
+			return 0;
+		va = clip + 1;
+		idx++;
+	}
+}
+
+static int pt_walk_range(struct pt_walk *w, u64 va, u64 len)
+{
+	const struct swmmu_format *f = w->as->fmt;
+	u64 start, last;
+	int ret = pt_range(f, va, len, &start, &last);
+
+	if (ret)
+		return ret;
+	ret = pt_walk_lvl(w, f->nr_levels - 1u, w->as->root_cpu, w->as->root, start, last);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * swmmu_walk() - walk a VA range with callbacks, read-only
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes (> 0)
+ * @ops: callbacks for leaves, holes (and reserved items), tables before and after descent
+ * @ctx: passed to the callbacks
+ *
+ * Items are visited in VA order; an item is reported with its whole span even where the range
+ * covers part of it. A callback returns an enum swmmu_walk_action: DESCEND (go on / descend),
+ * SKIP (do not descend into this table), RETRY (read the item again and call again), STOP; or a
+ * negative errno that ends the walk. Changes to the item are ignored.
+ *
+ * Context: lock-free; the callbacks run in the caller's context.
+ * Return: 0 (also after STOP), -EINVAL/-ERANGE for the range, or a callback's errno.
+ */
+int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
+	       void *ctx)
+{
+	struct pt_walk w = {
+		.as = (struct swmmu_as *)as, .ops = ops, .ctx = ctx, .mut = false,
+	};
+
+	return pt_walk_range(&w, va, len);
+}
+
+/**
+ * swmmu_walk_mut() - walk a VA range with callbacks that may change items
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes (> 0)
+ * @ops: callbacks, as for swmmu_walk()
+ * @ctx: passed to the callbacks
+ * @g: gather recording every changed item (and freeing unlinked subtrees), or NULL
+ *
+ * A callback changes an item by changing it->pte; the walk writes it with compare-and-swap and, if
+ * the item changed meanwhile (e.g. a device set the accessed bit), calls the callback again with
+ * the new value. Replacing a table entry unlinks its subtree, which is freed through @g (not
+ * freed if it was linked from another address space). A changed table entry is not descended.
+ *
+ * Context: the caller holds the range; lock-free readers may run.
+ * Return: as swmmu_walk().
+ */
+int swmmu_walk_mut(struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
+		   void *ctx, struct swmmu_gather *g)
+{
+	struct pt_walk w = { .as = as, .ops = ops, .ctx = ctx, .g = g, .mut = true };
+
+	return pt_walk_range(&w, va, len);
+}
+
+/* Region iteration. */
+struct pt_regions {
+	const struct swmmu_as *as;
+	u64 start, last;		/* internal addresses */
+	struct swmmu_region cur;
+	u64 cur_ia;
+	bool have;
+	int (*fn)(void *ctx, const struct swmmu_region *r);
+	void *ctx;
+};
+
+static int pt_region_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	struct pt_regions *r = ctx;
+	const struct swmmu_format *f = r->as->fmt;
+	u64 ia = it->va & pt_lowmask(f->va_bits), ilast = it->last & pt_lowmask(f->va_bits);
+	struct swmmu_xlate x;
+	u64 len;
+	int ret;
+
+	if (ia < r->start)
+		ia = r->start;
+	if (ilast > r->last)
+		ilast = r->last;
+	len = ilast - ia + 1;
+	pt_fill_xlate(f, it->level, ia, it->pte, ~0u, &x);
+	if (r->have && r->cur_ia + r->cur.len == ia && r->cur.prot == x.prot &&
+	    r->cur.size_lg2 == x.size_lg2 &&
+	    ((x.prot & SWMMU_PROT_NULL) || r->cur.pa + r->cur.len == x.pa)) {
+		r->cur.len += len;
+		return SWMMU_WALK_DESCEND;
+	}
+	if (r->have) {
+		ret = r->fn(r->ctx, &r->cur);
+		if (ret)
+			return ret < 0 ? ret : SWMMU_WALK_STOP;
+	}
+	r->have = true;
+	r->cur_ia = ia;
+	r->cur.va = x.va;
+	r->cur.pa = x.pa;
+	r->cur.len = len;
+	r->cur.prot = x.prot;
+	r->cur.size_lg2 = x.size_lg2;
+	return SWMMU_WALK_DESCEND;
+}
+
+/**
+ * swmmu_for_each_region() - iterate over coalesced runs of leaves
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes (> 0)
+ * @fn: called for each region (clipped to the range) in VA order; a non-zero return stops the
+ *      iteration (a negative value is returned)
+ * @ctx: passed to @fn
+ *
+ * Adjacent leaves are merged when VA and output addresses continue and the prot and the entry
+ * size are equal.
+ *
+ * Context: lock-free.
+ * Return: 0, range errors as swmmu_walk(), or @fn's negative return.
+ */
+int swmmu_for_each_region(const struct swmmu_as *as, u64 va, u64 len,
+			  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx)
+{
+	static const struct swmmu_walk_ops ops = { .leaf = pt_region_leaf };
+	struct pt_regions r = { .as = as, .fn = fn, .ctx = ctx };
+	int ret;
+
+	ret = pt_range(as->fmt, va, len, &r.start, &r.last);
+	if (ret)
+		return ret;
+	ret = swmmu_walk(as, va, len, &ops, &r);
+	if (ret)
+		return ret;
+	if (r.have) {
+		ret = fn(ctx, &r.cur);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+struct pt_dump {
+	struct swmmu_region *out;
+	unsigned int max, n;
+};
+
+static int pt_dump_one(void *ctx, const struct swmmu_region *r)
+{
+	struct pt_dump *d = ctx;
+
+	if (d->n < d->max)
+		d->out[d->n] = *r;
+	d->n++;
+	return 0;
+}
+
+/**
+ * swmmu_dump() - copy the coalesced regions of a range into an array
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes (> 0)
+ * @out: array of @max regions
+ * @max: capacity of @out
+ * @needed: set to the number of regions in the range
+ *
+ * Context: lock-free.
+ * Return: 0, -EMSGSIZE if @max is too small (@out holds the first @max, @needed the count),
+ * or range errors as swmmu_walk().
+ */
+int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
+	       unsigned int max, unsigned int *needed)
+{
+	struct pt_dump d = { .out = out, .max = max };
+	int ret = swmmu_for_each_region(as, va, len, pt_dump_one, &d);
+
+	if (needed)
+		*needed = d.n;
+	if (ret)
+		return ret;
+	return d.n > max ? -EMSGSIZE : 0;
+}
+
+/* Accessed/dirty read-and-clear. */
+struct pt_ad {
+	const struct swmmu_format *f;
+	u64 start, last, bits;
+	unsigned int granule_lg2;
+	unsigned long *bitmap;
+	bool clear;
+};
+
+static int pt_ad_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	struct pt_ad *a = ctx;
+	u64 lo = it->va & pt_lowmask(a->f->va_bits), hi = it->last & pt_lowmask(a->f->va_bits);
+	u64 b, bl;
+
+	if (!(it->pte & a->bits) || pt_is_null(a->f, it->level, it->pte))
+		return SWMMU_WALK_DESCEND;
+	if (lo < a->start)
+		lo = a->start;
+	if (hi > a->last)
+		hi = a->last;
+	bl = (hi - a->start) >> a->granule_lg2;
+	for (b = (lo - a->start) >> a->granule_lg2; b <= bl; b++)
+		a->bitmap[b / (8 * sizeof(long))] |= 1UL << (b % (8 * sizeof(long)));
+	if (a->clear)
+		it->pte &= ~a->bits;
+	return SWMMU_WALK_DESCEND;
+}
+
+/**
+ * swmmu_read_clear_ad() - report (and optionally clear) accessed or dirty leaves
+ * @as: the address space
+ * @va: first VA, aligned to 2^@granule_lg2
+ * @len: bytes, a multiple of 2^@granule_lg2
+ * @flags: SWMMU_AD_ACCESSED and/or SWMMU_AD_DIRTY (which bits to look at), SWMMU_AD_CLEAR
+ * @granule_lg2: one bitmap bit per 2^@granule_lg2 bytes, starting at @va
+ * @bitmap: bits are set (never cleared) for granules covered by a leaf with a selected bit set
+ * @g: records cleared items, or NULL
+ *
+ * Clearing uses compare-and-swap so a bit a device sets concurrently is never lost.
+ *
+ * Context: the caller holds the range when clearing; lock-free otherwise.
+ * Return: 0, -EINVAL for bad flags or alignment, -ERANGE, -EOPNOTSUPP if the format has no such
+ * bit.
+ */
+int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,
+			unsigned int granule_lg2, unsigned long *bitmap, struct swmmu_gather *g)
+{
+	static const struct swmmu_walk_ops ops = { .leaf = pt_ad_leaf };
+	const struct swmmu_format *f = as->fmt;
+	struct pt_ad a = { .f = f, .granule_lg2 = granule_lg2, .bitmap = bitmap };
+	int ret;
+
+	if (!(flags & (SWMMU_AD_ACCESSED | SWMMU_AD_DIRTY)) ||
+	    (flags & ~(SWMMU_AD_ACCESSED | SWMMU_AD_DIRTY | SWMMU_AD_CLEAR)) ||
+	    granule_lg2 >= 64 || ((va | len) & pt_lowmask(granule_lg2)))
+		return -EINVAL;
+	if (((flags & SWMMU_AD_ACCESSED) && !f->accessed) || ((flags & SWMMU_AD_DIRTY) && !f->dirty))
+		return -EOPNOTSUPP;
+	a.bits = ((flags & SWMMU_AD_ACCESSED) ? f->accessed : 0) |
+		 ((flags & SWMMU_AD_DIRTY) ? f->dirty : 0);
+	a.clear = flags & SWMMU_AD_CLEAR;
+	ret = pt_range(f, va, len, &a.start, &a.last);
+	if (ret)
+		return ret;
+	if (a.clear)
+		return swmmu_walk_mut(as, va, len, &ops, &a, g);
+	return swmmu_walk(as, va, len, &ops, &a);
+}
+
+/* Freeing empty tables. */
+struct pt_fe {
+	struct swmmu_as *as;
+	u64 start, last;
+	int freed;
+};
+
+static int pt_fe_post(void *ctx, struct swmmu_walk_item *it)
+{
+	struct pt_fe *fe = ctx;
+	const struct swmmu_format *f = fe->as->fmt;
+	u64 lo = it->va & pt_lowmask(f->va_bits), hi = it->last & pt_lowmask(f->va_bits);
+
+	if (it->kind != SWMMU_ITEM_TABLE || lo < fe->start || hi > fe->last ||
+	    swmmu_is_link(fe->as, lo, it->level) ||
+	    !pt_table_empty(f, it->level - 1, pt_child(f, fe->as, it->pte)))
+		return SWMMU_WALK_DESCEND;
+	it->pte = 0;
+	fe->freed++;
+	return SWMMU_WALK_DESCEND;
+}
+
+/**
+ * swmmu_free_empty() - unlink and free tables that hold no leaf
+ * @as: the address space
+ * @va: first VA
+ * @len: bytes (> 0)
+ * @g: gather; the tables are freed when it is flushed (NULL frees at once)
+ *
+ * Only tables whose whole span lies inside the range are freed (the caller holds only that range),
+ * bottom-up, so a table whose children all become free is freed too. The root is never freed, nor
+ * subtrees linked from another address space.
+ *
+ * Context: the caller holds the range; lock-free readers may run if @g is not NULL.
+ * Return: the number of tables freed, or -EINVAL/-ERANGE for the range.
+ */
+int swmmu_free_empty(struct swmmu_as *as, u64 va, u64 len, struct swmmu_gather *g)
+{
+	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
+	struct pt_fe fe = { .as = as };
+	int ret = pt_range(as->fmt, va, len, &fe.start, &fe.last);
+
+	if (ret)
+		return ret;
+	ret = swmmu_walk_mut(as, va, len, &ops, &fe, g);
+	return ret ? ret : fe.freed;
+}
+
+/* Find the item of level lvl covering ia: every item above must be a table. */
+static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, void **ptbl,
+			unsigned int *pidx)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int l = f->nr_levels - 1u;
+	void *tbl = as->root_cpu;
+
+	for (; l > lvl; l--) {
+		u64 pte = pt_load(f, tbl, pt_index(f, l, ia));
+
+		if (pt_kind(f, l, pte) != SWMMU_ITEM_TABLE)
+			return -ENOENT;
+		tbl = pt_child(f, as, pte);
+	}
+	*ptbl = tbl;
+	*pidx = pt_index(f, lvl, ia);
+	return 0;
+}
+
+/**
+ * swmmu_set_table_prot() - change the permissions of an existing table entry
+ * @as: the address space
+ * @va: a VA inside the entry's span
+ * @level: level of the table entry (1 .. nr_levels - 1; it points at a level - 1 table)
+ * @prot: SWMMU_PROT_R/W/X/U the entry allows below it
+ * @g: records the change (walk caches of @level must be invalidated), or NULL
+ *
+ * Context: the caller holds the entry's span; lock-free readers may run.
+ * Return: 0, -EINVAL for a bad level or prot bits, -ERANGE, -ENOENT if there is no table entry
+ * there, -EOPNOTSUPP if the format cannot express @prot in a table entry.
+ */
+int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
+			 struct swmmu_gather *g)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int idx;
+	u64 ia, pte, bits;
+	void *tbl;
+	int ret;
+
+	if (!level || level >= f->nr_levels ||
+	    (prot & ~(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X | SWMMU_PROT_U)))
+		return -EINVAL;
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	ret = pt_perm_bits(&f->table_perm, prot, &bits);
+	if (ret)
+		return ret;
+	ret = pt_find_item(as, ia, level, &tbl, &idx);
+	if (ret)
+		return ret;
+	pte = pt_load(f, tbl, idx);
+	if (pt_kind(f, level, pte) != SWMMU_ITEM_TABLE)
+		return -ENOENT;
+	pt_store(f, tbl, idx, (pte & ~pt_perm_mask(&f->table_perm)) | bits);
+	ia &= ~pt_lowmask(f->level[level].shift);
+	swmmu_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | pt_lowmask(f->level[level].shift)),
+			 1u << level);
+	return 0;
+}
+
+/**
+ * swmmu_link() - link a subtree of one address space into another
+ * @dst: address space receiving the link
+ * @src: owner of the subtree (same format)
+ * @va: a VA inside the linked span
+ * @level: level of the table entry to copy (1 .. nr_levels - 1)
+ *
+ * Copies @src's table entry (pointing at a level - 1 table) into @dst, creating the tables above
+ * it in @dst as needed, so that both share the subtree (e.g. a kernel half). @dst never frees the
+ * subtree: @src frees it exactly once on swmmu_as_destroy(). Unlink (or destroy @dst) first.
+ *
+ * Context: the caller holds the span in both address spaces.
+ * Return: 0, -EINVAL for different formats or a bad level, -ERANGE, -ENOENT if @src has no table
+ * entry there, -EEXIST if @dst has something there, -ENOSPC if @dst has SWMMU_MAX_LINKS links,
+ * -ENOMEM (nothing changed).
+ */
+int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level)
+{
+	const struct swmmu_format *f = dst->fmt;
+	void *tbl, *mk[SWMMU_MAX_LEVELS];
+	u64 ia, pte, mk_addr[SWMMU_MAX_LEVELS];
+	unsigned int idx, l, n = 0, i;
+	int ret;
+
+	if ((dst->fmt != src->fmt && !swmmu_format_equal(dst->fmt, src->fmt)) || !level ||
+	    level >= f->nr_levels)
+		return -EINVAL;
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	ret = pt_find_item(src, ia, level, &tbl, &idx);
+	if (ret)
+		return ret;
+	pte = pt_load(f, tbl, idx);
+	if (pt_kind(f, level, pte) != SWMMU_ITEM_TABLE)
+		return -ENOENT;
+	if (dst->nr_links == SWMMU_MAX_LINKS)
+		return -ENOSPC;
+	/* Count and allocate the tables dst lacks above the level, then link. */
+	tbl = dst->root_cpu;
+	for (l = f->nr_levels - 1u; l > level; l--) {
+		u64 v = pt_load(f, tbl, pt_index(f, l, ia));
+		enum swmmu_item_kind k = pt_kind(f, l, v);
+
+		if (k == SWMMU_ITEM_HOLE)
+			break;
+		if (k != SWMMU_ITEM_TABLE)
+			return -EEXIST;
+		tbl = pt_child(f, dst, v);
+	}
+	if (l == level && pt_kind(f, l, pt_load(f, tbl, pt_index(f, l, ia))) != SWMMU_ITEM_HOLE)
+		return -EEXIST;
+	for (i = l; i > level; i--) {
+		mk[n] = swmmu_table_alloc(dst, i - 1, &mk_addr[n]);
+		if (!mk[n]) {
+			while (n--)
+				swmmu_table_free(dst, i + n, mk[n], mk_addr[n]);
+			return -ENOMEM;
+		}
+		memset(mk[n], 0, (size_t)1 << pt_table_lg2(f, i - 1));
+		n++;
+	}
+	for (i = 0; l > level; l--, i++) {
+		u64 tattr;
+		unsigned int ti = pt_index(f, l, ia);
+
+		if (pt_table_attr(f, l, dst->table_prot, &tattr))
+			tattr = f->level[l].table_val | f->table_set;
+		if (f->entry_lg2 == 4)
+			pt_store_ext(f, tbl, ti, f->ext_table);
+		pt_store(f, tbl, ti, tattr | pt_oa_enc(f, mk_addr[i]));
+		swmmu_table_account(dst, l - 1, 1);
+		tbl = mk[i];
+	}
+	idx = pt_index(f, level, ia);
+	if (f->entry_lg2 == 4)
+		pt_store_ext(f, tbl, idx, f->ext_table);
+	pt_store(f, tbl, idx, pte);
+	dst->links[dst->nr_links].va = ia;
+	dst->links[dst->nr_links].level = (u8)level;
+	dst->nr_links++;
+	return 0;
+}
+
+/**
+ * swmmu_unlink() - remove a subtree linked with swmmu_link()
+ * @dst: the address space holding the link
+ * @va: a VA inside the linked span
+ * @level: the level given to swmmu_link()
+ * @g: records the invalidation, or NULL
+ *
+ * The subtree is not freed (its owner frees it).
+ *
+ * Context: the caller holds the span.
+ * Return: 0, -ERANGE, -ENOENT if there is no such link.
+ */
+int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_gather *g)
+{
+	const struct swmmu_format *f = dst->fmt;
+	unsigned int idx;
+	void *tbl;
+	u64 ia;
+
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	if (level >= f->nr_levels || !swmmu_is_link(dst, ia, level) ||
+	    pt_find_item(dst, ia, level, &tbl, &idx))
+		return -ENOENT;
+	pt_clear(f, tbl, idx);
+	pt_forget_link(dst, ia, level);
+	ia &= ~pt_lowmask(f->level[level].shift);
+	swmmu_gather_add(g, dst, pt_canon(f, ia), pt_canon(f, ia | pt_lowmask(f->level[level].shift)),
+			 1u << level);
+	return 0;
+}
+
+struct pt_any {
+	bool found;
+};
+
+static int pt_any_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	((struct pt_any *)ctx)->found = it->kind == SWMMU_ITEM_LEAF;
+	return SWMMU_WALK_STOP;
+}
+
+static void *pt_page_cpu(const struct swmmu_mem *m, u64 addr)
+{
+	if (m->ops->to_cpu)
+		return m->ops->to_cpu(m->ctx, addr);
+	return (void *)(unsigned long)(addr + m->cpu_offset);
+}
+
+/**
+ * swmmu_allocate_range() - back a VA range with newly allocated, zeroed pages
+ * @as: the address space
+ * @va: first VA, aligned to the smallest page size
+ * @len: bytes, a multiple of the smallest page size
+ * @prot: SWMMU_PROT_* for the mappings
+ * @pages: allocator for the pages (alloc/free with the page size as size and alignment)
+ *
+ * The range must be entirely unmapped. Pages are mapped one by one with the smallest page size.
+ * On failure every page allocated by this call is unmapped and freed (tables created for it stay,
+ * empty; swmmu_free_empty() removes them).
+ *
+ * Context: the caller holds the range; may sleep if the callbacks sleep.
+ * Return: 0, errors of swmmu_map(), -EEXIST if something is mapped in the range, -ENOMEM.
+ */
+int swmmu_allocate_range(struct swmmu_as *as, u64 va, u64 len, u32 prot,
+			 const struct swmmu_mem *pages)
+{
+	static const struct swmmu_walk_ops ops = { .leaf = pt_any_leaf };
+	u64 gran = pt_bit(pt_min_leaf_shift(as->fmt)), done, start, last;
+	struct pt_any any = { .found = false };
+	int ret;
+
+	if (!len || ((va | len) & (gran - 1)))
+		return -EINVAL;
+	ret = pt_leaf_prot_ok(as->fmt, prot);
+	if (!ret)
+		ret = pt_range(as->fmt, va, len, &start, &last);
+	if (!ret)
+		ret = swmmu_walk(as, va, len, &ops, &any);
+	if (ret)
+		return ret;
+	if (any.found)
+		return -EEXIST;
+	for (done = 0; done < len; done += gran) {
+		u64 addr;
+		void *cpu = pages->ops->alloc(pages->ctx, gran, gran, &addr);
+
+		if (!cpu) {
+			ret = -ENOMEM;
+			break;
+		}
+		memset(cpu, 0, gran);
+		ret = swmmu_map(as, va + done, addr, gran, prot);
+		if (ret) {
+			pages->ops->free(pages->ctx, cpu, addr, gran);
+			break;
+		}
+	}
+	if (!ret)
+		return 0;
+	while (done) {
+		struct swmmu_xlate x;
+
+		done -= gran;
+		if (!swmmu_query(as, va + done, &x)) {
+			swmmu_unmap(as, va + done, gran, 0, NULL, NULL);
+			pages->ops->free(pages->ctx, pt_page_cpu(pages, x.pa), x.pa, gran);
+		}
+	}
+	return ret;
+}
+
+/**
+ * swmmu_copy() - copy bytes between a buffer and memory mapped at a VA range
+ * @as: the address space
+ * @va: first VA
+ * @buf: the buffer
+ * @len: bytes
+ * @to_va: true to write @buf into the mapped memory, false to read it
+ *
+ * Output addresses are turned into CPU pointers with @as's memory callbacks (to_cpu or the linear
+ * offset). Permissions are not checked. Null (sparse) leaves read as zero and drop writes.
+ *
+ * Context: lock-free; the caller keeps the range mapped.
+ * Return: 0, -ERANGE, -ENOENT if a byte of the range is not mapped (bytes before it were copied).
+ */
+int swmmu_copy(const struct swmmu_as *as, u64 va, void *buf, size_t len, bool to_va)
+{
+	char *b = buf;
+
+	while (len) {
+		struct swmmu_xlate x;
+		u64 chunk;
+		int ret = swmmu_query(as, va, &x);
+
+		if (ret)
+			return ret;
+		chunk = pt_lowmask(x.size_lg2) - (x.pa - x.entry_pa) + 1;
+		if (!chunk || chunk > len)
+			chunk = len;
+		if (x.prot & SWMMU_PROT_NULL) {
+			if (!to_va)
+				memset(b, 0, chunk);
+		} else if (to_va) {
+			memcpy(pt_cpu(as, x.pa), b, chunk);
+		} else {
+			memcpy(b, pt_cpu(as, x.pa), chunk);
+		}
+		b += chunk;
+		len -= chunk;
+		va += chunk;
+	}
+	return 0;
+}

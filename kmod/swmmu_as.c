@@ -1,0 +1,1163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Address spaces: the core's page tables in DMA-able memory, the VA range lock, the mapping
+ * records, and the commands that change or read the tables (MAP, UNMAP, PROTECT, QUERY, DUMP,
+ * RW, STATS).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "swmmu_priv.h"
+
+/* The whole VA space as a range-lock range. */
+#define SWMMU_ALL_FIRST		0ULL
+#define SWMMU_ALL_LAST		U64_MAX
+
+/* RW moves at most this much per call. */
+#define SWMMU_RW_MAX		(64ULL << 20)
+
+static atomic_t swmmu_as_serial = ATOMIC_INIT(0);
+
+/* ---- VA range lock ---------------------------------------------------------------------------- */
+
+static void swmmu_range_lock_init(struct swmmu_range_lock *rl)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	static struct lock_class_key key;
+
+	lockdep_init_map(&rl->dep_map, "swmmu_as_range", &key, 0);
+#endif
+	spin_lock_init(&rl->lock);
+	INIT_LIST_HEAD(&rl->held);
+	init_waitqueue_head(&rl->wq);
+}
+
+static bool swmmu_range_try(struct swmmu_range_lock *rl, struct swmmu_range *r)
+{
+	struct swmmu_range *h;
+
+	spin_lock(&rl->lock);
+	list_for_each_entry(h, &rl->held, node) {
+		if (h->start <= r->last && r->start <= h->last) {
+			spin_unlock(&rl->lock);
+			return false;
+		}
+	}
+	list_add(&r->node, &rl->held);
+	spin_unlock(&rl->lock);
+	return true;
+}
+
+/**
+ * swmmu_range_lock() - lock [start, last] of an address space's VA space
+ * @rl: the range lock
+ * @r: caller-provided node describing the range (usually on the stack)
+ * @start: first VA
+ * @last: last VA (inclusive)
+ *
+ * Waits until no held range overlaps. Disjoint ranges are held concurrently; the core's
+ * concurrency contract needs exactly this from its caller. A thread holds at most one range.
+ *
+ * Context: process context, may sleep; no user copy while held.
+ */
+void swmmu_range_lock(struct swmmu_range_lock *rl, struct swmmu_range *r, u64 start, u64 last)
+{
+	might_sleep();
+	r->start = start;
+	r->last = last;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lock_map_acquire(&rl->dep_map);
+#endif
+	wait_event(rl->wq, swmmu_range_try(rl, r));
+}
+
+/**
+ * swmmu_range_unlock() - release a range locked with swmmu_range_lock()
+ * @rl: the range lock
+ * @r: the node passed to swmmu_range_lock()
+ *
+ * Context: any context that may take a spinlock.
+ */
+void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r)
+{
+	spin_lock(&rl->lock);
+	list_del(&r->node);
+	spin_unlock(&rl->lock);
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lock_map_release(&rl->dep_map);
+#endif
+	wake_up_all(&rl->wq);
+}
+
+/* ---- table memory ----------------------------------------------------------------------------- */
+
+/**
+ * struct swmmu_table - one page-table allocation
+ * @cpu: CPU address
+ * @dma: DMA address (what table entries hold)
+ * @bytes: allocated bytes (a power of two, at least a page, aligned to itself)
+ */
+struct swmmu_table {
+	void *cpu;
+	dma_addr_t dma;
+	size_t bytes;
+};
+
+/*
+ * Tables are coherent DMA memory of the module's device, so a real device could walk them without
+ * cache maintenance. Every page of a table is indexed by its DMA page number; that index is also
+ * the core's table address -> CPU pointer translation, valid whatever the DMA API maps.
+ */
+static void *swmmu_tbl_alloc(void *ctx, size_t size, size_t align, u64 *addr)
+{
+	struct swmmu_as_obj *as = ctx;
+	struct swmmu_file *file = as->file;
+	struct swmmu_table *t;
+	size_t bytes = roundup_pow_of_two(max3(size, align, (size_t)PAGE_SIZE));
+	unsigned long i, pfn;
+
+	if (atomic64_add_return(bytes, &file->table_bytes) > swmmu_max_table_bytes) {
+		WRITE_ONCE(as->quota_hit, true);
+		goto err_quota;
+	}
+	t = kmalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		goto err_quota;
+	t->bytes = bytes;
+	t->cpu = dma_alloc_coherent(swmmu_dma_dev, bytes, &t->dma,
+				    GFP_KERNEL | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!t->cpu)
+		goto err_t;
+	pfn = t->dma >> PAGE_SHIFT;
+	for (i = 0; i < bytes >> PAGE_SHIFT; i++)
+		if (xa_err(xa_store(&as->tables, pfn + i, t, GFP_KERNEL_ACCOUNT)))
+			goto err_xa;
+	atomic_long_inc(&swmmu_cnt.tables);
+	atomic_long_add(bytes, &swmmu_cnt.table_bytes);
+	*addr = t->dma;
+	return t->cpu;
+
+err_xa:
+	while (i--)
+		xa_erase(&as->tables, pfn + i);
+	dma_free_coherent(swmmu_dma_dev, bytes, t->cpu, t->dma);
+err_t:
+	kfree(t);
+err_quota:
+	atomic64_sub(bytes, &file->table_bytes);
+	return NULL;
+}
+
+static void swmmu_tbl_free(void *ctx, void *cpu, u64 addr, size_t size)
+{
+	struct swmmu_as_obj *as = ctx;
+	struct swmmu_table *t = xa_load(&as->tables, addr >> PAGE_SHIFT);
+	unsigned long i, pfn;
+
+	if (WARN_ON_ONCE(!t || t->cpu != cpu))
+		return;
+	pfn = t->dma >> PAGE_SHIFT;
+	for (i = 0; i < t->bytes >> PAGE_SHIFT; i++)
+		xa_erase(&as->tables, pfn + i);
+	atomic_long_dec(&swmmu_cnt.tables);
+	atomic_long_sub(t->bytes, &swmmu_cnt.table_bytes);
+	atomic64_sub(t->bytes, &as->file->table_bytes);
+	dma_free_coherent(swmmu_dma_dev, t->bytes, t->cpu, t->dma);
+	kfree(t);
+}
+
+static void *swmmu_tbl_to_cpu(void *ctx, u64 addr)
+{
+	struct swmmu_as_obj *as = ctx;
+	struct swmmu_table *t = xa_load(&as->tables, addr >> PAGE_SHIFT);
+
+	/* Table entries are written only by the core from our own allocations. */
+	if (WARN_ON_ONCE(!t))
+		return NULL;
+	return t->cpu + (addr - t->dma);
+}
+
+static const struct swmmu_mem_ops swmmu_tbl_ops = {
+	.alloc = swmmu_tbl_alloc,
+	.free = swmmu_tbl_free,
+	.to_cpu = swmmu_tbl_to_cpu,
+};
+
+/*
+ * Invalidation: the core calls this once the tables no longer reach what an operation removed,
+ * before it frees unlinked tables. This is where a software IOTLB is invalidated (per range and
+ * level, as the gather says). Lock-free walkers run under rcu_read_lock(), so table memory
+ * is handed back only after a grace period.
+ */
+static void swmmu_as_flush(void *ctx, const struct swmmu_gather *g)
+{
+	struct swmmu_as_obj *as = ctx;
+
+	atomic64_inc(&as->invalidations);
+	if (g->nr_tables)
+		synchronize_rcu();
+}
+
+/* ---- formats ---------------------------------------------------------------------------------- */
+
+/*
+ * A format with a smaller VA size: the levels above the one that covers @va_bits are dropped and
+ * that level's table shrinks (what AArch64 TnSZ or a smaller AGAW does). Sign-extended formats
+ * keep their size: their canonical form depends on it.
+ */
+static int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+			       struct swmmu_format *out)
+{
+	unsigned int n;
+
+	if (f->flags & SWMMU_FMT_SIGN_EXTEND)
+		return -EOPNOTSUPP;
+	if (va_bits > f->va_bits)
+		return -EINVAL;
+	for (n = 1; n <= f->nr_levels; n++)
+		if (va_bits <= f->level[n - 1].shift + f->level[n - 1].index_bits)
+			break;
+	if (n > f->nr_levels || va_bits <= f->level[n - 1].shift)
+		return -EINVAL;
+	*out = *f;
+	out->nr_levels = n;
+	out->va_bits = va_bits;
+	out->level[n - 1].index_bits = va_bits - f->level[n - 1].shift;
+	memset(&out->level[n], 0, sizeof(out->level[0]) * (SWMMU_MAX_LEVELS - n));
+	/* The specialised engine instance assumes the original geometry. */
+	out->ops = NULL;
+	return swmmu_format_validate(out) ? -EINVAL : 0;
+}
+
+/**
+ * swmmu_format_min_va_bits() - smallest VA size AS_ALLOC accepts for a format
+ * @f: a built-in format
+ *
+ * Context: process context (uses a temporary allocation).
+ * Return: the smallest valid va_bits, or f->va_bits if the size cannot change.
+ */
+unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f)
+{
+	struct swmmu_format *tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	unsigned int v = f->va_bits;
+
+	if (!tmp)
+		return v;
+	for (v = 1; v < f->va_bits; v++)
+		if (!swmmu_format_derive(f, v, tmp))
+			break;
+	kfree(tmp);
+	return v;
+}
+
+/* Device VA checks; the core repeats them, but the records and the range lock need them first. */
+static bool swmmu_va_in_format(const struct swmmu_format *f, u64 va)
+{
+	u64 top;
+
+	if (f->va_bits >= 64)
+		return true;
+	top = va >> (f->va_bits - 1);
+	if (f->flags & SWMMU_FMT_SIGN_EXTEND)
+		return top == 0 || top == (~0ULL >> (f->va_bits - 1));
+	return !(va >> f->va_bits);
+}
+
+/* (iova, len) -> [iova, *last]: EINVAL empty, EOVERFLOW wraps, ERANGE outside the format. */
+static int swmmu_as_range(const struct swmmu_as_obj *as, u64 iova, u64 len, u64 *last)
+{
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow(iova, len - 1, last))
+		return -EOVERFLOW;
+	if (!swmmu_va_in_format(as->fmt, iova) || !swmmu_va_in_format(as->fmt, *last))
+		return -ERANGE;
+	/* Both ends canonical but in different halves: the range crosses the hole. */
+	if ((as->fmt->flags & SWMMU_FMT_SIGN_EXTEND) && as->fmt->va_bits < 64 &&
+	    ((iova ^ *last) >> 63))
+		return -ERANGE;
+	return 0;
+}
+
+/**
+ * swmmu_as_va_last() - last device VA of the lower (or only) half of the VA space
+ * @as: the address space
+ *
+ * Context: any.
+ * Return: the VA.
+ */
+u64 swmmu_as_va_last(const struct swmmu_as_obj *as)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int bits = f->va_bits - !!(f->flags & SWMMU_FMT_SIGN_EXTEND);
+
+	return bits >= 64 ? U64_MAX : (1ULL << bits) - 1;
+}
+
+/* Smallest leaf of the format, and never below a CPU page: buffers are made of pages. */
+static u64 swmmu_as_granule(const struct swmmu_as_obj *as)
+{
+	u64 pg = swmmu_format_pgsizes(as->fmt);
+
+	return max_t(u64, pg & -pg, PAGE_SIZE);
+}
+
+/* ---- life cycle ------------------------------------------------------------------------------- */
+
+/**
+ * swmmu_cmd_as_alloc() - SWMMU_AS_ALLOC
+ * @file: the file
+ * @data: struct swmmu_as_alloc
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EOPNOTSUPP, -ENOENT (format), -EINVAL (va_bits), -ENOSPC (max_as), -ENOMEM.
+ */
+int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
+{
+	struct swmmu_as_alloc *cmd = data;
+	const struct swmmu_format *f;
+	struct swmmu_mem mem = { .ops = &swmmu_tbl_ops };
+	struct swmmu_as_obj *as;
+	int ret, window;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	f = swmmu_format_get(cmd->format_id);
+	if (!f)
+		return -ENOENT;
+
+	as = kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as)
+		return -ENOMEM;
+	as->file = file;
+	as->fmt = f;
+	if (cmd->va_bits && cmd->va_bits != f->va_bits) {
+		ret = -EINVAL;
+		if (cmd->va_bits > 64)
+			goto err_as;
+		ret = -ENOMEM;
+		as->fmt_own = kmalloc(sizeof(*as->fmt_own), GFP_KERNEL_ACCOUNT);
+		if (!as->fmt_own)
+			goto err_as;
+		ret = swmmu_format_derive(f, cmd->va_bits, as->fmt_own);
+		if (ret)
+			goto err_fmt;
+		as->fmt = as->fmt_own;
+	}
+
+	mutex_lock(&file->lock);
+	if (file->nr_as >= swmmu_max_as) {
+		mutex_unlock(&file->lock);
+		ret = -ENOSPC;
+		goto err_fmt;
+	}
+	file->nr_as++;
+	window = find_first_zero_bit(&file->mmap_windows, BITS_PER_LONG);
+	if (window < BITS_PER_LONG)
+		__set_bit(window, &file->mmap_windows);
+	else
+		window = -1;
+	mutex_unlock(&file->lock);
+	as->window = window;
+
+	xa_init(&as->tables);
+	mt_init(&as->maps);
+	swmmu_range_lock_init(&as->range);
+	mem.ctx = as;
+	ret = swmmu_as_init(&as->pt, as->fmt, &mem);
+	if (ret)
+		goto err_limits;
+
+	as->debug_id = (u32)atomic_inc_return(&swmmu_as_serial);
+	as->window_mask = (1ULL << min_t(unsigned int, as->fmt->va_bits,
+					 SWMMU_MMAP_WINDOW_SHIFT)) - 1;
+	as->mmap_offset = window < 0 ? SWMMU_MMAP_OFFSET_NONE :
+			  (u64)window << SWMMU_MMAP_WINDOW_SHIFT;
+	atomic_long_inc(&swmmu_cnt.as);
+	swmmu_debugfs_as_add(as);
+
+	ret = swmmu_obj_insert(file, &as->obj, SWMMU_OBJ_AS);
+	if (ret) {
+		swmmu_as_free(as);
+		return ret;
+	}
+	/* Only now can mmap() find it: the object is complete and has an ID. */
+	if (window >= 0) {
+		mutex_lock(&file->lock);
+		file->windows[window] = as;
+		mutex_unlock(&file->lock);
+	}
+	cmd->out_as_id = as->obj.id;
+	cmd->out_va_bits = as->fmt->va_bits;
+	cmd->out_nr_levels = as->fmt->nr_levels;
+	cmd->out_mmap_offset = as->mmap_offset;
+	return 0;
+
+err_limits:
+	mutex_lock(&file->lock);
+	file->nr_as--;
+	if (window >= 0)
+		__clear_bit(window, &file->mmap_windows);
+	mutex_unlock(&file->lock);
+	xa_destroy(&as->tables);
+err_fmt:
+	kfree(as->fmt_own);
+err_as:
+	kfree(as);
+	return ret;
+}
+
+static void swmmu_mapping_free(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+{
+	atomic64_dec(&as->nr_mappings);
+	atomic64_sub(m->last - m->iova + 1, &as->mapped_bytes);
+	atomic_long_dec(&swmmu_cnt.mappings);
+	swmmu_obj_put(&m->buf->obj);
+	kfree(m);
+}
+
+/**
+ * swmmu_as_free() - free an address space removed from its file's ID table
+ * @as: the address space; no ioctl uses it and no VMA maps it
+ *
+ * Drops every mapping (and its buffer reference) and frees every table.
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_as_free(struct swmmu_as_obj *as)
+{
+	struct swmmu_file *file = as->file;
+	struct swmmu_mapping *m;
+	unsigned long index = 0;
+
+	swmmu_debugfs_as_remove(as);
+	mutex_lock(&file->lock);
+	if (as->window >= 0) {
+		file->windows[as->window] = NULL;
+		__clear_bit(as->window, &file->mmap_windows);
+	}
+	file->nr_as--;
+	mutex_unlock(&file->lock);
+
+	mt_for_each(&as->maps, m, index, ULONG_MAX)
+		swmmu_mapping_free(as, m);
+	mtree_destroy(&as->maps);
+	/* Nothing walks the tables any more: no VMA, no ioctl, no debugfs reader. */
+	swmmu_as_destroy(&as->pt);
+	WARN_ON_ONCE(!xa_empty(&as->tables));
+	xa_destroy(&as->tables);
+	atomic_long_dec(&swmmu_cnt.as);
+	kfree(as->fmt_own);
+	kfree(as);
+}
+
+/* ---- MAP -------------------------------------------------------------------------------------- */
+
+/* The DMA segments of buf[off, off + len), adjacent pieces merged. */
+static int swmmu_buf_segs(struct swmmu_buf *buf, u64 off, u64 len, struct swmmu_seg **psegs,
+			  unsigned int *pnr)
+{
+	struct swmmu_seg *segs;
+	unsigned int i, nr = 0;
+	u64 end = off + len;
+
+	segs = kvcalloc(buf->nr_chunks, sizeof(*segs), GFP_KERNEL_ACCOUNT);
+	if (!segs)
+		return -ENOMEM;
+	for (i = 0; i < buf->nr_chunks; i++) {
+		struct swmmu_chunk *c = &buf->chunks[i];
+		u64 s = max(off, c->offset), e = min(end, c->offset + c->size);
+		u64 pa = c->dma + (s - c->offset);
+
+		if (s >= e)
+			continue;
+		if (nr && segs[nr - 1].pa + segs[nr - 1].len == pa) {
+			segs[nr - 1].len += e - s;
+			continue;
+		}
+		segs[nr].pa = pa;
+		segs[nr].len = e - s;
+		nr++;
+	}
+	*psegs = segs;
+	*pnr = nr;
+	return 0;
+}
+
+/*
+ * Lowest free VA range of @len bytes aligned to @align in the lower half of the VA space. The
+ * answer may be stale by the time the caller locks it; the caller retries on -EEXIST.
+ */
+static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out)
+{
+	u64 hi = swmmu_as_va_last(as), cand = 0;
+	unsigned long index;
+
+	for (;;) {
+		if (cand & (align - 1)) {
+			if (check_add_overflow(cand | (align - 1), 1ULL, &cand))
+				return -ENOSPC;
+		}
+		if (cand > hi || hi - cand < len - 1)
+			return -ENOSPC;
+		index = cand;
+		if (!mt_find(&as->maps, &index, cand + len - 1)) {
+			*out = cand;
+			return 0;
+		}
+		/* mt_find() left index just past the entry it found (0 if it ended at the top). */
+		if (!index)
+			return -ENOSPC;
+		cand = index;
+	}
+}
+
+/* Alignment for a kernel-chosen VA: the largest leaf the length and the DMA address allow. */
+static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
+{
+	u64 sizes = swmmu_format_pgsizes(as->fmt), align = swmmu_as_granule(as);
+	unsigned int b;
+
+	for (b = 0; b < 64; b++) {
+		u64 s = 1ULL << b;
+
+		if (!(sizes & s) || s > len || (pa & (s - 1)))
+			continue;
+		align = max(align, s);
+	}
+	return align;
+}
+
+/**
+ * swmmu_cmd_map() - SWMMU_MAP
+ * @file: the file
+ * @data: struct swmmu_map
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h; the tables are unchanged on
+ * error.
+ */
+int swmmu_cmd_map(struct swmmu_file *file, void *data)
+{
+	struct swmmu_map *cmd = data;
+	struct swmmu_map_opts opts = {};
+	struct swmmu_as_obj *as;
+	struct swmmu_buf *buf;
+	struct swmmu_mapping *m;
+	struct swmmu_seg *segs = NULL;
+	struct swmmu_range r;
+	unsigned int nr_segs;
+	u64 gran, end, last = 0, iova;
+	int ret;
+
+	if (cmd->flags & ~SWMMU_MAP_FIXED_IOVA)
+		return -EOPNOTSUPP;
+	if (cmd->prot & ~SWMMU_UPROT_VALID)
+		return -EOPNOTSUPP;
+	if (cmd->pgsize_lg2 >= 64)
+		return -EOPNOTSUPP;
+
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	buf = swmmu_buf_get(file, cmd->buf_id);
+	ret = -ENOENT;
+	if (!buf)
+		goto out_as;
+
+	ret = -EOPNOTSUPP;
+	if (cmd->pgsize_lg2 && !(swmmu_format_pgsizes(as->fmt) & (1ULL << cmd->pgsize_lg2)))
+		goto out_buf;
+	opts.pgsize = cmd->pgsize_lg2 ? 1ULL << cmd->pgsize_lg2 : 0;
+	gran = swmmu_as_granule(as);
+	ret = -EINVAL;
+	if (!cmd->length || (cmd->buf_offset | cmd->length) & (gran - 1))
+		goto out_buf;
+	if (check_add_overflow(cmd->buf_offset, cmd->length, &end) || end > buf->length)
+		goto out_buf;
+	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
+		if (cmd->iova & (gran - 1))
+			goto out_buf;
+		ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+		if (ret)
+			goto out_buf;
+	}
+
+	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, &segs, &nr_segs);
+	if (ret)
+		goto out_buf;
+	ret = -ENOMEM;
+	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+	if (!m)
+		goto out_segs;
+	m->buf = buf;
+	m->buf_offset = cmd->buf_offset;
+	m->prot = cmd->prot;
+
+	for (;;) {
+		if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
+			iova = cmd->iova;
+		} else {
+			ret = swmmu_find_free(as, cmd->length,
+					      swmmu_map_align(as, cmd->length, segs[0].pa), &iova);
+			if (ret)
+				goto out_m;
+			last = iova + cmd->length - 1;
+		}
+		m->iova = iova;
+		m->last = last;
+		swmmu_range_lock(&as->range, &r, iova, last);
+		ret = mtree_insert_range(&as->maps, iova, last, m, GFP_KERNEL_ACCOUNT);
+		if (ret != -EEXIST || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
+			break;
+		/* Another thread took the free range first: look again. */
+		swmmu_range_unlock(&as->range, &r);
+	}
+	if (ret)
+		goto out_unlock;
+	ret = swmmu_map_sg(&as->pt, iova, segs, nr_segs, swmmu_prot_from_user(cmd->prot), &opts);
+	/* The core's "no memory for a table" is the per-file table limit when that was hit. */
+	if (ret == -ENOMEM && READ_ONCE(as->quota_hit)) {
+		WRITE_ONCE(as->quota_hit, false);
+		ret = -ENOSPC;
+	}
+	if (ret) {
+		mtree_erase(&as->maps, iova);
+		goto out_unlock;
+	}
+	swmmu_range_unlock(&as->range, &r);
+	/* The mapping keeps the buffer reference taken above. */
+	atomic64_inc(&as->nr_mappings);
+	atomic64_add(cmd->length, &as->mapped_bytes);
+	atomic_long_inc(&swmmu_cnt.mappings);
+	kvfree(segs);
+	cmd->iova = iova;
+	swmmu_obj_put(&as->obj);
+	return 0;
+
+out_unlock:
+	swmmu_range_unlock(&as->range, &r);
+out_m:
+	kfree(m);
+out_segs:
+	kvfree(segs);
+out_buf:
+	swmmu_obj_put(&buf->obj);
+out_as:
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+/* ---- UNMAP, PROTECT --------------------------------------------------------------------------- */
+
+/*
+ * Check that [iova, last] holds at least one mapping and cuts none. The caller holds the range,
+ * so records overlapping it cannot change.
+ */
+static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
+{
+	unsigned long index = iova;
+	struct swmmu_mapping *m;
+	bool any = false;
+
+	while ((m = mt_find(&as->maps, &index, last))) {
+		if (m->iova < iova || m->last > last)
+			return -EINVAL;
+		any = true;
+		if (!index)
+			break;
+	}
+	return any ? 0 : -ENOENT;
+}
+
+/**
+ * swmmu_cmd_unmap() - SWMMU_UNMAP
+ * @file: the file
+ * @data: struct swmmu_unmap
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h.
+ */
+int swmmu_cmd_unmap(struct swmmu_file *file, void *data)
+{
+	struct swmmu_unmap *cmd = data;
+	struct swmmu_as_obj *as;
+	struct swmmu_mapping *m;
+	struct swmmu_gather g;
+	struct swmmu_range r;
+	unsigned long index;
+	u64 last, unmapped = 0, bytes = 0;
+	int ret;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	if (ret)
+		goto out;
+
+	swmmu_range_lock(&as->range, &r, cmd->iova, last);
+	ret = swmmu_covered(as, cmd->iova, last);
+	if (ret)
+		goto out_unlock;
+	swmmu_gather_init(&g, swmmu_as_flush, as);
+	ret = swmmu_unmap(&as->pt, cmd->iova, cmd->length, SWMMU_UNMAP_FREE_EMPTY, &g, &unmapped);
+	if (ret) {
+		swmmu_gather_flush(&g);
+		goto out_unlock;
+	}
+	/* The device no longer reaches the pages; now the CPU views of them. */
+	swmmu_as_zap(as, cmd->iova, last);
+	swmmu_gather_flush(&g);
+	index = cmd->iova;
+	while ((m = mt_find(&as->maps, &index, last))) {
+		mtree_erase(&as->maps, m->iova);
+		bytes += m->last - m->iova + 1;
+		swmmu_mapping_free(as, m);
+		if (!index)
+			break;
+	}
+	WARN_ON_ONCE(bytes != unmapped);
+	cmd->out_unmapped = bytes;
+out_unlock:
+	swmmu_range_unlock(&as->range, &r);
+out:
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_protect() - SWMMU_PROTECT
+ * @file: the file
+ * @data: struct swmmu_protect
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h.
+ */
+int swmmu_cmd_protect(struct swmmu_file *file, void *data)
+{
+	struct swmmu_protect *cmd = data;
+	struct swmmu_as_obj *as;
+	struct swmmu_mapping *m;
+	struct swmmu_gather g;
+	struct swmmu_range r;
+	unsigned long index;
+	u64 last;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->prot & ~SWMMU_UPROT_VALID)
+		return -EOPNOTSUPP;
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	if (ret)
+		goto out;
+
+	swmmu_range_lock(&as->range, &r, cmd->iova, last);
+	ret = swmmu_covered(as, cmd->iova, last);
+	if (ret)
+		goto out_unlock;
+	swmmu_gather_init(&g, swmmu_as_flush, as);
+	ret = swmmu_protect(&as->pt, cmd->iova, cmd->length, swmmu_prot_from_user(cmd->prot), 0,
+			    &g);
+	if (!ret)
+		swmmu_as_zap(as, cmd->iova, last);
+	swmmu_gather_flush(&g);
+	if (ret)
+		goto out_unlock;
+	index = cmd->iova;
+	while ((m = mt_find(&as->maps, &index, last))) {
+		m->prot = cmd->prot;
+		if (!index)
+			break;
+	}
+out_unlock:
+	swmmu_range_unlock(&as->range, &r);
+out:
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+/* ---- device accesses -------------------------------------------------------------------------- */
+
+/**
+ * swmmu_as_lookup() - translate a device access and find the memory behind it
+ * @as: the address space
+ * @va: the device VA
+ * @access: SWMMU_PROT_R and/or SWMMU_PROT_W, as the device asks
+ * @set_ad: set accessed/dirty bits (a device access; not for the CPU view through mmap())
+ * @xl: the translation
+ * @chunk: the buffer chunk that holds xl->pa
+ *
+ * Walks the tables like the device and resolves the output address on the file's bus. An address that is not one of the file's buffers
+ * cannot come out of tables only we write; it is refused all the same.
+ *
+ * Context: the caller holds a range over @va of @as->range.
+ * Return: 0, -ENOENT not mapped, -ERANGE outside the format, -EACCES permission, -EIO no buffer.
+ */
+int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
+		    struct swmmu_xlate *xl, struct swmmu_chunk **chunk)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = swmmu_translate(&as->pt, va, access, set_ad, xl);
+	rcu_read_unlock();
+	if (ret)
+		return ret;
+	if (xl->prot & SWMMU_PROT_NULL)
+		return -ENOENT;
+	*chunk = swmmu_bus_lookup(as->file, xl->pa);
+	if (!*chunk) {
+		pr_warn_ratelimited("swmmu: as %u va %#llx: output %#llx is no buffer of the file\n",
+				    as->debug_id, va, xl->pa);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * swmmu_cmd_query() - SWMMU_QUERY
+ * @file: the file
+ * @data: struct swmmu_query
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ENOENT (bad ID or not mapped), -ERANGE, -EOPNOTSUPP.
+ */
+int swmmu_cmd_query(struct swmmu_file *file, void *data)
+{
+	struct swmmu_query *cmd = data;
+	struct swmmu_as_obj *as;
+	struct swmmu_chunk *c;
+	struct swmmu_xlate xl;
+	struct swmmu_range r;
+	int ret;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	if (!swmmu_va_in_format(as->fmt, cmd->iova)) {
+		ret = -ERANGE;
+		goto out;
+	}
+	swmmu_range_lock(&as->range, &r, cmd->iova, cmd->iova);
+	rcu_read_lock();
+	ret = swmmu_query(&as->pt, cmd->iova, &xl);
+	rcu_read_unlock();
+	c = ret ? NULL : swmmu_bus_lookup(file, xl.pa);
+	if (!ret && (xl.prot & SWMMU_PROT_NULL || !c))
+		ret = -ENOENT;
+	if (!ret) {
+		cmd->out_dma_addr = xl.pa;
+		cmd->out_entry_iova = xl.entry_va;
+		cmd->out_page_size = 1ULL << xl.size_lg2;
+		cmd->out_prot = swmmu_prot_to_user(xl.eff_prot);
+		cmd->out_level = xl.level;
+		cmd->out_buf_id = c->buf->obj.id;
+		cmd->__reserved2 = 0;
+		cmd->out_buf_offset = c->offset + (xl.pa - c->dma);
+	}
+	swmmu_range_unlock(&as->range, &r);
+out:
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_rw() - SWMMU_RW
+ * @file: the file
+ * @data: struct swmmu_rw
+ *
+ * Moves data a CPU page of device VA at a time through a bounce page, so no user copy happens
+ * while a range is locked (the user buffer may be an mmap() of this very address space).
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h.
+ */
+int swmmu_cmd_rw(struct swmmu_file *file, void *data)
+{
+	struct swmmu_rw *cmd = data;
+	bool write = cmd->flags & SWMMU_RW_WRITE;
+	u8 __user *ubuf = u64_to_user_ptr(cmd->data_uptr);
+	struct swmmu_as_obj *as;
+	struct swmmu_xlate xl;
+	struct swmmu_chunk *c;
+	struct swmmu_range r;
+	u64 done = 0, last;
+	void *bounce;
+	int ret;
+
+	if (cmd->flags & ~SWMMU_RW_WRITE || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->length > SWMMU_RW_MAX)
+		return -EINVAL;
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		goto out;
+
+	ret = 0;
+	while (done < cmd->length) {
+		u64 va = cmd->iova + done;
+		size_t n = min_t(u64, cmd->length - done, PAGE_SIZE - offset_in_page(va));
+		void *cpu;
+
+		if (write && copy_from_user(bounce, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		swmmu_range_lock(&as->range, &r, va, va + n - 1);
+		ret = swmmu_as_lookup(as, va, write ? SWMMU_PROT_W : SWMMU_PROT_R, true, &xl, &c);
+		if (!ret && xl.pa + n - 1 > c->dma + c->size - 1)
+			ret = -EIO;
+		if (!ret) {
+			cpu = page_address(c->page) + (xl.pa - c->dma);
+			if (write)
+				memcpy(cpu, bounce, n);
+			else
+				memcpy(bounce, cpu, n);
+		}
+		swmmu_range_unlock(&as->range, &r);
+		if (ret) {
+			if (ret == -ENOENT)
+				ret = -ENXIO;
+			break;
+		}
+		if (!write && copy_to_user(ubuf + done, bounce, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(bounce);
+out:
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+/* ---- DUMP, STATS ------------------------------------------------------------------------------ */
+
+/*
+ * The whole VA space as (va, len) ranges the core accepts: each canonical half of a sign-extended
+ * space, and a 64-bit space as two halves because no length says 2^64.
+ */
+static unsigned int swmmu_as_spans(const struct swmmu_as_obj *as, u64 *va, u64 *len)
+{
+	const struct swmmu_format *f = as->fmt;
+	u64 half;
+
+	if (f->va_bits >= 64 || (f->flags & SWMMU_FMT_SIGN_EXTEND)) {
+		half = 1ULL << (f->va_bits >= 64 ? 63 : f->va_bits - 1);
+		va[0] = 0;
+		len[0] = half;
+		va[1] = -half;
+		len[1] = half;
+		return 2;
+	}
+	va[0] = 0;
+	len[0] = 1ULL << f->va_bits;
+	return 1;
+}
+
+/* Whole-space dump through the core. */
+static int swmmu_as_dump_all(struct swmmu_as_obj *as, struct swmmu_region *out,
+			     unsigned int max, unsigned int *needed)
+{
+	u64 va[2], len[2];
+	unsigned int i, n = 0, got, spans = swmmu_as_spans(as, va, len);
+	int ret;
+
+	for (i = 0; i < spans; i++) {
+		unsigned int at = min(n, max);
+
+		ret = swmmu_dump(&as->pt, va[i], len[i], out ? out + at : NULL, max - at, &got);
+		if (ret && ret != -EMSGSIZE)
+			return ret;
+		n += got;
+	}
+	*needed = n;
+	return n > max ? -EMSGSIZE : 0;
+}
+
+/**
+ * swmmu_cmd_dump() - SWMMU_DUMP
+ * @file: the file
+ * @data: struct swmmu_dump
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EMSGSIZE with nr_regions set to the count needed, or another negative errno.
+ */
+int swmmu_cmd_dump(struct swmmu_file *file, void *data)
+{
+	struct swmmu_dump *cmd = data;
+	struct swmmu_dump_region __user *uarr = u64_to_user_ptr(cmd->regions_uptr);
+	struct swmmu_region *regs = NULL;
+	struct swmmu_as_obj *as;
+	struct swmmu_range r;
+	unsigned int needed = 0, i;
+	u64 last;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	if (cmd->length)
+		ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	else
+		ret = cmd->iova ? -EINVAL : 0;
+	if (ret)
+		goto out;
+
+	/* A consistent picture: nothing changes the tables while we count and copy. */
+	for (;;) {
+		swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
+		if (cmd->length)
+			ret = swmmu_dump(&as->pt, cmd->iova, cmd->length, NULL, 0, &needed);
+		else
+			ret = swmmu_as_dump_all(as, NULL, 0, &needed);
+		swmmu_range_unlock(&as->range, &r);
+		if (ret && ret != -EMSGSIZE)
+			goto out;
+		if (needed > cmd->nr_regions) {
+			cmd->nr_regions = needed;
+			ret = -EMSGSIZE;
+			goto out;
+		}
+		kvfree(regs);
+		regs = kvcalloc(max(needed, 1u), sizeof(*regs), GFP_KERNEL_ACCOUNT);
+		ret = -ENOMEM;
+		if (!regs)
+			goto out;
+		swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
+		if (cmd->length)
+			ret = swmmu_dump(&as->pt, cmd->iova, cmd->length, regs, needed, &i);
+		else
+			ret = swmmu_as_dump_all(as, regs, needed, &i);
+		swmmu_range_unlock(&as->range, &r);
+		/* The tables changed between the two walks: count again. */
+		if (ret == -EMSGSIZE)
+			continue;
+		if (ret)
+			goto out;
+		needed = i;
+		break;
+	}
+	cmd->nr_regions = needed;
+	for (i = 0; i < needed; i++) {
+		struct swmmu_dump_region ur = {
+			.iova = regs[i].va,
+			.dma_addr = regs[i].pa,
+			.length = regs[i].len,
+			.prot = swmmu_prot_to_user(regs[i].prot),
+			.page_size_lg2 = regs[i].size_lg2,
+		};
+
+		if (copy_to_user(&uarr[i], &ur, sizeof(ur))) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+out:
+	kvfree(regs);
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_stats() - SWMMU_STATS
+ * @file: the file
+ * @data: struct swmmu_stats
+ *
+ * Context: process context; lock-free snapshot.
+ * Return: 0, -EOPNOTSUPP, -ENOENT.
+ */
+int swmmu_cmd_stats(struct swmmu_file *file, void *data)
+{
+	struct swmmu_as_stats *cmd = data;
+	struct swmmu_as_obj *as;
+	struct swmmu_stats st;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	as = swmmu_as_get(file, cmd->as_id);
+	if (!as)
+		return -ENOENT;
+	swmmu_as_stats(&as->pt, &st);
+	cmd->out_debug_id = as->debug_id;
+	cmd->out_nr_tables = st.nr_tables;
+	cmd->out_table_bytes = st.table_bytes;
+	cmd->out_nr_mappings = atomic64_read(&as->nr_mappings);
+	cmd->out_mapped_bytes = atomic64_read(&as->mapped_bytes);
+	cmd->out_invalidations = atomic64_read(&as->invalidations);
+	cmd->out_cpu_faults = atomic64_read(&as->cpu_faults);
+	cmd->out_cpu_pmd_faults = atomic64_read(&as->cpu_pmd_faults);
+	swmmu_obj_put(&as->obj);
+	return 0;
+}
+
+static int swmmu_seq_region(void *ctx, const struct swmmu_region *rg)
+{
+	struct seq_file *m = ctx;
+
+	seq_printf(m, "%#018llx-%#018llx -> %#014llx %c%c%c%c%c mt%u %uK\n", rg->va,
+		   rg->va + rg->len - 1, rg->pa,
+		   rg->prot & SWMMU_PROT_R ? 'r' : '-', rg->prot & SWMMU_PROT_W ? 'w' : '-',
+		   rg->prot & SWMMU_PROT_X ? 'x' : '-', rg->prot & SWMMU_PROT_U ? 'u' : '-',
+		   rg->prot & SWMMU_PROT_G ? 'g' : '-', SWMMU_PROT_GET_MT(rg->prot),
+		   (unsigned int)(1ULL << rg->size_lg2 >> 10));
+	return 0;
+}
+
+/**
+ * swmmu_as_dump_seq() - the debugfs page-table dump of an address space
+ * @as: the address space
+ * @m: the seq_file
+ *
+ * Context: process context (debugfs read); takes the whole range.
+ * Return: 0 or a negative errno from the walk.
+ */
+int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m)
+{
+	struct swmmu_stats st;
+	struct swmmu_range r;
+	u64 va[2], len[2];
+	unsigned int spans, i;
+	int ret = 0;
+
+	swmmu_as_stats(&as->pt, &st);
+	seq_printf(m, "format %s, %u levels, %u VA bits, root %#llx, %llu tables (%llu bytes)\n",
+		   as->fmt->name, as->fmt->nr_levels, as->fmt->va_bits, as->pt.root,
+		   st.nr_tables, st.table_bytes);
+	spans = swmmu_as_spans(as, va, len);
+	swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
+	for (i = 0; i < spans && !ret; i++)
+		ret = swmmu_for_each_region(&as->pt, va[i], len[i], swmmu_seq_region, m);
+	swmmu_range_unlock(&as->range, &r);
+	return ret;
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DMA buffers and the file's "bus": the DMA address ranges of the file's buffers. A device access
+ * (RW, a CPU fault through mmap) turns the output address its walk produced into memory only
+ * through the bus, so a device page table can only ever reach the caller's own buffers.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "swmmu_priv.h"
+
+static void swmmu_buf_release_chunks(struct swmmu_buf *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < buf->nr_chunks; i++) {
+		struct swmmu_chunk *c = &buf->chunks[i];
+
+		mtree_erase(&buf->file->bus, c->dma);
+		dma_free_pages(swmmu_dma_dev, c->size, c->page, c->dma, DMA_BIDIRECTIONAL);
+	}
+	buf->nr_chunks = 0;
+}
+
+/**
+ * swmmu_buf_free() - free a buffer removed from its file's ID table
+ * @buf: the buffer; nothing maps it any more
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_buf_free(struct swmmu_buf *buf)
+{
+	struct swmmu_file *file = buf->file;
+
+	swmmu_buf_release_chunks(buf);
+	mutex_lock(&file->lock);
+	file->buf_bytes -= buf->length;
+	mutex_unlock(&file->lock);
+	atomic_long_dec(&swmmu_cnt.bufs);
+	atomic_long_sub(buf->length, &swmmu_cnt.buf_bytes);
+	kvfree(buf->chunks);
+	kfree(buf);
+}
+
+/* Allocate one zeroed chunk of @size bytes and put it on the bus. */
+static int swmmu_chunk_alloc(struct swmmu_buf *buf, struct swmmu_chunk *c, u64 offset, u64 size)
+{
+	int ret;
+
+	c->buf = buf;
+	c->offset = offset;
+	c->size = size;
+	/* __GFP_ACCOUNT charges the pages to the caller's memory cgroup. */
+	c->page = dma_alloc_pages(swmmu_dma_dev, size, &c->dma, DMA_BIDIRECTIONAL,
+				  GFP_KERNEL | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!c->page)
+		return -ENOMEM;
+	/* dma_alloc_pages() zeroes today; a buffer must never show old data, so make sure. */
+	memset(page_address(c->page), 0, size);
+	ret = mtree_insert_range(&buf->file->bus, c->dma, c->dma + size - 1, c,
+				 GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		dma_free_pages(swmmu_dma_dev, size, c->page, c->dma, DMA_BIDIRECTIONAL);
+		return ret == -EEXIST ? -EIO : ret;
+	}
+	return 0;
+}
+
+static int swmmu_buf_fill(struct swmmu_buf *buf)
+{
+	u64 off = 0, chunk = buf->flags & SWMMU_BUF_CONTIG ? buf->length : PAGE_SIZE;
+	int ret;
+
+	while (off < buf->length) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		ret = swmmu_chunk_alloc(buf, &buf->chunks[buf->nr_chunks], off, chunk);
+		if (ret)
+			return ret;
+		buf->nr_chunks++;
+		off += chunk;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * swmmu_cmd_buf_alloc() - SWMMU_BUF_ALLOC
+ * @file: the file
+ * @data: struct swmmu_buf_alloc
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOSPC (max_buf_bytes), -ENOMEM, -EINTR.
+ */
+int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data)
+{
+	struct swmmu_buf_alloc *cmd = data;
+	struct swmmu_buf *buf;
+	u64 n;
+	int ret;
+
+	if (cmd->flags & ~SWMMU_BUF_CONTIG || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!cmd->length || !PAGE_ALIGNED(cmd->length))
+		return -EINVAL;
+	if (cmd->length > swmmu_max_buf_bytes)
+		return -ENOSPC;
+	if ((cmd->flags & SWMMU_BUF_CONTIG) && !is_power_of_2(cmd->length >> PAGE_SHIFT))
+		return -EINVAL;
+
+	mutex_lock(&file->lock);
+	if (file->buf_bytes + cmd->length > swmmu_max_buf_bytes) {
+		mutex_unlock(&file->lock);
+		return -ENOSPC;
+	}
+	file->buf_bytes += cmd->length;
+	mutex_unlock(&file->lock);
+
+	ret = -ENOMEM;
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		goto err_quota;
+	buf->file = file;
+	buf->length = cmd->length;
+	buf->flags = cmd->flags;
+	n = cmd->flags & SWMMU_BUF_CONTIG ? 1 : cmd->length >> PAGE_SHIFT;
+	buf->chunks = kvcalloc(n, sizeof(*buf->chunks), GFP_KERNEL_ACCOUNT);
+	if (!buf->chunks)
+		goto err_buf;
+	ret = swmmu_buf_fill(buf);
+	if (ret)
+		goto err_chunks;
+	atomic_long_inc(&swmmu_cnt.bufs);
+	atomic_long_add(buf->length, &swmmu_cnt.buf_bytes);
+	ret = swmmu_obj_insert(file, &buf->obj, SWMMU_OBJ_BUF);
+	if (ret) {
+		swmmu_buf_free(buf);
+		return ret;
+	}
+	cmd->out_buf_id = buf->obj.id;
+	return 0;
+
+err_chunks:
+	swmmu_buf_release_chunks(buf);
+	kvfree(buf->chunks);
+err_buf:
+	kfree(buf);
+err_quota:
+	mutex_lock(&file->lock);
+	file->buf_bytes -= cmd->length;
+	mutex_unlock(&file->lock);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_buf_info() - SWMMU_BUF_INFO
+ * @file: the file
+ * @data: struct swmmu_buf_info
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EOPNOTSUPP, -ENOENT, -EMSGSIZE (capacity too small), -EFAULT.
+ */
+int swmmu_cmd_buf_info(struct swmmu_file *file, void *data)
+{
+	struct swmmu_buf_info *cmd = data;
+	struct swmmu_buf_seg __user *useg = u64_to_user_ptr(cmd->segs_uptr);
+	struct swmmu_buf *buf;
+	unsigned int i, cap = cmd->nr_segs;
+	int ret = 0;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	buf = swmmu_buf_get(file, cmd->buf_id);
+	if (!buf)
+		return -ENOENT;
+	cmd->nr_segs = buf->nr_chunks;
+	cmd->out_length = buf->length;
+	cmd->out_flags = buf->flags;
+	cmd->__reserved = 0;
+	if (cap < buf->nr_chunks) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	for (i = 0; i < buf->nr_chunks; i++) {
+		struct swmmu_buf_seg seg = {
+			.dma_addr = buf->chunks[i].dma,
+			.length = buf->chunks[i].size,
+		};
+
+		if (copy_to_user(&useg[i], &seg, sizeof(seg))) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+out:
+	swmmu_obj_put(&buf->obj);
+	return ret;
+}
+
+/**
+ * swmmu_bus_lookup() - the buffer memory at a DMA address of this file
+ * @file: the file
+ * @dma: a DMA address a device access produced
+ *
+ * Context: any; the caller guarantees the chunk stays alive (it holds the range lock over a VA
+ * whose live mapping references the buffer).
+ * Return: the chunk holding @dma, or NULL if no buffer of @file holds it.
+ */
+struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma)
+{
+	if (dma > ULONG_MAX)
+		return NULL;
+	return mtree_load(&file->bus, (unsigned long)dma);
+}

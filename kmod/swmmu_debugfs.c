@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * debugfs: /sys/kernel/debug/swmmu/counters (module-wide live counters; all zero when no file is
+ * open) and /sys/kernel/debug/swmmu/as/<debug_id>/pagetable (a page-table dump per address space).
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "swmmu_priv.h"
+
+static struct dentry *swmmu_debugfs_root;
+static struct dentry *swmmu_debugfs_as_dir;
+
+static int counters_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "files %ld\n", atomic_long_read(&swmmu_cnt.files));
+	seq_printf(m, "address_spaces %ld\n", atomic_long_read(&swmmu_cnt.as));
+	seq_printf(m, "buffers %ld\n", atomic_long_read(&swmmu_cnt.bufs));
+	seq_printf(m, "buffer_bytes %ld\n", atomic_long_read(&swmmu_cnt.buf_bytes));
+	seq_printf(m, "tables %ld\n", atomic_long_read(&swmmu_cnt.tables));
+	seq_printf(m, "table_bytes %ld\n", atomic_long_read(&swmmu_cnt.table_bytes));
+	seq_printf(m, "mappings %ld\n", atomic_long_read(&swmmu_cnt.mappings));
+	seq_printf(m, "vmas %ld\n", atomic_long_read(&swmmu_cnt.vmas));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
+static int pagetable_show(struct seq_file *m, void *unused)
+{
+	return swmmu_as_dump_seq(m->private, m);
+}
+DEFINE_SHOW_ATTRIBUTE(pagetable);
+
+/**
+ * swmmu_debugfs_init() - create the module's debugfs directory
+ *
+ * debugfs errors are not fatal: the module works without it.
+ *
+ * Context: module init.
+ */
+void swmmu_debugfs_init(void)
+{
+	swmmu_debugfs_root = debugfs_create_dir("swmmu", NULL);
+	debugfs_create_file("counters", 0444, swmmu_debugfs_root, NULL, &counters_fops);
+	swmmu_debugfs_as_dir = debugfs_create_dir("as", swmmu_debugfs_root);
+}
+
+/**
+ * swmmu_debugfs_exit() - remove the module's debugfs directory
+ *
+ * Context: module exit (or init failure).
+ */
+void swmmu_debugfs_exit(void)
+{
+	debugfs_remove(swmmu_debugfs_root);
+}
+
+/**
+ * swmmu_debugfs_as_add() - create the debugfs directory of an address space
+ * @as: the address space, with its debug_id set
+ *
+ * Context: process context.
+ */
+void swmmu_debugfs_as_add(struct swmmu_as_obj *as)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%u", as->debug_id);
+	as->debugfs = debugfs_create_dir(name, swmmu_debugfs_as_dir);
+	debugfs_create_file("pagetable", 0400, as->debugfs, as, &pagetable_fops);
+}
+
+/**
+ * swmmu_debugfs_as_remove() - remove it again
+ * @as: the address space
+ *
+ * Waits for readers of the dump to finish, so @as may be freed afterwards.
+ *
+ * Context: process context; the caller holds no range of @as.
+ */
+void swmmu_debugfs_as_remove(struct swmmu_as_obj *as)
+{
+	debugfs_remove(as->debugfs);
+	as->debugfs = NULL;
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ioctl dispatcher (size rules in the manner of iommufd), the per-file object table with its
+ * one DESTROY, and GET_INFO.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "swmmu_priv.h"
+
+/**
+ * swmmu_obj_insert() - publish a fully initialised object in the file's ID table
+ * @file: the file
+ * @obj: the object; its id is set here
+ * @type: enum swmmu_obj_type
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM / -EBUSY (ID space exhausted) from the xarray.
+ */
+int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_obj_type type)
+{
+	obj->type = type;
+	refcount_set(&obj->users, 1);
+	return xa_alloc(&file->objs, &obj->id, obj, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * swmmu_obj_get() - look up an object by ID and take a users reference
+ * @file: the file
+ * @id: the ID
+ * @type: the expected type
+ *
+ * Context: any context that may take a spinlock.
+ * Return: the object, or NULL if there is none of that type with that ID (or it is being
+ * destroyed).
+ */
+struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type)
+{
+	struct swmmu_obj *obj;
+
+	xa_lock(&file->objs);
+	obj = xa_load(&file->objs, id);
+	if (obj && (obj->type != type || !refcount_inc_not_zero(&obj->users)))
+		obj = NULL;
+	xa_unlock(&file->objs);
+	return obj;
+}
+
+/**
+ * swmmu_obj_put() - drop a reference taken by swmmu_obj_get() or by a long-term user
+ * @obj: the object
+ *
+ * The ID table's own reference keeps the count above zero; only DESTROY or closing the file free
+ * an object.
+ *
+ * Context: any.
+ */
+void swmmu_obj_put(struct swmmu_obj *obj)
+{
+	refcount_dec(&obj->users);
+}
+
+static void swmmu_obj_free(struct swmmu_obj *obj)
+{
+	if (obj->type == SWMMU_OBJ_AS)
+		swmmu_as_free(container_of(obj, struct swmmu_as_obj, obj));
+	else
+		swmmu_buf_free(container_of(obj, struct swmmu_buf, obj));
+}
+
+/* Remove @id from the table if nobody else uses it; the caller then owns and frees it. */
+static struct swmmu_obj *swmmu_obj_remove(struct swmmu_file *file, u32 id, int *err)
+{
+	struct swmmu_obj *obj;
+
+	xa_lock(&file->objs);
+	obj = xa_load(&file->objs, id);
+	if (!obj) {
+		*err = -ENOENT;
+	} else if (!refcount_dec_if_one(&obj->users)) {
+		*err = -EBUSY;
+		obj = NULL;
+	} else {
+		__xa_erase(&file->objs, id);
+	}
+	xa_unlock(&file->objs);
+	return obj;
+}
+
+/**
+ * swmmu_file_destroy_all() - free every object of a file being released
+ * @file: the file
+ *
+ * Address spaces go first: their mappings hold references on buffers.
+ *
+ * Context: file release; no ioctl or VMA of the file exists any more.
+ */
+void swmmu_file_destroy_all(struct swmmu_file *file)
+{
+	enum swmmu_obj_type pass[] = { SWMMU_OBJ_AS, SWMMU_OBJ_BUF };
+	struct swmmu_obj *obj;
+	unsigned long id;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(pass); i++) {
+		xa_for_each(&file->objs, id, obj) {
+			if (obj->type != pass[i])
+				continue;
+			obj = swmmu_obj_remove(file, id, &err);
+			if (WARN_ON_ONCE(!obj))
+				continue;
+			swmmu_obj_free(obj);
+		}
+	}
+}
+
+/**
+ * struct swmmu_ucmd - one ioctl call being executed
+ * @file: the file
+ * @ubuffer: the user's struct
+ * @user_size: the user's size field
+ * @cmd: kernel copy of the struct
+ */
+struct swmmu_ucmd {
+	struct swmmu_file *file;
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+/* Write the command struct back: at most the size both sides know. */
+static int swmmu_respond(struct swmmu_ucmd *ucmd, size_t len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, min_t(size_t, ucmd->user_size, len)))
+		return -EFAULT;
+	return 0;
+}
+
+static int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
+{
+	struct swmmu_destroy *cmd = data;
+	struct swmmu_obj *obj;
+	int err;
+
+	obj = swmmu_obj_remove(file, cmd->id, &err);
+	if (!obj)
+		return err;
+	swmmu_obj_free(obj);
+	return 0;
+}
+
+static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
+{
+	struct swmmu_get_info *cmd = data;
+	struct swmmu_format_info __user *uarr = u64_to_user_ptr(cmd->formats_uptr);
+	unsigned int i, n = swmmu_format_count(), cap = cmd->nr_formats;
+	struct swmmu_format_info *fi;
+	int ret = 0;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	cmd->nr_formats = n;
+	cmd->out_max_as = swmmu_max_as;
+	cmd->out_page_size = PAGE_SIZE;
+	cmd->out_max_buf_bytes = swmmu_max_buf_bytes;
+	cmd->out_max_table_bytes = swmmu_max_table_bytes;
+	cmd->out_mmap_window_shift = SWMMU_MMAP_WINDOW_SHIFT;
+	cmd->__reserved2 = 0;
+	if (cap < n)
+		return -EMSGSIZE;
+
+	fi = kzalloc(sizeof(*fi), GFP_KERNEL);
+	if (!fi)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		const struct swmmu_format *f = swmmu_format_get(i);
+		unsigned int l;
+
+		memset(fi, 0, sizeof(*fi));
+		strscpy(fi->name, f->name, sizeof(fi->name));
+		fi->format_id = i;
+		if (f->flags & SWMMU_FMT_SIGN_EXTEND)
+			fi->flags |= SWMMU_FORMAT_SIGN_EXTEND;
+		if (f->flags & SWMMU_FMT_BIG_ENDIAN)
+			fi->flags |= SWMMU_FORMAT_BIG_ENDIAN;
+		fi->nr_levels = f->nr_levels;
+		fi->va_bits = f->va_bits;
+		fi->oa_bits = f->oa_bits;
+		fi->entry_size = 1u << f->entry_lg2;
+		fi->min_va_bits = swmmu_format_min_va_bits(f);
+		fi->pgsizes = swmmu_format_pgsizes(f);
+		for (l = 0; l < f->nr_levels && l < SWMMU_INFO_LEVELS; l++) {
+			fi->level_shift[l] = f->level[l].shift;
+			fi->level_index_bits[l] = f->level[l].index_bits;
+			if (f->level[l].flags & SWMMU_LVL_LEAF)
+				fi->level_flags[l] |= SWMMU_LEVEL_LEAF;
+			if (f->level[l].flags & SWMMU_LVL_TABLE)
+				fi->level_flags[l] |= SWMMU_LEVEL_TABLE;
+		}
+		if (copy_to_user(&uarr[i], fi, sizeof(*fi)))
+			ret = -EFAULT;
+	}
+	kfree(fi);
+	return ret;
+}
+
+/* Commands whose struct is written back even when they fail with this errno. */
+static bool swmmu_respond_on(int ret)
+{
+	return !ret || ret == -EMSGSIZE;
+}
+
+/**
+ * struct swmmu_ioctl_op - one command
+ * @size: sizeof() of the struct the kernel knows
+ * @min_size: end of its last mandatory field
+ * @ioctl_num: the full ioctl number
+ * @respond: the struct has output fields to write back
+ * @execute: the handler, working on the kernel copy
+ * @undo: for an allocating command, destroys the new object if writing the result back failed
+ */
+struct swmmu_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	bool respond;
+	int (*execute)(struct swmmu_file *file, void *cmd);
+	u32 (*undo)(void *cmd);
+};
+
+static u32 swmmu_undo_as(void *cmd)
+{
+	return ((struct swmmu_as_alloc *)cmd)->out_as_id;
+}
+
+static u32 swmmu_undo_buf(void *cmd)
+{
+	return ((struct swmmu_buf_alloc *)cmd)->out_buf_id;
+}
+
+#define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, _undo)				\
+	[_IOC_NR(_ioctl) - SWMMU_CMD_BASE] = {						\
+		.size = sizeof(struct _struct),						\
+		.min_size = offsetofend(struct _struct, _last),				\
+		.ioctl_num = _ioctl,							\
+		.respond = _respond,							\
+		.execute = _fn,								\
+		.undo = _undo,								\
+	}
+
+static const struct swmmu_ioctl_op swmmu_ops[] = {
+	SWMMU_OP(SWMMU_DESTROY, swmmu_cmd_destroy, swmmu_destroy, id, false, NULL),
+	SWMMU_OP(SWMMU_GET_INFO, swmmu_cmd_get_info, swmmu_get_info, __reserved2, true, NULL),
+	SWMMU_OP(SWMMU_AS_ALLOC, swmmu_cmd_as_alloc, swmmu_as_alloc, out_mmap_offset, true,
+		 swmmu_undo_as),
+	SWMMU_OP(SWMMU_BUF_ALLOC, swmmu_cmd_buf_alloc, swmmu_buf_alloc, __reserved, true,
+		 swmmu_undo_buf),
+	SWMMU_OP(SWMMU_BUF_INFO, swmmu_cmd_buf_info, swmmu_buf_info, __reserved, true, NULL),
+	SWMMU_OP(SWMMU_MAP, swmmu_cmd_map, swmmu_map, pgsize_lg2, true, NULL),
+	SWMMU_OP(SWMMU_UNMAP, swmmu_cmd_unmap, swmmu_unmap, out_unmapped, true, NULL),
+	SWMMU_OP(SWMMU_PROTECT, swmmu_cmd_protect, swmmu_protect, length, false, NULL),
+	SWMMU_OP(SWMMU_QUERY, swmmu_cmd_query, swmmu_query, out_buf_offset, true, NULL),
+	SWMMU_OP(SWMMU_DUMP, swmmu_cmd_dump, swmmu_dump, regions_uptr, true, NULL),
+	SWMMU_OP(SWMMU_RW, swmmu_cmd_rw, swmmu_rw, data_uptr, false, NULL),
+	SWMMU_OP(SWMMU_STATS, swmmu_cmd_stats, swmmu_as_stats, out_cpu_pmd_faults, true, NULL),
+};
+
+union swmmu_ucmd_buffer {
+	struct swmmu_destroy destroy;
+	struct swmmu_get_info get_info;
+	struct swmmu_as_alloc as_alloc;
+	struct swmmu_buf_alloc buf_alloc;
+	struct swmmu_buf_info buf_info;
+	struct swmmu_map map;
+	struct swmmu_unmap unmap;
+	struct swmmu_protect protect;
+	struct swmmu_query query;
+	struct swmmu_dump dump;
+	struct swmmu_rw rw;
+	struct swmmu_as_stats stats;
+};
+
+/**
+ * swmmu_dispatch() - run one ioctl
+ * @file: the file
+ * @cmd: the ioctl number
+ * @arg: the user's struct
+ *
+ * Applies the size rules: a size below the command's minimum is -EINVAL; a larger size is
+ * accepted when the tail the kernel does not know is zero, -E2BIG otherwise.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (see uapi/linux/swmmu.h).
+ */
+long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
+{
+	const struct swmmu_ioctl_op *op;
+	union swmmu_ucmd_buffer buf;
+	struct swmmu_ucmd ucmd;
+	unsigned int nr = _IOC_NR(cmd);
+	u32 user_size;
+	int ret;
+
+	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
+		return -ENOTTY;
+	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
+	if (op->ioctl_num != cmd)
+		return -ENOTTY;
+	if (get_user(user_size, (u32 __user *)arg))
+		return -EFAULT;
+	if (user_size < op->min_size)
+		return -EINVAL;
+	ret = copy_struct_from_user(&buf, op->size, arg, user_size);
+	if (ret)
+		return ret;
+
+	ucmd.file = file;
+	ucmd.ubuffer = arg;
+	ucmd.user_size = user_size;
+	ucmd.cmd = &buf;
+	ret = op->execute(file, &buf);
+	if (op->respond && swmmu_respond_on(ret)) {
+		int err = swmmu_respond(&ucmd, op->size);
+
+		if (err) {
+			if (!ret && op->undo) {
+				struct swmmu_obj *obj = swmmu_obj_remove(file, op->undo(&buf), &ret);
+
+				/* Another thread guessed the new ID and uses it: leave it. */
+				if (obj)
+					swmmu_obj_free(obj);
+			}
+			ret = err;
+		}
+	}
+	return ret;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * swmmu kernel module: internal objects shared by the kmod/ files.
+ *
+ * Object model. Every open file of /dev/swmmu is a struct swmmu_file. Its objects (address spaces
+ * and DMA buffers) live in the file's ID xarray and hold one reference ("users") for the table.
+ * Every other user holds one more: an ioctl working on the object (short term), a mapping holding
+ * a buffer, an mmap() VMA holding an address space (long term). DESTROY succeeds only when the
+ * table's reference is the last one (EBUSY otherwise), so an object is never freed under a user.
+ *
+ * Locking, outermost first:
+ *   mmap_lock (CPU faults)
+ *   swmmu_as.range (a VA range lock; see swmmu_as.c) - held by every operation that changes the
+ *     device tables of a range and by every device access (RW, CPU fault, QUERY) of a range, so an
+ *     access never uses a translation that an UNMAP/PROTECT of the same range has removed
+ *   file->mapping i_mmap_rwsem, page-table locks (unmap_mapping_range(), vmf_insert_*())
+ *   the maple trees' and xarrays' internal spinlocks
+ * Table memory unlinked by an operation is freed after an RCU grace period (lock-free walkers run
+ * under rcu_read_lock()). No user copy happens while a range is locked: a fault on our own mmap()
+ * would take the same range.
+ */
+#ifndef SWMMU_PRIV_H
+#define SWMMU_PRIV_H
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/maple_tree.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include "swmmu_pt.h"
+#include <linux/swmmu.h>
+
+struct device;
+
+/* Module parameters (per-file limits). */
+extern unsigned int swmmu_max_as;
+extern unsigned long swmmu_max_buf_bytes;
+extern unsigned long swmmu_max_table_bytes;
+
+/* The module's own DMA device (64-bit mask); all buffers and tables come from it. */
+extern struct device *swmmu_dma_dev;
+
+/**
+ * struct swmmu_counters - module-wide live counters, shown in debugfs
+ * @files: open files
+ * @as: address spaces
+ * @bufs: DMA buffers
+ * @buf_bytes: bytes of DMA buffers
+ * @tables: page-table allocations
+ * @table_bytes: bytes of page-table allocations
+ * @mappings: device mappings
+ * @vmas: mmap() VMAs of address spaces
+ */
+struct swmmu_counters {
+	atomic_long_t files;
+	atomic_long_t as;
+	atomic_long_t bufs;
+	atomic_long_t buf_bytes;
+	atomic_long_t tables;
+	atomic_long_t table_bytes;
+	atomic_long_t mappings;
+	atomic_long_t vmas;
+};
+
+extern struct swmmu_counters swmmu_cnt;
+
+enum swmmu_obj_type {
+	SWMMU_OBJ_AS = 1,
+	SWMMU_OBJ_BUF = 2,
+};
+
+/**
+ * struct swmmu_obj - header of every object in a file's ID table
+ * @type: enum swmmu_obj_type
+ * @id: the ID userspace sees
+ * @users: one for the ID table plus one per user (see the object model above)
+ */
+struct swmmu_obj {
+	enum swmmu_obj_type type;
+	u32 id;
+	refcount_t users;
+};
+
+/**
+ * struct swmmu_file - one open file of /dev/swmmu
+ * @objs: ID table (XA_FLAGS_ALLOC1), objects by ID
+ * @bus: DMA address ranges of this file's buffers -> struct swmmu_chunk, the "bus" a device
+ *       access goes through: a device can only reach the file's own buffers
+ * @mapping: the file's own address_space, so unmap_mapping_range() zaps only this file's VMAs
+ * @lock: serialises the per-file limits and the mmap window bitmap
+ * @nr_as: address spaces
+ * @buf_bytes: bytes of buffers
+ * @table_bytes: bytes of page tables (all address spaces)
+ * @mmap_windows: bitmap of the mmap windows in use
+ * @windows: address space of each mmap window, RCU-free lookup from mmap()
+ */
+struct swmmu_file {
+	struct xarray objs;
+	struct maple_tree bus;
+	struct address_space mapping;
+	struct mutex lock;
+	unsigned int nr_as;
+	u64 buf_bytes;
+	atomic64_t table_bytes;
+	unsigned long mmap_windows;
+	struct swmmu_as_obj *windows[BITS_PER_LONG];
+};
+
+/**
+ * struct swmmu_chunk - one DMA allocation of a buffer
+ * @buf: the buffer
+ * @page: first page
+ * @dma: DMA address
+ * @offset: offset of the chunk in the buffer
+ * @size: bytes (a power-of-two number of pages)
+ */
+struct swmmu_chunk {
+	struct swmmu_buf *buf;
+	struct page *page;
+	dma_addr_t dma;
+	u64 offset;
+	u64 size;
+};
+
+/**
+ * struct swmmu_buf - a DMA buffer object
+ * @obj: object header
+ * @file: owner
+ * @length: bytes
+ * @flags: SWMMU_BUF_*
+ * @nr_chunks: entries of @chunks
+ * @chunks: the allocations, in buffer order
+ */
+struct swmmu_buf {
+	struct swmmu_obj obj;
+	struct swmmu_file *file;
+	u64 length;
+	u32 flags;
+	unsigned int nr_chunks;
+	struct swmmu_chunk *chunks;
+};
+
+/**
+ * struct swmmu_range_lock - exclusive lock over VA ranges; disjoint ranges do not contend
+ * @lock: protects @held
+ * @held: the locked ranges (struct swmmu_range)
+ * @wq: waiters for a range that overlaps a held one
+ * @dep_map: lockdep's view: one lock class, acquired exclusively
+ */
+struct swmmu_range_lock {
+	spinlock_t lock;
+	struct list_head held;
+	wait_queue_head_t wq;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
+};
+
+/**
+ * struct swmmu_range - one held range of a struct swmmu_range_lock (on the holder's stack)
+ * @node: in swmmu_range_lock.held
+ * @start: first VA
+ * @last: last VA (inclusive)
+ */
+struct swmmu_range {
+	struct list_head node;
+	u64 start;
+	u64 last;
+};
+
+/**
+ * struct swmmu_mapping - one MAP call's record
+ * @iova: first device VA
+ * @last: last device VA (inclusive)
+ * @buf: the buffer (holds a users reference)
+ * @buf_offset: offset of @iova in @buf
+ * @prot: SWMMU_PROT_* as mapped or last protected
+ */
+struct swmmu_mapping {
+	u64 iova;
+	u64 last;
+	struct swmmu_buf *buf;
+	u64 buf_offset;
+	u32 prot;
+};
+
+/**
+ * struct swmmu_as_obj - an address space object
+ * @obj: object header
+ * @file: owner
+ * @pt: the core's address space
+ * @fmt: the format (a built-in one, or @fmt_own)
+ * @fmt_own: a derived format with a reduced VA size, or NULL
+ * @tables: table DMA page number -> CPU address of that page, for the core's to_cpu callback
+ * @range: the VA range lock
+ * @maps: mapping records by device VA range (struct swmmu_mapping)
+ * @window: mmap window index, or -1
+ * @mmap_offset: mmap() offset of device VA 0, or SWMMU_MMAP_OFFSET_NONE
+ * @window_mask: device VA bits reachable through the mmap window
+ * @debug_id: global serial, name of the debugfs directory
+ * @debugfs: debugfs directory
+ * @nr_mappings: live mappings
+ * @mapped_bytes: bytes mapped
+ * @invalidations: gather flushes
+ * @cpu_faults: CPU faults served
+ * @cpu_pmd_faults: CPU faults that mapped a PMD
+ * @quota_hit: a table allocation failed on max_table_bytes (turns the core's -ENOMEM into -ENOSPC)
+ */
+struct swmmu_as_obj {
+	struct swmmu_obj obj;
+	struct swmmu_file *file;
+	struct swmmu_as pt;
+	const struct swmmu_format *fmt;
+	struct swmmu_format *fmt_own;
+	struct xarray tables;
+	struct swmmu_range_lock range;
+	struct maple_tree maps;
+	int window;
+	u64 mmap_offset;
+	u64 window_mask;
+	u32 debug_id;
+	struct dentry *debugfs;
+	atomic64_t nr_mappings;
+	atomic64_t mapped_bytes;
+	atomic64_t invalidations;
+	atomic64_t cpu_faults;
+	atomic64_t cpu_pmd_faults;
+	bool quota_hit;
+};
+
+/*
+ * The uAPI prot word has the core's layout (R, W, X, U, G in bits 0..4, memory type in bits
+ * 8..10); converting is checked at build time and is the identity.
+ */
+static inline u32 swmmu_prot_from_user(u32 prot)
+{
+	BUILD_BUG_ON((SWMMU_PROT_READ ^ SWMMU_PROT_R) | (SWMMU_PROT_WRITE ^ SWMMU_PROT_W) |
+		     (SWMMU_PROT_EXEC ^ SWMMU_PROT_X) | (SWMMU_PROT_USER ^ SWMMU_PROT_U) |
+		     (SWMMU_PROT_GLOBAL ^ SWMMU_PROT_G) |
+		     (SWMMU_PROT_MEMTYPE_MASK ^ SWMMU_PROT_MT_MASK) |
+		     (SWMMU_PROT_MT_WT ^ SWMMU_PROT_MT(SWMMU_MT_WT)) |
+		     (SWMMU_PROT_MT_UC ^ SWMMU_PROT_MT(SWMMU_MT_UC)) |
+		     (SWMMU_PROT_MT_DEVICE ^ SWMMU_PROT_MT(SWMMU_MT_DEVICE)));
+	return prot;
+}
+
+static inline u32 swmmu_prot_to_user(u32 prot)
+{
+	return prot & (SWMMU_PROT_PERMS | SWMMU_PROT_MT_MASK);
+}
+
+/* Every bit a caller may set in a uAPI prot word. */
+#define SWMMU_UPROT_VALID	(SWMMU_PROT_READ | SWMMU_PROT_WRITE | SWMMU_PROT_EXEC |	\
+				 SWMMU_PROT_USER | SWMMU_PROT_GLOBAL | SWMMU_PROT_MEMTYPE_MASK)
+
+/* Objects (swmmu_ioctl.c). */
+int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_obj_type type);
+struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type);
+void swmmu_obj_put(struct swmmu_obj *obj);
+
+static inline struct swmmu_as_obj *swmmu_as_get(struct swmmu_file *file, u32 id)
+{
+	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_AS);
+
+	return obj ? container_of(obj, struct swmmu_as_obj, obj) : NULL;
+}
+
+static inline struct swmmu_buf *swmmu_buf_get(struct swmmu_file *file, u32 id)
+{
+	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_BUF);
+
+	return obj ? container_of(obj, struct swmmu_buf, obj) : NULL;
+}
+
+long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg);
+void swmmu_file_destroy_all(struct swmmu_file *file);
+
+/* Buffers and the bus (swmmu_buf.c). */
+int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_buf_info(struct swmmu_file *file, void *cmd);
+void swmmu_buf_free(struct swmmu_buf *buf);
+struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma);
+
+/* Address spaces (swmmu_as.c). */
+int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_protect(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_query(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_dump(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_rw(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_stats(struct swmmu_file *file, void *cmd);
+void swmmu_as_free(struct swmmu_as_obj *as);
+void swmmu_range_lock(struct swmmu_range_lock *rl, struct swmmu_range *r, u64 start, u64 last);
+void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r);
+int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
+		    struct swmmu_xlate *xl, struct swmmu_chunk **chunk);
+unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);
+u64 swmmu_as_va_last(const struct swmmu_as_obj *as);
+int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m);
+
+/* mmap (swmmu_mmap.c). */
+int swmmu_mmap(struct file *filp, struct vm_area_struct *vma);
+void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
+
+/* debugfs (swmmu_debugfs.c). */
+void swmmu_debugfs_init(void);
+void swmmu_debugfs_exit(void);
+void swmmu_debugfs_as_add(struct swmmu_as_obj *as);
+void swmmu_debugfs_as_remove(struct swmmu_as_obj *as);
+
+#endif /* SWMMU_PRIV_H */

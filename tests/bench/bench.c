@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * swmmu-bench: speed of the page-table core. Every figure is the median of several runs and is
+ * printed beside a baseline measured in the same run:
+ * - bulk operations: the same work done one page per call, so every page walks from the root
+ *   (how per-page mappers work);
+ * - single map+unmap and random query: the same operation on the generic engine instance (the
+ *   format read at run time from its text description) instead of the specialised one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdbool.h>
+#include <time.h>
+#include <sys/mman.h>
+#include "swmmu_pt.h"
+
+#define RUNS	5
+#define GIB	(1ULL << 30)
+#define PAGE	4096ULL
+
+/* Table memory: a bump arena with one free stack per size class; addresses are arena offsets. */
+struct arena {
+	char *base;
+	size_t size, used;
+	void *stack[32];
+};
+
+static void *arena_alloc(void *ctx, size_t size, size_t align, u64 *addr)
+{
+	struct arena *a = ctx;
+	unsigned int c = 4;
+	void *p;
+
+	while ((1UL << c) < size || (1UL << c) < align)
+		c++;
+	p = a->stack[c];
+	if (p) {
+		a->stack[c] = *(void **)p;
+	} else {
+		size_t off = (a->used + (1UL << c) - 1) & ~((1UL << c) - 1);
+
+		if (off + (1UL << c) > a->size)
+			return NULL;
+		p = a->base + off;
+		a->used = off + (1UL << c);
+	}
+	*addr = (u64)((char *)p - a->base);
+	return p;
+}
+
+static void arena_free(void *ctx, void *cpu, u64 addr, size_t size)
+{
+	struct arena *a = ctx;
+	unsigned int c = 4;
+
+	(void)addr;
+	while ((1UL << c) < size)
+		c++;
+	*(void **)cpu = a->stack[c];
+	a->stack[c] = cpu;
+}
+
+static const struct swmmu_mem_ops arena_ops = { .alloc = arena_alloc, .free = arena_free };
+static struct arena arena;
+static struct swmmu_mem mem;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+static void die(const char *what, int ret)
+{
+	fprintf(stderr, "swmmu-bench: %s failed: %d\n", what, ret);
+	exit(1);
+}
+
+static void report(const char *name, const char *unit, double v, double base, const char *target)
+{
+	printf("%-34s %8.2f %-9s baseline %8.2f  ratio %6.1fx  %s\n", name, v, unit, base, base / v,
+	       target);
+}
+
+#define RW (SWMMU_PROT_R | SWMMU_PROT_W)
+
+/*
+ * ns per page for: one bulk call vs one call per page; both followed by an untimed cleanup that
+ * also frees the tables (fresh) or keeps them (maps then reuse existing empty tables).
+ */
+static void bench_bulk(struct swmmu_as *as, const char *name, int op, u64 va, u64 pa, u64 pgsize,
+		       u64 bstep, bool fresh, const char *target)
+{
+	u32 uflags = fresh ? SWMMU_UNMAP_FREE_EMPTY : 0;
+	struct swmmu_map_opts o = { .pgsize = pgsize };
+	u64 pages = GIB / PAGE, step = bstep, i;
+	double v[RUNS], b[RUNS], t;
+	int r, ret;
+
+	for (r = 0; r < RUNS; r++) {
+		/* bulk */
+		if (op != 0) {
+			ret = swmmu_map_ext(as, va, pa, GIB, RW, &o);
+			if (ret)
+				die("map", ret);
+		}
+		t = now();
+		if (op == 0)
+			ret = swmmu_map_ext(as, va, pa, GIB, RW, &o);
+		else if (op == 1)
+			ret = swmmu_unmap(as, va, GIB, 0, NULL, NULL);
+		else
+			ret = swmmu_protect(as, va, GIB, SWMMU_PROT_R, 0, NULL);
+		v[r] = (now() - t) / pages;
+		if (ret)
+			die(name, ret);
+		if (op != 1 || fresh)
+			swmmu_unmap(as, va, GIB, uflags, NULL, NULL);
+		/* per page */
+		if (op != 0) {
+			ret = swmmu_map_ext(as, va, pa, GIB, RW, &o);
+			if (ret)
+				die("map", ret);
+		}
+		t = now();
+		for (i = 0; i < GIB; i += step) {
+			if (op == 0)
+				ret = swmmu_map_ext(as, va + i, pa + i, step, RW, NULL);
+			else if (op == 1)
+				ret = swmmu_unmap(as, va + i, step, 0, NULL, NULL);
+			else
+				ret = swmmu_protect(as, va + i, step, SWMMU_PROT_R, 0, NULL);
+			if (ret)
+				die(name, ret);
+		}
+		b[r] = (now() - t) / pages;
+		if (op != 1 || fresh)
+			swmmu_unmap(as, va, GIB, uflags, NULL, NULL);
+	}
+	report(name, "ns/4K", median(v, RUNS), median(b, RUNS), target);
+}
+
+static double single_pair(struct swmmu_as *as, int n)
+{
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (swmmu_map(as, 0x7000000000ULL, 0x5000, PAGE, RW) ||
+		    swmmu_unmap(as, 0x7000000000ULL, PAGE, 0, NULL, NULL))
+			die("single map/unmap", -1);
+	}
+	return (now() - t) / n;
+}
+
+static double queries(struct swmmu_as *as, const u64 *va, int n)
+{
+	struct swmmu_xlate x;
+	u64 sum = 0;
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (swmmu_query(as, va[i], &x))
+			die("query", -1);
+		sum += x.pa;
+	}
+	t = (now() - t) / n;
+	if (sum == 1)
+		printf("\n");
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	const struct swmmu_format *f = swmmu_format_find(argc > 1 ? argv[1] : "x86_64");
+	static struct swmmu_format rt;
+	static char text[8192];
+	struct swmmu_as as, gas;
+	double v[RUNS], b[RUNS];
+	u64 *qva, seed = 88172645463325252ULL;
+	int r, i, nq = 1 << 20;
+
+	if (!f) {
+		fprintf(stderr, "usage: swmmu-bench [FORMAT]\n");
+		return 2;
+	}
+	arena.size = 256UL << 20;
+	arena.base = mmap(NULL, arena.size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena.base == MAP_FAILED)
+		return 1;
+	/* Kernel table memory sits in the huge-page direct map; back the arena the same way. */
+	madvise(arena.base, arena.size, MADV_HUGEPAGE);
+	mem.ops = &arena_ops;
+	mem.ctx = &arena;
+	mem.cpu_offset = (unsigned long)arena.base;
+	swmmu_format_print(f, text, sizeof(text));
+	if (swmmu_format_parse(text, strlen(text), &rt, NULL) || swmmu_as_init(&as, f, &mem) ||
+	    swmmu_as_init(&gas, &rt, &mem))
+		die("setup", -1);
+
+	printf("swmmu-bench: format %s, medians of %d runs, 1 GiB = 262144 4K pages\n", f->name,
+	       RUNS);
+	printf("bulk baselines: one call per page; single/query baselines: generic engine\n\n");
+	bench_bulk(&as, "map 1 GiB 4K, fresh VA", 0, GIB, 2 * GIB, PAGE, PAGE, true,
+		   "(target <= 1.5, >= 10x)");
+	bench_bulk(&as, "map 1 GiB 4K, reusing empty tables", 0, GIB, 2 * GIB, PAGE, PAGE, false,
+		   "(target <= 1.5, >= 10x)");
+	bench_bulk(&as, "unmap 1 GiB of 4K pages", 1, GIB, 2 * GIB, PAGE, PAGE, false,
+		   "(target <= 1.0)");
+	bench_bulk(&as, "map 1 GiB, 2M pages chosen", 0, GIB + (2 << 20), 2 * GIB, 0, PAGE, true,
+		   "(baseline: 4K per call)");
+	bench_bulk(&as, "unmap 1 GiB of 2M pages", 1, GIB + (2 << 20), 2 * GIB, 0, 2 << 20, true,
+		   "(baseline: 2M per call)");
+	bench_bulk(&as, "map 1 GiB, 1G page chosen", 0, GIB, 2 * GIB, 0, PAGE, true,
+		   "(baseline: 4K per call)");
+	bench_bulk(&as, "protect 1 GiB of 4K pages", 2, GIB, 2 * GIB, PAGE, PAGE, false, "");
+
+	for (r = 0; r < RUNS; r++) {
+		v[r] = single_pair(&as, 1 << 21);
+		b[r] = single_pair(&gas, 1 << 21);
+	}
+	report("single 4K map+unmap pair", "ns/pair", median(v, RUNS), median(b, RUNS),
+	       "(target <= 10)");
+
+	qva = malloc(sizeof(*qva) * nq);
+	if (!qva || swmmu_map_ext(&as, GIB, 2 * GIB, GIB, RW, &(struct swmmu_map_opts){
+		.pgsize = PAGE }) || swmmu_map_ext(&gas, GIB, 2 * GIB, GIB, RW,
+		&(struct swmmu_map_opts){ .pgsize = PAGE }))
+		die("query setup", -1);
+	for (i = 0; i < nq; i++) {
+		seed ^= seed >> 12;
+		seed ^= seed << 25;
+		seed ^= seed >> 27;
+		qva[i] = GIB + ((seed * 0x2545F4914F6CDD1DULL) % GIB);
+	}
+	for (r = 0; r < RUNS; r++) {
+		v[r] = queries(&as, qva, nq);
+		b[r] = queries(&gas, qva, nq);
+	}
+	report("query, random in 1 GiB of 4K pages", "ns/query", median(v, RUNS), median(b, RUNS),
+	       "(target <= 5)");
+	for (i = 0; i < nq; i++)
+		qva[i] = GIB + (qva[i] & ((64 << 20) - 1));
+	for (r = 0; r < RUNS; r++) {
+		v[r] = queries(&as, qva, nq);
+		b[r] = queries(&gas, qva, nq);
+	}
+	report("query, random in 64 MiB of 4K pages", "ns/query", median(v, RUNS), median(b, RUNS),
+	       "(target <= 5)");
+	free(qva);
+	swmmu_as_destroy(&as);
+	swmmu_as_destroy(&gas);
+	return 0;
+}

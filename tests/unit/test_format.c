@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Format descriptors: every built-in validates and survives print -> parse as an identical
+ * descriptor (the built-ins are expressible in the run-time description language); the registry;
+ * page-size sets; parser errors and validation failures.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "tap.h"
+#include "testlib.h"
+#include "swmmu_pt.h"
+
+static char buf[16384];
+
+static void test_roundtrip(void)
+{
+	unsigned int i, n = swmmu_format_count();
+
+	TAP_CHECK(n >= 3, "registry has the built-in formats (%u)", n);
+	for (i = 0; i < n; i++) {
+		const struct swmmu_format *f = swmmu_format_get(i);
+		struct swmmu_format g;
+		unsigned int line;
+		int len;
+
+		TAP_EQ(swmmu_format_validate(f), 0, "%s: descriptor validates", f->name);
+		TAP_CHECK(swmmu_format_find(f->name) == f, "%s: found by name", f->name);
+		len = swmmu_format_print(f, buf, sizeof(buf));
+		TAP_CHECK(len > 0 && (size_t)len < sizeof(buf), "%s: printed (%d bytes)", f->name, len);
+		TAP_EQ(swmmu_format_parse(buf, (size_t)len, &g, &line), 0,
+		       "%s: text parses back (line %u)", f->name, line);
+		TAP_CHECK(swmmu_format_equal(f, &g), "%s: parsed descriptor is identical", f->name);
+		TAP_CHECK(g.ops == NULL, "%s: parsed descriptor runs on the generic engine", f->name);
+	}
+	TAP_CHECK(swmmu_format_get(n) == NULL, "registry: index past the end is NULL");
+	TAP_CHECK(swmmu_format_find("no-such-format") == NULL, "registry: unknown name is NULL");
+}
+
+static void test_pgsizes(void)
+{
+	TAP_EQ(swmmu_format_pgsizes(swmmu_format_find("x86_64")), (1ULL << 12) | (1ULL << 21) |
+	       (1ULL << 30), "x86_64 page sizes 4K 2M 1G");
+	TAP_EQ(swmmu_format_pgsizes(swmmu_format_find("x86_64-la57")), (1ULL << 12) | (1ULL << 21) |
+	       (1ULL << 30), "x86_64-la57 page sizes 4K 2M 1G");
+	TAP_EQ(swmmu_format_pgsizes(swmmu_format_find("aarch64-4k")), (1ULL << 12) | (1ULL << 16) |
+	       (1ULL << 21) | (1ULL << 25) | (1ULL << 30),
+	       "aarch64-4k page sizes 4K 64K(contig) 2M 32M(contig) 1G");
+}
+
+static const char good[] =
+	"# a tiny 2-level format with 4-byte entries and no present bit but R|W\n"
+	"name tiny\nlevels 2\nentry-bytes 4\nva-bits 32\noa-bits 32\noa-field 12 12 20\n"
+	"flags none\nmemtypes wb\nneed-any rw\npresent 0x3\n"
+	"leaf-perm r set 0x1\nleaf-perm w set 0x2\n"
+	"table-perm r implied\ntable-perm w implied\n"
+	"level 0 shift 12 bits 10 align 12 leaf 0x0 0x0\n"
+	"level 1 shift 22 bits 10 align 12 leaf 0x80 0x80 table 0x80 0x0\n"
+	"table-set 0x3\n";
+
+static void test_parse(void)
+{
+	struct swmmu_format f;
+	unsigned int line;
+	char bad[sizeof(good) + 64];
+
+	TAP_EQ(swmmu_format_parse(good, strlen(good), &f, &line), 0, "parse a run-time format");
+	TAP_CHECK(!strcmp(f.name, "tiny") && f.entry_lg2 == 2 && f.nr_levels == 2 &&
+		  f.level[1].shift == 22, "parsed fields");
+	TAP_EQ(swmmu_format_pgsizes(&f), (1ULL << 12) | (1ULL << 22), "tiny: 4K and 4M pages");
+	snprintf(bad, sizeof(bad), "%sbogus-key 1\n", good);
+	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL, "unknown statement");
+	{
+		unsigned int nl = 0;
+		const char *c;
+
+		for (c = good; *c; c++)
+			nl += *c == '\n';
+		TAP_EQ(line, nl + 1, "error line reported");
+	}
+	snprintf(bad, sizeof(bad), "%s", good);
+	memcpy(strstr(bad, "va-bits 32"), "va-bits 33", 10);
+	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL,
+	       "levels not covering va-bits exactly: invalid");
+	TAP_EQ(line, 0, "validation errors report line 0");
+	snprintf(bad, sizeof(bad), "%s", good);
+	memcpy(strstr(bad, "entry-bytes 4"), "entry-bytes 5", 13);
+	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL, "entry-bytes 5 rejected");
+	snprintf(bad, sizeof(bad), "%s", good);
+	*strstr(bad, "level 1") = '#';
+	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL, "missing level rejected");
+	TAP_EQ(swmmu_format_parse("name x\nlevels 0x1G\n", 19, &f, &line), -EINVAL,
+	       "number too large for the field");
+}
+
+static void test_validate(void)
+{
+	struct swmmu_format f = *swmmu_format_find("x86_64");
+
+	f.level[0].flags |= SWMMU_LVL_TABLE;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "level 0 pointing at tables is invalid");
+	f = *swmmu_format_find("x86_64");
+	f.level[1].leaf_val = 0x100;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "leaf value outside its mask is invalid");
+	f = *swmmu_format_find("x86_64");
+	f.present = 0;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "no present bits is invalid");
+	f = *swmmu_format_find("x86_64");
+	f.level[2].shift = 31;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "levels must tile the VA");
+	f = *swmmu_format_find("x86_64");
+	f.level[0].contig = 1u << 4;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "contiguous entries need a contiguous encoding");
+}
+
+static void test_runtime_engine(void)
+{
+	struct swmmu_format f;
+	struct test_mem tm;
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+
+	test_mem_init(&tm, 64 << 20);
+	swmmu_format_parse(good, strlen(good), &f, NULL);
+	TAP_EQ(swmmu_as_init(&as, &f, &tm.mem), 0, "tiny: address space on the generic engine");
+	TAP_EQ(swmmu_map(&as, 0x400000, 0x800000, 0x400000, SWMMU_PROT_W), 0,
+	       "tiny: write-only 4M leaf (no present bit: W alone is present)");
+	TAP_EQ(swmmu_query(&as, 0x512345, &x), 0, "tiny: query");
+	TAP_CHECK(x.pa == 0x912345 && x.prot == SWMMU_PROT_W && x.size_lg2 == 22 &&
+		  x.pte == (0x800000 | 0x80 | 0x2), "tiny: 4-byte leaf 0x%llx", (unsigned long long)x.pte);
+	TAP_EQ(swmmu_map(&as, 0, 0, 4096, SWMMU_PROT_X), -EOPNOTSUPP,
+	       "tiny: neither R nor W would be a hole -> EOPNOTSUPP");
+	TAP_EQ(swmmu_map(&as, 0xfffff000, 0xfffff000, 4096, SWMMU_PROT_R), 0, "tiny: last page");
+	TAP_EQ(swmmu_map(&as, 0xfffff000, 0, 8192, SWMMU_PROT_R), -ERANGE,
+	       "tiny: past the 32-bit VA space -> ERANGE");
+	swmmu_as_destroy(&as);
+	TAP_EQ(tm.live, 0, "tiny: all tables freed");
+	test_mem_fini(&tm);
+}
+
+int main(void)
+{
+	test_roundtrip();
+	test_pgsizes();
+	test_parse();
+	test_validate();
+	test_runtime_engine();
+	return tap_done();
+}

@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The /dev/swmmu ioctl contract (uapi/linux/swmmu.h): size rules of every command, bad IDs,
+ * unknown flags and reserved fields, range rules, overlap, double unmap, busy objects, limits,
+ * isolation between files, and that closing a file returns every counter to zero.
+ * Runs in the VM with swmmu.ko loaded. The address space is x86-64 (4 levels, 48-bit
+ * sign-extended VA; 4K, 2M and 1G leaves - Intel SDM Vol. 3A 4.5).
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "swmmu_test.h"
+
+/* IDs the TEST_LENGTH initialisers use (they take only the struct). */
+static uint32_t g_as, g_buf;
+
+FIXTURE(swmmu) {
+	int fd;
+	struct swmmu_format_info x86;
+	struct swmmu_format_info arm;
+	uint32_t as_id;
+	uint32_t buf_id;
+	uint64_t mmap_offset;
+};
+
+FIXTURE_SETUP(swmmu)
+{
+	self->fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, swmmu_format_by_name(self->fd, "x86_64", &self->x86));
+	ASSERT_EQ(0, swmmu_format_by_name(self->fd, "aarch64-4k", &self->arm));
+	test_cmd_as_alloc(self->x86.format_id, 0, &self->as_id, &self->mmap_offset);
+	test_cmd_buf_alloc(16 * SZ_4K, 0, &self->buf_id);
+	g_as = self->as_id;
+	g_buf = self->buf_id;
+}
+
+FIXTURE_TEARDOWN(swmmu)
+{
+	close(self->fd);
+	test_no_leaks();
+}
+
+static void init_destroy(struct swmmu_destroy *c) { c->id = 0xdead; }
+static void init_get_info(struct swmmu_get_info *c) { (void)c; }
+static void init_as_alloc(struct swmmu_as_alloc *c) { c->format_id = 0; }
+static void init_buf_alloc(struct swmmu_buf_alloc *c) { c->length = SZ_4K; }
+static void init_buf_info(struct swmmu_buf_info *c) { c->buf_id = g_buf; }
+static void init_map(struct swmmu_map *c)
+{
+	c->as_id = g_as;
+	c->buf_id = g_buf;
+	c->length = SZ_4K;
+	c->prot = PROT_RW;
+}
+static void init_unmap(struct swmmu_unmap *c)
+{
+	c->as_id = g_as;
+	c->iova = 0x7f0000000000ULL;
+	c->length = SZ_4K;
+}
+static void init_protect(struct swmmu_protect *c)
+{
+	c->as_id = g_as;
+	c->iova = 0x7f0000000000ULL;
+	c->length = SZ_4K;
+	c->prot = SWMMU_PROT_READ;
+}
+static void init_query(struct swmmu_query *c) { c->as_id = g_as; c->iova = 0x7f0000000000ULL; }
+static void init_dump(struct swmmu_dump *c) { c->as_id = g_as; c->nr_regions = 1000; }
+static void init_rw(struct swmmu_rw *c) { c->as_id = g_as; c->iova = 0x7f0000000000ULL; }
+static void init_stats(struct swmmu_as_stats *c) { c->as_id = g_as; }
+
+TEST_F(swmmu, size_rules_every_ioctl)
+{
+	TEST_LENGTH(swmmu_destroy, SWMMU_DESTROY, id, init_destroy);
+	TEST_LENGTH(swmmu_get_info, SWMMU_GET_INFO, __reserved2, init_get_info);
+	TEST_LENGTH(swmmu_as_alloc, SWMMU_AS_ALLOC, out_mmap_offset, init_as_alloc);
+	TEST_LENGTH(swmmu_buf_alloc, SWMMU_BUF_ALLOC, __reserved, init_buf_alloc);
+	TEST_LENGTH(swmmu_buf_info, SWMMU_BUF_INFO, __reserved, init_buf_info);
+	TEST_LENGTH(swmmu_map, SWMMU_MAP, pgsize_lg2, init_map);
+	TEST_LENGTH(swmmu_unmap, SWMMU_UNMAP, out_unmapped, init_unmap);
+	TEST_LENGTH(swmmu_protect, SWMMU_PROTECT, length, init_protect);
+	TEST_LENGTH(swmmu_query, SWMMU_QUERY, out_buf_offset, init_query);
+	TEST_LENGTH(swmmu_dump, SWMMU_DUMP, regions_uptr, init_dump);
+	TEST_LENGTH(swmmu_rw, SWMMU_RW, data_uptr, init_rw);
+	TEST_LENGTH(swmmu_as_stats, SWMMU_STATS, out_cpu_pmd_faults, init_stats);
+}
+
+TEST_F(swmmu, long_zero_tail_output_matches)
+{
+	struct {
+		struct swmmu_query q;
+		uint8_t extra[16];
+	} b;
+	struct swmmu_query exact;
+	uint64_t iova = 0;
+
+	test_cmd_map(self->as_id, self->buf_id, 0, SZ_4K, 0, PROT_RW, &iova);
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, iova, &exact));
+	memset(&b, 0, sizeof(b));
+	b.q.size = sizeof(b);
+	b.q.as_id = self->as_id;
+	b.q.iova = iova;
+	ASSERT_EQ(0, ioctl(self->fd, SWMMU_QUERY, &b));
+	b.q.size = exact.size;
+	ASSERT_EQ(0, memcmp(&exact, &b.q, sizeof(exact)));
+}
+
+TEST_F(swmmu, unknown_ioctl)
+{
+	uint32_t buf[64] = { sizeof(buf) };
+
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(SWMMU_TYPE, SWMMU_CMD_BASE - 1), buf));
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(SWMMU_TYPE, SWMMU_CMD_STATS + 1), buf));
+	/* The right number with another direction/size encoding is another ioctl. */
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IOW(SWMMU_TYPE, SWMMU_CMD_DESTROY, uint32_t), buf));
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_DESTROY, NULL));
+}
+
+TEST_F(swmmu, bad_ids)
+{
+	struct swmmu_query q;
+	struct swmmu_as_stats st;
+	uint8_t data[16];
+	uint32_t nr = 0;
+	uint64_t iova = 0;
+	uint32_t bad[] = { 0, 0xdead, 0x7fffffff, 0xffffffff };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		test_err_destroy(ENOENT, bad[i]);
+		EXPECT_ERRNO(ENOENT, _test_map(self->fd, bad[i], self->buf_id, 0, SZ_4K, 0,
+					       PROT_RW, 0, &iova));
+		EXPECT_ERRNO(ENOENT, _test_map(self->fd, self->as_id, bad[i], 0, SZ_4K, 0,
+					       PROT_RW, 0, &iova));
+		test_err_unmap(ENOENT, bad[i], 0, SZ_4K);
+		test_err_protect(ENOENT, bad[i], 0, SZ_4K, PROT_RW);
+		EXPECT_ERRNO(ENOENT, _test_query(self->fd, bad[i], 0, &q));
+		EXPECT_ERRNO(ENOENT, _test_dump(self->fd, bad[i], 0, 0, NULL, &nr));
+		test_err_rw(ENOENT, bad[i], 0, data, sizeof(data), false);
+		EXPECT_ERRNO(ENOENT, _test_stats(self->fd, bad[i], &st));
+	}
+	/* An ID of the other type is no better. */
+	EXPECT_ERRNO(ENOENT, _test_map(self->fd, self->buf_id, self->buf_id, 0, SZ_4K, 0,
+				       PROT_RW, 0, &iova));
+	EXPECT_ERRNO(ENOENT, _test_map(self->fd, self->as_id, self->as_id, 0, SZ_4K, 0,
+				       PROT_RW, 0, &iova));
+	EXPECT_ERRNO(ENOENT, _test_stats(self->fd, self->buf_id, &st));
+	EXPECT_ERRNO(ENOENT, _test_as_alloc(self->fd, 100000, 0, NULL, NULL));
+}
+
+TEST_F(swmmu, unknown_flags_and_reserved)
+{
+	struct swmmu_as_alloc aa = { .size = sizeof(aa) };
+	struct swmmu_buf_alloc ba = { .size = sizeof(ba), .length = SZ_4K };
+	struct swmmu_get_info gi = { .size = sizeof(gi) };
+	struct swmmu_unmap um = { .size = sizeof(um), .as_id = self->as_id, .length = SZ_4K };
+	struct swmmu_query q = { .size = sizeof(q), .as_id = self->as_id };
+	struct swmmu_rw rw = { .size = sizeof(rw), .as_id = self->as_id, .length = 1 };
+	uint64_t iova = 0;
+	unsigned int bit;
+
+	for (bit = 1; bit < 32; bit++) {
+		EXPECT_ERRNO(EOPNOTSUPP, _test_map(self->fd, self->as_id, self->buf_id, 0, SZ_4K,
+						   1u << bit, PROT_RW, 0, &iova));
+		EXPECT_ERRNO(EOPNOTSUPP, _test_buf_alloc(self->fd, SZ_4K, 1u << bit, NULL));
+		rw.flags = 1u << bit;
+		EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_RW, &rw));
+	}
+	aa.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	aa.flags = 0;
+	aa.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	ba.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_BUF_ALLOC, &ba));
+	gi.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	gi.flags = 0;
+	gi.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	um.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_UNMAP, &um));
+	um.flags = 0;
+	um.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_UNMAP, &um));
+	q.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_QUERY, &q));
+	rw.flags = 0;
+	rw.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_RW, &rw));
+	/* Unknown prot bits, and a leaf size the format does not have. */
+	EXPECT_ERRNO(EOPNOTSUPP, _test_map(self->fd, self->as_id, self->buf_id, 0, SZ_4K, 0,
+					   PROT_RW | 0x20, 0, &iova));
+	EXPECT_ERRNO(EOPNOTSUPP, _test_map(self->fd, self->as_id, self->buf_id, 0, SZ_4K, 0,
+					   PROT_RW | 0x8000, 0, &iova));
+	EXPECT_ERRNO(EOPNOTSUPP, _test_map(self->fd, self->as_id, self->buf_id, 0, SZ_64K, 0,
+					   PROT_RW, 16, &iova));
+	EXPECT_ERRNO(EOPNOTSUPP, _test_map(self->fd, self->as_id, self->buf_id, 0, SZ_64K, 0,
+					   PROT_RW, 200, &iova));
+	test_err_protect(EOPNOTSUPP, self->as_id, 0, SZ_4K, PROT_RW | 0x40);
+	/* Nothing was created by any of these. */
+	{
+		struct swmmu_as_stats st;
+
+		ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st));
+		ASSERT_EQ(0, st.out_nr_mappings);
+	}
+}
+
+TEST_F(swmmu, get_info)
+{
+	struct swmmu_get_info gi = { .size = sizeof(gi) };
+	struct swmmu_format_info *fi;
+	unsigned int nr = 0, i;
+
+	EXPECT_ERRNO(EMSGSIZE, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	ASSERT_LT(10, gi.nr_formats);
+	ASSERT_EQ(sysconf(_SC_PAGESIZE), gi.out_page_size);
+	ASSERT_LT(0, gi.out_max_as);
+	ASSERT_LT(0, gi.out_max_buf_bytes);
+	ASSERT_EQ(SWMMU_MMAP_WINDOW_SHIFT, gi.out_mmap_window_shift);
+	/* A capacity one short is still too small. */
+	fi = calloc(gi.nr_formats, sizeof(*fi));
+	ASSERT_NE(NULL, fi);
+	gi.formats_uptr = (uintptr_t)fi;
+	gi.nr_formats--;
+	EXPECT_ERRNO(EMSGSIZE, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	gi.formats_uptr = 8;
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	free(fi);
+
+	fi = swmmu_get_formats(self->fd, &nr);
+	ASSERT_NE(NULL, fi);
+	for (i = 0; i < nr; i++) {
+		ASSERT_EQ(i, fi[i].format_id);
+		ASSERT_NE(0, fi[i].name[0]);
+		ASSERT_LT(0, fi[i].nr_levels);
+		ASSERT_NE(0, fi[i].pgsizes);
+		ASSERT_LE(fi[i].min_va_bits, fi[i].va_bits);
+		ASSERT_EQ(SWMMU_LEVEL_LEAF, fi[i].level_flags[0]);
+	}
+	free(fi);
+	/* x86-64: 48 VA bits, 4 levels, 4K/2M/1G, sign-extended (SDM Vol. 3A 4.5). */
+	ASSERT_EQ(48, self->x86.va_bits);
+	ASSERT_EQ(4, self->x86.nr_levels);
+	ASSERT_EQ((1ULL << 12) | (1ULL << 21) | (1ULL << 30), self->x86.pgsizes);
+	ASSERT_EQ(SWMMU_FORMAT_SIGN_EXTEND, self->x86.flags & SWMMU_FORMAT_SIGN_EXTEND);
+	ASSERT_EQ(self->x86.va_bits, self->x86.min_va_bits);
+}
+
+TEST_F(swmmu, as_alloc_va_bits)
+{
+	struct swmmu_as_alloc aa = { .size = sizeof(aa), .format_id = self->arm.format_id };
+
+	/* AArch64 with a 39-bit VA starts at level 1: 3 levels (ARM ARM D8.2, TnSZ). */
+	aa.va_bits = 39;
+	ASSERT_EQ(0, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	ASSERT_EQ(39, aa.out_va_bits);
+	ASSERT_EQ(3, aa.out_nr_levels);
+	aa.va_bits = 40;
+	ASSERT_EQ(0, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	ASSERT_EQ(4, aa.out_nr_levels);
+	aa.va_bits = self->arm.va_bits + 1;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	aa.va_bits = 200;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	if (self->arm.min_va_bits > 1) {
+		aa.va_bits = self->arm.min_va_bits - 1;
+		EXPECT_ERRNO(EINVAL, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	}
+	/* x86-64's canonical form depends on its size. */
+	aa.format_id = self->x86.format_id;
+	aa.va_bits = 39;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	aa.va_bits = 48;
+	ASSERT_EQ(0, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+}
+
+TEST_F(swmmu, as_alloc_limit_and_mmap_windows)
+{
+	struct swmmu_get_info gi = { .size = sizeof(gi) };
+	uint32_t ids[512], n = 1, i;
+	uint64_t off;
+
+	EXPECT_ERRNO(EMSGSIZE, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	ASSERT_GE(512, gi.out_max_as);
+	while (n < gi.out_max_as) {
+		test_cmd_as_alloc(self->x86.format_id, 0, &ids[n], &off);
+		/* The first 64 address spaces of a file get distinct windows. */
+		if (n < 64)
+			ASSERT_EQ(0, off & ((1ULL << SWMMU_MMAP_WINDOW_SHIFT) - 1));
+		n++;
+	}
+	test_err_as_alloc(ENOSPC, self->x86.format_id, 0, &ids[0]);
+	for (i = 1; i < n; i++)
+		test_cmd_destroy(ids[i]);
+	test_cmd_as_alloc(self->x86.format_id, 0, &ids[0], &off);
+}
+
+TEST_F(swmmu, buf_alloc_rules)
+{
+	struct swmmu_buf_seg *segs;
+	struct swmmu_get_info gi = { .size = sizeof(gi) };
+	uint32_t id, nr, i;
+
+	test_err_buf_alloc(EINVAL, 0, 0, &id);
+	test_err_buf_alloc(EINVAL, 100, 0, &id);
+	test_err_buf_alloc(EINVAL, SZ_4K + 1, 0, &id);
+	test_err_buf_alloc(EINVAL, 3 * SZ_4K, SWMMU_BUF_CONTIG, &id);
+	EXPECT_ERRNO(EMSGSIZE, ioctl(self->fd, SWMMU_GET_INFO, &gi));
+	test_err_buf_alloc(ENOSPC, gi.out_max_buf_bytes + SZ_4K, 0, &id);
+	test_err_buf_alloc(ENOSPC, 1ULL << 62, 0, &id);
+	/* Larger than the page allocator's largest block. */
+	test_err_buf_alloc(ENOMEM, 64 * SZ_1M, SWMMU_BUF_CONTIG, &id);
+
+	/* Contiguous: one piece, aligned to its size. */
+	test_cmd_buf_alloc(SZ_2M, SWMMU_BUF_CONTIG, &id);
+	ASSERT_EQ(0, _test_buf_segs(self->fd, id, &segs, &nr));
+	ASSERT_EQ(1, nr);
+	ASSERT_EQ(SZ_2M, segs[0].length);
+	ASSERT_EQ(0, segs[0].dma_addr & (SZ_2M - 1));
+	free(segs);
+	/* Scattered: one page per piece, all distinct. */
+	ASSERT_EQ(0, _test_buf_segs(self->fd, self->buf_id, &segs, &nr));
+	ASSERT_EQ(16, nr);
+	for (i = 0; i < nr; i++) {
+		ASSERT_EQ(SZ_4K, segs[i].length);
+		ASSERT_EQ(0, segs[i].dma_addr & (SZ_4K - 1));
+		if (i)
+			ASSERT_NE(segs[i - 1].dma_addr, segs[i].dma_addr);
+	}
+	free(segs);
+}
+
+TEST_F(swmmu, buffers_are_zeroed)
+{
+	uint8_t *data = malloc(16 * SZ_4K);
+	uint64_t iova = 0;
+	size_t i;
+
+	ASSERT_NE(NULL, data);
+	memset(data, 0xa5, 16 * SZ_4K);
+	test_cmd_map(self->as_id, self->buf_id, 0, 16 * SZ_4K, 0, PROT_RW, &iova);
+	test_cmd_rw(self->as_id, iova, data, 16 * SZ_4K, false);
+	for (i = 0; i < 16 * SZ_4K; i++)
+		ASSERT_EQ(0, data[i]);
+	free(data);
+}
+
+TEST_F(swmmu, destroy_busy)
+{
+	uint64_t iova = 0;
+	void *p;
+
+	test_cmd_map(self->as_id, self->buf_id, 0, SZ_4K, 0, PROT_RW, &iova);
+	test_err_destroy(EBUSY, self->buf_id);
+	test_cmd_unmap(self->as_id, iova, SZ_4K, SZ_4K);
+	test_cmd_destroy(self->buf_id);
+	test_err_destroy(ENOENT, self->buf_id);
+
+	p = mmap(NULL, SZ_4K, PROT_READ, MAP_SHARED, self->fd, self->mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	test_err_destroy(EBUSY, self->as_id);
+	ASSERT_EQ(0, munmap(p, SZ_4K));
+	test_cmd_destroy(self->as_id);
+	test_err_destroy(ENOENT, self->as_id);
+}
+
+TEST_F(swmmu, destroy_as_with_mappings)
+{
+	uint64_t iova = 0;
+
+	test_cmd_map(self->as_id, self->buf_id, 0, 8 * SZ_4K, 0, PROT_RW, &iova);
+	test_cmd_destroy(self->as_id);
+	/* The mapping went with the address space: the buffer is free again. */
+	test_cmd_destroy(self->buf_id);
+}
+
+TEST_F(swmmu, ranges)
+{
+	const uint64_t base = 0x100000000ULL;
+
+	/* Alignment. */
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 0, SZ_4K, base + 1);
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 0, SZ_4K, base + 0x800);
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 1, SZ_4K, base);
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 0, SZ_4K + 1, base);
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 0, 0, base);
+	/* The slice must be inside the buffer. */
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 0, 17 * SZ_4K, base);
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, 16 * SZ_4K, SZ_4K, base);
+	test_err_map_fixed(EINVAL, self->as_id, self->buf_id, -SZ_4K, 2 * SZ_4K, base);
+	/* Wrapping past 2^64. */
+	test_err_map_fixed(EOVERFLOW, self->as_id, self->buf_id, 0, 2 * SZ_4K, -SZ_4K);
+	test_err_unmap(EOVERFLOW, self->as_id, -SZ_4K, 2 * SZ_4K);
+	test_err_unmap(EOVERFLOW, self->as_id, 2, -1ULL);
+	/* Ending exactly at the last byte is no overflow, just outside this format. */
+	test_err_unmap(ERANGE, self->as_id, 1, -1ULL);
+	test_err_protect(EOVERFLOW, self->as_id, -SZ_4K, 2 * SZ_4K, PROT_RW);
+	test_err_unmap(EINVAL, self->as_id, base, 0);
+	/* Outside the 48-bit canonical VA space, and across its hole. */
+	test_err_map_fixed(ERANGE, self->as_id, self->buf_id, 0, SZ_4K, 1ULL << 47);
+	test_err_map_fixed(ERANGE, self->as_id, self->buf_id, 0, SZ_4K, 0x0001000000000000ULL);
+	test_err_map_fixed(ERANGE, self->as_id, self->buf_id, 0, 2 * SZ_4K, (1ULL << 47) - SZ_4K);
+	test_err_unmap(ERANGE, self->as_id, 1ULL << 47, SZ_4K);
+	{
+		struct swmmu_query q;
+
+		EXPECT_ERRNO(ERANGE, _test_query(self->fd, self->as_id, 1ULL << 47, &q));
+	}
+	/* The top page of each canonical half is fine. */
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, SZ_4K, (1ULL << 47) - SZ_4K);
+	test_cmd_map_fixed(self->as_id, self->buf_id, SZ_4K, SZ_4K, -SZ_4K);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 2 * SZ_4K, SZ_4K, 0xffff800000000000ULL);
+	test_cmd_unmap(self->as_id, -SZ_4K, SZ_4K, SZ_4K);
+	test_cmd_unmap(self->as_id, 0xffff800000000000ULL, SZ_4K, SZ_4K);
+	test_cmd_unmap(self->as_id, (1ULL << 47) - SZ_4K, SZ_4K, SZ_4K);
+}
+
+TEST_F(swmmu, overlap_leaves_tables_unchanged)
+{
+	const uint64_t base = 0x40000000ULL;
+	struct swmmu_query q;
+	struct swmmu_as_stats st0, st1;
+
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, 4 * SZ_4K, base);
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st0));
+	test_err_map_fixed(EEXIST, self->as_id, self->buf_id, 8 * SZ_4K, SZ_4K, base + SZ_4K);
+	test_err_map_fixed(EEXIST, self->as_id, self->buf_id, 8 * SZ_4K, 2 * SZ_4K, base - SZ_4K);
+	test_err_map_fixed(EEXIST, self->as_id, self->buf_id, 8 * SZ_4K, 8 * SZ_4K,
+			   base - 2 * SZ_4K);
+	test_err_map_fixed(EEXIST, self->as_id, self->buf_id, 8 * SZ_4K, SZ_4K, base + 3 * SZ_4K);
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st1));
+	ASSERT_EQ(st0.out_nr_tables, st1.out_nr_tables);
+	ASSERT_EQ(1, st1.out_nr_mappings);
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, base + SZ_4K, &q));
+	ASSERT_EQ(swmmu_buf_dma(self->fd, self->buf_id, SZ_4K), q.out_dma_addr);
+	EXPECT_ERRNO(ENOENT, _test_query(self->fd, self->as_id, base - SZ_4K, &q));
+	EXPECT_ERRNO(ENOENT, _test_query(self->fd, self->as_id, base + 4 * SZ_4K, &q));
+	/* Adjacent on both sides is fine. */
+	test_cmd_map_fixed(self->as_id, self->buf_id, 8 * SZ_4K, SZ_4K, base - SZ_4K);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 9 * SZ_4K, SZ_4K, base + 4 * SZ_4K);
+}
+
+TEST_F(swmmu, unmap_rules)
+{
+	const uint64_t base = 0x80000000ULL;
+	struct swmmu_query q;
+
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, 2 * SZ_4K, base);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 2 * SZ_4K, 4 * SZ_4K, base + 4 * SZ_4K);
+	/* Cutting a mapping is refused, and changes nothing. */
+	test_err_unmap(EINVAL, self->as_id, base, SZ_4K);
+	test_err_unmap(EINVAL, self->as_id, base + SZ_4K, 4 * SZ_4K);
+	test_err_unmap(EINVAL, self->as_id, base, 6 * SZ_4K);
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, base, &q));
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, base + 7 * SZ_4K, &q));
+	/* Nothing there. */
+	test_err_unmap(ENOENT, self->as_id, base + 2 * SZ_4K, 2 * SZ_4K);
+	test_err_unmap(ENOENT, self->as_id, 0, SZ_4K);
+	/* One call over both mappings and the hole between them. */
+	test_cmd_unmap(self->as_id, base - SZ_1M, 2 * SZ_1M, 6 * SZ_4K);
+	EXPECT_ERRNO(ENOENT, _test_query(self->fd, self->as_id, base, &q));
+	EXPECT_ERRNO(ENOENT, _test_query(self->fd, self->as_id, base + 4 * SZ_4K, &q));
+	/* Double unmap. */
+	test_err_unmap(ENOENT, self->as_id, base, 2 * SZ_4K);
+	test_err_unmap(ENOENT, self->as_id, base - SZ_1M, 2 * SZ_1M);
+}
+
+TEST_F(swmmu, unmap_frees_tables)
+{
+	struct swmmu_as_stats st0, st1, st2;
+	uint64_t iova = 0x500000000000ULL;
+	uint32_t big;
+
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st0));
+	ASSERT_EQ(1, st0.out_nr_tables);
+	ASSERT_EQ(SZ_4K, st0.out_table_bytes);
+	/* 2 MiB of 4K leaves: a new PDPT, PD and PT below the root (SDM Vol. 3A 4.5). */
+	test_cmd_buf_alloc(SZ_2M, SWMMU_BUF_CONTIG, &big);
+	ASSERT_EQ(0, _test_map(self->fd, self->as_id, big, 0, SZ_2M, SWMMU_MAP_FIXED_IOVA,
+			       PROT_RW, 12, &iova));
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st1));
+	ASSERT_EQ(4, st1.out_nr_tables);
+	ASSERT_EQ(4 * SZ_4K, st1.out_table_bytes);
+	/* Unmapping the PT's whole span frees the PT (after the invalidation); the PD and PDPT
+	 * span more than the range and stay.
+	 */
+	test_cmd_unmap(self->as_id, iova, SZ_2M, SZ_2M);
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st2));
+	ASSERT_EQ(3, st2.out_nr_tables);
+	ASSERT_LT(st1.out_invalidations, st2.out_invalidations);
+}
+
+TEST_F(swmmu, protect_rules)
+{
+	const uint64_t base = 0xc0000000ULL;
+	uint8_t data[64] = { 1, 2, 3 };
+	struct swmmu_query q;
+
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, 2 * SZ_4K, base);
+	test_cmd_rw(self->as_id, base, data, sizeof(data), true);
+	test_cmd_protect(self->as_id, base, 2 * SZ_4K, SWMMU_PROT_READ);
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, base, &q));
+	ASSERT_EQ(0, q.out_prot & SWMMU_PROT_WRITE);
+	test_err_rw(EACCES, self->as_id, base, data, sizeof(data), true);
+	memset(data, 0, sizeof(data));
+	test_cmd_rw(self->as_id, base, data, sizeof(data), false);
+	ASSERT_EQ(3, data[2]);
+	test_err_protect(EINVAL, self->as_id, base, SZ_4K, PROT_RW);
+	test_err_protect(ENOENT, self->as_id, base + SZ_1M, SZ_4K, PROT_RW);
+	test_cmd_protect(self->as_id, base, 2 * SZ_4K, PROT_RW);
+	test_cmd_rw(self->as_id, base, data, sizeof(data), true);
+}
+
+TEST_F(swmmu, query_fields)
+{
+	struct swmmu_query q;
+	uint64_t iova = 0;
+	uint32_t big;
+
+	test_cmd_map(self->as_id, self->buf_id, 4 * SZ_4K, 8 * SZ_4K, 0, SWMMU_PROT_READ, &iova);
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, iova + 3 * SZ_4K + 5, &q));
+	ASSERT_EQ(swmmu_buf_dma(self->fd, self->buf_id, 7 * SZ_4K) + 5, q.out_dma_addr);
+	ASSERT_EQ(iova + 3 * SZ_4K, q.out_entry_iova);
+	ASSERT_EQ(SZ_4K, q.out_page_size);
+	ASSERT_EQ(0, q.out_level);
+	ASSERT_EQ(self->buf_id, q.out_buf_id);
+	ASSERT_EQ(7 * SZ_4K + 5, q.out_buf_offset);
+	ASSERT_EQ(SWMMU_PROT_READ, q.out_prot & (SWMMU_PROT_READ | SWMMU_PROT_WRITE));
+
+	/* A 2 MiB contiguous buffer at a kernel-chosen VA: one 2 MiB leaf at level 1. */
+	test_cmd_buf_alloc(SZ_2M, SWMMU_BUF_CONTIG, &big);
+	iova = 0;
+	test_cmd_map(self->as_id, big, 0, SZ_2M, 0, PROT_RW, &iova);
+	ASSERT_EQ(0, iova & (SZ_2M - 1));
+	ASSERT_EQ(0, _test_query(self->fd, self->as_id, iova + SZ_1M, &q));
+	ASSERT_EQ(SZ_2M, q.out_page_size);
+	ASSERT_EQ(1, q.out_level);
+	ASSERT_EQ(swmmu_buf_dma(self->fd, big, SZ_1M), q.out_dma_addr);
+}
+
+TEST_F(swmmu, dump_regions)
+{
+	struct swmmu_dump_region r[8];
+	uint32_t nr = 0;
+	const uint64_t base = 0x10000000ULL;
+
+	ASSERT_EQ(0, _test_dump(self->fd, self->as_id, 0, 0, NULL, &nr));
+	ASSERT_EQ(0, nr);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, SZ_4K, base);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 8 * SZ_4K, SZ_4K, base + SZ_1M);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 9 * SZ_4K, SZ_4K, -SZ_4K);
+	nr = 1;
+	EXPECT_ERRNO(EMSGSIZE, _test_dump(self->fd, self->as_id, 0, 0, r, &nr));
+	ASSERT_EQ(3, nr);
+	ASSERT_EQ(0, _test_dump(self->fd, self->as_id, 0, 0, r, &nr));
+	ASSERT_EQ(3, nr);
+	ASSERT_EQ(base, r[0].iova);
+	ASSERT_EQ(swmmu_buf_dma(self->fd, self->buf_id, 0), r[0].dma_addr);
+	ASSERT_EQ(SZ_4K, r[0].length);
+	ASSERT_EQ(12, r[0].page_size_lg2);
+	ASSERT_EQ(base + SZ_1M, r[1].iova);
+	ASSERT_EQ(-SZ_4K, r[2].iova);
+	/* A sub-range. */
+	nr = 8;
+	ASSERT_EQ(0, _test_dump(self->fd, self->as_id, base, 2 * SZ_1M, r, &nr));
+	ASSERT_EQ(2, nr);
+	nr = 8;
+	EXPECT_ERRNO(EINVAL, _test_dump(self->fd, self->as_id, base, 0, r, &nr));
+	nr = 8;
+	EXPECT_ERRNO(EFAULT, _test_dump(self->fd, self->as_id, 0, 0, (void *)8, &nr));
+}
+
+TEST_F(swmmu, rw_rules)
+{
+	uint8_t *data = malloc(4 * SZ_4K), *back = malloc(4 * SZ_4K);
+	uint64_t iova = 0;
+
+	ASSERT_NE(NULL, data);
+	ASSERT_NE(NULL, back);
+	test_cmd_map(self->as_id, self->buf_id, 0, 4 * SZ_4K, 0, PROT_RW, &iova);
+	/* Unaligned, across scattered pages. */
+	swmmu_fill(data, 3 * SZ_4K, 7);
+	test_cmd_rw(self->as_id, iova + 100, data, 3 * SZ_4K, true);
+	test_cmd_rw(self->as_id, iova + 100, back, 3 * SZ_4K, false);
+	ASSERT_TRUE(swmmu_check(back, 3 * SZ_4K, 7));
+	/* Past the end of the mapping: the pages before it are done, then ENXIO. */
+	test_err_rw(ENXIO, self->as_id, iova + 3 * SZ_4K, data, 2 * SZ_4K, false);
+	test_err_rw(ENXIO, self->as_id, iova - SZ_4K, data, 10, true);
+	test_err_rw(EFAULT, self->as_id, iova, (void *)8, 10, true);
+	test_err_rw(EFAULT, self->as_id, iova, (void *)8, 10, false);
+	test_err_rw(EINVAL, self->as_id, iova, data, 0, false);
+	test_err_rw(EINVAL, self->as_id, iova, data, 65 * SZ_1M, false);
+	test_err_rw(ERANGE, self->as_id, 1ULL << 47, data, 1, false);
+	free(data);
+	free(back);
+}
+
+TEST_F(swmmu, files_are_isolated)
+{
+	int fd2 = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	uint64_t iova = 0;
+	struct swmmu_query q;
+
+	ASSERT_LE(0, fd2);
+	test_cmd_map(self->as_id, self->buf_id, 0, SZ_4K, 0, PROT_RW, &iova);
+	EXPECT_ERRNO(ENOENT, _test_query(fd2, self->as_id, iova, &q));
+	EXPECT_ERRNO(ENOENT, _test_destroy(fd2, self->buf_id));
+	EXPECT_ERRNO(ENOENT, _test_map(fd2, self->as_id, self->buf_id, 0, SZ_4K, 0, PROT_RW, 0,
+				       &iova));
+	/* The other file's window is empty: no address space to mmap. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, SZ_4K, PROT_READ, MAP_SHARED, fd2, self->mmap_offset));
+	close(fd2);
+}
+
+TEST_F(swmmu, debugfs_pagetable)
+{
+	struct swmmu_as_stats st;
+	char path[128], line[256];
+	uint64_t iova = 0x123456000ULL;
+	bool found = false;
+	FILE *f;
+
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, SZ_4K, iova);
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/swmmu/as/%u/pagetable", st.out_debug_id);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "0x0000000123456000-"))
+			found = true;
+	fclose(f);
+	ASSERT_TRUE(found);
+}
+
+TEST_F(swmmu, close_with_everything_live)
+{
+	uint32_t big;
+	uint64_t iova = 0;
+	void *p;
+
+	test_cmd_buf_alloc(SZ_2M, SWMMU_BUF_CONTIG, &big);
+	test_cmd_map(self->as_id, big, 0, SZ_2M, 0, PROT_RW, &iova);
+	test_cmd_map(self->as_id, self->buf_id, 0, 16 * SZ_4K, 0, PROT_RW, &iova);
+	p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 self->mmap_offset + iova);
+	ASSERT_NE(MAP_FAILED, p);
+	*(volatile uint8_t *)p = 1;
+	ASSERT_EQ(0, munmap(p, SZ_4K));
+	/* The teardown closes the file and checks that every counter is back to zero. */
+}
+
+TEST_HARNESS_MAIN
