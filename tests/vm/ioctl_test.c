@@ -498,6 +498,37 @@ TEST_F(swmmu, unmap_frees_tables)
 	ASSERT_LT(st1.out_invalidations, st2.out_invalidations);
 }
 
+static int set_param(const char *name, unsigned long v)
+{
+	char path[96];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/swmmu/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%lu\n", v) > 0 ? 0 : -1;
+	return fclose(f) ? -1 : ret;
+}
+
+TEST_F(swmmu, table_limit_leaves_tables_unchanged)
+{
+	struct swmmu_as_stats st0, st1;
+	uint64_t iova = 0x600000000000ULL;
+
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st0));
+	/* Room for the root and two more tables: a first map needs three more. */
+	ASSERT_EQ(0, set_param("max_table_bytes", 3 * SZ_4K));
+	EXPECT_ERRNO(ENOSPC, _test_map(self->fd, self->as_id, self->buf_id, 0, SZ_4K,
+				       SWMMU_MAP_FIXED_IOVA, PROT_RW, 0, &iova));
+	ASSERT_EQ(0, set_param("max_table_bytes", 64UL << 20));
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st1));
+	ASSERT_EQ(st0.out_nr_tables, st1.out_nr_tables);
+	ASSERT_EQ(0, st1.out_nr_mappings);
+	test_cmd_map_fixed(self->as_id, self->buf_id, 0, SZ_4K, iova);
+}
+
 TEST_F(swmmu, protect_rules)
 {
 	const uint64_t base = 0xc0000000ULL;
