@@ -8,8 +8,11 @@
 
 #include "swmmu_format.h"
 
-#define SWMMU_FORMAT(id) extern const struct swmmu_format swmmu_fmt_##id;
+/* One declaration listing every built-in descriptor (the last declarator only ends the list). */
+#define SWMMU_FORMAT(id) swmmu_fmt_##id,
+extern const struct swmmu_format
 #include "swmmu_formats.def"
+	swmmu_fmt_list_end;
 #undef SWMMU_FORMAT
 
 /* Bit n of an entry. */

@@ -5,7 +5,7 @@
 #include "swmmu_arch.h"
 
 static const struct swmmu_format *const swmmu_builtin[] = {
-#define SWMMU_FORMAT(id) &swmmu_fmt_##id,
+#define SWMMU_FORMAT(id) (&swmmu_fmt_##id),
 #include "swmmu_formats.def"
 #undef SWMMU_FORMAT
 };
@@ -18,7 +18,7 @@ static const struct swmmu_format *const swmmu_builtin[] = {
  */
 unsigned int swmmu_format_count(void)
 {
-	return sizeof(swmmu_builtin) / sizeof(swmmu_builtin[0]);
+	return ARRAY_SIZE(swmmu_builtin);
 }
 
 /**

@@ -150,7 +150,7 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 	void *tbl = as->root_cpu;
 	unsigned int i, lvl = pt_top(f);
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (i = 0; i + 1 + floor < f->nr_levels; i++) {
 		unsigned int s = f->level[pt_top(f) - i].shift;
 		u64 pte;
@@ -448,7 +448,7 @@ static __always_inline void pt_free_pre(const struct swmmu_format *f, struct pt_
 {
 	unsigned int lvl;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		while (c->pre[lvl]) {
 			void *t = c->pre[lvl];
@@ -464,7 +464,7 @@ static __always_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_
 {
 	unsigned int lvl;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		for (; c->need[lvl]; c->need[lvl]--) {
 			u64 addr;
@@ -489,7 +489,7 @@ static __always_inline int pt_ctx_attrs(const struct swmmu_format *f, struct pt_
 	unsigned int lvl;
 	int ret;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF) {
 			ret = pt_leaf_attr(f, lvl, prot, &c->attr[lvl]);
@@ -592,7 +592,7 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 	c.table_add = o && (o->flags & SWMMU_MAP_TABLE_ADD);
 	c.tadd_set = 0;
 	c.tadd_clr = 0;
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (lvl = 0; lvl < SWMMU_MAX_LEVELS; lvl++) {
 		c.need[lvl] = 0;
 		c.pre[lvl] = NULL;
@@ -639,7 +639,7 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 			return -ERANGE;
 	}
 
-	if (req->nr_segs == 1) {
+	if (req->nr_segs == 1 && !c.table_add) {
 		/* A forced size must meet any table in its slot: do not descend past its level. */
 		tbl = pt_descend_common(f, as, start, last,
 					c.forced_lvl < 0 ? 0 : (unsigned int)c.forced_lvl, &lvl);
@@ -823,7 +823,7 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 	ret = pt_range(f, va, len, start, last);
 	if (ret)
 		return ret;
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (i = 0; i < SWMMU_MAX_LEVELS; i++) {
 		c->need[i] = 0;
 		c->pre[i] = NULL;
@@ -1039,7 +1039,7 @@ static __always_inline int pt_lookup(const struct swmmu_format *f, const struct 
 	unsigned int i;
 	u32 eff = ~0u;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (i = 0; i < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
 		u64 pte = pt_load(f, tbl, pt_index(f, lvl, ia));

@@ -369,7 +369,7 @@ struct swmmu_out {
 	size_t len;
 };
 
-static __printf(2, 3) void swmmu_out(struct swmmu_out *o, const char *fmt, ...)
+static void swmmu_out(struct swmmu_out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

@@ -40,9 +40,8 @@ extern const struct swmmu_pt_ops swmmu_generic_ops;
 
 /*
  * Loops over levels, permissions and memory types have constant trip counts in a specialised
- * instance; unrolling them lets every descriptor read fold to a constant.
+ * instance; "#pragma GCC unroll" on them lets every descriptor read fold to a constant.
  */
-#define PT_UNROLL	_Pragma("GCC unroll 8")
 
 static __always_inline u64 pt_bit(unsigned int n)
 {
@@ -170,7 +169,8 @@ static __always_inline bool pt_cas(const struct swmmu_format *f, void *tbl, unsi
 		u32 o = (u32)pt_to_mem(f, old);
 
 		return swmmu_cmpxchg(p, o, (u32)pt_to_mem(f, new)) == o;
-	} else {
+	}
+	{
 		u64 *p = &((u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)];
 		u64 o = pt_to_mem(f, old);
 
@@ -302,7 +302,7 @@ static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot
 	u64 v = 0;
 	unsigned int p;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		bool want = prot & (1u << p);
 
@@ -328,7 +328,7 @@ static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pt
 	u32 prot = e->implied;
 	unsigned int p;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		if ((e->implied & (1u << p)) || (!e->set[p] && !e->clr[p]))
 			continue;
@@ -408,7 +408,7 @@ static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned i
 
 	if (pt_is_null(f, lvl, pte))
 		return SWMMU_PROT_NULL;
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if ((f->mt_valid & (1u << mt)) && (pte & l->mt_mask) == l->mt[mt])
 			break;
@@ -428,7 +428,7 @@ static __always_inline unsigned int pt_min_leaf_shift(const struct swmmu_format 
 {
 	unsigned int lvl;
 
-	PT_UNROLL
+#pragma GCC unroll 8
 	for (lvl = 0; lvl < f->nr_levels; lvl++)
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF)
 			return f->level[lvl].shift;

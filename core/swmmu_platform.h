@@ -44,24 +44,25 @@
 #define s32	int32_t
 #define s64	int64_t
 
-#ifndef __always_inline
-#define __always_inline	inline __attribute__((__always_inline__))
-#endif
-#ifndef __printf
-#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
-#endif
+/* __always_inline comes from glibc's <sys/cdefs.h>. */
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
 #ifndef READ_ONCE
-#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
 #define swab32(x)	__builtin_bswap32(x)
 #define swab64(x)	__builtin_bswap64(x)
+/* The kernel's barriers, as C11 fences: release orders stores, acquire orders loads. */
 #define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+/* Orders loads before later loads. */
 #define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+/* Full barrier. */
 #define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 /* Fully ordered compare-and-swap returning the previous value, like the kernel's cmpxchg(). */

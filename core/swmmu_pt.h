@@ -301,8 +301,10 @@ int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_wa
 	       void *ctx);
 int swmmu_walk_mut(struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
 		   void *ctx, struct swmmu_gather *g);
-int swmmu_for_each_region(const struct swmmu_as *as, u64 va, u64 len,
-			  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx);
+int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
+		  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx);
+/* The same, under a name that reads like the kernel's iterators. */
+#define swmmu_for_each_region(as, va, len, fn, ctx)	swmmu_regions(as, va, len, fn, ctx)
 int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
 	       unsigned int max, unsigned int *needed);
 int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,

@@ -216,6 +216,7 @@ struct pt_regions {
 	struct swmmu_region cur;
 	u64 cur_ia;
 	bool have;
+	bool stopped;
 	int (*fn)(void *ctx, const struct swmmu_region *r);
 	void *ctx;
 };
@@ -243,8 +244,10 @@ static int pt_region_leaf(void *ctx, struct swmmu_walk_item *it)
 	}
 	if (r->have) {
 		ret = r->fn(r->ctx, &r->cur);
-		if (ret)
+		if (ret) {
+			r->stopped = true;
 			return ret < 0 ? ret : SWMMU_WALK_STOP;
+		}
 	}
 	r->have = true;
 	r->cur_ia = ia;
@@ -257,7 +260,7 @@ static int pt_region_leaf(void *ctx, struct swmmu_walk_item *it)
 }
 
 /**
- * swmmu_for_each_region() - iterate over coalesced runs of leaves
+ * swmmu_regions() - iterate over coalesced runs of leaves (also spelt swmmu_for_each_region())
  * @as: the address space
  * @va: first VA
  * @len: bytes (> 0)
@@ -271,8 +274,8 @@ static int pt_region_leaf(void *ctx, struct swmmu_walk_item *it)
  * Context: lock-free.
  * Return: 0, range errors as swmmu_walk(), or @fn's negative return.
  */
-int swmmu_for_each_region(const struct swmmu_as *as, u64 va, u64 len,
-			  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx)
+int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
+		  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx)
 {
 	static const struct swmmu_walk_ops ops = { .leaf = pt_region_leaf };
 	struct pt_regions r = { .as = as, .fn = fn, .ctx = ctx };
@@ -284,7 +287,7 @@ int swmmu_for_each_region(const struct swmmu_as *as, u64 va, u64 len,
 	ret = swmmu_walk(as, va, len, &ops, &r);
 	if (ret)
 		return ret;
-	if (r.have) {
+	if (r.have && !r.stopped) {
 		ret = fn(ctx, &r.cur);
 		if (ret < 0)
 			return ret;
@@ -324,7 +327,7 @@ int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *
 	       unsigned int max, unsigned int *needed)
 {
 	struct pt_dump d = { .out = out, .max = max };
-	int ret = swmmu_for_each_region(as, va, len, pt_dump_one, &d);
+	int ret = swmmu_regions(as, va, len, pt_dump_one, &d);
 
 	if (needed)
 		*needed = d.n;

@@ -200,19 +200,29 @@ static void swmmu_as_flush(void *ctx, const struct swmmu_gather *g)
 	struct swmmu_as_obj *as = ctx;
 
 	atomic64_inc(&as->invalidations);
+	/* The device's IOTLBs, and DMA accesses still using an old translation. */
+	swmmu_as_dev_invalidate(as, g);
 	if (g->nr_tables)
 		synchronize_rcu();
 }
 
 /* ---- formats ---------------------------------------------------------------------------------- */
 
-/*
- * A format with a smaller VA size: the levels above the one that covers @va_bits are dropped and
- * that level's table shrinks (what AArch64 TnSZ or a smaller AGAW does). Sign-extended formats
- * keep their size: their canonical form depends on it.
+/**
+ * swmmu_format_derive() - a format with a smaller VA size
+ * @f: the format
+ * @va_bits: the VA size wanted
+ * @out: the derived format
+ *
+ * The levels above the one that covers @va_bits are dropped and that level's table shrinks (what
+ * AArch64 TnSZ or a smaller VT-d AGAW does). Sign-extended formats keep their size: their
+ * canonical form depends on it.
+ *
+ * Context: any.
+ * Return: 0, -EOPNOTSUPP for a sign-extended format, -EINVAL if no valid format has that size.
  */
-static int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
-			       struct swmmu_format *out)
+int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+			struct swmmu_format *out)
 {
 	unsigned int n;
 
@@ -322,15 +332,30 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
 {
 	struct swmmu_as_alloc *cmd = data;
 	const struct swmmu_format *f;
-	struct swmmu_mem mem = { .ops = &swmmu_tbl_ops };
-	struct swmmu_as_obj *as;
-	int ret, window;
 
 	if (cmd->flags || cmd->__reserved)
 		return -EOPNOTSUPP;
 	f = swmmu_format_get(cmd->format_id);
 	if (!f)
 		return -ENOENT;
+	return swmmu_as_create(file, f, cmd);
+}
+
+/**
+ * swmmu_as_create() - create an address space of a format in a file's ID table
+ * @file: the file
+ * @f: the format (a built-in one, or a runtime format that outlives the address space)
+ * @cmd: struct swmmu_as_alloc: va_bits in, the out_* fields out (format_id is not used)
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINVAL (va_bits), -EOPNOTSUPP, -ENOSPC (max_as), -ENOMEM.
+ */
+int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
+		    struct swmmu_as_alloc *cmd)
+{
+	struct swmmu_mem mem = { .ops = &swmmu_tbl_ops };
+	struct swmmu_as_obj *as;
+	int ret, window;
 
 	as = kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
 	if (!as)
@@ -369,6 +394,7 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
 	xa_init(&as->tables);
 	mt_init(&as->maps);
 	swmmu_range_lock_init(&as->range);
+	swmmu_as_dev_init(as);
 	mem.ctx = as;
 	ret = swmmu_as_init(&as->pt, as->fmt, &mem);
 	if (ret)
@@ -677,6 +703,52 @@ static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
 }
 
 /**
+ * swmmu_as_unmap_locked() - remove the mappings inside a range whose lock the caller holds
+ * @as: the address space
+ * @iova: first VA
+ * @last: last VA (inclusive); the range must hold a mapping and cut none
+ * @bytes: bytes unmapped
+ *
+ * Device and CPU views of the range are gone on return; the mapping records drop their buffer
+ * references.
+ *
+ * Context: process context; the caller holds [iova, last] (or more) of @as->range.
+ * Return: 0, -ENOENT (nothing mapped), -EINVAL (a mapping is cut), or an error of the core.
+ */
+int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes)
+{
+	struct swmmu_mapping *m;
+	struct swmmu_gather g;
+	unsigned long index;
+	u64 unmapped = 0;
+	int ret;
+
+	*bytes = 0;
+	ret = swmmu_covered(as, iova, last);
+	if (ret)
+		return ret;
+	swmmu_gather_init(&g, swmmu_as_flush, as);
+	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, SWMMU_UNMAP_FREE_EMPTY, &g, &unmapped);
+	if (ret) {
+		swmmu_gather_flush(&g);
+		return ret;
+	}
+	/* The device no longer reaches the pages; now the CPU views of them. */
+	swmmu_as_zap(as, iova, last);
+	swmmu_gather_flush(&g);
+	index = iova;
+	while ((m = mt_find(&as->maps, &index, last))) {
+		mtree_erase(&as->maps, m->iova);
+		*bytes += m->last - m->iova + 1;
+		swmmu_mapping_free(as, m);
+		if (!index)
+			break;
+	}
+	WARN_ON_ONCE(*bytes != unmapped);
+	return 0;
+}
+
+/**
  * swmmu_cmd_unmap() - SWMMU_UNMAP
  * @file: the file
  * @data: struct swmmu_unmap
@@ -688,11 +760,8 @@ int swmmu_cmd_unmap(struct swmmu_file *file, void *data)
 {
 	struct swmmu_unmap *cmd = data;
 	struct swmmu_as_obj *as;
-	struct swmmu_mapping *m;
-	struct swmmu_gather g;
 	struct swmmu_range r;
-	unsigned long index;
-	u64 last, unmapped = 0, bytes = 0;
+	u64 last, bytes = 0;
 	int ret;
 
 	if (cmd->flags || cmd->__reserved)
@@ -705,29 +774,9 @@ int swmmu_cmd_unmap(struct swmmu_file *file, void *data)
 		goto out;
 
 	swmmu_range_lock(&as->range, &r, cmd->iova, last);
-	ret = swmmu_covered(as, cmd->iova, last);
-	if (ret)
-		goto out_unlock;
-	swmmu_gather_init(&g, swmmu_as_flush, as);
-	ret = swmmu_unmap(&as->pt, cmd->iova, cmd->length, SWMMU_UNMAP_FREE_EMPTY, &g, &unmapped);
-	if (ret) {
-		swmmu_gather_flush(&g);
-		goto out_unlock;
-	}
-	/* The device no longer reaches the pages; now the CPU views of them. */
-	swmmu_as_zap(as, cmd->iova, last);
-	swmmu_gather_flush(&g);
-	index = cmd->iova;
-	while ((m = mt_find(&as->maps, &index, last))) {
-		mtree_erase(&as->maps, m->iova);
-		bytes += m->last - m->iova + 1;
-		swmmu_mapping_free(as, m);
-		if (!index)
-			break;
-	}
-	WARN_ON_ONCE(bytes != unmapped);
-	cmd->out_unmapped = bytes;
-out_unlock:
+	ret = swmmu_as_unmap_locked(as, cmd->iova, last, &bytes);
+	if (!ret)
+		cmd->out_unmapped = bytes;
 	swmmu_range_unlock(&as->range, &r);
 out:
 	swmmu_obj_put(&as->obj);
@@ -818,13 +867,32 @@ int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
 		return ret;
 	if (xl->prot & SWMMU_PROT_NULL)
 		return -ENOENT;
-	*chunk = swmmu_bus_lookup(as->file, xl->pa);
+	*chunk = swmmu_as_bus_lookup(as, xl->pa);
 	if (!*chunk) {
 		pr_warn_ratelimited("swmmu: as %u va %#llx: output %#llx is no buffer of the file\n",
 				    as->debug_id, va, xl->pa);
 		return -EIO;
 	}
 	return 0;
+}
+
+/**
+ * swmmu_as_bus_lookup() - the buffer memory at a DMA address an address space may reach
+ * @as: the address space
+ * @dma: an output address of its tables
+ *
+ * The buffers of the address space's file and, for a named address space, of the attached file.
+ *
+ * Context: as swmmu_bus_lookup().
+ * Return: the chunk, or NULL.
+ */
+struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma)
+{
+	struct swmmu_chunk *c = swmmu_bus_lookup(as->file, dma);
+
+	if (!c && as->named)
+		c = swmmu_named_bus_lookup(as, dma);
+	return c;
 }
 
 /**
@@ -857,7 +925,7 @@ int swmmu_cmd_query(struct swmmu_file *file, void *data)
 	rcu_read_lock();
 	ret = swmmu_query(&as->pt, cmd->iova, &xl);
 	rcu_read_unlock();
-	c = ret ? NULL : swmmu_bus_lookup(file, xl.pa);
+	c = ret ? NULL : swmmu_as_bus_lookup(as, xl.pa);
 	if (!ret && (xl.prot & SWMMU_PROT_NULL || !c))
 		ret = -ENOENT;
 	if (!ret) {
@@ -866,8 +934,10 @@ int swmmu_cmd_query(struct swmmu_file *file, void *data)
 		cmd->out_page_size = 1ULL << xl.size_lg2;
 		cmd->out_prot = swmmu_prot_to_user(xl.eff_prot);
 		cmd->out_level = xl.level;
-		cmd->out_buf_id = c->buf->obj.id;
-		cmd->__reserved2 = 0;
+		/* A buffer of another file (the control plane's, in a named space) has no ID here. */
+		cmd->out_buf_id = c->buf->file == file ? c->buf->obj.id : 0;
+		cmd->out_flags = (xl.accessed ? SWMMU_QUERY_ACCESSED : 0) |
+				 (xl.dirty ? SWMMU_QUERY_DIRTY : 0);
 		cmd->out_buf_offset = c->offset + (xl.pa - c->dma);
 	}
 	swmmu_range_unlock(&as->range, &r);

@@ -21,6 +21,9 @@ static int counters_show(struct seq_file *m, void *unused)
 	seq_printf(m, "table_bytes %ld\n", atomic_long_read(&swmmu_cnt.table_bytes));
 	seq_printf(m, "mappings %ld\n", atomic_long_read(&swmmu_cnt.mappings));
 	seq_printf(m, "vmas %ld\n", atomic_long_read(&swmmu_cnt.vmas));
+	seq_printf(m, "queues %ld\n", atomic_long_read(&swmmu_cnt.queues));
+	seq_printf(m, "dma_jobs %ld\n", atomic_long_read(&swmmu_cnt.dma_jobs));
+	seq_printf(m, "fault_queues %ld\n", atomic_long_read(&swmmu_cnt.fault_queues));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);

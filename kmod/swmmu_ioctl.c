@@ -40,6 +40,9 @@ struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_
 
 	xa_lock(&file->objs);
 	obj = xa_load(&file->objs, id);
+	/* An attachment stands for its named address space (its reference keeps it alive). */
+	if (obj && obj->type == SWMMU_OBJ_ATTACH && type == SWMMU_OBJ_AS)
+		obj = &container_of(obj, struct swmmu_attach_obj, obj)->as->obj;
 	if (obj && (obj->type != type || !refcount_inc_not_zero(&obj->users)))
 		obj = NULL;
 	xa_unlock(&file->objs);
@@ -64,26 +67,40 @@ static void swmmu_obj_free(struct swmmu_obj *obj)
 {
 	if (obj->type == SWMMU_OBJ_AS)
 		swmmu_as_free(container_of(obj, struct swmmu_as_obj, obj));
+	else if (obj->type == SWMMU_OBJ_ATTACH)
+		swmmu_attach_free(container_of(obj, struct swmmu_attach_obj, obj));
+	else if (obj->type == SWMMU_OBJ_QUEUE)
+		swmmu_queue_obj_free(obj);
 	else
 		swmmu_buf_free(container_of(obj, struct swmmu_buf, obj));
 }
 
-/* Remove @id from the table if nobody else uses it; the caller then owns and frees it. */
-static struct swmmu_obj *swmmu_obj_remove(struct swmmu_file *file, u32 id, int *err)
+/*
+ * Remove @id from the table if nobody else uses it; the caller then owns and frees it. An
+ * attachment is idle when its address space has no user of this file (swmmu_attach_idle()); the
+ * file lock keeps mmap() from finding it meanwhile. @force (file release) skips that check: no
+ * call or VMA of the file exists any more.
+ */
+static struct swmmu_obj *swmmu_obj_remove(struct swmmu_file *file, u32 id, int *err, bool force)
 {
 	struct swmmu_obj *obj;
 
+	mutex_lock(&file->lock);
 	xa_lock(&file->objs);
 	obj = xa_load(&file->objs, id);
 	if (!obj) {
 		*err = -ENOENT;
-	} else if (!refcount_dec_if_one(&obj->users)) {
+	} else if (obj->type == SWMMU_OBJ_ATTACH ? !force && !swmmu_attach_idle(obj) :
+		   !refcount_dec_if_one(&obj->users)) {
 		*err = -EBUSY;
 		obj = NULL;
 	} else {
 		__xa_erase(&file->objs, id);
 	}
 	xa_unlock(&file->objs);
+	if (obj && obj->type == SWMMU_OBJ_ATTACH)
+		swmmu_attach_unpublish(file, obj);
+	mutex_unlock(&file->lock);
 	return obj;
 }
 
@@ -91,13 +108,15 @@ static struct swmmu_obj *swmmu_obj_remove(struct swmmu_file *file, u32 id, int *
  * swmmu_file_destroy_all() - free every object of a file being released
  * @file: the file
  *
- * Address spaces go first: their mappings hold references on buffers.
+ * Queues go first (they hold their address space), then attachments and address spaces: their
+ * mappings hold references on buffers.
  *
  * Context: file release; no ioctl or VMA of the file exists any more.
  */
 void swmmu_file_destroy_all(struct swmmu_file *file)
 {
-	enum swmmu_obj_type pass[] = { SWMMU_OBJ_AS, SWMMU_OBJ_BUF };
+	enum swmmu_obj_type pass[] = { SWMMU_OBJ_QUEUE, SWMMU_OBJ_ATTACH, SWMMU_OBJ_AS,
+				       SWMMU_OBJ_BUF };
 	struct swmmu_obj *obj;
 	unsigned long id;
 	unsigned int i;
@@ -107,7 +126,7 @@ void swmmu_file_destroy_all(struct swmmu_file *file)
 		xa_for_each(&file->objs, id, obj) {
 			if (obj->type != pass[i])
 				continue;
-			obj = swmmu_obj_remove(file, id, &err);
+			obj = swmmu_obj_remove(file, id, &err, true);
 			if (WARN_ON_ONCE(!obj))
 				continue;
 			swmmu_obj_free(obj);
@@ -143,7 +162,7 @@ static int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
 	struct swmmu_obj *obj;
 	int err;
 
-	obj = swmmu_obj_remove(file, cmd->id, &err);
+	obj = swmmu_obj_remove(file, cmd->id, &err, false);
 	if (!obj)
 		return err;
 	swmmu_obj_free(obj);
@@ -241,6 +260,16 @@ static u32 swmmu_undo_buf(void *cmd)
 	return ((struct swmmu_buf_alloc *)cmd)->out_buf_id;
 }
 
+static u32 swmmu_undo_attach(void *cmd)
+{
+	return ((struct swmmu_attach *)cmd)->out_as_id;
+}
+
+static u32 swmmu_undo_queue(void *cmd)
+{
+	return ((struct swmmu_queue_alloc *)cmd)->out_queue_id;
+}
+
 #define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, _undo)				\
 	[_IOC_NR(_ioctl) - SWMMU_CMD_BASE] = {						\
 		.size = sizeof(struct _struct),						\
@@ -266,6 +295,19 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 	SWMMU_OP(SWMMU_DUMP, swmmu_cmd_dump, swmmu_dump, regions_uptr, true, NULL),
 	SWMMU_OP(SWMMU_RW, swmmu_cmd_rw, swmmu_rw, data_uptr, false, NULL),
 	SWMMU_OP(SWMMU_STATS, swmmu_cmd_stats, swmmu_as_stats, out_cpu_pmd_faults, true, NULL),
+	SWMMU_OP(SWMMU_ATTACH, swmmu_cmd_attach, swmmu_attach, out_mmap_offset, true,
+		 swmmu_undo_attach),
+	SWMMU_OP(SWMMU_CPU_WALK, swmmu_cmd_cpu_walk, swmmu_cpu_walk, out_root, true, NULL),
+	SWMMU_OP(SWMMU_VTD_CHECK, swmmu_cmd_vtd_check, swmmu_vtd_check, out_prot_mismatches, true,
+		 NULL),
+	SWMMU_OP(SWMMU_QUEUE_ALLOC, swmmu_cmd_queue_alloc, swmmu_queue_alloc, out_queue_id, true,
+		 swmmu_undo_queue),
+	SWMMU_OP(SWMMU_SUBMIT, swmmu_cmd_submit, swmmu_submit, __reserved, true, NULL),
+	SWMMU_OP(SWMMU_FAULT_QUEUE, swmmu_cmd_fault_queue, swmmu_fault_queue_alloc, out_fd, true,
+		 NULL),
+	SWMMU_OP(SWMMU_FAULT_CONFIG, swmmu_cmd_fault_config, swmmu_fault_config, __reserved, false,
+		 NULL),
+	SWMMU_OP(SWMMU_IOTLB, swmmu_cmd_iotlb, swmmu_iotlb, out_invalidations, true, NULL),
 };
 
 union swmmu_ucmd_buffer {
@@ -281,6 +323,14 @@ union swmmu_ucmd_buffer {
 	struct swmmu_dump dump;
 	struct swmmu_rw rw;
 	struct swmmu_as_stats stats;
+	struct swmmu_attach attach;
+	struct swmmu_cpu_walk cpu_walk;
+	struct swmmu_vtd_check vtd_check;
+	struct swmmu_queue_alloc queue_alloc;
+	struct swmmu_submit submit;
+	struct swmmu_fault_queue_alloc fault_queue;
+	struct swmmu_fault_config fault_config;
+	struct swmmu_iotlb iotlb;
 };
 
 /**
@@ -327,7 +377,8 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 
 		if (err) {
 			if (!ret && op->undo) {
-				struct swmmu_obj *obj = swmmu_obj_remove(file, op->undo(&buf), &ret);
+				struct swmmu_obj *obj = swmmu_obj_remove(file, op->undo(&buf), &ret,
+									 false);
 
 				/* Another thread guessed the new ID and uses it: leave it. */
 				if (obj)
@@ -336,5 +387,49 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 			ret = err;
 		}
 	}
+	return ret;
+}
+
+/**
+ * swmmu_dispatch_kernel() - run one command whose struct is in kernel memory (io_uring)
+ * @file: the file
+ * @cmd: the ioctl number
+ * @data: the struct, as userspace laid it out
+ * @avail: bytes readable at @data
+ * @out: where the struct is written back after the command ran
+ * @out_size: bytes at @out
+ *
+ * The size rules of swmmu_dispatch(), with @avail as the limit of what the caller could send
+ * (a larger size is -EINVAL). Commands that create objects are refused: nothing could undo
+ * them if the result were lost.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (see uapi/linux/swmmu.h).
+ */
+int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void *data,
+			  u32 avail, void *out, size_t out_size)
+{
+	const struct swmmu_ioctl_op *op;
+	union swmmu_ucmd_buffer buf;
+	unsigned int nr = _IOC_NR(cmd);
+	u32 size;
+	int ret;
+
+	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
+		return -EOPNOTSUPP;
+	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
+	if (op->ioctl_num != cmd || op->undo)
+		return -EOPNOTSUPP;
+	if (avail < sizeof(u32) || out_size < op->size)
+		return -EINVAL;
+	memcpy(&size, data, sizeof(size));
+	if (size < op->min_size || size > avail)
+		return -EINVAL;
+	if (size > op->size && memchr_inv(data + op->size, 0, size - op->size))
+		return -E2BIG;
+	memset(&buf, 0, sizeof(buf));
+	memcpy(&buf, data, min_t(u32, size, op->size));
+	ret = op->execute(file, &buf);
+	memcpy(out, &buf, op->size);
 	return ret;
 }

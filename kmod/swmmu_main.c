@@ -37,6 +37,22 @@ static struct platform_device *swmmu_pdev;
 /* The file's own address_space has no page cache; it only tracks the file's VMAs. */
 static const struct address_space_operations swmmu_aops = {};
 
+/**
+ * swmmu_file_init() - initialise a zeroed struct swmmu_file
+ * @file: the file (an open file's, or the home of a named address space)
+ *
+ * Context: any context that may sleep.
+ */
+void swmmu_file_init(struct swmmu_file *file)
+{
+	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	mt_init(&file->bus);
+	mutex_init(&file->lock);
+	atomic64_set(&file->table_bytes, 0);
+	address_space_init_once(&file->mapping);
+	file->mapping.a_ops = &swmmu_aops;
+}
+
 static int swmmu_open(struct inode *inode, struct file *filp)
 {
 	struct swmmu_file *file;
@@ -44,17 +60,16 @@ static int swmmu_open(struct inode *inode, struct file *filp)
 	file = kzalloc(sizeof(*file), GFP_KERNEL_ACCOUNT);
 	if (!file)
 		return -ENOMEM;
-	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	mt_init(&file->bus);
-	mutex_init(&file->lock);
-	atomic64_set(&file->table_bytes, 0);
+	swmmu_file_init(file);
+	if (swmmu_dev_open(file)) {
+		kfree(file);
+		return -ENOMEM;
+	}
 	/*
 	 * A private address_space per open file: unmap_mapping_range() on it zaps exactly the VMAs
 	 * of this file, while the device inode's mapping is shared by every opener.
 	 */
-	address_space_init_once(&file->mapping);
 	file->mapping.host = inode;
-	file->mapping.a_ops = &swmmu_aops;
 	filp->f_mapping = &file->mapping;
 	filp->private_data = file;
 	atomic_long_inc(&swmmu_cnt.files);
@@ -67,12 +82,19 @@ static int swmmu_release(struct inode *inode, struct file *filp)
 
 	/* No ioctl runs and no VMA exists any more: each of them holds a file reference. */
 	swmmu_file_destroy_all(file);
+	swmmu_dev_release(file);
 	mtree_destroy(&file->bus);
 	xa_destroy(&file->objs);
 	mutex_destroy(&file->lock);
 	kfree(file);
 	atomic_long_dec(&swmmu_cnt.files);
 	return 0;
+}
+
+/* close() of a descriptor: cancels the io_uring commands the closing process has queued. */
+static int swmmu_flush(struct file *filp, fl_owner_t id)
+{
+	return swmmu_dev_flush(filp->private_data, id);
 }
 
 static long swmmu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -84,7 +106,9 @@ static const struct file_operations swmmu_fops = {
 	.owner = THIS_MODULE,
 	.open = swmmu_open,
 	.release = swmmu_release,
+	.flush = swmmu_flush,
 	.unlocked_ioctl = swmmu_ioctl,
+	.uring_cmd = swmmu_uring_cmd,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = swmmu_mmap,
 	/* Places a mapping so that its 2 MiB blocks line up with the device VAs they show. */
@@ -115,12 +139,22 @@ static int __init swmmu_init(void)
 	if (ret)
 		goto err_pdev;
 	swmmu_debugfs_init();
-	ret = misc_register(&swmmu_misc);
+	ret = swmmu_vtd_init();
 	if (ret)
 		goto err_debugfs;
+	ret = misc_register(&swmmu_misc);
+	if (ret)
+		goto err_vtd;
+	ret = swmmu_genl_init();
+	if (ret)
+		goto err_misc;
 	pr_info("loaded, /dev/%s ready\n", swmmu_misc.name);
 	return 0;
 
+err_misc:
+	misc_deregister(&swmmu_misc);
+err_vtd:
+	swmmu_vtd_exit();
 err_debugfs:
 	swmmu_debugfs_exit();
 err_pdev:
@@ -130,7 +164,11 @@ err_pdev:
 
 static void __exit swmmu_exit(void)
 {
+	/* No netlink request runs after this; no file is open (the module is not in use). */
+	swmmu_genl_exit();
 	misc_deregister(&swmmu_misc);
+	swmmu_vtd_exit();
+	swmmu_named_exit();
 	swmmu_debugfs_exit();
 	platform_device_unregister(swmmu_pdev);
 	pr_info("unloaded\n");

@@ -211,8 +211,9 @@ int swmmu_mmap(struct file *filp, struct vm_area_struct *vma)
 void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
 	u64 mask = as->window_mask, first;
+	struct swmmu_file *file = swmmu_as_cpu_file(as);
 
-	if (as->window < 0)
+	if (as->window < 0 || !file)
 		return;
 	if (as->fmt->va_bits > SWMMU_MMAP_WINDOW_SHIFT) {
 		/* Only the bottom of a larger VA space is reachable through the window. */
@@ -222,5 +223,5 @@ void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 	}
 	first = iova & mask;
 	last &= mask;
-	unmap_mapping_range(&as->file->mapping, as->mmap_offset + first, last - first + 1, 1);
+	unmap_mapping_range(&file->mapping, as->mmap_offset + first, last - first + 1, 1);
 }

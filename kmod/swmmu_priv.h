@@ -38,6 +38,8 @@
 #include <linux/swmmu.h>
 
 struct device;
+struct swmmu_dev;
+struct swmmu_named;
 
 /* Module parameters (per-file limits). */
 extern unsigned int swmmu_max_as;
@@ -57,6 +59,9 @@ extern struct device *swmmu_dma_dev;
  * @table_bytes: bytes of page-table allocations
  * @mappings: device mappings
  * @vmas: mmap() VMAs of address spaces
+ * @queues: DMA engine queues
+ * @dma_jobs: io_uring DMA commands queued or running
+ * @fault_queues: fault queues (open, or referenced by their device file)
  */
 struct swmmu_counters {
 	atomic_long_t files;
@@ -67,6 +72,9 @@ struct swmmu_counters {
 	atomic_long_t table_bytes;
 	atomic_long_t mappings;
 	atomic_long_t vmas;
+	atomic_long_t queues;
+	atomic_long_t dma_jobs;
+	atomic_long_t fault_queues;
 };
 
 extern struct swmmu_counters swmmu_cnt;
@@ -74,6 +82,8 @@ extern struct swmmu_counters swmmu_cnt;
 enum swmmu_obj_type {
 	SWMMU_OBJ_AS = 1,
 	SWMMU_OBJ_BUF = 2,
+	SWMMU_OBJ_ATTACH = 3,	/* struct swmmu_attach_obj: a named address space in this file */
+	SWMMU_OBJ_QUEUE = 4,	/* struct swmmu_queue: a DMA engine queue (swmmu_device.c) */
 };
 
 /**
@@ -100,6 +110,8 @@ struct swmmu_obj {
  * @table_bytes: bytes of page tables (all address spaces)
  * @mmap_windows: bitmap of the mmap windows in use
  * @windows: address space of each mmap window, RCU-free lookup from mmap()
+ * @dev: the emulated device of an open file: queues, IOTLB, fault queue (swmmu_device.c); NULL
+ *       for the home file of named address spaces
  */
 struct swmmu_file {
 	struct xarray objs;
@@ -111,6 +123,7 @@ struct swmmu_file {
 	atomic64_t table_bytes;
 	unsigned long mmap_windows;
 	struct swmmu_as_obj *windows[BITS_PER_LONG];
+	struct swmmu_dev *dev;
 };
 
 /**
@@ -192,6 +205,26 @@ struct swmmu_mapping {
 };
 
 /**
+ * struct swmmu_as_dev - the DMA engine's state of an address space (swmmu_device.c)
+ * @lock: serialises @queues and the waits of invalidations (taken under a range of the AS)
+ * @queues: DMA queues bound to the address space (struct swmmu_queue.as_node)
+ * @inval_lock: orders IOTLB fills against invalidations
+ * @epoch: invalidations so far; an IOTLB fill whose walk began before one is dropped
+ * @tlb_sizes: lg2 bitmap of the page sizes IOTLBs may hold for this address space
+ * @fault_mode: SWMMU_FAULT_MODE_*
+ * @fault_timeout_ms: stall timeout, 0 for the module default
+ */
+struct swmmu_as_dev {
+	struct mutex lock;
+	struct list_head queues;
+	spinlock_t inval_lock;
+	atomic64_t epoch;
+	u64 tlb_sizes;
+	u32 fault_mode;
+	u32 fault_timeout_ms;
+};
+
+/**
  * struct swmmu_as_obj - an address space object
  * @obj: object header
  * @file: owner
@@ -212,6 +245,9 @@ struct swmmu_mapping {
  * @cpu_faults: CPU faults served
  * @cpu_pmd_faults: CPU faults that mapped a PMD
  * @quota_hit: a table allocation failed on max_table_bytes (turns the core's -ENOMEM into -ENOSPC)
+ * @named: the named (control-plane owned) address space this is, or NULL; @file is then the
+ *         module's home file of the named address space (swmmu_named.c)
+ * @dev: the DMA engine's state (queues bound to it, IOTLB invalidation, fault mode)
  */
 struct swmmu_as_obj {
 	struct swmmu_obj obj;
@@ -233,6 +269,20 @@ struct swmmu_as_obj {
 	atomic64_t cpu_faults;
 	atomic64_t cpu_pmd_faults;
 	bool quota_hit;
+	struct swmmu_named *named;
+	struct swmmu_as_dev dev;
+};
+
+/**
+ * struct swmmu_attach_obj - a named address space attached to a file (SWMMU_ATTACH)
+ * @obj: object header; swmmu_obj_get() of type SWMMU_OBJ_AS resolves it to @as
+ * @file: the attached file
+ * @as: the named address space (holds one users reference)
+ */
+struct swmmu_attach_obj {
+	struct swmmu_obj obj;
+	struct swmmu_file *file;
+	struct swmmu_as_obj *as;
 };
 
 /*
@@ -290,6 +340,10 @@ struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma);
 
 /* Address spaces (swmmu_as.c). */
 int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
+		    struct swmmu_as_alloc *cmd);
+int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes);
+struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_protect(struct swmmu_file *file, void *cmd);
@@ -303,12 +357,53 @@ void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r);
 int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
 		    struct swmmu_xlate *xl, struct swmmu_chunk **chunk);
 unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);
+int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+			struct swmmu_format *out);
 u64 swmmu_as_va_last(const struct swmmu_as_obj *as);
 int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m);
+
+/* Walking tables built by someone else (swmmu_introspect.c, swmmu_vtd.c). */
+void swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
+			   const struct swmmu_mem *mem, u64 root, void *root_cpu);
+u32 swmmu_format_id(const struct swmmu_format *f);
+int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_vtd_check(struct swmmu_file *file, void *cmd);
+int swmmu_vtd_init(void);
+void swmmu_vtd_exit(void);
 
 /* mmap (swmmu_mmap.c). */
 int swmmu_mmap(struct file *filp, struct vm_area_struct *vma);
 void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
+
+/* Named address spaces and ATTACH (swmmu_named.c), the netlink family (swmmu_genl.c). */
+int swmmu_cmd_attach(struct swmmu_file *file, void *cmd);
+bool swmmu_attach_idle(struct swmmu_obj *obj);
+void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj);
+void swmmu_attach_free(struct swmmu_attach_obj *h);
+struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma);
+struct swmmu_file *swmmu_as_cpu_file(struct swmmu_as_obj *as);
+void swmmu_file_init(struct swmmu_file *file);
+void swmmu_named_exit(void);
+int swmmu_genl_init(void);
+void swmmu_genl_exit(void);
+
+/* The emulated device: queues, DMA engine, IOTLB, faults, io_uring (swmmu_device.c etc.). */
+int swmmu_dev_open(struct swmmu_file *file);
+void swmmu_dev_release(struct swmmu_file *file);
+int swmmu_dev_flush(struct swmmu_file *file, fl_owner_t id);
+void swmmu_as_dev_init(struct swmmu_as_obj *as);
+void swmmu_as_dev_invalidate(struct swmmu_as_obj *as, const struct swmmu_gather *g);
+int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_submit(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_fault_queue(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_fault_config(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_iotlb(struct swmmu_file *file, void *cmd);
+void swmmu_queue_obj_free(struct swmmu_obj *obj);
+int swmmu_as_set_fault_mode(struct swmmu_as_obj *as, u32 mode, u32 timeout_ms);
+int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void *data,
+			  u32 avail, void *out, size_t out_size);
+struct io_uring_cmd;
+int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags);
 
 /* debugfs (swmmu_debugfs.c). */
 void swmmu_debugfs_init(void);

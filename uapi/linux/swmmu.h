@@ -53,6 +53,14 @@ enum {
 	SWMMU_CMD_DUMP,
 	SWMMU_CMD_RW,
 	SWMMU_CMD_STATS,
+	SWMMU_CMD_ATTACH,
+	SWMMU_CMD_CPU_WALK,
+	SWMMU_CMD_VTD_CHECK,
+	SWMMU_CMD_QUEUE_ALLOC,
+	SWMMU_CMD_SUBMIT,
+	SWMMU_CMD_FAULT_QUEUE,
+	SWMMU_CMD_FAULT_CONFIG,
+	SWMMU_CMD_IOTLB,
 };
 
 /* Permission and memory-type word of MAP, PROTECT, QUERY and DUMP. */
@@ -342,6 +350,10 @@ struct swmmu_protect {
 };
 #define SWMMU_PROTECT		_IO(SWMMU_TYPE, SWMMU_CMD_PROTECT)
 
+/* struct swmmu_query.out_flags */
+#define SWMMU_QUERY_ACCESSED	0x1	/* the leaf's accessed bit is set (a device used it) */
+#define SWMMU_QUERY_DIRTY	0x2	/* the leaf's dirty bit is set (a device wrote through it) */
+
 /**
  * struct swmmu_query - ioctl(SWMMU_QUERY): translate one device VA by walking the tables
  * @size: sizeof(struct swmmu_query)
@@ -355,7 +367,7 @@ struct swmmu_protect {
  * @out_prot: SWMMU_PROT_* of the leaf, restricted by the table entries above it
  * @out_level: level of the leaf (0 = leaf level)
  * @out_buf_id: the buffer that holds @out_dma_addr
- * @__reserved2: zero on output
+ * @out_flags: SWMMU_QUERY_* state bits of the leaf (zero for formats without them)
  * @out_buf_offset: offset of @out_dma_addr in that buffer
  *
  * ENOENT: @iova is not mapped. ERANGE: @iova is outside the format.
@@ -372,7 +384,7 @@ struct swmmu_query {
 	__u32 out_prot;
 	__u32 out_level;
 	__u32 out_buf_id;
-	__u32 __reserved2;
+	__u32 out_flags;
 	__aligned_u64 out_buf_offset;
 };
 #define SWMMU_QUERY		_IO(SWMMU_TYPE, SWMMU_CMD_QUERY)
@@ -470,5 +482,532 @@ struct swmmu_as_stats {
 	__aligned_u64 out_cpu_pmd_faults;
 };
 #define SWMMU_STATS		_IO(SWMMU_TYPE, SWMMU_CMD_STATS)
+
+/**
+ * struct swmmu_attach - ioctl(SWMMU_ATTACH): use a named address space in this file
+ * @size: sizeof(struct swmmu_attach)
+ * @flags: must be 0
+ * @name: NUL-terminated name of an address space the control plane created (generic netlink
+ *        family "swmmu", see linux/swmmu_netlink.h); EINVAL if not NUL-terminated or empty
+ * @out_as_id: ID of the attachment; use it as the as_id of MAP, UNMAP, PROTECT, QUERY, DUMP,
+ *             RW, STATS and mmap() like an address space of the file. DESTROY of this ID
+ *             detaches: every mapping of this file's buffers in the address space is removed
+ *             (EBUSY while the attachment is mmap()ed or used by a concurrent call).
+ * @out_va_bits: VA bits of the address space
+ * @out_nr_levels: levels of the address space
+ * @__reserved: zero on output
+ * @out_mmap_offset: the mmap() offset of device VA 0 (as in struct swmmu_as_alloc), or
+ *                   SWMMU_MMAP_OFFSET_NONE
+ *
+ * The caller needs read and write permission under the address space's owner uid, gid and mode,
+ * checked like a file's (the owner bits if the caller's fsuid is the owner uid, else the group
+ * bits if it is in the group, else the other bits; CAP_DAC_OVERRIDE overrides): EACCES otherwise.
+ * ENOENT: no address space of that name. EBUSY: another file is attached to it (one file at a
+ * time). Mappings made through the attachment map the file's own buffers; regions the control
+ * plane mapped stay visible (QUERY reports out_buf_id 0 for them). Closing the file detaches.
+ */
+struct swmmu_attach {
+	__u32 size;
+	__u32 flags;
+	char name[SWMMU_NAME_LEN];
+	__u32 out_as_id;
+	__u32 out_va_bits;
+	__u32 out_nr_levels;
+	__u32 __reserved;
+	__aligned_u64 out_mmap_offset;
+};
+#define SWMMU_ATTACH		_IO(SWMMU_TYPE, SWMMU_CMD_ATTACH)
+
+/* struct swmmu_cpu_pte.flags */
+#define SWMMU_CPU_PTE_PRESENT	0x1	/* a leaf the MMU translates */
+#define SWMMU_CPU_PTE_ACCESSED	0x2	/* the accessed bit is set (leaves only) */
+#define SWMMU_CPU_PTE_DIRTY	0x4	/* the dirty bit is set (leaves only) */
+#define SWMMU_CPU_PTE_RESERVED	0x8	/* a present item with a reserved encoding */
+
+/**
+ * struct swmmu_cpu_pte - one item of the CPU page tables (output of CPU_WALK)
+ * @va: first VA of the item; the whole item, even where the asked range covers only part of it
+ * @pa: physical address of @va for a leaf (SWMMU_CPU_PTE_PRESENT); 0 otherwise
+ * @pte: the raw item as the MMU reads it
+ * @page_size: bytes the item spans (4 KiB, 2 MiB, 1 GiB for leaves)
+ * @prot: for a leaf, SWMMU_PROT_* encoded in the leaf itself (READ is implied on x86, EXEC
+ *        means the NX bit is clear, USER the U/S bit, GLOBAL the G bit) and its memory type
+ * @eff_prot: for a leaf, @prot restricted by the table entries above it: what the MMU allows
+ * @level: level of the item, 0 = 4 KiB PTE, 1 = PMD, 2 = PUD, ...
+ * @flags: SWMMU_CPU_PTE_*
+ *
+ * An item without SWMMU_CPU_PTE_PRESENT is one the MMU does not translate but that is not zero:
+ * Linux keeps PROT_NONE pages, swap and migration entries in such items (x86: present bit clear).
+ * Zero (empty) items are not reported.
+ */
+struct swmmu_cpu_pte {
+	__aligned_u64 va;
+	__aligned_u64 pa;
+	__aligned_u64 pte;
+	__aligned_u64 page_size;
+	__u32 prot;
+	__u32 eff_prot;
+	__u32 level;
+	__u32 flags;
+};
+
+/* Most entries one CPU_WALK call returns. */
+#define SWMMU_CPU_WALK_MAX_ENTRIES	65536
+
+/* struct swmmu_cpu_walk.out_flags */
+#define SWMMU_CPU_WALK_LA57	0x1	/* 5-level paging is on: the format is "x86_64-la57" */
+#define SWMMU_CPU_WALK_PTI	0x2	/* page-table isolation is on: the walk started at the
+					 * user-mode copy of the top table, the one the MMU uses
+					 * while the process runs in user mode
+					 */
+
+/**
+ * struct swmmu_cpu_walk - ioctl(SWMMU_CPU_WALK): the calling process's own CPU page tables
+ * @size: sizeof(struct swmmu_cpu_walk)
+ * @flags: must be 0
+ * @nr_entries: in: capacity of @entries_uptr (at most SWMMU_CPU_WALK_MAX_ENTRIES, EINVAL above);
+ *              out: number of items in the range. EMSGSIZE if the capacity is too small (the
+ *              first @nr_entries items are written and the struct is written back).
+ * @out_format_id: the format used ("x86_64" or "x86_64-la57"), a format_id of GET_INFO
+ * @va: first byte of the range (user addresses)
+ * @length: bytes; non-zero (EINVAL), the range must not wrap (EOVERFLOW) and must lie inside the
+ *          user address space (ERANGE)
+ * @entries_uptr: user pointer to an array of struct swmmu_cpu_pte, in VA order
+ * @out_flags: SWMMU_CPU_WALK_*
+ * @out_nr_levels: levels of the format
+ * @out_root: physical address of the top-level table walked
+ *
+ * The tables of the calling process's mm are walked with the core's x86-64 format, read-only,
+ * under mmap_read_lock() and, inside each page table, its page-table lock. Only addresses that
+ * lie inside a mapping (VMA) of the process are walked: that is the rule the kernel itself walks
+ * user page tables by (a page table is freed only after the mappings it served are gone).
+ *
+ * Requires CAP_SYS_ADMIN (EPERM): the result holds physical addresses, as /proc/self/pagemap
+ * does. EOPNOTSUPP: not an x86-64 kernel. EINTR: a fatal signal. EIO: a table entry points
+ * outside RAM (the walk did not follow it). EAGAIN: a large leaf kept changing under the walk.
+ */
+struct swmmu_cpu_walk {
+	__u32 size;
+	__u32 flags;
+	__u32 nr_entries;
+	__u32 out_format_id;
+	__aligned_u64 va;
+	__aligned_u64 length;
+	__aligned_u64 entries_uptr;
+	__u32 out_flags;
+	__u32 out_nr_levels;
+	__aligned_u64 out_root;
+};
+#define SWMMU_CPU_WALK		_IO(SWMMU_TYPE, SWMMU_CMD_CPU_WALK)
+
+/* Limits of struct swmmu_vtd_check's inputs. */
+#define SWMMU_VTD_MAX_SINGLE		256	/* single pages */
+#define SWMMU_VTD_MAX_SG_PAGES		1024	/* pages of the scatterlist */
+#define SWMMU_VTD_MAX_ORDER		10	/* contiguous buffer: at most 4 MiB */
+#define SWMMU_VTD_MAX_DEVICE_DMA	16	/* device round trips */
+
+/* struct swmmu_vtd_check.out_flags */
+#define SWMMU_VTD_SUPERPAGE_2M	0x1	/* the IOMMU reports 2 MiB second-stage pages (CAP.SLLPS) */
+#define SWMMU_VTD_SUPERPAGE_1G	0x2	/* the IOMMU reports 1 GiB second-stage pages */
+
+/**
+ * struct swmmu_vtd_check - ioctl(SWMMU_VTD_CHECK): walk a real VT-d second-stage table
+ * @size: sizeof(struct swmmu_vtd_check)
+ * @flags: must be 0
+ * @nr_single: in: single pages to map with dma_map_page() (<= SWMMU_VTD_MAX_SINGLE)
+ * @nr_sg_pages: in: separately allocated pages to map with one dma_map_sg() call
+ *               (<= SWMMU_VTD_MAX_SG_PAGES)
+ * @contig_order: in: 0, or the order (2^order pages, <= SWMMU_VTD_MAX_ORDER) of one physically
+ *                contiguous buffer to map with dma_map_page(), so that large pages can be used
+ * @nr_device_dma: in: round trips the device itself makes through the mappings
+ *                 (<= SWMMU_VTD_MAX_DEVICE_DMA): it reads one mapped page into its own buffer
+ *                 and writes that into another, and the kernel checks the bytes at the physical
+ *                 addresses the walk gave for the two IOVAs
+ * @nr_regions: in: capacity of @regions_uptr (at most SWMMU_CPU_WALK_MAX_ENTRIES); out: leaves
+ *              found by the first walk (EMSGSIZE if the capacity is too small; the counters
+ *              and the first @nr_regions leaves are still written)
+ * @out_bdf: PCI bus/device/function of the device ((bus << 8) | devfn)
+ * @regions_uptr: user pointer to an array of struct swmmu_dump_region: the leaves of the
+ *                device's domain found by the first walk, in IOVA order
+ * @out_rtaddr: the root-table address register
+ * @out_cap: the capability register
+ * @out_ecap: the extended capability register
+ * @out_domain_id: the domain ID in the device's context entry
+ * @out_addr_width: input address width of the second-stage table (39, 48)
+ * @out_nr_levels: levels of the second-stage table
+ * @out_flags: SWMMU_VTD_*
+ * @out_leaves: leaves found by the first walk: [0] 4 KiB, [1] 2 MiB, [2] 1 GiB
+ * @out_pages_compared: 4 KiB pages of those leaves, each compared with iommu_iova_to_phys()
+ * @out_mapped_pages: 4 KiB pages of the module's own mappings, each checked to be found by the
+ *                    walk at the physical address the module mapped there
+ * @out_mismatches: pages where the walk and the kernel (or the mapped address) disagree
+ * @out_bad_iova: IOVA of the first mismatch
+ * @out_bad_walk: what the walk gave there (~0 if not mapped)
+ * @out_bad_kernel: what the kernel gave (or the address mapped) there
+ * @out_large_expected: 2 MiB blocks of the contiguous buffer whose IOVA and physical address
+ *                      are both 2 MiB aligned while the IOMMU supports 2 MiB pages
+ * @out_large_found: of those, blocks the walk found mapped by one 2 MiB leaf
+ * @out_device_dma_ok: device round trips whose bytes arrived where the walk said
+ * @__reserved: zero on output
+ * @out_left_after_unmap: 4 KiB pages of the module's mappings still translated by the walk
+ *                        after they were all unmapped (the tables must be clear)
+ * @out_prot_mismatches: pages of the module's mappings whose read/write permissions in the walk
+ *                       differ from the DMA direction they were mapped with
+ *
+ * Needs the PCI device 1234:11e8 (QEMU's "edu") bound to swmmu's PCI driver and translated by an
+ * Intel IOMMU in legacy (not scalable) mode in a DMA domain. The kernel finds the IOMMU unit of
+ * the device in the ACPI DMAR table, reads its root-table address register, follows the root
+ * entry of the device's bus and the context entry of its devfn to the second-stage table, walks
+ * that table with the core's "vtd-ss" format (reduced to 3 levels for a 39-bit width) while the
+ * mappings are live, then unmaps them and walks again. Every mapping is undone before the call
+ * returns.
+ *
+ * Requires CAP_SYS_ADMIN (EPERM). ENODEV: no such device is bound. EOPNOTSUPP: the device is not
+ * translated (no IOMMU, identity or blocked domain, pass-through context), the IOMMU is in
+ * scalable mode, or its width has no format in the core; the kernel log says which. ENOENT: no
+ * DMAR unit, root or context entry for the device. EIO: the device's DMA engine timed out.
+ * EINVAL: an input above its limit.
+ */
+struct swmmu_vtd_check {
+	__u32 size;
+	__u32 flags;
+	__u32 nr_single;
+	__u32 nr_sg_pages;
+	__u32 contig_order;
+	__u32 nr_device_dma;
+	__u32 nr_regions;
+	__u32 out_bdf;
+	__aligned_u64 regions_uptr;
+	__aligned_u64 out_rtaddr;
+	__aligned_u64 out_cap;
+	__aligned_u64 out_ecap;
+	__u32 out_domain_id;
+	__u32 out_addr_width;
+	__u32 out_nr_levels;
+	__u32 out_flags;
+	__aligned_u64 out_leaves[3];
+	__aligned_u64 out_pages_compared;
+	__aligned_u64 out_mapped_pages;
+	__aligned_u64 out_mismatches;
+	__aligned_u64 out_bad_iova;
+	__aligned_u64 out_bad_walk;
+	__aligned_u64 out_bad_kernel;
+	__u32 out_large_expected;
+	__u32 out_large_found;
+	__u32 out_device_dma_ok;
+	__u32 __reserved;
+	__aligned_u64 out_left_after_unmap;
+	__aligned_u64 out_prot_mismatches;
+};
+#define SWMMU_VTD_CHECK		_IO(SWMMU_TYPE, SWMMU_CMD_VTD_CHECK)
+
+/*
+ * The DMA engine of the emulated device.
+ *
+ * A queue is an execution context of the device's DMA engine bound to one address space: every
+ * device VA a command names is translated through the device's IOTLB and, on a miss, by a walk of
+ * that address space's tables (setting accessed/dirty bits where the format has them), and the
+ * output address must be one of the file's buffers. A file may have several queues; commands of
+ * one queue run one after the other in submission order (SUBMIT and io_uring alike), queues run
+ * concurrently. After UNMAP or PROTECT returns, no command of any queue uses a translation they
+ * removed: the IOTLB entries of the range are invalidated and in-flight accesses are waited for.
+ *
+ * A translation that fails is a fault (struct swmmu_fault). In the address space's terminate mode
+ * (the default) the command fails with the fault's errno:
+ *   ENXIO   not present: nothing is mapped at the VA
+ *   EACCES  permission: the mapping does not allow the access
+ *   ERANGE  address size: the VA is outside the address space's format
+ *   EIO     bad output address: the translation points outside the file's buffers
+ * In stall mode (SWMMU_FAULT_CONFIG) the command waits until userspace answers the fault through
+ * the fault queue: SWMMU_FAULT_RESP_RETRY replays the translation (typically after a MAP),
+ * SWMMU_FAULT_RESP_FAIL fails the command with the fault's errno. The wait ends with ETIMEDOUT
+ * after the address space's timeout; a fault stalls only while the device file has an open fault
+ * queue with room for the record, otherwise it terminates.
+ * A sparse (null) leaf reads as zeros and drops writes, as the format says.
+ */
+#define SWMMU_MAX_QUEUES	64	/* queues per open file */
+
+/**
+ * struct swmmu_queue_alloc - ioctl(SWMMU_QUEUE_ALLOC): a DMA engine queue
+ * @size: sizeof(struct swmmu_queue_alloc)
+ * @flags: must be 0
+ * @as_id: the address space the queue's commands translate through; it is busy (EBUSY on
+ *         DESTROY) while the queue exists
+ * @out_queue_id: ID of the new queue (destroyed with DESTROY; EBUSY while it has commands in
+ *                flight)
+ *
+ * ENOENT: no such address space. ENOSPC: the file has SWMMU_MAX_QUEUES queues.
+ */
+struct swmmu_queue_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 as_id;
+	__u32 out_queue_id;
+};
+#define SWMMU_QUEUE_ALLOC	_IO(SWMMU_TYPE, SWMMU_CMD_QUEUE_ALLOC)
+
+/* struct swmmu_dma_cmd.opcode */
+enum {
+	SWMMU_DMA_COPY = 1,	/* copy @length bytes from @src to @dst */
+	SWMMU_DMA_FILL = 2,	/* fill @length bytes at @dst with the 8-byte pattern @value */
+	SWMMU_DMA_CRC32 = 3,	/* CRC-32 (IEEE 802.3, as zlib's crc32()) of @length bytes at @src */
+	SWMMU_DMA_COMPARE = 4,	/* compare @length bytes at @src and @dst */
+	SWMMU_DMA_FENCE = 5,	/* write-immediate: store the low @length (4 or 8) bytes of @value
+				 * at @dst (aligned to @length) once every earlier command of the
+				 * queue has completed */
+};
+
+#define SWMMU_DMA_MAX_LENGTH	(1ULL << 30)	/* bytes per command */
+
+/**
+ * struct swmmu_dma_cmd - one DMA engine command
+ * @opcode: SWMMU_DMA_* (EINVAL otherwise)
+ * @flags: must be 0
+ * @src: source device VA (COPY, CRC32, COMPARE; must be 0 otherwise)
+ * @dst: destination device VA (COPY, FILL, COMPARE, FENCE; must be 0 otherwise)
+ * @length: bytes, 1 to SWMMU_DMA_MAX_LENGTH; no range may wrap past 2^64 - 1 (EOVERFLOW)
+ * @value: FILL: byte i of the range gets byte (i % 8) of @value in little-endian order;
+ *         FENCE: the value written; must be 0 otherwise
+ * @out_status: 0, or the negative errno the command failed with (the fault errnos above,
+ *              ETIMEDOUT a stall timed out, ECANCELED cancelled, EINTR a fatal signal)
+ * @__reserved: must be 0
+ * @out_result: COPY, FILL: bytes done; CRC32: the CRC; COMPARE: bytes equal before the first
+ *              difference (@length if the ranges are equal); FENCE: 0
+ * @out_fault_seq: sequence number of the last fault the command took, or 0
+ *
+ * A command's VAs are checked only by translation: an unmapped or out-of-format VA is a fault.
+ * COPY between overlapping ranges gives an undefined result (as a DMA engine would).
+ */
+struct swmmu_dma_cmd {
+	__u32 opcode;
+	__u32 flags;
+	__aligned_u64 src;
+	__aligned_u64 dst;
+	__aligned_u64 length;
+	__aligned_u64 value;
+	__s32 out_status;
+	__u32 __reserved;
+	__aligned_u64 out_result;
+	__aligned_u64 out_fault_seq;
+};
+
+#define SWMMU_SUBMIT_MAX_CMDS	256
+
+/**
+ * struct swmmu_submit - ioctl(SWMMU_SUBMIT): run commands on a queue and wait for them
+ * @size: sizeof(struct swmmu_submit)
+ * @flags: must be 0
+ * @queue_id: the queue
+ * @nr_cmds: entries of @cmds_uptr, 1 to SWMMU_SUBMIT_MAX_CMDS (EINVAL)
+ * @cmds_uptr: user pointer to an array of struct swmmu_dma_cmd; the out_ fields are written back
+ * @out_nr_done: commands that succeeded; if it is below @nr_cmds, command @out_nr_done failed
+ *               (see its out_status) and the commands after it did not run
+ * @__reserved: must be 0
+ *
+ * The commands run after every command queued earlier on the queue (io_uring). Every command is
+ * validated before the first one runs (EINVAL, EOPNOTSUPP, EOVERFLOW as described for struct
+ * swmmu_dma_cmd; nothing ran then). Once they run, a failing command does not fail the ioctl:
+ * it returns 0 and reports the failure in @out_nr_done and the command's out_status.
+ * ENOENT: no such queue.
+ */
+struct swmmu_submit {
+	__u32 size;
+	__u32 flags;
+	__u32 queue_id;
+	__u32 nr_cmds;
+	__aligned_u64 cmds_uptr;
+	__u32 out_nr_done;
+	__u32 __reserved;
+};
+#define SWMMU_SUBMIT		_IO(SWMMU_TYPE, SWMMU_CMD_SUBMIT)
+
+/* struct swmmu_fault.reason */
+enum {
+	SWMMU_FAULT_NOT_PRESENT = 1,	/* no leaf translates the VA (ENXIO) */
+	SWMMU_FAULT_PERMISSION = 2,	/* the leaf or a table above it forbids the access (EACCES) */
+	SWMMU_FAULT_ADDRESS_SIZE = 3,	/* the VA is outside the format's VA size (ERANGE) */
+	SWMMU_FAULT_BAD_OUTPUT = 4,	/* the output address is no buffer of the file (EIO) */
+};
+
+/* struct swmmu_fault.flags */
+#define SWMMU_FAULT_STALLED	0x1	/* the command waits for a response with @seq */
+
+/**
+ * struct swmmu_fault - one fault record, as read() from a fault queue returns them
+ * @as_id: the address space (its ID in the file of the faulting queue)
+ * @queue_id: the queue whose command faulted
+ * @iova: the device VA that failed to translate
+ * @access: SWMMU_PROT_READ, SWMMU_PROT_WRITE or SWMMU_PROT_EXEC: the access attempted
+ * @reason: SWMMU_FAULT_*
+ * @level: the level of the table item where the walk stopped (0 = leaf level; for an
+ *         address-size fault, the top level)
+ * @flags: SWMMU_FAULT_*
+ * @seq: sequence number, per device file, starting at 1
+ * @lost: records dropped because the queue was full since the previous record was queued
+ */
+struct swmmu_fault {
+	__u32 as_id;
+	__u32 queue_id;
+	__aligned_u64 iova;
+	__u32 access;
+	__u32 reason;
+	__u32 level;
+	__u32 flags;
+	__aligned_u64 seq;
+	__aligned_u64 lost;
+};
+
+/* struct swmmu_fault_response.code */
+enum {
+	SWMMU_FAULT_RESP_RETRY = 1,	/* the fault is resolved: translate again */
+	SWMMU_FAULT_RESP_FAIL = 2,	/* fail the command with the fault's errno */
+};
+
+/**
+ * struct swmmu_fault_response - one response, as write() to a fault queue takes them
+ * @seq: the seq of a record with SWMMU_FAULT_STALLED
+ * @code: SWMMU_FAULT_RESP_*
+ * @__reserved: must be 0
+ */
+struct swmmu_fault_response {
+	__aligned_u64 seq;
+	__u32 code;
+	__u32 __reserved;
+};
+
+#define SWMMU_FAULT_QUEUE_MAX_DEPTH	4096
+
+/**
+ * struct swmmu_fault_queue_alloc - ioctl(SWMMU_FAULT_QUEUE): open the device's fault queue
+ * @size: sizeof(struct swmmu_fault_queue_alloc)
+ * @flags: must be 0
+ * @depth: records the queue holds, 1 to SWMMU_FAULT_QUEUE_MAX_DEPTH (EINVAL)
+ * @out_fd: a new file descriptor (O_RDWR | O_CLOEXEC) of the fault queue
+ *
+ * Every fault of the file's queues is recorded there. read() returns whole records: as many as
+ * fit in the buffer (EINVAL if it cannot hold one), waiting for one unless the descriptor is
+ * O_NONBLOCK (EAGAIN). poll() reports EPOLLIN while records are queued. A record that finds the
+ * queue full is dropped and counted (struct swmmu_fault.lost, SWMMU_IOTLB out_faults_lost); a
+ * stalling fault that is dropped terminates its command. write() takes an array of struct
+ * swmmu_fault_response (EINVAL if the length is not a multiple of its size, or for a bad code or
+ * reserved field; ENOENT for a seq that is not stalled - unknown, answered or timed out) and
+ * returns the bytes of the responses applied before the first error.
+ * Closing it fails every stalled command with its fault's errno.
+ * EBUSY: the file has an open fault queue already.
+ */
+struct swmmu_fault_queue_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 depth;
+	__s32 out_fd;
+};
+#define SWMMU_FAULT_QUEUE	_IO(SWMMU_TYPE, SWMMU_CMD_FAULT_QUEUE)
+
+/* struct swmmu_fault_config.mode */
+enum {
+	SWMMU_FAULT_MODE_TERMINATE = 0,
+	SWMMU_FAULT_MODE_STALL = 1,
+};
+
+#define SWMMU_FAULT_MAX_TIMEOUT_MS	60000
+
+/**
+ * struct swmmu_fault_config - ioctl(SWMMU_FAULT_CONFIG): fault mode of an address space
+ * @size: sizeof(struct swmmu_fault_config)
+ * @flags: must be 0
+ * @as_id: the address space
+ * @mode: SWMMU_FAULT_MODE_* (EINVAL otherwise)
+ * @timeout_ms: how long a stalled command waits for a response: 0 for the module default
+ *              (parameter fault_timeout_ms), at most SWMMU_FAULT_MAX_TIMEOUT_MS (EINVAL)
+ * @__reserved: must be 0
+ *
+ * Applies to faults taken from now on.
+ */
+struct swmmu_fault_config {
+	__u32 size;
+	__u32 flags;
+	__u32 as_id;
+	__u32 mode;
+	__u32 timeout_ms;
+	__u32 __reserved;
+};
+#define SWMMU_FAULT_CONFIG	_IO(SWMMU_TYPE, SWMMU_CMD_FAULT_CONFIG)
+
+/* struct swmmu_iotlb.flags */
+#define SWMMU_IOTLB_RESIZE	0x1	/* use @nr_entries entries (drops every entry) */
+#define SWMMU_IOTLB_FLUSH	0x2	/* invalidate every entry */
+#define SWMMU_IOTLB_RESET_STATS	0x4	/* zero the counters after reading them */
+
+#define SWMMU_IOTLB_MIN_ENTRIES	4
+#define SWMMU_IOTLB_MAX_ENTRIES	65536
+
+/**
+ * struct swmmu_iotlb - ioctl(SWMMU_IOTLB): the device's IOTLB and engine statistics
+ * @size: sizeof(struct swmmu_iotlb)
+ * @flags: SWMMU_IOTLB_*
+ * @nr_entries: in (SWMMU_IOTLB_RESIZE): a power of two in [SWMMU_IOTLB_MIN_ENTRIES,
+ *              SWMMU_IOTLB_MAX_ENTRIES] (EINVAL); otherwise must be 0. Out: entries.
+ * @out_ways: associativity (entries per set)
+ * @out_hits: translations served by the IOTLB
+ * @out_misses: translations that missed
+ * @out_walks: table walks (misses, and writes through a clean entry that set the dirty bit)
+ * @out_levels: table items read by those walks
+ * @out_faults: faults taken (every record, queued or not)
+ * @out_faults_lost: fault records dropped because the fault queue was full
+ * @out_bytes: bytes the commands processed
+ * @out_cmds: commands run (successful or not)
+ * @out_invalidations: invalidation requests (range, address space or all) that reached the IOTLB
+ *
+ * The IOTLB is per open file (the device) and shared by its queues; an entry is keyed by address
+ * space, VA page and page size, and caches a leaf's output address and permissions. The default
+ * size is the module parameter iotlb_entries.
+ */
+struct swmmu_iotlb {
+	__u32 size;
+	__u32 flags;
+	__u32 nr_entries;
+	__u32 out_ways;
+	__aligned_u64 out_hits;
+	__aligned_u64 out_misses;
+	__aligned_u64 out_walks;
+	__aligned_u64 out_levels;
+	__aligned_u64 out_faults;
+	__aligned_u64 out_faults_lost;
+	__aligned_u64 out_bytes;
+	__aligned_u64 out_cmds;
+	__aligned_u64 out_invalidations;
+};
+#define SWMMU_IOTLB		_IO(SWMMU_TYPE, SWMMU_CMD_IOTLB)
+
+/*
+ * io_uring passthrough (IORING_OP_URING_CMD on a /dev/swmmu descriptor). The ring must be set up
+ * with IORING_SETUP_SQE128 (EINVAL otherwise): the command's payload is the 80-byte sqe->cmd area.
+ * With IORING_SETUP_CQE32 the completion's first extra word (big_cqe[0]) carries a second result.
+ *
+ * - sqe->cmd_op SWMMU_URING_DMA: payload struct swmmu_uring_dma, one DMA engine command queued on
+ *   a queue, executed asynchronously in order with the queue's other commands. cqe->res: 0 or the
+ *   command's negative errno (out_status); big_cqe[0]: the command's out_result. Argument errors
+ *   complete at once with EINVAL, EOPNOTSUPP, EOVERFLOW, ENOENT.
+ * - sqe->cmd_op SWMMU_MAP, SWMMU_UNMAP, SWMMU_PROTECT: payload the ioctl's struct, with the same
+ *   size rules and errnos, run at submission. cqe->res: 0 or the negative errno; big_cqe[0]: MAP's
+ *   iova, UNMAP's out_unmapped.
+ * - any other cmd_op: EOPNOTSUPP.
+ * Closing a /dev/swmmu descriptor cancels the outstanding SWMMU_URING_DMA commands the closing
+ * process submitted on that file (they complete with ECANCELED; a running one stops at its next
+ * step or stall), as a lock is dropped on close().
+ */
+#define SWMMU_URING_DMA		_IO(SWMMU_TYPE, 0x80)
+
+/**
+ * struct swmmu_uring_dma - payload of SWMMU_URING_DMA
+ * @size: sizeof(struct swmmu_uring_dma) (the size rules of the ioctls; at most 80)
+ * @queue_id: the queue
+ * @cmd: the command; its out_ fields are ignored
+ */
+struct swmmu_uring_dma {
+	__u32 size;
+	__u32 queue_id;
+	struct swmmu_dma_cmd cmd;
+};
 
 #endif /* _UAPI_LINUX_SWMMU_H */

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * swmmu-sim: a command-line page-table simulator over the swmmu core. See usage() or -h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include "swmmu_pt.h"
+
+#define MAX_WORDS	8
+#define ARENA_SIZE	(1UL << 32)
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: swmmu-sim [-f FORMAT] [-F DESCRIPTION-FILE] [FILE]\n"
+"\n"
+"Reads commands from FILE (or standard input), one per line, and runs them on one address\n"
+"space. '#' starts a comment. Numbers are decimal or 0x-hex, optionally followed by K, M, G or T\n"
+"(powers of two). A failed command prints a line 'error: COMMAND: ERRNO-NAME' and the\n"
+"simulator goes on; the exit status is 1 if any command failed, 2 for bad usage.\n"
+"\n"
+"Options:\n"
+"  -f FORMAT     start with a built-in format (default x86_64; see the formats command)\n"
+"  -F FILE       start with a format read from a text description (swmmu_format_parse())\n"
+"  -h            this help\n"
+"\n"
+"Commands:\n"
+"  format NAME               new empty address space of a built-in format\n"
+"  load FILE                 new empty address space of a format described in FILE\n"
+"  formats                   list built-in formats: name, levels, VA/OA bits, page sizes\n"
+"  describe                  print the current format as a text description\n"
+"  map VA PA LEN PERMS [size=SIZE]\n"
+"                            map LEN bytes; page sizes are chosen automatically unless\n"
+"                            size= forces one\n"
+"  unmap VA LEN [split]      unmap every leaf in the range; prints the bytes unmapped\n"
+"  protect VA LEN PERMS [split]\n"
+"                            change permissions of every leaf in the range\n"
+"  query VA                  prints '0xVA -> 0xPA PERMS SIZE' or '0xVA unmapped'\n"
+"  translate VA ACCESS       a device access (letters of rwxu) setting accessed/dirty;\n"
+"                            prints like query plus ' accessed' / ' dirty'\n"
+"  walk VA                   one line per level from the root down:\n"
+"                            'L<level> idx=<index> pte=0x<raw entry> table|leaf|invalid'\n"
+"                            (level 0 is the leaf level; 16-byte entries show their first\n"
+"                            8 bytes)\n"
+"  dump                      coalesced regions: '0xVA-0xLAST -> 0xPA PERMS SIZE'\n"
+"  free                      free every table left empty\n"
+"  stats                     'tables N bytes N'\n"
+"\n"
+"PERMS are letters of rwxugd, printed in that order: read, write, execute, user, global,\n"
+"device memory; '-' for none; 'null' for a sparse entry (reads zero, writes dropped) on formats\n"
+"that have one. A leaf with write-through or uncached memory prints ',wt' or ',uc' after its\n"
+"letters. SIZE prints as 4K, 2M, 1G, 64K, ...\n"
+"\n"
+"Errors: EINVAL bad argument, alignment or a range cutting a larger leaf (use split);\n"
+"EEXIST overlap; ENOENT nothing mapped; ERANGE address outside the format; ENOMEM;\n"
+"EOPNOTSUPP a permission or page size the format cannot express; EACCES access denied.\n");
+}
+
+static void *sim_alloc(void *ctx, size_t size, size_t align, u64 *addr);
+static void sim_free(void *ctx, void *cpu, u64 addr, size_t size);
+
+static const struct swmmu_mem_ops sim_mem_ops = { .alloc = sim_alloc, .free = sim_free };
+
+/* Table memory: an arena addressed from 0x1000 up, so addresses fit every format. */
+static struct {
+	char *base;
+	size_t used;
+	void *free_list[32];
+} arena;
+
+static struct swmmu_mem mem = { .ops = &sim_mem_ops };
+static struct swmmu_as as;
+static bool have_as;
+static struct swmmu_format loaded;
+
+static void *sim_alloc(void *ctx, size_t size, size_t align, u64 *addr)
+{
+	unsigned int c = 4;
+	void *p;
+
+	(void)ctx;
+	while ((1UL << c) < size || (1UL << c) < align)
+		c++;
+	p = arena.free_list[c];
+	if (p) {
+		arena.free_list[c] = *(void **)p;
+	} else {
+		size_t off = (arena.used + (1UL << c) - 1) & ~((1UL << c) - 1);
+
+		if (off + (1UL << c) > ARENA_SIZE)
+			return NULL;
+		p = arena.base + off;
+		arena.used = off + (1UL << c);
+	}
+	*addr = (u64)((char *)p - arena.base);
+	return p;
+}
+
+static void sim_free(void *ctx, void *cpu, u64 addr, size_t size)
+{
+	unsigned int c = 4;
+
+	(void)ctx;
+	(void)addr;
+	while ((1UL << c) < size)
+		c++;
+	*(void **)cpu = arena.free_list[c];
+	arena.free_list[c] = cpu;
+}
+
+static const char *errname(int err)
+{
+	static const struct {
+		int e;
+		const char *n;
+	} names[] = {
+		{ EINVAL, "EINVAL" }, { EEXIST, "EEXIST" }, { ENOENT, "ENOENT" },
+		{ ERANGE, "ERANGE" }, { ENOMEM, "ENOMEM" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EACCES, "EACCES" }, { EMSGSIZE, "EMSGSIZE" }, { ENOSPC, "ENOSPC" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == -err)
+			return names[i].n;
+	return "EIO";
+}
+
+static int parse_num(const char *s, u64 *v)
+{
+	return swmmu_parse_u64(s, strlen(s), v);
+}
+
+static int parse_perms(const char *s, u32 *prot)
+{
+	static const char letters[] = "rwxugd";
+	u32 p = 0;
+
+	if (!strcmp(s, "null")) {
+		*prot = SWMMU_PROT_NULL;
+		return 0;
+	}
+	if (!strcmp(s, "-")) {
+		*prot = 0;
+		return 0;
+	}
+	for (; *s; s++) {
+		const char *c = strchr(letters, *s);
+
+		if (!c)
+			return -EINVAL;
+		if (*c == 'd')
+			p |= SWMMU_PROT_MT(SWMMU_MT_DEVICE);
+		else
+			p |= 1u << (c - letters);
+	}
+	*prot = p;
+	return 0;
+}
+
+static void perms_str(u32 prot, char *buf)
+{
+	static const char letters[] = "rwxug";
+	unsigned int mt = SWMMU_PROT_GET_MT(prot);
+	int i, n = 0;
+
+	if (prot & SWMMU_PROT_NULL) {
+		strcpy(buf, "null");
+		return;
+	}
+	for (i = 0; i < 5; i++)
+		if (prot & (1u << i))
+			buf[n++] = letters[i];
+	if (mt == SWMMU_MT_DEVICE)
+		buf[n++] = 'd';
+	if (!n)
+		buf[n++] = '-';
+	buf[n] = 0;
+	if (mt == SWMMU_MT_WT)
+		strcat(buf, ",wt");
+	else if (mt == SWMMU_MT_UC)
+		strcat(buf, ",uc");
+}
+
+static void size_str(unsigned int lg2, char *buf)
+{
+	static const char units[] = "KMGTPE";
+	int u = -1;
+
+	while (u < 5 && lg2 >= 10 * (unsigned int)(u + 2))
+		u++;
+	if (u < 0)
+		sprintf(buf, "%llu", 1ULL << lg2);
+	else
+		sprintf(buf, "%llu%c", 1ULL << (lg2 - 10 * (u + 1)), units[u]);
+}
+
+static int new_as(const struct swmmu_format *f)
+{
+	int ret;
+
+	if (have_as)
+		swmmu_as_destroy(&as);
+	have_as = false;
+	ret = swmmu_as_init(&as, f, &mem);
+	if (!ret)
+		have_as = true;
+	return ret;
+}
+
+static int load_file(const char *path)
+{
+	static char text[65536];
+	unsigned int line;
+	size_t n;
+	FILE *fp = fopen(path, "r");
+	int ret;
+
+	if (!fp)
+		return -ENOENT;
+	n = fread(text, 1, sizeof(text), fp);
+	fclose(fp);
+	if (n == sizeof(text))
+		return -EINVAL;
+	ret = swmmu_format_parse(text, n, &loaded, &line);
+	if (ret) {
+		printf("%s: description error at line %u\n", path, line);
+		return ret;
+	}
+	return new_as(&loaded);
+}
+
+static void print_formats(void)
+{
+	unsigned int i, b;
+
+	for (i = 0; i < swmmu_format_count(); i++) {
+		const struct swmmu_format *f = swmmu_format_get(i);
+		u64 sizes = swmmu_format_pgsizes(f);
+		char s[16];
+		bool first = true;
+
+		printf("%s levels=%u va=%u oa=%u sizes=", f->name, f->nr_levels, f->va_bits,
+		       f->oa_bits);
+		for (b = 0; b < 64; b++) {
+			if (!(sizes & (1ULL << b)))
+				continue;
+			size_str(b, s);
+			printf("%s%s", first ? "" : ",", s);
+			first = false;
+		}
+		printf("\n");
+	}
+}
+
+static int walk_item(void *ctx, struct swmmu_walk_item *it)
+{
+	static const char *const kinds[] = { "invalid", "leaf", "table", "invalid" };
+	const struct swmmu_format *f = ctx;
+	int width = f->entry_lg2 == 2 ? 8 : 16;
+
+	printf("L%u idx=%u pte=0x%0*llx %s\n", it->level, it->index, width,
+	       (unsigned long long)it->pte, kinds[it->kind]);
+	return SWMMU_WALK_DESCEND;
+}
+
+static int dump_region(void *ctx, const struct swmmu_region *r)
+{
+	char p[16], s[16];
+
+	(void)ctx;
+	perms_str(r->prot, p);
+	size_str(r->size_lg2, s);
+	printf("0x%llx-0x%llx -> 0x%llx %s %s\n", (unsigned long long)r->va,
+	       (unsigned long long)(r->va + r->len - 1), (unsigned long long)r->pa, p, s);
+	return 0;
+}
+
+static int cmd_dump(void)
+{
+	const struct swmmu_format *f = as.fmt;
+	u64 half;
+	int ret;
+
+	if (!(f->flags & SWMMU_FMT_SIGN_EXTEND))
+		return swmmu_for_each_region(&as, 0, swmmu_format_va_size_last(f) + 1 ?
+					     swmmu_format_va_size_last(f) + 1 : ~0ULL,
+					     dump_region, NULL);
+	half = 1ULL << (f->va_bits - 1);
+	ret = swmmu_for_each_region(&as, 0, half, dump_region, NULL);
+	if (!ret)
+		ret = swmmu_for_each_region(&as, -half, half, dump_region, NULL);
+	return ret;
+}
+
+static int cmd_free(void)
+{
+	const struct swmmu_format *f = as.fmt;
+	u64 half;
+	int ret;
+
+	if (!(f->flags & SWMMU_FMT_SIGN_EXTEND))
+		return swmmu_free_empty(&as, 0, swmmu_format_va_size_last(f) + 1 ?
+					swmmu_format_va_size_last(f) + 1 : ~0ULL, NULL);
+	half = 1ULL << (f->va_bits - 1);
+	ret = swmmu_free_empty(&as, 0, half, NULL);
+	if (ret >= 0)
+		ret = swmmu_free_empty(&as, -half, half, NULL);
+	return ret;
+}
+
+/* Optional trailing words: "split" and "size=SIZE". */
+static int opt_words(char **w, int n, int first, u32 *flags, u64 *size)
+{
+	int i;
+
+	for (i = first; i < n; i++) {
+		if (flags && !strcmp(w[i], "split"))
+			*flags |= SWMMU_UNMAP_SPLIT;
+		else if (size && !strncmp(w[i], "size=", 5) && !parse_num(w[i] + 5, size))
+			continue;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int run(char **w, int n)
+{
+	u64 va, pa, len, size = 0, done;
+	u32 prot, flags = 0;
+	struct swmmu_xlate x;
+	char p[16], s[16];
+	int ret;
+
+	if (!strcmp(w[0], "formats") && n == 1) {
+		print_formats();
+		return 0;
+	}
+	if (!strcmp(w[0], "format") && n == 2) {
+		const struct swmmu_format *f = swmmu_format_find(w[1]);
+
+		return f ? new_as(f) : -ENOENT;
+	}
+	if (!strcmp(w[0], "load") && n == 2)
+		return load_file(w[1]);
+	if (!have_as)
+		return -ENOENT;
+	if (!strcmp(w[0], "describe") && n == 1) {
+		static char text[16384];
+
+		swmmu_format_print(as.fmt, text, sizeof(text));
+		fputs(text, stdout);
+		return 0;
+	}
+	if (!strcmp(w[0], "map") && n >= 5) {
+		struct swmmu_map_opts o = { 0 };
+
+		if (parse_num(w[1], &va) || parse_num(w[2], &pa) || parse_num(w[3], &len) ||
+		    parse_perms(w[4], &prot) || opt_words(w, n, 5, NULL, &size))
+			return -EINVAL;
+		o.pgsize = size;
+		return swmmu_map_ext(&as, va, pa, len, prot, size ? &o : NULL);
+	}
+	if (!strcmp(w[0], "unmap") && n >= 3) {
+		if (parse_num(w[1], &va) || parse_num(w[2], &len) || opt_words(w, n, 3, &flags, NULL))
+			return -EINVAL;
+		ret = swmmu_unmap(&as, va, len, flags, NULL, &done);
+		if (!ret)
+			printf("unmapped 0x%llx\n", (unsigned long long)done);
+		return ret;
+	}
+	if (!strcmp(w[0], "protect") && n >= 4) {
+		if (parse_num(w[1], &va) || parse_num(w[2], &len) || parse_perms(w[3], &prot) ||
+		    opt_words(w, n, 4, &flags, NULL))
+			return -EINVAL;
+		return swmmu_protect(&as, va, len, prot, flags, NULL);
+	}
+	if ((!strcmp(w[0], "query") || !strcmp(w[0], "translate")) && n == 2 + (w[0][0] == 't')) {
+		if (parse_num(w[1], &va))
+			return -EINVAL;
+		if (w[0][0] == 't') {
+			if (parse_perms(w[2], &prot) || (prot & ~(SWMMU_PROT_R | SWMMU_PROT_W |
+								  SWMMU_PROT_X | SWMMU_PROT_U)))
+				return -EINVAL;
+			ret = swmmu_translate(&as, va, prot, true, &x);
+		} else {
+			ret = swmmu_query(&as, va, &x);
+		}
+		if (ret == -ENOENT && w[0][0] == 'q') {
+			printf("0x%llx unmapped\n", (unsigned long long)va);
+			return 0;
+		}
+		if (ret)
+			return ret;
+		perms_str(x.prot, p);
+		size_str(x.size_lg2, s);
+		printf("0x%llx -> 0x%llx %s %s", (unsigned long long)x.va,
+		       (unsigned long long)x.pa, p, s);
+		if (w[0][0] == 't')
+			printf("%s%s", x.accessed ? " accessed" : "", x.dirty ? " dirty" : "");
+		printf("\n");
+		return 0;
+	}
+	if (!strcmp(w[0], "walk") && n == 2) {
+		static const struct swmmu_walk_ops ops = {
+			.leaf = walk_item, .hole = walk_item, .pre_table = walk_item,
+		};
+
+		if (parse_num(w[1], &va))
+			return -EINVAL;
+		return swmmu_walk(&as, va, 1, &ops, (void *)as.fmt);
+	}
+	if (!strcmp(w[0], "dump") && n == 1)
+		return cmd_dump();
+	if (!strcmp(w[0], "free") && n == 1) {
+		ret = cmd_free();
+		if (ret >= 0)
+			printf("freed %d tables\n", ret);
+		return ret < 0 ? ret : 0;
+	}
+	if (!strcmp(w[0], "stats") && n == 1) {
+		struct swmmu_stats st;
+
+		swmmu_as_stats(&as, &st);
+		printf("tables %llu bytes %llu\n", (unsigned long long)st.nr_tables,
+		       (unsigned long long)st.table_bytes);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *fmt = "x86_64", *desc = NULL;
+	FILE *in = stdin;
+	char line[4096];
+	int opt, failed = 0, ret;
+
+	while ((opt = getopt(argc, argv, "f:F:h")) != -1) {
+		switch (opt) {
+		case 'f':
+			fmt = optarg;
+			break;
+		case 'F':
+			desc = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		usage(stderr);
+		return 2;
+	}
+	arena.base = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena.base == MAP_FAILED)
+		return 2;
+	arena.used = 0x1000;	/* no table at address 0 */
+	mem.cpu_offset = (unsigned long)arena.base;
+	if (optind < argc) {
+		in = fopen(argv[optind], "r");
+		if (!in) {
+			perror(argv[optind]);
+			return 2;
+		}
+	}
+	ret = desc ? load_file(desc) : swmmu_format_find(fmt) ? new_as(swmmu_format_find(fmt)) :
+	      -ENOENT;
+	if (ret) {
+		fprintf(stderr, "swmmu-sim: cannot start with format %s: %s\n", desc ? desc : fmt,
+			errname(ret));
+		return 2;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		char *w[MAX_WORDS + 1], *hash = strchr(line, '#'), *save = NULL, *tok;
+		int n = 0;
+
+		if (hash)
+			*hash = 0;
+		for (tok = strtok_r(line, " \t\r\n", &save); tok && n <= MAX_WORDS;
+		     tok = strtok_r(NULL, " \t\r\n", &save))
+			w[n++] = tok;
+		if (!n)
+			continue;
+		ret = n > MAX_WORDS ? -EINVAL : run(w, n);
+		if (ret) {
+			printf("error: %s: %s\n", w[0], errname(ret));
+			failed = 1;
+		}
+	}
+	if (in != stdin)
+		fclose(in);
+	if (have_as)
+		swmmu_as_destroy(&as);
+	return failed;
+}

@@ -1,0 +1,1216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The generic netlink family "swmmu" (uapi/linux/swmmu_netlink.h, docs/netlink/swmmu.yaml):
+ * runtime formats and named address spaces for a control plane, and the "events" group.
+ *
+ * Every command has its own policy and is validated strictly (a new family in 6.1: reserved
+ * header byte, unknown and unexpected attributes, lengths, ranges). Handlers add an extended ACK
+ * message to every rejection of their own. Commands run under genl_mutex (no parallel_ops) and
+ * take swmmu_named_lock for the registry.
+ */
+#include <linux/capability.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "swmmu_named.h"
+
+static struct genl_family swmmu_genl_family;
+static atomic64_t swmmu_event_seq = ATOMIC64_INIT(0);
+static bool swmmu_genl_registered;
+
+/* The largest MAP the control plane may ask for in one message (the memory limit applies too). */
+#define SWMMU_NL_MAP_MAX	(1ULL << 30)
+
+static struct netlink_range_validation swmmu_map_len_range = {
+	.min = PAGE_SIZE,
+	.max = SWMMU_NL_MAP_MAX,
+};
+
+static struct netlink_range_validation swmmu_len_range = {
+	.min = 1,
+	.max = U64_MAX,
+};
+
+static struct netlink_range_validation swmmu_id_range = {
+	.min = 0,
+	.max = U32_MAX - 1,	/* (u32)-1 is no valid uid or gid */
+};
+
+#define SWMMU_POL_NAME		{ .type = NLA_NUL_STRING, .len = SWMMU_NL_NAME_LEN - 1 }
+#define SWMMU_POL_PROT		NLA_POLICY_MASK(NLA_U32, SWMMU_UPROT_VALID)
+
+static const struct nla_policy swmmu_pol_none[SWMMU_A_MAX + 1] = {
+};
+
+static const struct nla_policy swmmu_pol_name[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_NAME] = SWMMU_POL_NAME,
+};
+
+static const struct nla_policy swmmu_pol_format_new[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_NAME] = SWMMU_POL_NAME,
+	[SWMMU_A_FORMAT_TEXT] = { .type = NLA_NUL_STRING, .len = SWMMU_NL_FORMAT_TEXT_LEN - 1 },
+};
+
+static const struct nla_policy swmmu_pol_as[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+};
+
+static const struct nla_policy swmmu_pol_as_new[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+	[SWMMU_A_FORMAT] = SWMMU_POL_NAME,
+	[SWMMU_A_VA_BITS] = NLA_POLICY_RANGE(NLA_U8, 1, 64),
+	[SWMMU_A_OWNER_UID] = NLA_POLICY_FULL_RANGE(NLA_U32, &swmmu_id_range),
+	[SWMMU_A_OWNER_GID] = NLA_POLICY_FULL_RANGE(NLA_U32, &swmmu_id_range),
+	[SWMMU_A_MODE] = NLA_POLICY_MAX(NLA_U16, 0777),
+	[SWMMU_A_FAULT_MODE] = NLA_POLICY_MAX(NLA_U8, SWMMU_FAULT_MODE_MAX),
+	[SWMMU_A_FAULT_QUOTA] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy swmmu_pol_as_set[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+	[SWMMU_A_OWNER_UID] = NLA_POLICY_FULL_RANGE(NLA_U32, &swmmu_id_range),
+	[SWMMU_A_OWNER_GID] = NLA_POLICY_FULL_RANGE(NLA_U32, &swmmu_id_range),
+	[SWMMU_A_MODE] = NLA_POLICY_MAX(NLA_U16, 0777),
+	[SWMMU_A_FAULT_MODE] = NLA_POLICY_MAX(NLA_U8, SWMMU_FAULT_MODE_MAX),
+	[SWMMU_A_FAULT_QUOTA] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy swmmu_pol_map[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+	[SWMMU_A_IOVA] = { .type = NLA_U64 },
+	[SWMMU_A_LENGTH] = NLA_POLICY_FULL_RANGE(NLA_U64, &swmmu_map_len_range),
+	[SWMMU_A_PROT] = SWMMU_POL_PROT,
+	[SWMMU_A_PGSIZE_LG2] = NLA_POLICY_RANGE(NLA_U8, PAGE_SHIFT, 63),
+};
+
+static const struct nla_policy swmmu_pol_range[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+	[SWMMU_A_IOVA] = { .type = NLA_U64 },
+	[SWMMU_A_LENGTH] = NLA_POLICY_FULL_RANGE(NLA_U64, &swmmu_len_range),
+	[SWMMU_A_PROT] = SWMMU_POL_PROT,
+};
+
+static const struct nla_policy swmmu_pol_query[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+	[SWMMU_A_IOVA] = { .type = NLA_U64 },
+};
+
+/* A mandatory attribute: EINVAL with the missing type and a message. */
+#define SWMMU_NEED(info, attr, msg) ({						\
+	bool __miss = !(info)->attrs[attr];					\
+	if (__miss) {								\
+		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);		\
+		NL_SET_ERR_MSG((info)->extack, msg);				\
+	}									\
+	__miss;									\
+})
+
+/* An extended ACK message for the errors the address space operations return. */
+static void swmmu_nl_errmsg(struct netlink_ext_ack *extack, int err)
+{
+	switch (err) {
+	case -EEXIST:
+		NL_SET_ERR_MSG(extack, "range overlaps an existing mapping");
+		break;
+	case -ERANGE:
+		NL_SET_ERR_MSG(extack, "VA range or address outside the address space's format");
+		break;
+	case -EOVERFLOW:
+		NL_SET_ERR_MSG(extack, "VA range wraps past the top of the address space");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG(extack,
+			       "IOVA or length not page aligned, or range cuts a mapping");
+		break;
+	case -EOPNOTSUPP:
+		NL_SET_ERR_MSG(extack, "page size or permissions not supported by the format");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG(extack, "no free VA range, or a memory limit reached");
+		break;
+	case -ENOENT:
+		NL_SET_ERR_MSG(extack, "nothing mapped in the range");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG(extack, "out of memory");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG(extack, "address space is busy");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "operation failed");
+		break;
+	}
+}
+
+/* The named address space of SWMMU_A_AS; swmmu_named_lock held. */
+static struct swmmu_named *swmmu_nl_as(struct genl_info *info)
+{
+	struct swmmu_named *n;
+
+	if (SWMMU_NEED(info, SWMMU_A_AS, "missing address space name (SWMMU_A_AS)"))
+		return ERR_PTR(-EINVAL);
+	n = swmmu_named_find(nla_data(info->attrs[SWMMU_A_AS]));
+	if (!n) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
+		NL_SET_ERR_MSG(info->extack, "no address space of that name");
+		return ERR_PTR(-ENOENT);
+	}
+	return n;
+}
+
+/* ---- events ----------------------------------------------------------------------------------- */
+
+/**
+ * swmmu_genl_event() - announce a change on the "events" group
+ * @ev: the event; NULL strings and zero numbers are left out
+ *
+ * Every event takes the next sequence number, listened to or not.
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_genl_event(const struct swmmu_nl_event_args *ev)
+{
+	u64 seq = atomic64_inc_return(&swmmu_event_seq);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!READ_ONCE(swmmu_genl_registered) ||
+	    !genl_has_listeners(&swmmu_genl_family, &init_net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &swmmu_genl_family, 0, SWMMU_NL_CMD_EVENT);
+	if (!hdr)
+		goto err;
+	if (nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, seq, SWMMU_A_PAD) ||
+	    nla_put_u8(msg, SWMMU_A_EVENT_TYPE, ev->type) ||
+	    (ev->as && nla_put_string(msg, SWMMU_A_AS, ev->as)) ||
+	    (ev->name && nla_put_string(msg, SWMMU_A_NAME, ev->name)) ||
+	    (ev->length && (nla_put_u64_64bit(msg, SWMMU_A_IOVA, ev->iova, SWMMU_A_PAD) ||
+			    nla_put_u64_64bit(msg, SWMMU_A_LENGTH, ev->length, SWMMU_A_PAD))) ||
+	    (ev->prot && nla_put_u32(msg, SWMMU_A_PROT, ev->prot)) ||
+	    (ev->pid && nla_put_u32(msg, SWMMU_A_ATTACHED_PID, ev->pid)))
+		goto err;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&swmmu_genl_family, msg, 0, 0, GFP_KERNEL);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+/* ---- GET_INFO --------------------------------------------------------------------------------- */
+
+static u32 swmmu_nl_count_as(void)
+{
+	struct swmmu_named *n;
+	unsigned long id;
+	u32 count = 0;
+
+	xa_for_each(&swmmu_nameds, id, n)
+		count++;
+	return count;
+}
+
+static int swmmu_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, SWMMU_NL_CMD_GET_INFO);
+	if (!hdr)
+		goto err;
+	mutex_lock(&swmmu_named_lock);
+	if (nla_put_u32(msg, SWMMU_A_VERSION, SWMMU_GENL_VERSION) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, atomic64_read(&swmmu_event_seq),
+			      SWMMU_A_PAD) ||
+	    nla_put_u32(msg, SWMMU_A_MAX_AS, SWMMU_NAMED_MAX) ||
+	    nla_put_u32(msg, SWMMU_A_NR_AS, swmmu_nl_count_as())) {
+		mutex_unlock(&swmmu_named_lock);
+		goto err;
+	}
+	mutex_unlock(&swmmu_named_lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* ---- formats ---------------------------------------------------------------------------------- */
+
+static int swmmu_nl_fill_levels(struct sk_buff *msg, const struct swmmu_format *f)
+{
+	unsigned int l;
+
+	for (l = 0; l < f->nr_levels; l++) {
+		struct nlattr *nest = nla_nest_start(msg, SWMMU_A_LEVEL);
+
+		if (!nest ||
+		    nla_put_u8(msg, SWMMU_A_LEVEL_INDEX, l) ||
+		    nla_put_u8(msg, SWMMU_A_LEVEL_SHIFT, f->level[l].shift) ||
+		    nla_put_u8(msg, SWMMU_A_LEVEL_INDEX_BITS, f->level[l].index_bits) ||
+		    ((f->level[l].flags & SWMMU_LVL_LEAF) && nla_put_flag(msg, SWMMU_A_LEVEL_LEAF)) ||
+		    ((f->level[l].flags & SWMMU_LVL_TABLE) &&
+		     nla_put_flag(msg, SWMMU_A_LEVEL_TABLE)))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+static int swmmu_nl_fill_format(struct sk_buff *msg, u32 portid, u32 seq, int flags,
+				const struct swmmu_format *f, bool runtime, bool text)
+{
+	void *hdr = genlmsg_put(msg, portid, seq, &swmmu_genl_family, flags,
+				SWMMU_NL_CMD_FORMAT_GET);
+	char *buf = NULL;
+	int len;
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, SWMMU_A_NAME, f->name) ||
+	    nla_put_u8(msg, SWMMU_A_NR_LEVELS, f->nr_levels) ||
+	    nla_put_u8(msg, SWMMU_A_VA_BITS, f->va_bits) ||
+	    nla_put_u8(msg, SWMMU_A_OA_BITS, f->oa_bits) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_PGSIZES, swmmu_format_pgsizes(f), SWMMU_A_PAD) ||
+	    (runtime && nla_put_flag(msg, SWMMU_A_FORMAT_RUNTIME)) ||
+	    swmmu_nl_fill_levels(msg, f))
+		goto err;
+	if (text) {
+		len = swmmu_format_print(f, NULL, 0) + 1;
+		buf = kmalloc(len, GFP_KERNEL);
+		if (!buf)
+			goto err;
+		swmmu_format_print(f, buf, len);
+		if (nla_put_string(msg, SWMMU_A_FORMAT_TEXT, buf))
+			goto err;
+		kfree(buf);
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+err:
+	kfree(buf);
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+static struct swmmu_rtfmt *swmmu_rtfmt_find(const char *name)
+{
+	struct swmmu_rtfmt *rt;
+	unsigned long id;
+
+	xa_for_each(&swmmu_rtfmts, id, rt)
+		if (!strcmp(rt->fmt.name, name))
+			return rt;
+	return NULL;
+}
+
+static int swmmu_nl_format_get(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct swmmu_format *f;
+	struct swmmu_rtfmt *rt = NULL;
+	struct sk_buff *msg;
+	const char *name;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)"))
+		return -EINVAL;
+	name = nla_data(info->attrs[SWMMU_A_NAME]);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&swmmu_named_lock);
+	f = swmmu_format_find(name);
+	if (!f) {
+		rt = swmmu_rtfmt_find(name);
+		f = rt ? &rt->fmt : NULL;
+	}
+	if (!f) {
+		mutex_unlock(&swmmu_named_lock);
+		nlmsg_free(msg);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
+		NL_SET_ERR_MSG(info->extack, "no format of that name");
+		return -ENOENT;
+	}
+	ret = swmmu_nl_fill_format(msg, info->snd_portid, info->snd_seq, 0, f, rt, true);
+	mutex_unlock(&swmmu_named_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: next built-in format; cb->args[1]: next runtime format ID. */
+static int swmmu_nl_format_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int n = swmmu_format_count();
+	struct swmmu_rtfmt *rt;
+	unsigned long id;
+	int ret = 0;
+
+	for (; cb->args[0] < n; cb->args[0]++) {
+		ret = swmmu_nl_fill_format(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					   NLM_F_MULTI, swmmu_format_get(cb->args[0]), false,
+					   false);
+		if (ret)
+			return skb->len;
+	}
+	mutex_lock(&swmmu_named_lock);
+	xa_for_each_start(&swmmu_rtfmts, id, rt, cb->args[1]) {
+		ret = swmmu_nl_fill_format(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					   NLM_F_MULTI, &rt->fmt, true, false);
+		if (ret)
+			break;
+		cb->args[1] = id + 1;
+	}
+	mutex_unlock(&swmmu_named_lock);
+	return skb->len;
+}
+
+/* Static messages for a syntax error at a line (NL_SET_ERR_MSG keeps a pointer). */
+#define SWMMU_L(n)	"format description: syntax error at line " #n
+static const char *const swmmu_fmt_line_msg[] = {
+	"format description: the descriptor is not a valid format",
+	SWMMU_L(1), SWMMU_L(2), SWMMU_L(3), SWMMU_L(4), SWMMU_L(5), SWMMU_L(6), SWMMU_L(7),
+	SWMMU_L(8), SWMMU_L(9), SWMMU_L(10), SWMMU_L(11), SWMMU_L(12), SWMMU_L(13), SWMMU_L(14),
+	SWMMU_L(15), SWMMU_L(16), SWMMU_L(17), SWMMU_L(18), SWMMU_L(19), SWMMU_L(20), SWMMU_L(21),
+	SWMMU_L(22), SWMMU_L(23), SWMMU_L(24), SWMMU_L(25), SWMMU_L(26), SWMMU_L(27), SWMMU_L(28),
+	SWMMU_L(29), SWMMU_L(30), SWMMU_L(31), SWMMU_L(32), SWMMU_L(33), SWMMU_L(34), SWMMU_L(35),
+	SWMMU_L(36), SWMMU_L(37), SWMMU_L(38), SWMMU_L(39), SWMMU_L(40), SWMMU_L(41), SWMMU_L(42),
+	SWMMU_L(43), SWMMU_L(44), SWMMU_L(45), SWMMU_L(46), SWMMU_L(47), SWMMU_L(48),
+	"format description: syntax error after line 48",
+};
+
+static int swmmu_nl_format_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_FORMAT_NEW };
+	struct nlattr *text_attr = info->attrs[SWMMU_A_FORMAT_TEXT];
+	struct swmmu_rtfmt *rt;
+	unsigned int line;
+	const char *name;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)") ||
+	    SWMMU_NEED(info, SWMMU_A_FORMAT_TEXT,
+		       "missing format description (SWMMU_A_FORMAT_TEXT)"))
+		return -EINVAL;
+	name = nla_data(info->attrs[SWMMU_A_NAME]);
+	if (!swmmu_name_valid(name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
+		NL_SET_ERR_MSG(info->extack, "invalid name: use letters, digits, _ - .");
+		return -EINVAL;
+	}
+	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
+	if (!rt)
+		return -ENOMEM;
+	ret = swmmu_format_parse(nla_data(text_attr), strnlen(nla_data(text_attr),
+							       nla_len(text_attr)),
+				 &rt->fmt, &line);
+	if (ret) {
+		NL_SET_BAD_ATTR(info->extack, text_attr);
+		info->extack->_msg = swmmu_fmt_line_msg[min_t(unsigned int, line,
+							      ARRAY_SIZE(swmmu_fmt_line_msg) - 1)];
+		kfree(rt);
+		return -EINVAL;
+	}
+	/* The NAME attribute names the format, whatever the description says. */
+	strscpy(rt->fmt.name, name, sizeof(rt->fmt.name));
+
+	mutex_lock(&swmmu_named_lock);
+	if (swmmu_format_find(name) || swmmu_rtfmt_find(name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
+		NL_SET_ERR_MSG(info->extack, "a format of that name exists");
+		ret = -EEXIST;
+		goto err;
+	}
+	ret = xa_alloc(&swmmu_rtfmts, &rt->id, rt, XA_LIMIT(0, SWMMU_RTFMT_MAX - 1),
+		       GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "too many runtime formats");
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto err;
+	}
+	mutex_unlock(&swmmu_named_lock);
+	ev.name = rt->fmt.name;
+	swmmu_genl_event(&ev);
+	return 0;
+err:
+	mutex_unlock(&swmmu_named_lock);
+	kfree(rt);
+	return ret;
+}
+
+static int swmmu_nl_format_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_FORMAT_DEL };
+	struct swmmu_rtfmt *rt;
+	const char *name;
+	int ret = 0;
+
+	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)"))
+		return -EINVAL;
+	name = nla_data(info->attrs[SWMMU_A_NAME]);
+	mutex_lock(&swmmu_named_lock);
+	rt = swmmu_rtfmt_find(name);
+	if (!rt) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
+		if (swmmu_format_find(name)) {
+			NL_SET_ERR_MSG(info->extack, "a built-in format cannot be deleted");
+			ret = -EPERM;
+		} else {
+			NL_SET_ERR_MSG(info->extack, "no runtime format of that name");
+			ret = -ENOENT;
+		}
+	} else if (rt->users) {
+		NL_SET_ERR_MSG(info->extack, "format is used by an address space");
+		ret = -EBUSY;
+	} else {
+		xa_erase(&swmmu_rtfmts, rt->id);
+	}
+	mutex_unlock(&swmmu_named_lock);
+	if (ret)
+		return ret;
+	ev.name = name;
+	swmmu_genl_event(&ev);
+	kfree(rt);
+	return 0;
+}
+
+/* ---- address spaces --------------------------------------------------------------------------- */
+
+static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n)
+{
+	struct swmmu_as_stats st = { .as_id = n->as->obj.id };
+	struct nlattr *nest;
+
+	if (swmmu_cmd_stats(n->home, &st))
+		return -ENOENT;
+	nest = nla_nest_start(msg, SWMMU_A_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_TABLES, st.out_nr_tables, SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_TABLE_BYTES, st.out_table_bytes,
+			      SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_MAPPINGS, st.out_nr_mappings,
+			      SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_MAPPED_BYTES, st.out_mapped_bytes,
+			      SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_INVALIDATIONS, st.out_invalidations,
+			      SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_CPU_FAULTS, st.out_cpu_faults,
+			      SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_DMA_BYTES, n->dma_bytes, SWMMU_A_STATS_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags, u8 cmd,
+			    struct swmmu_named *n)
+{
+	const struct swmmu_format *f = n->as->fmt;
+	void *hdr = genlmsg_put(msg, portid, seq, &swmmu_genl_family, flags, cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, SWMMU_A_AS, n->name) ||
+	    nla_put_string(msg, SWMMU_A_FORMAT, n->rtfmt ? n->rtfmt->fmt.name : f->name) ||
+	    nla_put_u8(msg, SWMMU_A_VA_BITS, f->va_bits) ||
+	    nla_put_u8(msg, SWMMU_A_NR_LEVELS, f->nr_levels) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_PGSIZES, swmmu_format_pgsizes(f), SWMMU_A_PAD) ||
+	    nla_put_u32(msg, SWMMU_A_OWNER_UID, from_kuid_munged(&init_user_ns, n->uid)) ||
+	    nla_put_u32(msg, SWMMU_A_OWNER_GID, from_kgid_munged(&init_user_ns, n->gid)) ||
+	    nla_put_u16(msg, SWMMU_A_MODE, n->mode) ||
+	    nla_put_u8(msg, SWMMU_A_FAULT_MODE, n->fault_mode) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_FAULT_QUOTA, n->fault_quota, SWMMU_A_PAD) ||
+	    (rcu_access_pointer(n->user) && nla_put_u32(msg, SWMMU_A_ATTACHED_PID, n->user_pid)) ||
+	    swmmu_nl_fill_stats(msg, n)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/* Owner, mode and fault policy from a request; validated by the policy. */
+static int swmmu_nl_as_apply(struct swmmu_named *n, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	kuid_t uid = n->uid;
+	kgid_t gid = n->gid;
+
+	if (a[SWMMU_A_OWNER_UID]) {
+		uid = make_kuid(&init_user_ns, nla_get_u32(a[SWMMU_A_OWNER_UID]));
+		if (!uid_valid(uid)) {
+			NL_SET_BAD_ATTR(info->extack, a[SWMMU_A_OWNER_UID]);
+			NL_SET_ERR_MSG(info->extack, "uid not valid");
+			return -EINVAL;
+		}
+	}
+	if (a[SWMMU_A_OWNER_GID]) {
+		gid = make_kgid(&init_user_ns, nla_get_u32(a[SWMMU_A_OWNER_GID]));
+		if (!gid_valid(gid)) {
+			NL_SET_BAD_ATTR(info->extack, a[SWMMU_A_OWNER_GID]);
+			NL_SET_ERR_MSG(info->extack, "gid not valid");
+			return -EINVAL;
+		}
+	}
+	n->uid = uid;
+	n->gid = gid;
+	if (a[SWMMU_A_MODE])
+		n->mode = nla_get_u16(a[SWMMU_A_MODE]);
+	if (a[SWMMU_A_FAULT_MODE])
+		n->fault_mode = nla_get_u8(a[SWMMU_A_FAULT_MODE]);
+	if (a[SWMMU_A_FAULT_QUOTA])
+		n->fault_quota = nla_get_u64(a[SWMMU_A_FAULT_QUOTA]);
+	return 0;
+}
+
+static int swmmu_nl_as_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_AS_NEW };
+	const struct swmmu_format *f;
+	struct swmmu_rtfmt *rt = NULL;
+	struct swmmu_named *n;
+	const char *name, *fname;
+	unsigned int va_bits = 0;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_AS, "missing address space name (SWMMU_A_AS)") ||
+	    SWMMU_NEED(info, SWMMU_A_FORMAT, "missing format name (SWMMU_A_FORMAT)"))
+		return -EINVAL;
+	name = nla_data(info->attrs[SWMMU_A_AS]);
+	fname = nla_data(info->attrs[SWMMU_A_FORMAT]);
+	if (!swmmu_name_valid(name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
+		NL_SET_ERR_MSG(info->extack, "invalid name: use letters, digits, _ - .");
+		return -EINVAL;
+	}
+	if (info->attrs[SWMMU_A_VA_BITS])
+		va_bits = nla_get_u8(info->attrs[SWMMU_A_VA_BITS]);
+
+	mutex_lock(&swmmu_named_lock);
+	if (swmmu_named_find(name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
+		NL_SET_ERR_MSG(info->extack, "an address space of that name exists");
+		ret = -EEXIST;
+		goto out;
+	}
+	f = swmmu_format_find(fname);
+	if (!f) {
+		rt = swmmu_rtfmt_find(fname);
+		f = rt ? &rt->fmt : NULL;
+	}
+	if (!f) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_FORMAT]);
+		NL_SET_ERR_MSG(info->extack, "no format of that name");
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = swmmu_named_create(name, f, rt, va_bits, &n);
+	if (ret) {
+		if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+			NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_VA_BITS]);
+			NL_SET_ERR_MSG(info->extack, "VA size not supported by the format");
+		} else if (ret == -ENOSPC) {
+			NL_SET_ERR_MSG(info->extack, "too many named address spaces");
+		} else {
+			swmmu_nl_errmsg(info->extack, ret);
+		}
+		goto out;
+	}
+	ret = swmmu_nl_as_apply(n, info);
+	if (ret) {
+		WARN_ON_ONCE(swmmu_named_delete(n));
+		goto out;
+	}
+	ev.as = name;
+	ev.name = fname;
+out:
+	mutex_unlock(&swmmu_named_lock);
+	if (!ret)
+		swmmu_genl_event(&ev);
+	return ret;
+}
+
+static int swmmu_nl_as_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_AS_DEL };
+	struct swmmu_named *n;
+	int ret;
+
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out;
+	}
+	ret = swmmu_named_delete(n);
+	if (ret) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
+		NL_SET_ERR_MSG(info->extack, "address space is attached or in use");
+	}
+out:
+	mutex_unlock(&swmmu_named_lock);
+	if (!ret) {
+		ev.as = nla_data(info->attrs[SWMMU_A_AS]);
+		swmmu_genl_event(&ev);
+	}
+	return ret;
+}
+
+static int swmmu_nl_as_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_AS_SET };
+	struct swmmu_named *n;
+	int ret;
+
+	if (!info->attrs[SWMMU_A_OWNER_UID] && !info->attrs[SWMMU_A_OWNER_GID] &&
+	    !info->attrs[SWMMU_A_MODE] && !info->attrs[SWMMU_A_FAULT_MODE] &&
+	    !info->attrs[SWMMU_A_FAULT_QUOTA]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to change");
+		return -EINVAL;
+	}
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	ret = IS_ERR(n) ? PTR_ERR(n) : swmmu_nl_as_apply(n, info);
+	mutex_unlock(&swmmu_named_lock);
+	if (!ret) {
+		ev.as = nla_data(info->attrs[SWMMU_A_AS]);
+		swmmu_genl_event(&ev);
+	}
+	return ret;
+}
+
+static int swmmu_nl_as_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_named *n;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	ret = IS_ERR(n) ? PTR_ERR(n) :
+	      swmmu_nl_fill_as(msg, info->snd_portid, info->snd_seq, 0, SWMMU_NL_CMD_AS_GET, n);
+	mutex_unlock(&swmmu_named_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: next registry index. */
+static int swmmu_nl_as_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct swmmu_named *n;
+	unsigned long id;
+
+	mutex_lock(&swmmu_named_lock);
+	xa_for_each_start(&swmmu_nameds, id, n, cb->args[0]) {
+		if (swmmu_nl_fill_as(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				     NLM_F_MULTI, SWMMU_NL_CMD_AS_GET, n))
+			break;
+		cb->args[0] = id + 1;
+	}
+	mutex_unlock(&swmmu_named_lock);
+	return skb->len;
+}
+
+/* ---- map, unmap, protect, query ---------------------------------------------------------------- */
+
+static int swmmu_nl_reply_u64s(struct genl_info *info, u8 cmd, int a1, u64 v1, int a2, u64 v2)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, cmd);
+	if (!hdr || nla_put_u64_64bit(msg, a1, v1, SWMMU_A_PAD) ||
+	    (a2 && nla_put_u64_64bit(msg, a2, v2, SWMMU_A_PAD))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_MAP };
+	struct nlattr **a = info->attrs;
+	struct swmmu_map m = { .prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE };
+	struct swmmu_named *n;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)"))
+		return -EINVAL;
+	m.length = nla_get_u64(a[SWMMU_A_LENGTH]);
+	if (a[SWMMU_A_IOVA]) {
+		m.flags = SWMMU_MAP_FIXED_IOVA;
+		m.iova = nla_get_u64(a[SWMMU_A_IOVA]);
+	}
+	if (a[SWMMU_A_PROT])
+		m.prot = nla_get_u32(a[SWMMU_A_PROT]);
+	if (a[SWMMU_A_PGSIZE_LG2])
+		m.pgsize_lg2 = nla_get_u8(a[SWMMU_A_PGSIZE_LG2]);
+
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out;
+	}
+	ret = swmmu_named_map(n, &m);
+	if (ret) {
+		swmmu_nl_errmsg(info->extack, ret);
+		goto out;
+	}
+	ev.as = n->name;
+	ev.iova = m.iova;
+	ev.length = m.length;
+	ev.prot = m.prot;
+	swmmu_genl_event(&ev);
+out:
+	mutex_unlock(&swmmu_named_lock);
+	if (ret)
+		return ret;
+	return swmmu_nl_reply_u64s(info, SWMMU_NL_CMD_MAP, SWMMU_A_IOVA, m.iova,
+				   SWMMU_A_LENGTH, m.length);
+}
+
+static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_UNMAP };
+	struct swmmu_named *n;
+	u64 iova, len, unmapped = 0;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_IOVA, "missing IOVA (SWMMU_A_IOVA)") ||
+	    SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)"))
+		return -EINVAL;
+	if (info->attrs[SWMMU_A_PROT]) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_PROT]);
+		NL_SET_ERR_MSG(info->extack, "UNMAP takes no permissions");
+		return -EINVAL;
+	}
+	iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
+	len = nla_get_u64(info->attrs[SWMMU_A_LENGTH]);
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out;
+	}
+	ret = swmmu_named_unmap(n, iova, len, &unmapped);
+	if (ret) {
+		swmmu_nl_errmsg(info->extack, ret);
+		goto out;
+	}
+	ev.as = n->name;
+	ev.iova = iova;
+	ev.length = len;
+	swmmu_genl_event(&ev);
+out:
+	mutex_unlock(&swmmu_named_lock);
+	if (ret)
+		return ret;
+	return swmmu_nl_reply_u64s(info, SWMMU_NL_CMD_UNMAP, SWMMU_A_UNMAPPED, unmapped, 0, 0);
+}
+
+static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_PROTECT };
+	struct swmmu_protect p = {};
+	struct swmmu_named *n;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_IOVA, "missing IOVA (SWMMU_A_IOVA)") ||
+	    SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)") ||
+	    SWMMU_NEED(info, SWMMU_A_PROT, "missing permissions (SWMMU_A_PROT)"))
+		return -EINVAL;
+	p.iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
+	p.length = nla_get_u64(info->attrs[SWMMU_A_LENGTH]);
+	p.prot = nla_get_u32(info->attrs[SWMMU_A_PROT]);
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out;
+	}
+	p.as_id = n->as->obj.id;
+	ret = swmmu_cmd_protect(n->home, &p);
+	if (ret) {
+		swmmu_nl_errmsg(info->extack, ret);
+		goto out;
+	}
+	ev.as = n->name;
+	ev.iova = p.iova;
+	ev.length = p.length;
+	ev.prot = p.prot;
+	swmmu_genl_event(&ev);
+out:
+	mutex_unlock(&swmmu_named_lock);
+	return ret;
+}
+
+static int swmmu_nl_query(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_query q = {};
+	struct swmmu_named *n;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_IOVA, "missing IOVA (SWMMU_A_IOVA)"))
+		return -EINVAL;
+	q.iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	if (IS_ERR(n)) {
+		mutex_unlock(&swmmu_named_lock);
+		return PTR_ERR(n);
+	}
+	q.as_id = n->as->obj.id;
+	ret = swmmu_cmd_query(n->home, &q);
+	mutex_unlock(&swmmu_named_lock);
+	if (ret) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_IOVA]);
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "IOVA not mapped");
+		else
+			swmmu_nl_errmsg(info->extack, ret);
+		return ret;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, SWMMU_NL_CMD_QUERY);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, SWMMU_A_IOVA, q.iova, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_DMA_ADDR, q.out_dma_addr, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_ENTRY_IOVA, q.out_entry_iova, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_PAGE_SIZE, q.out_page_size, SWMMU_A_PAD) ||
+	    nla_put_u32(msg, SWMMU_A_PROT, q.out_prot) ||
+	    nla_put_u8(msg, SWMMU_A_LEAF_LEVEL, q.out_level)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* ---- REGION_GET (dump) -------------------------------------------------------------------------- */
+
+/*
+ * The whole VA space as (va, len) spans the core accepts: each half of a sign-extended space, and
+ * a 64-bit space as two halves because no length says 2^64.
+ */
+static unsigned int swmmu_nl_spans(const struct swmmu_format *f, u64 *va, u64 *len)
+{
+	u64 half;
+
+	if (f->va_bits >= 64 || (f->flags & SWMMU_FMT_SIGN_EXTEND)) {
+		half = 1ULL << (f->va_bits >= 64 ? 63 : f->va_bits - 1);
+		va[0] = 0;
+		len[0] = half;
+		va[1] = -half;
+		len[1] = half;
+		return 2;
+	}
+	va[0] = 0;
+	len[0] = 1ULL << f->va_bits;
+	return 1;
+}
+
+struct swmmu_nl_region_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	u64 next;
+};
+
+static int swmmu_nl_region_one(void *ctx, const struct swmmu_region *rg)
+{
+	struct swmmu_nl_region_ctx *c = ctx;
+	struct sk_buff *skb = c->skb;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(c->cb->skb).portid, c->cb->nlh->nlmsg_seq,
+			  &swmmu_genl_family, NLM_F_MULTI, SWMMU_NL_CMD_REGION_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, SWMMU_A_IOVA, rg->va, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(skb, SWMMU_A_DMA_ADDR, rg->pa, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(skb, SWMMU_A_LENGTH, rg->len, SWMMU_A_PAD) ||
+	    nla_put_u32(skb, SWMMU_A_PROT, swmmu_prot_to_user(rg->prot)) ||
+	    nla_put_u8(skb, SWMMU_A_PGSIZE_LG2, rg->size_lg2)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	c->next = rg->va + rg->len;
+	return 0;
+}
+
+/*
+ * One message per region. cb->args[0]: span; cb->args[1]: VA to resume at; cb->args[2]: done.
+ * A region that does not fit is sent first in the next round, so the dump survives any size.
+ */
+static int swmmu_nl_region_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	struct swmmu_nl_region_ctx c = { .skb = skb, .cb = cb };
+	struct nlattr *as_attr = di->attrs[SWMMU_A_AS];
+	struct swmmu_named *n;
+	struct swmmu_as_obj *as;
+	struct swmmu_range r;
+	u64 va[2], len[2];
+	unsigned int spans;
+	int ret = 0;
+
+	if (cb->args[2])
+		return 0;
+	if (!as_attr) {
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, SWMMU_A_AS);
+		NL_SET_ERR_MSG(cb->extack, "missing address space name (SWMMU_A_AS)");
+		return -EINVAL;
+	}
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_named_find(nla_data(as_attr));
+	if (!n) {
+		mutex_unlock(&swmmu_named_lock);
+		NL_SET_BAD_ATTR(cb->extack, as_attr);
+		NL_SET_ERR_MSG(cb->extack, "no address space of that name");
+		return -ENOENT;
+	}
+	as = n->as;
+	spans = swmmu_nl_spans(as->fmt, va, len);
+	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
+	for (; cb->args[0] < spans; cb->args[0]++, cb->args[1] = 0) {
+		unsigned int i = cb->args[0];
+		u64 start = cb->args[1] ? cb->args[1] : va[i];
+
+		if (start - va[i] >= len[i])
+			continue;
+		c.next = start;
+		rcu_read_lock();
+		ret = swmmu_for_each_region(&as->pt, start, len[i] - (start - va[i]),
+					    swmmu_nl_region_one, &c);
+		rcu_read_unlock();
+		if (ret == -EMSGSIZE) {
+			/* Resume at the region that did not fit. */
+			cb->args[1] = c.next;
+			break;
+		}
+		if (ret)
+			break;
+	}
+	swmmu_range_unlock(&as->range, &r);
+	mutex_unlock(&swmmu_named_lock);
+	if (ret == -EMSGSIZE) {
+		/* Not even one region fits an empty message: cannot happen with a page. */
+		return skb->len ? skb->len : -EMSGSIZE;
+	}
+	if (ret)
+		return ret;
+	cb->args[2] = 1;
+	return skb->len;
+}
+
+/* ---- STATS_GET: counters and table occupancy per level ----------------------------------------- */
+
+struct swmmu_nl_occ {
+	u64 tables[SWMMU_MAX_LEVELS];
+	u64 leaves[SWMMU_MAX_LEVELS];
+	u64 ptrs[SWMMU_MAX_LEVELS];
+};
+
+static int swmmu_nl_occ_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	struct swmmu_nl_occ *o = ctx;
+
+	o->leaves[it->level]++;
+	return SWMMU_WALK_DESCEND;
+}
+
+static int swmmu_nl_occ_table(void *ctx, struct swmmu_walk_item *it)
+{
+	struct swmmu_nl_occ *o = ctx;
+
+	o->ptrs[it->level]++;
+	if (it->level)
+		o->tables[it->level - 1]++;
+	return SWMMU_WALK_DESCEND;
+}
+
+static const struct swmmu_walk_ops swmmu_nl_occ_ops = {
+	.leaf = swmmu_nl_occ_leaf,
+	.pre_table = swmmu_nl_occ_table,
+};
+
+static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as)
+{
+	const struct swmmu_format *f = as->fmt;
+	struct swmmu_nl_occ *o;
+	struct swmmu_range r;
+	struct nlattr *stats;
+	u64 va[2], len[2];
+	unsigned int spans, i, l;
+	int ret = 0;
+
+	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	o->tables[f->nr_levels - 1] = 1;
+	spans = swmmu_nl_spans(f, va, len);
+	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
+	rcu_read_lock();
+	for (i = 0; i < spans && !ret; i++)
+		ret = swmmu_walk(&as->pt, va[i], len[i], &swmmu_nl_occ_ops, o);
+	rcu_read_unlock();
+	swmmu_range_unlock(&as->range, &r);
+	if (ret)
+		goto out;
+	ret = -EMSGSIZE;
+	stats = nla_nest_start(msg, SWMMU_A_STATS);
+	if (!stats)
+		goto out;
+	for (l = 0; l < f->nr_levels; l++) {
+		struct nlattr *nest = nla_nest_start(msg, SWMMU_A_STATS_LEVEL);
+
+		if (!nest ||
+		    nla_put_u8(msg, SWMMU_A_LEVEL_INDEX, l) ||
+		    nla_put_u8(msg, SWMMU_A_LEVEL_SHIFT, f->level[l].shift) ||
+		    nla_put_u8(msg, SWMMU_A_LEVEL_INDEX_BITS, f->level[l].index_bits) ||
+		    nla_put_u64_64bit(msg, SWMMU_A_LEVEL_TABLES, o->tables[l], SWMMU_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(msg, SWMMU_A_LEVEL_LEAVES, o->leaves[l], SWMMU_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(msg, SWMMU_A_LEVEL_POINTERS, o->ptrs[l],
+				      SWMMU_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(msg, SWMMU_A_LEVEL_ITEMS,
+				      o->tables[l] << f->level[l].index_bits, SWMMU_A_LEVEL_PAD))
+			goto out;
+		nla_nest_end(msg, nest);
+	}
+	nla_nest_end(msg, stats);
+	ret = 0;
+out:
+	kfree(o);
+	return ret;
+}
+
+static int swmmu_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_named *n;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, SWMMU_NL_CMD_STATS_GET);
+	ret = -EMSGSIZE;
+	if (!hdr)
+		goto err;
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+	} else {
+		ret = nla_put_string(msg, SWMMU_A_AS, n->name) ? -EMSGSIZE :
+		      swmmu_nl_fill_stats(msg, n);
+		if (!ret)
+			ret = swmmu_nl_fill_occ(msg, n->as);
+	}
+	mutex_unlock(&swmmu_named_lock);
+	if (ret)
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* ---- the family ------------------------------------------------------------------------------- */
+
+#define SWMMU_NL_OP(_cmd, _doit, _dumpit, _policy, _flags) {				\
+	.cmd = _cmd, .doit = _doit, .dumpit = _dumpit, .policy = _policy,		\
+	.maxattr = SWMMU_A_MAX, .flags = _flags,					\
+}
+
+static const struct genl_ops swmmu_genl_ops[] = {
+	SWMMU_NL_OP(SWMMU_NL_CMD_GET_INFO, swmmu_nl_get_info, NULL, swmmu_pol_none, 0),
+	SWMMU_NL_OP(SWMMU_NL_CMD_FORMAT_GET, swmmu_nl_format_get, swmmu_nl_format_dump,
+		    swmmu_pol_name, 0),
+	SWMMU_NL_OP(SWMMU_NL_CMD_FORMAT_NEW, swmmu_nl_format_new, NULL, swmmu_pol_format_new,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_FORMAT_DEL, swmmu_nl_format_del, NULL, swmmu_pol_name,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_AS_NEW, swmmu_nl_as_new, NULL, swmmu_pol_as_new,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_AS_DEL, swmmu_nl_as_del, NULL, swmmu_pol_as, GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_AS_SET, swmmu_nl_as_set, NULL, swmmu_pol_as_set,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_AS_GET, swmmu_nl_as_get, swmmu_nl_as_dump, swmmu_pol_as, 0),
+	SWMMU_NL_OP(SWMMU_NL_CMD_MAP, swmmu_nl_map, NULL, swmmu_pol_map, GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_UNMAP, swmmu_nl_unmap, NULL, swmmu_pol_range, GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_PROTECT, swmmu_nl_protect, NULL, swmmu_pol_range,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_QUERY, swmmu_nl_query, NULL, swmmu_pol_query, GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_REGION_GET, NULL, swmmu_nl_region_dump, swmmu_pol_as,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_STATS_GET, swmmu_nl_stats_get, NULL, swmmu_pol_as, 0),
+};
+
+static const struct genl_multicast_group swmmu_genl_mcgrps[] = {
+	{ .name = SWMMU_GENL_MCGRP_EVENTS },
+};
+
+static struct genl_family swmmu_genl_family = {
+	.name = SWMMU_GENL_NAME,
+	.version = SWMMU_GENL_VERSION,
+	.maxattr = SWMMU_A_MAX,
+	.module = THIS_MODULE,
+	.ops = swmmu_genl_ops,
+	.n_ops = ARRAY_SIZE(swmmu_genl_ops),
+	.mcgrps = swmmu_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(swmmu_genl_mcgrps),
+	/* Every command is new: strict validation (reserved byte, flags, policies) for all. */
+	.resv_start_op = 0,
+};
+
+/**
+ * swmmu_genl_init() - register the "swmmu" family
+ *
+ * Context: module init.
+ * Return: 0 or the error of genl_register_family().
+ */
+int swmmu_genl_init(void)
+{
+	int ret = genl_register_family(&swmmu_genl_family);
+
+	if (!ret)
+		WRITE_ONCE(swmmu_genl_registered, true);
+	return ret;
+}
+
+/**
+ * swmmu_genl_exit() - unregister the family; no request runs when this returns
+ *
+ * Context: module exit.
+ */
+void swmmu_genl_exit(void)
+{
+	WRITE_ONCE(swmmu_genl_registered, false);
+	genl_unregister_family(&swmmu_genl_family);
+}

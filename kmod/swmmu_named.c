@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Named address spaces (see swmmu_named.h): the registry, the control plane's memory in them,
+ * and SWMMU_ATTACH / detach of an open file.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "swmmu_named.h"
+
+DEFINE_MUTEX(swmmu_named_lock);
+DEFINE_XARRAY_ALLOC(swmmu_nameds);
+DEFINE_XARRAY_ALLOC(swmmu_rtfmts);
+
+/**
+ * swmmu_name_valid() - is a string acceptable as an address space or format name
+ * @name: NUL-terminated, at most SWMMU_NL_NAME_LEN - 1 characters (the policy checks that)
+ *
+ * Letters, digits, '_', '-' and '.', not starting with '.' or '-'.
+ *
+ * Context: any.
+ * Return: true if valid.
+ */
+bool swmmu_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!name[0] || name[0] == '.' || name[0] == '-')
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
+			return false;
+	return true;
+}
+
+/**
+ * swmmu_named_find() - look up a named address space
+ * @name: its name
+ *
+ * Context: swmmu_named_lock held.
+ * Return: the address space, or NULL.
+ */
+struct swmmu_named *swmmu_named_find(const char *name)
+{
+	struct swmmu_named *n;
+	unsigned long id;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	xa_for_each(&swmmu_nameds, id, n)
+		if (!strcmp(n->name, name))
+			return n;
+	return NULL;
+}
+
+/* Free the home's buffers that nothing maps any more (the control plane's memory). */
+static void swmmu_named_gc(struct swmmu_named *n)
+{
+	struct swmmu_file *home = n->home;
+	struct swmmu_obj *obj;
+	unsigned long id;
+
+	xa_for_each(&home->objs, id, obj) {
+		struct swmmu_buf *buf;
+
+		if (obj->type != SWMMU_OBJ_BUF)
+			continue;
+		xa_lock(&home->objs);
+		if (!refcount_dec_if_one(&obj->users)) {
+			xa_unlock(&home->objs);
+			continue;
+		}
+		__xa_erase(&home->objs, id);
+		xa_unlock(&home->objs);
+		buf = container_of(obj, struct swmmu_buf, obj);
+		n->dma_bytes -= buf->length;
+		swmmu_buf_free(buf);
+	}
+}
+
+static void swmmu_home_free(struct swmmu_file *home)
+{
+	mtree_destroy(&home->bus);
+	xa_destroy(&home->objs);
+	mutex_destroy(&home->lock);
+	kfree(home);
+}
+
+/**
+ * swmmu_named_create() - create a named address space
+ * @name: a valid, unused name
+ * @f: its format
+ * @rt: the runtime format @f belongs to, or NULL (its user count is taken here)
+ * @va_bits: 0 for the format's VA size, or a smaller one
+ * @out: the new address space
+ *
+ * The owner is root (uid 0, gid 0, mode 0600), the fault mode SWMMU_FAULT_MODE_FAIL.
+ *
+ * Context: process context; swmmu_named_lock held.
+ * Return: 0, -ENOSPC (SWMMU_NAMED_MAX), or an error of swmmu_as_create().
+ */
+int swmmu_named_create(const char *name, const struct swmmu_format *f, struct swmmu_rtfmt *rt,
+		       unsigned int va_bits, struct swmmu_named **out)
+{
+	struct swmmu_as_alloc cmd = { .va_bits = va_bits };
+	struct swmmu_named *n;
+	struct swmmu_obj *obj;
+	int ret;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	if (!n)
+		return -ENOMEM;
+	ret = -ENOMEM;
+	n->home = kzalloc(sizeof(*n->home), GFP_KERNEL_ACCOUNT);
+	if (!n->home)
+		goto err_n;
+	swmmu_file_init(n->home);
+	/* No mmap() of the home: every window is taken. */
+	n->home->mmap_windows = ~0UL;
+	strscpy(n->name, name, sizeof(n->name));
+	n->uid = GLOBAL_ROOT_UID;
+	n->gid = GLOBAL_ROOT_GID;
+	n->mode = 0600;
+	n->fault_mode = SWMMU_FAULT_MODE_FAIL;
+
+	ret = xa_alloc(&swmmu_nameds, &n->id, n, XA_LIMIT(0, SWMMU_NAMED_MAX - 1),
+		       GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto err_home;
+	}
+	ret = swmmu_as_create(n->home, f, &cmd);
+	if (ret)
+		goto err_xa;
+	obj = xa_load(&n->home->objs, cmd.out_as_id);
+	n->as = container_of(obj, struct swmmu_as_obj, obj);
+	n->as->named = n;
+	n->rtfmt = rt;
+	if (rt)
+		rt->users++;
+	*out = n;
+	return 0;
+
+err_xa:
+	xa_erase(&swmmu_nameds, n->id);
+err_home:
+	swmmu_home_free(n->home);
+err_n:
+	kfree(n);
+	return ret;
+}
+
+/**
+ * swmmu_named_delete() - delete a named address space and the memory mapped into it
+ * @n: the address space
+ *
+ * Context: process context; swmmu_named_lock held.
+ * Return: 0, or -EBUSY while a file is attached or a call uses it.
+ */
+int swmmu_named_delete(struct swmmu_named *n)
+{
+	struct swmmu_file *home = n->home;
+	struct swmmu_as_obj *as = n->as;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	if (rcu_access_pointer(n->user))
+		return -EBUSY;
+	xa_lock(&home->objs);
+	if (!refcount_dec_if_one(&as->obj.users)) {
+		xa_unlock(&home->objs);
+		return -EBUSY;
+	}
+	__xa_erase(&home->objs, as->obj.id);
+	xa_unlock(&home->objs);
+	swmmu_as_free(as);
+	swmmu_named_gc(n);
+	WARN_ON_ONCE(!xa_empty(&home->objs));
+	swmmu_home_free(home);
+	if (n->rtfmt)
+		n->rtfmt->users--;
+	xa_erase(&swmmu_nameds, n->id);
+	kfree(n);
+	return 0;
+}
+
+/**
+ * swmmu_named_map() - map zeroed module memory into a named address space
+ * @n: the address space
+ * @m: struct swmmu_map with length, flags, iova, prot and pgsize_lg2 set; iova is set on return
+ *
+ * The memory is a buffer of the home: contiguous when a leaf size above the CPU page is asked
+ * for (so such leaves can be used), else separate pages. It is freed when it is unmapped.
+ *
+ * Context: process context; swmmu_named_lock held.
+ * Return: 0 or an errno of SWMMU_BUF_ALLOC / SWMMU_MAP.
+ */
+int swmmu_named_map(struct swmmu_named *n, struct swmmu_map *m)
+{
+	struct swmmu_buf_alloc ba = { .length = m->length };
+	int ret;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	if (m->pgsize_lg2 > PAGE_SHIFT)
+		ba.flags = SWMMU_BUF_CONTIG;
+	ret = swmmu_cmd_buf_alloc(n->home, &ba);
+	if (ret)
+		return ret;
+	n->dma_bytes += m->length;
+	m->as_id = n->as->obj.id;
+	m->buf_id = ba.out_buf_id;
+	m->buf_offset = 0;
+	ret = swmmu_cmd_map(n->home, m);
+	if (ret)
+		swmmu_named_gc(n);
+	return ret;
+}
+
+/**
+ * swmmu_named_unmap() - SWMMU_UNMAP on a named address space, freeing the memory it unmapped
+ * @n: the address space
+ * @iova: first VA
+ * @length: bytes
+ * @unmapped: bytes unmapped
+ *
+ * Context: process context; swmmu_named_lock held.
+ * Return: 0 or an errno of SWMMU_UNMAP.
+ */
+int swmmu_named_unmap(struct swmmu_named *n, u64 iova, u64 length, u64 *unmapped)
+{
+	struct swmmu_unmap u = { .as_id = n->as->obj.id, .iova = iova, .length = length };
+	int ret;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	ret = swmmu_cmd_unmap(n->home, &u);
+	*unmapped = u.out_unmapped;
+	if (!ret)
+		swmmu_named_gc(n);
+	return ret;
+}
+
+/**
+ * swmmu_named_bus_lookup() - the attached file's buffer memory at a DMA address
+ * @as: a named address space
+ * @dma: the address
+ *
+ * Context: as swmmu_bus_lookup(); the caller keeps the chunk alive by holding a range of @as
+ * whose mapping references it.
+ * Return: the chunk, or NULL.
+ */
+struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma)
+{
+	struct swmmu_chunk *c = NULL;
+	struct swmmu_file *user;
+
+	rcu_read_lock();
+	user = rcu_dereference(as->named->user);
+	if (user)
+		c = swmmu_bus_lookup(user, dma);
+	rcu_read_unlock();
+	return c;
+}
+
+/**
+ * swmmu_as_cpu_file() - the file whose mmap() shows an address space
+ * @as: the address space
+ *
+ * Context: the caller holds a range of @as->range (attach and detach hold all of it).
+ * Return: the file, or NULL for a named address space nobody is attached to.
+ */
+struct swmmu_file *swmmu_as_cpu_file(struct swmmu_as_obj *as)
+{
+	if (!as->named)
+		return as->file;
+	return rcu_dereference_protected(as->named->user, true);
+}
+
+/* Attaching needs rw under the owner/group/other bits, like opening a device node O_RDWR. */
+static bool swmmu_named_may_attach(const struct swmmu_named *n)
+{
+	const struct cred *cred = current_cred();
+	unsigned int mode = n->mode;
+
+	if (uid_eq(cred->fsuid, n->uid))
+		mode >>= 6;
+	else if (in_group_p(n->gid))
+		mode >>= 3;
+	if ((mode & 6) == 6)
+		return true;
+	return capable(CAP_DAC_OVERRIDE);
+}
+
+/* Undo an attach: remove the file's mappings, the window and the file pointer. */
+static void swmmu_named_detach(struct swmmu_as_obj *as, struct swmmu_file *file)
+{
+	struct swmmu_named *n = as->named;
+	struct swmmu_mapping *m;
+	struct swmmu_range r;
+	unsigned long index = 0;
+	u64 bytes;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
+	while ((m = mt_find(&as->maps, &index, ULONG_MAX))) {
+		/* Whole mappings, already covered: unmapping them cannot fail. */
+		if (m->buf->file == file)
+			WARN_ON_ONCE(swmmu_as_unmap_locked(as, m->iova, m->last, &bytes));
+		if (!index)
+			break;
+	}
+	as->window = -1;
+	as->mmap_offset = SWMMU_MMAP_OFFSET_NONE;
+	RCU_INIT_POINTER(n->user, NULL);
+	n->user_pid = 0;
+	swmmu_range_unlock(&as->range, &r);
+	/* Lock-free device walkers are done with the file's bus before the file can go. */
+	synchronize_rcu();
+	mutex_lock(&file->lock);
+	file->nr_as--;
+	mutex_unlock(&file->lock);
+}
+
+/**
+ * swmmu_cmd_attach() - SWMMU_ATTACH
+ * @file: the file
+ * @data: struct swmmu_attach
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOENT, -EACCES, -EBUSY, -ENOSPC, -ENOMEM.
+ */
+int swmmu_cmd_attach(struct swmmu_file *file, void *data)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_ATTACH };
+	struct swmmu_attach *cmd = data;
+	struct swmmu_attach_obj *h;
+	struct swmmu_named *n;
+	struct swmmu_as_obj *as;
+	struct swmmu_range r;
+	char name[SWMMU_NL_NAME_LEN];
+	int window, ret;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!cmd->name[0] || !memchr(cmd->name, 0, sizeof(cmd->name)))
+		return -EINVAL;
+	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!h)
+		return -ENOMEM;
+
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_named_find(cmd->name);
+	ret = -ENOENT;
+	if (!n)
+		goto err_unlock;
+	ret = -EACCES;
+	if (!swmmu_named_may_attach(n))
+		goto err_unlock;
+	ret = -EBUSY;
+	if (rcu_access_pointer(n->user))
+		goto err_unlock;
+	as = n->as;
+
+	mutex_lock(&file->lock);
+	if (file->nr_as >= swmmu_max_as) {
+		mutex_unlock(&file->lock);
+		ret = -ENOSPC;
+		goto err_unlock;
+	}
+	file->nr_as++;
+	window = find_first_zero_bit(&file->mmap_windows, BITS_PER_LONG);
+	if (window < BITS_PER_LONG)
+		__set_bit(window, &file->mmap_windows);
+	else
+		window = -1;
+	mutex_unlock(&file->lock);
+
+	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
+	as->window = window;
+	as->mmap_offset = window < 0 ? SWMMU_MMAP_OFFSET_NONE :
+			  (u64)window << SWMMU_MMAP_WINDOW_SHIFT;
+	rcu_assign_pointer(n->user, file);
+	n->user_pid = task_tgid_vnr(current);
+	swmmu_range_unlock(&as->range, &r);
+
+	refcount_inc(&as->obj.users);
+	h->file = file;
+	h->as = as;
+	ret = swmmu_obj_insert(file, &h->obj, SWMMU_OBJ_ATTACH);
+	if (ret) {
+		swmmu_named_detach(as, file);
+		if (window >= 0) {
+			mutex_lock(&file->lock);
+			__clear_bit(window, &file->mmap_windows);
+			mutex_unlock(&file->lock);
+		}
+		swmmu_obj_put(&as->obj);
+		goto err_unlock;
+	}
+	/* Only now can mmap() find it. */
+	if (window >= 0) {
+		mutex_lock(&file->lock);
+		file->windows[window] = as;
+		mutex_unlock(&file->lock);
+	}
+	cmd->out_as_id = h->obj.id;
+	cmd->out_va_bits = as->fmt->va_bits;
+	cmd->out_nr_levels = as->fmt->nr_levels;
+	cmd->__reserved = 0;
+	cmd->out_mmap_offset = as->mmap_offset;
+	strscpy(name, n->name, sizeof(name));
+	ev.pid = n->user_pid;
+	mutex_unlock(&swmmu_named_lock);
+	ev.as = name;
+	swmmu_genl_event(&ev);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&swmmu_named_lock);
+	kfree(h);
+	return ret;
+}
+
+/**
+ * swmmu_attach_idle() - may an attachment be removed from its file's ID table
+ * @obj: the attachment
+ *
+ * Idle when its address space has no user besides the home's table and the attachment itself:
+ * no call of the file is using it and no VMA maps it.
+ *
+ * Context: the file's lock and the ID table's lock held.
+ * Return: true if idle.
+ */
+bool swmmu_attach_idle(struct swmmu_obj *obj)
+{
+	struct swmmu_attach_obj *h = container_of(obj, struct swmmu_attach_obj, obj);
+
+	return refcount_read(&h->as->obj.users) == 2;
+}
+
+/**
+ * swmmu_attach_unpublish() - hide an attachment's address space from mmap()
+ * @file: the file
+ * @obj: the attachment, removed from the file's ID table
+ *
+ * Context: the file's lock held.
+ */
+void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	struct swmmu_attach_obj *h = container_of(obj, struct swmmu_attach_obj, obj);
+	int window = h->as->window;
+
+	lockdep_assert_held(&file->lock);
+	if (window >= 0 && file->windows[window] == h->as) {
+		file->windows[window] = NULL;
+		__clear_bit(window, &file->mmap_windows);
+	}
+}
+
+/**
+ * swmmu_attach_free() - detach: free an attachment removed from its file's ID table
+ * @h: the attachment
+ *
+ * Removes every mapping of the file's buffers from the address space (device and CPU views),
+ * then drops the attachment's reference.
+ *
+ * Context: process context, may sleep; no VMA of the file maps the address space.
+ */
+void swmmu_attach_free(struct swmmu_attach_obj *h)
+{
+	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_DETACH };
+	struct swmmu_as_obj *as = h->as;
+	char name[SWMMU_NL_NAME_LEN];
+
+	mutex_lock(&swmmu_named_lock);
+	ev.pid = as->named->user_pid;
+	strscpy(name, as->named->name, sizeof(name));
+	swmmu_named_detach(as, h->file);
+	swmmu_obj_put(&as->obj);
+	mutex_unlock(&swmmu_named_lock);
+	ev.as = name;
+	swmmu_genl_event(&ev);
+	kfree(h);
+}
+
+/**
+ * swmmu_named_exit() - free every named address space and runtime format at module unload
+ *
+ * Context: module exit; no file is open and the netlink family is gone.
+ */
+void swmmu_named_exit(void)
+{
+	struct swmmu_named *n;
+	struct swmmu_rtfmt *rt;
+	unsigned long id;
+
+	mutex_lock(&swmmu_named_lock);
+	xa_for_each(&swmmu_nameds, id, n)
+		WARN_ON_ONCE(swmmu_named_delete(n));
+	xa_for_each(&swmmu_rtfmts, id, rt) {
+		xa_erase(&swmmu_rtfmts, id);
+		kfree(rt);
+	}
+	mutex_unlock(&swmmu_named_lock);
+	xa_destroy(&swmmu_nameds);
+	xa_destroy(&swmmu_rtfmts);
+}

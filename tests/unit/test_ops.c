@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Each operation's edge cases: boundary addresses, top of the VA space, canonical addresses,
+ * errnos, page-size choice, rollback, split, protect, query/translate, walk actions, modifying
+ * walks, accessed/dirty, regions and dump, freeing empty tables through the gather, table entry
+ * permissions, linking subtrees, memory types, backing-page allocation and copying.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "tap.h"
+#include "testlib.h"
+#include "swmmu_internal.h"
+
+#define R	SWMMU_PROT_R
+#define W	SWMMU_PROT_W
+#define X	SWMMU_PROT_X
+#define U	SWMMU_PROT_U
+#define G	SWMMU_PROT_G
+#define K4	0x1000ULL
+#define M2	0x200000ULL
+#define G1	0x40000000ULL
+
+static struct test_mem tm;
+
+static void mk(struct swmmu_as *as, const char *name)
+{
+	if (swmmu_as_init(as, swmmu_format_find(name), &tm.mem))
+		tap_ok(false, "create %s", name);
+}
+
+static u8 qsize(struct swmmu_as *as, u64 va)
+{
+	struct swmmu_xlate x;
+
+	return swmmu_query(as, va, &x) ? 0 : x.size_lg2;
+}
+
+static u64 qpa(struct swmmu_as *as, u64 va)
+{
+	struct swmmu_xlate x;
+
+	return swmmu_query(as, va, &x) ? ~0ULL : x.pa;
+}
+
+static void test_map_edges(void)
+{
+	struct swmmu_as as;
+	struct swmmu_map_opts o = { .pgsize = 0x10000 };
+	struct swmmu_stats st0, st1;
+	u64 top = 0xfffffffffffff000ULL, snap, u;
+
+	mk(&as, "x86_64");
+	TAP_EQ(swmmu_map(&as, 0, 0, K4, R), 0, "map VA 0");
+	TAP_EQ(swmmu_map(&as, top, 0xffffffffff000ULL, K4, R | W), 0,
+	       "map the last page of the VA space (top OA page)");
+	TAP_EQ(qpa(&as, 0xffffffffffffffffULL), 0xfffffffffffffULL, "query the last byte");
+	TAP_EQ(swmmu_map(&as, top - K4, 0, 2 * K4, R), -EEXIST, "overlap with the last page");
+	TAP_EQ(swmmu_map(&as, top, 0, 2 * K4, R), -ERANGE, "range wrapping past 2^64 -> ERANGE");
+	TAP_EQ(swmmu_map(&as, 0x00007ffffffff000ULL, 0, 2 * K4, R), -ERANGE,
+	       "range crossing the canonical hole -> ERANGE");
+	TAP_EQ(swmmu_map(&as, 0x00007ffffffff000ULL, 0, K4, R), 0, "last lower-half page");
+	TAP_EQ(swmmu_map(&as, 0x2000, 0x3000, 0, R), -EINVAL, "len 0 -> EINVAL");
+	TAP_EQ(swmmu_map(&as, 0x2001, 0x3000, K4, R), -EINVAL, "unaligned VA -> EINVAL");
+	TAP_EQ(swmmu_map(&as, 0x2000, 0x3001, K4, R), -EINVAL, "unaligned PA -> EINVAL");
+	TAP_EQ(swmmu_map(&as, 0x2000, 0x3000, 0x1800, R), -EINVAL, "unaligned length -> EINVAL");
+	TAP_EQ(swmmu_map_ext(&as, 0x10000, 0x10000, 0x10000, R, &o), -EOPNOTSUPP,
+	       "x86_64 has no 64K page -> EOPNOTSUPP (never silently 4K)");
+	o.pgsize = 0x3000;
+	TAP_EQ(swmmu_map_ext(&as, 0x10000, 0x10000, 0x3000, R, &o), -EINVAL,
+	       "page size not a power of two -> EINVAL");
+	o.pgsize = M2;
+	TAP_EQ(swmmu_map_ext(&as, M2 + K4, M2, M2, R, &o), -EINVAL, "forced 2M, unaligned VA");
+	TAP_EQ(swmmu_map(&as, 0x2000, 0xffffffffff000ULL, 2 * K4, R), -ERANGE,
+	       "OA range past 52 bits -> ERANGE");
+	TAP_EQ(swmmu_map(&as, 0x2000, 0x3000, K4, X), -EOPNOTSUPP, "execute-only -> EOPNOTSUPP");
+
+	/* Automatic sizes: 4K up to 2M alignment, 2M up to 1G, one 1G, then 2M and 4K tails. */
+	TAP_EQ(swmmu_map(&as, G1 - M2 - K4, 8 * G1 - M2 - K4, G1 + 2 * M2 + 3 * K4, R | W), 0,
+	       "map a range that needs 4K, 2M, 1G, 2M, 4K");
+	TAP_CHECK(qsize(&as, G1 - M2 - K4) == 12 && qsize(&as, G1 - M2) == 21 &&
+		  qsize(&as, G1) == 30 && qsize(&as, 2 * G1) == 21 && qsize(&as, 2 * G1 + M2) == 12,
+		  "largest aligned size chosen at each step");
+	TAP_EQ(qpa(&as, G1 + 0x123456), 8 * G1 + 0x123456, "translation inside the 1G leaf");
+
+	/* Overlap anywhere in a long range: -EEXIST and nothing changes. */
+	TAP_EQ(swmmu_map(&as, 100 * G1, 0, 3 * G1 + K4, R), 0, "map far away");
+	swmmu_as_stats(&as, &st0);
+	snap = test_snapshot(&as);
+	TAP_EQ(swmmu_map(&as, 96 * G1 + K4, 0, 4 * G1, R), -EEXIST,
+	       "map whose last page overlaps, after tables it would create -> EEXIST");
+	swmmu_as_stats(&as, &st1);
+	TAP_CHECK(test_snapshot(&as) == snap && st0.nr_tables == st1.nr_tables,
+		  "failed map left tables byte-identical (%llu tables)",
+		  (unsigned long long)st1.nr_tables);
+	swmmu_unmap(&as, 100 * G1, 3 * G1 + K4, 0, NULL, &u);
+	TAP_EQ(u, 3 * G1 + K4, "unmapped byte count");
+	swmmu_as_destroy(&as);
+}
+
+static void test_unmap_protect(void)
+{
+	struct swmmu_as as;
+	struct swmmu_stats st0, st1;
+	struct swmmu_xlate x;
+	u64 snap, u = 1;
+
+	mk(&as, "x86_64");
+	swmmu_map(&as, G1, 4 * G1, G1, R | W);
+	swmmu_map(&as, 3 * G1, 5 * G1, 2 * M2, R | W | X);
+	swmmu_as_stats(&as, &st0);
+	snap = test_snapshot(&as);
+	TAP_EQ(swmmu_unmap(&as, G1 + K4, K4, 0, NULL, &u), -EINVAL,
+	       "unmap inside a 1G leaf -> EINVAL");
+	TAP_EQ(u, 0, "nothing unmapped");
+	TAP_EQ(swmmu_unmap(&as, G1 - K4, 2 * K4, 0, NULL, NULL), -EINVAL,
+	       "unmap ending inside a 1G leaf -> EINVAL");
+	TAP_EQ(swmmu_protect(&as, 2 * G1 - K4, 2 * K4, R, 0, NULL), -EINVAL,
+	       "protect starting inside a 1G leaf -> EINVAL");
+	TAP_CHECK(test_snapshot(&as) == snap, "refused operations changed nothing");
+	TAP_EQ(swmmu_unmap(&as, 7 * G1, G1, 0, NULL, &u), -ENOENT, "unmap of nothing -> ENOENT");
+	TAP_EQ(swmmu_protect(&as, 7 * G1, G1, R, 0, NULL), -ENOENT, "protect of nothing -> ENOENT");
+	TAP_EQ(swmmu_unmap(&as, 2 * G1, G1 + 2 * M2, 0, NULL, &u), 0, "unmap skips holes");
+	TAP_EQ(u, 2 * M2, "only the mapped bytes are counted");
+	TAP_EQ(swmmu_unmap(&as, G1 + M2 + K4, K4, SWMMU_UNMAP_SPLIT, NULL, &u), 0,
+	       "unmap one 4K page out of a 1G leaf with split");
+	swmmu_as_stats(&as, &st1);
+	TAP_EQ(st1.nr_tables, st0.nr_tables + 2, "split built a 2M table and a 4K table");
+	TAP_CHECK(qsize(&as, G1) == 21 && qsize(&as, G1 + M2) == 12 &&
+		  qpa(&as, G1 + M2 + K4) == ~0ULL && qpa(&as, G1 + M2 + 2 * K4) == 4 * G1 + M2 + 2 * K4 &&
+		  qpa(&as, 2 * G1 - 1) == 5 * G1 - 1, "translations around the hole preserved");
+	TAP_EQ(swmmu_protect(&as, G1, K4, R, SWMMU_UNMAP_SPLIT, NULL), 0,
+	       "protect one page of a 2M leaf with split");
+	TAP_CHECK(!swmmu_query(&as, G1, &x) && x.prot == R && x.size_lg2 == 12 &&
+		  !swmmu_query(&as, G1 + K4, &x) && x.prot == (R | W), "only that page changed");
+	TAP_EQ(swmmu_protect(&as, G1, K4, W, 0, NULL), -EOPNOTSUPP,
+	       "protect write-only -> EOPNOTSUPP");
+	TAP_EQ(swmmu_protect(&as, G1, K4, SWMMU_PROT_NULL, 0, NULL), -EINVAL, "protect to NULL");
+	TAP_EQ(swmmu_unmap(&as, G1, K4, 0x80, NULL, NULL), -EINVAL, "unknown unmap flag -> EINVAL");
+	/* Accessed/dirty survive protect. */
+	TAP_EQ(swmmu_translate(&as, G1 + 2 * K4, R | W, true, &x), 0, "device write access");
+	TAP_CHECK(x.accessed && x.dirty, "translate set accessed and dirty");
+	swmmu_protect(&as, G1 + 2 * K4, K4, R, 0, NULL);
+	TAP_CHECK(!swmmu_query(&as, G1 + 2 * K4, &x) && x.accessed && x.dirty && x.prot == R,
+		  "protect kept accessed and dirty");
+	swmmu_as_destroy(&as);
+}
+
+static void test_query_translate(void)
+{
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+	struct swmmu_map_opts o = { .flags = SWMMU_MAP_TABLE_PROT, .table_prot = R | W | X };
+
+	mk(&as, "x86_64");
+	TAP_EQ(swmmu_map(&as, 0xffff800000200000ULL, 0x40000000, M2, R | W | U | G), 0,
+	       "map 2M in the upper half");
+	TAP_EQ(swmmu_query(&as, 0xffff800000212345ULL, &x), 0, "query");
+	TAP_CHECK(x.va == 0xffff800000212345ULL && x.entry_va == 0xffff800000200000ULL &&
+		  x.pa == 0x40012345 && x.entry_pa == 0x40000000 && x.level == 1 &&
+		  x.size_lg2 == 21 && x.prot == (R | W | U | G) && x.eff_prot == (R | W | U | G),
+		  "query fields (canonical VAs, entry, level, size, prot)");
+	TAP_EQ(swmmu_query(&as, 0x0000800000000000ULL, &x), -ERANGE, "non-canonical -> ERANGE");
+	TAP_EQ(swmmu_query(&as, 0x1000, &x), -ENOENT, "unmapped -> ENOENT");
+	TAP_EQ(swmmu_translate(&as, 0xffff800000200000ULL, X, false, &x), -EACCES,
+	       "execute of an NX page -> EACCES");
+	TAP_EQ(swmmu_translate(&as, 0xffff800000200000ULL, R, true, &x), 0, "read access");
+	TAP_CHECK(x.accessed && !x.dirty, "read sets accessed only");
+	TAP_EQ(swmmu_translate(&as, 0xffff800000200000ULL, 0x40, true, &x), -EINVAL,
+	       "bad access bits");
+	/* Table entry permissions restrict what lies below. */
+	TAP_EQ(swmmu_map_ext(&as, 0x40000000000ULL, 0, K4, R | W | X | U, &o), 0,
+	       "map with table entries lacking U");
+	TAP_CHECK(!swmmu_query(&as, 0x40000000000ULL, &x) && x.prot == (R | W | X | U) &&
+		  x.eff_prot == (R | W | X), "effective permissions lack U");
+	TAP_EQ(swmmu_translate(&as, 0x40000000000ULL, R | U, false, &x), -EACCES,
+	       "user access through a supervisor table entry -> EACCES");
+	o.flags = SWMMU_MAP_TABLE_PROT | SWMMU_MAP_TABLE_ADD;
+	o.table_prot = R | W | X | U;
+	TAP_EQ(swmmu_map_ext(&as, 0x40000001000ULL, 0, K4, R | U, &o), 0,
+	       "map adding U to existing table entries");
+	TAP_CHECK(!swmmu_query(&as, 0x40000000000ULL, &x) && x.eff_prot == (R | W | X | U),
+		  "existing table entries widened");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x40000000000ULL, 3, R | X | U, NULL), 0,
+	       "set_table_prot: read-only PML4 entry");
+	TAP_CHECK(!swmmu_query(&as, 0x40000000000ULL, &x) && x.eff_prot == (R | X | U),
+		  "effective permissions lose W");
+	TAP_EQ(swmmu_translate(&as, 0x40000000000ULL, W, false, &x), -EACCES, "write -> EACCES");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x40000000000ULL, 0, R, NULL), -EINVAL,
+	       "set_table_prot level 0 -> EINVAL");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x50000000000ULL, 2, R, NULL), -ENOENT,
+	       "set_table_prot where there is no table -> ENOENT");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x40000000000ULL, 3, W, NULL), -EOPNOTSUPP,
+	       "table entry without R -> EOPNOTSUPP");
+	swmmu_as_destroy(&as);
+
+	mk(&as, "aarch64-4k");
+	TAP_EQ(swmmu_map(&as, 0x1000, 0x2000, K4, R | W | SWMMU_PROT_MT(SWMMU_MT_WT)), 0, "arm: WT");
+	TAP_CHECK(!swmmu_query(&as, 0x1000, &x) && x.prot == (R | W | SWMMU_PROT_MT(SWMMU_MT_WT)) &&
+		  x.accessed && !x.dirty, "arm: WT kept, AF set by map, no dirty state");
+	TAP_EQ(swmmu_translate(&as, 0x1000, R | W, true, &x), 0, "arm: write access");
+	TAP_CHECK(!x.dirty, "arm: no hardware dirty bit to set");
+	swmmu_as_destroy(&as);
+}
+
+struct wctx {
+	int leaves, tables, posts, holes, retries;
+	int stop_after;
+	u64 first_va;
+};
+
+static int w_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	struct wctx *w = ctx;
+
+	if (!w->leaves++)
+		w->first_va = it->va;
+	if (w->stop_after && w->leaves == w->stop_after)
+		return SWMMU_WALK_STOP;
+	if (w->retries == 0 && it->level == 0) {
+		w->retries++;
+		return SWMMU_WALK_RETRY;
+	}
+	return SWMMU_WALK_DESCEND;
+}
+
+static int w_pre(void *ctx, struct swmmu_walk_item *it)
+{
+	struct wctx *w = ctx;
+
+	w->tables++;
+	return it->level == 1 && it->va == 0x400000 ? SWMMU_WALK_SKIP : SWMMU_WALK_DESCEND;
+}
+
+static int w_post(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)it;
+	((struct wctx *)ctx)->posts++;
+	return SWMMU_WALK_DESCEND;
+}
+
+static int w_hole(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)it;
+	((struct wctx *)ctx)->holes++;
+	return SWMMU_WALK_DESCEND;
+}
+
+static int w_err(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)ctx;
+	(void)it;
+	return -EIO;
+}
+
+/* Modifying walk: make every leaf read-only. */
+static int w_ro(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)ctx;
+	it->pte &= ~0x2ULL;
+	return SWMMU_WALK_DESCEND;
+}
+
+/* Modifying walk: drop a whole subtree by clearing its table entry. */
+static int w_cut(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)ctx;
+	if (it->level == 1 && it->va == 0x600000)
+		it->pte = 0;
+	return SWMMU_WALK_DESCEND;
+}
+
+static int flushes;
+static struct swmmu_gather_range last_range;
+
+static void count_flush(void *ctx, const struct swmmu_gather *g)
+{
+	(void)ctx;
+	flushes++;
+	last_range = g->range[0];
+}
+
+static void test_walk(void)
+{
+	struct swmmu_walk_ops ops = { .leaf = w_leaf, .pre_table = w_pre, .post_table = w_post };
+	struct swmmu_walk_ops hole_ops = { .hole = w_hole };
+	struct swmmu_walk_ops err_ops = { .leaf = w_err };
+	struct swmmu_walk_ops ro_ops = { .leaf = w_ro }, cut_ops = { .pre_table = w_cut };
+	struct wctx w = { 0 };
+	struct swmmu_gather g;
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+	long live;
+
+	mk(&as, "x86_64");
+	swmmu_map(&as, 0x200000, 0x10000000, 8 * K4, R | W);	/* level-0 table A */
+	swmmu_map(&as, 0x400000, 0x10000000, 4 * K4, R | W);	/* table B (skipped) */
+	swmmu_map(&as, 0x600000, 0x10000000, 2 * K4, R | W);	/* table C */
+	TAP_EQ(swmmu_walk(&as, 0, G1, &ops, &w), 0, "walk");
+	TAP_EQ(w.leaves, 8 + 2 + 1, "leaf callbacks: all but the skipped table, plus one RETRY");
+	TAP_EQ(w.retries, 1, "RETRY called the callback again for the same item");
+	TAP_EQ(w.first_va, 0x200000, "first leaf VA");
+	TAP_EQ(w.tables, 3 + 2, "pre_table for each table entry on the way");
+	TAP_EQ(w.posts, 2 + 2, "post_table only after descended tables");
+	memset(&w, 0, sizeof(w));
+	w.retries = 1;
+	w.stop_after = 3;
+	TAP_EQ(swmmu_walk(&as, 0, G1, &ops, &w), 0, "walk with STOP");
+	TAP_EQ(w.leaves, 3, "STOP ended the walk");
+	memset(&w, 0, sizeof(w));
+	TAP_EQ(swmmu_walk(&as, 0x200000, M2, &hole_ops, &w), 0, "walk holes");
+	TAP_EQ(w.holes, 512 - 8, "hole callbacks for the empty items of the table");
+	TAP_EQ(swmmu_walk(&as, 0, G1, &err_ops, &w), -EIO, "callback errno ends the walk");
+	TAP_EQ(swmmu_walk(&as, 0, 0, &ops, &w), -EINVAL, "walk len 0 -> EINVAL");
+
+	swmmu_gather_init(&g, count_flush, NULL);
+	TAP_EQ(swmmu_walk_mut(&as, 0x200000, M2, &ro_ops, NULL, &g), 0, "modifying walk");
+	TAP_CHECK(!swmmu_query(&as, 0x203000, &x) && x.prot == R, "leaves became read-only");
+	TAP_CHECK(g.nr_ranges == 1 && g.range[0].start == 0x200000 &&
+		  g.range[0].last == 0x207fff && g.range[0].levels == 1,
+		  "gather holds the changed range (merged) and level 0");
+	live = tm.live;
+	TAP_EQ(swmmu_walk_mut(&as, 0, G1, &cut_ops, NULL, &g), 0, "modifying walk clears a table entry");
+	TAP_EQ(qpa(&as, 0x600000), ~0ULL, "subtree gone");
+	TAP_EQ(tm.live, live, "its table is not freed before the flush");
+	swmmu_gather_flush(&g);
+	TAP_EQ(tm.live, live - 1, "freed after the flush");
+	TAP_CHECK(flushes == 1 && g.nr_ranges == 0 && g.nr_tables == 0, "flush callback ran once, gather reset");
+	swmmu_as_destroy(&as);
+}
+
+static int region_cb_count;
+
+static int region_cb(void *ctx, const struct swmmu_region *r)
+{
+	(void)ctx;
+	(void)r;
+	return ++region_cb_count == 2 ? 1 : 0;
+}
+
+static void test_regions_ad(void)
+{
+	struct swmmu_region reg[4];
+	unsigned long bm[2];
+	unsigned int n;
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+
+	mk(&as, "x86_64");
+	swmmu_map(&as, 0x10000, 0x80000, 3 * K4, R | W);
+	swmmu_map(&as, 0x13000, 0x83000, K4, R);		/* prot differs */
+	swmmu_map(&as, 0x14000, 0x90000, K4, R);		/* PA not contiguous */
+	swmmu_map(&as, 0x15000, 0x91000, K4, R);
+	swmmu_map(&as, 0x200000, 0x400000, M2, R);		/* size differs */
+	TAP_EQ(swmmu_dump(&as, 0, G1, reg, 4, &n), 0, "dump");
+	TAP_EQ(n, 4, "four coalesced regions");
+	TAP_CHECK(reg[0].va == 0x10000 && reg[0].len == 3 * K4 && reg[0].pa == 0x80000 &&
+		  reg[1].va == 0x13000 && reg[1].len == K4 && reg[2].va == 0x14000 &&
+		  reg[2].len == 2 * K4 && reg[3].len == M2 && reg[3].size_lg2 == 21,
+		  "regions split on prot, PA discontinuity and page size");
+	TAP_EQ(swmmu_dump(&as, 0, G1, reg, 2, &n), -EMSGSIZE, "dump into a short array");
+	TAP_EQ(n, 4, "needed count reported");
+	TAP_EQ(swmmu_dump(&as, 0x11000, 0x200000, reg, 4, &n), 0, "dump a sub-range");
+	TAP_CHECK(n == 4 && reg[0].va == 0x11000 && reg[0].pa == 0x81000 && reg[0].len == 2 * K4 &&
+		  reg[3].va == 0x200000 && reg[3].len == 0x11000, "regions clipped to the range");
+	region_cb_count = 0;
+	TAP_EQ(swmmu_for_each_region(&as, 0, G1, region_cb, NULL), 0,
+	       "iteration stopped by the callback");
+	TAP_EQ(region_cb_count, 2, "two callbacks before stopping");
+
+	swmmu_translate(&as, 0x11000, W, true, &x);
+	swmmu_translate(&as, 0x201000, R, true, &x);
+	memset(bm, 0, sizeof(bm));
+	TAP_EQ(swmmu_read_clear_ad(&as, 0x10000, 64 * K4, SWMMU_AD_DIRTY, 12, bm, NULL), 0,
+	       "read dirty");
+	TAP_EQ(bm[0], 1UL << 1, "one dirty page");
+	memset(bm, 0, sizeof(bm));
+	TAP_EQ(swmmu_read_clear_ad(&as, 0, 4 * M2, SWMMU_AD_ACCESSED | SWMMU_AD_CLEAR, 21, bm, NULL),
+	       0, "read and clear accessed at 2M granularity");
+	TAP_EQ(bm[0], 0x3UL, "granules 0 and 1 accessed");
+	memset(bm, 0, sizeof(bm));
+	swmmu_read_clear_ad(&as, 0, 4 * M2, SWMMU_AD_ACCESSED, 21, bm, NULL);
+	TAP_EQ(bm[0], 0, "cleared");
+	TAP_CHECK(!swmmu_query(&as, 0x11000, &x) && x.dirty && x.prot == (R | W),
+		  "clearing accessed kept dirty and permissions");
+	TAP_EQ(swmmu_read_clear_ad(&as, 0x10001, K4, SWMMU_AD_DIRTY, 12, bm, NULL), -EINVAL,
+	       "unaligned -> EINVAL");
+	swmmu_as_destroy(&as);
+	mk(&as, "aarch64-4k");
+	TAP_EQ(swmmu_read_clear_ad(&as, 0, K4, SWMMU_AD_DIRTY, 12, bm, NULL), -EOPNOTSUPP,
+	       "aarch64-4k has no dirty state -> EOPNOTSUPP");
+	swmmu_as_destroy(&as);
+}
+
+static void test_free_gather(void)
+{
+	struct swmmu_gather g;
+	struct swmmu_as as;
+	struct swmmu_stats st;
+	long live;
+	int i;
+
+	mk(&as, "x86_64");
+	swmmu_map(&as, 0x40000000, 0, 6 * M2, R);
+	swmmu_map(&as, 0x40c00000, 0, 2 * K4, R);
+	swmmu_unmap(&as, 0x40000000, 8 * M2, 0, NULL, NULL);
+	swmmu_as_stats(&as, &st);
+	TAP_EQ(st.nr_tables, 4, "unmap keeps tables (root, PDPT, PD, PT)");
+	TAP_EQ(st.table_bytes, 4 * 4096, "table bytes");
+	swmmu_gather_init(&g, count_flush, NULL);
+	flushes = 0;
+	live = tm.live;
+	TAP_EQ(swmmu_free_empty(&as, 0x40000000, M2, &g), 0, "free_empty: PT span not inside range");
+	TAP_EQ(swmmu_free_empty(&as, 0, 1ULL << 47, &g), 3, "free_empty frees PT, PD, PDPT");
+	TAP_EQ(tm.live, live, "tables stay allocated until the flush");
+	TAP_CHECK(g.nr_tables == 3 && g.nr_ranges >= 1, "gather holds 3 tables");
+	swmmu_gather_flush(&g);
+	TAP_CHECK(tm.live == live - 3 && flushes == 1, "flushed then freed");
+	/* Many disjoint ranges: the gather widens instead of overflowing. */
+	for (i = 0; i < 10; i++)
+		swmmu_map(&as, (u64)i * 4 * M2, 0, K4, R);
+	for (i = 0; i < 10; i++)
+		swmmu_unmap(&as, (u64)i * 4 * M2, K4, 0, &g, NULL);
+	TAP_CHECK(g.nr_ranges == SWMMU_GATHER_RANGES &&
+		  g.range[SWMMU_GATHER_RANGES - 1].last == 9 * 4 * M2 + K4 - 1,
+		  "gather keeps %d ranges, the last one widened", SWMMU_GATHER_RANGES);
+	swmmu_gather_flush(&g);
+	swmmu_as_destroy(&as);
+}
+
+static void test_link(void)
+{
+	struct swmmu_as kern, a, b;
+	u64 khalf = 0xffff800000000000ULL;
+	struct swmmu_xlate x;
+
+	mk(&kern, "x86_64");
+	mk(&a, "x86_64");
+	mk(&b, "x86_64");
+	swmmu_map(&kern, khalf, 0x100000, 4 * K4, R | W | G);
+	TAP_EQ(swmmu_link(&a, &kern, khalf, 3), 0, "link the kernel PML4 entry into A");
+	TAP_EQ(swmmu_link(&b, &kern, khalf, 3), 0, "and into B");
+	TAP_EQ(qpa(&a, khalf + K4), 0x101000, "A sees the kernel mapping");
+	swmmu_map(&kern, khalf + M2, 0x200000, K4, R);
+	TAP_EQ(qpa(&b, khalf + M2), 0x200000, "a later kernel mapping shows in B (shared subtree)");
+	TAP_EQ(swmmu_link(&a, &kern, khalf, 3), -EEXIST, "link again -> EEXIST");
+	TAP_EQ(swmmu_link(&a, &kern, 0x1000, 3), -ENOENT, "link of nothing -> ENOENT");
+	TAP_EQ(swmmu_free_empty(&a, khalf, 1ULL << 39, NULL), 0, "free_empty leaves links alone");
+	swmmu_map(&a, 0x1000, 0x5000, K4, R);
+	TAP_EQ(swmmu_unlink(&b, khalf, 3, NULL), 0, "unlink from B");
+	TAP_EQ(swmmu_query(&b, khalf, &x), -ENOENT, "B no longer sees it");
+	TAP_EQ(swmmu_unlink(&b, khalf, 3, NULL), -ENOENT, "unlink twice -> ENOENT");
+	swmmu_as_destroy(&a);
+	TAP_EQ(qpa(&kern, khalf), 0x100000, "destroying A left the shared subtree");
+	swmmu_as_destroy(&b);
+	swmmu_as_destroy(&kern);
+	TAP_EQ(tm.live, 0, "each table freed exactly once (live count 0)");
+}
+
+static void test_pages_copy(void)
+{
+	struct swmmu_as as;
+	char in[10000], out[10000];
+	struct swmmu_xlate x;
+	unsigned int i;
+
+	mk(&as, "aarch64-4k");
+	TAP_EQ(swmmu_allocate_range(&as, 0x100000, 4 * K4, R | W, &tm.mem), 0, "allocate 4 pages");
+	TAP_CHECK(!swmmu_query(&as, 0x103000, &x) && x.prot == (R | W) && x.size_lg2 == 12,
+		  "backing pages mapped");
+	TAP_EQ(swmmu_allocate_range(&as, 0x0fe000, 4 * K4, R, &tm.mem), -EEXIST,
+	       "allocate over mapped pages -> EEXIST");
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 7);
+	TAP_EQ(swmmu_copy(&as, 0x100800, in, sizeof(in), true), 0, "copy into the VA range");
+	memset(out, 0, sizeof(out));
+	TAP_EQ(swmmu_copy(&as, 0x100800, out, sizeof(out), false), 0, "copy back");
+	TAP_CHECK(!memcmp(in, out, sizeof(in)), "bytes match across page boundaries");
+	TAP_EQ(swmmu_copy(&as, 0x103800, out, 8192, false), -ENOENT, "copy past the mapping");
+	swmmu_copy(&as, 0x100000, out, 16, false);
+	TAP_CHECK(!out[0] && !out[15], "fresh pages were zeroed");
+	/* Allocation failure inside allocate_range: pages freed again. */
+	{
+		long live = tm.live;
+		u64 a = 0x200000;
+
+		tm.allocs = 0;
+		tm.fail_at = 3;
+		TAP_EQ(swmmu_allocate_range(&as, a, 8 * K4, R, &tm.mem), -ENOMEM,
+		       "allocate_range with a failing allocation -> ENOMEM");
+		tm.fail_at = 0;
+		TAP_EQ(swmmu_query(&as, a, &x), -ENOENT, "no page left mapped");
+		swmmu_free_empty(&as, a, M2, NULL);
+		TAP_EQ(tm.live, live, "no page or table leaked");
+	}
+	for (i = 0; i < 4; i++) {
+		swmmu_query(&as, 0x100000 + i * K4, &x);
+		tm.mem.ops->free(tm.mem.ctx, (void *)(unsigned long)(x.pa + tm.mem.cpu_offset), x.pa,
+				 K4);
+	}
+	swmmu_as_destroy(&as);
+}
+
+static void test_memtypes(void)
+{
+	const char *names[] = { "x86_64", "aarch64-4k" };
+	unsigned int i, mt;
+
+	for (i = 0; i < 2; i++) {
+		struct swmmu_as as;
+		struct swmmu_xlate x;
+		bool ok = true;
+
+		mk(&as, names[i]);
+		for (mt = 0; mt < SWMMU_MT_NR; mt++) {
+			u32 p = R | SWMMU_PROT_MT(mt);
+
+			ok &= !swmmu_map(&as, mt * M2, mt * M2, K4, p);
+			ok &= !swmmu_map(&as, (8 + mt) * M2, mt * M2, M2, p);
+			ok &= !swmmu_query(&as, mt * M2, &x) && x.prot == p;
+			ok &= !swmmu_query(&as, (8 + mt) * M2, &x) && x.prot == p && x.size_lg2 == 21;
+		}
+		TAP_CHECK(ok, "%s: WB/WT/UC/device round-trip in 4K and 2M leaves", names[i]);
+		swmmu_as_destroy(&as);
+	}
+}
+
+int main(void)
+{
+	if (test_mem_init(&tm, 1UL << 30))
+		return 1;
+	test_map_edges();
+	test_unmap_protect();
+	test_query_translate();
+	test_walk();
+	test_regions_ad();
+	test_free_gather();
+	test_link();
+	test_pages_copy();
+	test_memtypes();
+	TAP_EQ(tm.live, 0, "nothing leaked");
+	return tap_done();
+}
