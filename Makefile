@@ -68,7 +68,7 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LI
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDLIBS_USER)
 
-$(B)/bin/swmmu-sim: $(SIM_SRCS:%.c=$(B)/obj/%.o) $(LIB)
+$(B)/bin/swmmu-sim: $(SIM_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/daemon/common/swdraw.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDLIBS_USER)
 
@@ -82,7 +82,7 @@ $(B)/bin/swmmu-demo: $(wildcard tests/vm/demo/*.c) $(wildcard uapi/linux/*.h)
 
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
-$(B)/obj/daemon/%.o: CFLAGS_USER += $(NL_CFLAGS)
+$(B)/obj/daemon/%.o: CFLAGS_USER += $(NL_CFLAGS) -Idaemon/common
 
 $(B)/bin/swmmuctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
@@ -114,7 +114,10 @@ ksrc: $(KSELFTEST_H)
 $(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h) $(KSELFTEST_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -isystem $(B)/ksrc/tools/testing/selftests -Itests/vm/lib \
-		-o $@ $< $(VM_LIB_SRCS) $(LDLIBS_USER)
+		-o $@ $< $(VM_LIB_SRCS) $(LDLIBS_USER) $(VM_TEST_LDLIBS)
+
+# Tests that submit through io_uring link liburing.
+$(B)/vm/tests/uring_test: VM_TEST_LDLIBS := -luring
 
 vm-tests: $(VM_TEST_BINS)
 

@@ -546,7 +546,9 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 	u64 start, last, attr;
 	void *tbl;
 
-	if (l->contig || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
+	/* No contiguous entry fits if len is below the smallest one. */
+	if ((l->contig && len >> (l->shift + __builtin_ctz(l->contig))) ||
+	    (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
 	    !len || ((va | pa | len) & pt_lowmask(l->shift)) ||
 	    pt_range(f, va, len, &start, &last) || pa + (len - 1) < pa ||
 	    !pt_oa_ok(f, pa + (len - 1)) || pt_leaf_attr(f, 0, prot, &attr))
@@ -573,11 +575,6 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 	void *tbl;
 	int ret;
 
-	if (req->nr_segs == 1 && !o) {
-		ret = pt_map_fast(f, as, req->va, req->segs[0].pa, req->segs[0].len, req->prot);
-		if (ret != PT_SLOW)
-			return ret;
-	}
 	ret = pt_leaf_prot_ok(f, req->prot);
 	if (ret)
 		return ret;
@@ -901,6 +898,44 @@ next:
 	}
 }
 
+/*
+ * Fast path of unmap: no flags, the range inside one leaf-level table, no contiguous leaf in it
+ * and no null leaves in the format (so no leaf can be cut). PT_SLOW otherwise.
+ */
+static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
+					 u64 va, u64 len, u32 flags, struct swmmu_gather *g,
+					 u64 *unmapped)
+{
+	u64 m = pt_lowmask(f->level[0].shift), start, last;
+	unsigned int lvl, n;
+	void *tbl;
+
+	if (flags || f->null_mask || !len || ((va | len) & m) ||
+	    pt_range(f, va, len, &start, &last))
+		return PT_SLOW;
+	tbl = pt_descend_common(f, as, start, last, 0, &lvl);
+	if (lvl)
+		return PT_SLOW;
+	if (f->level[0].contig) {
+		/* A contiguous entry could be cut: leave those to the general path. */
+		unsigned int i;
+
+		for (i = pt_index(f, 0, start); i <= pt_index(f, 0, last); i++) {
+			u64 pte = pt_load(f, tbl, i);
+
+			if (pt_kind(f, 0, pte) == SWMMU_ITEM_LEAF && pt_leaf_k(f, 0, pte))
+				return PT_SLOW;
+		}
+	}
+	n = pt_l0_clear(f, tbl, pt_index(f, 0, start), pt_index(f, 0, last));
+	if (unmapped)
+		*unmapped = (u64)n << f->level[0].shift;
+	if (!n)
+		return -ENOENT;
+	pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), 1);
+	return 0;
+}
+
 static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				    u64 len, u32 flags, struct swmmu_gather *g, u64 *unmapped)
 {
@@ -913,25 +948,6 @@ static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_a
 
 	if (unmapped)
 		*unmapped = 0;
-	if (!flags && !f->level[0].contig && !f->null_mask) {
-		/* Fast path: the range lies inside one leaf-level table; no leaf can be cut. */
-		u64 m = pt_lowmask(f->level[0].shift);
-
-		if (len && !((va | len) & m) && !pt_range(f, va, len, &start, &last)) {
-			unsigned int n;
-
-			tbl = pt_descend_common(f, as, start, last, 0, &lvl);
-			if (!lvl) {
-				n = pt_l0_clear(f, tbl, pt_index(f, 0, start), pt_index(f, 0, last));
-				if (!n)
-					return -ENOENT;
-				if (unmapped)
-					*unmapped = (u64)n << f->level[0].shift;
-				pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), 1);
-				return 0;
-			}
-		}
-	}
 	c.as = as;
 	c.g = g;
 	ret = pt_edges(f, &c, va, len, flags, &start, &last, &tbl, &lvl);
@@ -973,6 +989,9 @@ static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const 
 		}
 		if (kind == SWMMU_ITEM_LEAF) {
 			n = 1u << pt_leaf_k(f, lvl, pte);
+			/* An AMD-style size pattern lies below the item size: keep it. */
+			if (n > 1 && f->contig_kind == SWMMU_CONTIG_NAPOT_ONES)
+				keep |= pt_oa_enc(f, ~pt_lowmask(f->level[0].shift));
 			for (i = 0; i < n && !pt_is_null(f, lvl, pte); i++) {
 				u64 old = pt_load(f, tbl, idx + i), v;
 
@@ -1114,14 +1133,29 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 
 /* Instantiate the engine for one format expression (constant, or as->fmt for the generic one). */
 #define SWMMU_ENGINE_INSTANCE(scope, name, FMT)						\
-static int name##_map(struct swmmu_as *as, const struct swmmu_map_req *req)		\
+static noinline int name##_map(struct swmmu_as *as, const struct swmmu_map_req *req)	\
 {											\
 	return pt_map(FMT, as, req);							\
+}											\
+static int name##_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)		\
+{											\
+	struct swmmu_seg seg = { .pa = pa, .len = len };				\
+	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };\
+	int ret = pt_map_fast(FMT, as, va, pa, len, prot);				\
+											\
+	return ret != PT_SLOW ? ret : name##_map(as, &req);				\
+}											\
+static noinline int name##_unmap_slow(struct swmmu_as *as, u64 va, u64 len, u32 flags,	\
+				      struct swmmu_gather *g, u64 *unmapped)		\
+{											\
+	return pt_unmap(FMT, as, va, len, flags, g, unmapped);				\
 }											\
 static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
 			struct swmmu_gather *g, u64 *unmapped)				\
 {											\
-	return pt_unmap(FMT, as, va, len, flags, g, unmapped);				\
+	int ret = pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
+											\
+	return ret != PT_SLOW ? ret : name##_unmap_slow(as, va, len, flags, g, unmapped);\
 }											\
 static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,	\
 			  struct swmmu_gather *g)					\
@@ -1139,6 +1173,7 @@ static int name##_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad
 }											\
 scope const struct swmmu_pt_ops name = {						\
 	.map = name##_map,								\
+	.map1 = name##_map1,								\
 	.unmap = name##_unmap,								\
 	.protect = name##_protect,							\
 	.query = name##_query,								\

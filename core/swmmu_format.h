@@ -37,6 +37,23 @@
  * bit is a clr bit). A permission with neither set nor clr bits is either implied (always granted,
  * listed in @implied) or not expressible. A request that the format cannot encode exactly fails
  * with -EOPNOTSUPP: permissions are never silently widened or narrowed.
+ *
+ * How the families are expressed:
+ * - x86-64: PS bit in per-level leaf/table masks; PAT moves between bit 7 and bit 12, hence
+ *   per-level memory type encodings (mt_mask/mt); XD is a clr bit; sign-extended VAs.
+ * - AArch64 granules: per-level shift/index_bits (16K: 1-bit level 0; 64K: 6-bit top level);
+ *   stage 2 S2AP: set bits for R and W (write-only expressible), no implied R.
+ * - ARM contiguous bit: SWMMU_CONTIG_HINT with the allowed run lengths in each level's contig.
+ * - RISC-V: oa_pte_lo = 10 (PPN at bit 10); table entries are "V and no RWX" (table_mask = RWX,
+ *   table_val = 0; tables are classified first), leaves any RWX; SWMMU_FMT_W_NEEDS_R;
+ *   Svnapot: SWMMU_CONTIG_NAPOT with the N bit as contig_mask.
+ * - AMD IOMMU v1: NextLevel as per-level table_val; size in address bits: SWMMU_CONTIG_NAPOT_ONES.
+ * - VT-d second stage: present = R|W, need_any = R|W.
+ * - Mali LPAE: leaf_val 0b01 at every level, including level 0.
+ * - GPU: 4-byte items (entry_lg2 = 2), 16-byte items (entry_lg2 = 4, second word ext_leaf /
+ *   ext_table; a dual big/small-page table pointer is not expressible), NULL/sparse entries
+ *   (null_mask/null_val, also when not present), fragment fields (SWMMU_CONTIG_FRAGMENT).
+ * - Big-endian tables: SWMMU_FMT_BIG_ENDIAN.
  */
 #ifndef SWMMU_FORMAT_H
 #define SWMMU_FORMAT_H
@@ -92,8 +109,9 @@ enum swmmu_contig_kind {
 	SWMMU_CONTIG_NAPOT = 2,		/* every item: entry OA with item-granule OA bit k-1 set,
 					 * plus contig_val (RISC-V Svnapot)
 					 */
-	SWMMU_CONTIG_NAPOT_ONES = 3,	/* every item: entry OA with OA bits [k-2:0] (in items) set,
-					 * plus contig_val (AMD IOMMU v1 NextLevel=7)
+	SWMMU_CONTIG_NAPOT_ONES = 3,	/* every item: entry OA with OA bits [lg2(entry bytes) - 2 :
+					 * level[0].shift] set, plus contig_val (AMD IOMMU v1
+					 * NextLevel=7: the first zero above bit 12 gives the size)
 					 */
 	SWMMU_CONTIG_FRAGMENT = 4,	/* every item keeps its own OA; the field contig_mask holds
 					 * lg2(entry bytes) - level[0].shift (AMD GPU fragment)

@@ -29,6 +29,18 @@ static bool swmmu_range_touches(const struct swmmu_gather_range *r, u64 start, u
 	return !after && !before;
 }
 
+/**
+ * swmmu_gather_add() - record a VA range whose cached translations must be dropped
+ * @g: the gather, or NULL
+ * @as: the address space
+ * @start: first VA (canonical)
+ * @last: last VA (inclusive, canonical)
+ * @levels: bitmap of levels whose items changed
+ *
+ * Touching or overlapping ranges merge; when all slots are used the last range is widened.
+ *
+ * Context: the gather belongs to one thread. Internal to the library.
+ */
 void swmmu_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start, u64 last,
 		      u32 levels)
 {
@@ -53,6 +65,7 @@ void swmmu_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start, u6
 	}
 	/* Full: widen the last range to cover this one as well (over-invalidation is safe). */
 	r = &g->range[SWMMU_GATHER_RANGES - 1];
+	g->flush_all = true;
 merge:
 	if (start < r->start)
 		r->start = start;
@@ -61,6 +74,18 @@ merge:
 	r->levels |= levels;
 }
 
+/**
+ * swmmu_gather_add_table() - free an unlinked table after the next flush
+ * @g: the gather, or NULL to free at once
+ * @as: the address space that owned the table
+ * @lvl: level of the table's items
+ * @cpu: CPU pointer
+ * @addr: table address
+ *
+ * A full free list (or a table of another address space) flushes the gather first.
+ *
+ * Context: may call the flush and free callbacks. Internal to the library.
+ */
 void swmmu_gather_add_table(struct swmmu_gather *g, struct swmmu_as *as, unsigned int lvl,
 			    void *cpu, u64 addr)
 {

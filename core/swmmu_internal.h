@@ -27,6 +27,7 @@ struct swmmu_map_req {
  */
 struct swmmu_pt_ops {
 	int (*map)(struct swmmu_as *as, const struct swmmu_map_req *req);
+	int (*map1)(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot);
 	int (*unmap)(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_gather *g,
 		     u64 *unmapped);
 	int (*protect)(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
@@ -264,8 +265,10 @@ static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsi
 		ia = pt_oa_dec(f, pte) >> l->shift;
 		k = ia ? (unsigned int)__builtin_ctzll(ia) + 1 : 0;
 	} else {
-		ia = pt_oa_dec(f, pte) >> l->shift;
-		k = (unsigned int)__builtin_ctzll(~ia) + 1;
+		/* The ones run from the level-0 granule up to below the entry's size. */
+		ia = pt_oa_dec(f, pte) >> f->level[0].shift;
+		k = f->level[0].shift + (unsigned int)__builtin_ctzll(~ia) + 1;
+		k = k > l->shift ? k - l->shift : 0;
 	}
 	if (k >= 32 || !(l->contig & (1u << k)))
 		return 0;
@@ -283,7 +286,8 @@ static __always_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned
 	case SWMMU_CONTIG_NAPOT:
 		return f->contig_val | pt_oa_enc(f, pt_bit(s + k - 1));
 	case SWMMU_CONTIG_NAPOT_ONES:
-		return f->contig_val | pt_oa_enc(f, pt_lowmask(k - 1) << s);
+		return f->contig_val | pt_oa_enc(f, pt_lowmask(s + k - 1) &
+						 ~pt_lowmask(f->level[0].shift));
 	case SWMMU_CONTIG_FRAGMENT:
 		return (u64)(k + s - f->level[0].shift) << pt_contig_field_shift(f);
 	}

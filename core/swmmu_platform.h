@@ -44,7 +44,10 @@
 #define s32	int32_t
 #define s64	int64_t
 
-/* __always_inline comes from glibc's <sys/cdefs.h>. */
+/* __always_inline and __attribute_noinline__ come from glibc's <sys/cdefs.h>. */
+#ifndef noinline
+#define noinline	__attribute_noinline__
+#endif
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)

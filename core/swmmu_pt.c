@@ -10,6 +10,16 @@ static const struct swmmu_pt_ops *swmmu_ops(const struct swmmu_as *as)
 	return as->fmt->ops ? as->fmt->ops : &swmmu_generic_ops;
 }
 
+/**
+ * swmmu_table_alloc() - allocate (not zero, not count) the memory of one table
+ * @as: the address space
+ * @lvl: level of the table's items
+ * @addr: set to the table address
+ *
+ * Context: as the caller's alloc callback. Internal to the library.
+ * Return: the CPU pointer, or NULL if allocation failed or the address cannot be held in a table
+ * entry.
+ */
 void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr)
 {
 	const struct swmmu_format *f = as->fmt;
@@ -28,17 +38,43 @@ void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr)
 	return cpu;
 }
 
+/**
+ * swmmu_table_free() - return the memory of one table to the caller's allocator
+ * @as: the address space
+ * @lvl: level of the table's items
+ * @cpu: CPU pointer
+ * @addr: table address
+ *
+ * Context: as the caller's free callback. Internal to the library.
+ */
 void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr)
 {
 	as->mem.ops->free(as->mem.ctx, cpu, addr, (size_t)1 << pt_table_lg2(as->fmt, lvl));
 }
 
+/**
+ * swmmu_table_account() - count tables linked into or unlinked from an address space
+ * @as: the address space
+ * @lvl: level of the tables' items
+ * @n: number of tables, negative when unlinked
+ *
+ * Context: any (atomic counters). Internal to the library.
+ */
 void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n)
 {
 	swmmu_counter_add(&as->nr_tables, n);
 	swmmu_counter_add(&as->table_bytes, n << pt_table_lg2(as->fmt, lvl));
 }
 
+/**
+ * swmmu_is_link() - is an item a subtree linked from another address space?
+ * @as: the address space
+ * @ia: internal (non-sign-extended) address inside the item's span
+ * @lvl: level of the item
+ *
+ * Context: the caller holds the span. Internal to the library.
+ * Return: true if @as must not free the table the item points at.
+ */
 bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl)
 {
 	unsigned int i, s = as->fmt->level[lvl].shift;
@@ -161,10 +197,7 @@ void swmmu_as_stats(const struct swmmu_as *as, struct swmmu_stats *st)
  */
 int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
 {
-	struct swmmu_seg seg = { .pa = pa, .len = len };
-	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };
-
-	return swmmu_ops(as)->map(as, &req);
+	return swmmu_ops(as)->map1(as, va, pa, len, prot);
 }
 
 /**

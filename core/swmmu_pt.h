@@ -114,7 +114,8 @@ struct swmmu_gather_range {
  * @ctx: passed to @flush
  * @as: address space whose tables are on the free list (set by the first operation)
  * @nr_ranges: valid entries of @range
- * @flush_all: ranges were merged beyond precision: invalidate everything
+ * @flush_all: a range had to be widened over VAs that did not change (the ranges are still
+ *             correct); a consumer may prefer to invalidate everything
  * @range: the ranges
  * @nr_tables: tables waiting to be freed
  * @tables: CPU pointer, address and size of each table waiting to be freed

@@ -80,6 +80,7 @@ static void swmmu_step_begin(struct swmmu_exec *x)
 
 static void swmmu_step_end(struct swmmu_exec *x)
 {
+	/* The step's accesses are done before an invalidation can see the queue idle. */
 	smp_store_release(&x->q->busy, 0);
 	if (wq_has_sleeper(&x->q->wq))
 		wake_up_all(&x->q->wq);

@@ -97,6 +97,11 @@ bool swmmu_exec_stopped(struct swmmu_exec *x)
 	return x->job ? READ_ONCE(x->job->canceled) : fatal_signal_pending(current);
 }
 
+static bool swmmu_exec_stopped_cb(void *x)
+{
+	return swmmu_exec_stopped(x);
+}
+
 static int swmmu_stall_wait(struct swmmu_exec *x, struct swmmu_stall *st, unsigned long timeout)
 {
 	long left;
@@ -146,6 +151,10 @@ int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 	st.seq = atomic64_inc_return(&dev->fault_seq);
 	x->cmd->out_fault_seq = st.seq;
 	INIT_LIST_HEAD(&st.node);
+	/* A named address space's faults go to its control plane (swmmu_named.c). */
+	if (as->named)
+		return swmmu_named_fault(as, fi->iova, fi->access, fi->reason, fi->level, ret,
+					 swmmu_exec_stopped_cb, x);
 
 	spin_lock(&dev->fq_lock);
 	fq = dev->fq;

@@ -90,6 +90,12 @@ static const struct nla_policy swmmu_pol_range[SWMMU_A_MAX + 1] = {
 	[SWMMU_A_PROT] = SWMMU_POL_PROT,
 };
 
+static const struct nla_policy swmmu_pol_resolve[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_AS] = SWMMU_POL_NAME,
+	[SWMMU_A_FAULT_ID] = { .type = NLA_U64 },
+	[SWMMU_A_FAULT_RESP] = NLA_POLICY_RANGE(NLA_U8, SWMMU_NL_FAULT_RETRY, SWMMU_NL_FAULT_FAIL),
+};
+
 static const struct nla_policy swmmu_pol_query[SWMMU_A_MAX + 1] = {
 	[SWMMU_A_AS] = SWMMU_POL_NAME,
 	[SWMMU_A_IOVA] = { .type = NLA_U64 },
@@ -193,11 +199,31 @@ void swmmu_genl_event(const struct swmmu_nl_event_args *ev)
 	    (ev->prot && nla_put_u32(msg, SWMMU_A_PROT, ev->prot)) ||
 	    (ev->pid && nla_put_u32(msg, SWMMU_A_ATTACHED_PID, ev->pid)))
 		goto err;
+	if (ev->fault &&
+	    (nla_put_u64_64bit(msg, SWMMU_A_IOVA, ev->iova, SWMMU_A_PAD) ||
+	     nla_put_u32(msg, SWMMU_A_FAULT_ACCESS, ev->access) ||
+	     nla_put_u32(msg, SWMMU_A_FAULT_REASON, ev->reason) ||
+	     nla_put_u8(msg, SWMMU_A_LEAF_LEVEL, ev->level) ||
+	     nla_put_u64_64bit(msg, SWMMU_A_FAULT_ID, ev->fault_id, SWMMU_A_PAD) ||
+	     (ev->stalled && nla_put_flag(msg, SWMMU_A_FAULT_STALLED))))
+		goto err;
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&swmmu_genl_family, msg, 0, 0, GFP_KERNEL);
 	return;
 err:
 	nlmsg_free(msg);
+}
+
+/**
+ * swmmu_genl_listening() - does anybody listen to the "events" group
+ *
+ * Context: any.
+ * Return: true if a socket has joined the group.
+ */
+bool swmmu_genl_listening(void)
+{
+	return READ_ONCE(swmmu_genl_registered) &&
+	       genl_has_listeners(&swmmu_genl_family, &init_net, 0);
 }
 
 /* ---- GET_INFO --------------------------------------------------------------------------------- */
@@ -484,7 +510,10 @@ static int swmmu_nl_format_del(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- address spaces --------------------------------------------------------------------------- */
 
-static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n)
+static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as);
+
+/* The SWMMU_A_STATS nest; with @occ, the table occupancy per level inside it too. */
+static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n, bool occ)
 {
 	struct swmmu_as_stats st = { .as_id = n->as->obj.id };
 	struct nlattr *nest;
@@ -506,6 +535,12 @@ static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n)
 			      SWMMU_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, SWMMU_A_STATS_DMA_BYTES, n->dma_bytes, SWMMU_A_STATS_PAD))
 		return -EMSGSIZE;
+	if (occ) {
+		int ret = swmmu_nl_fill_occ(msg, n->as);
+
+		if (ret)
+			return ret;
+	}
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -529,7 +564,7 @@ static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags,
 	    nla_put_u8(msg, SWMMU_A_FAULT_MODE, n->fault_mode) ||
 	    nla_put_u64_64bit(msg, SWMMU_A_FAULT_QUOTA, n->fault_quota, SWMMU_A_PAD) ||
 	    (rcu_access_pointer(n->user) && nla_put_u32(msg, SWMMU_A_ATTACHED_PID, n->user_pid)) ||
-	    swmmu_nl_fill_stats(msg, n)) {
+	    swmmu_nl_fill_stats(msg, n, false)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -909,6 +944,28 @@ static int swmmu_nl_query(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int swmmu_nl_fault_resolve(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_named *n;
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_FAULT_ID, "missing fault ID (SWMMU_A_FAULT_ID)") ||
+	    SWMMU_NEED(info, SWMMU_A_FAULT_RESP, "missing response (SWMMU_A_FAULT_RESP)"))
+		return -EINVAL;
+	mutex_lock(&swmmu_named_lock);
+	n = swmmu_nl_as(info);
+	ret = IS_ERR(n) ? PTR_ERR(n) :
+	      swmmu_named_resolve(n, nla_get_u64(info->attrs[SWMMU_A_FAULT_ID]),
+				  nla_get_u8(info->attrs[SWMMU_A_FAULT_RESP]) ==
+				  SWMMU_NL_FAULT_RETRY);
+	mutex_unlock(&swmmu_named_lock);
+	if (ret == -ENOENT && !IS_ERR(n)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_FAULT_ID]);
+		NL_SET_ERR_MSG(info->extack, "no access waits on that fault (answered or timed out)");
+	}
+	return ret;
+}
+
 /* ---- REGION_GET (dump) -------------------------------------------------------------------------- */
 
 /*
@@ -1062,7 +1119,6 @@ static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as)
 	const struct swmmu_format *f = as->fmt;
 	struct swmmu_nl_occ *o;
 	struct swmmu_range r;
-	struct nlattr *stats;
 	u64 va[2], len[2];
 	unsigned int spans, i, l;
 	int ret = 0;
@@ -1081,9 +1137,6 @@ static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as)
 	if (ret)
 		goto out;
 	ret = -EMSGSIZE;
-	stats = nla_nest_start(msg, SWMMU_A_STATS);
-	if (!stats)
-		goto out;
 	for (l = 0; l < f->nr_levels; l++) {
 		struct nlattr *nest = nla_nest_start(msg, SWMMU_A_STATS_LEVEL);
 
@@ -1100,7 +1153,6 @@ static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as)
 			goto out;
 		nla_nest_end(msg, nest);
 	}
-	nla_nest_end(msg, stats);
 	ret = 0;
 out:
 	kfree(o);
@@ -1127,9 +1179,7 @@ static int swmmu_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(n);
 	} else {
 		ret = nla_put_string(msg, SWMMU_A_AS, n->name) ? -EMSGSIZE :
-		      swmmu_nl_fill_stats(msg, n);
-		if (!ret)
-			ret = swmmu_nl_fill_occ(msg, n->as);
+		      swmmu_nl_fill_stats(msg, n, true);
 	}
 	mutex_unlock(&swmmu_named_lock);
 	if (ret)
@@ -1170,6 +1220,8 @@ static const struct genl_ops swmmu_genl_ops[] = {
 	SWMMU_NL_OP(SWMMU_NL_CMD_REGION_GET, NULL, swmmu_nl_region_dump, swmmu_pol_as,
 		    GENL_ADMIN_PERM),
 	SWMMU_NL_OP(SWMMU_NL_CMD_STATS_GET, swmmu_nl_stats_get, NULL, swmmu_pol_as, 0),
+	SWMMU_NL_OP(SWMMU_NL_CMD_FAULT_RESOLVE, swmmu_nl_fault_resolve, NULL, swmmu_pol_resolve,
+		    GENL_ADMIN_PERM),
 };
 
 static const struct genl_multicast_group swmmu_genl_mcgrps[] = {

@@ -12,8 +12,8 @@
  *   page table for as long as we hold the read lock, and a PMD that points at a page table keeps
  *   pointing at it (a PMD leaf can appear or go away, a PMD table cannot go away).
  * - Each page table (level 0) is read under its split page-table lock, taken in the walk's
- *   pre_table callback for the PMD that points at it and dropped in post_table: the PTEs are a
- *   consistent snapshot, like pte_offset_map_lock() gives. PMD and PUD leaves (THP, hugetlb) are
+ *   pre_table callback for the PMD that points at it, around a nested walk of that page table:
+ *   the PTEs are a consistent snapshot, like pte_offset_map_lock() gives. PMD and PUD leaves (THP, hugetlb) are
  *   single 64-bit items read once with READ_ONCE() by the core, like GUP-fast reads them; a racing
  *   split shows either the old leaf or the new table, each decoded consistently, and the query
  *   that decodes a leaf is retried if the item changed under it.
@@ -87,7 +87,9 @@ static void *swmmu_cpu_to_cpu(void *ctx, u64 addr);
  * @cap: capacity of @out
  * @count: items found so far
  * @next: items starting below this VA were already reported (VMAs can share a table item)
- * @ptl: the page-table lock held while a page table is walked, or NULL
+ * @start: first VA of the VMA part being walked
+ * @last: last VA of the VMA part being walked
+ * @in_pte: a page table is being walked under its lock
  * @bad_table: a table address was outside RAM
  * @retries: leaves decoded again because they changed under the walk
  */
@@ -98,7 +100,9 @@ struct swmmu_cpu_ctx {
 	u32 cap;
 	u32 count;
 	u64 next;
-	spinlock_t *ptl;
+	u64 start;
+	u64 last;
+	bool in_pte;
 	bool bad_table;
 	unsigned int retries;
 };
@@ -190,58 +194,60 @@ static int swmmu_cpu_hole(void *ctx, struct swmmu_walk_item *it)
 	return SWMMU_WALK_DESCEND;
 }
 
-/* A PMD that points at a page table: lock that page table for the walk of its PTEs. */
+static const struct swmmu_walk_ops swmmu_cpu_walk_ops;
+
+/*
+ * A PMD that points at a page table: walk that page table's part of the range here, under its
+ * page-table lock, and tell the outer walk to skip it. The nested walk starts at the root again;
+ * the upper levels are stable (see the top of the file) and lead to the same page table, whose
+ * PMD item the nested walk passes through (c->in_pte is set then).
+ */
 static int swmmu_cpu_pre_table(void *ctx, struct swmmu_walk_item *it)
 {
 	struct swmmu_cpu_ctx *c = ctx;
+	spinlock_t *ptl;
 	pmd_t *pmd;
+	u64 s, l;
+	int ret;
 
-	if (it->level != 1)
+	if (it->level != 1 || c->in_pte)
 		return SWMMU_WALK_DESCEND;
 	if (c->bad_table)
 		return SWMMU_WALK_SKIP;
+	s = max(it->va, c->start);
+	l = min(it->last, c->last);
 	/* it->table is the PMD table holding the item: RAM, reached through the direct map. */
 	pmd = (pmd_t *)__va(it->table) + it->index;
-	c->ptl = pte_lockptr(c->mm, pmd);
-	spin_lock(c->ptl);
-	return SWMMU_WALK_DESCEND;
-}
-
-static int swmmu_cpu_post_table(void *ctx, struct swmmu_walk_item *it)
-{
-	struct swmmu_cpu_ctx *c = ctx;
-
-	if (it->level == 1 && c->ptl) {
-		spin_unlock(c->ptl);
-		c->ptl = NULL;
-	}
-	return SWMMU_WALK_DESCEND;
+	ptl = pte_lockptr(c->mm, pmd);
+	spin_lock(ptl);
+	c->in_pte = true;
+	ret = swmmu_walk(&c->as, s, l - s + 1, &swmmu_cpu_walk_ops, c);
+	c->in_pte = false;
+	spin_unlock(ptl);
+	return ret < 0 ? ret : SWMMU_WALK_SKIP;
 }
 
 static const struct swmmu_walk_ops swmmu_cpu_walk_ops = {
 	.leaf = swmmu_cpu_leaf,
 	.hole = swmmu_cpu_hole,
 	.pre_table = swmmu_cpu_pre_table,
-	.post_table = swmmu_cpu_post_table,
 };
 
 /* Walk [start, last] of the process's VMAs; mmap_read_lock is held. */
 static int swmmu_cpu_walk_vmas(struct swmmu_cpu_ctx *c, u64 start, u64 last)
 {
 	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, c->mm, start);
 	int ret = 0;
+
+	VMA_ITERATOR(vmi, c->mm, start);
 
 	for_each_vma_range(vmi, vma, last + 1) {
 		u64 s = max_t(u64, vma->vm_start, start);
 		u64 l = min_t(u64, vma->vm_end - 1, last);
 
+		c->start = s;
+		c->last = l;
 		ret = swmmu_walk(&c->as, s, l - s + 1, &swmmu_cpu_walk_ops, c);
-		if (c->ptl) {
-			/* The walk ended inside a page table (an error from a callback). */
-			spin_unlock(c->ptl);
-			c->ptl = NULL;
-		}
 		if (ret)
 			break;
 		if (c->bad_table) {

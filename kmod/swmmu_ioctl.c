@@ -298,7 +298,7 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 	SWMMU_OP(SWMMU_ATTACH, swmmu_cmd_attach, swmmu_attach, out_mmap_offset, true,
 		 swmmu_undo_attach),
 	SWMMU_OP(SWMMU_CPU_WALK, swmmu_cmd_cpu_walk, swmmu_cpu_walk, out_root, true, NULL),
-	SWMMU_OP(SWMMU_VTD_CHECK, swmmu_cmd_vtd_check, swmmu_vtd_check, out_prot_mismatches, true,
+	SWMMU_OP(SWMMU_VTD_CHECK, swmmu_cmd_vtd_check, swmmu_vtd_check, out_prot_wider, true,
 		 NULL),
 	SWMMU_OP(SWMMU_QUEUE_ALLOC, swmmu_cmd_queue_alloc, swmmu_queue_alloc, out_queue_id, true,
 		 swmmu_undo_queue),

@@ -9,6 +9,7 @@
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -240,7 +241,7 @@ static int swmmu_fault_fill(struct swmmu_fault_info *fi, u64 va, u32 access, u32
 
 static bool swmmu_chunk_covers(const struct swmmu_chunk *c, u64 pa, u64 len)
 {
-	return c->dma <= pa && pa - c->dma <= c->size - len;
+	return c->dma <= pa && len <= c->size && pa - c->dma <= c->size - len;
 }
 
 /* A miss: walk the tables, validate the output, fill the IOTLB unless an invalidation raced. */

@@ -4,6 +4,7 @@
  * and SWMMU_ATTACH / detach of an open file.
  */
 #include <linux/capability.h>
+#include <linux/moduleparam.h>
 #include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -505,4 +506,108 @@ void swmmu_named_exit(void)
 	mutex_unlock(&swmmu_named_lock);
 	xa_destroy(&swmmu_nameds);
 	xa_destroy(&swmmu_rtfmts);
+}
+
+/* ---- faults of named address spaces -------------------------------------------------------- */
+
+/**
+ * struct swmmu_named_stall - a device access waiting for the control plane
+ * @node: in swmmu_named_stalls
+ * @as: the address space
+ * @id: the fault ID sent in the event
+ * @state: 0 waiting, 1 retry, 2 fail
+ */
+struct swmmu_named_stall {
+	struct list_head node;
+	struct swmmu_as_obj *as;
+	u64 id;
+	int state;
+};
+
+static LIST_HEAD(swmmu_named_stalls);
+static DEFINE_SPINLOCK(swmmu_named_stall_lock);
+static DECLARE_WAIT_QUEUE_HEAD(swmmu_named_wq);
+static atomic64_t swmmu_named_fault_id = ATOMIC64_INIT(0);
+
+/* How long an access of a named address space in serve mode waits for the control plane. */
+static unsigned int swmmu_named_fault_timeout_ms = 5000;
+module_param_named(named_fault_timeout_ms, swmmu_named_fault_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(named_fault_timeout_ms,
+		 "Wait of a faulting access for the control plane (serve mode), ms (default 5000)");
+
+/**
+ * swmmu_named_fault() - a device access of a named address space failed to translate
+ * @as: the address space
+ * @iova: the VA
+ * @access: SWMMU_PROT_R, _W or _X
+ * @reason: SWMMU_FAULT_* of linux/swmmu.h
+ * @level: level where the walk stopped
+ * @err: the errno the access fails with if the fault is not resolved
+ * @stopped: tells whether the access was cancelled meanwhile
+ * @arg: passed to @stopped
+ *
+ * Announces the fault on the "events" group. In SWMMU_FAULT_MODE_SERVE, with a listener, the
+ * access waits until the control plane answers with FAULT_RESOLVE (typically after a MAP), the
+ * access is cancelled, or named_fault_timeout_ms passes.
+ *
+ * Context: process context, may sleep; no range lock of @as held.
+ * Return: 0 to translate again, or @err.
+ */
+int swmmu_named_fault(struct swmmu_as_obj *as, u64 iova, u32 access, u32 reason, u32 level,
+		      int err, bool (*stopped)(void *arg), void *arg)
+{
+	struct swmmu_named *n = as->named;
+	struct swmmu_named_stall st = { .as = as };
+	struct swmmu_nl_event_args ev = {
+		.type = SWMMU_EVENT_FAULT, .as = n->name, .iova = iova, .fault = true,
+		.access = access, .reason = reason, .level = level, .pid = n->user_pid,
+	};
+	unsigned long deadline;
+
+	st.id = atomic64_inc_return(&swmmu_named_fault_id);
+	ev.fault_id = st.id;
+	if (READ_ONCE(n->fault_mode) != SWMMU_FAULT_MODE_SERVE || !swmmu_genl_listening()) {
+		swmmu_genl_event(&ev);
+		return err;
+	}
+	ev.stalled = true;
+	spin_lock(&swmmu_named_stall_lock);
+	list_add_tail(&st.node, &swmmu_named_stalls);
+	spin_unlock(&swmmu_named_stall_lock);
+	swmmu_genl_event(&ev);
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(swmmu_named_fault_timeout_ms));
+	while (!READ_ONCE(st.state) && !stopped(arg) && time_before(jiffies, deadline))
+		wait_event_timeout(swmmu_named_wq, READ_ONCE(st.state), HZ / 20);
+	spin_lock(&swmmu_named_stall_lock);
+	list_del(&st.node);
+	spin_unlock(&swmmu_named_stall_lock);
+	return st.state == 1 ? 0 : err;
+}
+
+/**
+ * swmmu_named_resolve() - answer a stalled fault
+ * @n: the address space
+ * @id: the fault ID of the event
+ * @retry: translate again (true) or fail the access
+ *
+ * Context: any context that may take a spinlock.
+ * Return: 0, or -ENOENT if no access of @n waits with that ID (answered, timed out, cancelled).
+ */
+int swmmu_named_resolve(struct swmmu_named *n, u64 id, bool retry)
+{
+	struct swmmu_named_stall *st;
+	int ret = -ENOENT;
+
+	spin_lock(&swmmu_named_stall_lock);
+	list_for_each_entry(st, &swmmu_named_stalls, node) {
+		if (st->id == id && st->as == n->as && !st->state) {
+			WRITE_ONCE(st->state, retry ? 1 : 2);
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock(&swmmu_named_stall_lock);
+	if (!ret)
+		wake_up_all(&swmmu_named_wq);
+	return ret;
 }

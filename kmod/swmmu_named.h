@@ -84,6 +84,7 @@ int swmmu_named_delete(struct swmmu_named *n);
 int swmmu_named_map(struct swmmu_named *n, struct swmmu_map *m);
 int swmmu_named_unmap(struct swmmu_named *n, u64 iova, u64 length, u64 *unmapped);
 bool swmmu_name_valid(const char *name);
+int swmmu_named_resolve(struct swmmu_named *n, u64 id, bool retry);
 
 /* swmmu_genl.c: an event on the "events" group. */
 struct swmmu_nl_event_args {
@@ -94,8 +95,15 @@ struct swmmu_nl_event_args {
 	u64 length;
 	u32 prot;
 	u32 pid;
+	bool fault;
+	bool stalled;
+	u32 access;
+	u32 reason;
+	u32 level;
+	u64 fault_id;
 };
 
 void swmmu_genl_event(const struct swmmu_nl_event_args *ev);
+bool swmmu_genl_listening(void);
 
 #endif /* SWMMU_NAMED_H */

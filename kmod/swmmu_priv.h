@@ -381,6 +381,8 @@ bool swmmu_attach_idle(struct swmmu_obj *obj);
 void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj);
 void swmmu_attach_free(struct swmmu_attach_obj *h);
 struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma);
+int swmmu_named_fault(struct swmmu_as_obj *as, u64 iova, u32 access, u32 reason, u32 level,
+		      int err, bool (*stopped)(void *arg), void *arg);
 struct swmmu_file *swmmu_as_cpu_file(struct swmmu_as_obj *as);
 void swmmu_file_init(struct swmmu_file *file);
 void swmmu_named_exit(void);

@@ -45,6 +45,8 @@ echo "== vm (booting; serial logs in $vmout)"
 vmargs=(-o "$vmout" -t "${VM_TIMEOUT:-1200}" -f "$module:/opt/swmmu/swmmu.ko"
 	-f tests/vm/run-in-vm.sh:/opt/swmmu/run-in-vm.sh)
 [ -d build/vm/tests ] && vmargs+=(-f build/vm/tests:/opt/swmmu/tests)
+# The userspace tools (swmmud, swmmuctl) that VM tests start.
+[ -d build/bin ] && vmargs+=(-f build/bin:/opt/swmmu/bin)
 scripts/vm.sh "${vmargs[@]}" -- sh ./run-in-vm.sh > "$res/vm-stdout.txt" 2> "$res/vm-stderr.txt"
 vmrc=$?
 cp "$vmout/output.log" "$res/vm.log"

@@ -11,6 +11,12 @@
 # Exit status: COMMAND's status; 124 if the VM did not finish in time (it is killed); 125 if the
 # kernel log shows a warning, bug, oops, sanitizer, lockdep or hung-task report (even when COMMAND
 # succeeded); 126 if the VM could not be started.
+#
+# Devices: the machine is q35 with an Intel IOMMU (QEMU's intel-iommu, legacy mode, 39-bit
+# second-stage tables) and QEMU's "edu" PCI device (1234:11e8) translated by it in a DMA domain,
+# for the VT-d walk test (tests/vm/vtd_test.c). VM_IOMMU=none boots without them. The module's
+# own platform device is not behind the IOMMU (the DMAR unit covers PCI devices only).
+# Extra QEMU arguments: VM_QEMU_ARGS; extra kernel arguments: VM_APPEND.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,15 +132,22 @@ output=$outdir/output.log
 : > "$console"
 : > "$output"
 cpu=max
+iommu_args=()
+iommu_append=
+if [ "${VM_IOMMU:-intel}" = intel ]; then
+	# intel-iommu must come before the PCI devices it translates.
+	iommu_args=(-device intel-iommu -device edu)
+	iommu_append="intel_iommu=on iommu.passthrough=0 iommu.strict=1"
+fi
 [ "$accel" = kvm ] && cpu=host
 echo "vm: booting $(basename "$kernel") under $accel (timeout ${timeout_s}s, logs in $outdir)" >&2
 # Stream the command's output while the VM runs.
 tail -n +1 -f "$output" --pid=$$ 2>/dev/null &
 tailpid=$!
 timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -cpu $cpu -smp 2 -m 2048 \
-	-machine q35 -nodefaults -display none -no-reboot \
+	-machine q35 -nodefaults -display none -no-reboot "${iommu_args[@]}" \
 	-kernel "$kernel" -initrd "$outdir/initramfs.cpio.gz" \
-	-append "console=ttyS0 loglevel=6 panic=-1 oops=panic hung_task_timeout_secs=30 nokaslr ${VM_APPEND:-}" \
+	-append "console=ttyS0 loglevel=6 panic=-1 oops=panic hung_task_timeout_secs=30 nokaslr $iommu_append ${VM_APPEND:-}" \
 	-serial "file:$console" -serial "file:$output" ${VM_QEMU_ARGS:-} </dev/null
 qrc=$?
 sleep 0.3

@@ -189,6 +189,11 @@ static int swnl_recv(struct swnl *n, struct swnl_req *r, bool check_seq)
 		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, NULL, NULL);
 	while (!r->done) {
 		ret = nl_recvmsgs(n->sk, cb);
+		/* A callback that stopped the receive has recorded the outcome in r. */
+		if (ret < 0 && r->done) {
+			ret = 0;
+			break;
+		}
 		if (ret < 0) {
 			ret = ret == -NLE_NOMEM ? -ENOBUFS : -EIO;
 			break;
@@ -258,7 +263,7 @@ int swnl_read_events(struct swnl *n, swnl_reply_fn fn, void *arg)
 	ret = nl_recvmsgs(n->sk, cb);
 	nl_cb_put(cb);
 	if (ret == -NLE_AGAIN)
-		return 0;
+		return -EAGAIN;
 	if (ret == -NLE_NOMEM)
 		return -ENOBUFS;
 	if (ret < 0)

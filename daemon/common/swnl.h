@@ -40,7 +40,10 @@ const char *swnl_strerror(const struct swnl *n);
 
 /* Events: join the group on this socket (use a socket of its own). 0 or -errno. */
 int swnl_subscribe(struct swnl *n);
-/* Read what is pending on an events socket; fn gets each event. 0, or -errno (-ENOBUFS: lost). */
+/*
+ * Read one batch from an events socket; fn gets each event. 0 (call again), -EAGAIN (nothing
+ * more), fn's first error, -ENOBUFS (events were lost) or another -errno.
+ */
 int swnl_read_events(struct swnl *n, swnl_reply_fn fn, void *arg);
 int swnl_fd(const struct swnl *n);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "swmmu_pt.h"
+#include "sim.h"
 
 #define MAX_WORDS	8
 #define ARENA_SIZE	(1UL << 32)
@@ -49,6 +50,11 @@ static void usage(FILE *out)
 "  dump                      coalesced regions: '0xVA-0xLAST -> 0xPA PERMS SIZE'\n"
 "  free                      free every table left empty\n"
 "  stats                     'tables N bytes N'\n"
+"  image FILE                walk the tables of a raw page-table image in place (read-only\n"
+"                            use; docs/page-table-image.md)\n"
+"  image-save FILE           write the current tables as a raw page-table image\n"
+"  draw FILE                 the address space as an SVG picture (as swmmuctl draw); - is\n"
+"                            stdout\n"
 "\n"
 "PERMS are letters of rwxugd, printed in that order: read, write, execute, user, global,\n"
 "device memory; '-' for none; 'null' for a sparse entry (reads zero, writes dropped) on formats\n"
@@ -348,8 +354,14 @@ static int run(char **w, int n)
 	}
 	if (!strcmp(w[0], "load") && n == 2)
 		return load_file(w[1]);
+	if (!strcmp(w[0], "image") && n == 2)
+		return sim_image_load(w[1], &as, &have_as);
 	if (!have_as)
 		return -ENOENT;
+	if (!strcmp(w[0], "image-save") && n == 2)
+		return sim_image_save(w[1], &as);
+	if (!strcmp(w[0], "draw") && n == 2)
+		return sim_draw(w[1], &as);
 	if (!strcmp(w[0], "describe") && n == 1) {
 		static char text[16384];
 

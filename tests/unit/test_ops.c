@@ -423,6 +423,7 @@ static void test_free_gather(void)
 	TAP_CHECK(g.nr_ranges == SWMMU_GATHER_RANGES &&
 		  g.range[SWMMU_GATHER_RANGES - 1].last == 9 * 4 * M2 + K4 - 1,
 		  "gather keeps %d ranges, the last one widened", SWMMU_GATHER_RANGES);
+	TAP_CHECK(g.flush_all, "widening is reported (flush_all)");
 	swmmu_gather_flush(&g);
 	swmmu_as_destroy(&as);
 }

@@ -620,9 +620,10 @@ struct swmmu_cpu_walk {
  * @contig_order: in: 0, or the order (2^order pages, <= SWMMU_VTD_MAX_ORDER) of one physically
  *                contiguous buffer to map with dma_map_page(), so that large pages can be used
  * @nr_device_dma: in: round trips the device itself makes through the mappings
- *                 (<= SWMMU_VTD_MAX_DEVICE_DMA): it reads one mapped page into its own buffer
- *                 and writes that into another, and the kernel checks the bytes at the physical
- *                 addresses the walk gave for the two IOVAs
+ *                 (<= SWMMU_VTD_MAX_DEVICE_DMA): it reads one mapped page the walk says is
+ *                 readable into its own buffer and writes that into one the walk says is
+ *                 writable, and the kernel checks the bytes at the physical addresses the walk
+ *                 gave for the two IOVAs
  * @nr_regions: in: capacity of @regions_uptr (at most SWMMU_CPU_WALK_MAX_ENTRIES); out: leaves
  *              found by the first walk (EMSGSIZE if the capacity is too small; the counters
  *              and the first @nr_regions leaves are still written)
@@ -651,8 +652,12 @@ struct swmmu_cpu_walk {
  * @__reserved: zero on output
  * @out_left_after_unmap: 4 KiB pages of the module's mappings still translated by the walk
  *                        after they were all unmapped (the tables must be clear)
- * @out_prot_mismatches: pages of the module's mappings whose read/write permissions in the walk
- *                       differ from the DMA direction they were mapped with
+ * @out_prot_narrower: pages of the module's mappings whose entry lacks a permission their DMA
+ *                     direction needs (read for DMA_TO_DEVICE, write for DMA_FROM_DEVICE)
+ * @out_prot_wider: pages whose entry grants more than their DMA direction asks for. Linux 6.1
+ *                  sets bit 0 in every second-stage leaf (__domain_mapping() ORs in
+ *                  DMA_FL_PTE_PRESENT, the first-stage present bit, which is the second-stage
+ *                  read bit), so DMA_FROM_DEVICE pages are readable by the device there.
  *
  * Needs the PCI device 1234:11e8 (QEMU's "edu") bound to swmmu's PCI driver and translated by an
  * Intel IOMMU in legacy (not scalable) mode in a DMA domain. The kernel finds the IOMMU unit of
@@ -697,7 +702,8 @@ struct swmmu_vtd_check {
 	__u32 out_device_dma_ok;
 	__u32 __reserved;
 	__aligned_u64 out_left_after_unmap;
-	__aligned_u64 out_prot_mismatches;
+	__aligned_u64 out_prot_narrower;
+	__aligned_u64 out_prot_wider;
 };
 #define SWMMU_VTD_CHECK		_IO(SWMMU_TYPE, SWMMU_CMD_VTD_CHECK)
 
@@ -754,7 +760,8 @@ enum {
 	SWMMU_DMA_COMPARE = 4,	/* compare @length bytes at @src and @dst */
 	SWMMU_DMA_FENCE = 5,	/* write-immediate: store the low @length (4 or 8) bytes of @value
 				 * at @dst (aligned to @length) once every earlier command of the
-				 * queue has completed */
+				 * queue has completed
+				 */
 };
 
 #define SWMMU_DMA_MAX_LENGTH	(1ULL << 30)	/* bytes per command */

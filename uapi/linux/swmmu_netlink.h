@@ -60,6 +60,7 @@ enum swmmu_nl_cmd {
 	SWMMU_NL_CMD_REGION_GET,	/* admin, dump: the mapped regions, in VA order */
 	SWMMU_NL_CMD_STATS_GET,		/* do: counters and table occupancy per level */
 	SWMMU_NL_CMD_EVENT,		/* notification on the "events" group */
+	SWMMU_NL_CMD_FAULT_RESOLVE,	/* admin: answer a stalled fault (AS, FAULT_ID, FAULT_RESP) */
 
 	__SWMMU_NL_CMD_MAX,
 	SWMMU_NL_CMD_MAX = __SWMMU_NL_CMD_MAX - 1
@@ -69,10 +70,18 @@ enum swmmu_nl_cmd {
 enum swmmu_nl_fault_mode {
 	SWMMU_FAULT_MODE_FAIL,	/* the access fails (terminate); the fault is reported */
 	SWMMU_FAULT_MODE_LOG,	/* the access fails; the daemon logs the fault */
-	SWMMU_FAULT_MODE_SERVE,	/* the access waits; the daemon maps zeroed memory up to a quota */
+	SWMMU_FAULT_MODE_SERVE,	/* the access waits (FAULT_STALLED) until FAULT_RESOLVE or a
+				 * timeout; the daemon maps zeroed memory up to a quota
+				 */
 
 	__SWMMU_FAULT_MODE_MAX,
 	SWMMU_FAULT_MODE_MAX = __SWMMU_FAULT_MODE_MAX - 1
+};
+
+/* SWMMU_A_FAULT_RESP */
+enum swmmu_nl_fault_resp {
+	SWMMU_NL_FAULT_RETRY = 1,	/* resolved (e.g. mapped): translate again */
+	SWMMU_NL_FAULT_FAIL = 2,	/* fail the access */
 };
 
 /* SWMMU_A_EVENT_TYPE */
@@ -88,7 +97,10 @@ enum swmmu_nl_event {
 	SWMMU_EVENT_PROTECT,	/* AS, IOVA, LENGTH, PROT */
 	SWMMU_EVENT_FORMAT_NEW,	/* NAME */
 	SWMMU_EVENT_FORMAT_DEL,	/* NAME */
-	SWMMU_EVENT_FAULT,	/* AS, IOVA, FAULT_ACCESS, FAULT_REASON, LEAF_LEVEL, FAULT_ID */
+	SWMMU_EVENT_FAULT,	/* AS, IOVA, FAULT_ACCESS, FAULT_REASON, LEAF_LEVEL, FAULT_ID,
+				 * FAULT_STALLED, ATTACHED_PID: a device access of an attached
+				 * file failed to translate
+				 */
 
 	__SWMMU_EVENT_MAX,
 	SWMMU_EVENT_MAX = __SWMMU_EVENT_MAX - 1
@@ -136,6 +148,8 @@ enum swmmu_nl_attr {
 	SWMMU_A_FAULT_REASON,		/* u32: reason code of the device (see linux/swmmu.h) */
 	SWMMU_A_FAULT_ID,		/* u64: the device's fault sequence number */
 	SWMMU_A_LEAF_LEVEL,		/* u8: level of a leaf (0 = leaf level) */
+	SWMMU_A_FAULT_RESP,		/* u8: enum swmmu_nl_fault_resp */
+	SWMMU_A_FAULT_STALLED,		/* flag: the access waits for FAULT_RESOLVE */
 
 	__SWMMU_A_MAX,
 	SWMMU_A_MAX = __SWMMU_A_MAX - 1

@@ -36,6 +36,12 @@ int swmmu_read_counters(struct swmmu_counters *c)
 			c->mappings = v;
 		else if (!strcmp(name, "vmas"))
 			c->vmas = v;
+		else if (!strcmp(name, "queues"))
+			c->queues = v;
+		else if (!strcmp(name, "dma_jobs"))
+			c->dma_jobs = v;
+		else if (!strcmp(name, "fault_queues"))
+			c->fault_queues = v;
 	}
 	fclose(f);
 	return 0;
@@ -44,7 +50,8 @@ int swmmu_read_counters(struct swmmu_counters *c)
 bool swmmu_counters_zero(const struct swmmu_counters *c)
 {
 	return !(c->files | c->address_spaces | c->buffers | c->buffer_bytes | c->tables |
-		 c->table_bytes | c->mappings | c->vmas);
+		 c->table_bytes | c->mappings | c->vmas | c->queues | c->dma_jobs |
+		 c->fault_queues);
 }
 
 struct swmmu_format_info *swmmu_get_formats(int fd, unsigned int *nr)

@@ -43,6 +43,7 @@
 /* Module-wide live counters from debugfs. */
 struct swmmu_counters {
 	long files, address_spaces, buffers, buffer_bytes, tables, table_bytes, mappings, vmas;
+	long queues, dma_jobs, fault_queues;
 };
 
 int swmmu_read_counters(struct swmmu_counters *c);
@@ -133,9 +134,11 @@ bool swmmu_check(const void *buf, size_t len, uint64_t seed);
 		ASSERT_EQ(0, swmmu_read_counters(&__c));				\
 		if (!swmmu_counters_zero(&__c))						\
 			TH_LOG("leak: files %ld as %ld bufs %ld (%ld B) tables %ld "	\
-			       "(%ld B) mappings %ld vmas %ld", __c.files,		\
+			       "(%ld B) mappings %ld vmas %ld queues %ld jobs %ld "	\
+			       "fault queues %ld", __c.files,				\
 			       __c.address_spaces, __c.buffers, __c.buffer_bytes,	\
-			       __c.tables, __c.table_bytes, __c.mappings, __c.vmas);	\
+			       __c.tables, __c.table_bytes, __c.mappings, __c.vmas,	\
+			       __c.queues, __c.dma_jobs, __c.fault_queues);		\
 		EXPECT_TRUE(swmmu_counters_zero(&__c));					\
 	})
 
