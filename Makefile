@@ -41,9 +41,11 @@ KSELFTEST_H := $(B)/ksrc/tools/testing/selftests/kselftest_harness.h
 
 USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/swmmu-bench) \
 	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud) \
-	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo)
+	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo) \
+	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo) \
+	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz)
 
-.PHONY: check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
+.PHONY: fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
 
 all: user module
@@ -77,6 +79,11 @@ $(B)/bin/swmmu-bench: $(BENCH_SRCS:%.c=$(B)/obj/%.o) $(LIB)
 	$(CC) -o $@ $^ $(LDLIBS_USER)
 
 $(B)/bin/swmmu-demo: $(wildcard tests/vm/demo/*.c) $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
+
+# An application of a named address space, for `make run` (uapi only, no library).
+$(B)/bin/swmmu-attach-demo: $(wildcard daemon/example/*.c) $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
@@ -118,6 +125,20 @@ $(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wild
 
 # Tests that submit through io_uring link liburing.
 $(B)/vm/tests/uring_test: VM_TEST_LDLIBS := -luring
+$(B)/vm/tests/fail_nth_test: VM_TEST_LDLIBS := -luring
+$(B)/vm/tests/stress_race_test: VM_TEST_LDLIBS := -luring
+# The uAPI fuzzer: a short run as a VM suite, and the program `make fuzz-kernel` runs.
+FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c tests/vm/fuzz/*.h)
+$(B)/vm/tests/fuzz_test: VM_TEST_LDLIBS := -luring
+$(B)/vm/tests/fuzz_test: $(FUZZ_SRCS)
+$(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
+		$(LDLIBS_USER) -luring
+
+$(B)/vm/bench/swmmu-vmbench: tests/vm/bench/swmmu-vmbench.c $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $< -luring $(LDLIBS_USER)
 
 vm-tests: $(VM_TEST_BINS)
 
@@ -169,13 +190,23 @@ check-debug: deps
 lint: $(KSELFTEST_H) vm-module
 	@scripts/lint.sh
 
+# The host core benchmark, then the device benchmark in the VM (tests/vm/bench).
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bin/swmmu-bench
+	@$(MAKE) --no-print-directory $(B)/bin/swmmu-bench vm-module $(B)/vm/bench/swmmu-vmbench
 	$(B)/bin/swmmu-bench
+	scripts/vm.sh -t 900 -o $(B)/vm/bench -f $(B)/kmod-vm/kmod/swmmu.ko:/opt/swmmu/swmmu.ko \
+		-f $(B)/vm/bench/swmmu-vmbench:/opt/swmmu/swmmu-vmbench -- \
+		'insmod swmmu.ko && ./swmmu-vmbench; r=$$?; rmmod swmmu; exit $$r'
 
 FUZZ_TIME ?= 60
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_TIME)
+
+# The uAPI fuzzer on the debug kernel for DURATION seconds (SEED=, THREADS=, FILES= optional).
+DURATION ?= 300
+fuzz-kernel: deps
+	@$(MAKE) --no-print-directory $(B)/bin/swmmu-fuzz
+	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) scripts/fuzz-kernel.sh
 
 clean:
 	rm -rf $(B)

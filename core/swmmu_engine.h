@@ -102,8 +102,7 @@ static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void
 }
 
 /*
- * Clear the leaves among items [idx, end] of a level-0 table without contiguous or null entries;
- * returns how many there were. Runs without reserved items are cleared with one memset (each
+ * Clear the leaf items among items [idx, end] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
  * aligned 8-byte item is written whole, as with the kernel's memset64 users).
  */
 static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
@@ -869,7 +868,8 @@ static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct s
 		u64 ilast = p.end[lvl], pte;
 		enum swmmu_item_kind kind;
 
-		if (!lvl && !l->contig && !f->null_mask) {
+		if (!lvl) {
+			/* The edges were checked: every leaf entry here lies inside the range. */
 			unsigned int cnt = pt_l0_clear(f, tbl, idx, pt_index(f, 0, ilast));
 
 			if (cnt)
@@ -899,8 +899,8 @@ next:
 }
 
 /*
- * Fast path of unmap: no flags, the range inside one leaf-level table, no contiguous leaf in it
- * and no null leaves in the format (so no leaf can be cut). PT_SLOW otherwise.
+ * Fast path of unmap: no flags, the range inside one leaf-level table and no contiguous leaf in
+ * it (so no leaf can be cut). PT_SLOW otherwise.
  */
 static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
 					 u64 va, u64 len, u32 flags, struct swmmu_gather *g,
@@ -910,8 +910,7 @@ static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct sw
 	unsigned int lvl, n;
 	void *tbl;
 
-	if (flags || f->null_mask || !len || ((va | len) & m) ||
-	    pt_range(f, va, len, &start, &last))
+	if (flags || !len || ((va | len) & m) || pt_range(f, va, len, &start, &last))
 		return PT_SLOW;
 	tbl = pt_descend_common(f, as, start, last, 0, &lvl);
 	if (lvl)

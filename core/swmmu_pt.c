@@ -63,7 +63,7 @@ void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr
 void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n)
 {
 	swmmu_counter_add(&as->nr_tables, n);
-	swmmu_counter_add(&as->table_bytes, n << pt_table_lg2(as->fmt, lvl));
+	swmmu_counter_add(&as->table_bytes, n * (1L << pt_table_lg2(as->fmt, lvl)));
 }
 
 /**

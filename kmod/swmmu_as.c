@@ -250,15 +250,16 @@ int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
  * @f: a built-in format
  *
  * Context: process context (uses a temporary allocation).
- * Return: the smallest valid va_bits, or f->va_bits if the size cannot change.
+ * Return: the smallest valid va_bits, or f->va_bits if the size cannot change; 0 if the
+ * temporary allocation failed (a guess would be a wrong answer).
  */
 unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f)
 {
 	struct swmmu_format *tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
-	unsigned int v = f->va_bits;
+	unsigned int v;
 
 	if (!tmp)
-		return v;
+		return 0;
 	for (v = 1; v < f->va_bits; v++)
 		if (!swmmu_format_derive(f, v, tmp))
 			break;
@@ -654,7 +655,7 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 		ret = -ENOSPC;
 	}
 	if (ret) {
-		mtree_erase(&as->maps, iova);
+		swmmu_mt_erase(&as->maps, iova, last);
 		goto out_unlock;
 	}
 	swmmu_range_unlock(&as->range, &r);
@@ -738,7 +739,7 @@ int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *byte
 	swmmu_gather_flush(&g);
 	index = iova;
 	while ((m = mt_find(&as->maps, &index, last))) {
-		mtree_erase(&as->maps, m->iova);
+		swmmu_mt_erase(&as->maps, m->iova, m->last);
 		*bytes += m->last - m->iova + 1;
 		swmmu_mapping_free(as, m);
 		if (!index)

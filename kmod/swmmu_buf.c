@@ -19,7 +19,7 @@ static void swmmu_buf_release_chunks(struct swmmu_buf *buf)
 	for (i = 0; i < buf->nr_chunks; i++) {
 		struct swmmu_chunk *c = &buf->chunks[i];
 
-		mtree_erase(&buf->file->bus, c->dma);
+		swmmu_mt_erase(&buf->file->bus, c->dma, c->dma + c->size - 1);
 		dma_free_pages(swmmu_dma_dev, c->size, c->page, c->dma, DMA_BIDIRECTIONAL);
 	}
 	buf->nr_chunks = 0;
@@ -58,6 +58,14 @@ static int swmmu_chunk_alloc(struct swmmu_buf *buf, struct swmmu_chunk *c, u64 o
 				  GFP_KERNEL | __GFP_ACCOUNT | __GFP_NOWARN);
 	if (!c->page)
 		return -ENOMEM;
+	/*
+	 * Never true for a page we got, but 6.1's DMA API debugging records dma_alloc_pages() as a
+	 * dma_map_page() and reports a "failed to check map error" when the pages are freed.
+	 */
+	if (dma_mapping_error(swmmu_dma_dev, c->dma)) {
+		dma_free_pages(swmmu_dma_dev, size, c->page, c->dma, DMA_BIDIRECTIONAL);
+		return -ENOMEM;
+	}
 	/* dma_alloc_pages() zeroes today; a buffer must never show old data, so make sure. */
 	memset(page_address(c->page), 0, size);
 	ret = mtree_insert_range(&buf->file->bus, c->dma, c->dma + size - 1, c,

@@ -11,6 +11,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <asm/unaligned.h>
+
 #include "swmmu_device.h"
 
 /* Bytes one step moves at most: bounds how long an invalidation waits for a step. */
@@ -86,6 +88,39 @@ static void swmmu_step_end(struct swmmu_exec *x)
 		wake_up_all(&x->q->wq);
 }
 
+/*
+ * The engine's data mover for non-overlapping ranges: 32 bytes per iteration with 8-byte moves.
+ * Under QEMU's TCG (the VM lane), the string instructions memcpy() uses on CPUs with ERMS/FSRM are
+ * emulated a byte at a time, several times slower than this; on hardware both run at memory speed.
+ */
+static void swmmu_copy_words(u8 *d, const u8 *s, size_t n)
+{
+	while (n >= 32) {
+		u64 a = get_unaligned((const u64 *)s), b = get_unaligned((const u64 *)(s + 8));
+		u64 c = get_unaligned((const u64 *)(s + 16)), e = get_unaligned((const u64 *)(s + 24));
+
+		put_unaligned(a, (u64 *)d);
+		put_unaligned(b, (u64 *)(d + 8));
+		put_unaligned(c, (u64 *)(d + 16));
+		put_unaligned(e, (u64 *)(d + 24));
+		s += 32;
+		d += 32;
+		n -= 32;
+		/* Keeps the compiler from turning the loop back into a memcpy() call. */
+		barrier();
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+static void swmmu_dma_copy(u8 *d, const u8 *s, size_t n)
+{
+	if (d + n <= s || s + n <= d)
+		swmmu_copy_words(d, s, n);
+	else
+		memmove(d, s, n);
+}
+
 static void swmmu_fill_pattern(u8 *pat, u64 value)
 {
 	unsigned int i;
@@ -100,7 +135,7 @@ static void swmmu_do_fill(const u8 *pat, u8 *dst, u64 n, u64 off)
 	while (n) {
 		size_t k = min_t(u64, n, PAGE_SIZE - 8);
 
-		memcpy(dst, pat + (off & 7), k);
+		swmmu_copy_words(dst, pat + (off & 7), k);
 		dst += k;
 		off += k;
 		n -= k;
@@ -211,7 +246,7 @@ static int swmmu_dma_run(struct swmmu_exec *x)
 		case SWMMU_DMA_COPY:
 			/* A sparse source reads zeros; a sparse destination drops the bytes. */
 			if (d.cpu && s.cpu)
-				memmove(d.cpu, s.cpu, n);
+				swmmu_dma_copy(d.cpu, s.cpu, n);
 			else if (d.cpu)
 				memset(d.cpu, 0, n);
 			break;

@@ -310,8 +310,11 @@ static int swmmu_nl_fill_format(struct sk_buff *msg, u32 portid, u32 seq, int fl
 	if (text) {
 		len = swmmu_format_print(f, NULL, 0) + 1;
 		buf = kmalloc(len, GFP_KERNEL);
-		if (!buf)
-			goto err;
+		if (!buf) {
+			/* Out of memory, not out of room in the message. */
+			genlmsg_cancel(msg, hdr);
+			return -ENOMEM;
+		}
 		swmmu_format_print(f, buf, len);
 		if (nla_put_string(msg, SWMMU_A_FORMAT_TEXT, buf))
 			goto err;
@@ -512,6 +515,41 @@ static int swmmu_nl_format_del(struct sk_buff *skb, struct genl_info *info)
 
 static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as);
 
+/* The fault count and the recent faults, oldest first. */
+static int swmmu_nl_fill_faults(struct sk_buff *msg, struct swmmu_named *n)
+{
+	struct swmmu_named_frec *rec;
+	unsigned int i, nr;
+	u64 total;
+	int ret = 0;
+
+	rec = kmalloc_array(SWMMU_NL_RECENT_FAULTS, sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	spin_lock(&n->fault_lock);
+	total = n->nr_faults;
+	memcpy(rec, n->recent, sizeof(n->recent));
+	spin_unlock(&n->fault_lock);
+	nr = min_t(u64, total, SWMMU_NL_RECENT_FAULTS);
+	if (nla_put_u64_64bit(msg, SWMMU_A_STATS_FAULTS, total, SWMMU_A_STATS_PAD))
+		ret = -EMSGSIZE;
+	for (i = 0; i < nr && !ret; i++) {
+		struct swmmu_named_frec *r = &rec[(total - nr + i) % SWMMU_NL_RECENT_FAULTS];
+		struct nlattr *nest = nla_nest_start(msg, SWMMU_A_STATS_FAULT);
+
+		if (!nest ||
+		    nla_put_u64_64bit(msg, SWMMU_A_FREC_IOVA, r->iova, SWMMU_A_FREC_PAD) ||
+		    nla_put_u32(msg, SWMMU_A_FREC_ACCESS, r->access) ||
+		    nla_put_u32(msg, SWMMU_A_FREC_REASON, r->reason) ||
+		    nla_put_u64_64bit(msg, SWMMU_A_FREC_ID, r->id, SWMMU_A_FREC_PAD))
+			ret = -EMSGSIZE;
+		else
+			nla_nest_end(msg, nest);
+	}
+	kfree(rec);
+	return ret;
+}
+
 /* The SWMMU_A_STATS nest; with @occ, the table occupancy per level inside it too. */
 static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n, bool occ)
 {
@@ -538,6 +576,8 @@ static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n, bool 
 	if (occ) {
 		int ret = swmmu_nl_fill_occ(msg, n->as);
 
+		if (!ret)
+			ret = swmmu_nl_fill_faults(msg, n);
 		if (ret)
 			return ret;
 	}
@@ -762,13 +802,15 @@ static int swmmu_nl_as_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- map, unmap, protect, query ---------------------------------------------------------------- */
 
-static int swmmu_nl_reply_u64s(struct genl_info *info, u8 cmd, int a1, u64 v1, int a2, u64 v2)
+/*
+ * Send the reply of a change in @msg, allocated before the change was made: a reply that cannot
+ * be allocated afterwards would report a failure for a change that happened.
+ */
+static int swmmu_nl_reply_u64s(struct sk_buff *msg, struct genl_info *info, u8 cmd, int a1,
+			       u64 v1, int a2, u64 v2)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	void *hdr;
 
-	if (!msg)
-		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, cmd);
 	if (!hdr || nla_put_u64_64bit(msg, a1, v1, SWMMU_A_PAD) ||
 	    (a2 && nla_put_u64_64bit(msg, a2, v2, SWMMU_A_PAD))) {
@@ -785,6 +827,7 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	struct swmmu_map m = { .prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE };
 	struct swmmu_named *n;
+	struct sk_buff *msg;
 	int ret;
 
 	if (SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)"))
@@ -798,6 +841,9 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 		m.prot = nla_get_u32(a[SWMMU_A_PROT]);
 	if (a[SWMMU_A_PGSIZE_LG2])
 		m.pgsize_lg2 = nla_get_u8(a[SWMMU_A_PGSIZE_LG2]);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 
 	mutex_lock(&swmmu_named_lock);
 	n = swmmu_nl_as(info);
@@ -817,9 +863,11 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 	swmmu_genl_event(&ev);
 out:
 	mutex_unlock(&swmmu_named_lock);
-	if (ret)
+	if (ret) {
+		nlmsg_free(msg);
 		return ret;
-	return swmmu_nl_reply_u64s(info, SWMMU_NL_CMD_MAP, SWMMU_A_IOVA, m.iova,
+	}
+	return swmmu_nl_reply_u64s(msg, info, SWMMU_NL_CMD_MAP, SWMMU_A_IOVA, m.iova,
 				   SWMMU_A_LENGTH, m.length);
 }
 
@@ -827,6 +875,7 @@ static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 {
 	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_UNMAP };
 	struct swmmu_named *n;
+	struct sk_buff *msg;
 	u64 iova, len, unmapped = 0;
 	int ret;
 
@@ -840,6 +889,9 @@ static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 	}
 	iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
 	len = nla_get_u64(info->attrs[SWMMU_A_LENGTH]);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&swmmu_named_lock);
 	n = swmmu_nl_as(info);
 	if (IS_ERR(n)) {
@@ -857,9 +909,12 @@ static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 	swmmu_genl_event(&ev);
 out:
 	mutex_unlock(&swmmu_named_lock);
-	if (ret)
+	if (ret) {
+		nlmsg_free(msg);
 		return ret;
-	return swmmu_nl_reply_u64s(info, SWMMU_NL_CMD_UNMAP, SWMMU_A_UNMAPPED, unmapped, 0, 0);
+	}
+	return swmmu_nl_reply_u64s(msg, info, SWMMU_NL_CMD_UNMAP, SWMMU_A_UNMAPPED, unmapped, 0,
+				   0);
 }
 
 static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)

@@ -210,6 +210,10 @@ static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
 		fi->oa_bits = f->oa_bits;
 		fi->entry_size = 1u << f->entry_lg2;
 		fi->min_va_bits = swmmu_format_min_va_bits(f);
+		if (!fi->min_va_bits) {
+			ret = -ENOMEM;
+			break;
+		}
 		fi->pgsizes = swmmu_format_pgsizes(f);
 		for (l = 0; l < f->nr_levels && l < SWMMU_INFO_LEVELS; l++) {
 			fi->level_shift[l] = f->level[l].shift;

@@ -122,6 +122,7 @@ int swmmu_named_create(const char *name, const struct swmmu_format *f, struct sw
 	/* No mmap() of the home: every window is taken. */
 	n->home->mmap_windows = ~0UL;
 	strscpy(n->name, name, sizeof(n->name));
+	spin_lock_init(&n->fault_lock);
 	n->uid = GLOBAL_ROOT_UID;
 	n->gid = GLOBAL_ROOT_GID;
 	n->mode = 0600;
@@ -566,6 +567,11 @@ int swmmu_named_fault(struct swmmu_as_obj *as, u64 iova, u32 access, u32 reason,
 
 	st.id = atomic64_inc_return(&swmmu_named_fault_id);
 	ev.fault_id = st.id;
+	spin_lock(&n->fault_lock);
+	n->recent[n->nr_faults++ % SWMMU_NL_RECENT_FAULTS] = (struct swmmu_named_frec){
+		.iova = iova, .access = access, .reason = reason, .id = st.id,
+	};
+	spin_unlock(&n->fault_lock);
 	if (READ_ONCE(n->fault_mode) != SWMMU_FAULT_MODE_SERVE || !swmmu_genl_listening()) {
 		swmmu_genl_event(&ev);
 		return err;

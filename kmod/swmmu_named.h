@@ -56,6 +56,9 @@ struct swmmu_rtfmt {
  * @dma_bytes: bytes of module memory mapped by the control plane
  * @user: the attached file, or NULL
  * @user_pid: thread group of the process that attached
+ * @fault_lock: protects @recent and @nr_faults
+ * @nr_faults: device faults so far
+ * @recent: the last SWMMU_NL_RECENT_FAULTS faults, a ring indexed by @nr_faults
  */
 struct swmmu_named {
 	u32 id;
@@ -71,6 +74,14 @@ struct swmmu_named {
 	u64 dma_bytes;
 	struct swmmu_file __rcu *user;
 	pid_t user_pid;
+	spinlock_t fault_lock;
+	u64 nr_faults;
+	struct swmmu_named_frec {
+		u64 iova;
+		u32 access;
+		u32 reason;
+		u64 id;
+	} recent[SWMMU_NL_RECENT_FAULTS];
 };
 
 extern struct mutex swmmu_named_lock;

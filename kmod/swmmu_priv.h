@@ -25,6 +25,7 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/lockdep.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
@@ -327,6 +328,16 @@ static inline struct swmmu_buf *swmmu_buf_get(struct swmmu_file *file, u32 id)
 	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_BUF);
 
 	return obj ? container_of(obj, struct swmmu_buf, obj) : NULL;
+}
+
+/*
+ * Erase [first, last] (exactly one entry's range) from a maple tree whose entry the caller frees
+ * next. Erasing may need a new node, and when that allocation fails 6.1's mtree_erase() silently
+ * leaves the entry in the tree (a use after free later); so this waits for memory instead.
+ */
+static inline void swmmu_mt_erase(struct maple_tree *mt, unsigned long first, unsigned long last)
+{
+	mtree_store_range(mt, first, last, NULL, GFP_KERNEL | __GFP_NOFAIL);
 }
 
 long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg);

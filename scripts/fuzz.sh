@@ -14,7 +14,8 @@ for t in "${targets[@]}"; do
 	name=$(basename "$t" .c)
 	bin=build/fuzz/$name
 	clang -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-D_GNU_SOURCE -Icore -Iarch -Iuapi -Itests/unit -o "$bin" "$t" core/*.c arch/*.c
+		-D_GNU_SOURCE -Icore -Iarch -Iuapi -Itests/unit -o "$bin" "$t" core/*.c arch/*.c \
+		$(ls tests/unit/*.c | grep -v '/test_')
 	mkdir -p "build/fuzz/$name-corpus"
 	echo "fuzz: running $name for ${secs}s"
 	"$bin" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix=build/fuzz/ \

@@ -671,7 +671,26 @@ struct ctl_view {
 	unsigned int va_bits, nr_levels;
 	struct swdraw_level lv[8];
 	size_t nr_lv;
+	struct swdraw_fault faults[SWMMU_NL_RECENT_FAULTS];
+	size_t nr_faults;
+	uint64_t total_faults;
 };
+
+static const char *ctl_fault_reason(uint32_t r)
+{
+	switch (r) {
+	case SWMMU_FAULT_NOT_PRESENT:
+		return "not present";
+	case SWMMU_FAULT_PERMISSION:
+		return "permission";
+	case SWMMU_FAULT_ADDRESS_SIZE:
+		return "address size";
+	case SWMMU_FAULT_BAD_OUTPUT:
+		return "bad output address";
+	default:
+		return "unknown";
+	}
+}
 
 static int ctl_view_as_cb(struct nlattr **tb, void *arg)
 {
@@ -693,10 +712,23 @@ static int ctl_view_stats_cb(struct nlattr **tb, void *arg)
 	ctl_parse_stats(tb[SWMMU_A_STATS], &v->st);
 	if (!tb[SWMMU_A_STATS] || swnl_parse_nested(st, SWMMU_A_STATS_MAX, tb[SWMMU_A_STATS]))
 		return 0;
+	if (st[SWMMU_A_STATS_FAULTS])
+		v->total_faults = nla_get_u64(st[SWMMU_A_STATS_FAULTS]);
 	nla_for_each_nested(pos, tb[SWMMU_A_STATS], rem) {
 		struct nlattr *l[SWMMU_A_LEVEL_MAX + 1];
 		struct swdraw_level *d;
 
+		if (nla_type(pos) == SWMMU_A_STATS_FAULT && v->nr_faults < SWMMU_NL_RECENT_FAULTS &&
+		    !swnl_parse_nested(l, SWMMU_A_FREC_MAX, pos)) {
+			struct swdraw_fault *f = &v->faults[v->nr_faults++];
+
+			f->iova = l[SWMMU_A_FREC_IOVA] ? nla_get_u64(l[SWMMU_A_FREC_IOVA]) : 0;
+			f->access = l[SWMMU_A_FREC_ACCESS] ?
+				    nla_get_u32(l[SWMMU_A_FREC_ACCESS]) : 0;
+			f->what = ctl_fault_reason(l[SWMMU_A_FREC_REASON] ?
+						   nla_get_u32(l[SWMMU_A_FREC_REASON]) : 0);
+			continue;
+		}
 		if (nla_type(pos) != SWMMU_A_STATS_LEVEL || v->nr_lv == 8 ||
 		    swnl_parse_nested(l, SWMMU_A_LEVEL_MAX, pos))
 			continue;
@@ -753,6 +785,19 @@ int ctl_stats(struct ctl *c, int argc, char **argv)
 			jsonw_obj_close(&c->j);
 		}
 		jsonw_arr_close(&c->j);
+		jsonw_u64(&c->j, "faults", v.total_faults);
+		jsonw_arr_open(&c->j, "recent_faults");
+		for (i = 0; i < v.nr_faults; i++) {
+			char acc[8];
+
+			swnl_prot_str(v.faults[i].access, acc, sizeof(acc));
+			jsonw_obj_open(&c->j, NULL);
+			jsonw_u64(&c->j, "iova", v.faults[i].iova);
+			jsonw_str(&c->j, "access", acc);
+			jsonw_str(&c->j, "reason", v.faults[i].what);
+			jsonw_obj_close(&c->j);
+		}
+		jsonw_arr_close(&c->j);
 		jsonw_obj_close(&c->j);
 		return 0;
 	}
@@ -765,6 +810,13 @@ int ctl_stats(struct ctl *c, int argc, char **argv)
 		printf("  level %u: %" PRIu64 " tables, %" PRIu64 " leaves, %" PRIu64
 		       " table pointers, %" PRIu64 " items\n", v.lv[i].level, v.lv[i].tables,
 		       v.lv[i].leaves, v.lv[i].pointers, v.lv[i].items);
+	printf("  %" PRIu64 " device faults%s\n", v.total_faults, v.nr_faults ? ", recent:" : "");
+	for (i = 0; i < v.nr_faults; i++) {
+		char acc[8];
+
+		swnl_prot_str(v.faults[i].access, acc, sizeof(acc));
+		printf("    %#" PRIx64 " %s %s\n", v.faults[i].iova, acc, v.faults[i].what);
+	}
 	return 0;
 }
 
@@ -796,6 +848,8 @@ int ctl_draw(struct ctl *c, int argc, char **argv)
 	d.nr_regions = rs.nr;
 	d.levels = v.lv;
 	d.nr_levels_occ = v.nr_lv;
+	d.faults = v.faults;
+	d.nr_faults = v.nr_faults;
 	ret = swdraw_svg(stdout, &d);
 	free(rs.r);
 	if (ret) {

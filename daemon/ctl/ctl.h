@@ -41,5 +41,7 @@ int ctl_dump(struct ctl *c, int argc, char **argv);
 int ctl_stats(struct ctl *c, int argc, char **argv);
 int ctl_monitor(struct ctl *c, int argc, char **argv);
 int ctl_draw(struct ctl *c, int argc, char **argv);
+int ctl_cpu_walk(struct ctl *c, int argc, char **argv);
+int ctl_vtd_check(struct ctl *c, int argc, char **argv);
 
 #endif /* CTL_H */

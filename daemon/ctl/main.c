@@ -28,6 +28,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "stats", ctl_stats, "stats AS" },
 	{ "monitor", ctl_monitor, "monitor" },
 	{ "draw", ctl_draw, "draw AS > as.svg" },
+	{ "cpu-walk", ctl_cpu_walk, "cpu-walk [VA LEN]" },
+	{ "vtd-check", ctl_vtd_check, "vtd-check" },
 };
 
 #define CTL_NR_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))

@@ -9,6 +9,10 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 key=$(cat "$here/swmmu-debug.config" <(echo "$srcver") | sha256sum | cut -c1-16)
 out=$cache/debug-kernel-$key
+mkdir -p "$cache"
+# One build at a time: a second caller waits for the first and then finds it done.
+exec 9> "$cache/debug-kernel.lock"
+flock 9
 if [ -f "$out/.done" ]; then
 	echo "$out"
 	exit 0

@@ -373,7 +373,7 @@ TEST_F(nl, map_query_protect_unmap_and_events)
 	struct nlt ev;
 	struct nlt_msg m;
 	static char buf[8192];
-	uint64_t seq0, dma;
+	uint64_t seq0 = 0, dma;
 	int len, i;
 	static const uint8_t expect[] = {
 		SWMMU_EVENT_MAP, SWMMU_EVENT_PROTECT, SWMMU_EVENT_UNMAP, SWMMU_EVENT_AS_DEL,
@@ -560,6 +560,30 @@ TEST_F(nl, attach_owner_mode)
 	nlt_put_u16(&m, SWMMU_A_MODE, 0040);
 	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
 	ASSERT_EQ(0, as_nobody(attach_denied));
+
+	/* Size rules: short, long with a non-zero tail, long with a zero tail. */
+	{
+		struct { struct swmmu_attach a; uint64_t tail; } big;
+
+		memset(&a, 0, sizeof(a));
+		snprintf(a.name, sizeof(a.name), "%s", AS_NAME);
+		a.size = offsetof(struct swmmu_attach, out_mmap_offset);
+		EXPECT_EQ(-1, ioctl(fd, SWMMU_ATTACH, &a));
+		EXPECT_EQ(EINVAL, errno);
+		memset(&big, 0, sizeof(big));
+		big.a.size = sizeof(big);
+		snprintf(big.a.name, sizeof(big.a.name), "%s", AS_NAME);
+		big.tail = 1;
+		EXPECT_EQ(-1, ioctl(fd, SWMMU_ATTACH, &big));
+		EXPECT_EQ(E2BIG, errno);
+		big.tail = 0;
+		big.a.flags = 1;
+		EXPECT_EQ(-1, ioctl(fd, SWMMU_ATTACH, &big));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+		big.a.flags = 0;
+		ASSERT_EQ(0, ioctl(fd, SWMMU_ATTACH, &big));
+		ASSERT_EQ(0, _test_destroy(fd, big.a.out_as_id));
+	}
 
 	/* One file at a time. */
 	ASSERT_EQ(0, attach(fd, AS_NAME, &a));

@@ -400,6 +400,32 @@ TEST_F(d, faults_served)
 	EXPECT_EQ(-ENXIO, c.out_status);
 	EXPECT_TRUE(log_has("fault quota used up, failed"));
 	close(fd);
+	/* STATS_GET counts the faults and remembers the last ones, the failed one last. */
+	{
+		static struct nlt_msg m;
+		const struct nlattr *st, *in, *a, *last = NULL;
+		int rem;
+
+		nlt_start(&self->n, &m, SWMMU_NL_CMD_STATS_GET, 0);
+		nlt_put_str(&m, SWMMU_A_AS, "dtest");
+		ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+		st = nlt_attr(&self->n, SWMMU_A_STATS);
+		ASSERT_NE(NULL, st);
+		in = (const struct nlattr *)((const char *)st + NLA_HDRLEN);
+		a = nlt_find(in, st->nla_len - NLA_HDRLEN, SWMMU_A_STATS_FAULTS);
+		ASSERT_NE(NULL, a);
+		EXPECT_EQ(17, nlt_get_u64(a));
+		for (a = in, rem = st->nla_len - NLA_HDRLEN; rem >= NLA_HDRLEN;
+		     rem -= (a->nla_len + 3) & ~3,
+		     a = (const struct nlattr *)((const char *)a + ((a->nla_len + 3) & ~3)))
+			if ((a->nla_type & NLA_TYPE_MASK) == SWMMU_A_STATS_FAULT)
+				last = a;
+		ASSERT_NE(NULL, last);
+		a = nlt_find((const struct nlattr *)((const char *)last + NLA_HDRLEN),
+			     last->nla_len - NLA_HDRLEN, SWMMU_A_FREC_IOVA);
+		ASSERT_NE(NULL, a);
+		EXPECT_EQ(0x90d000, nlt_get_u64(a));
+	}
 
 	/* An address space in "fail" mode: the fault is reported, not served. */
 	fd = open(SWMMU_DEV, O_RDWR);

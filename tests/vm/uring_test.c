@@ -16,6 +16,8 @@
 #include "swmmu_test.h"
 #include "swmmu_dev.h"
 
+#define SZ_1G	0x40000000ULL
+
 FIXTURE(ur) {
 	int fd;
 	struct io_uring ring;
@@ -52,12 +54,15 @@ static void prep_cmd(struct io_uring *ring, int fd, uint32_t op, const void *pay
 		     uint64_t user_data)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	/* An SQE128 entry is 128 bytes; the compiler only knows struct io_uring_sqe's 64. */
+	uint8_t *raw = (uint8_t *)sqe;
 
-	memset(sqe, 0, 128);
+	__asm__("" : "+r"(raw));
+	memset(raw, 0, 128);
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fd;
 	sqe->cmd_op = op;
-	memcpy(sqe->cmd, payload, len);
+	memcpy(raw + offsetof(struct io_uring_sqe, cmd), payload, len);
 	sqe->user_data = user_data;
 }
 

@@ -167,6 +167,9 @@ enum swmmu_nl_stats_attr {
 	SWMMU_A_STATS_CPU_FAULTS,	/* u64: CPU faults through mmap() */
 	SWMMU_A_STATS_DMA_BYTES,	/* u64: bytes of module memory mapped by the control plane */
 	SWMMU_A_STATS_LEVEL,		/* nest (SWMMU_A_LEVEL_*), one per level, leaf level first */
+	/* nest (SWMMU_A_FREC_*): a recent fault, oldest first, at most SWMMU_NL_RECENT_FAULTS */
+	SWMMU_A_STATS_FAULT,
+	SWMMU_A_STATS_FAULTS,		/* u64: device faults of the address space */
 
 	__SWMMU_A_STATS_MAX,
 	SWMMU_A_STATS_MAX = __SWMMU_A_STATS_MAX - 1
@@ -188,6 +191,22 @@ enum swmmu_nl_level_attr {
 
 	__SWMMU_A_LEVEL_MAX,
 	SWMMU_A_LEVEL_MAX = __SWMMU_A_LEVEL_MAX - 1
+};
+
+/* Recent faults a named address space remembers for STATS_GET. */
+#define SWMMU_NL_RECENT_FAULTS	16
+
+/* Inside SWMMU_A_STATS_FAULT. */
+enum swmmu_nl_frec_attr {
+	SWMMU_A_FREC_UNSPEC,
+	SWMMU_A_FREC_PAD,
+	SWMMU_A_FREC_IOVA,		/* u64 */
+	SWMMU_A_FREC_ACCESS,		/* u32: SWMMU_PROT_READ/WRITE/EXEC */
+	SWMMU_A_FREC_REASON,		/* u32: SWMMU_FAULT_* of linux/swmmu.h */
+	SWMMU_A_FREC_ID,		/* u64: the fault ID of its event */
+
+	__SWMMU_A_FREC_MAX,
+	SWMMU_A_FREC_MAX = __SWMMU_A_FREC_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SWMMU_NETLINK_H */

@@ -1,0 +1,1186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fail-nth sweeps, as iommufd's fail_nth selftest does them: for every ioctl of linux/swmmu.h,
+ * the io_uring passthrough commands and every command of the "swmmu" generic netlink family,
+ * write n to /proc/self/task/<tid>/fail-nth, make the call, and repeat with n + 1 until the call
+ * no longer reaches the n-th fault-injection point. The n-th failslab / fail_page_alloc check
+ * of this task fails (fail-nth is per task; other tasks are not affected).
+ *
+ * Every call that hit an injected failure must either return the result of an undisturbed call
+ * (a fallback absorbed the failure, e.g. kmemleak's metadata pool; read-only commands must then
+ * return the same data) or fail with an allocation errno and leave everything as it was: the
+ * module's live counters (debugfs), STATS and DUMP of every address space, BUF_INFO of every
+ * buffer, and for netlink STATS_GET and REGION_GET of the named address space. After each call
+ * the file is closed and every counter must be back to zero. A splat anywhere fails the VM run
+ * (panic_on_warn, KASAN panics, kmemleak scan at the end of the suite).
+ *
+ * Needs CONFIG_FAULT_INJECTION (fail-nth) with FAILSLAB, FAIL_PAGE_ALLOC and their debugfs knobs:
+ * the debug kernel of `make check-debug`. Debian's kernel has none of them: every sweep SKIPs.
+ * Prints "# CMD: N injection points" per command.
+ */
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "swmmu_test.h"
+#include "swmmu_dev.h"
+#include "swmmu_nl.h"
+
+#define MAX_POINTS	4000
+#define NL_AS		"fnth-as"
+#define NL_FMT		"fnth-fmt"
+#define FS_DIR		"/sys/kernel/debug/failslab/"
+#define FPA_DIR		"/sys/kernel/debug/fail_page_alloc/"
+#define NR_AS		3
+#define NR_BUF		3
+#define NR_REGIONS	32
+#define VA_HI		0x40000000ULL	/* 1 GiB: needs fresh tables in x86_64 */
+
+/* ---- fail-nth and the fault-injection knobs ------------------------------------------------ */
+
+static int fnth_fd = -1;
+
+static int fnth_open(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
+	fnth_fd = open(path, O_RDWR | O_CLOEXEC);
+	return fnth_fd;
+}
+
+static int fnth_set(unsigned int n)
+{
+	char b[16];
+	int len = snprintf(b, sizeof(b), "%u", n);
+
+	return pwrite(fnth_fd, b, len, 0) == len ? 0 : -1;
+}
+
+static long fnth_get(void)
+{
+	char b[16] = "";
+	ssize_t r = pread(fnth_fd, b, sizeof(b) - 1, 0);
+
+	if (r <= 0)
+		return -1;
+	b[r] = 0;
+	return strtol(b, NULL, 10);
+}
+
+/* A debugfs knob and its value before the test, restored in teardown. */
+struct knob {
+	const char *path;
+	const char *value;
+	char saved[32];
+	bool set;
+};
+
+static struct knob knobs[] = {
+	/* GFP_KERNEL allocations are exempt from injection by default: include them. */
+	{ .path = FS_DIR "ignore-gfp-wait", .value = "N" },
+	{ .path = FPA_DIR "ignore-gfp-wait", .value = "N" },
+	/* Single pages too (the default spares order 0). */
+	{ .path = FPA_DIR "min-order", .value = "0" },
+	/* No "FAULT_INJECTION: forcing a failure" and stack dump per injection. */
+	{ .path = FS_DIR "verbose", .value = "0" },
+	{ .path = FPA_DIR "verbose", .value = "0" },
+	/*
+	 * Probability stays 0, so only fail-nth injects; the task filter makes sure that even a
+	 * probability set by someone else would only hit tasks that ask for it (make-it-fail).
+	 */
+	{ .path = FS_DIR "task-filter", .value = "Y" },
+	{ .path = FPA_DIR "task-filter", .value = "Y" },
+};
+
+static int knob_rw(const char *path, char *buf, size_t len, const char *val)
+{
+	int fd = open(path, val ? O_WRONLY : O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	if (val) {
+		r = write(fd, val, strlen(val));
+	} else {
+		r = read(fd, buf, len - 1);
+		if (r >= 0) {
+			buf[r] = 0;
+			buf[strcspn(buf, "\n")] = 0;
+		}
+	}
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+static int knobs_set(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		if (knob_rw(knobs[i].path, knobs[i].saved, sizeof(knobs[i].saved), NULL))
+			return -1;
+		if (knob_rw(knobs[i].path, NULL, 0, knobs[i].value))
+			return -1;
+		knobs[i].set = true;
+	}
+	return 0;
+}
+
+static void knobs_restore(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (knobs[i].set)
+			knob_rw(knobs[i].path, NULL, 0, knobs[i].saved);
+}
+
+/* ---- the objects a command works on ------------------------------------------------------- */
+
+struct ctx {
+	int fd;
+	struct swmmu_format_info fi;
+	uint32_t as[NR_AS];
+	unsigned int nr_as;
+	uint32_t buf[NR_BUF];
+	unsigned int nr_buf;
+	uint32_t q;
+	int out_fd;		/* a descriptor the call created */
+	uint32_t out_id;	/* an object the call created */
+	struct io_uring ring;
+	bool ring_up;
+	struct nlt nl;
+	bool nl_up;
+	/* Reference output of a read-only command, to compare with a call that absorbed a fault. */
+	void *ref;
+	size_t ref_len;
+	void *out;
+	uint8_t data[16 * 4096];
+};
+
+struct as_state {
+	int rc;
+	struct swmmu_as_stats st;
+	uint32_t nr;
+	struct swmmu_dump_region r[NR_REGIONS];
+};
+
+struct buf_state {
+	int rc;
+	uint64_t length;
+	uint32_t nr_segs;
+};
+
+struct nl_state {
+	int rc;
+	uint64_t mappings, mapped, tables;
+	unsigned int regions;
+	uint64_t region_bytes;
+};
+
+struct state {
+	struct swmmu_counters cnt;
+	struct as_state as[NR_AS];
+	struct buf_state buf[NR_BUF];
+	struct nl_state nl;
+};
+
+static char fmt_text[SWMMU_NL_FORMAT_TEXT_LEN];
+
+static void nl_region_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	struct nl_state *s = arg;
+	const struct nlattr *r = nlt_find(attrs, len, SWMMU_A_REGION), *l;
+
+	if (!r)
+		return;
+	s->regions++;
+	l = nlt_find((const struct nlattr *)((const char *)r + NLA_HDRLEN),
+		     r->nla_len - NLA_HDRLEN, SWMMU_A_LENGTH);
+	if (l)
+		s->region_bytes += nlt_get_u64(l);
+}
+
+static void nl_snapshot(struct ctx *c, struct nl_state *s)
+{
+	struct nlt_msg m;
+	const struct nlattr *st, *a;
+
+	memset(s, 0, sizeof(*s));
+	if (!c->nl_up)
+		return;
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_STATS_GET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	s->rc = nlt_request(&c->nl, &m, NULL, NULL);
+	st = nlt_attr(&c->nl, SWMMU_A_STATS);
+	if (!s->rc && st) {
+		const struct nlattr *in = (const struct nlattr *)((const char *)st + NLA_HDRLEN);
+		int len = st->nla_len - NLA_HDRLEN;
+
+		a = nlt_find(in, len, SWMMU_A_STATS_MAPPINGS);
+		s->mappings = a ? nlt_get_u64(a) : ~0ULL;
+		a = nlt_find(in, len, SWMMU_A_STATS_MAPPED_BYTES);
+		s->mapped = a ? nlt_get_u64(a) : ~0ULL;
+		a = nlt_find(in, len, SWMMU_A_STATS_TABLES);
+		s->tables = a ? nlt_get_u64(a) : ~0ULL;
+	}
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_REGION_GET, NLM_F_DUMP);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	if (nlt_request(&c->nl, &m, nl_region_cb, s))
+		s->regions = ~0U;
+}
+
+static void snapshot(struct ctx *c, struct state *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	swmmu_read_counters(&s->cnt);
+	for (i = 0; i < c->nr_as; i++) {
+		struct as_state *a = &s->as[i];
+
+		a->rc = _test_stats(c->fd, c->as[i], &a->st) ? errno : 0;
+		/* Counters of events, not state. */
+		a->st.out_invalidations = 0;
+		a->st.out_cpu_faults = 0;
+		a->st.out_cpu_pmd_faults = 0;
+		a->nr = NR_REGIONS;
+		if (_test_dump(c->fd, c->as[i], 0, 0, a->r, &a->nr))
+			a->nr = ~0U;
+	}
+	for (i = 0; i < c->nr_buf; i++) {
+		struct swmmu_buf_info bi = { .size = sizeof(bi), .buf_id = c->buf[i] };
+
+		s->buf[i].rc = ioctl(c->fd, SWMMU_BUF_INFO, &bi) && errno != EMSGSIZE ? errno : 0;
+		s->buf[i].length = bi.out_length;
+		s->buf[i].nr_segs = bi.nr_segs;
+	}
+	nl_snapshot(c, &s->nl);
+}
+
+/* ---- setup helpers (no injection armed) ---------------------------------------------------- */
+
+static int add_as(struct ctx *c)
+{
+	if (_test_as_alloc(c->fd, c->fi.format_id, 0, &c->as[c->nr_as], NULL))
+		return -1;
+	c->nr_as++;
+	return 0;
+}
+
+static int add_buf(struct ctx *c, uint64_t len, uint32_t flags)
+{
+	if (_test_buf_alloc(c->fd, len, flags, &c->buf[c->nr_buf]))
+		return -1;
+	c->nr_buf++;
+	return 0;
+}
+
+static int map_fixed(struct ctx *c, uint32_t as, uint32_t buf, uint64_t off, uint64_t len,
+		     uint64_t iova)
+{
+	return _test_map(c->fd, as, buf, off, len, SWMMU_MAP_FIXED_IOVA, PROT_RW, 0, &iova);
+}
+
+/* An address space, a 16-page buffer, its first half mapped at VA 0. */
+static int setup_base(struct ctx *c)
+{
+	if (add_as(c) || add_buf(c, 16 * SZ_4K, 0))
+		return -1;
+	return map_fixed(c, c->as[0], c->buf[0], 0, 8 * SZ_4K, 0);
+}
+
+static int setup_queue(struct ctx *c)
+{
+	if (setup_base(c))
+		return -1;
+	return _test_queue_alloc(c->fd, c->as[0], &c->q);
+}
+
+static int setup_ring(struct ctx *c)
+{
+	if (setup_queue(c))
+		return -1;
+	if (io_uring_queue_init(8, &c->ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32))
+		return -1;
+	c->ring_up = true;
+	return 0;
+}
+
+static int setup_nl(struct ctx *c)
+{
+	struct timeval tv = { .tv_sec = 5 };
+
+	if (nlt_open(&c->nl))
+		return -1;
+	c->nl_up = true;
+	/* A request that goes wrong must not hang the sweep. */
+	return setsockopt(c->nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+static int setup_named(struct ctx *c)
+{
+	if (setup_nl(c) || nlt_as_new(&c->nl, NL_AS, "x86_64"))
+		return -1;
+	return nlt_map(&c->nl, NL_AS, 0, 8 * SZ_4K, PROT_RW);
+}
+
+/* ---- the calls under test: 0 or a positive errno ------------------------------------------ */
+
+static int rc_errno(int rc)
+{
+	return rc ? errno : 0;
+}
+
+static int call_get_info(struct ctx *c)
+{
+	struct swmmu_get_info gi = { .size = sizeof(gi) };
+
+	memset(c->out, 0xa5, c->ref_len);
+	gi.nr_formats = c->ref_len / sizeof(struct swmmu_format_info);
+	gi.formats_uptr = (uintptr_t)c->out;
+	return rc_errno(ioctl(c->fd, SWMMU_GET_INFO, &gi));
+}
+
+static int call_as_alloc(struct ctx *c)
+{
+	return rc_errno(_test_as_alloc(c->fd, c->fi.format_id, 0, &c->out_id, NULL));
+}
+
+/* A format whose VA size can be reduced: AS_ALLOC derives a format of its own. */
+static struct swmmu_format_info small_fi;
+
+static int call_as_alloc_va_bits(struct ctx *c)
+{
+	return rc_errno(_test_as_alloc(c->fd, small_fi.format_id, small_fi.min_va_bits,
+				       &c->out_id, NULL));
+}
+
+static int call_buf_alloc(struct ctx *c)
+{
+	return rc_errno(_test_buf_alloc(c->fd, 4 * SZ_4K, 0, &c->out_id));
+}
+
+static int call_buf_alloc_contig(struct ctx *c)
+{
+	return rc_errno(_test_buf_alloc(c->fd, 4 * SZ_4K, SWMMU_BUF_CONTIG, &c->out_id));
+}
+
+static int call_buf_info(struct ctx *c)
+{
+	struct swmmu_buf_info bi = { .size = sizeof(bi), .buf_id = c->buf[0], .nr_segs = 16,
+				     .segs_uptr = (uintptr_t)c->data };
+
+	return rc_errno(ioctl(c->fd, SWMMU_BUF_INFO, &bi));
+}
+
+static int call_map(struct ctx *c)
+{
+	/* The second half of the buffer at 1 GiB: new tables below the root. */
+	return rc_errno(map_fixed(c, c->as[0], c->buf[0], 8 * SZ_4K, 8 * SZ_4K, VA_HI));
+}
+
+static int call_map_any(struct ctx *c)
+{
+	uint64_t iova = 0;
+
+	return rc_errno(_test_map(c->fd, c->as[0], c->buf[0], 8 * SZ_4K, 8 * SZ_4K, 0, PROT_RW,
+				  0, &iova));
+}
+
+static int setup_two_maps(struct ctx *c)
+{
+	if (setup_base(c))
+		return -1;
+	return map_fixed(c, c->as[0], c->buf[0], 8 * SZ_4K, 4 * SZ_4K, VA_HI);
+}
+
+static int call_unmap(struct ctx *c)
+{
+	return rc_errno(_test_unmap(c->fd, c->as[0], VA_HI, 4 * SZ_4K, NULL));
+}
+
+static int call_unmap_two(struct ctx *c)
+{
+	/* Both mappings and the hole between them. */
+	return rc_errno(_test_unmap(c->fd, c->as[0], 0, VA_HI + 4 * SZ_4K, NULL));
+}
+
+/* 64 one-page mappings with holes between them: a mapping record tree of several nodes. */
+static int setup_many_maps(struct ctx *c)
+{
+	unsigned int i;
+
+	if (setup_base(c))
+		return -1;
+	for (i = 0; i < 64; i++)
+		if (map_fixed(c, c->as[0], c->buf[0], 15 * SZ_4K, SZ_4K, VA_HI + 2 * i * SZ_4K))
+			return -1;
+	return 0;
+}
+
+static int call_unmap_middle(struct ctx *c)
+{
+	return rc_errno(_test_unmap(c->fd, c->as[0], VA_HI + 2 * 31 * SZ_4K, SZ_4K, NULL));
+}
+
+static int call_unmap_some(struct ctx *c)
+{
+	return rc_errno(_test_unmap(c->fd, c->as[0], VA_HI + 2 * 20 * SZ_4K, 2 * 20 * SZ_4K, NULL));
+}
+
+static int call_protect(struct ctx *c)
+{
+	return rc_errno(_test_protect(c->fd, c->as[0], 0, 8 * SZ_4K, SWMMU_PROT_READ));
+}
+
+static int call_query(struct ctx *c)
+{
+	struct swmmu_query *q = c->out;
+
+	memset(q, 0, sizeof(*q));
+	return rc_errno(_test_query(c->fd, c->as[0], 3 * SZ_4K + 5, q));
+}
+
+static int call_dump(struct ctx *c)
+{
+	uint32_t nr = 16;
+
+	memset(c->out, 0, c->ref_len);
+	return rc_errno(_test_dump(c->fd, c->as[0], 0, 0, c->out, &nr));
+}
+
+static int call_rw_write(struct ctx *c)
+{
+	return rc_errno(_test_rw(c->fd, c->as[0], SZ_4K - 3, c->data, 3 * SZ_4K, true));
+}
+
+static int call_rw_read(struct ctx *c)
+{
+	return rc_errno(_test_rw(c->fd, c->as[0], SZ_4K - 3, c->data, 3 * SZ_4K, false));
+}
+
+static int call_stats(struct ctx *c)
+{
+	struct swmmu_as_stats st;
+
+	return rc_errno(_test_stats(c->fd, c->as[0], &st));
+}
+
+static int setup_destroy_buf(struct ctx *c)
+{
+	if (setup_base(c) || add_buf(c, 4 * SZ_4K, 0))
+		return -1;
+	return 0;
+}
+
+static int call_destroy_buf(struct ctx *c)
+{
+	return rc_errno(_test_destroy(c->fd, c->buf[1]));
+}
+
+static int setup_destroy_as(struct ctx *c)
+{
+	/* A second address space with two mappings of the buffer. */
+	if (setup_base(c) || add_as(c))
+		return -1;
+	if (map_fixed(c, c->as[1], c->buf[0], 0, 4 * SZ_4K, 0))
+		return -1;
+	return map_fixed(c, c->as[1], c->buf[0], 0, 4 * SZ_4K, VA_HI);
+}
+
+static int call_destroy_as(struct ctx *c)
+{
+	return rc_errno(_test_destroy(c->fd, c->as[1]));
+}
+
+static int call_destroy_queue(struct ctx *c)
+{
+	return rc_errno(_test_destroy(c->fd, c->q));
+}
+
+static int call_attach(struct ctx *c)
+{
+	struct swmmu_attach a = { .size = sizeof(a) };
+
+	snprintf(a.name, sizeof(a.name), "%s", NL_AS);
+	return rc_errno(ioctl(c->fd, SWMMU_ATTACH, &a));
+}
+
+static int call_cpu_walk(struct ctx *c)
+{
+	struct swmmu_cpu_walk w = {
+		.size = sizeof(w),
+		.nr_entries = 64,
+		.va = (uintptr_t)c->data,
+		.length = sizeof(c->data),
+		.entries_uptr = (uintptr_t)c->out,
+	};
+
+	return rc_errno(ioctl(c->fd, SWMMU_CPU_WALK, &w));
+}
+
+static int call_vtd_check(struct ctx *c)
+{
+	struct swmmu_vtd_check v = {
+		.size = sizeof(v),
+		.nr_single = 2,
+		.nr_sg_pages = 2,
+		.nr_device_dma = 1,
+		.nr_regions = 64,
+		.regions_uptr = (uintptr_t)c->out,
+	};
+
+	return rc_errno(ioctl(c->fd, SWMMU_VTD_CHECK, &v));
+}
+
+static int call_queue_alloc(struct ctx *c)
+{
+	return rc_errno(_test_queue_alloc(c->fd, c->as[0], &c->out_id));
+}
+
+static int call_submit(struct ctx *c)
+{
+	struct swmmu_dma_cmd cmds[3] = {
+		swmmu_cmd_fill(0, 2 * SZ_4K, 0x1122334455667788ULL),
+		swmmu_cmd_copy(0, 4 * SZ_4K, 2 * SZ_4K),
+		swmmu_cmd_crc32(4 * SZ_4K, 2 * SZ_4K),
+	};
+	uint32_t done = 0;
+	int rc = _test_submit(c->fd, c->q, cmds, 3, &done);
+
+	if (rc)
+		return errno;
+	/* A command that failed reports it in its status. */
+	return done == 3 ? 0 : -cmds[done].out_status;
+}
+
+static int call_fault_queue(struct ctx *c)
+{
+	return rc_errno(_test_fault_queue(c->fd, 16, &c->out_fd));
+}
+
+static int call_fault_config(struct ctx *c)
+{
+	return rc_errno(_test_fault_config(c->fd, c->as[0], SWMMU_FAULT_MODE_STALL, 100));
+}
+
+static int call_iotlb_resize(struct ctx *c)
+{
+	struct swmmu_iotlb t;
+
+	return rc_errno(_test_iotlb(c->fd, SWMMU_IOTLB_RESIZE, 64, &t));
+}
+
+static int call_iotlb_read(struct ctx *c)
+{
+	struct swmmu_iotlb t;
+
+	return rc_errno(_test_iotlb(c->fd, SWMMU_IOTLB_FLUSH, 0, &t));
+}
+
+/* io_uring: one passthrough command, submitted and reaped by this task. */
+static int uring_one(struct ctx *c, uint32_t op, const void *payload, size_t len)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&c->ring);
+	struct io_uring_cqe *cqe;
+	uint8_t *raw = (uint8_t *)sqe;
+	int rc;
+
+	__asm__("" : "+r"(raw));
+	memset(raw, 0, 128);
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = c->fd;
+	sqe->cmd_op = op;
+	memcpy(raw + offsetof(struct io_uring_sqe, cmd), payload, len);
+	rc = io_uring_submit(&c->ring);
+	if (rc < 0)
+		return -rc;
+	if (rc != 1)
+		return EAGAIN;
+	rc = io_uring_wait_cqe(&c->ring, &cqe);
+	if (rc < 0)
+		return -rc;
+	rc = cqe->res < 0 ? -cqe->res : 0;
+	io_uring_cqe_seen(&c->ring, cqe);
+	return rc;
+}
+
+static int call_uring_dma(struct ctx *c)
+{
+	struct swmmu_uring_dma u = {
+		.size = sizeof(u),
+		.queue_id = c->q,
+		.cmd = swmmu_cmd_fill(SZ_4K, 2 * SZ_4K, 0x0102030405060708ULL),
+	};
+
+	return uring_one(c, SWMMU_URING_DMA, &u, sizeof(u));
+}
+
+static int call_uring_map(struct ctx *c)
+{
+	struct swmmu_map m = {
+		.size = sizeof(m), .flags = SWMMU_MAP_FIXED_IOVA, .as_id = c->as[0],
+		.buf_id = c->buf[0], .buf_offset = 8 * SZ_4K, .length = 8 * SZ_4K,
+		.iova = VA_HI, .prot = PROT_RW,
+	};
+
+	return uring_one(c, SWMMU_MAP, &m, sizeof(m));
+}
+
+static int call_uring_unmap(struct ctx *c)
+{
+	struct swmmu_unmap u = { .size = sizeof(u), .as_id = c->as[0], .iova = 0,
+				 .length = 8 * SZ_4K };
+
+	return uring_one(c, SWMMU_UNMAP, &u, sizeof(u));
+}
+
+/* Netlink: one request on the fresh socket of this iteration. */
+static int nl_call(struct ctx *c, struct nlt_msg *m)
+{
+	return -nlt_request(&c->nl, m, NULL, NULL);
+}
+
+static int call_nl_get_info(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_GET_INFO, 0);
+	return nl_call(c, &m);
+}
+
+static int call_nl_format_get(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "aarch64-4k");
+	return nl_call(c, &m);
+}
+
+static int call_nl_format_dump(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_FORMAT_GET, NLM_F_DUMP);
+	return nl_call(c, &m);
+}
+
+static int call_nl_format_new(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, NL_FMT);
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, fmt_text);
+	return nl_call(c, &m);
+}
+
+static int setup_rtfmt(struct ctx *c)
+{
+	return setup_nl(c) || call_nl_format_new(c) ? -1 : 0;
+}
+
+static int call_nl_format_del(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, NL_FMT);
+	return nl_call(c, &m);
+}
+
+static int call_nl_as_new(struct ctx *c)
+{
+	return -nlt_as_new(&c->nl, NL_AS, "x86_64");
+}
+
+static int call_nl_as_new_rt(struct ctx *c)
+{
+	return -nlt_as_new(&c->nl, NL_AS, NL_FMT);
+}
+
+static int call_nl_as_del(struct ctx *c)
+{
+	return -nlt_as_del(&c->nl, NL_AS);
+}
+
+static int call_nl_as_set(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_AS_SET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	nlt_put_u32(&m, SWMMU_A_OWNER_UID, 1000);
+	nlt_put_u16(&m, SWMMU_A_MODE, 0660);
+	nlt_put_u8(&m, SWMMU_A_FAULT_MODE, SWMMU_FAULT_MODE_LOG);
+	return nl_call(c, &m);
+}
+
+static int call_nl_as_get(struct ctx *c)
+{
+	return -nlt_as_get(&c->nl, NL_AS);
+}
+
+static int call_nl_as_dump(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_AS_GET, NLM_F_DUMP);
+	return nl_call(c, &m);
+}
+
+static int call_nl_map(struct ctx *c)
+{
+	return -nlt_map(&c->nl, NL_AS, VA_HI, 4 * SZ_4K, PROT_RW);
+}
+
+static int call_nl_unmap(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_UNMAP, 0);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, 8 * SZ_4K);
+	return nl_call(c, &m);
+}
+
+static int call_nl_protect(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_PROTECT, 0);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, 8 * SZ_4K);
+	nlt_put_u32(&m, SWMMU_A_PROT, SWMMU_PROT_READ);
+	return nl_call(c, &m);
+}
+
+static int call_nl_query(struct ctx *c)
+{
+	return -nlt_query(&c->nl, NL_AS, 2 * SZ_4K, NULL);
+}
+
+static int call_nl_region_dump(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_REGION_GET, NLM_F_DUMP);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	return nl_call(c, &m);
+}
+
+static int call_nl_stats(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_STATS_GET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	return nl_call(c, &m);
+}
+
+static int call_nl_fault_resolve(struct ctx *c)
+{
+	struct nlt_msg m;
+
+	/* No fault is stalled: the answer is ENOENT once every allocation worked. */
+	nlt_start(&c->nl, &m, SWMMU_NL_CMD_FAULT_RESOLVE, 0);
+	nlt_put_str(&m, SWMMU_A_AS, NL_AS);
+	nlt_put_u64(&m, SWMMU_A_FAULT_ID, 12345);
+	nlt_put_u8(&m, SWMMU_A_FAULT_RESP, SWMMU_NL_FAULT_RETRY);
+	return nl_call(c, &m);
+}
+
+/* ---- the sweep ----------------------------------------------------------------------------- */
+
+#define FCASE(_name, _setup, _call, ...)						\
+	{ .name = _name, .setup = _setup, .call = _call, __VA_ARGS__ }
+
+/* Case flags. */
+#define F_READONLY	0x1	/* output compared with an undisturbed call's */
+#define F_NL		0x2	/* a netlink request: ENOBUFS may also mean the ACK was lost */
+
+struct fcase {
+	const char *name;
+	int (*setup)(struct ctx *c);
+	int (*call)(struct ctx *c);
+	int want;		/* errno of the undisturbed call (usually 0) */
+	unsigned int flags;
+	size_t out_len;		/* output buffer compared for F_READONLY */
+};
+
+static int ctx_open(struct ctx *c, const struct fcase *fc)
+{
+	memset(c, 0, offsetof(struct ctx, data));
+	c->out_fd = -1;
+	c->fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	if (c->fd < 0 || swmmu_format_by_name(c->fd, "x86_64", &c->fi))
+		return -1;
+	c->ref_len = fc->out_len;
+	if (c->ref_len) {
+		c->out = calloc(1, c->ref_len);
+		c->ref = calloc(1, c->ref_len);
+		if (!c->out || !c->ref)
+			return -1;
+	}
+	/* Touch what the kernel writes to, so no page fault allocates during the call. */
+	memset(c->data, 0x5a, sizeof(c->data));
+	return fc->setup ? fc->setup(c) : 0;
+}
+
+static void ctx_close(struct ctx *c)
+{
+	if (c->out_fd >= 0)
+		close(c->out_fd);
+	if (c->ring_up)
+		io_uring_queue_exit(&c->ring);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->nl_up) {
+		/* Whatever the setup or the call created; ENOENT where there is none. */
+		nlt_as_del(&c->nl, NL_AS);
+		call_nl_format_del(c);
+		nlt_close(&c->nl);
+	}
+	free(c->out);
+	free(c->ref);
+	c->out = c->ref = NULL;
+}
+
+/* Names the first difference between two states, or NULL. */
+static const char *state_diff(const struct state *a, const struct state *b)
+{
+	unsigned int i;
+
+	if (memcmp(&a->cnt, &b->cnt, sizeof(a->cnt)))
+		return "debugfs counters";
+	for (i = 0; i < NR_AS; i++)
+		if (memcmp(&a->as[i], &b->as[i], sizeof(a->as[i])))
+			return "STATS/DUMP of an address space";
+	for (i = 0; i < NR_BUF; i++)
+		if (memcmp(&a->buf[i], &b->buf[i], sizeof(a->buf[i])))
+			return "BUF_INFO of a buffer";
+	if (memcmp(&a->nl, &b->nl, sizeof(a->nl)))
+		return "STATS_GET/REGION_GET of the named address space";
+	return NULL;
+}
+
+/* DMA addresses differ from one iteration's buffers to the next: compare the rest. */
+static void mask_dma(struct state *s)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < NR_AS; i++)
+		for (j = 0; j < NR_REGIONS; j++)
+			s->as[i].r[j].dma_addr = 0;
+}
+
+static bool alloc_errno(int e)
+{
+	return e == ENOMEM || e == ENOBUFS || e == EAGAIN;
+}
+
+FIXTURE(fnth) {
+	int dummy;
+};
+
+FIXTURE_SETUP(fnth)
+{
+	struct nlt n;
+	struct nlt_msg m;
+	const struct nlattr *a;
+
+	if (fnth_open() < 0)
+		SKIP(return, "no /proc/self/task/<tid>/fail-nth: kernel without CONFIG_FAULT_INJECTION");
+	if (access(FS_DIR "ignore-gfp-wait", W_OK) || access(FPA_DIR "min-order", W_OK))
+		SKIP(return, "no failslab/fail_page_alloc debugfs knobs (FAULT_INJECTION_DEBUG_FS)");
+	ASSERT_EQ(0, knobs_set());
+	/* Leftovers of an earlier failed run. */
+	ASSERT_EQ(0, nlt_open(&n));
+	nlt_as_del(&n, NL_AS);
+	nlt_start(&n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, NL_FMT);
+	nlt_request(&n, &m, NULL, NULL);
+	/* A runtime format: the text of a built-in one. */
+	nlt_start(&n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "aarch64-4k");
+	ASSERT_EQ(0, nlt_request(&n, &m, NULL, NULL));
+	a = nlt_attr(&n, SWMMU_A_FORMAT_TEXT);
+	ASSERT_NE(NULL, a);
+	snprintf(fmt_text, sizeof(fmt_text), "%s", nlt_get_str(a));
+	nlt_close(&n);
+}
+
+FIXTURE_TEARDOWN(fnth)
+{
+	if (fnth_fd >= 0) {
+		fnth_set(0);
+		close(fnth_fd);
+	}
+	knobs_restore();
+}
+
+/*
+ * Sweep one case; returns the number of injection points, or -1 after a failed assertion (the
+ * harness has recorded it). *absorbed counts the points whose failure the call absorbed.
+ */
+static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsigned int *absorbed)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	struct state before, after, ref_after;
+	struct swmmu_counters z;
+	unsigned int n;
+	int err;
+
+	ASSERT_NE(NULL, c);
+	*absorbed = 0;
+	/* The undisturbed call. */
+	ASSERT_EQ(0, ctx_open(c, fc));
+	err = fc->call(c);
+	if (err != fc->want)
+		TH_LOG("%s: undisturbed call gave %s", fc->name, strerror(err));
+	ASSERT_EQ(fc->want, err);
+	/* What a call that absorbs a failure must leave behind, too. */
+	snapshot(c, &ref_after);
+	mask_dma(&ref_after);
+	ctx_close(c);
+
+	for (n = 1; n < MAX_POINTS; n++) {
+		long left;
+		const char *diff;
+
+		ASSERT_EQ(0, ctx_open(c, fc));
+		/* A read-only command's output from the same state, undisturbed. */
+		if (fc->flags & F_READONLY) {
+			ASSERT_EQ(0, fc->call(c));
+			memcpy(c->ref, c->out, c->ref_len);
+		}
+		snapshot(c, &before);
+		ASSERT_EQ(0, fnth_set(n));
+		err = fc->call(c);
+		left = fnth_get();
+		ASSERT_EQ(0, fnth_set(0));
+		ASSERT_LE(0, left);
+		if (left) {
+			/* n is past the last injection point: the call ran undisturbed. */
+			if (err != fc->want)
+				TH_LOG("%s: n=%u not consumed (left %ld) but gave %s", fc->name, n,
+				       left, strerror(err));
+			ASSERT_EQ(fc->want, err);
+			ctx_close(c);
+			break;
+		}
+		if (err == fc->want) {
+			(*absorbed)++;
+			snapshot(c, &after);
+			mask_dma(&after);
+			diff = state_diff(&ref_after, &after);
+			if (diff)
+				TH_LOG("%s: fault %u absorbed, but the %s differs from an undisturbed "
+				       "call's", fc->name, n, diff);
+			ASSERT_EQ(NULL, diff);
+			if ((fc->flags & F_READONLY) && !err && memcmp(c->ref, c->out, c->ref_len)) {
+				TH_LOG("%s: fault %u absorbed, but the output differs from an "
+				       "undisturbed call's", fc->name, n);
+				ASSERT_TRUE(false);
+			}
+		} else {
+			if (!alloc_errno(err))
+				TH_LOG("%s: fault %u gave %s, not an allocation errno", fc->name, n,
+				       strerror(err));
+			ASSERT_TRUE(alloc_errno(err));
+			snapshot(c, &after);
+			diff = state_diff(&before, &after);
+			if (diff && (fc->flags & F_NL) && err == ENOBUFS) {
+				/* The request was done but its ACK could not be allocated. */
+				(*absorbed)++;
+				mask_dma(&after);
+				diff = state_diff(&ref_after, &after);
+			}
+			if (diff)
+				TH_LOG("%s: fault %u (%s) changed the %s", fc->name, n,
+				       strerror(err), diff);
+			ASSERT_EQ(NULL, diff);
+		}
+		ctx_close(c);
+		ASSERT_EQ(0, swmmu_read_counters(&z));
+		if (!swmmu_counters_zero(&z))
+			TH_LOG("%s: fault %u: leak after close: as %ld bufs %ld tables %ld "
+			       "mappings %ld queues %ld jobs %ld fault queues %ld", fc->name, n,
+			       z.address_spaces, z.buffers, z.tables, z.mappings, z.queues,
+			       z.dma_jobs, z.fault_queues);
+		ASSERT_TRUE(swmmu_counters_zero(&z));
+	}
+	ASSERT_GT(MAX_POINTS, n);
+	free(c);
+	return n - 1;
+}
+
+/* DMA API debugging turns itself off for good when one of its own allocations fails. */
+static bool dma_debug_off(void)
+{
+	char v[8] = "";
+
+	knob_rw("/sys/kernel/debug/dma-api/disabled", v, sizeof(v), NULL);
+	return v[0] == 'Y';
+}
+
+static void run_cases(struct __test_metadata *_metadata, const struct fcase *cases,
+		      unsigned int nr)
+{
+	unsigned int i, absorbed;
+
+	for (i = 0; i < nr; i++) {
+		bool dbg_off = dma_debug_off();
+		int points = sweep(_metadata, &cases[i], &absorbed);
+
+		ASSERT_LE(0, points);
+		printf("# %s: %d injection points (%u absorbed)\n", cases[i].name, points,
+		       absorbed);
+		if (!dbg_off && dma_debug_off())
+			printf("# %s: an injected failure inside DMA API debugging disabled it\n",
+			       cases[i].name);
+		fflush(stdout);
+	}
+}
+
+#define FORMATS_LEN	(64 * sizeof(struct swmmu_format_info))
+
+TEST_F_TIMEOUT(fnth, ioctls, 900)
+{
+	const struct fcase cases[] = {
+		FCASE("GET_INFO", NULL, call_get_info, .flags = F_READONLY,
+		      .out_len = FORMATS_LEN),
+		FCASE("AS_ALLOC", NULL, call_as_alloc),
+		FCASE("BUF_ALLOC", NULL, call_buf_alloc),
+		FCASE("BUF_ALLOC(contig)", NULL, call_buf_alloc_contig),
+		FCASE("BUF_INFO", setup_base, call_buf_info),
+		FCASE("MAP(fixed)", setup_base, call_map),
+		FCASE("MAP(any VA)", setup_base, call_map_any),
+		FCASE("UNMAP", setup_two_maps, call_unmap),
+		FCASE("UNMAP(two mappings)", setup_two_maps, call_unmap_two),
+		FCASE("UNMAP(1 of 64 mappings)", setup_many_maps, call_unmap_middle),
+		FCASE("UNMAP(20 of 64 mappings)", setup_many_maps, call_unmap_some),
+		FCASE("PROTECT", setup_base, call_protect),
+		FCASE("QUERY", setup_base, call_query, .flags = F_READONLY,
+		      .out_len = sizeof(struct swmmu_query)),
+		FCASE("DUMP", setup_base, call_dump, .flags = F_READONLY,
+		      .out_len = 16 * sizeof(struct swmmu_dump_region)),
+		FCASE("RW(write)", setup_base, call_rw_write),
+		FCASE("RW(read)", setup_base, call_rw_read),
+		FCASE("STATS", setup_base, call_stats),
+		FCASE("DESTROY(buffer)", setup_destroy_buf, call_destroy_buf),
+		FCASE("DESTROY(address space)", setup_destroy_as, call_destroy_as),
+		FCASE("DESTROY(queue)", setup_queue, call_destroy_queue),
+		FCASE("ATTACH", setup_named, call_attach),
+		FCASE("CPU_WALK", NULL, call_cpu_walk, .out_len = 64 * sizeof(struct swmmu_cpu_pte)),
+		FCASE("QUEUE_ALLOC", setup_base, call_queue_alloc),
+		FCASE("SUBMIT", setup_queue, call_submit),
+		FCASE("FAULT_QUEUE", setup_base, call_fault_queue),
+		FCASE("FAULT_CONFIG", setup_base, call_fault_config),
+		FCASE("IOTLB(resize)", setup_base, call_iotlb_resize),
+		FCASE("IOTLB(flush)", setup_base, call_iotlb_read),
+	};
+	unsigned int nr, i;
+	struct swmmu_format_info *fi;
+	int fd;
+
+	if (_metadata->skip)
+		return;
+	/* AS_ALLOC with a reduced VA size, on the first format that allows one. */
+	fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	fi = swmmu_get_formats(fd, &nr);
+	ASSERT_NE(NULL, fi);
+	ASSERT_GE(64, nr);
+	for (i = 0; i < nr; i++) {
+		if (fi[i].min_va_bits < fi[i].va_bits) {
+			small_fi = fi[i];
+			break;
+		}
+	}
+	free(fi);
+	close(fd);
+	run_cases(_metadata, cases, sizeof(cases) / sizeof(cases[0]));
+	if (small_fi.min_va_bits) {
+		const struct fcase va = FCASE("AS_ALLOC(va_bits)", NULL, call_as_alloc_va_bits);
+
+		run_cases(_metadata, &va, 1);
+	}
+}
+
+TEST_F_TIMEOUT(fnth, vtd_check, 600)
+{
+	const struct fcase vtd = FCASE("VTD_CHECK", NULL, call_vtd_check,
+					.out_len = 64 * sizeof(struct swmmu_dump_region));
+	struct swmmu_vtd_check v = { .size = sizeof(v) };
+	int fd, rc;
+
+	if (_metadata->skip)
+		return;
+	fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	rc = ioctl(fd, SWMMU_VTD_CHECK, &v);
+	close(fd);
+	if (rc && (errno == ENODEV || errno == EOPNOTSUPP || errno == ENOENT))
+		SKIP(return, "VTD_CHECK unavailable here (%s): no edu device behind a VT-d IOMMU",
+		     strerror(errno));
+	ASSERT_EQ(0, rc);
+	run_cases(_metadata, &vtd, 1);
+}
+
+TEST_F_TIMEOUT(fnth, io_uring, 600)
+{
+	const struct fcase cases[] = {
+		FCASE("URING(SWMMU_URING_DMA)", setup_ring, call_uring_dma),
+		FCASE("URING(SWMMU_MAP)", setup_ring, call_uring_map),
+		FCASE("URING(SWMMU_UNMAP)", setup_ring, call_uring_unmap),
+	};
+
+	if (_metadata->skip)
+		return;
+	run_cases(_metadata, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+TEST_F_TIMEOUT(fnth, netlink, 900)
+{
+	const struct fcase cases[] = {
+		FCASE("NL GET_INFO", setup_nl, call_nl_get_info),
+		FCASE("NL FORMAT_GET", setup_nl, call_nl_format_get),
+		FCASE("NL FORMAT_GET(dump)", setup_nl, call_nl_format_dump),
+		FCASE("NL FORMAT_NEW", setup_nl, call_nl_format_new, .flags = F_NL),
+		FCASE("NL FORMAT_DEL", setup_rtfmt, call_nl_format_del, .flags = F_NL),
+		FCASE("NL AS_NEW", setup_nl, call_nl_as_new, .flags = F_NL),
+		FCASE("NL AS_NEW(runtime format)", setup_rtfmt, call_nl_as_new_rt, .flags = F_NL),
+		FCASE("NL AS_DEL", setup_named, call_nl_as_del, .flags = F_NL),
+		FCASE("NL AS_SET", setup_named, call_nl_as_set, .flags = F_NL),
+		FCASE("NL AS_GET", setup_named, call_nl_as_get),
+		FCASE("NL AS_GET(dump)", setup_named, call_nl_as_dump),
+		FCASE("NL MAP", setup_named, call_nl_map, .flags = F_NL),
+		FCASE("NL UNMAP", setup_named, call_nl_unmap, .flags = F_NL),
+		FCASE("NL PROTECT", setup_named, call_nl_protect, .flags = F_NL),
+		FCASE("NL QUERY", setup_named, call_nl_query),
+		FCASE("NL REGION_GET(dump)", setup_named, call_nl_region_dump),
+		FCASE("NL STATS_GET", setup_named, call_nl_stats),
+		FCASE("NL FAULT_RESOLVE", setup_named, call_nl_fault_resolve, .want = ENOENT,
+		      .flags = F_NL),
+	};
+
+	if (_metadata->skip)
+		return;
+	run_cases(_metadata, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+TEST_HARNESS_MAIN

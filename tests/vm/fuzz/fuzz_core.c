@@ -1,0 +1,950 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The uAPI fuzzer of /dev/swmmu: see fuzz_core.h.
+ *
+ * Every thread draws operations from its own PRNG (seeded from the run's seed and its index), so
+ * a seed names a sequence per thread; the interleaving of threads is not reproducible. IDs, VAs
+ * and mmap offsets come from small pools the threads fill with what the kernel returned, so
+ * that most calls reach deep code; every struct is then corrupted with some probability (size,
+ * flags, reserved fields, IDs, ranges). User pointers given to the kernel are either a scratch
+ * buffer whose capacity is told truthfully, or an address nothing is mapped at: the fuzzer must
+ * never let the kernel write into its own state.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fuzz_core.h"
+#include "swmmu_nl.h"
+#include "swmmu_test.h"
+
+const char *const fuzz_op_names[FZ_NR_OPS] = {
+	[FZ_IOCTL] = "ioctl", [FZ_BADIOCTL] = "bad-ioctl", [FZ_MMAP] = "mmap",
+	[FZ_MUNMAP] = "munmap", [FZ_TOUCH] = "touch", [FZ_URING] = "io_uring",
+	[FZ_FAULTQ] = "fault-queue", [FZ_NETLINK] = "netlink", [FZ_REOPEN] = "close/open",
+};
+
+#define MAX_FILES	8
+#define POOL		16
+#define MAX_MAPS	8
+#define SCRATCH		(1 << 20)
+#define NL_NAMES	3
+#define BAD_PTR		0x10ULL		/* never mapped (below mmap_min_addr) */
+#define KERNEL_PTR	0xffff888000000000ULL
+
+/* What the threads share: the files, and pools of IDs and offsets the kernel gave out. */
+struct shared {
+	int fd[MAX_FILES];
+	unsigned int nr_files;
+	uint32_t as_ids[POOL], buf_ids[POOL], q_ids[POOL];
+	uint64_t mmap_offs[POOL];
+	uint32_t format_ids[64];
+	unsigned int nr_formats;
+	volatile bool stop;
+	bool netlink;
+};
+
+struct map {
+	void *addr;
+	size_t len;
+};
+
+struct thread {
+	struct shared *sh;
+	uint64_t rng;
+	unsigned int index;
+	uint8_t *scratch;
+	struct map maps[MAX_MAPS];
+	struct io_uring ring;
+	bool ring_up;
+	struct nlt nl;
+	bool nl_up;
+	int fq;			/* a fault queue descriptor of this thread, or -1 */
+	uint64_t iterations, ok, signals, ops[FZ_NR_OPS];
+};
+
+static uint64_t rnd(struct thread *t)
+{
+	/* xorshift64* */
+	t->rng ^= t->rng >> 12;
+	t->rng ^= t->rng << 25;
+	t->rng ^= t->rng >> 27;
+	return t->rng * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t below(struct thread *t, uint64_t n)
+{
+	return n ? rnd(t) % n : 0;
+}
+
+/* True with probability pct %. */
+static bool chance(struct thread *t, unsigned int pct)
+{
+	return below(t, 100) < pct;
+}
+
+static int pick_fd(struct thread *t)
+{
+	return __atomic_load_n(&t->sh->fd[below(t, t->sh->nr_files)], __ATOMIC_RELAXED);
+}
+
+static uint32_t pick_id(struct thread *t, const uint32_t *pool)
+{
+	if (chance(t, 8))
+		return chance(t, 50) ? (uint32_t)rnd(t) : (uint32_t)below(t, 64);
+	return __atomic_load_n(&pool[below(t, POOL)], __ATOMIC_RELAXED);
+}
+
+static void put_id(struct thread *t, uint32_t *pool, uint32_t id)
+{
+	__atomic_store_n(&pool[below(t, POOL)], id, __ATOMIC_RELAXED);
+}
+
+/* A page-aligned length: mostly small, sometimes large, rarely anything. */
+static uint64_t pick_len(struct thread *t)
+{
+	unsigned int r = below(t, 100);
+
+	if (r < 70)
+		return (below(t, 16) + 1) * SZ_4K;
+	if (r < 85)
+		return chance(t, 50) ? SZ_2M : SZ_4M;
+	if (r < 95)
+		return below(t, 1024) * SZ_4K;
+	return rnd(t);
+}
+
+/* A device VA: mostly low and aligned, sometimes a boundary or garbage. */
+static uint64_t pick_va(struct thread *t)
+{
+	unsigned int r = below(t, 100);
+
+	if (r < 60)
+		return below(t, 64) * SZ_4K;
+	if (r < 75)
+		return below(t, 8) * SZ_2M;
+	if (r < 85)
+		return (1ULL << below(t, 64)) - (chance(t, 50) ? SZ_4K : 0);
+	if (r < 92)
+		return 0xffff800000000000ULL + below(t, 16) * SZ_4K;
+	return rnd(t);
+}
+
+static uint32_t pick_prot(struct thread *t)
+{
+	if (chance(t, 10))
+		return (uint32_t)rnd(t);
+	return (uint32_t)below(t, 0x20) | (chance(t, 10) ? (uint32_t)below(t, 8) << 8 : 0);
+}
+
+/* A user pointer for an output array of @cap elements of @elem bytes. */
+static uint64_t out_ptr(struct thread *t, uint32_t *cap, size_t elem)
+{
+	unsigned int r = below(t, 100);
+
+	if (r < 80) {
+		if (*cap > SCRATCH / elem)
+			*cap = SCRATCH / elem;
+		return (uintptr_t)t->scratch;
+	}
+	return r < 90 ? BAD_PTR : (r < 95 ? 0 : KERNEL_PTR);
+}
+
+/* ---- ioctls ------------------------------------------------------------------------------- */
+
+union cmd_buf {
+	struct swmmu_destroy destroy;
+	struct swmmu_get_info get_info;
+	struct swmmu_as_alloc as_alloc;
+	struct swmmu_buf_alloc buf_alloc;
+	struct swmmu_buf_info buf_info;
+	struct swmmu_map map;
+	struct swmmu_unmap unmap;
+	struct swmmu_protect protect;
+	struct swmmu_query query;
+	struct swmmu_dump dump;
+	struct swmmu_rw rw;
+	struct swmmu_as_stats stats;
+	struct swmmu_attach attach;
+	struct swmmu_cpu_walk cpu_walk;
+	struct swmmu_queue_alloc queue_alloc;
+	struct swmmu_submit submit;
+	struct swmmu_fault_queue_alloc fault_queue;
+	struct swmmu_fault_config fault_config;
+	struct swmmu_iotlb iotlb;
+	uint8_t raw[256];
+};
+
+/* A DMA command with VAs near what is mapped. */
+static void fill_dma_cmd(struct thread *t, struct swmmu_dma_cmd *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->opcode = (uint32_t)below(t, 7);
+	c->length = chance(t, 80) ? below(t, 4 * SZ_4K) + 1 : pick_len(t);
+	switch (c->opcode) {
+	case SWMMU_DMA_COPY:
+	case SWMMU_DMA_COMPARE:
+		c->src = pick_va(t);
+		c->dst = pick_va(t);
+		break;
+	case SWMMU_DMA_CRC32:
+		c->src = pick_va(t);
+		break;
+	case SWMMU_DMA_FILL:
+		c->dst = pick_va(t);
+		c->value = rnd(t);
+		break;
+	case SWMMU_DMA_FENCE:
+		c->dst = pick_va(t) & ~7ULL;
+		c->length = chance(t, 50) ? 4 : 8;
+		c->value = rnd(t);
+		break;
+	}
+	if (chance(t, 5))
+		c->flags = (uint32_t)rnd(t);
+	if (chance(t, 5))
+		c->__reserved = 1;
+}
+
+struct cmd_desc {
+	unsigned long nr;
+	size_t size;
+};
+
+static const struct cmd_desc cmds[] = {
+	{ SWMMU_DESTROY, sizeof(struct swmmu_destroy) },
+	{ SWMMU_GET_INFO, sizeof(struct swmmu_get_info) },
+	{ SWMMU_AS_ALLOC, sizeof(struct swmmu_as_alloc) },
+	{ SWMMU_BUF_ALLOC, sizeof(struct swmmu_buf_alloc) },
+	{ SWMMU_BUF_INFO, sizeof(struct swmmu_buf_info) },
+	{ SWMMU_MAP, sizeof(struct swmmu_map) },
+	{ SWMMU_UNMAP, sizeof(struct swmmu_unmap) },
+	{ SWMMU_PROTECT, sizeof(struct swmmu_protect) },
+	{ SWMMU_QUERY, sizeof(struct swmmu_query) },
+	{ SWMMU_DUMP, sizeof(struct swmmu_dump) },
+	{ SWMMU_RW, sizeof(struct swmmu_rw) },
+	{ SWMMU_STATS, sizeof(struct swmmu_as_stats) },
+	{ SWMMU_ATTACH, sizeof(struct swmmu_attach) },
+	{ SWMMU_CPU_WALK, sizeof(struct swmmu_cpu_walk) },
+	{ SWMMU_QUEUE_ALLOC, sizeof(struct swmmu_queue_alloc) },
+	{ SWMMU_SUBMIT, sizeof(struct swmmu_submit) },
+	{ SWMMU_FAULT_QUEUE, sizeof(struct swmmu_fault_queue_alloc) },
+	{ SWMMU_FAULT_CONFIG, sizeof(struct swmmu_fault_config) },
+	{ SWMMU_IOTLB, sizeof(struct swmmu_iotlb) },
+	/* SWMMU_VTD_CHECK is left out: it drives a real PCI device and takes seconds. */
+};
+
+/* Build a mostly valid struct for command @i. */
+static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
+{
+	struct shared *sh = t->sh;
+
+	memset(b, 0, sizeof(*b));
+	switch (cmds[i].nr) {
+	case SWMMU_DESTROY:
+		b->destroy.id = pick_id(t, chance(t, 40) ? sh->buf_ids :
+					 chance(t, 50) ? sh->as_ids : sh->q_ids);
+		break;
+	case SWMMU_GET_INFO:
+		b->get_info.nr_formats = (uint32_t)below(t, 80);
+		b->get_info.formats_uptr = out_ptr(t, &b->get_info.nr_formats,
+						   sizeof(struct swmmu_format_info));
+		break;
+	case SWMMU_AS_ALLOC:
+		b->as_alloc.format_id = chance(t, 90) && sh->nr_formats ?
+					sh->format_ids[below(t, sh->nr_formats)] : (uint32_t)rnd(t);
+		if (chance(t, 30))
+			b->as_alloc.va_bits = (uint32_t)below(t, 70);
+		break;
+	case SWMMU_BUF_ALLOC:
+		b->buf_alloc.length = pick_len(t);
+		if (chance(t, 30))
+			b->buf_alloc.flags = SWMMU_BUF_CONTIG;
+		break;
+	case SWMMU_BUF_INFO:
+		b->buf_info.buf_id = pick_id(t, sh->buf_ids);
+		b->buf_info.nr_segs = (uint32_t)below(t, 2048);
+		b->buf_info.segs_uptr = out_ptr(t, &b->buf_info.nr_segs,
+						sizeof(struct swmmu_buf_seg));
+		break;
+	case SWMMU_MAP:
+		b->map.as_id = pick_id(t, sh->as_ids);
+		b->map.buf_id = pick_id(t, sh->buf_ids);
+		b->map.buf_offset = chance(t, 70) ? 0 : below(t, 16) * SZ_4K;
+		b->map.length = chance(t, 70) ? (below(t, 16) + 1) * SZ_4K : pick_len(t);
+		b->map.iova = pick_va(t);
+		b->map.flags = chance(t, 70) ? SWMMU_MAP_FIXED_IOVA : 0;
+		b->map.prot = chance(t, 70) ? PROT_RW : pick_prot(t);
+		if (chance(t, 20))
+			b->map.pgsize_lg2 = chance(t, 50) ? 21 : (uint32_t)below(t, 70);
+		break;
+	case SWMMU_UNMAP:
+		b->unmap.as_id = pick_id(t, sh->as_ids);
+		b->unmap.iova = chance(t, 30) ? 0 : pick_va(t);
+		b->unmap.length = chance(t, 30) ? ~0ULL - b->unmap.iova + 1 : pick_len(t);
+		break;
+	case SWMMU_PROTECT:
+		b->protect.as_id = pick_id(t, sh->as_ids);
+		b->protect.iova = pick_va(t);
+		b->protect.length = pick_len(t);
+		b->protect.prot = pick_prot(t);
+		break;
+	case SWMMU_QUERY:
+		b->query.as_id = pick_id(t, sh->as_ids);
+		b->query.iova = pick_va(t) + below(t, SZ_4K);
+		break;
+	case SWMMU_DUMP:
+		b->dump.as_id = pick_id(t, sh->as_ids);
+		if (chance(t, 50)) {
+			b->dump.iova = pick_va(t);
+			b->dump.length = pick_len(t);
+		}
+		b->dump.nr_regions = (uint32_t)below(t, 4096);
+		b->dump.regions_uptr = out_ptr(t, &b->dump.nr_regions,
+					       sizeof(struct swmmu_dump_region));
+		break;
+	case SWMMU_RW: {
+		uint32_t len = (uint32_t)(below(t, 3 * SZ_4K) + 1);
+
+		b->rw.as_id = pick_id(t, sh->as_ids);
+		b->rw.iova = pick_va(t) + below(t, SZ_4K);
+		b->rw.flags = chance(t, 50) ? SWMMU_RW_WRITE : 0;
+		b->rw.length = len;
+		b->rw.data_uptr = out_ptr(t, &len, 1);
+		if (chance(t, 3))
+			b->rw.length = rnd(t);	/* the kernel must refuse it, not trust it */
+		if (b->rw.data_uptr == (uintptr_t)t->scratch && b->rw.length > SCRATCH)
+			b->rw.data_uptr = BAD_PTR;
+		break;
+	}
+	case SWMMU_STATS:
+		b->stats.as_id = pick_id(t, sh->as_ids);
+		break;
+	case SWMMU_ATTACH:
+		snprintf(b->attach.name, sizeof(b->attach.name), "fz%u",
+			 (unsigned int)below(t, NL_NAMES + 1));
+		if (chance(t, 5))
+			memset(b->attach.name, 'x', sizeof(b->attach.name));
+		break;
+	case SWMMU_CPU_WALK:
+		b->cpu_walk.va = chance(t, 70) ? (uintptr_t)t->scratch : rnd(t);
+		b->cpu_walk.length = chance(t, 70) ? (below(t, 64) + 1) * SZ_4K : rnd(t);
+		b->cpu_walk.nr_entries = (uint32_t)below(t, 1024);
+		b->cpu_walk.entries_uptr = out_ptr(t, &b->cpu_walk.nr_entries,
+						   sizeof(struct swmmu_cpu_pte));
+		break;
+	case SWMMU_QUEUE_ALLOC:
+		b->queue_alloc.as_id = pick_id(t, sh->as_ids);
+		break;
+	case SWMMU_SUBMIT: {
+		struct swmmu_dma_cmd *c = (struct swmmu_dma_cmd *)t->scratch;
+		uint32_t n = (uint32_t)below(t, 8) + 1, i;
+
+		for (i = 0; i < n; i++)
+			fill_dma_cmd(t, &c[i]);
+		b->submit.queue_id = pick_id(t, sh->q_ids);
+		b->submit.nr_cmds = chance(t, 5) ? (uint32_t)below(t, 1000) : n;
+		b->submit.cmds_uptr = out_ptr(t, &b->submit.nr_cmds, sizeof(*c));
+		break;
+	}
+	case SWMMU_FAULT_QUEUE:
+		b->fault_queue.depth = chance(t, 80) ? (uint32_t)below(t, 64) + 1 :
+				       (uint32_t)rnd(t);
+		break;
+	case SWMMU_FAULT_CONFIG:
+		b->fault_config.as_id = pick_id(t, sh->as_ids);
+		b->fault_config.mode = (uint32_t)below(t, 3);
+		/* Short stalls: a thread must not sit in a stalled command for long. */
+		b->fault_config.timeout_ms = chance(t, 90) ? (uint32_t)below(t, 50) + 1 :
+					     (uint32_t)rnd(t);
+		break;
+	case SWMMU_IOTLB:
+		b->iotlb.flags = (uint32_t)below(t, 8);
+		if (b->iotlb.flags & SWMMU_IOTLB_RESIZE)
+			b->iotlb.nr_entries = chance(t, 80) ? 1U << below(t, 17) : (uint32_t)rnd(t);
+		break;
+	}
+}
+
+/* Remember what the kernel created. */
+static void harvest(struct thread *t, unsigned int i, const union cmd_buf *b, int fd)
+{
+	struct shared *sh = t->sh;
+
+	switch (cmds[i].nr) {
+	case SWMMU_AS_ALLOC:
+		put_id(t, sh->as_ids, b->as_alloc.out_as_id);
+		if (b->as_alloc.out_mmap_offset != SWMMU_MMAP_OFFSET_NONE)
+			__atomic_store_n(&sh->mmap_offs[below(t, POOL)],
+					 b->as_alloc.out_mmap_offset, __ATOMIC_RELAXED);
+		break;
+	case SWMMU_ATTACH:
+		put_id(t, sh->as_ids, b->attach.out_as_id);
+		break;
+	case SWMMU_BUF_ALLOC:
+		put_id(t, sh->buf_ids, b->buf_alloc.out_buf_id);
+		break;
+	case SWMMU_QUEUE_ALLOC:
+		put_id(t, sh->q_ids, b->queue_alloc.out_queue_id);
+		break;
+	case SWMMU_FAULT_QUEUE:
+		if (t->fq >= 0)
+			close(t->fq);
+		t->fq = b->fault_queue.out_fd;
+		break;
+	}
+	(void)fd;
+}
+
+static void op_ioctl(struct thread *t)
+{
+	union cmd_buf b;
+	unsigned int i = (unsigned int)below(t, sizeof(cmds) / sizeof(cmds[0]));
+	uint32_t size = (uint32_t)cmds[i].size;
+	int fd = pick_fd(t);
+
+	build_cmd(t, i, &b);
+	/* Corruptions: the size rules, reserved fields and flags, random bytes. */
+	switch (below(t, 12)) {
+	case 0:
+		size = (uint32_t)below(t, size);
+		break;
+	case 1:
+		size += (uint32_t)below(t, 64) + 1;	/* a zero tail */
+		break;
+	case 2:
+		size += (uint32_t)below(t, 64) + 1;
+		b.raw[size - 1] = (uint8_t)(rnd(t) | 1);	/* a non-zero tail */
+		break;
+	case 3:
+		b.raw[4 + below(t, cmds[i].size - 4)] ^= (uint8_t)(1U << below(t, 8));
+		break;
+	case 4:
+		if (cmds[i].nr == SWMMU_MAP || cmds[i].nr == SWMMU_UNMAP ||
+		    cmds[i].nr == SWMMU_PROTECT || cmds[i].nr == SWMMU_DUMP ||
+		    cmds[i].nr == SWMMU_QUERY || cmds[i].nr == SWMMU_IOTLB ||
+		    cmds[i].nr == SWMMU_FAULT_CONFIG || cmds[i].nr == SWMMU_STATS)
+			b.raw[4 + below(t, cmds[i].size - 4)] = (uint8_t)rnd(t);
+		break;
+	default:
+		break;
+	}
+	memcpy(b.raw, &size, sizeof(size));
+	if (ioctl(fd, cmds[i].nr, chance(t, 2) ? (void *)BAD_PTR : (void *)&b) == 0) {
+		t->ok++;
+		harvest(t, i, &b, fd);
+	}
+}
+
+static void op_badioctl(struct thread *t)
+{
+	unsigned long nr;
+	/* Larger than any command struct: the kernel writes back up to the size it knows. */
+	uint8_t buf[512] = { 0 };
+
+	switch (below(t, 3)) {
+	case 0:
+		nr = _IO(SWMMU_TYPE, below(t, 256));
+		break;
+	case 1:
+		nr = _IOWR(SWMMU_TYPE, 0xa0 + below(t, 32), uint64_t);
+		break;
+	default:
+		nr = (unsigned long)rnd(t) & 0xffffffffUL;
+		break;
+	}
+	/* Only our own command range: other numbers could be generic file ioctls (FIONBIO...). */
+	if (_IOC_TYPE(nr) != SWMMU_TYPE)
+		nr = _IO(SWMMU_TYPE, _IOC_NR(nr));
+	if (nr == SWMMU_VTD_CHECK)
+		return;
+	buf[0] = (uint8_t)below(t, 256);
+	if (ioctl(pick_fd(t), nr, buf) == 0)
+		t->ok++;
+}
+
+/* ---- mmap and CPU accesses --------------------------------------------------------------------- */
+
+static __thread sigjmp_buf probe_env;
+static __thread volatile int probing;
+
+static void on_signal(int sig)
+{
+	if (probing) {
+		probing = 0;
+		siglongjmp(probe_env, sig);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void op_mmap(struct thread *t)
+{
+	struct map *m = &t->maps[below(t, MAX_MAPS)];
+	uint64_t off = __atomic_load_n(&t->sh->mmap_offs[below(t, POOL)], __ATOMIC_RELAXED);
+	size_t len = chance(t, 80) ? (below(t, 16) + 1) * SZ_4K : (chance(t, 50) ? SZ_2M : SZ_4M);
+	int prot = chance(t, 80) ? PROT_READ | PROT_WRITE : PROT_READ;
+	void *p;
+
+	if (m->addr)
+		return;
+	off += chance(t, 80) ? below(t, 64) * SZ_4K : pick_va(t) & ~(SZ_4K - 1);
+	p = mmap(NULL, len, prot, chance(t, 95) ? MAP_SHARED : MAP_PRIVATE, pick_fd(t),
+		 (off_t)off);
+	if (p != MAP_FAILED) {
+		m->addr = p;
+		m->len = len;
+		t->ok++;
+	}
+}
+
+static void op_munmap(struct thread *t)
+{
+	struct map *m = &t->maps[below(t, MAX_MAPS)];
+
+	if (!m->addr)
+		return;
+	if (munmap(m->addr, m->len) == 0)
+		t->ok++;
+	m->addr = NULL;
+}
+
+/* One CPU access; -1 if it raised SIGBUS or SIGSEGV. */
+static __attribute__((noinline)) int probe(volatile uint8_t *p, bool write, uint8_t v)
+{
+	probing = 1;
+	if (sigsetjmp(probe_env, 1))
+		return -1;
+	if (write)
+		*p = v;
+	else
+		(void)*p;
+	probing = 0;
+	return 0;
+}
+
+static void op_touch(struct thread *t)
+{
+	struct map *m = &t->maps[below(t, MAX_MAPS)];
+	unsigned int n = (unsigned int)below(t, 8) + 1, i;
+	bool write = chance(t, 50);
+
+	if (!m->addr)
+		return;
+	for (i = 0; i < n; i++) {
+		if (probe((volatile uint8_t *)m->addr + below(t, m->len), write, (uint8_t)i))
+			t->signals++;
+		else
+			t->ok++;
+	}
+}
+
+/* ---- io_uring ---------------------------------------------------------------------------------- */
+
+static void op_uring(struct thread *t)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	union cmd_buf b;
+	uint8_t *raw;
+	unsigned int n = (unsigned int)below(t, 4) + 1, i;
+
+	if (!t->ring_up)
+		return;
+	for (i = 0; i < n; i++) {
+		sqe = io_uring_get_sqe(&t->ring);
+		if (!sqe)
+			break;
+		raw = (uint8_t *)sqe;
+		__asm__("" : "+r"(raw));
+		memset(raw, 0, 128);
+		memset(&b, 0, sizeof(b));
+		sqe->opcode = IORING_OP_URING_CMD;
+		sqe->fd = pick_fd(t);
+		switch (below(t, 5)) {
+		case 0:
+		case 1: {
+			struct swmmu_uring_dma *u = (struct swmmu_uring_dma *)b.raw;
+
+			u->size = sizeof(*u);
+			u->queue_id = pick_id(t, t->sh->q_ids);
+			fill_dma_cmd(t, &u->cmd);
+			sqe->cmd_op = SWMMU_URING_DMA;
+			break;
+		}
+		case 2:
+			build_cmd(t, 5, &b);	/* MAP */
+			b.map.size = sizeof(b.map);
+			sqe->cmd_op = SWMMU_MAP;
+			break;
+		case 3:
+			build_cmd(t, 6, &b);	/* UNMAP */
+			b.unmap.size = sizeof(b.unmap);
+			sqe->cmd_op = SWMMU_UNMAP;
+			break;
+		default:
+			b.raw[0] = (uint8_t)below(t, 96);
+			sqe->cmd_op = (uint32_t)rnd(t);
+			break;
+		}
+		if (chance(t, 10))
+			b.raw[below(t, 80)] ^= 0xff;
+		memcpy(raw + offsetof(struct io_uring_sqe, cmd), b.raw, 80);
+	}
+	io_uring_submit(&t->ring);
+	/* Reap what completed; a stalled or long command is reaped on a later turn or at exit. */
+	while (io_uring_peek_cqe(&t->ring, &cqe) == 0) {
+		if (cqe->res >= 0)
+			t->ok++;
+		io_uring_cqe_seen(&t->ring, cqe);
+	}
+}
+
+/* ---- fault queues ------------------------------------------------------------------------------ */
+
+static void op_faultq(struct thread *t)
+{
+	struct swmmu_fault_response resp[4];
+	struct pollfd pfd;
+	unsigned int i;
+
+	if (t->fq < 0)
+		return;
+	switch (below(t, 4)) {
+	case 0:
+		pfd.fd = t->fq;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 0) >= 0)
+			t->ok++;
+		break;
+	case 1: {
+		/* Non-blocking read of whatever is there. */
+		int fl = fcntl(t->fq, F_GETFL);
+
+		if (fl >= 0 && !(fl & O_NONBLOCK))
+			fcntl(t->fq, F_SETFL, fl | O_NONBLOCK);
+		if (read(t->fq, t->scratch, below(t, 4096)) >= 0)
+			t->ok++;
+		break;
+	}
+	case 2:
+		for (i = 0; i < 4; i++) {
+			resp[i].seq = below(t, 64);
+			resp[i].code = (uint32_t)below(t, 4);
+			resp[i].__reserved = chance(t, 5);
+		}
+		if (write(t->fq, resp, chance(t, 90) ? sizeof(resp[0]) * (below(t, 4) + 1) :
+			  below(t, sizeof(resp))) >= 0)
+			t->ok++;
+		break;
+	default:
+		close(t->fq);
+		t->fq = -1;
+		break;
+	}
+}
+
+/* ---- netlink ----------------------------------------------------------------------------------- */
+
+static pthread_mutex_t nl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void op_netlink(struct thread *t)
+{
+	struct nlt_msg *m = (struct nlt_msg *)t->scratch;
+	char name[8];
+	uint8_t cmd;
+
+	if (!t->nl_up)
+		return;
+	snprintf(name, sizeof(name), "fz%u", (unsigned int)below(t, NL_NAMES));
+	cmd = (uint8_t)below(t, SWMMU_NL_CMD_MAX + 2);
+	nlt_start(&t->nl, m, cmd, cmd == SWMMU_NL_CMD_AS_GET || cmd == SWMMU_NL_CMD_REGION_GET ||
+		  cmd == SWMMU_NL_CMD_FORMAT_GET ? (chance(t, 50) ? NLM_F_DUMP : 0) : 0);
+	if (chance(t, 90))
+		nlt_put_str(m, SWMMU_A_AS, name);
+	switch (cmd) {
+	case SWMMU_NL_CMD_AS_NEW:
+		nlt_put_str(m, SWMMU_A_FORMAT, chance(t, 80) ? "x86_64" : "aarch64-4k");
+		break;
+	case SWMMU_NL_CMD_AS_SET:
+		nlt_put_u32(m, SWMMU_A_OWNER_UID, 0);
+		nlt_put_u16(m, SWMMU_A_MODE, (uint16_t)below(t, 01000));
+		nlt_put_u8(m, SWMMU_A_FAULT_MODE, (uint8_t)below(t, 4));
+		if (chance(t, 50))
+			nlt_put_u64(m, SWMMU_A_FAULT_QUOTA, below(t, 1 << 22));
+		break;
+	case SWMMU_NL_CMD_MAP:
+	case SWMMU_NL_CMD_UNMAP:
+	case SWMMU_NL_CMD_PROTECT:
+	case SWMMU_NL_CMD_QUERY:
+		nlt_put_u64(m, SWMMU_A_IOVA, pick_va(t));
+		if (cmd != SWMMU_NL_CMD_QUERY)
+			nlt_put_u64(m, SWMMU_A_LENGTH, chance(t, 80) ? (below(t, 8) + 1) * SZ_4K :
+				    pick_len(t));
+		if (cmd == SWMMU_NL_CMD_MAP || cmd == SWMMU_NL_CMD_PROTECT)
+			nlt_put_u32(m, SWMMU_A_PROT, pick_prot(t));
+		if (cmd == SWMMU_NL_CMD_MAP && chance(t, 70))
+			nlt_put_u32(m, SWMMU_A_MAP_FLAGS, SWMMU_NL_MAP_FIXED);
+		break;
+	case SWMMU_NL_CMD_FAULT_RESOLVE:
+		nlt_put_u64(m, SWMMU_A_FAULT_ID, below(t, 64));
+		nlt_put_u8(m, SWMMU_A_FAULT_RESP, (uint8_t)below(t, 4));
+		break;
+	default:
+		break;
+	}
+	/* A random attribute of a random type now and then. */
+	if (chance(t, 10)) {
+		uint64_t junk = rnd(t);
+
+		nlt_put(m, (uint16_t)below(t, SWMMU_A_MAX + 3), &junk, below(t, 9));
+	}
+	/* nlt_request() reads into a static buffer: one request at a time. */
+	pthread_mutex_lock(&nl_lock);
+	if (nlt_request(&t->nl, m, NULL, NULL) == 0)
+		t->ok++;
+	pthread_mutex_unlock(&nl_lock);
+}
+
+/* ---- close racing everything ------------------------------------------------------------------- */
+
+static void op_reopen(struct thread *t)
+{
+	unsigned int i = (unsigned int)below(t, t->sh->nr_files);
+	int nfd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	int old;
+
+	if (nfd < 0)
+		return;
+	old = __atomic_exchange_n(&t->sh->fd[i], nfd, __ATOMIC_ACQ_REL);
+	/*
+	 * Other threads may be in a call on the old descriptor, or about to use its number: the
+	 * file stays alive for the calls that hold it, the number may name the new file.
+	 */
+	close(old);
+	t->ok++;
+}
+
+/* ---- threads ----------------------------------------------------------------------------------- */
+
+static void *fuzz_thread(void *arg)
+{
+	struct thread *t = arg;
+	/* Relative weights of the operations. */
+	static const unsigned int weight[FZ_NR_OPS] = {
+		[FZ_IOCTL] = 60, [FZ_BADIOCTL] = 3, [FZ_MMAP] = 4, [FZ_MUNMAP] = 3,
+		[FZ_TOUCH] = 8, [FZ_URING] = 6, [FZ_FAULTQ] = 3, [FZ_NETLINK] = 4,
+		[FZ_REOPEN] = 1,
+	};
+	unsigned int total = 0, i;
+
+	for (i = 0; i < FZ_NR_OPS; i++)
+		total += weight[i];
+	while (!__atomic_load_n(&t->sh->stop, __ATOMIC_RELAXED)) {
+		unsigned int r = (unsigned int)below(t, total);
+
+		for (i = 0; r >= weight[i]; i++)
+			r -= weight[i];
+		t->ops[i]++;
+		t->iterations++;
+		switch (i) {
+		case FZ_IOCTL:
+			op_ioctl(t);
+			break;
+		case FZ_BADIOCTL:
+			op_badioctl(t);
+			break;
+		case FZ_MMAP:
+			op_mmap(t);
+			break;
+		case FZ_MUNMAP:
+			op_munmap(t);
+			break;
+		case FZ_TOUCH:
+			op_touch(t);
+			break;
+		case FZ_URING:
+			op_uring(t);
+			break;
+		case FZ_FAULTQ:
+			op_faultq(t);
+			break;
+		case FZ_NETLINK:
+			op_netlink(t);
+			break;
+		default:
+			op_reopen(t);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Lower the per-file buffer limit for the run, so that a few files cannot exhaust the VM. */
+#define MAX_BUF_PARAM	"/sys/module/swmmu/parameters/max_buf_bytes"
+
+static int param_rw(const char *path, char *buf, size_t len, const char *val)
+{
+	int fd = open(path, val ? O_WRONLY : O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	if (val) {
+		r = write(fd, val, strlen(val));
+	} else {
+		r = read(fd, buf, len - 1);
+		if (r >= 0)
+			buf[r] = 0;
+	}
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+static void nl_cleanup(struct nlt *n)
+{
+	char name[8];
+	unsigned int i, tries;
+
+	for (i = 0; i < NL_NAMES; i++) {
+		snprintf(name, sizeof(name), "fz%u", i);
+		/* EBUSY while a file that attached is still being released. */
+		for (tries = 0; tries < 100 && nlt_as_del(n, name) == -EBUSY; tries++)
+			usleep(50000);
+	}
+}
+
+int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
+{
+	struct shared *sh = calloc(1, sizeof(*sh));
+	struct thread *th = calloc(cfg->threads, sizeof(*th));
+	pthread_t *tid = calloc(cfg->threads, sizeof(*tid));
+	struct swmmu_format_info *fi;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct swmmu_counters c;
+	struct nlt nl;
+	char saved[32] = "";
+	unsigned int i, j, nr;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (!sh || !th || !tid || cfg->files < 1 || cfg->threads < 1)
+		goto out;
+	sh->nr_files = cfg->files > MAX_FILES ? MAX_FILES : cfg->files;
+	sh->netlink = cfg->netlink;
+	for (i = 0; i < sh->nr_files; i++) {
+		sh->fd[i] = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+		if (sh->fd[i] < 0)
+			goto out_files;
+	}
+	fi = swmmu_get_formats(sh->fd[0], &nr);
+	if (!fi)
+		goto out_files;
+	for (i = 0; i < nr && i < 64; i++)
+		sh->format_ids[i] = fi[i].format_id;
+	sh->nr_formats = i;
+	free(fi);
+	if (!param_rw(MAX_BUF_PARAM, saved, sizeof(saved), NULL))
+		param_rw(MAX_BUF_PARAM, NULL, 0, "33554432");
+	if (sh->netlink && nlt_open(&nl) == 0) {
+		nl_cleanup(&nl);
+		nlt_close(&nl);
+	} else {
+		sh->netlink = false;
+	}
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	for (i = 0; i < cfg->threads; i++) {
+		struct thread *t = &th[i];
+
+		t->sh = sh;
+		t->index = i;
+		t->fq = -1;
+		t->rng = (cfg->seed + 1) * 0x9e3779b97f4a7c15ULL ^ (i + 1) * 0xbf58476d1ce4e5b9ULL;
+		t->scratch = mmap(NULL, SCRATCH, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (t->scratch == MAP_FAILED)
+			t->scratch = NULL;
+		if (!t->scratch)
+			goto out_threads;
+		t->ring_up = !io_uring_queue_init(32, &t->ring, IORING_SETUP_SQE128 |
+						  IORING_SETUP_CQE32);
+		if (sh->netlink && nlt_open(&t->nl) == 0) {
+			struct timeval tv = { .tv_sec = 2 };
+
+			t->nl_up = true;
+			setsockopt(t->nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		}
+	}
+	for (i = 0; i < cfg->threads; i++)
+		if (pthread_create(&tid[i], NULL, fuzz_thread, &th[i]))
+			break;
+	sleep(cfg->seconds);
+	__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
+	for (j = 0; j < i; j++)
+		pthread_join(tid[j], NULL);
+	ret = 0;
+
+out_threads:
+	for (i = 0; i < cfg->threads; i++) {
+		struct thread *t = &th[i];
+
+		for (j = 0; j < MAX_MAPS; j++)
+			if (t->maps[j].addr)
+				munmap(t->maps[j].addr, t->maps[j].len);
+		if (t->fq >= 0)
+			close(t->fq);
+		if (t->ring_up)
+			io_uring_queue_exit(&t->ring);
+		if (t->nl_up)
+			nlt_close(&t->nl);
+		if (t->scratch)
+			munmap(t->scratch, SCRATCH);
+		res->iterations += t->iterations;
+		res->ok += t->ok;
+		res->signals += t->signals;
+		for (j = 0; j < FZ_NR_OPS; j++)
+			res->ops[j] += t->ops[j];
+	}
+out_files:
+	for (i = 0; i < sh->nr_files; i++)
+		if (sh->fd[i] > 0)
+			close(sh->fd[i]);
+	if (sh->netlink && nlt_open(&nl) == 0) {
+		nl_cleanup(&nl);
+		nlt_close(&nl);
+	}
+	if (saved[0])
+		param_rw(MAX_BUF_PARAM, NULL, 0, saved);
+	/* io_uring drops its file references from a workqueue: give it a moment. */
+	for (i = 0; i < 100; i++) {
+		if (swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c))
+			break;
+		usleep(100000);
+	}
+	res->counters_zero = swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c);
+	snprintf(res->leftover, sizeof(res->leftover),
+		 "files %ld as %ld bufs %ld (%ld B) tables %ld mappings %ld vmas %ld queues %ld "
+		 "jobs %ld fault queues %ld", c.files, c.address_spaces, c.buffers, c.buffer_bytes,
+		 c.tables, c.mappings, c.vmas, c.queues, c.dma_jobs, c.fault_queues);
+out:
+	free(sh);
+	free(th);
+	free(tid);
+	return ret;
+}
