@@ -46,6 +46,51 @@ static __always_inline unsigned int pt_top(const struct swmmu_format *f)
 	return f->nr_levels - 1u;
 }
 
+/* True if [start, last] lies inside the span of one level-0 table. */
+static __always_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last)
+{
+	return f->nr_levels < 2 || !((start ^ last) >> f->level[1].shift);
+}
+
+/*
+ * Single-address walk: the table holding the item that translates ia, its level, and the
+ * permission mask of the table entries above it (see pt_path_prot()). The level-0 table comes
+ * from the paging-structure cache when it can; a walk from the root stops at the first item that
+ * is not a table entry, and a walk that reaches level 0 caches its table (replacing a live slot
+ * only if @replace). Lock-free.
+ */
+static __always_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
+					u64 ia, bool replace, unsigned int *plvl, u32 *peff)
+{
+	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0;
+	void *tbl = pt_pwc_lookup(f, as, gen, ia, peff);
+	unsigned int i;
+
+	if (tbl) {
+		*plvl = 0;
+		return tbl;
+	}
+	tbl = as->root_cpu;
+#pragma GCC unroll 8
+	for (i = 0; i + 1 < f->nr_levels; i++) {
+		unsigned int lvl = pt_top(f) - i;
+		u64 pte = pt_load(f, tbl, pt_index(f, lvl, ia));
+
+		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE) {
+			*plvl = lvl;
+			*peff = i ? pt_path_prot(f, all, any) : ~0u;
+			return tbl;
+		}
+		all &= pte;
+		any |= pte;
+		tbl = pt_child(f, as, pte);
+	}
+	*plvl = 0;
+	*peff = f->nr_levels > 1 ? pt_path_prot(f, all, any) : ~0u;
+	pt_pwc_fill(f, as, gen, ia, tbl, *peff, replace);
+	return tbl;
+}
+
 /* Write n items of one leaf run: v for the first, v + step for the next, ... */
 static __always_inline void pt_fill(const struct swmmu_format *f, void *tbl, unsigned int idx,
 				    unsigned int n, u64 v, u64 step)
@@ -382,6 +427,7 @@ static void pt_table_widen(const struct swmmu_format *f, struct pt_ctx *c, unsig
 	if (npte == pte)
 		return;
 	pt_store(f, tbl, idx, npte);
+	swmmu_pwc_invalidate(c->as);
 	pt_gather_add(c->g, c->as, pt_canon(f, va), pt_canon(f, last), 1u << lvl);
 }
 
@@ -544,15 +590,17 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 	unsigned int lvl, idx, end;
 	u64 start, last, attr;
 	void *tbl;
+	u32 eff;
 
 	/* No contiguous entry fits if len is below the smallest one. */
 	if ((l->contig && len >> (l->shift + __builtin_ctz(l->contig))) ||
 	    (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
 	    !len || ((va | pa | len) & pt_lowmask(l->shift)) ||
 	    pt_range(f, va, len, &start, &last) || pa + (len - 1) < pa ||
-	    !pt_oa_ok(f, pa + (len - 1)) || pt_leaf_attr(f, 0, prot, &attr))
+	    !pt_oa_ok(f, pa + (len - 1)) || !pt_in_l0(f, start, last) ||
+	    pt_leaf_attr(f, 0, prot, &attr))
 		return PT_SLOW;
-	tbl = pt_descend_common(f, as, start, last, 0, &lvl);
+	tbl = pt_walk_to(f, as, start, true, &lvl, &eff);
 	if (lvl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, start);
@@ -909,10 +957,12 @@ static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct sw
 	u64 m = pt_lowmask(f->level[0].shift), start, last;
 	unsigned int lvl, n;
 	void *tbl;
+	u32 eff;
 
-	if (flags || !len || ((va | len) & m) || pt_range(f, va, len, &start, &last))
+	if (flags || !len || ((va | len) & m) || pt_range(f, va, len, &start, &last) ||
+	    !pt_in_l0(f, start, last))
 		return PT_SLOW;
-	tbl = pt_descend_common(f, as, start, last, 0, &lvl);
+	tbl = pt_walk_to(f, as, start, true, &lvl, &eff);
 	if (lvl)
 		return PT_SLOW;
 	if (f->level[0].contig) {
@@ -1049,31 +1099,50 @@ static __always_inline int pt_protect(const struct swmmu_format *f, struct swmmu
 	return 0;
 }
 
-/* Lock-free lookup: the leaf item holding ia, its table and index. */
-static __always_inline int pt_lookup(const struct swmmu_format *f, const struct swmmu_as *as,
-				     u64 ia, void **ptbl, unsigned int *plvl, u64 *ppte, u32 *peff)
+/*
+ * Lock-free lookup of the leaf translating ia: walk (or take the cached level-0 table), then
+ * decode the item. The decoding is unrolled over the levels so that every level's descriptor
+ * fields are constants in a specialised instance.
+ */
+static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+					  u64 ia, void **ptbl, unsigned int *plvl,
+					  struct swmmu_xlate *out)
 {
-	void *tbl = as->root_cpu;
+	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0, pte;
 	unsigned int i;
-	u32 eff = ~0u;
+	u32 eff;
+	void *tbl = pt_pwc_lookup(f, as, gen, ia, &eff);
 
+	if (tbl) {
+		pte = pt_load(f, tbl, pt_index(f, 0, ia));
+		if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
+			return -ENOENT;
+		pt_fill_xlate(f, 0, ia, pte, eff, out);
+		*ptbl = tbl;
+		*plvl = 0;
+		return 0;
+	}
+	tbl = as->root_cpu;
 #pragma GCC unroll 8
 	for (i = 0; i < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
-		u64 pte = pt_load(f, tbl, pt_index(f, lvl, ia));
-		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+		enum swmmu_item_kind kind;
 
+		pte = pt_load(f, tbl, pt_index(f, lvl, ia));
+		kind = pt_kind(f, lvl, pte);
 		if (kind == SWMMU_ITEM_LEAF) {
+			pt_fill_xlate(f, lvl, ia, pte, i ? pt_path_prot(f, all, any) : ~0u, out);
 			*ptbl = tbl;
 			*plvl = lvl;
-			*ppte = pte;
-			*peff = eff;
 			return 0;
 		}
 		if (kind != SWMMU_ITEM_TABLE || !lvl)
 			return -ENOENT;
-		eff &= pt_table_prot(f, pte);
+		all &= pte;
+		any |= pte;
 		tbl = pt_child(f, as, pte);
+		if (lvl == 1)
+			pt_pwc_fill(f, as, gen, ia, tbl, pt_path_prot(f, all, any), false);
 	}
 	return -ENOENT;
 }
@@ -1083,17 +1152,11 @@ static __always_inline int pt_query(const struct swmmu_format *f, const struct s
 {
 	unsigned int lvl;
 	void *tbl;
-	u64 ia, pte;
-	u32 eff;
-	int ret;
+	u64 ia;
 
 	if (!pt_va_to_ia(f, va, &ia))
 		return -ERANGE;
-	ret = pt_lookup(f, as, ia, &tbl, &lvl, &pte, &eff);
-	if (ret)
-		return ret;
-	pt_fill_xlate(f, lvl, ia, pte, eff, out);
-	return 0;
+	return pt_lookup_fill(f, as, ia, &tbl, &lvl, out);
 }
 
 static __always_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
@@ -1102,7 +1165,6 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 	unsigned int lvl;
 	void *tbl;
 	u64 ia, pte, need;
-	u32 eff;
 	int ret;
 
 	if (access & ~(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X | SWMMU_PROT_U))
@@ -1110,14 +1172,14 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 	if (!pt_va_to_ia(f, va, &ia))
 		return -ERANGE;
 	for (;;) {
-		ret = pt_lookup(f, as, ia, &tbl, &lvl, &pte, &eff);
+		ret = pt_lookup_fill(f, as, ia, &tbl, &lvl, out);
 		if (ret)
 			return ret;
-		pt_fill_xlate(f, lvl, ia, pte, eff, out);
 		if (out->prot & SWMMU_PROT_NULL)
 			return 0;
 		if (access & ~out->eff_prot)
 			return -EACCES;
+		pte = out->pte;
 		need = f->accessed | ((access & SWMMU_PROT_W) ? f->dirty : 0);
 		if (!set_ad || (pte & need) == need)
 			return 0;

@@ -23,6 +23,8 @@
  * zero-extended; for 16-byte items the first 8-byte word is the primary word and the second word
  * is written with the constants ext_leaf/ext_table). Classification of an item at level L:
  *   - a null (sparse) leaf if null_mask != 0, L may hold leaves and (pte & null_mask) == null_val;
+ *   - with SWMMU_FMT_TABLE_ADDR, a table entry if L may point at tables, (pte & table_mask) ==
+ *     table_val and the output-address field is non-zero;
  *   - a hole if no bit of @present is set;
  *   - a table entry if L may point at tables and (pte & table_mask) == table_val;
  *   - a leaf if L may hold leaves and (pte & leaf_mask) == leaf_val, or if the format has a
@@ -54,6 +56,9 @@
  *   ext_table; a dual big/small-page table pointer is not expressible), NULL/sparse entries
  *   (null_mask/null_val, also when not present), fragment fields (SWMMU_CONTIG_FRAGMENT).
  * - Big-endian tables: SWMMU_FMT_BIG_ENDIAN.
+ * - LoongArch: directory entries hold only the next table's address (SWMMU_FMT_TABLE_ADDR: a
+ *   table entry is present when its address is non-zero); the global bit moves from bit 6 of a
+ *   4K leaf to bit 12 of a huge leaf (per-level leaf permissions, SWMMU_LVL_OWN_PERM).
  */
 #ifndef SWMMU_FORMAT_H
 #define SWMMU_FORMAT_H
@@ -94,13 +99,19 @@ enum swmmu_memtype {
 /* struct swmmu_level.flags */
 #define SWMMU_LVL_LEAF		0x01	/* items of this level may be leaves */
 #define SWMMU_LVL_TABLE		0x02	/* items of this level may point at a lower table */
+#define SWMMU_LVL_OWN_PERM	0x04	/* leaves of this level use the level's leaf_perm */
+#define SWMMU_LVL_ALL		0x07
 
 /* struct swmmu_format.flags */
 #define SWMMU_FMT_SIGN_EXTEND	0x01	/* VAs are sign-extended from bit va_bits - 1 (x86) */
 #define SWMMU_FMT_BIG_ENDIAN	0x02	/* items are stored big-endian in table memory */
 #define SWMMU_FMT_W_NEEDS_R	0x04	/* write without read is reserved (RISC-V) */
 #define SWMMU_FMT_A_ON_MAP	0x08	/* map sets the accessed bit (AArch64 AF, no HW AF) */
-#define SWMMU_FMT_ALL		0x0f
+#define SWMMU_FMT_TABLE_ADDR	0x10	/* an item matching a level's table bits is a table entry
+					 * iff its address field is non-zero; table entries need
+					 * no bit of @present (LoongArch directory entries)
+					 */
+#define SWMMU_FMT_ALL		0x1f
 
 /* struct swmmu_format.contig_kind: how a contiguous entry of 2^k items is encoded. */
 enum swmmu_contig_kind {
@@ -144,6 +155,8 @@ struct swmmu_perm_enc {
  * @table_val: ... and their value (written into every table entry of this level)
  * @mt_mask: bits holding the memory type in a leaf of this level
  * @mt: encoding of each memory type in a leaf of this level (x86: the PAT bit moves)
+ * @leaf_perm: with SWMMU_LVL_OWN_PERM, the permission encoding of leaves of this level instead
+ *             of the format's (LoongArch: G is bit 6 in a 4K leaf, bit 12 in a huge leaf)
  */
 struct swmmu_level {
 	u8 shift;
@@ -157,6 +170,7 @@ struct swmmu_level {
 	u64 table_val;
 	u64 mt_mask;
 	u64 mt[SWMMU_MT_NR];
+	struct swmmu_perm_enc leaf_perm;
 };
 
 struct swmmu_pt_ops;
@@ -187,7 +201,7 @@ struct swmmu_pt_ops;
  * @null_val: ... and their value
  * @ext_leaf: second 64-bit word of a 16-byte leaf item
  * @ext_table: second 64-bit word of a 16-byte table item
- * @leaf_perm: permission encoding in leaves
+ * @leaf_perm: permission encoding in leaves (of the levels without SWMMU_LVL_OWN_PERM)
  * @table_perm: permission encoding in table entries (hierarchical restrictions)
  * @level: the levels, index 0 = leaf level
  * @ops: specialised engine instance for a built-in format, NULL for run-time formats (the
@@ -230,6 +244,10 @@ unsigned int swmmu_format_count(void);
 
 /* Descriptor checks and helpers (core/swmmu_format.c). */
 int swmmu_format_validate(const struct swmmu_format *f);
+int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+			struct swmmu_format *out);
+bool swmmu_format_va_ok(const struct swmmu_format *f, u64 va);
+int swmmu_format_range(const struct swmmu_format *f, u64 va, u64 len, u64 *last);
 bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b);
 u64 swmmu_format_pgsizes(const struct swmmu_format *f);
 u64 swmmu_format_va_size_last(const struct swmmu_format *f);

@@ -120,7 +120,7 @@ void swmmu_gather_flush(struct swmmu_gather *g)
 
 	if (g->flush && (g->nr_ranges || g->flush_all || g->nr_tables))
 		g->flush(g->ctx, g);
-	for (i = 0; i < g->nr_tables; i++)
+	for (i = 0; i < g->nr_tables && g->as->mem.ops->free; i++)
 		g->as->mem.ops->free(g->as->mem.ctx, g->tables[i].cpu, g->tables[i].addr,
 				     g->tables[i].size);
 	g->nr_tables = 0;

@@ -112,6 +112,9 @@ static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 le
 		return -ERANGE;
 	if (!pt_va_to_ia(f, va, start) || !pt_va_to_ia(f, vlast, last) || *last < *start)
 		return -ERANGE;
+	/* Both ends canonical but in different halves: the range crosses the hole. */
+	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 && ((va ^ vlast) >> 63))
+		return -ERANGE;
 	return 0;
 }
 
@@ -192,9 +195,14 @@ static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f
 
 	if (pt_is_null(f, lvl, pte))
 		return SWMMU_ITEM_LEAF;
+	if ((f->flags & SWMMU_FMT_TABLE_ADDR) && (l->flags & SWMMU_LVL_TABLE) &&
+	    (pte & l->table_mask) == l->table_val &&
+	    ((pte >> f->oa_pte_lo) & pt_lowmask(f->oa_width)))
+		return SWMMU_ITEM_TABLE;
 	if (!(pte & f->present))
 		return SWMMU_ITEM_HOLE;
-	if ((l->flags & SWMMU_LVL_TABLE) && (pte & l->table_mask) == l->table_val)
+	if (!(f->flags & SWMMU_FMT_TABLE_ADDR) && (l->flags & SWMMU_LVL_TABLE) &&
+	    (pte & l->table_mask) == l->table_val)
 		return SWMMU_ITEM_TABLE;
 	if (l->flags & SWMMU_LVL_LEAF) {
 		if ((pte & l->leaf_mask) == l->leaf_val)
@@ -327,7 +335,11 @@ static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot
 	return 0;
 }
 
-static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
+/*
+ * Permissions granted by every one of several entries: @all is the AND of the entries (for set
+ * bits), @any their OR (for clr bits). With one entry, both are that entry.
+ */
+static __always_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 all, u64 any)
 {
 	u32 prot = e->implied;
 	unsigned int p;
@@ -336,10 +348,23 @@ static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pt
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		if ((e->implied & (1u << p)) || (!e->set[p] && !e->clr[p]))
 			continue;
-		if ((pte & e->set[p]) == e->set[p] && !(pte & e->clr[p]))
+		if ((all & e->set[p]) == e->set[p] && !(any & e->clr[p]))
 			prot |= 1u << p;
 	}
 	return prot;
+}
+
+static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
+{
+	return pt_perm_decode2(e, pte, pte);
+}
+
+/* Permission encoding of leaves of a level. */
+static __always_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_format *f,
+							     unsigned int lvl)
+{
+	return (f->level[lvl].flags & SWMMU_LVL_OWN_PERM) ? &f->level[lvl].leaf_perm :
+							    &f->leaf_perm;
 }
 
 /* All bits that encode permissions in entries using @e. */
@@ -381,7 +406,7 @@ static __always_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned i
 		*attr = f->null_val | (l->leaf_val & ~f->null_mask);
 		return 0;
 	}
-	ret = pt_perm_bits(&f->leaf_perm, prot & SWMMU_PROT_PERMS, &bits);
+	ret = pt_perm_bits(pt_lperm(f, lvl), prot & SWMMU_PROT_PERMS, &bits);
 	if (ret)
 		return ret;
 	bits |= l->leaf_val | f->leaf_set | l->mt[SWMMU_PROT_GET_MT(prot)];
@@ -418,13 +443,23 @@ static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned i
 			break;
 	if (mt == SWMMU_MT_NR)
 		mt = SWMMU_MT_WB;
-	return pt_perm_decode(&f->leaf_perm, pte) | SWMMU_PROT_MT(mt);
+	return pt_perm_decode(pt_lperm(f, lvl), pte) | SWMMU_PROT_MT(mt);
 }
 
 /* Permissions of a table entry that restrict what is below it (R/W/X/U). */
 static __always_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
 {
 	return pt_perm_decode(&f->table_perm, pte) | SWMMU_PROT_G;
+}
+
+/*
+ * Permissions of a path of table entries (AND and OR of their values) restricting what is below
+ * it, as a mask: the bits of R/W/X/U a path denies are clear, every other bit is set.
+ */
+static __always_inline u32 pt_path_prot(const struct swmmu_format *f, u64 all, u64 any)
+{
+	return pt_perm_decode2(&f->table_perm, all, any) | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W |
+								   SWMMU_PROT_X | SWMMU_PROT_U);
 }
 
 /* Lowest level that may hold leaves: its item size is the smallest page size. */
@@ -463,6 +498,103 @@ static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned
 	out->accessed = f->accessed && (pte & f->accessed) == f->accessed;
 	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
 }
+
+/*
+ * Software paging-structure cache (struct swmmu_as.pwc): the level-0 table under each level-1 item,
+ * tagged with the item's span (key = ia >> level[1].shift) and the cache generation.
+ *
+ * - A slot is written by a walk that found the table: claimed with compare-and-swap (tag ~0),
+ *   the pointer written, then the tag (generation read before the walk | key above the slot
+ *   index). Walkers that lose the claim do not cache; readers only fill empty or stale slots.
+ * - A slot is used only if its tag equals the current generation and key, read before and after
+ *   the pointer (the pointer of one tag never changes: within one generation, a span holds one
+ *   table, since unlinking it increments the generation).
+ * - Unlinking a table (or changing a table entry's permissions, which the slot also caches)
+ *   increments the generation after the entry was written: a walker that read the old
+ *   generation may still use the table, exactly like a walker that read the old entry, so the
+ *   deferred free (gather flush) protects both.
+ * The cache is off for foreign tables (changed behind the library's back), while subtrees of
+ * another address space are linked in (their owner unlinks tables without our generation), for
+ * geometries whose key does not fit beside a 32-bit generation, and after 2^31 generations.
+ */
+#define PT_PWC_BUSY	(~0ULL)
+
+/* Bits of the key above the slot index (the rest of the tag is the generation). */
+static __always_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
+{
+	unsigned int kb = f->va_bits - f->level[f->nr_levels > 1].shift;
+
+	return kb > SWMMU_PWC_SLOTS_LG2 ? kb - SWMMU_PWC_SLOTS_LG2 : 0;
+}
+
+/* Current generation, or 0 if the cache is off. Read before the walk whose result is cached. */
+static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
+{
+	u64 gen;
+
+	if (f->nr_levels < 2 || pt_pwc_kb(f) > 32 || READ_ONCE(as->pwc_off))
+		return 0;
+	gen = (u64)swmmu_counter_read(&as->pwc_gen);
+	smp_rmb();
+	return gen >> 31 ? 0 : gen;
+}
+
+static __always_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
+{
+	return gen << pt_pwc_kb(f) | ia >> (f->level[1].shift + SWMMU_PWC_SLOTS_LG2);
+}
+
+static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
+							   const struct swmmu_as *as, u64 ia)
+{
+	return (struct swmmu_pwc_slot *)&as->pwc[(ia >> f->level[1].shift) &
+						 (SWMMU_PWC_SLOTS - 1)];
+}
+
+/* The cached level-0 table holding ia and the permission mask of its path, or NULL. */
+static __always_inline void *pt_pwc_lookup(const struct swmmu_format *f,
+					   const struct swmmu_as *as, u64 gen, u64 ia, u32 *eff)
+{
+	const struct swmmu_pwc_slot *s;
+	unsigned long p;
+	u64 t;
+
+	if (!gen)
+		return NULL;
+	s = pt_pwc_slot(f, as, ia);
+	t = READ_ONCE(s->tag);
+	if (t != pt_pwc_tag(f, gen, ia))
+		return NULL;
+	smp_rmb();
+	p = READ_ONCE(s->tbl);
+	smp_rmb();
+	if (READ_ONCE(s->tag) != t)
+		return NULL;
+	*eff = (u32)(p & 0xf) | ~0xfu;
+	return (void *)(p & ~0xfUL);
+}
+
+/* Cache a level-0 table found by a walk that started at generation gen (see above). */
+static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+					u64 gen, u64 ia, void *tbl, u32 eff, bool replace)
+{
+	struct swmmu_pwc_slot *s = pt_pwc_slot(f, as, ia);
+	unsigned long p = (unsigned long)tbl;
+	u64 want = pt_pwc_tag(f, gen, ia), old;
+
+	if (!gen || (p & 0xf))
+		return;
+	old = READ_ONCE(s->tag);
+	if (old == want || old == PT_PWC_BUSY || (!replace && old >> pt_pwc_kb(f) == gen))
+		return;
+	if (swmmu_cmpxchg(&s->tag, old, PT_PWC_BUSY) != old)
+		return;
+	WRITE_ONCE(s->tbl, p | (eff & 0xf));
+	smp_wmb();
+	WRITE_ONCE(s->tag, want);
+}
+
+void swmmu_pwc_invalidate(struct swmmu_as *as);
 
 /* Table memory (core/swmmu_pt.c). The tables are not zeroed and not counted. */
 void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr);

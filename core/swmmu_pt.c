@@ -25,8 +25,11 @@ void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr)
 	const struct swmmu_format *f = as->fmt;
 	size_t size = (size_t)1 << pt_table_lg2(f, lvl);
 	size_t align = (size_t)1 << f->level[lvl].table_align_lg2;
-	void *cpu = as->mem.ops->alloc(as->mem.ctx, size, align, addr);
+	void *cpu;
 
+	if (!as->mem.ops->alloc)
+		return NULL;	/* foreign tables: never allocate */
+	cpu = as->mem.ops->alloc(as->mem.ctx, size, align, addr);
 	if (!cpu)
 		return NULL;
 	/* The table address must be representable in a table entry. */
@@ -49,7 +52,24 @@ void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr)
  */
 void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr)
 {
-	as->mem.ops->free(as->mem.ctx, cpu, addr, (size_t)1 << pt_table_lg2(as->fmt, lvl));
+	if (as->mem.ops->free)
+		as->mem.ops->free(as->mem.ctx, cpu, addr, (size_t)1 << pt_table_lg2(as->fmt, lvl));
+}
+
+/**
+ * swmmu_pwc_invalidate() - invalidate every slot of the paging-structure cache
+ * @as: the address space
+ *
+ * Called after a table entry was unlinked or its permissions changed (the entry is written
+ * first). Concurrent calls from operations on disjoint ranges each increment the generation.
+ *
+ * Context: any (one atomic increment between full barriers). Internal to the library.
+ */
+void swmmu_pwc_invalidate(struct swmmu_as *as)
+{
+	smp_mb();
+	swmmu_counter_add(&as->pwc_gen, 1);
+	smp_mb();
 }
 
 /**
@@ -63,7 +83,7 @@ void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr
 void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n)
 {
 	swmmu_counter_add(&as->nr_tables, n);
-	swmmu_counter_add(&as->table_bytes, n * (1L << pt_table_lg2(as->fmt, lvl)));
+	swmmu_counter_add(&as->table_bytes, n * (long)((size_t)1 << pt_table_lg2(as->fmt, lvl)));
 }
 
 /**
@@ -112,6 +132,7 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->fmt = fmt;
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
+	swmmu_counter_set(&as->pwc_gen, 1);
 	for (p = 0; p < 4; p++)
 		if ((e->implied & (1u << p)) || e->set[p] || e->clr[p])
 			as->table_prot |= 1u << p;
@@ -122,6 +143,41 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->root = addr;
 	memset(as->root_cpu, 0, (size_t)1 << pt_table_lg2(fmt, top));
 	swmmu_table_account(as, top, 1);
+	return 0;
+}
+
+/**
+ * swmmu_as_init_foreign() - a read-only address space over tables someone else built
+ * @as: caller-owned structure to initialise
+ * @fmt: the format of the tables (must outlive @as)
+ * @mem: memory callbacks (copied); only to_cpu (or cpu_offset) is needed, alloc and free may be
+ *       NULL, in which case no operation ever allocates or frees a table
+ * @root: table address of the root table
+ * @root_cpu: CPU pointer of the root table, or NULL to translate @root with @mem
+ *
+ * For walking tables captured or owned elsewhere (a process's page tables, an IOMMU's tables, a
+ * saved image) with swmmu_query(), swmmu_translate(), swmmu_walk(), swmmu_regions() and
+ * swmmu_dump(). The tables are not counted and swmmu_as_destroy() frees none of them. The
+ * paging-structure cache is off: the owner may change the tables at any time. Operations that
+ * change items work only on tables the owner does not change meanwhile and never allocate
+ * unless @mem has an alloc callback.
+ *
+ * Context: any; does not allocate.
+ * Return: 0, -EINVAL for an invalid format or missing memory callbacks.
+ */
+int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
+			  const struct swmmu_mem *mem, u64 root, void *root_cpu)
+{
+	if (!mem || !mem->ops || swmmu_format_validate(fmt))
+		return -EINVAL;
+	memset(as, 0, sizeof(*as));
+	as->fmt = fmt;
+	as->mem = *mem;
+	as->to_cpu = mem->ops->to_cpu;
+	as->root = root;
+	as->root_cpu = root_cpu ? root_cpu : pt_cpu(as, root);
+	as->foreign = true;
+	as->pwc_off = SWMMU_PWC_OFF_STATIC;
 	return 0;
 }
 
@@ -147,7 +203,8 @@ static void swmmu_destroy_lvl(struct swmmu_as *as, unsigned int lvl, void *tbl, 
  * @as: the address space
  *
  * Subtrees linked from another address space with swmmu_link() are not freed (their owner frees
- * them). Nothing may walk the tables any more: no invalidation is gathered.
+ * them), nor the tables of an address space made with swmmu_as_init_foreign(). Nothing may walk
+ * the tables any more: no invalidation is gathered.
  *
  * Context: exclusive access to @as; may sleep if the free callback sleeps.
  */
@@ -157,6 +214,10 @@ void swmmu_as_destroy(struct swmmu_as *as)
 
 	if (!as->root_cpu)
 		return;
+	if (as->foreign) {
+		as->root_cpu = NULL;
+		return;
+	}
 	swmmu_destroy_lvl(as, top, as->root_cpu, 0);
 	swmmu_table_free(as, top, as->root_cpu, as->root);
 	swmmu_table_account(as, top, -1);

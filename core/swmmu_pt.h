@@ -62,6 +62,20 @@ struct swmmu_mem {
 
 #define SWMMU_MAX_LINKS	8
 
+/* Software paging-structure cache: slots of struct swmmu_as.pwc (a power of two). */
+#define SWMMU_PWC_SLOTS_LG2	6
+#define SWMMU_PWC_SLOTS		(1u << SWMMU_PWC_SLOTS_LG2)
+
+/**
+ * struct swmmu_pwc_slot - one cached leaf table (private to the library)
+ * @tag: generation and span of the entry (0: empty, ~0: being written)
+ * @tbl: CPU pointer of the level-0 table, low 4 bits: permissions of the table entries above it
+ */
+struct swmmu_pwc_slot {
+	u64 tag;
+	unsigned long tbl;
+};
+
 /**
  * struct swmmu_as - an address space; fields are private to the library
  * @fmt: the format
@@ -74,6 +88,15 @@ struct swmmu_mem {
  * @table_bytes: bytes of live tables owned by this address space
  * @nr_links: number of entries in @links
  * @links: items linked from another address space (not owned, never freed here)
+ * @foreign: the tables belong to someone else (swmmu_as_init_foreign())
+ * @pwc_off: the paging-structure cache is not used (SWMMU_PWC_OFF_*)
+ * @pwc_gen: generation of the paging-structure cache; every operation that unlinks a table or
+ *           changes a table entry's permissions increments it, which invalidates every slot
+ * @pwc: the paging-structure cache: level-0 tables by the span of their level-1 item, used by
+ *       the single-page paths (query, translate, small map and unmap). Like a hardware walk
+ *       cache it is filled by walks and made stale by the generation, never by a table write:
+ *       a stale slot is never used, and a table a slot points at is freed only after the
+ *       gather flush that follows its unlinking, as for any lock-free walker.
  */
 struct swmmu_as {
 	const struct swmmu_format *fmt;
@@ -89,7 +112,15 @@ struct swmmu_as {
 		u64 va;
 		u8 level;
 	} links[SWMMU_MAX_LINKS];
+	bool foreign;
+	u8 pwc_off;
+	swmmu_counter pwc_gen;
+	struct swmmu_pwc_slot pwc[SWMMU_PWC_SLOTS];
 };
+
+/* struct swmmu_as.pwc_off */
+#define SWMMU_PWC_OFF_STATIC	0x1	/* foreign tables, or a geometry the cache cannot tag */
+#define SWMMU_PWC_OFF_LINKS	0x2	/* subtrees of another address space are linked in */
 
 #define SWMMU_GATHER_RANGES	4
 #define SWMMU_GATHER_TABLES	16
@@ -280,6 +311,8 @@ struct swmmu_stats {
 /* Address space lifetime. */
 int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 		  const struct swmmu_mem *mem);
+int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
+			  const struct swmmu_mem *mem, u64 root, void *root_cpu);
 void swmmu_as_destroy(struct swmmu_as *as);
 void swmmu_as_stats(const struct swmmu_as *as, struct swmmu_stats *st);
 

@@ -51,6 +51,8 @@ static void pt_forget_link(struct swmmu_as *as, u64 ia, unsigned int lvl)
 	for (i = 0; i < as->nr_links; i++) {
 		if (as->links[i].level == lvl && (as->links[i].va >> s) == (ia >> s)) {
 			as->links[i] = as->links[--as->nr_links];
+			if (!as->nr_links)
+				WRITE_ONCE(as->pwc_off, as->pwc_off & ~SWMMU_PWC_OFF_LINKS);
 			return;
 		}
 	}
@@ -72,6 +74,9 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 		return false;
 	if (f->entry_lg2 == 4 && nk == SWMMU_ITEM_HOLE)
 		pt_store_ext(f, tbl, idx, 0);
+	/* A table entry changed: cached walks through it are stale. */
+	if (ok == SWMMU_ITEM_TABLE)
+		swmmu_pwc_invalidate(w->as);
 	swmmu_gather_add(w->g, w->as, pt_canon(f, istart), pt_canon(f, ilast), 1u << lvl);
 	if (ok == SWMMU_ITEM_TABLE && (nk != SWMMU_ITEM_TABLE ||
 				       pt_oa_dec(f, new) != pt_oa_dec(f, old))) {
@@ -510,6 +515,7 @@ int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 pr
 	if (pt_kind(f, level, pte) != SWMMU_ITEM_TABLE)
 		return -ENOENT;
 	pt_store(f, tbl, idx, (pte & ~pt_perm_mask(&f->table_perm)) | bits);
+	swmmu_pwc_invalidate(as);
 	ia &= ~pt_lowmask(f->level[level].shift);
 	swmmu_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | pt_lowmask(f->level[level].shift)),
 			 1u << level);
@@ -590,6 +596,9 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 		tbl = mk[i];
 	}
 	idx = pt_index(f, level, ia);
+	/* The owner unlinks tables of the subtree without our cache generation. */
+	WRITE_ONCE(dst->pwc_off, dst->pwc_off | SWMMU_PWC_OFF_LINKS);
+	swmmu_pwc_invalidate(dst);
 	if (f->entry_lg2 == 4)
 		pt_store_ext(f, tbl, idx, f->ext_table);
 	pt_store(f, tbl, idx, pte);
@@ -624,6 +633,7 @@ int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_
 	    pt_find_item(dst, ia, level, &tbl, &idx))
 		return -ENOENT;
 	pt_clear(f, tbl, idx);
+	swmmu_pwc_invalidate(dst);
 	pt_forget_link(dst, ia, level);
 	ia &= ~pt_lowmask(f->level[level].shift);
 	swmmu_gather_add(g, dst, pt_canon(f, ia), pt_canon(f, ia | pt_lowmask(f->level[level].shift)),

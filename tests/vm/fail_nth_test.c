@@ -41,7 +41,7 @@
 #define FPA_DIR		"/sys/kernel/debug/fail_page_alloc/"
 #define NR_AS		3
 #define NR_BUF		3
-#define NR_REGIONS	32
+#define NR_REGIONS	160
 #define VA_HI		0x40000000ULL	/* 1 GiB: needs fresh tables in x86_64 */
 
 /* ---- fail-nth and the fault-injection knobs ------------------------------------------------ */
@@ -645,6 +645,14 @@ static int call_uring_unmap(struct ctx *c)
 	return uring_one(c, SWMMU_UNMAP, &u, sizeof(u));
 }
 
+static int call_uring_protect(struct ctx *c)
+{
+	struct swmmu_protect p = { .size = sizeof(p), .as_id = c->as[0], .prot = SWMMU_PROT_READ,
+				   .iova = 0, .length = 8 * SZ_4K };
+
+	return uring_one(c, SWMMU_PROTECT, &p, sizeof(p));
+}
+
 /* Netlink: one request on the fresh socket of this iteration. */
 static int nl_call(struct ctx *c, struct nlt_msg *m)
 {
@@ -862,13 +870,50 @@ static void ctx_close(struct ctx *c)
 /* Names the first difference between two states, or NULL. */
 static const char *state_diff(const struct state *a, const struct state *b)
 {
-	unsigned int i;
+	static char why[160];
+	unsigned int i, j;
 
-	if (memcmp(&a->cnt, &b->cnt, sizeof(a->cnt)))
-		return "debugfs counters";
-	for (i = 0; i < NR_AS; i++)
-		if (memcmp(&a->as[i], &b->as[i], sizeof(a->as[i])))
-			return "STATS/DUMP of an address space";
+	if (memcmp(&a->cnt, &b->cnt, sizeof(a->cnt))) {
+		snprintf(why, sizeof(why), "debugfs counters (tables %ld/%ld, mappings %ld/%ld, "
+			 "buffers %ld/%ld, as %ld/%ld)", a->cnt.tables, b->cnt.tables,
+			 a->cnt.mappings, b->cnt.mappings, a->cnt.buffers, b->cnt.buffers,
+			 a->cnt.address_spaces, b->cnt.address_spaces);
+		return why;
+	}
+	for (i = 0; i < NR_AS; i++) {
+		const struct as_state *x = &a->as[i], *y = &b->as[i];
+
+		if (x->rc != y->rc || memcmp(&x->st, &y->st, sizeof(x->st))) {
+			snprintf(why, sizeof(why), "STATS of address space %u (rc %d/%d, tables "
+				 "%llu/%llu, mappings %llu/%llu, bytes %llu/%llu)", i, x->rc, y->rc,
+				 (unsigned long long)x->st.out_nr_tables,
+				 (unsigned long long)y->st.out_nr_tables,
+				 (unsigned long long)x->st.out_nr_mappings,
+				 (unsigned long long)y->st.out_nr_mappings,
+				 (unsigned long long)x->st.out_mapped_bytes,
+				 (unsigned long long)y->st.out_mapped_bytes);
+			return why;
+		}
+		if (x->nr != y->nr) {
+			snprintf(why, sizeof(why), "DUMP of address space %u (%u/%u regions)", i,
+				 x->nr, y->nr);
+			return why;
+		}
+		for (j = 0; j < NR_REGIONS; j++) {
+			const struct swmmu_dump_region *r = &x->r[j], *q = &y->r[j];
+
+			if (memcmp(r, q, sizeof(*r))) {
+				snprintf(why, sizeof(why), "DUMP of address space %u, region %u "
+					 "(iova %#llx/%#llx len %#llx/%#llx prot %#x/%#x pg %u/%u)",
+					 i, j, (unsigned long long)r->iova,
+					 (unsigned long long)q->iova,
+					 (unsigned long long)r->length,
+					 (unsigned long long)q->length, r->prot, q->prot,
+					 r->page_size_lg2, q->page_size_lg2);
+				return why;
+			}
+		}
+	}
 	for (i = 0; i < NR_BUF; i++)
 		if (memcmp(&a->buf[i], &b->buf[i], sizeof(a->buf[i])))
 			return "BUF_INFO of a buffer";
@@ -877,14 +922,42 @@ static const char *state_diff(const struct state *a, const struct state *b)
 	return NULL;
 }
 
-/* DMA addresses differ from one iteration's buffers to the next: compare the rest. */
-static void mask_dma(struct state *s)
+/*
+ * DMA addresses differ from one iteration's buffers to the next, and so do debug IDs and the way
+ * leaves merge into regions: the canonical form of a state to compare across iterations.
+ */
+static void canonical(struct state *s)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < NR_AS; i++)
-		for (j = 0; j < NR_REGIONS; j++)
-			s->as[i].r[j].dma_addr = 0;
+	for (i = 0; i < NR_AS; i++) {
+		struct as_state *a = &s->as[i];
+		struct swmmu_dump_region pages[NR_REGIONS];
+		unsigned int n = 0;
+
+		/* A global serial: every address space gets a new one. */
+		a->st.out_debug_id = 0;
+		/*
+		 * A region is a run contiguous in VA and DMA address: how runs split depends on
+		 * where the buffer pages landed. Compare leaf by leaf.
+		 */
+		for (j = 0; a->nr != ~0U && j < a->nr; j++) {
+			const struct swmmu_dump_region *r = &a->r[j];
+			uint64_t pg = 1ULL << r->page_size_lg2, off;
+
+			for (off = 0; off < r->length && n < NR_REGIONS; off += pg, n++) {
+				pages[n] = *r;
+				pages[n].iova = r->iova + off;
+				pages[n].length = pg;
+				pages[n].dma_addr = 0;
+			}
+		}
+		if (a->nr != ~0U) {
+			memset(a->r, 0, sizeof(a->r));
+			memcpy(a->r, pages, n * sizeof(pages[0]));
+			a->nr = n;
+		}
+	}
 }
 
 static bool alloc_errno(int e)
@@ -954,7 +1027,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 	ASSERT_EQ(fc->want, err);
 	/* What a call that absorbs a failure must leave behind, too. */
 	snapshot(c, &ref_after);
-	mask_dma(&ref_after);
+	canonical(&ref_after);
 	ctx_close(c);
 
 	for (n = 1; n < MAX_POINTS; n++) {
@@ -985,7 +1058,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 		if (err == fc->want) {
 			(*absorbed)++;
 			snapshot(c, &after);
-			mask_dma(&after);
+			canonical(&after);
 			diff = state_diff(&ref_after, &after);
 			if (diff)
 				TH_LOG("%s: fault %u absorbed, but the %s differs from an undisturbed "
@@ -1006,7 +1079,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 			if (diff && (fc->flags & F_NL) && err == ENOBUFS) {
 				/* The request was done but its ACK could not be allocated. */
 				(*absorbed)++;
-				mask_dma(&after);
+				canonical(&after);
 				diff = state_diff(&ref_after, &after);
 			}
 			if (diff)
@@ -1147,6 +1220,7 @@ TEST_F_TIMEOUT(fnth, io_uring, 600)
 		FCASE("URING(SWMMU_URING_DMA)", setup_ring, call_uring_dma),
 		FCASE("URING(SWMMU_MAP)", setup_ring, call_uring_map),
 		FCASE("URING(SWMMU_UNMAP)", setup_ring, call_uring_unmap),
+		FCASE("URING(SWMMU_PROTECT)", setup_ring, call_uring_protect),
 	};
 
 	if (_metadata->skip)
