@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Intel VT-d second-stage (second-level) paging, 4 levels, 48-bit input addresses, as data.
+ * Intel VT-d second-stage (second-level) paging, as data: 4 levels with 48-bit input addresses
+ * ("vtd-ss", AGAW 48), 3 levels with 39 bits ("vtd-ss-39", AGAW 39) and 5 levels with 57 bits
+ * ("vtd-ss-57", AGAW 57; §3.7: the context entry's AW field selects 3-, 4- or 5-level tables).
  *
  * Intel Virtualization Technology for Directed I/O Architecture Specification (rev 4.x),
  * §3.7 "Second-Stage Translation" and §9.8 "Second-Stage Paging Entries":
@@ -49,35 +51,40 @@
 	.mt_mask = VTD_SNP, .mt = VTD_MT,				\
 }
 
-/* Level 3: SS-PML4E. */
+/* Level 3: SS-PML4E (and level 4: SS-PML5E), PS reserved. */
 #define VTD_LEVEL_TOP(s) {						\
 	.shift = (s), .index_bits = 9, .table_align_lg2 = 12,		\
 	.flags = SWMMU_LVL_TABLE,					\
 	.table_mask = VTD_PS, .table_val = 0,				\
 }
 
+#define VTD_COMMON							\
+	.entry_lg2 = 3,							\
+	.oa_bits = 52,							\
+	.oa_lo = 12, .oa_pte_lo = 12, .oa_width = 40,			\
+	.mt_valid = (1u << SWMMU_MT_WB) | (1u << SWMMU_MT_UC),		\
+	.need_any = SWMMU_PROT_R | SWMMU_PROT_W,			\
+	.present = VTD_R | VTD_W,					\
+	.table_set = VTD_R,						\
+	.accessed = VTD_A,						\
+	.dirty = VTD_D,							\
+	.leaf_perm = {							\
+		.set = { [SWMMU_PI_R] = VTD_R, [SWMMU_PI_W] = VTD_W },	\
+	},								\
+	.table_perm = {							\
+		.set = { [SWMMU_PI_W] = VTD_W },			\
+		.implied = SWMMU_PROT_R | SWMMU_PROT_X | SWMMU_PROT_U,	\
+	}
+
 static const struct swmmu_pt_ops vtd_ss_ops;
+static const struct swmmu_pt_ops vtd_ss_39_ops;
+static const struct swmmu_pt_ops vtd_ss_57_ops;
 
 const struct swmmu_format swmmu_fmt_vtd_ss = {
 	.name = "vtd-ss",
 	.nr_levels = 4,
-	.entry_lg2 = 3,
 	.va_bits = 48,
-	.oa_bits = 52,
-	.oa_lo = 12, .oa_pte_lo = 12, .oa_width = 40,
-	.mt_valid = (1u << SWMMU_MT_WB) | (1u << SWMMU_MT_UC),
-	.need_any = SWMMU_PROT_R | SWMMU_PROT_W,
-	.present = VTD_R | VTD_W,
-	.table_set = VTD_R,
-	.accessed = VTD_A,
-	.dirty = VTD_D,
-	.leaf_perm = {
-		.set = { [SWMMU_PI_R] = VTD_R, [SWMMU_PI_W] = VTD_W },
-	},
-	.table_perm = {
-		.set = { [SWMMU_PI_W] = VTD_W },
-		.implied = SWMMU_PROT_R | SWMMU_PROT_X | SWMMU_PROT_U,
-	},
+	VTD_COMMON,
 	.level = {
 		VTD_LEVEL_PTE,
 		VTD_LEVEL_PS(21),
@@ -87,4 +94,36 @@ const struct swmmu_format swmmu_fmt_vtd_ss = {
 	.ops = &vtd_ss_ops,
 };
 
+/* AGAW 39: the SS-PDPE table is the root (the 4-level format with its top level dropped). */
+const struct swmmu_format swmmu_fmt_vtd_ss_39 = {
+	.name = "vtd-ss-39",
+	.nr_levels = 3,
+	.va_bits = 39,
+	VTD_COMMON,
+	.level = {
+		VTD_LEVEL_PTE,
+		VTD_LEVEL_PS(21),
+		VTD_LEVEL_PS(30),
+	},
+	.ops = &vtd_ss_39_ops,
+};
+
+/* AGAW 57: an SS-PML5E table above the SS-PML4E table. */
+const struct swmmu_format swmmu_fmt_vtd_ss_57 = {
+	.name = "vtd-ss-57",
+	.nr_levels = 5,
+	.va_bits = 57,
+	VTD_COMMON,
+	.level = {
+		VTD_LEVEL_PTE,
+		VTD_LEVEL_PS(21),
+		VTD_LEVEL_PS(30),
+		VTD_LEVEL_TOP(39),
+		VTD_LEVEL_TOP(48),
+	},
+	.ops = &vtd_ss_57_ops,
+};
+
 SWMMU_ENGINE_INSTANCE(static, vtd_ss_ops, &swmmu_fmt_vtd_ss);
+SWMMU_ENGINE_INSTANCE(static, vtd_ss_39_ops, &swmmu_fmt_vtd_ss_39);
+SWMMU_ENGINE_INSTANCE(static, vtd_ss_57_ops, &swmmu_fmt_vtd_ss_57);

@@ -611,6 +611,33 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 	return 0;
 }
 
+/*
+ * Map of exactly one smallest page: validation, one cached or walked descent and one store.
+ * PT_SLOW when the general path must decide (as pt_map_fast()).
+ */
+static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+				      u64 pa, u32 prot)
+{
+	u64 m = pt_lowmask(f->level[0].shift), ia, attr;
+	unsigned int lvl, idx;
+	void *tbl;
+	u32 eff;
+
+	if ((prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) || ((va | pa) & m) ||
+	    !pt_va_to_ia(f, va, &ia) || !pt_oa_ok(f, pa | m) || pt_leaf_attr(f, 0, prot, &attr))
+		return PT_SLOW;
+	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
+	if (lvl)
+		return PT_SLOW;
+	idx = pt_index(f, 0, ia);
+	if (pt_kind(f, 0, pt_load(f, tbl, idx)) != SWMMU_ITEM_HOLE)
+		return -EEXIST;
+	if (f->entry_lg2 == 4)
+		pt_store_ext(f, tbl, idx, f->ext_leaf);
+	pt_store(f, tbl, idx, attr | pt_oa_enc(f, pa));
+	return 0;
+}
+
 static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 				  const struct swmmu_map_req *req)
 {
@@ -950,6 +977,37 @@ next:
  * Fast path of unmap: no flags, the range inside one leaf-level table and no contiguous leaf in
  * it (so no leaf can be cut). PT_SLOW otherwise.
  */
+/* Unmap of exactly one smallest page at an aligned va, without flags; PT_SLOW as below. */
+static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+					struct swmmu_gather *g, u64 *unmapped)
+{
+	u64 m = pt_lowmask(f->level[0].shift), ia, pte;
+	unsigned int lvl, idx;
+	void *tbl;
+	u32 eff;
+
+	if (!pt_va_to_ia(f, va, &ia))
+		return PT_SLOW;
+	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
+	if (lvl)
+		return PT_SLOW;
+	idx = pt_index(f, 0, ia);
+	pte = pt_load(f, tbl, idx);
+	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF) {
+		if (unmapped)
+			*unmapped = 0;
+		return -ENOENT;
+	}
+	/* A contiguous entry would be cut: the general path decides. */
+	if (f->level[0].contig && pt_leaf_k(f, 0, pte))
+		return PT_SLOW;
+	pt_clear(f, tbl, idx);
+	if (unmapped)
+		*unmapped = m + 1;
+	pt_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | m), 1);
+	return 0;
+}
+
 static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
 					 u64 va, u64 len, u32 flags, struct swmmu_gather *g,
 					 u64 *unmapped)
@@ -1147,6 +1205,30 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 	return -ENOENT;
 }
 
+/*
+ * Query through the paging-structure cache only (no walk, few registers): PT_SLOW on a miss or
+ * when the item is not a level-0 leaf, so that the walk and its errors stay in pt_query().
+ */
+static __always_inline int pt_query_cached(const struct swmmu_format *f,
+					   const struct swmmu_as *as, u64 va,
+					   struct swmmu_xlate *out)
+{
+	u64 ia, pte;
+	void *tbl;
+	u32 eff;
+
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	tbl = pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &eff);
+	if (!tbl)
+		return PT_SLOW;
+	pte = pt_load(f, tbl, pt_index(f, 0, ia));
+	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
+		return PT_SLOW;
+	pt_fill_xlate(f, 0, ia, pte, eff, out);
+	return 0;
+}
+
 static __always_inline int pt_query(const struct swmmu_format *f, const struct swmmu_as *as,
 				    u64 va, struct swmmu_xlate *out)
 {
@@ -1198,13 +1280,21 @@ static noinline int name##_map(struct swmmu_as *as, const struct swmmu_map_req *
 {											\
 	return pt_map(FMT, as, req);							\
 }											\
-static int name##_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)		\
+static noinline int name##_map1_slow(struct swmmu_as *as, u64 va, u64 pa, u64 len,	\
+				      u32 prot)						\
 {											\
 	struct swmmu_seg seg = { .pa = pa, .len = len };				\
 	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };\
-	int ret = pt_map_fast(FMT, as, va, pa, len, prot);				\
 											\
-	return ret != PT_SLOW ? ret : name##_map(as, &req);				\
+	return pt_map(FMT, as, &req);							\
+}											\
+static int name##_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)		\
+{											\
+	int ret = len == pt_bit((FMT)->level[0].shift) ?				\
+		  pt_map_one(FMT, as, va, pa, prot) :					\
+		  pt_map_fast(FMT, as, va, pa, len, prot);				\
+											\
+	return ret != PT_SLOW ? ret : name##_map1_slow(as, va, pa, len, prot);		\
 }											\
 static noinline int name##_unmap_slow(struct swmmu_as *as, u64 va, u64 len, u32 flags,	\
 				      struct swmmu_gather *g, u64 *unmapped)		\
@@ -1214,7 +1304,10 @@ static noinline int name##_unmap_slow(struct swmmu_as *as, u64 va, u64 len, u32 
 static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
 			struct swmmu_gather *g, u64 *unmapped)				\
 {											\
-	int ret = pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
+	int ret = !flags && len == pt_bit((FMT)->level[0].shift) &&			\
+		  !(va & pt_lowmask((FMT)->level[0].shift)) ?				\
+		  pt_unmap_one(FMT, as, va, g, unmapped) :				\
+		  pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
 											\
 	return ret != PT_SLOW ? ret : name##_unmap_slow(as, va, len, flags, g, unmapped);\
 }											\
@@ -1223,9 +1316,16 @@ static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 fl
 {											\
 	return pt_protect(FMT, as, va, len, prot, flags, g);				\
 }											\
-static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)	\
+static noinline int name##_query_walk(const struct swmmu_as *as, u64 va,		\
+				       struct swmmu_xlate *out)				\
 {											\
 	return pt_query(FMT, as, va, out);						\
+}											\
+static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)	\
+{											\
+	int ret = pt_query_cached(FMT, as, va, out);					\
+											\
+	return ret != PT_SLOW ? ret : name##_query_walk(as, va, out);			\
 }											\
 static int name##_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,	\
 			    struct swmmu_xlate *out)					\

@@ -8,12 +8,13 @@
  *
  *   name NAME                     levels N            entry-bytes 4|8|16
  *   va-bits N                     oa-bits N           oa-field OA_LO PTE_LO WIDTH
- *   flags [sign-extend] [big-endian] [w-needs-r] [a-on-map]
+ *   flags [sign-extend] [big-endian] [w-needs-r] [a-on-map] [table-addr]
  *   memtypes [wb] [wt] [uc] [device]                  need-any PERMS (letters of rwxug)
  *   present BITS    leaf-set BITS    table-set BITS    accessed BITS    dirty BITS
  *   contig none|hint|napot|napot-ones|fragment MASK VAL
  *   null MASK VAL                 ext LEAF_WORD TABLE_WORD
  *   leaf-perm P [set BITS] [clr BITS] [implied]       (P one of r w x u g; same for table-perm)
+ *   level-perm L P [set BITS] [clr BITS] [implied]    (leaves of level L use their own encoding)
  *   level L shift S bits B align A [leaf MASK VAL] [table MASK VAL] [contig BITMAP]
  *         [mt-mask BITS] [mt WB WT UC DEVICE]
  *
@@ -25,7 +26,7 @@
 #define SWMMU_MAX_WORDS	24
 
 static const char *const swmmu_flag_names[] = {
-	"sign-extend", "big-endian", "w-needs-r", "a-on-map",
+	"sign-extend", "big-endian", "w-needs-r", "a-on-map", "table-addr",
 };
 
 static const char *const swmmu_mt_names[SWMMU_MT_NR] = { "wb", "wt", "uc", "device" };
@@ -238,13 +239,20 @@ static int swmmu_parse_line(struct swmmu_format *f, const struct swmmu_word *w, 
 		return swmmu_parse_perm(&f->leaf_perm, w, nw);
 	if (swmmu_word_is(w, "table-perm"))
 		return swmmu_parse_perm(&f->table_perm, w, nw);
+	if (swmmu_word_is(w, "level-perm")) {
+		if (nw < 3 || swmmu_num(a, SWMMU_MAX_LEVELS - 1, &v))
+			return -EINVAL;
+		f->level[v].flags |= SWMMU_LVL_OWN_PERM;
+		return swmmu_parse_perm(&f->level[v].leaf_perm, w + 1, nw - 1);
+	}
 	if (swmmu_word_is(w, "flags") || swmmu_word_is(w, "memtypes")) {
 		bool fl = swmmu_word_is(w, "flags");
 
 		for (i = 1; i < nw; i++) {
 			if (swmmu_word_is(&w[i], "none"))
 				continue;
-			r = fl ? swmmu_name_index(&w[i], swmmu_flag_names, 4) :
+			r = fl ? swmmu_name_index(&w[i], swmmu_flag_names,
+						  ARRAY_SIZE(swmmu_flag_names)) :
 				 swmmu_name_index(&w[i], swmmu_mt_names, SWMMU_MT_NR);
 			if (r < 0)
 				return r;
@@ -423,7 +431,7 @@ int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size)
 	swmmu_out(&o, "name %s\nlevels %u\nentry-bytes %u\nva-bits %u\noa-bits %u\n", f->name,
 		  f->nr_levels, 1u << f->entry_lg2, f->va_bits, f->oa_bits);
 	swmmu_out(&o, "oa-field %u %u %u\nflags", f->oa_lo, f->oa_pte_lo, f->oa_width);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < ARRAY_SIZE(swmmu_flag_names); i++)
 		if (f->flags & (1u << i))
 			swmmu_out(&o, " %s", swmmu_flag_names[i]);
 	swmmu_out(&o, "%s\nmemtypes", f->flags ? "" : " none");
@@ -462,6 +470,14 @@ int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size)
 		for (i = 0; i < SWMMU_MT_NR; i++)
 			swmmu_out(&o, " 0x%llx", (unsigned long long)l->mt[i]);
 		swmmu_out(&o, "\n");
+	}
+	for (lvl = 0; lvl < f->nr_levels && lvl < SWMMU_MAX_LEVELS; lvl++) {
+		char what[24];
+
+		if (!(f->level[lvl].flags & SWMMU_LVL_OWN_PERM))
+			continue;
+		snprintf(what, sizeof(what), "level-perm %u", lvl);
+		swmmu_print_perms(&o, what, &f->level[lvl].leaf_perm);
 	}
 	return (int)o.len;
 }

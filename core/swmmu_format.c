@@ -19,15 +19,26 @@ static int swmmu_level_validate(const struct swmmu_format *f, unsigned int lvl)
 		return -EINVAL;
 	if (pt_table_lg2(f, lvl) < 4 || l->table_align_lg2 < f->oa_lo || l->table_align_lg2 > 30)
 		return -EINVAL;
-	if (!l->flags || (l->flags & ~(SWMMU_LVL_LEAF | SWMMU_LVL_TABLE)))
+	if (!(l->flags & (SWMMU_LVL_LEAF | SWMMU_LVL_TABLE)) || (l->flags & ~SWMMU_LVL_ALL))
 		return -EINVAL;
-	if (lvl == 0 ? l->flags != SWMMU_LVL_LEAF : !(l->flags & SWMMU_LVL_TABLE))
+	if (!(l->flags & SWMMU_LVL_OWN_PERM) &&
+	    (l->leaf_perm.implied | pt_perm_mask(&l->leaf_perm)))
+		return -EINVAL;
+	/* A level's own encoding is for leaves and expresses something (it prints as text). */
+	if ((l->flags & SWMMU_LVL_OWN_PERM) &&
+	    (!(l->flags & SWMMU_LVL_LEAF) || (l->leaf_perm.implied & ~SWMMU_PROT_PERMS) ||
+	     !(l->leaf_perm.implied | pt_perm_mask(&l->leaf_perm))))
+		return -EINVAL;
+	if (lvl == 0 ? (l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF :
+		       !(l->flags & SWMMU_LVL_TABLE))
 		return -EINVAL;
 	if (lvl && l->shift != f->level[lvl - 1].shift + f->level[lvl - 1].index_bits)
 		return -EINVAL;
 	if (!swmmu_bits_in(l->leaf_val, l->leaf_mask) || !swmmu_bits_in(l->table_val, l->table_mask))
 		return -EINVAL;
-	if ((l->flags & SWMMU_LVL_TABLE) && !((l->table_val | f->table_set) & f->present))
+	/* Table entries must be present, by a present bit or (TABLE_ADDR) by their address. */
+	if ((l->flags & SWMMU_LVL_TABLE) && !(f->flags & SWMMU_FMT_TABLE_ADDR) &&
+	    !((l->table_val | f->table_set) & f->present))
 		return -EINVAL;
 	if ((l->flags & SWMMU_LVL_LEAF) && l->shift < f->oa_lo)
 		return -EINVAL;
@@ -117,7 +128,7 @@ static bool swmmu_level_equal(const struct swmmu_level *a, const struct swmmu_le
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if (a->mt[mt] != b->mt[mt])
 			return false;
-	return a->shift == b->shift && a->index_bits == b->index_bits &&
+	return swmmu_perm_equal(&a->leaf_perm, &b->leaf_perm) && a->shift == b->shift && a->index_bits == b->index_bits &&
 	       a->table_align_lg2 == b->table_align_lg2 && a->flags == b->flags &&
 	       a->contig == b->contig && a->leaf_mask == b->leaf_mask &&
 	       a->leaf_val == b->leaf_val && a->table_mask == b->table_mask &&
@@ -192,4 +203,113 @@ u64 swmmu_format_pgsizes(const struct swmmu_format *f)
 u64 swmmu_format_va_size_last(const struct swmmu_format *f)
 {
 	return pt_ia_last(f);
+}
+
+/* Equal descriptors apart from the name and the engine instance. */
+static bool swmmu_format_same_geometry(const struct swmmu_format *a, const struct swmmu_format *b)
+{
+	struct swmmu_format t = *b;
+
+	memcpy(t.name, a->name, SWMMU_NAME_MAX);
+	return swmmu_format_equal(a, &t);
+}
+
+/**
+ * swmmu_format_derive() - a format with a smaller VA size
+ * @f: the format
+ * @va_bits: the VA size wanted (at most @f->va_bits)
+ * @out: the derived format (keeps @f's name)
+ *
+ * The levels above the one that covers @va_bits are dropped and that level's table shrinks (what
+ * AArch64 TnSZ or a smaller VT-d AGAW does). Sign-extended formats keep their size: their
+ * canonical form depends on it. If a built-in format has the derived geometry (e.g. "vtd-ss-39"
+ * for vtd-ss at 39 bits), its specialised engine serves the derived format; otherwise the
+ * generic engine does.
+ *
+ * Context: any.
+ * Return: 0, -EOPNOTSUPP for a sign-extended format, -EINVAL if no valid format has that size.
+ */
+int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+			struct swmmu_format *out)
+{
+	unsigned int n, i;
+
+	if (swmmu_format_validate(f))
+		return -EINVAL;
+	if (va_bits == f->va_bits) {
+		*out = *f;
+		return 0;
+	}
+	if (f->flags & SWMMU_FMT_SIGN_EXTEND)
+		return -EOPNOTSUPP;
+	if (!va_bits || va_bits > f->va_bits)
+		return -EINVAL;
+	for (n = 1; n <= f->nr_levels; n++)
+		if (va_bits <= f->level[n - 1].shift + f->level[n - 1].index_bits)
+			break;
+	if (n > f->nr_levels || va_bits <= f->level[n - 1].shift)
+		return -EINVAL;
+	*out = *f;
+	out->nr_levels = (u8)n;
+	out->va_bits = (u8)va_bits;
+	out->level[n - 1].index_bits = (u8)(va_bits - f->level[n - 1].shift);
+	memset(&out->level[n], 0, sizeof(out->level[0]) * (SWMMU_MAX_LEVELS - n));
+	/* The specialised engine instance of @f assumes its geometry. */
+	out->ops = NULL;
+	if (swmmu_format_validate(out))
+		return -EINVAL;
+	for (i = 0; i < swmmu_format_count(); i++) {
+		const struct swmmu_format *b = swmmu_format_get(i);
+
+		if (b->ops && swmmu_format_same_geometry(out, b)) {
+			out->ops = b->ops;
+			break;
+		}
+	}
+	return 0;
+}
+
+/**
+ * swmmu_format_va_ok() - is a VA inside a format's VA space?
+ * @f: a valid descriptor
+ * @va: the VA (canonical, i.e. sign-extended, for SWMMU_FMT_SIGN_EXTEND formats)
+ *
+ * Context: any.
+ * Return: true if @va can be translated by an address space of @f.
+ */
+bool swmmu_format_va_ok(const struct swmmu_format *f, u64 va)
+{
+	u64 ia;
+
+	return pt_va_to_ia(f, va, &ia);
+}
+
+/**
+ * swmmu_format_range() - check a (va, len) range against a format
+ * @f: a valid descriptor
+ * @va: first VA
+ * @len: bytes
+ * @last: set to the last VA of the range (va + len - 1) when the range is valid
+ *
+ * The same check every range operation of the library makes first: both ends inside the VA
+ * space and, for sign-extended formats, in the same half (not across the non-canonical hole).
+ * A range may end exactly at the top of the 64-bit address space.
+ *
+ * Context: any.
+ * Return: 0, -EINVAL for @len 0, -EOVERFLOW if va + len - 1 wraps, -ERANGE outside the format.
+ */
+int swmmu_format_range(const struct swmmu_format *f, u64 va, u64 len, u64 *last)
+{
+	u64 start, ilast;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (va + (len - 1) < va)
+		return -EOVERFLOW;
+	ret = pt_range(f, va, len, &start, &ilast);
+	if (ret)
+		return ret;
+	*last = va + (len - 1);
+	return 0;
 }

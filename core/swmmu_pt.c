@@ -33,8 +33,10 @@ void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr)
 	if (!cpu)
 		return NULL;
 	/* The table address must be representable in a table entry. */
+	/* With TABLE_ADDR, an entry pointing at table address 0 would read as a hole. */
 	if ((*addr & pt_lowmask(f->oa_lo)) || !pt_oa_ok(f, *addr + size - 1) ||
-	    pt_oa_dec(f, pt_oa_enc(f, *addr)) != *addr) {
+	    pt_oa_dec(f, pt_oa_enc(f, *addr)) != *addr ||
+	    ((f->flags & SWMMU_FMT_TABLE_ADDR) && !*addr && lvl != f->nr_levels - 1u)) {
 		as->mem.ops->free(as->mem.ctx, cpu, *addr, size);
 		return NULL;
 	}

@@ -341,11 +341,15 @@ int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
 #define swmmu_for_each_region(as, va, len, fn, ctx)	swmmu_regions(as, va, len, fn, ctx)
 int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
 	       unsigned int max, unsigned int *needed);
+int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
+		      struct swmmu_xlate *out);
 int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,
 			unsigned int granule_lg2, unsigned long *bitmap, struct swmmu_gather *g);
 
 /* Tables. */
 int swmmu_free_empty(struct swmmu_as *as, u64 va, u64 len, struct swmmu_gather *g);
+int swmmu_free_empty_held(struct swmmu_as *as, u64 va, u64 len, u64 held_va, u64 held_len,
+			  struct swmmu_gather *g);
 int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
 			 struct swmmu_gather *g);
 int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level);

@@ -411,10 +411,58 @@ int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,
 	return swmmu_walk(as, va, len, &ops, &a);
 }
 
+/**
+ * swmmu_decode_item() - decode one raw item of a format
+ * @f: the format
+ * @level: level of the item
+ * @va: a VA inside the item's span (canonical); a walk callback passes it->va
+ * @pte: the raw item (primary word, CPU byte order), e.g. it->pte of a walk callback
+ * @out: for a leaf, filled as swmmu_query() would for @va (with eff_prot = prot: the table
+ *       entries above are not known here); for a table entry, pa and entry_pa are the address of
+ *       the table it points at, prot the permissions it allows below it and size_lg2 its span;
+ *       for a hole or reserved item, only va, pte, level and size_lg2 (the item's span)
+ *
+ * Lets walk callbacks interpret items without querying every leaf again.
+ *
+ * Context: any; pure function of its arguments.
+ * Return: the enum swmmu_item_kind of the item, -EINVAL for a bad level, -ERANGE if @va is
+ * outside the format.
+ */
+int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
+		      struct swmmu_xlate *out)
+{
+	enum swmmu_item_kind kind;
+	u64 ia, m;
+
+	if (level >= f->nr_levels)
+		return -EINVAL;
+	if (!pt_va_to_ia(f, va, &ia))
+		return -ERANGE;
+	kind = pt_kind(f, level, pte);
+	memset(out, 0, sizeof(*out));
+	if (kind == SWMMU_ITEM_LEAF) {
+		pt_fill_xlate(f, level, ia, pte, ~0u, out);
+		return kind;
+	}
+	m = pt_lowmask(f->level[level].shift);
+	out->va = pt_canon(f, ia);
+	out->entry_va = pt_canon(f, ia & ~m);
+	out->pte = pte;
+	out->size_lg2 = f->level[level].shift;
+	out->level = (u8)level;
+	if (kind == SWMMU_ITEM_TABLE) {
+		out->pa = pt_oa_dec(f, pte);
+		out->entry_pa = out->pa;
+		out->prot = pt_table_prot(f, pte) & ~SWMMU_PROT_G;
+		out->eff_prot = out->prot;
+	}
+	return kind;
+}
+
 /* Freeing empty tables. */
 struct pt_fe {
 	struct swmmu_as *as;
-	u64 start, last;
+	u64 start, last;	/* tables whose whole span lies inside may be freed */
 	int freed;
 };
 
@@ -449,12 +497,42 @@ static int pt_fe_post(void *ctx, struct swmmu_walk_item *it)
  */
 int swmmu_free_empty(struct swmmu_as *as, u64 va, u64 len, struct swmmu_gather *g)
 {
+	return swmmu_free_empty_held(as, va, len, va, len, g);
+}
+
+/**
+ * swmmu_free_empty_held() - free empty tables around a range, up to a span the caller holds
+ * @as: the address space
+ * @va: first VA of the range whose tables are looked at (e.g. what was just unmapped)
+ * @len: bytes (> 0)
+ * @held_va: first VA of the range the caller holds (contains [@va, @va + @len))
+ * @held_len: bytes (> 0)
+ * @g: gather; the tables are freed when it is flushed (NULL frees at once)
+ *
+ * Like swmmu_free_empty() on [@va, @va + @len), except that a table may be freed when its whole
+ * span lies inside the held range rather than inside [@va, @va + @len): after a small unmap,
+ * the tables it left empty are freed up to the size of what the caller locked (a whole mapping
+ * record, a range-lock granule), instead of staying until destroy.
+ *
+ * Context: the caller holds [@held_va, @held_va + @held_len); lock-free readers may run if @g is
+ * not NULL.
+ * Return: the number of tables freed, or -EINVAL/-ERANGE for the ranges (-EINVAL also if the
+ * held range does not contain the range).
+ */
+int swmmu_free_empty_held(struct swmmu_as *as, u64 va, u64 len, u64 held_va, u64 held_len,
+			  struct swmmu_gather *g)
+{
 	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
 	struct pt_fe fe = { .as = as };
-	int ret = pt_range(as->fmt, va, len, &fe.start, &fe.last);
+	u64 start, last;
+	int ret = pt_range(as->fmt, va, len, &start, &last);
 
+	if (!ret)
+		ret = pt_range(as->fmt, held_va, held_len, &fe.start, &fe.last);
 	if (ret)
 		return ret;
+	if (start < fe.start || last > fe.last)
+		return -EINVAL;
 	ret = swmmu_walk_mut(as, va, len, &ops, &fe, g);
 	return ret ? ret : fe.freed;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Known-answer tests for the formats beyond x86_64 and aarch64-4k: aarch64-4k-39, aarch64-16k,
- * aarch64-64k, aarch64-s2-4k, riscv-sv39/48/57, amd-v1, vtd-ss, mali-lpae, gpu-xe, gpu-amd.
+ * aarch64-64k, aarch64-s2-4k, riscv-sv39/48/57, loongarch64, amd-v1, vtd-ss, vtd-ss-39,
+ * vtd-ss-57, mali-lpae, gpu-xe, gpu-amd.
  *
  * Every expected raw value below was computed by hand from the document cited with it (the same
  * documents the descriptors in arch/ cite); the test never derives an expected value from the
@@ -56,9 +57,13 @@ static const struct kat_fmt kat_fmts[] = {
 	{ "riscv-sv39", { 0, 1, 1 }, 2 },
 	{ "riscv-sv48", { 0, 1, 1, 1 }, 2 },
 	{ "riscv-sv57", { 0, 1, 1, 1, 1 }, 2 },
+	/* LoongArch Vol. 1, LDDIR: a directory entry is the next table's base address, no flags. */
+	{ "loongarch64", { 0, 0, 0, 0 }, 0 },
 	{ "amd-v1", { 0, AMD_T(1), AMD_T(2), AMD_T(3) }, 0 },
 	/* VT-d §9.8: non-leaf entries R|W (PS = 0). */
 	{ "vtd-ss", { 0, 3, 3, 3 }, 0 },
+	{ "vtd-ss-39", { 0, 3, 3 }, 0 },
+	{ "vtd-ss-57", { 0, 3, 3, 3, 3 }, 0 },
 	/* io-pgtable-arm.c: ARM_LPAE_PTE_TYPE_TABLE (0b11). */
 	{ "mali-lpae", ARM_T, 0 },
 	/* xe_vm.c xelp_pde_encode_bo(): XE_PAGE_PRESENT | XE_PAGE_RW. */
@@ -174,6 +179,19 @@ static const struct kat_enc kat_enc[] = {
 	  1ULL << 48, 1ULL << 48, 1ULL << 48, R | W | X, 0, 4, 1, 0x40000000000fULL, 0 },
 	{ "riscv-sv57", "§4.6 4K leaf below a 5-level path",
 	  0x00ff000000001000ULL, 0x4000ULL, 4 * K, R, 0, 0, 1, 0x1003ULL, 0 },
+	/* ---- loongarch64: LoongArch Vol. 1 §5.4 TLB entry, LDDIR huge pages; Linux P[7] W[8] ---- */
+	{ "loongarch64", "§5.4 4K PTE: V|D|MAT=CC|G[6]|P|W, PLV0, NR=NX=0",
+	  0x1000ULL, 0x12345000ULL, 4 * K, R | W | X | G, 0, 0, 1, 0x123451d3ULL, 0 },
+	{ "loongarch64", "§5.4 4K PTE, user read-only no-exec, MAT=SUC (device): V|PLV=3|P|NX",
+	  0xffff800000002000ULL, 0x40000000ULL, 4 * K, R | U | MT(DEVICE), 0, 0, 1,
+	  B(62) | 0x4000008dULL, 0 },
+	{ "loongarch64", "LDDIR huge 2M: H[6]|HG[12] (global moves), MAT=WUC, V|D|P|W, NX",
+	  0x200000ULL, 0x80200000ULL, 2 * M, R | W | G | MT(UC), 0, 1, 1,
+	  B(62) | 0x802011e3ULL, 0 },
+	{ "loongarch64", "LDDIR huge 1G at level 2: H|PLV=3|MAT=CC|V|P, executable, not global",
+	  0x40000000ULL, 0x100000000ULL, GB, R | X | U, 0, 2, 1, 0x1000000ddULL, 0 },
+	{ "loongarch64", "§5.4 write-only 4K: NR[61] set, D|W",
+	  0x3000ULL, 0x7000ULL, 4 * K, W, 0, 0, 1, B(61) | B(62) | 0x7193ULL, 0 },
 	/* ---- amd-v1: 48882 §2.2.3 ---- */
 	{ "amd-v1", "4K PTE: PR|NextLevel=0|addr|FC|IR|IW",
 	  0x1000ULL, 0x12345000ULL, 4 * K, R | W, 0, 0, 1, 0x7000000012345001ULL, 0 },
@@ -196,6 +214,12 @@ static const struct kat_enc kat_enc[] = {
 	  0x200000ULL, 0x600000ULL, 2 * M, R | MT(UC), 0, 1, 1, 0x600081ULL, 0 },
 	{ "vtd-ss", "SS-PDPE 1G: write-only W|PS|SNP",
 	  0x40000000ULL, 0xc0000000ULL, GB, W, 0, 2, 1, 0xc0000882ULL, 0 },
+	{ "vtd-ss-39", "§3.7 AGAW 39: SS-PTE under a 3-level path (SS-PDPE table is the root)",
+	  0x7ffffff000ULL, 0xabc000ULL, 4 * K, R | W, 0, 0, 1, 0xabc803ULL, 0 },
+	{ "vtd-ss-39", "SS-PDPE 1G leaf in the root table", 0x4000000000ULL - GB,
+	  0x40000000ULL, GB, R | W, 0, 2, 1, 0x40000883ULL, 0 },
+	{ "vtd-ss-57", "§3.7 AGAW 57: SS-PTE under a 5-level path",
+	  0x1ff000000001000ULL, 0x5000ULL, 4 * K, R, 0, 0, 1, 0x5801ULL, 0 },
 	/* ---- mali-lpae: io-pgtable-arm.c ARM_MALI_LPAE ---- */
 	{ "mali-lpae", "4K leaf type 0b01, IDX_CACHE, HAP R|W, SH=OS, no AF",
 	  0x1000ULL, 0x10000000ULL, 4 * K, R | W | X, 0, 0, 1, 0x100002c5ULL, 0 },
@@ -246,6 +270,12 @@ static const struct kat_dec kat_dec[] = {
 	{ "riscv-sv39", "Svnapot 64K with A and D set, sixteen identical PTEs",
 	  0x20000ULL, 0, 16, 0x800000002048e0c7ULL, 0, 0x5123, 0x81235123ULL, R | W, 16,
 	  true, true },
+	{ "loongarch64", "huge 2M with HG[12] set: global, bit 12 is not an address bit",
+	  0x200000ULL, 1, 1, 0x6000000081a011d3ULL, 0, 0x1234, 0x81a01234ULL, W | G, 21,
+	  false, false },
+	{ "loongarch64", "4K PTE with G[6], RPLV[63] ignored, MAT=SUC",
+	  0x5000ULL, 0, 1, 0x80000000abcde1cfULL, 0, 0x10, 0xabcde010ULL,
+	  R | W | X | U | G | MT(DEVICE), 12, false, false },
 	{ "amd-v1", "Table 14: 32K (bits[14:12]=0b011), IR only, no FC",
 	  0x8000ULL, 0, 8, 0x200000005555be01ULL, 0, 0x1234, 0x55559234ULL, R, 15,
 	  false, false },
@@ -283,6 +313,12 @@ static const struct kat_rej kat_rej[] = {
 	{ "riscv-sv39", "Svnapot defines 64K only (no 32K)", 0, 0, 32 * K, R, 32 * K, -EOPNOTSUPP },
 	{ "riscv-sv39", "VA in the non-canonical hole", 1ULL << 38, 0, 4 * K, R, 0, -ERANGE },
 	{ "riscv-sv39", "PA beyond 56 bits", 0, 1ULL << 56, 4 * K, R, 0, -ERANGE },
+	{ "loongarch64", "no huge page at the top level (512G)", 0, 0, 512 * GB, R, 512 * GB,
+	  -EOPNOTSUPP },
+	{ "loongarch64", "MAT has no write-through type", 0, 0, 4 * K, R | MT(WT), 0,
+	  -EOPNOTSUPP },
+	{ "loongarch64", "PA beyond PALEN 48", 0, 1ULL << 48, 4 * K, R, 0, -ERANGE },
+	{ "loongarch64", "VA in the non-canonical hole", 1ULL << 47, 0, 4 * K, R, 0, -ERANGE },
 	{ "amd-v1", "no execute permission", 0, 0, 4 * K, R | X, 0, -EOPNOTSUPP },
 	{ "amd-v1", "no user/supervisor", 0, 0, 4 * K, R | U, 0, -EOPNOTSUPP },
 	{ "amd-v1", "FC forced: write-back only", 0, 0, 4 * K, R | MT(UC), 0, -EOPNOTSUPP },
@@ -291,6 +327,9 @@ static const struct kat_rej kat_rej[] = {
 	{ "vtd-ss", "no present bit: R or W needed", 0, 0, 4 * K, 0, 0, -EOPNOTSUPP },
 	{ "vtd-ss", "SNP only: no device type", 0, 0, 4 * K, R | MT(DEVICE), 0, -EOPNOTSUPP },
 	{ "vtd-ss", "no null entries", 0, 0, 4 * K, NUL, 0, -EOPNOTSUPP },
+	{ "vtd-ss-39", "AGAW 39: IOVA beyond 39 bits", 1ULL << 39, 0, 4 * K, R, 0, -ERANGE },
+	{ "vtd-ss-57", "no 512G superpage (SS-PML4E PS reserved)", 0, 0, 512 * GB, R, 512 * GB,
+	  -EOPNOTSUPP },
 	{ "mali-lpae", "OA beyond 40 bits", 0, 1ULL << 40, 4 * K, R, 0, -ERANGE },
 	{ "mali-lpae", "no write-through attribute index", 0, 0, 4 * K, R | MT(WT), 0,
 	  -EOPNOTSUPP },
