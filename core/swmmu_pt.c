@@ -107,6 +107,19 @@ bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl)
 	return false;
 }
 
+/* The least restrictive table entry permissions a format can express (R/W/X/U). */
+static u32 swmmu_default_table_prot(const struct swmmu_format *fmt)
+{
+	const struct swmmu_perm_enc *e = &fmt->table_perm;
+	unsigned int p;
+	u32 prot = 0;
+
+	for (p = 0; p < 4; p++)
+		if ((e->implied & (1u << p)) || e->set[p] || e->clr[p])
+			prot |= 1u << p;
+	return prot;
+}
+
 /**
  * swmmu_as_init() - create an empty address space
  * @as: caller-owned structure to initialise
@@ -123,8 +136,7 @@ bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl)
 int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 		  const struct swmmu_mem *mem)
 {
-	const struct swmmu_perm_enc *e = &fmt->table_perm;
-	unsigned int p, top;
+	unsigned int top;
 	u64 addr;
 
 	if (!mem || !mem->ops || !mem->ops->alloc || !mem->ops->free ||
@@ -135,9 +147,7 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
 	swmmu_counter_set(&as->pwc_gen, 1);
-	for (p = 0; p < 4; p++)
-		if ((e->implied & (1u << p)) || e->set[p] || e->clr[p])
-			as->table_prot |= 1u << p;
+	as->table_prot = swmmu_default_table_prot(fmt);
 	top = fmt->nr_levels - 1u;
 	as->root_cpu = swmmu_table_alloc(as, top, &addr);
 	if (!as->root_cpu)
@@ -178,6 +188,7 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->to_cpu = mem->ops->to_cpu;
 	as->root = root;
 	as->root_cpu = root_cpu ? root_cpu : pt_cpu(as, root);
+	as->table_prot = swmmu_default_table_prot(fmt);
 	as->foreign = true;
 	as->pwc_off = SWMMU_PWC_OFF_STATIC;
 	return 0;

@@ -525,6 +525,140 @@ static void test_memtypes(void)
 	}
 }
 
+/* The public range checks, derived formats and the foreign (read-only) constructor. */
+static void test_format_api(void)
+{
+	const struct swmmu_format *x86 = swmmu_format_find("x86_64");
+	const struct swmmu_format *vtd = swmmu_format_find("vtd-ss");
+	const struct swmmu_format *vtd39 = swmmu_format_find("vtd-ss-39");
+	struct swmmu_format d;
+	struct swmmu_as as, fa;
+	struct swmmu_mem fm = tm.mem;
+	struct swmmu_mem_ops fops = { .to_cpu = NULL };
+	struct swmmu_stats st;
+	struct swmmu_xlate x;
+	u64 last = 0;
+
+	TAP_CHECK(swmmu_format_va_ok(x86, 0xffff800000000000ULL) &&
+		  !swmmu_format_va_ok(x86, 0x0000800000000000ULL) &&
+		  swmmu_format_va_ok(vtd, 0xffffffffffffULL) && !swmmu_format_va_ok(vtd, 1ULL << 48),
+		  "va_ok: canonical halves, non-canonical hole, top of a zero-extended space");
+	TAP_EQ(swmmu_format_range(x86, 0x1000, 0, &last), -EINVAL, "range: empty");
+	TAP_EQ(swmmu_format_range(x86, ~0xfffULL, 0x2000, &last), -EOVERFLOW, "range: wraps");
+	TAP_EQ(swmmu_format_range(x86, 0x00007ffffffff000ULL, 0xffff000000002000ULL, &last),
+	       -ERANGE, "range: both ends canonical but across the hole");
+	TAP_EQ(swmmu_format_range(x86, ~0xfffULL, 0x1000, &last), 0, "range: ends at 2^64 - 1");
+	TAP_EQ(last, ~0ULL, "range: last byte");
+
+	TAP_EQ(swmmu_format_derive(vtd, 39, &d), 0, "derive vtd-ss at 39 bits");
+	TAP_CHECK(d.nr_levels == 3 && d.va_bits == 39 && !strcmp(d.name, "vtd-ss") &&
+		  d.ops == vtd39->ops, "derived: 3 levels, keeps its name, vtd-ss-39's engine");
+	TAP_EQ(swmmu_format_derive(vtd, 36, &d), 0, "derive vtd-ss at 36 bits (root of 64)");
+	TAP_CHECK(d.nr_levels == 3 && d.level[2].index_bits == 6 && d.ops == NULL,
+		  "derived 36 bits: shrunk root, generic engine");
+	TAP_EQ(swmmu_format_derive(vtd, 49, &d), -EINVAL, "derive: larger than the format");
+	TAP_EQ(swmmu_format_derive(vtd, 12, &d), -EINVAL, "derive: no level boundary fits");
+	TAP_EQ(swmmu_format_derive(x86, 39, &d), -EOPNOTSUPP, "derive: sign-extended format");
+
+	/* A foreign address space over tables built by another one. */
+	mk(&as, "x86_64");
+	TAP_EQ(swmmu_map(&as, 0x400000, 0x9000, K4, R | W), 0, "foreign: build tables");
+	fops.to_cpu = NULL;
+	fm.ops = &fops;
+	TAP_EQ(swmmu_as_init_foreign(&fa, x86, &fm, as.root, NULL), 0, "foreign: init");
+	TAP_CHECK(!swmmu_query(&fa, 0x400123, &x) && x.pa == 0x9123 && x.prot == (R | W),
+		  "foreign: query through the other's tables");
+	TAP_EQ(swmmu_map(&fa, 0x40000000, 0, K4, R), -ENOMEM, "foreign: never allocates");
+	swmmu_as_stats(&fa, &st);
+	TAP_EQ(st.nr_tables, 0, "foreign: owns no tables");
+	swmmu_as_destroy(&fa);
+	TAP_EQ(swmmu_unmap(&as, 0x400000, K4, 0, NULL, NULL), 0, "foreign: owner unmaps");
+	swmmu_as_destroy(&as);
+}
+
+/* swmmu_decode_item() on leaves, tables and holes, as a walk callback uses it. */
+struct dec_ctx {
+	const struct swmmu_format *f;
+	int leaves, tables, bad;
+};
+
+static int dec_cb(void *ctx, struct swmmu_walk_item *it)
+{
+	struct dec_ctx *c = ctx;
+	struct swmmu_xlate x;
+	int k = swmmu_decode_item(c->f, it->level, it->va, it->pte, &x);
+
+	if (k != (int)it->kind)
+		c->bad++;
+	if (k == SWMMU_ITEM_LEAF) {
+		c->leaves++;
+		if (it->level == 1 ? x.pa != 0x40000000 + (it->va - 0x200000) || x.size_lg2 != 21 ||
+				     x.prot != (R | X) :
+				     x.pa != 0x7000 || x.size_lg2 != 12 || x.prot != (R | W | U))
+			c->bad++;
+	} else if (k == SWMMU_ITEM_TABLE) {
+		c->tables++;
+		if (x.pa != it->pte - 0x7 || x.size_lg2 != 9 * it->level + 12 ||
+		    x.prot != (R | W | X | U))
+			c->bad++;
+	}
+	return SWMMU_WALK_DESCEND;
+}
+
+static void test_decode(void)
+{
+	static const struct swmmu_walk_ops ops = {
+		.leaf = dec_cb, .pre_table = dec_cb, .hole = dec_cb,
+	};
+	struct dec_ctx c = { .f = swmmu_format_find("x86_64") };
+	struct swmmu_map_opts o = { .flags = SWMMU_MAP_TABLE_PROT, .table_prot = R | W | X | U };
+	struct swmmu_xlate x;
+	struct swmmu_as as;
+
+	mk(&as, "x86_64");
+	TAP_EQ(swmmu_map_ext(&as, 0x1000, 0x7000, K4, R | W | U, &o), 0, "decode: map 4K");
+	TAP_EQ(swmmu_map(&as, 0x200000, 0x40000000, M2, R | X), 0, "decode: map 2M");
+	TAP_EQ(swmmu_walk(&as, 0, 0x400000, &ops, &c), 0, "decode: walk");
+	TAP_CHECK(c.leaves == 2 && c.tables == 3 && !c.bad,
+		  "decode: every leaf and table item decodes as the walk classified it (%d %d %d)",
+		  c.leaves, c.tables, c.bad);
+	TAP_EQ(swmmu_decode_item(c.f, 4, 0, 0, &x), -EINVAL, "decode: bad level");
+	TAP_EQ(swmmu_decode_item(c.f, 0, 1ULL << 47, 0, &x), -ERANGE, "decode: bad VA");
+	TAP_EQ(swmmu_decode_item(c.f, 0, 0, 0, &x), SWMMU_ITEM_HOLE, "decode: zero is a hole");
+	swmmu_as_destroy(&as);
+}
+
+/* Freeing empty tables up to a held span, and the paging-structure cache across it. */
+static void test_free_held(void)
+{
+	struct swmmu_gather g;
+	struct swmmu_stats st0, st1;
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+
+	mk(&as, "x86_64");
+	swmmu_as_stats(&as, &st0);
+	TAP_EQ(swmmu_map(&as, 0x40201000, 0x5000, K4, R), 0, "held: map one page");
+	TAP_EQ(qpa(&as, 0x40201000), 0x5000, "held: query (caches the leaf table)");
+	TAP_EQ(swmmu_unmap(&as, 0x40201000, K4, SWMMU_UNMAP_FREE_EMPTY, NULL, NULL), 0,
+	       "held: small unmap with FREE_EMPTY");
+	swmmu_as_stats(&as, &st1);
+	TAP_EQ(st1.nr_tables, st0.nr_tables + 3, "held: FREE_EMPTY of 4K frees no table");
+	swmmu_gather_init(&g, NULL, NULL);
+	TAP_EQ(swmmu_free_empty_held(&as, 0x40201000, K4, 0x40000000, G1, &g), 2,
+	       "held: PD and PT freed up to the held 1G span");
+	swmmu_gather_flush(&g);
+	swmmu_as_stats(&as, &st1);
+	TAP_EQ(st1.nr_tables, st0.nr_tables + 1, "held: only the PDPT is left");
+	TAP_EQ(swmmu_free_empty_held(&as, 0x40201000, K4, 0x40201000, K4 - 1, NULL), -EINVAL,
+	       "held: the held range must contain the range");
+	/* The leaf table the cache held is gone: a new one must be found, not the old one. */
+	TAP_EQ(swmmu_map(&as, 0x40202000, 0x6000, K4, R), 0, "held: map in a new leaf table");
+	TAP_CHECK(swmmu_query(&as, 0x40201000, &x) == -ENOENT && qpa(&as, 0x40202000) == 0x6000,
+		  "held: queries see the new table, not the freed one");
+	swmmu_as_destroy(&as);
+}
+
 int main(void)
 {
 	if (test_mem_init(&tm, 1UL << 30))
@@ -538,6 +672,9 @@ int main(void)
 	test_link();
 	test_pages_copy();
 	test_memtypes();
+	test_format_api();
+	test_decode();
+	test_free_held();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	return tap_done();
 }
