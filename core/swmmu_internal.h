@@ -275,7 +275,7 @@ static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsi
 	} else {
 		/* The ones run from the level-0 granule up to below the entry's size. */
 		ia = pt_oa_dec(f, pte) >> f->level[0].shift;
-		k = f->level[0].shift + (unsigned int)__builtin_ctzll(~ia) + 1;
+		k = f->level[0].shift + (~ia ? (unsigned int)__builtin_ctzll(~ia) : 64) + 1;
 		k = k > l->shift ? k - l->shift : 0;
 	}
 	if (k >= 32 || !(l->contig & (1u << k)))
@@ -535,13 +535,15 @@ static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct
 	if (f->nr_levels < 2 || pt_pwc_kb(f) > 32 || READ_ONCE(as->pwc_off))
 		return 0;
 	gen = (u64)swmmu_counter_read(&as->pwc_gen);
+	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */
 	smp_rmb();
 	return gen >> 31 ? 0 : gen;
 }
 
 static __always_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
 {
-	return gen << pt_pwc_kb(f) | ia >> (f->level[1].shift + SWMMU_PWC_SLOTS_LG2);
+	/* Two shifts: level[1].shift + SWMMU_PWC_SLOTS_LG2 may reach 64. */
+	return gen << pt_pwc_kb(f) | (ia >> f->level[1].shift) >> SWMMU_PWC_SLOTS_LG2;
 }
 
 static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
@@ -565,9 +567,10 @@ static __always_inline void *pt_pwc_lookup(const struct swmmu_format *f,
 	t = READ_ONCE(s->tag);
 	if (t != pt_pwc_tag(f, gen, ia))
 		return NULL;
+	/* Tag, pointer, tag again: pairs with the smp_wmb() of pt_pwc_fill(). */
 	smp_rmb();
 	p = READ_ONCE(s->tbl);
-	smp_rmb();
+	smp_rmb();	/* the second tag read comes after the pointer read */
 	if (READ_ONCE(s->tag) != t)
 		return NULL;
 	*eff = (u32)(p & 0xf) | ~0xfu;
@@ -590,6 +593,7 @@ static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const stru
 	if (swmmu_cmpxchg(&s->tag, old, PT_PWC_BUSY) != old)
 		return;
 	WRITE_ONCE(s->tbl, p | (eff & 0xf));
+	/* The pointer is visible before the tag that makes it usable (pt_pwc_lookup()). */
 	smp_wmb();
 	WRITE_ONCE(s->tag, want);
 }

@@ -69,8 +69,10 @@ void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr
  */
 void swmmu_pwc_invalidate(struct swmmu_as *as)
 {
+	/* The unlinking entry write is ordered before the bump a walker reads (pt_pwc_gen()). */
 	smp_mb();
 	swmmu_counter_add(&as->pwc_gen, 1);
+	/* And the bump before the caller's later writes (a new table in the same span). */
 	smp_mb();
 }
 

@@ -12,6 +12,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 
 #include "swmmu_priv.h"
 
@@ -102,12 +104,19 @@ void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r)
  * @cpu: CPU address
  * @dma: DMA address (what table entries hold)
  * @bytes: allocated bytes (a power of two, at least a page, aligned to itself)
+ * @as: owner, for the deferred free
+ * @rwork: the deferred free, run after an RCU grace period
  */
 struct swmmu_table {
 	void *cpu;
 	dma_addr_t dma;
 	size_t bytes;
+	struct swmmu_as_obj *as;
+	struct rcu_work rwork;
 };
+
+/* Runs the deferred table frees; destroyed (so drained) at module exit. */
+static struct workqueue_struct *swmmu_tbl_wq;
 
 /*
  * Tables are coherent DMA memory of the module's device, so a real device could walk them without
@@ -154,22 +163,58 @@ err_quota:
 	return NULL;
 }
 
-static void swmmu_tbl_free(void *ctx, void *cpu, u64 addr, size_t size)
+/* Give a table's memory back; its to_cpu() index goes with it. */
+static void swmmu_tbl_release(struct swmmu_as_obj *as, struct swmmu_table *t)
 {
-	struct swmmu_as_obj *as = ctx;
-	struct swmmu_table *t = xa_load(&as->tables, addr >> PAGE_SHIFT);
-	unsigned long i, pfn;
+	unsigned long i, pfn = t->dma >> PAGE_SHIFT;
 
-	if (WARN_ON_ONCE(!t || t->cpu != cpu))
-		return;
-	pfn = t->dma >> PAGE_SHIFT;
 	for (i = 0; i < t->bytes >> PAGE_SHIFT; i++)
 		xa_erase(&as->tables, pfn + i);
 	atomic_long_dec(&swmmu_cnt.tables);
 	atomic_long_sub(t->bytes, &swmmu_cnt.table_bytes);
-	atomic64_sub(t->bytes, &as->file->table_bytes);
 	dma_free_coherent(swmmu_dma_dev, t->bytes, t->cpu, t->dma);
 	kfree(t);
+}
+
+static void swmmu_tbl_free_work(struct work_struct *work)
+{
+	struct swmmu_table *t = container_of(to_rcu_work(work), struct swmmu_table, rwork);
+	struct swmmu_as_obj *as = t->as;
+
+	swmmu_tbl_release(as, t);
+	/* The last access to @as: swmmu_as_free() may free it as soon as this reaches zero. */
+	if (atomic_dec_and_test(&as->tbl_pending))
+		wake_up_var(&as->tbl_pending);
+}
+
+/*
+ * The core calls this only after the gather's flush (swmmu_as_flush()) has invalidated the
+ * device's caches, so no new walk can reach the table. Walks that began before, lock-free
+ * under rcu_read_lock() (the DMA engine's IOTLB miss, QUERY, RW), may still read it, and
+ * to_cpu() must still find it: memory and index go after a grace period, in process context
+ * because dma_free_coherent() and the xarray's lock need it. Waiting for the grace period here
+ * instead (synchronize_rcu()) would stall every UNMAP that empties a table.
+ */
+static void swmmu_tbl_free(void *ctx, void *cpu, u64 addr, size_t size)
+{
+	struct swmmu_as_obj *as = ctx;
+	struct swmmu_table *t = xa_load(&as->tables, addr >> PAGE_SHIFT);
+
+	if (WARN_ON_ONCE(!t || t->cpu != cpu))
+		return;
+	/*
+	 * The file's table limit is given back now, so that an UNMAP followed by a MAP does not
+	 * fail on memory that is only waiting for a grace period (still charged to the memcg).
+	 */
+	atomic64_sub(t->bytes, &as->file->table_bytes);
+	if (!READ_ONCE(as->tbl_defer)) {
+		swmmu_tbl_release(as, t);
+		return;
+	}
+	t->as = as;
+	atomic_inc(&as->tbl_pending);
+	INIT_RCU_WORK(&t->rwork, swmmu_tbl_free_work);
+	queue_rcu_work(swmmu_tbl_wq, &t->rwork);
 }
 
 static void *swmmu_tbl_to_cpu(void *ctx, u64 addr)
@@ -192,8 +237,8 @@ static const struct swmmu_mem_ops swmmu_tbl_ops = {
 /*
  * Invalidation: the core calls this once the tables no longer reach what an operation removed,
  * before it frees unlinked tables. This is where a software IOTLB is invalidated (per range and
- * level, as the gather says). Lock-free walkers run under rcu_read_lock(), so table memory
- * is handed back only after a grace period.
+ * level, as the gather says). Lock-free walkers run under rcu_read_lock(), so the unlinked
+ * tables are handed back only after a grace period, without waiting here (swmmu_tbl_free()).
  */
 static void swmmu_as_flush(void *ctx, const struct swmmu_gather *g)
 {
@@ -202,48 +247,34 @@ static void swmmu_as_flush(void *ctx, const struct swmmu_gather *g)
 	atomic64_inc(&as->invalidations);
 	/* The device's IOTLBs, and DMA accesses still using an old translation. */
 	swmmu_as_dev_invalidate(as, g);
-	if (g->nr_tables)
-		synchronize_rcu();
+}
+
+/**
+ * swmmu_tbl_init() - set up the deferred freeing of page tables
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int swmmu_tbl_init(void)
+{
+	swmmu_tbl_wq = alloc_workqueue("swmmu_tbl_free", WQ_UNBOUND, 0);
+	return swmmu_tbl_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * swmmu_tbl_exit() - tear down the deferred freeing of page tables
+ *
+ * Every address space is gone, and swmmu_as_free() waited for its tables; destroying the
+ * workqueue also waits until the last free work has returned from module code.
+ *
+ * Context: module exit.
+ */
+void swmmu_tbl_exit(void)
+{
+	destroy_workqueue(swmmu_tbl_wq);
 }
 
 /* ---- formats ---------------------------------------------------------------------------------- */
-
-/**
- * swmmu_format_derive() - a format with a smaller VA size
- * @f: the format
- * @va_bits: the VA size wanted
- * @out: the derived format
- *
- * The levels above the one that covers @va_bits are dropped and that level's table shrinks (what
- * AArch64 TnSZ or a smaller VT-d AGAW does). Sign-extended formats keep their size: their
- * canonical form depends on it.
- *
- * Context: any.
- * Return: 0, -EOPNOTSUPP for a sign-extended format, -EINVAL if no valid format has that size.
- */
-int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
-			struct swmmu_format *out)
-{
-	unsigned int n;
-
-	if (f->flags & SWMMU_FMT_SIGN_EXTEND)
-		return -EOPNOTSUPP;
-	if (va_bits > f->va_bits)
-		return -EINVAL;
-	for (n = 1; n <= f->nr_levels; n++)
-		if (va_bits <= f->level[n - 1].shift + f->level[n - 1].index_bits)
-			break;
-	if (n > f->nr_levels || va_bits <= f->level[n - 1].shift)
-		return -EINVAL;
-	*out = *f;
-	out->nr_levels = n;
-	out->va_bits = va_bits;
-	out->level[n - 1].index_bits = va_bits - f->level[n - 1].shift;
-	memset(&out->level[n], 0, sizeof(out->level[0]) * (SWMMU_MAX_LEVELS - n));
-	/* The specialised engine instance assumes the original geometry. */
-	out->ops = NULL;
-	return swmmu_format_validate(out) ? -EINVAL : 0;
-}
 
 /**
  * swmmu_format_min_va_bits() - smallest VA size AS_ALLOC accepts for a format
@@ -265,35 +296,6 @@ unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f)
 			break;
 	kfree(tmp);
 	return v;
-}
-
-/* Device VA checks; the core repeats them, but the records and the range lock need them first. */
-static bool swmmu_va_in_format(const struct swmmu_format *f, u64 va)
-{
-	u64 top;
-
-	if (f->va_bits >= 64)
-		return true;
-	top = va >> (f->va_bits - 1);
-	if (f->flags & SWMMU_FMT_SIGN_EXTEND)
-		return top == 0 || top == (~0ULL >> (f->va_bits - 1));
-	return !(va >> f->va_bits);
-}
-
-/* (iova, len) -> [iova, *last]: EINVAL empty, EOVERFLOW wraps, ERANGE outside the format. */
-static int swmmu_as_range(const struct swmmu_as_obj *as, u64 iova, u64 len, u64 *last)
-{
-	if (!len)
-		return -EINVAL;
-	if (check_add_overflow(iova, len - 1, last))
-		return -EOVERFLOW;
-	if (!swmmu_va_in_format(as->fmt, iova) || !swmmu_va_in_format(as->fmt, *last))
-		return -ERANGE;
-	/* Both ends canonical but in different halves: the range crosses the hole. */
-	if ((as->fmt->flags & SWMMU_FMT_SIGN_EXTEND) && as->fmt->va_bits < 64 &&
-	    ((iova ^ *last) >> 63))
-		return -ERANGE;
-	return 0;
 }
 
 /**
@@ -400,6 +402,8 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	ret = swmmu_as_init(&as->pt, as->fmt, &mem);
 	if (ret)
 		goto err_limits;
+	/* Published from here on: tables the operations unlink may still be walked. */
+	as->tbl_defer = true;
 
 	as->debug_id = (u32)atomic_inc_return(&swmmu_as_serial);
 	as->window_mask = (1ULL << min_t(unsigned int, as->fmt->va_bits,
@@ -475,8 +479,14 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 	mt_for_each(&as->maps, m, index, ULONG_MAX)
 		swmmu_mapping_free(as, m);
 	mtree_destroy(&as->maps);
-	/* Nothing walks the tables any more: no VMA, no ioctl, no debugfs reader. */
+	/*
+	 * Nothing walks the tables any more: no VMA, no ioctl, no debugfs reader. So the rest are
+	 * freed at once, and the tables unlinked earlier are waited for: they still use @as and
+	 * are counted in the module's counters.
+	 */
+	as->tbl_defer = false;
 	swmmu_as_destroy(&as->pt);
+	wait_var_event(&as->tbl_pending, !atomic_read(&as->tbl_pending));
 	WARN_ON_ONCE(!xa_empty(&as->tables));
 	xa_destroy(&as->tables);
 	atomic_long_dec(&swmmu_cnt.as);
@@ -611,7 +621,7 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
 		if (cmd->iova & (gran - 1))
 			goto out_buf;
-		ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 		if (ret)
 			goto out_buf;
 	}
@@ -770,7 +780,7 @@ int swmmu_cmd_unmap(struct swmmu_file *file, void *data)
 	as = swmmu_as_get(file, cmd->as_id);
 	if (!as)
 		return -ENOENT;
-	ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	if (ret)
 		goto out;
 
@@ -810,7 +820,7 @@ int swmmu_cmd_protect(struct swmmu_file *file, void *data)
 	as = swmmu_as_get(file, cmd->as_id);
 	if (!as)
 		return -ENOENT;
-	ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	if (ret)
 		goto out;
 
@@ -918,7 +928,7 @@ int swmmu_cmd_query(struct swmmu_file *file, void *data)
 	as = swmmu_as_get(file, cmd->as_id);
 	if (!as)
 		return -ENOENT;
-	if (!swmmu_va_in_format(as->fmt, cmd->iova)) {
+	if (!swmmu_format_va_ok(as->fmt, cmd->iova)) {
 		ret = -ERANGE;
 		goto out;
 	}
@@ -978,7 +988,7 @@ int swmmu_cmd_rw(struct swmmu_file *file, void *data)
 	as = swmmu_as_get(file, cmd->as_id);
 	if (!as)
 		return -ENOENT;
-	ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	if (ret)
 		goto out;
 	ret = -ENOMEM;
@@ -1099,7 +1109,7 @@ int swmmu_cmd_dump(struct swmmu_file *file, void *data)
 	if (!as)
 		return -ENOENT;
 	if (cmd->length)
-		ret = swmmu_as_range(as, cmd->iova, cmd->length, &last);
+		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	else
 		ret = cmd->iova ? -EINVAL : 0;
 	if (ret)

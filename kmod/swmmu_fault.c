@@ -330,14 +330,18 @@ static const struct file_operations swmmu_fq_fops = {
 /**
  * swmmu_cmd_fault_queue() - SWMMU_FAULT_QUEUE
  * @file: the file
- * @data: struct swmmu_fault_queue_alloc
+ * @data: struct swmmu_fault_queue_kcmd
+ *
+ * Reserves the descriptor and opens the queue; the descriptor is installed by
+ * swmmu_fault_queue_install() once the dispatcher wrote the result back.
  *
  * Context: process context, may sleep.
  * Return: 0, -EOPNOTSUPP, -EINVAL (depth), -EBUSY (one is open), -ENOMEM, -EMFILE.
  */
 int swmmu_cmd_fault_queue(struct swmmu_file *file, void *data)
 {
-	struct swmmu_fault_queue_alloc *cmd = data;
+	struct swmmu_fault_queue_kcmd *k = data;
+	struct swmmu_fault_queue_alloc *cmd = &k->cmd;
 	struct swmmu_dev *dev = file->dev;
 	struct swmmu_fq *fq, *old = NULL;
 	struct file *f;
@@ -388,9 +392,32 @@ int swmmu_cmd_fault_queue(struct swmmu_file *file, void *data)
 		fput(f);
 		return ret;
 	}
-	fd_install(fd, f);
+	k->filp = f;
 	cmd->out_fd = fd;
 	return 0;
+}
+
+/**
+ * swmmu_fault_queue_install() - finish a successful SWMMU_FAULT_QUEUE
+ * @data: struct swmmu_fault_queue_kcmd that swmmu_cmd_fault_queue() filled
+ * @ok: the result, with the descriptor number, reached userspace
+ *
+ * Installs the descriptor, or, when userspace could not be told its number, gives the number
+ * back and closes the file (as if userspace had closed it: the device drops the queue when
+ * another one is opened).
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_fault_queue_install(void *data, bool ok)
+{
+	struct swmmu_fault_queue_kcmd *k = data;
+
+	if (ok) {
+		fd_install(k->cmd.out_fd, k->filp);
+		return;
+	}
+	put_unused_fd(k->cmd.out_fd);
+	fput(k->filp);
 }
 
 /**

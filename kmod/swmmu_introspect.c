@@ -33,31 +33,6 @@
 #include "swmmu_priv.h"
 
 /**
- * swmmu_as_init_foreign() - describe tables built by someone else as a read-only core AS
- * @as: caller-owned structure to fill
- * @fmt: the format of the tables
- * @mem: memory callbacks; only @mem->ops->to_cpu is used (the AS never allocates)
- * @root: table address of the top-level table
- * @root_cpu: CPU pointer of the top-level table
- *
- * The core has no constructor for an address space over existing tables yet, so this fills the
- * fields the core's read-only paths use (swmmu_walk(), swmmu_query()). Such an AS must never be
- * passed to an operation that changes or frees tables, nor to swmmu_as_destroy().
- *
- * Context: any.
- */
-void swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
-			   const struct swmmu_mem *mem, u64 root, void *root_cpu)
-{
-	memset(as, 0, sizeof(*as));
-	as->fmt = fmt;
-	as->mem = *mem;
-	as->to_cpu = mem->ops->to_cpu;
-	as->root = root;
-	as->root_cpu = root_cpu;
-}
-
-/**
  * swmmu_format_id() - GET_INFO format_id of a built-in format
  * @f: the format
  *
@@ -328,7 +303,9 @@ int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *data)
 		cmd->out_flags |= SWMMU_CPU_WALK_PTI;
 	}
 #endif
-	swmmu_as_init_foreign(&c->as, fmt, &mem, __pa(pgd), pgd);
+	ret = swmmu_as_init_foreign(&c->as, fmt, &mem, __pa(pgd), pgd);
+	if (ret)
+		goto out_free;
 	cmd->out_format_id = swmmu_format_id(fmt);
 	cmd->out_nr_levels = fmt->nr_levels;
 	cmd->out_root = __pa(pgd);

@@ -244,6 +244,8 @@ static bool swmmu_respond_on(int ret)
  * @respond: the struct has output fields to write back
  * @execute: the handler, working on the kernel copy
  * @undo: for an allocating command, destroys the new object if writing the result back failed
+ * @install: for a command that returns a new file descriptor, called after a successful
+ *           execute with whether the result was written back: installs the descriptor only then
  */
 struct swmmu_ioctl_op {
 	unsigned int size;
@@ -252,6 +254,7 @@ struct swmmu_ioctl_op {
 	bool respond;
 	int (*execute)(struct swmmu_file *file, void *cmd);
 	u32 (*undo)(void *cmd);
+	void (*install)(void *cmd, bool ok);
 };
 
 static u32 swmmu_undo_as(void *cmd)
@@ -307,8 +310,14 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 	SWMMU_OP(SWMMU_QUEUE_ALLOC, swmmu_cmd_queue_alloc, swmmu_queue_alloc, out_queue_id, true,
 		 swmmu_undo_queue),
 	SWMMU_OP(SWMMU_SUBMIT, swmmu_cmd_submit, swmmu_submit, __reserved, true, NULL),
-	SWMMU_OP(SWMMU_FAULT_QUEUE, swmmu_cmd_fault_queue, swmmu_fault_queue_alloc, out_fd, true,
-		 NULL),
+	[_IOC_NR(SWMMU_FAULT_QUEUE) - SWMMU_CMD_BASE] = {
+		.size = sizeof(struct swmmu_fault_queue_alloc),
+		.min_size = offsetofend(struct swmmu_fault_queue_alloc, out_fd),
+		.ioctl_num = SWMMU_FAULT_QUEUE,
+		.respond = true,
+		.execute = swmmu_cmd_fault_queue,
+		.install = swmmu_fault_queue_install,
+	},
 	SWMMU_OP(SWMMU_FAULT_CONFIG, swmmu_cmd_fault_config, swmmu_fault_config, __reserved, false,
 		 NULL),
 	SWMMU_OP(SWMMU_IOTLB, swmmu_cmd_iotlb, swmmu_iotlb, out_invalidations, true, NULL),
@@ -332,7 +341,7 @@ union swmmu_ucmd_buffer {
 	struct swmmu_vtd_check vtd_check;
 	struct swmmu_queue_alloc queue_alloc;
 	struct swmmu_submit submit;
-	struct swmmu_fault_queue_alloc fault_queue;
+	struct swmmu_fault_queue_kcmd fault_queue;
 	struct swmmu_fault_config fault_config;
 	struct swmmu_iotlb iotlb;
 };
@@ -388,7 +397,11 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 				if (obj)
 					swmmu_obj_free(obj);
 			}
+			if (!ret && op->install)
+				op->install(&buf, false);
 			ret = err;
+		} else if (!ret && op->install) {
+			op->install(&buf, true);
 		}
 	}
 	return ret;
@@ -422,7 +435,7 @@ int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void 
 	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
 		return -EOPNOTSUPP;
 	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
-	if (op->ioctl_num != cmd || op->undo)
+	if (op->ioctl_num != cmd || op->undo || op->install)
 		return -EOPNOTSUPP;
 	if (avail < sizeof(u32) || out_size < op->size)
 		return -EINVAL;

@@ -138,6 +138,9 @@ static int __init swmmu_init(void)
 	ret = dma_set_mask_and_coherent(swmmu_dma_dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_pdev;
+	ret = swmmu_tbl_init();
+	if (ret)
+		goto err_pdev;
 	swmmu_debugfs_init();
 	ret = swmmu_vtd_init();
 	if (ret)
@@ -157,6 +160,7 @@ err_vtd:
 	swmmu_vtd_exit();
 err_debugfs:
 	swmmu_debugfs_exit();
+	swmmu_tbl_exit();
 err_pdev:
 	platform_device_unregister(swmmu_pdev);
 	return ret;
@@ -170,6 +174,8 @@ static void __exit swmmu_exit(void)
 	swmmu_vtd_exit();
 	swmmu_named_exit();
 	swmmu_debugfs_exit();
+	/* After the last address space: its table frees are done, or waited for here. */
+	swmmu_tbl_exit();
 	platform_device_unregister(swmmu_pdev);
 	pr_info("unloaded\n");
 }

@@ -246,6 +246,8 @@ struct swmmu_as_dev {
  * @cpu_faults: CPU faults served
  * @cpu_pmd_faults: CPU faults that mapped a PMD
  * @quota_hit: a table allocation failed on max_table_bytes (turns the core's -ENOMEM into -ENOSPC)
+ * @tbl_defer: free unlinked tables after an RCU grace period (set while the tables are in use)
+ * @tbl_pending: tables waiting for their deferred free; swmmu_as_free() waits for zero
  * @named: the named (control-plane owned) address space this is, or NULL; @file is then the
  *         module's home file of the named address space (swmmu_named.c)
  * @dev: the DMA engine's state (queues bound to it, IOTLB invalidation, fault mode)
@@ -270,6 +272,8 @@ struct swmmu_as_obj {
 	atomic64_t cpu_faults;
 	atomic64_t cpu_pmd_faults;
 	bool quota_hit;
+	bool tbl_defer;
+	atomic_t tbl_pending;
 	struct swmmu_named *named;
 	struct swmmu_as_dev dev;
 };
@@ -310,6 +314,17 @@ static inline u32 swmmu_prot_to_user(u32 prot)
 /* Every bit a caller may set in a uAPI prot word. */
 #define SWMMU_UPROT_VALID	(SWMMU_PROT_READ | SWMMU_PROT_WRITE | SWMMU_PROT_EXEC |	\
 				 SWMMU_PROT_USER | SWMMU_PROT_GLOBAL | SWMMU_PROT_MEMTYPE_MASK)
+
+/**
+ * struct swmmu_fault_queue_kcmd - SWMMU_FAULT_QUEUE's struct with the kernel's own part
+ * @cmd: the uAPI struct, written back to userspace
+ * @filp: the new file: swmmu_fault_queue_install() installs it as @cmd.out_fd only once the
+ *        write back succeeded, so that a descriptor is never installed with its number lost
+ */
+struct swmmu_fault_queue_kcmd {
+	struct swmmu_fault_queue_alloc cmd;
+	struct file *filp;
+};
 
 /* Objects (swmmu_ioctl.c). */
 int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_obj_type type);
@@ -363,19 +378,17 @@ int swmmu_cmd_dump(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_rw(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_stats(struct swmmu_file *file, void *cmd);
 void swmmu_as_free(struct swmmu_as_obj *as);
+int swmmu_tbl_init(void);
+void swmmu_tbl_exit(void);
 void swmmu_range_lock(struct swmmu_range_lock *rl, struct swmmu_range *r, u64 start, u64 last);
 void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r);
 int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
 		    struct swmmu_xlate *xl, struct swmmu_chunk **chunk);
 unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);
-int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
-			struct swmmu_format *out);
 u64 swmmu_as_va_last(const struct swmmu_as_obj *as);
 int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m);
 
-/* Walking tables built by someone else (swmmu_introspect.c, swmmu_vtd.c). */
-void swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
-			   const struct swmmu_mem *mem, u64 root, void *root_cpu);
+/* Walking tables built by someone else (swmmu_introspect.c, swmmu_vtd.c): swmmu_as_init_foreign(). */
 u32 swmmu_format_id(const struct swmmu_format *f);
 int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_vtd_check(struct swmmu_file *file, void *cmd);
@@ -409,6 +422,7 @@ void swmmu_as_dev_invalidate(struct swmmu_as_obj *as, const struct swmmu_gather 
 int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_submit(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_fault_queue(struct swmmu_file *file, void *cmd);
+void swmmu_fault_queue_install(void *cmd, bool ok);
 int swmmu_cmd_fault_config(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_iotlb(struct swmmu_file *file, void *cmd);
 void swmmu_queue_obj_free(struct swmmu_obj *obj);

@@ -306,7 +306,8 @@ static int swmmu_vtd_find_table(struct swmmu_vtd_ctx *c, struct pci_dev *pdev)
 	cmd->out_nr_levels = aw + 2;
 	slpt = ctx[0] & VTD_ADDR_MASK;
 
-	fmt = swmmu_format_find("vtd-ss");
+	/* AGAW 57: the 5-level built-in; 39: the 4-level format derived (vtd-ss-39's engine). */
+	fmt = swmmu_format_find(cmd->out_addr_width == 57 ? "vtd-ss-57" : "vtd-ss");
 	if (!fmt)
 		return -EOPNOTSUPP;
 	if (cmd->out_addr_width < fmt->va_bits) {
@@ -324,8 +325,7 @@ static int swmmu_vtd_find_table(struct swmmu_vtd_ctx *c, struct pci_dev *pdev)
 	}
 	if (!pfn_valid(PHYS_PFN(slpt)))
 		return -EIO;
-	swmmu_as_init_foreign(&c->as, fmt, &mem, slpt, phys_to_virt(slpt));
-	return 0;
+	return swmmu_as_init_foreign(&c->as, fmt, &mem, slpt, phys_to_virt(slpt));
 }
 
 /* ---- the mappings ------------------------------------------------------------------------ */

@@ -19,7 +19,7 @@
 #include "sim.h"
 
 #define IMG_MAGIC	"SWMMUIMG"
-#define IMG_VERSION	1
+#define IMG_VERSION	2
 #define IMG_MAX_TABLES	(1u << 20)
 #define IMG_MAX_TABLE	(1u << 20)
 
@@ -67,26 +67,11 @@ static void *img_to_cpu(void *ctx, u64 addr)
 }
 
 /* An image is walked in place: the address space never allocates or frees a table. */
-static void *img_alloc(void *ctx, size_t size, size_t align, u64 *addr)
-{
-	(void)ctx;
-	(void)size;
-	(void)align;
-	(void)addr;
-	return NULL;
-}
+static const struct swmmu_mem_ops img_mem_ops = { .to_cpu = img_to_cpu };
+static const struct swmmu_mem img_mem = { .ops = &img_mem_ops };
 
-static void img_free(void *ctx, void *cpu, u64 addr, size_t size)
-{
-	(void)ctx;
-	(void)cpu;
-	(void)addr;
-	(void)size;
-}
-
-static const struct swmmu_mem_ops img_mem_ops = {
-	.alloc = img_alloc, .free = img_free, .to_cpu = img_to_cpu,
-};
+/* The format of a loaded image whose header records a reduced VA size. */
+static struct swmmu_format img_fmt;
 
 static void img_release(void)
 {
@@ -136,38 +121,33 @@ static void put32(unsigned char *b, u32 v)
 }
 
 /*
- * The core has no constructor for an address space over existing tables; these are the fields
- * its read-only paths use (the kernel module fills the same ones, kmod/swmmu_introspect.c).
+ * Header: magic[8] version:u32 nr_tables:u32 root:u64 format[32], and in version 2 va_bits:u32
+ * reserved:u32 (a format with a reduced VA size, swmmu_format_derive()); then per table
+ * addr:u64 size:u64 bytes[size]. Little-endian. Version 1 is written unless the VA size differs.
  */
-static void img_as_init(struct swmmu_as *as, const struct swmmu_format *f, u64 root)
-{
-	memset(as, 0, sizeof(*as));
-	as->fmt = f;
-	as->mem.ops = &img_mem_ops;
-	as->to_cpu = img_to_cpu;
-	as->root = root;
-	as->root_cpu = img_to_cpu(NULL, root);
-}
-
-/* Header: magic[8] version:u32 nr_tables:u32 root:u64 format[32]; then per table
- * addr:u64 size:u64 bytes[size]. Little-endian.
- */
-#define IMG_HDR_SIZE	56
+#define IMG_HDR_V1	56
+#define IMG_HDR_SIZE	64
 
 int sim_image_load(const char *path, struct swmmu_as *as, bool *have_as)
 {
 	unsigned char hdr[IMG_HDR_SIZE], rec[16];
 	const struct swmmu_format *f;
+	static struct swmmu_format tmp;
 	char name[SWMMU_NAME_MAX + 1];
+	unsigned int i, nr, version, va_bits;
 	u64 root;
-	unsigned int i, nr;
 	int ret = -EINVAL;
 	FILE *fp = fopen(path, "rb");
 
 	if (!fp)
 		return -ENOENT;
-	if (rd(fp, hdr, sizeof(hdr)) || memcmp(hdr, IMG_MAGIC, 8) || le32(hdr + 8) != IMG_VERSION)
+	if (rd(fp, hdr, IMG_HDR_V1) || memcmp(hdr, IMG_MAGIC, 8))
 		goto out;
+	version = le32(hdr + 8);
+	if ((version != 1 && version != IMG_VERSION) ||
+	    (version == IMG_VERSION && rd(fp, hdr + IMG_HDR_V1, IMG_HDR_SIZE - IMG_HDR_V1)))
+		goto out;
+	va_bits = version == IMG_VERSION ? le32(hdr + IMG_HDR_V1) : 0;
 	nr = le32(hdr + 12);
 	root = le64(hdr + 16);
 	memcpy(name, hdr + 24, SWMMU_NAME_MAX);
@@ -178,13 +158,18 @@ int sim_image_load(const char *path, struct swmmu_as *as, bool *have_as)
 		ret = -ENOENT;
 		goto out;
 	}
-	if (!nr || nr > IMG_MAX_TABLES)
+	if (!nr || nr > IMG_MAX_TABLES || va_bits > 64 ||
+	    (va_bits && va_bits != f->va_bits && swmmu_format_derive(f, va_bits, &tmp)))
 		goto out;
 
 	if (*have_as)
 		swmmu_as_destroy(as);
 	*have_as = false;
 	img_release();
+	if (va_bits && va_bits != f->va_bits) {
+		img_fmt = tmp;
+		f = &img_fmt;
+	}
 	img.t = calloc(nr, sizeof(*img.t));
 	img.zero = calloc(1, IMG_MAX_TABLE);
 	if (!img.t || !img.zero) {
@@ -214,13 +199,17 @@ int sim_image_load(const char *path, struct swmmu_as *as, bool *have_as)
 	for (i = 1; i < img.nr; i++)
 		if (img.t[i].addr < img.t[i - 1].addr + img.t[i - 1].size)
 			goto out_release;	/* overlapping tables */
-	img_as_init(as, f, root);
+	ret = swmmu_as_init_foreign(as, f, &img_mem, root, NULL);
+	if (ret)
+		goto out_release;
+	ret = -EINVAL;
 	if (as->root_cpu == img.zero) {
 		ret = -ENOENT;
 		goto out_release;
 	}
 	*have_as = true;
-	printf("image: %s, %u tables, root 0x%llx\n", f->name, img.nr, (unsigned long long)root);
+	printf("image: %s, %u tables, root 0x%llx", f->name, img.nr, (unsigned long long)root);
+	printf(f == &img_fmt ? ", %u-bit VA\n" : "\n", f->va_bits);
 	ret = 0;
 	goto out;
 
@@ -283,9 +272,11 @@ int sim_image_save(const char *path, const struct swmmu_as *as)
 	static const struct swmmu_walk_ops ops = {
 		.leaf = img_save_item, .hole = img_save_item, .pre_table = img_save_item,
 	};
-	const struct swmmu_format *f = as->fmt;
+	const struct swmmu_format *f = as->fmt, *base = swmmu_format_find(f->name);
+	bool derived = base && base->va_bits != f->va_bits;
 	struct img_save s = { .as = as };
 	unsigned char hdr[IMG_HDR_SIZE] = { 0 }, rec[16];
+	size_t hdr_size = derived ? IMG_HDR_SIZE : IMG_HDR_V1;
 	unsigned int i;
 	u64 half;
 	int ret;
@@ -310,11 +301,13 @@ int sim_image_save(const char *path, const struct swmmu_as *as)
 		goto out;
 	}
 	memcpy(hdr, IMG_MAGIC, 8);
-	put32(hdr + 8, IMG_VERSION);
+	put32(hdr + 8, derived ? IMG_VERSION : 1);
 	put32(hdr + 12, s.nr);
 	put64(hdr + 16, as->root);
 	strncpy((char *)hdr + 24, f->name, SWMMU_NAME_MAX);
-	if (fwrite(hdr, 1, sizeof(hdr), fp) != sizeof(hdr))
+	if (derived)
+		put32(hdr + IMG_HDR_V1, f->va_bits);
+	if (fwrite(hdr, 1, hdr_size, fp) != hdr_size)
 		ret = -EIO;
 	for (i = 0; !ret && i < s.nr; i++) {
 		u64 size = 1ULL << (f->level[s.lvl[i]].index_bits + f->entry_lg2);

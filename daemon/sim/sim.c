@@ -30,7 +30,8 @@ static void usage(FILE *out)
 "  -h            this help\n"
 "\n"
 "Commands:\n"
-"  format NAME               new empty address space of a built-in format\n"
+"  format NAME [va-bits=N]   new empty address space of a built-in format, optionally with\n"
+"                            a smaller VA size (top levels dropped, root table shrunk)\n"
 "  load FILE                 new empty address space of a format described in FILE\n"
 "  formats                   list built-in formats: name, levels, VA/OA bits, page sizes\n"
 "  describe                  print the current format as a text description\n"
@@ -347,10 +348,24 @@ static int run(char **w, int n)
 		print_formats();
 		return 0;
 	}
-	if (!strcmp(w[0], "format") && n == 2) {
+	if (!strcmp(w[0], "format") && (n == 2 || n == 3)) {
 		const struct swmmu_format *f = swmmu_format_find(w[1]);
+		u64 bits;
+		int ret;
 
-		return f ? new_as(f) : -ENOENT;
+		if (!f)
+			return -ENOENT;
+		if (n == 2)
+			return new_as(f);
+		if (strncmp(w[2], "va-bits=", 8) || swmmu_parse_u64(w[2] + 8, strlen(w[2] + 8), &bits) ||
+		    bits > 64)
+			return -EINVAL;
+		if (have_as && as.fmt == &loaded) {
+			swmmu_as_destroy(&as);
+			have_as = false;
+		}
+		ret = swmmu_format_derive(f, (unsigned int)bits, &loaded);
+		return ret ? ret : new_as(&loaded);
 	}
 	if (!strcmp(w[0], "load") && n == 2)
 		return load_file(w[1]);

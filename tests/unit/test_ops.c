@@ -633,8 +633,10 @@ static void test_free_held(void)
 {
 	struct swmmu_gather g;
 	struct swmmu_stats st0, st1;
+	struct swmmu_region r;
 	struct swmmu_as as;
 	struct swmmu_xlate x;
+	unsigned int n = 0;
 
 	mk(&as, "x86_64");
 	swmmu_as_stats(&as, &st0);
@@ -647,15 +649,22 @@ static void test_free_held(void)
 	swmmu_gather_init(&g, NULL, NULL);
 	TAP_EQ(swmmu_free_empty_held(&as, 0x40201000, K4, 0x40000000, G1, &g), 2,
 	       "held: PD and PT freed up to the held 1G span");
-	swmmu_gather_flush(&g);
 	swmmu_as_stats(&as, &st1);
 	TAP_EQ(st1.nr_tables, st0.nr_tables + 1, "held: only the PDPT is left");
 	TAP_EQ(swmmu_free_empty_held(&as, 0x40201000, K4, 0x40201000, K4 - 1, NULL), -EINVAL,
 	       "held: the held range must contain the range");
-	/* The leaf table the cache held is gone: a new one must be found, not the old one. */
+	/*
+	 * The leaf table the cache held is unlinked (and not yet freed: the gather holds it, so the
+	 * new table is elsewhere): the single-page paths must find the new one.
+	 */
 	TAP_EQ(swmmu_map(&as, 0x40202000, 0x6000, K4, R), 0, "held: map in a new leaf table");
 	TAP_CHECK(swmmu_query(&as, 0x40201000, &x) == -ENOENT && qpa(&as, 0x40202000) == 0x6000,
-		  "held: queries see the new table, not the freed one");
+		  "held: queries see the new table, not the unlinked one");
+	TAP_CHECK(!swmmu_dump(&as, 0x40000000, G1, &r, 1, &n) && n == 1 && r.va == 0x40202000 &&
+		  r.pa == 0x6000, "held: the walk from the root (no cache) finds the same mapping");
+	TAP_EQ(swmmu_unmap(&as, 0x40202000, K4, 0, NULL, NULL), 0, "held: unmap in the new table");
+	TAP_EQ(qpa(&as, 0x40202000), ~0ULL, "held: and it is gone");
+	swmmu_gather_flush(&g);
 	swmmu_as_destroy(&as);
 }
 
