@@ -15,6 +15,11 @@
  *   with WRITE_ONCE(); a reader sees either the old or the new value of each item.
  * - A table unlinked by an operation (split, freeing empty tables) is put on the invalidation
  *   gather and freed only after swmmu_gather_flush() has called the caller's flush callback.
+ * - The single-page paths (query, translate, one-page map and unmap) find the level-0 table
+ *   through a small per-address-space cache (struct swmmu_as.pwc) that every unlinking of a table
+ *   or change of a table entry's permissions invalidates before the operation returns; a table it
+ *   still pointed at is, like any table a concurrent walker read, freed only after the flush.
+ *   Tables must only be changed through this API (foreign address spaces do not use the cache).
  * - swmmu_as_destroy() requires that nothing walks the tables any more.
  *
  * Ranges: VA ranges are (va, len) with len > 0; va + len may wrap to 0 at the top of the VA space.

@@ -94,7 +94,13 @@ void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r)
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	lock_map_release(&rl->dep_map);
 #endif
-	wake_up_all(&rl->wq);
+	/*
+	 * Most unlocks have no waiter: skip the wait queue's lock then. The barrier in
+	 * wq_has_sleeper() pairs with the one in prepare_to_wait(): either a waiter sees our
+	 * list_del() when it tries again, or we see it queued.
+	 */
+	if (wq_has_sleeper(&rl->wq))
+		wake_up_all(&rl->wq);
 }
 
 /* ---- table memory ----------------------------------------------------------------------------- */
@@ -496,17 +502,25 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 
 /* ---- MAP -------------------------------------------------------------------------------------- */
 
-/* The DMA segments of buf[off, off + len), adjacent pieces merged. */
-static int swmmu_buf_segs(struct swmmu_buf *buf, u64 off, u64 len, struct swmmu_seg **psegs,
-			  unsigned int *pnr)
+/* Buffers of at most this many chunks need no allocation for their segments in MAP. */
+#define SWMMU_MAP_SEGS_ONSTACK	4
+
+/*
+ * The DMA segments of buf[off, off + len), adjacent pieces merged, in @onstack (room for
+ * SWMMU_MAP_SEGS_ONSTACK) when the buffer's chunks fit, else in an allocation.
+ */
+static int swmmu_buf_segs(struct swmmu_buf *buf, u64 off, u64 len, struct swmmu_seg *onstack,
+			  struct swmmu_seg **psegs, unsigned int *pnr)
 {
-	struct swmmu_seg *segs;
+	struct swmmu_seg *segs = onstack;
 	unsigned int i, nr = 0;
 	u64 end = off + len;
 
-	segs = kvcalloc(buf->nr_chunks, sizeof(*segs), GFP_KERNEL_ACCOUNT);
-	if (!segs)
-		return -ENOMEM;
+	if (buf->nr_chunks > SWMMU_MAP_SEGS_ONSTACK) {
+		segs = kvcalloc(buf->nr_chunks, sizeof(*segs), GFP_KERNEL_ACCOUNT);
+		if (!segs)
+			return -ENOMEM;
+	}
 	for (i = 0; i < buf->nr_chunks; i++) {
 		struct swmmu_chunk *c = &buf->chunks[i];
 		u64 s = max(off, c->offset), e = min(end, c->offset + c->size);
@@ -587,7 +601,7 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 	struct swmmu_as_obj *as;
 	struct swmmu_buf *buf;
 	struct swmmu_mapping *m;
-	struct swmmu_seg *segs = NULL;
+	struct swmmu_seg onstack[SWMMU_MAP_SEGS_ONSTACK], *segs = NULL;
 	struct swmmu_range r;
 	unsigned int nr_segs;
 	u64 gran, end, last = 0, iova;
@@ -626,7 +640,7 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 			goto out_buf;
 	}
 
-	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, &segs, &nr_segs);
+	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, onstack, &segs, &nr_segs);
 	if (ret)
 		goto out_buf;
 	ret = -ENOMEM;
@@ -673,7 +687,8 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 	atomic64_inc(&as->nr_mappings);
 	atomic64_add(cmd->length, &as->mapped_bytes);
 	atomic_long_inc(&swmmu_cnt.mappings);
-	kvfree(segs);
+	if (segs != onstack)
+		kvfree(segs);
 	cmd->iova = iova;
 	swmmu_obj_put(&as->obj);
 	return 0;
@@ -683,7 +698,8 @@ out_unlock:
 out_m:
 	kfree(m);
 out_segs:
-	kvfree(segs);
+	if (segs != onstack)
+		kvfree(segs);
 out_buf:
 	swmmu_obj_put(&buf->obj);
 out_as:
@@ -713,6 +729,30 @@ static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
 	return any ? 0 : -ENOENT;
 }
 
+/*
+ * SWMMU_UNMAP_FREE_EMPTY frees only the tables whose whole span lies inside the range, and it
+ * costs the core a walk of the range and its general unmap path. A range that holds no aligned
+ * span of the smallest table (a leaf-level one) cannot free any: without the flag, the core's
+ * one-page and one-table fast paths run.
+ */
+static u32 swmmu_unmap_flags(const struct swmmu_as_obj *as, u64 iova, u64 last)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int span_lg2 = f->level[0].shift + f->level[0].index_bits;
+	u64 span, first;
+
+	/* A single-level format has only the root, which is never freed. */
+	if (f->nr_levels < 2)
+		return 0;
+	if (span_lg2 >= 64)
+		return SWMMU_UNMAP_FREE_EMPTY;
+	span = 1ULL << span_lg2;
+	first = round_up(iova, span);
+	if (first < iova || first > last || last - first < span - 1)
+		return 0;
+	return SWMMU_UNMAP_FREE_EMPTY;
+}
+
 /**
  * swmmu_as_unmap_locked() - remove the mappings inside a range whose lock the caller holds
  * @as: the address space
@@ -739,7 +779,8 @@ int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *byte
 	if (ret)
 		return ret;
 	swmmu_gather_init(&g, swmmu_as_flush, as);
-	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, SWMMU_UNMAP_FREE_EMPTY, &g, &unmapped);
+	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, swmmu_unmap_flags(as, iova, last), &g,
+			  &unmapped);
 	if (ret) {
 		swmmu_gather_flush(&g);
 		return ret;

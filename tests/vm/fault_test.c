@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -297,6 +299,32 @@ TEST_F(flt, queue_fd_rules)
 	ASSERT_EQ(1, poll(&p, 1, 0));
 	ASSERT_EQ(POLLIN, p.revents & POLLIN);
 	EXPECT_ERRNO(EFAULT, read(self->fq, bad_ptr, sizeof(f)));
+}
+
+/*
+ * The result of FAULT_QUEUE cannot be written back: no descriptor may be left installed with its
+ * number lost, and the queue is gone as if it had been closed.
+ */
+TEST_F(flt, queue_result_lost)
+{
+	struct swmmu_fault_queue_alloc *cmd;
+	int lowest;
+
+	ASSERT_EQ(0, close(self->fq));
+	cmd = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, cmd);
+	cmd->size = sizeof(*cmd);
+	cmd->depth = 4;
+	ASSERT_EQ(0, mprotect(cmd, 4096, PROT_READ));
+	/* The number the kernel reserves: the lowest free one. */
+	lowest = dup(self->fd);
+	ASSERT_LE(0, lowest);
+	ASSERT_EQ(0, close(lowest));
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_FAULT_QUEUE, cmd));
+	EXPECT_ERRNO(EBADF, fcntl(lowest, F_GETFD));
+	ASSERT_EQ(0, munmap(cmd, 4096));
+	ASSERT_EQ(0, _test_fault_queue(self->fd, 4, &self->fq));
+	EXPECT_EQ(lowest, self->fq);
 }
 
 TEST_HARNESS_MAIN
