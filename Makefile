@@ -47,6 +47,8 @@ USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/sw
 
 .PHONY: fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
+# Keep objects between runs (they are intermediates of the pattern rules).
+.SECONDARY:
 
 all: user module
 

@@ -87,7 +87,7 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 	}
 	*plvl = 0;
 	*peff = f->nr_levels > 1 ? pt_path_prot(f, all, any) : ~0u;
-	pt_pwc_fill(f, as, gen, ia, tbl, *peff, replace);
+	pt_pwc_fill(f, as, gen, ia, tbl, all, any, replace);
 	return tbl;
 }
 
@@ -1163,13 +1163,13 @@ static __always_inline int pt_protect(const struct swmmu_format *f, struct swmmu
  * fields are constants in a specialised instance.
  */
 static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
-					  u64 ia, void **ptbl, unsigned int *plvl,
+					  u64 ia, bool cached, void **ptbl, unsigned int *plvl,
 					  struct swmmu_xlate *out)
 {
 	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0, pte;
 	unsigned int i;
 	u32 eff;
-	void *tbl = pt_pwc_lookup(f, as, gen, ia, &eff);
+	void *tbl = cached ? pt_pwc_lookup(f, as, gen, ia, &eff) : NULL;
 
 	if (tbl) {
 		pte = pt_load(f, tbl, pt_index(f, 0, ia));
@@ -1199,8 +1199,14 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 		all &= pte;
 		any |= pte;
 		tbl = pt_child(f, as, pte);
+		/*
+		 * A reader replaces a live slot on one miss in 64 (by page number): the cache
+		 * follows a moving working set without a compare-and-swap (a full barrier) on
+		 * every miss of a working set larger than the cache.
+		 */
 		if (lvl == 1)
-			pt_pwc_fill(f, as, gen, ia, tbl, pt_path_prot(f, all, any), false);
+			pt_pwc_fill(f, as, gen, ia, tbl, all, any,
+				    !((ia >> f->level[0].shift) & 63));
 	}
 	return -ENOENT;
 }
@@ -1238,7 +1244,8 @@ static __always_inline int pt_query(const struct swmmu_format *f, const struct s
 
 	if (!pt_va_to_ia(f, va, &ia))
 		return -ERANGE;
-	return pt_lookup_fill(f, as, ia, &tbl, &lvl, out);
+	/* Called after pt_query_cached() missed: walk at once. */
+	return pt_lookup_fill(f, as, ia, false, &tbl, &lvl, out);
 }
 
 static __always_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
@@ -1254,7 +1261,7 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 	if (!pt_va_to_ia(f, va, &ia))
 		return -ERANGE;
 	for (;;) {
-		ret = pt_lookup_fill(f, as, ia, &tbl, &lvl, out);
+		ret = pt_lookup_fill(f, as, ia, true, &tbl, &lvl, out);
 		if (ret)
 			return ret;
 		if (out->prot & SWMMU_PROT_NULL)

@@ -577,9 +577,12 @@ static __always_inline void *pt_pwc_lookup(const struct swmmu_format *f,
 	return (void *)(p & ~0xfUL);
 }
 
-/* Cache a level-0 table found by a walk that started at generation gen (see above). */
+/*
+ * Cache a level-0 table found by a walk that started at generation gen (see above); all and any
+ * are the AND and OR of the table entries of the path.
+ */
 static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
-					u64 gen, u64 ia, void *tbl, u32 eff, bool replace)
+					u64 gen, u64 ia, void *tbl, u64 all, u64 any, bool replace)
 {
 	struct swmmu_pwc_slot *s = pt_pwc_slot(f, as, ia);
 	unsigned long p = (unsigned long)tbl;
@@ -592,7 +595,7 @@ static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const stru
 		return;
 	if (swmmu_cmpxchg(&s->tag, old, PT_PWC_BUSY) != old)
 		return;
-	WRITE_ONCE(s->tbl, p | (eff & 0xf));
+	WRITE_ONCE(s->tbl, p | (pt_path_prot(f, all, any) & 0xf));
 	/* The pointer is visible before the tag that makes it usable (pt_pwc_lookup()). */
 	smp_wmb();
 	WRITE_ONCE(s->tag, want);

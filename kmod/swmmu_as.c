@@ -176,8 +176,6 @@ static void swmmu_tbl_release(struct swmmu_as_obj *as, struct swmmu_table *t)
 
 	for (i = 0; i < t->bytes >> PAGE_SHIFT; i++)
 		xa_erase(&as->tables, pfn + i);
-	atomic_long_dec(&swmmu_cnt.tables);
-	atomic_long_sub(t->bytes, &swmmu_cnt.table_bytes);
 	dma_free_coherent(swmmu_dma_dev, t->bytes, t->cpu, t->dma);
 	kfree(t);
 }
@@ -188,6 +186,7 @@ static void swmmu_tbl_free_work(struct work_struct *work)
 	struct swmmu_as_obj *as = t->as;
 
 	swmmu_tbl_release(as, t);
+	atomic_long_dec(&swmmu_cnt.tables_freeing);
 	/* The last access to @as: swmmu_as_free() may free it as soon as this reaches zero. */
 	if (atomic_dec_and_test(&as->tbl_pending))
 		wake_up_var(&as->tbl_pending);
@@ -209,16 +208,21 @@ static void swmmu_tbl_free(void *ctx, void *cpu, u64 addr, size_t size)
 	if (WARN_ON_ONCE(!t || t->cpu != cpu))
 		return;
 	/*
-	 * The file's table limit is given back now, so that an UNMAP followed by a MAP does not
-	 * fail on memory that is only waiting for a grace period (still charged to the memcg).
+	 * The table is no longer the address space's: the file's limit and the live counters
+	 * drop now, so that an UNMAP followed by a MAP does not fail on memory that only waits
+	 * for a grace period (still charged to the memcg, counted in tables_freeing), and a
+	 * failed operation leaves the counters as they were.
 	 */
 	atomic64_sub(t->bytes, &as->file->table_bytes);
+	atomic_long_dec(&swmmu_cnt.tables);
+	atomic_long_sub(t->bytes, &swmmu_cnt.table_bytes);
 	if (!READ_ONCE(as->tbl_defer)) {
 		swmmu_tbl_release(as, t);
 		return;
 	}
 	t->as = as;
 	atomic_inc(&as->tbl_pending);
+	atomic_long_inc(&swmmu_cnt.tables_freeing);
 	INIT_RCU_WORK(&t->rwork, swmmu_tbl_free_work);
 	queue_rcu_work(swmmu_tbl_wq, &t->rwork);
 }

@@ -21,6 +21,8 @@ static void swmmu_buf_release_chunks(struct swmmu_buf *buf)
 
 		swmmu_mt_erase(&buf->file->bus, c->dma, c->dma + c->size - 1);
 		dma_free_pages(swmmu_dma_dev, c->size, c->page, c->dma, DMA_BIDIRECTIONAL);
+		/* A buffer can have max_buf_bytes / PAGE_SIZE chunks: no soft lockup. */
+		cond_resched();
 	}
 	buf->nr_chunks = 0;
 }

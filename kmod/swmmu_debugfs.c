@@ -19,6 +19,7 @@ static int counters_show(struct seq_file *m, void *unused)
 	seq_printf(m, "buffer_bytes %ld\n", atomic_long_read(&swmmu_cnt.buf_bytes));
 	seq_printf(m, "tables %ld\n", atomic_long_read(&swmmu_cnt.tables));
 	seq_printf(m, "table_bytes %ld\n", atomic_long_read(&swmmu_cnt.table_bytes));
+	seq_printf(m, "tables_freeing %ld\n", atomic_long_read(&swmmu_cnt.tables_freeing));
 	seq_printf(m, "mappings %ld\n", atomic_long_read(&swmmu_cnt.mappings));
 	seq_printf(m, "vmas %ld\n", atomic_long_read(&swmmu_cnt.vmas));
 	seq_printf(m, "queues %ld\n", atomic_long_read(&swmmu_cnt.queues));

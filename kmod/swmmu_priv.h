@@ -58,6 +58,7 @@ extern struct device *swmmu_dma_dev;
  * @buf_bytes: bytes of DMA buffers
  * @tables: page-table allocations
  * @table_bytes: bytes of page-table allocations
+ * @tables_freeing: unlinked page tables waiting for an RCU grace period to be freed
  * @mappings: device mappings
  * @vmas: mmap() VMAs of address spaces
  * @queues: DMA engine queues
@@ -71,6 +72,7 @@ struct swmmu_counters {
 	atomic_long_t buf_bytes;
 	atomic_long_t tables;
 	atomic_long_t table_bytes;
+	atomic_long_t tables_freeing;
 	atomic_long_t mappings;
 	atomic_long_t vmas;
 	atomic_long_t queues;

@@ -33,6 +33,12 @@ static void *test_alloc(void *ctx, size_t size, size_t align, u64 *addr)
 			m->used = off + (1UL << lg2);
 		}
 	}
+	if (p && align > size) {
+		if (m->nr_over == sizeof(m->over) / sizeof(m->over[0]))
+			abort();
+		m->over[m->nr_over].p = p;
+		m->over[m->nr_over++].lg2 = lg2;
+	}
 	if (p) {
 		m->live++;
 		m->live_bytes += 1L << lg2;
@@ -47,13 +53,22 @@ static void *test_alloc(void *ctx, size_t size, size_t align, u64 *addr)
 static void test_free(void *ctx, void *cpu, u64 addr, size_t size)
 {
 	struct test_mem *m = ctx;
-	unsigned int lg2 = 4;
+	unsigned int lg2 = 4, i;
 
 	while ((1UL << lg2) < size)
 		lg2++;
+
 	pthread_mutex_lock(&m->lock);
 	if ((char *)cpu != m->base + (addr - TEST_BUS_BASE))
 		abort();
+	/* An over-aligned block goes back to the class it was taken from. */
+	for (i = 0; i < m->nr_over; i++) {
+		if (m->over[i].p == cpu) {
+			lg2 = m->over[i].lg2;
+			m->over[i] = m->over[--m->nr_over];
+			break;
+		}
+	}
 	/* Poison: a walker still using a freed table reads garbage translations. */
 	memset(cpu, 0xa5, 1UL << lg2);
 	*(void **)cpu = m->free_list[lg2];

@@ -25,6 +25,15 @@ struct test_mem {
 	long allocs;		/* allocation calls */
 	long fail_at;		/* fail the allocation call with this number (1-based), 0: never */
 	long failed;		/* allocation calls failed by injection */
+	/*
+	 * Live blocks whose alignment exceeded their size (their size class is the alignment's):
+	 * free only gets the size, so it looks their class up here.
+	 */
+	struct {
+		void *p;
+		unsigned int lg2;
+	} over[256];
+	unsigned int nr_over;
 	struct swmmu_mem mem;
 };
 
