@@ -355,6 +355,34 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
 }
 
 /**
+ * swmmu_file_reserve_as() - count an address space against a file's limit and take an mmap window
+ * @file: the file
+ * @window: out: the mmap window taken, or -1 when all are in use
+ *
+ * Context: process context, takes @file->lock.
+ * Return: 0, or -ENOSPC (max_as).
+ */
+int swmmu_file_reserve_as(struct swmmu_file *file, int *window)
+{
+	int w;
+
+	mutex_lock(&file->lock);
+	if (file->nr_as >= swmmu_max_as) {
+		mutex_unlock(&file->lock);
+		return -ENOSPC;
+	}
+	file->nr_as++;
+	w = find_first_zero_bit(&file->mmap_windows, BITS_PER_LONG);
+	if (w < BITS_PER_LONG)
+		__set_bit(w, &file->mmap_windows);
+	else
+		w = -1;
+	mutex_unlock(&file->lock);
+	*window = w;
+	return 0;
+}
+
+/**
  * swmmu_as_create() - create an address space of a format in a file's ID table
  * @file: the file
  * @f: the format (a built-in one, or a runtime format that outlives the address space)
@@ -389,19 +417,9 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		as->fmt = as->fmt_own;
 	}
 
-	mutex_lock(&file->lock);
-	if (file->nr_as >= swmmu_max_as) {
-		mutex_unlock(&file->lock);
-		ret = -ENOSPC;
+	ret = swmmu_file_reserve_as(file, &window);
+	if (ret)
 		goto err_fmt;
-	}
-	file->nr_as++;
-	window = find_first_zero_bit(&file->mmap_windows, BITS_PER_LONG);
-	if (window < BITS_PER_LONG)
-		__set_bit(window, &file->mmap_windows);
-	else
-		window = -1;
-	mutex_unlock(&file->lock);
 	as->window = window;
 
 	xa_init(&as->tables);

@@ -821,9 +821,22 @@ static int swmmu_nl_reply_u64s(struct sk_buff *msg, struct genl_info *info, u8 c
 	return genlmsg_reply(msg, info);
 }
 
+/* Announce a MAP, UNMAP or PROTECT of [iova, iova + length) in the named address space @as. */
+static void swmmu_nl_range_event(u8 type, const char *as, u64 iova, u64 length, u32 prot)
+{
+	struct swmmu_nl_event_args ev = {
+		.type = type,
+		.as = as,
+		.iova = iova,
+		.length = length,
+		.prot = prot,
+	};
+
+	swmmu_genl_event(&ev);
+}
+
 static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_MAP };
 	struct nlattr **a = info->attrs;
 	struct swmmu_map m = { .prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE };
 	struct swmmu_named *n;
@@ -856,11 +869,7 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 		swmmu_nl_errmsg(info->extack, ret);
 		goto out;
 	}
-	ev.as = n->name;
-	ev.iova = m.iova;
-	ev.length = m.length;
-	ev.prot = m.prot;
-	swmmu_genl_event(&ev);
+	swmmu_nl_range_event(SWMMU_EVENT_MAP, n->name, m.iova, m.length, m.prot);
 out:
 	mutex_unlock(&swmmu_named_lock);
 	if (ret) {
@@ -873,7 +882,6 @@ out:
 
 static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_UNMAP };
 	struct swmmu_named *n;
 	struct sk_buff *msg;
 	u64 iova, len, unmapped = 0;
@@ -903,10 +911,7 @@ static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 		swmmu_nl_errmsg(info->extack, ret);
 		goto out;
 	}
-	ev.as = n->name;
-	ev.iova = iova;
-	ev.length = len;
-	swmmu_genl_event(&ev);
+	swmmu_nl_range_event(SWMMU_EVENT_UNMAP, n->name, iova, len, 0);
 out:
 	mutex_unlock(&swmmu_named_lock);
 	if (ret) {
@@ -919,7 +924,6 @@ out:
 
 static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_PROTECT };
 	struct swmmu_protect p = {};
 	struct swmmu_named *n;
 	int ret;
@@ -943,11 +947,7 @@ static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
 		swmmu_nl_errmsg(info->extack, ret);
 		goto out;
 	}
-	ev.as = n->name;
-	ev.iova = p.iova;
-	ev.length = p.length;
-	ev.prot = p.prot;
-	swmmu_genl_event(&ev);
+	swmmu_nl_range_event(SWMMU_EVENT_PROTECT, n->name, p.iova, p.length, p.prot);
 out:
 	mutex_unlock(&swmmu_named_lock);
 	return ret;

@@ -364,19 +364,9 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 		goto err_unlock;
 	as = n->as;
 
-	mutex_lock(&file->lock);
-	if (file->nr_as >= swmmu_max_as) {
-		mutex_unlock(&file->lock);
-		ret = -ENOSPC;
+	ret = swmmu_file_reserve_as(file, &window);
+	if (ret)
 		goto err_unlock;
-	}
-	file->nr_as++;
-	window = find_first_zero_bit(&file->mmap_windows, BITS_PER_LONG);
-	if (window < BITS_PER_LONG)
-		__set_bit(window, &file->mmap_windows);
-	else
-		window = -1;
-	mutex_unlock(&file->lock);
 
 	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
 	as->window = window;

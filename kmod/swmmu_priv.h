@@ -411,6 +411,7 @@ int swmmu_named_fault(struct swmmu_as_obj *as, u64 iova, u32 access, u32 reason,
 		      int err, bool (*stopped)(void *arg), void *arg);
 struct swmmu_file *swmmu_as_cpu_file(struct swmmu_as_obj *as);
 void swmmu_file_init(struct swmmu_file *file);
+int swmmu_file_reserve_as(struct swmmu_file *file, int *window);
 void swmmu_named_exit(void);
 int swmmu_genl_init(void);
 void swmmu_genl_exit(void);
