@@ -14,7 +14,14 @@ echo "# swmmu-suite-end vm-lane rc=0"
 
 # Fault injection can turn DMA API debugging off for good (an injected failure inside dma-debug's
 # own bookkeeping disables it), so the suites that inject faults run after all the others.
-for t in $(ls ./tests/* | grep -v /fail_nth_test) ./tests/fail_nth_test; do
+# The uAPI fuzzer runs last and only on the debug kernel (make check-debug; make fuzz-kernel for
+# long runs): its fuzzer process has been seen to die of SIGSEGV now and then (cause not found
+# yet, see docs/reliability.md), and named address spaces it created then outlive it, which
+# would fail every later suite's leak check.
+suites=$(ls ./tests/* | grep -v -e /fail_nth_test -e /fuzz_test)
+suites="$suites ./tests/fail_nth_test"
+[ -w /sys/kernel/debug/kmemleak ] && suites="$suites ./tests/fuzz_test"
+for t in $suites; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	echo "# swmmu-suite-begin $name"
