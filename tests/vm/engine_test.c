@@ -14,13 +14,6 @@
 #include "swmmu_test.h"
 #include "swmmu_dev.h"
 
-enum {
-#define SWMMU_FORMAT(id) FMT_##id,
-#include "swmmu_formats.def"
-#undef SWMMU_FORMAT
-	FMT_COUNT
-};
-
 /* ---- every command on every format ---------------------------------------------------------- */
 
 FIXTURE(eng) {
@@ -48,16 +41,9 @@ FIXTURE_VARIANT(eng) {
 
 FIXTURE_SETUP(eng)
 {
-	struct swmmu_format_info *all;
-	unsigned int nr = 0;
-
 	self->fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	all = swmmu_get_formats(self->fd, &nr);
-	ASSERT_NE(NULL, all);
-	ASSERT_EQ(FMT_COUNT, nr);
-	self->fi = all[variant->format_id];
-	free(all);
+	ASSERT_EQ(FMT_COUNT, swmmu_get_format(self->fd, variant->format_id, &self->fi));
 	self->gran = swmmu_granule(&self->fi);
 	self->len = 4 * self->gran;
 	test_cmd_as_alloc(self->fi.format_id, 0, &self->as_id, NULL);

@@ -14,13 +14,6 @@
 #include "kselftest_harness.h"
 #include "swmmu_test.h"
 
-enum {
-#define SWMMU_FORMAT(id) FMT_##id,
-#include "swmmu_formats.def"
-#undef SWMMU_FORMAT
-	FMT_COUNT
-};
-
 FIXTURE(fmt) {
 	int fd;
 	struct swmmu_format_info fi;
@@ -42,17 +35,10 @@ FIXTURE_VARIANT(fmt) {
 
 FIXTURE_SETUP(fmt)
 {
-	struct swmmu_format_info *all;
-	unsigned int nr = 0;
-
 	self->fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	all = swmmu_get_formats(self->fd, &nr);
-	ASSERT_NE(NULL, all);
 	/* The module registers exactly the formats of the .def the variants came from. */
-	ASSERT_EQ(FMT_COUNT, nr);
-	self->fi = all[variant->format_id];
-	free(all);
+	ASSERT_EQ(FMT_COUNT, swmmu_get_format(self->fd, variant->format_id, &self->fi));
 	self->gran = swmmu_granule(&self->fi);
 	test_cmd_as_alloc(self->fi.format_id, 0, &self->as_id, &self->mmap_offset);
 	TH_LOG("format %s: %u levels, %u VA bits, pgsizes %#llx", self->fi.name,

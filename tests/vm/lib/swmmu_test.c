@@ -73,6 +73,20 @@ struct swmmu_format_info *swmmu_get_formats(int fd, unsigned int *nr)
 	return fi;
 }
 
+int swmmu_get_format(int fd, uint32_t id, struct swmmu_format_info *out)
+{
+	unsigned int nr = 0;
+	struct swmmu_format_info *fi = swmmu_get_formats(fd, &nr);
+	int ret = -1;
+
+	if (fi && id < nr) {
+		*out = fi[id];
+		ret = (int)nr;
+	}
+	free(fi);
+	return ret;
+}
+
 int swmmu_format_by_name(int fd, const char *name, struct swmmu_format_info *out)
 {
 	unsigned int i, nr = 0;

@@ -51,6 +51,21 @@ bool swmmu_counters_zero(const struct swmmu_counters *c);
 
 /* GET_INFO: the formats (malloc()ed, *nr set) or NULL with errno. */
 struct swmmu_format_info *swmmu_get_formats(int fd, unsigned int *nr);
+
+/* Built-in format IDs, in the order of arch/swmmu_formats.def (the module's format_id). */
+enum {
+#define SWMMU_FORMAT(id) FMT_##id,
+#include "swmmu_formats.def"
+#undef SWMMU_FORMAT
+	FMT_COUNT
+};
+
+/*
+ * Copy the GET_INFO record of format @id into @out. Returns the number of formats the module
+ * reports (so a caller can check it against FMT_COUNT), or -1 if GET_INFO failed or @id is out
+ * of range.
+ */
+int swmmu_get_format(int fd, uint32_t id, struct swmmu_format_info *out);
 int swmmu_format_by_name(int fd, const char *name, struct swmmu_format_info *out);
 /* Smallest leaf of a format, never below the CPU page size. */
 uint64_t swmmu_granule(const struct swmmu_format_info *fi);
