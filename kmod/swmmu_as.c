@@ -423,7 +423,8 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	as->window = window;
 
 	xa_init(&as->tables);
-	mt_init(&as->maps);
+	/* Lookups run beside inserts and erases of other ranges: RCU mode keeps them safe. */
+	mt_init_flags(&as->maps, MT_FLAGS_USE_RCU);
 	swmmu_range_lock_init(&as->range);
 	swmmu_as_dev_init(as);
 	mem.ctx = as;

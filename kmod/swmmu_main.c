@@ -46,7 +46,8 @@ static const struct address_space_operations swmmu_aops = {};
 void swmmu_file_init(struct swmmu_file *file)
 {
 	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	mt_init(&file->bus);
+	/* The device path looks buffers up while others are added or freed. */
+	mt_init_flags(&file->bus, MT_FLAGS_USE_RCU);
 	mutex_init(&file->lock);
 	atomic64_set(&file->table_bytes, 0);
 	address_space_init_once(&file->mapping);
