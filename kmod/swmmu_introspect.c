@@ -22,6 +22,7 @@
  * Tables are reached through the kernel's direct map (__va()): every page-table page is RAM.
  */
 #include <linux/capability.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pgtable.h>
@@ -49,10 +50,27 @@ u32 swmmu_format_id(const struct swmmu_format *f)
 	return U32_MAX;
 }
 
-#ifdef CONFIG_X86_64
-
 /* A walk that stumbled on a table address outside RAM reads this (zero) page instead. */
-static void *swmmu_cpu_to_cpu(void *ctx, u64 addr);
+static void *swmmu_foreign_to_cpu(void *ctx, u64 addr)
+{
+	bool *bad_table = ctx;
+
+	if (unlikely(!pfn_valid(PHYS_PFN(addr)))) {
+		*bad_table = true;
+		return page_address(ZERO_PAGE(0));
+	}
+	return phys_to_virt(addr);
+}
+
+/*
+ * Tables someone else built in RAM, read through the direct map; the context is a bool that is
+ * set when a table address is not RAM.
+ */
+const struct swmmu_mem_ops swmmu_foreign_mem_ops = {
+	.to_cpu = swmmu_foreign_to_cpu,
+};
+
+#ifdef CONFIG_X86_64
 
 /**
  * struct swmmu_cpu_ctx - one CPU_WALK in progress
@@ -81,21 +99,6 @@ struct swmmu_cpu_ctx {
 	bool bad_table;
 	unsigned int retries;
 };
-
-static const struct swmmu_mem_ops swmmu_cpu_mem_ops = {
-	.to_cpu = swmmu_cpu_to_cpu,
-};
-
-static void *swmmu_cpu_to_cpu(void *ctx, u64 addr)
-{
-	struct swmmu_cpu_ctx *c = ctx;
-
-	if (unlikely(!pfn_valid(PHYS_PFN(addr)))) {
-		c->bad_table = true;
-		return page_address(ZERO_PAGE(0));
-	}
-	return __va(addr);
-}
 
 static struct swmmu_cpu_pte *swmmu_cpu_slot(struct swmmu_cpu_ctx *c, u64 va)
 {
@@ -251,7 +254,7 @@ int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *data)
 	struct swmmu_cpu_walk *cmd = data;
 	struct swmmu_cpu_pte __user *uarr = u64_to_user_ptr(cmd->entries_uptr);
 	const struct swmmu_format *fmt;
-	struct swmmu_mem mem = { .ops = &swmmu_cpu_mem_ops };
+	struct swmmu_mem mem = { .ops = &swmmu_foreign_mem_ops };
 	struct swmmu_cpu_ctx *c;
 	struct mm_struct *mm;
 	pgd_t *pgd;
@@ -288,7 +291,7 @@ int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *data)
 	}
 	c->cap = cmd->nr_entries;
 	c->mm = mm;
-	mem.ctx = c;
+	mem.ctx = &c->bad_table;
 
 	cmd->out_flags = pgtable_l5_enabled() ? SWMMU_CPU_WALK_LA57 : 0;
 	pgd = mm->pgd;

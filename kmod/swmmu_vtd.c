@@ -150,21 +150,6 @@ struct swmmu_vtd_ctx {
 	dma_addr_t contig_dma;
 };
 
-static void *swmmu_vtd_to_cpu(void *ctx, u64 addr)
-{
-	struct swmmu_vtd_ctx *c = ctx;
-
-	if (unlikely(!pfn_valid(PHYS_PFN(addr)))) {
-		c->bad_table = true;
-		return page_address(ZERO_PAGE(0));
-	}
-	return phys_to_virt(addr);
-}
-
-static const struct swmmu_mem_ops swmmu_vtd_mem_ops = {
-	.to_cpu = swmmu_vtd_to_cpu,
-};
-
 /* ---- finding the table ------------------------------------------------------------------- */
 
 /* Does a DRHD device scope list @pdev itself (an endpoint with a one-element path)? */
@@ -246,7 +231,7 @@ static int swmmu_vtd_find_table(struct swmmu_vtd_ctx *c, struct pci_dev *pdev)
 {
 	struct swmmu_vtd_check *cmd = c->cmd;
 	const struct swmmu_format *fmt;
-	struct swmmu_mem mem = { .ops = &swmmu_vtd_mem_ops, .ctx = c };
+	struct swmmu_mem mem = { .ops = &swmmu_foreign_mem_ops, .ctx = &c->bad_table };
 	void __iomem *regs;
 	u64 base, root[2], ctx[2], slpt;
 	unsigned int aw;
