@@ -143,12 +143,12 @@ static int __init swmmu_init(void)
 	if (ret)
 		goto err_pdev;
 	swmmu_debugfs_init();
-	ret = swmmu_vtd_init();
+	ret = swmmu_iommu_init();
 	if (ret)
 		goto err_debugfs;
 	ret = misc_register(&swmmu_misc);
 	if (ret)
-		goto err_vtd;
+		goto err_iommu;
 	ret = swmmu_genl_init();
 	if (ret)
 		goto err_misc;
@@ -157,8 +157,8 @@ static int __init swmmu_init(void)
 
 err_misc:
 	misc_deregister(&swmmu_misc);
-err_vtd:
-	swmmu_vtd_exit();
+err_iommu:
+	swmmu_iommu_exit();
 err_debugfs:
 	swmmu_debugfs_exit();
 	swmmu_tbl_exit();
@@ -172,7 +172,7 @@ static void __exit swmmu_exit(void)
 	/* No netlink request runs after this; no file is open (the module is not in use). */
 	swmmu_genl_exit();
 	misc_deregister(&swmmu_misc);
-	swmmu_vtd_exit();
+	swmmu_iommu_exit();
 	swmmu_named_exit();
 	swmmu_debugfs_exit();
 	/* After the last address space: its table frees are done, or waited for here. */

@@ -390,13 +390,16 @@ unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);
 u64 swmmu_as_va_last(const struct swmmu_as_obj *as);
 int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m);
 
-/* Walking tables built by someone else (swmmu_introspect.c, swmmu_vtd.c): swmmu_as_init_foreign(). */
+/*
+ * Walking tables built by someone else with swmmu_as_init_foreign(): the CPU's
+ * (swmmu_introspect.c) and real IOMMUs' (swmmu_iommu.c, swmmu_vtd.c).
+ */
 u32 swmmu_format_id(const struct swmmu_format *f);
 extern const struct swmmu_mem_ops swmmu_foreign_mem_ops;	/* ctx: bool *bad_table */
 int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_vtd_check(struct swmmu_file *file, void *cmd);
-int swmmu_vtd_init(void);
-void swmmu_vtd_exit(void);
+int swmmu_iommu_init(void);
+void swmmu_iommu_exit(void);
 
 /* mmap (swmmu_mmap.c). */
 int swmmu_mmap(struct file *filp, struct vm_area_struct *vma);

@@ -150,6 +150,77 @@ int ctl_cpu_walk(struct ctl *c, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * What an IOMMU check command shares: the default workload, the call and the counts. @cmd is
+ * zeroed, with its size set; @k is its common part, @domain_id and @reg point at its own outputs:
+ * the domain ID and the register the walk started from (VT-d: the root-table address, AMD: the
+ * device table base address).
+ */
+static int ctl_iommu_check(struct ctl *c, int argc, const char *name, unsigned long nr,
+			   void *cmd, struct swmmu_iommu_check *k, const __u32 *domain_id,
+			   const __u64 *reg)
+{
+	unsigned int i;
+	int fd;
+
+	if (argc)
+		return ctl_usage("%s takes no arguments", name);
+	k->nr_single = 16;
+	k->nr_sg_pages = 64;
+	k->contig_order = 9;
+	k->nr_device_dma = 2;
+	fd = ctl_open_dev();
+	if (fd < 0)
+		return 1;
+	/* No region array: EMSGSIZE just says how many leaves there were; the counts are valid. */
+	if (ioctl(fd, nr, cmd) && errno != EMSGSIZE) {
+		fprintf(stderr, "swmmuctl: %s: %s (see the kernel log)\n", name, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	if (c->json) {
+		jsonw_obj_open(&c->j, NULL);
+		jsonw_u64(&c->j, "bdf", k->out_bdf);
+		jsonw_u64(&c->j, "table_register", *reg);
+		jsonw_u64(&c->j, "domain_id", *domain_id);
+		jsonw_u64(&c->j, "addr_width", k->out_addr_width);
+		jsonw_u64(&c->j, "levels", k->out_nr_levels);
+		jsonw_u64(&c->j, "page_sizes", k->out_pgsizes);
+		jsonw_arr_open(&c->j, "leaves");
+		for (i = 0; i < SWMMU_IOMMU_LEAF_SIZES; i++) {
+			if (!k->out_leaves[i])
+				continue;
+			jsonw_obj_open(&c->j, NULL);
+			jsonw_u64(&c->j, "page_size", 4096ULL << i);
+			jsonw_u64(&c->j, "count", k->out_leaves[i]);
+			jsonw_obj_close(&c->j);
+		}
+		jsonw_arr_close(&c->j);
+		jsonw_u64(&c->j, "pages_compared", k->out_pages_compared);
+		jsonw_u64(&c->j, "mismatches", k->out_mismatches);
+		jsonw_u64(&c->j, "reserved_items", k->out_reserved_items);
+		jsonw_u64(&c->j, "device_dma_ok", k->out_device_dma_ok);
+		jsonw_u64(&c->j, "left_after_unmap", k->out_left_after_unmap);
+		jsonw_obj_close(&c->j);
+	} else {
+		printf("edu %02x:%02x.%x domain %u: table register %#llx, %u-bit, %u levels; leaves",
+		       k->out_bdf >> 8, (k->out_bdf >> 3) & 0x1f, k->out_bdf & 7, *domain_id,
+		       (unsigned long long)*reg, k->out_addr_width, k->out_nr_levels);
+		for (i = 0; i < SWMMU_IOMMU_LEAF_SIZES; i++)
+			if (k->out_leaves[i])
+				printf(" %lluK x %llu", 4ULL << i,
+				       (unsigned long long)k->out_leaves[i]);
+		printf("; %llu pages compared, %llu mismatches, %llu reserved items; device round "
+		       "trips ok %u; left after unmap %llu\n",
+		       (unsigned long long)k->out_pages_compared,
+		       (unsigned long long)k->out_mismatches,
+		       (unsigned long long)k->out_reserved_items, k->out_device_dma_ok,
+		       (unsigned long long)k->out_left_after_unmap);
+	}
+	return k->out_mismatches || k->out_reserved_items || k->out_left_after_unmap ? 1 : 0;
+}
+
 /**
  * ctl_vtd_check() - "swmmuctl vtd-check"
  * @c: the context
@@ -160,50 +231,9 @@ int ctl_cpu_walk(struct ctl *c, int argc, char **argv)
  */
 int ctl_vtd_check(struct ctl *c, int argc, char **argv)
 {
-	struct swmmu_vtd_check v = {
-		.size = sizeof(v), .nr_single = 16, .nr_sg_pages = 64, .contig_order = 9,
-		.nr_device_dma = 2,
-	};
-	int fd;
+	struct swmmu_vtd_check v = { .size = sizeof(v) };
 
 	(void)argv;
-	if (argc)
-		return ctl_usage("vtd-check takes no arguments");
-	fd = ctl_open_dev();
-	if (fd < 0)
-		return 1;
-	/* No region array: EMSGSIZE just says how many leaves there were; the counts are valid. */
-	if (ioctl(fd, SWMMU_VTD_CHECK, &v) && errno != EMSGSIZE) {
-		fprintf(stderr, "swmmuctl: VTD_CHECK: %s (see the kernel log)\n", strerror(errno));
-		close(fd);
-		return 1;
-	}
-	close(fd);
-	if (c->json) {
-		jsonw_obj_open(&c->j, NULL);
-		jsonw_u64(&c->j, "bdf", v.out_bdf);
-		jsonw_u64(&c->j, "rtaddr", v.out_rtaddr);
-		jsonw_u64(&c->j, "domain_id", v.out_domain_id);
-		jsonw_u64(&c->j, "addr_width", v.out_addr_width);
-		jsonw_u64(&c->j, "levels", v.out_nr_levels);
-		jsonw_u64(&c->j, "leaves_4k", v.out_leaves[0]);
-		jsonw_u64(&c->j, "leaves_2m", v.out_leaves[1]);
-		jsonw_u64(&c->j, "leaves_1g", v.out_leaves[2]);
-		jsonw_u64(&c->j, "pages_compared", v.out_pages_compared);
-		jsonw_u64(&c->j, "mismatches", v.out_mismatches);
-		jsonw_u64(&c->j, "device_dma_ok", v.out_device_dma_ok);
-		jsonw_u64(&c->j, "left_after_unmap", v.out_left_after_unmap);
-		jsonw_obj_close(&c->j);
-	} else {
-		printf("edu %02x:%02x.%x domain %u: %u-bit, %u levels; leaves 4K %llu 2M %llu 1G %llu; "
-		       "%llu pages compared, %llu mismatches; device round trips ok %u; left after "
-		       "unmap %llu\n", v.out_bdf >> 8, (v.out_bdf >> 3) & 0x1f, v.out_bdf & 7,
-		       v.out_domain_id, v.out_addr_width, v.out_nr_levels,
-		       (unsigned long long)v.out_leaves[0], (unsigned long long)v.out_leaves[1],
-		       (unsigned long long)v.out_leaves[2],
-		       (unsigned long long)v.out_pages_compared,
-		       (unsigned long long)v.out_mismatches, v.out_device_dma_ok,
-		       (unsigned long long)v.out_left_after_unmap);
-	}
-	return v.out_mismatches || v.out_left_after_unmap ? 1 : 0;
+	return ctl_iommu_check(c, argc, "vtd-check", SWMMU_VTD_CHECK, &v, &v.check,
+			       &v.out_domain_id, &v.out_rtaddr);
 }

@@ -533,11 +533,13 @@ static int call_vtd_check(struct ctx *c)
 {
 	struct swmmu_vtd_check v = {
 		.size = sizeof(v),
-		.nr_single = 2,
-		.nr_sg_pages = 2,
-		.nr_device_dma = 1,
-		.nr_regions = 64,
-		.regions_uptr = (uintptr_t)c->out,
+		.check = {
+			.nr_single = 2,
+			.nr_sg_pages = 2,
+			.nr_device_dma = 1,
+			.nr_regions = 64,
+			.regions_uptr = (uintptr_t)c->out,
+		},
 	};
 
 	return rc_errno(ioctl(c->fd, SWMMU_VTD_CHECK, &v));

@@ -600,11 +600,98 @@ struct swmmu_cpu_walk {
 };
 #define SWMMU_CPU_WALK		_IO(SWMMU_TYPE, SWMMU_CMD_CPU_WALK)
 
-/* Limits of struct swmmu_vtd_check's inputs. */
-#define SWMMU_VTD_MAX_SINGLE		256	/* single pages */
-#define SWMMU_VTD_MAX_SG_PAGES		1024	/* pages of the scatterlist */
-#define SWMMU_VTD_MAX_ORDER		10	/* contiguous buffer: at most 4 MiB */
-#define SWMMU_VTD_MAX_DEVICE_DMA	16	/* device round trips */
+/* Limits of struct swmmu_iommu_check's inputs. */
+#define SWMMU_IOMMU_MAX_SINGLE		256	/* single pages */
+#define SWMMU_IOMMU_MAX_SG_PAGES	1024	/* pages of the scatterlist */
+#define SWMMU_IOMMU_MAX_ORDER		10	/* contiguous buffer: at most 4 MiB */
+#define SWMMU_IOMMU_MAX_DEVICE_DMA	16	/* device round trips */
+/* Entries of struct swmmu_iommu_check.out_leaves: leaf sizes 4 KiB (index 0) to 2 GiB. */
+#define SWMMU_IOMMU_LEAF_SIZES		20
+
+/**
+ * struct swmmu_iommu_check - the part VTD_CHECK and AMD_CHECK share: workload and verdict
+ * @nr_single: in: single pages to map with dma_map_page() (<= SWMMU_IOMMU_MAX_SINGLE),
+ *             alternately DMA_TO_DEVICE and DMA_FROM_DEVICE
+ * @nr_sg_pages: in: separately allocated pages to map with one dma_map_sg() call
+ *               (<= SWMMU_IOMMU_MAX_SG_PAGES), bidirectional
+ * @contig_order: in: 0, or the order (2^order pages, <= SWMMU_IOMMU_MAX_ORDER) of one physically
+ *                contiguous buffer to map bidirectionally with dma_map_page(), so that large
+ *                pages can be used
+ * @nr_device_dma: in: round trips the device itself makes through the mappings
+ *                 (<= SWMMU_IOMMU_MAX_DEVICE_DMA): it reads one mapped page the walk says is
+ *                 readable into its own buffer and writes that into one the walk says is
+ *                 writable, and the kernel checks the bytes at the physical addresses the walk
+ *                 gave for the two IOVAs
+ * @regions_uptr: user pointer to an array of struct swmmu_dump_region: the leaves of the
+ *                device's domain found by the first walk, in IOVA order, one per leaf entry
+ * @nr_regions: in: capacity of @regions_uptr (at most SWMMU_CPU_WALK_MAX_ENTRIES); out: leaves
+ *              found by the first walk (EMSGSIZE if the capacity is too small; the counters
+ *              and the first @nr_regions leaves are still written)
+ * @out_bdf: PCI bus/device/function of the device ((bus << 8) | devfn)
+ * @out_addr_width: input address width of the IOMMU's table (VT-d: 39, 48; AMD: 12 + 9 * levels)
+ * @out_nr_levels: levels of the table (VT-d: from the context entry's AW; AMD: the DTE's Mode)
+ * @out_pgsizes: bitmap of the leaf sizes found by the first walk (bit n: 2^n bytes)
+ * @out_leaves: leaves (entries; an AMD NextLevel=7 page is one leaf however many items hold it)
+ *              found by the first walk: [i] counts leaves of 2^(12 + i) bytes
+ * @out_pages_compared: 4 KiB pages of those leaves, each compared with iommu_iova_to_phys()
+ * @out_mapped_pages: 4 KiB pages of the module's own mappings, each checked to be found by the
+ *                    walk at the physical address the module mapped there
+ * @out_mismatches: pages where the walk and the kernel (or the mapped address) disagree, and
+ *                  items of one large entry that do not repeat it
+ * @out_bad_iova: IOVA of the first mismatch
+ * @out_bad_walk: what the walk gave there (~0 if not mapped)
+ * @out_bad_kernel: what the kernel gave (or the address mapped) there
+ * @out_reserved_items: items of the table the format does not define (neither a hole, a leaf nor
+ *                      a pointer to the next level, e.g. an AMD PDE that skips levels); the walk
+ *                      cannot follow them, so a correct check finds none
+ * @out_large_lg2: lg2 of the largest page size both the IOMMU and its driver offer that fits in
+ *                 the contiguous buffer (0 if none)
+ * @out_large_expected: blocks of that size in the contiguous buffer whose IOVA and physical
+ *                      address are both aligned to it
+ * @out_large_found: of those, blocks the walk found mapped by one leaf of that size
+ * @out_device_dma_ok: device round trips whose bytes arrived where the walk said
+ * @out_left_after_unmap: 4 KiB pages of the module's mappings still translated by the walk
+ *                        after they were all unmapped (the tables must be clear)
+ * @out_prot_narrower: pages of the module's mappings whose effective permission (leaf, the
+ *                     entries above it and, for AMD, the DTE) lacks one their DMA direction needs
+ *                     (read for DMA_TO_DEVICE, write for DMA_FROM_DEVICE)
+ * @out_prot_wider: pages whose effective permission grants more than their DMA direction asks
+ *                  for. Linux 6.1 sets bit 0 in every VT-d second-stage leaf (__domain_mapping()
+ *                  ORs in DMA_FL_PTE_PRESENT, the first-stage present bit, which is the
+ *                  second-stage read bit), so DMA_FROM_DEVICE pages are readable there.
+ *
+ * The kernel maps the workload for QEMU's edu device (PCI 1234:11e8, bound to swmmu's PCI
+ * driver) with the DMA API, then finds the table the IOMMU uses for the device from the IOMMU's
+ * own registers, walks it with the core's format for that IOMMU while the mappings are live,
+ * unmaps everything and walks again. Every mapping is undone before the call returns.
+ */
+struct swmmu_iommu_check {
+	__u32 nr_single;
+	__u32 nr_sg_pages;
+	__u32 contig_order;
+	__u32 nr_device_dma;
+	__aligned_u64 regions_uptr;
+	__u32 nr_regions;
+	__u32 out_bdf;
+	__u32 out_addr_width;
+	__u32 out_nr_levels;
+	__aligned_u64 out_pgsizes;
+	__aligned_u64 out_leaves[SWMMU_IOMMU_LEAF_SIZES];
+	__aligned_u64 out_pages_compared;
+	__aligned_u64 out_mapped_pages;
+	__aligned_u64 out_mismatches;
+	__aligned_u64 out_bad_iova;
+	__aligned_u64 out_bad_walk;
+	__aligned_u64 out_bad_kernel;
+	__aligned_u64 out_reserved_items;
+	__u32 out_large_lg2;
+	__u32 out_large_expected;
+	__u32 out_large_found;
+	__u32 out_device_dma_ok;
+	__aligned_u64 out_left_after_unmap;
+	__aligned_u64 out_prot_narrower;
+	__aligned_u64 out_prot_wider;
+};
 
 /* struct swmmu_vtd_check.out_flags */
 #define SWMMU_VTD_SUPERPAGE_2M	0x1	/* the IOMMU reports 2 MiB second-stage pages (CAP.SLLPS) */
@@ -614,96 +701,34 @@ struct swmmu_cpu_walk {
  * struct swmmu_vtd_check - ioctl(SWMMU_VTD_CHECK): walk a real VT-d second-stage table
  * @size: sizeof(struct swmmu_vtd_check)
  * @flags: must be 0
- * @nr_single: in: single pages to map with dma_map_page() (<= SWMMU_VTD_MAX_SINGLE)
- * @nr_sg_pages: in: separately allocated pages to map with one dma_map_sg() call
- *               (<= SWMMU_VTD_MAX_SG_PAGES)
- * @contig_order: in: 0, or the order (2^order pages, <= SWMMU_VTD_MAX_ORDER) of one physically
- *                contiguous buffer to map with dma_map_page(), so that large pages can be used
- * @nr_device_dma: in: round trips the device itself makes through the mappings
- *                 (<= SWMMU_VTD_MAX_DEVICE_DMA): it reads one mapped page the walk says is
- *                 readable into its own buffer and writes that into one the walk says is
- *                 writable, and the kernel checks the bytes at the physical addresses the walk
- *                 gave for the two IOVAs
- * @nr_regions: in: capacity of @regions_uptr (at most SWMMU_CPU_WALK_MAX_ENTRIES); out: leaves
- *              found by the first walk (EMSGSIZE if the capacity is too small; the counters
- *              and the first @nr_regions leaves are still written)
- * @out_bdf: PCI bus/device/function of the device ((bus << 8) | devfn)
- * @regions_uptr: user pointer to an array of struct swmmu_dump_region: the leaves of the
- *                device's domain found by the first walk, in IOVA order
+ * @check: the workload and the verdict (struct swmmu_iommu_check)
  * @out_rtaddr: the root-table address register
  * @out_cap: the capability register
  * @out_ecap: the extended capability register
  * @out_domain_id: the domain ID in the device's context entry
- * @out_addr_width: input address width of the second-stage table (39, 48)
- * @out_nr_levels: levels of the second-stage table
  * @out_flags: SWMMU_VTD_*
- * @out_leaves: leaves found by the first walk: [0] 4 KiB, [1] 2 MiB, [2] 1 GiB
- * @out_pages_compared: 4 KiB pages of those leaves, each compared with iommu_iova_to_phys()
- * @out_mapped_pages: 4 KiB pages of the module's own mappings, each checked to be found by the
- *                    walk at the physical address the module mapped there
- * @out_mismatches: pages where the walk and the kernel (or the mapped address) disagree
- * @out_bad_iova: IOVA of the first mismatch
- * @out_bad_walk: what the walk gave there (~0 if not mapped)
- * @out_bad_kernel: what the kernel gave (or the address mapped) there
- * @out_large_expected: 2 MiB blocks of the contiguous buffer whose IOVA and physical address
- *                      are both 2 MiB aligned while the IOMMU supports 2 MiB pages
- * @out_large_found: of those, blocks the walk found mapped by one 2 MiB leaf
- * @out_device_dma_ok: device round trips whose bytes arrived where the walk said
- * @__reserved: zero on output
- * @out_left_after_unmap: 4 KiB pages of the module's mappings still translated by the walk
- *                        after they were all unmapped (the tables must be clear)
- * @out_prot_narrower: pages of the module's mappings whose entry lacks a permission their DMA
- *                     direction needs (read for DMA_TO_DEVICE, write for DMA_FROM_DEVICE)
- * @out_prot_wider: pages whose entry grants more than their DMA direction asks for. Linux 6.1
- *                  sets bit 0 in every second-stage leaf (__domain_mapping() ORs in
- *                  DMA_FL_PTE_PRESENT, the first-stage present bit, which is the second-stage
- *                  read bit), so DMA_FROM_DEVICE pages are readable by the device there.
  *
- * Needs the PCI device 1234:11e8 (QEMU's "edu") bound to swmmu's PCI driver and translated by an
- * Intel IOMMU in legacy (not scalable) mode in a DMA domain. The kernel finds the IOMMU unit of
- * the device in the ACPI DMAR table, reads its root-table address register, follows the root
- * entry of the device's bus and the context entry of its devfn to the second-stage table, walks
- * that table with the core's "vtd-ss" format (reduced to 3 levels for a 39-bit width) while the
- * mappings are live, then unmaps them and walks again. Every mapping is undone before the call
- * returns.
+ * Needs the edu device translated by an Intel IOMMU in legacy (not scalable) mode in a DMA
+ * domain. The kernel finds the IOMMU unit of the device in the ACPI DMAR table, reads its
+ * root-table address register, follows the root entry of the device's bus and the context entry
+ * of its devfn to the second-stage table and walks that with the core's "vtd-ss" format (reduced
+ * to 3 levels for a 39-bit width).
  *
- * Requires CAP_SYS_ADMIN (EPERM). ENODEV: no such device is bound. EOPNOTSUPP: the device is not
+ * Requires CAP_SYS_ADMIN (EPERM). ENODEV: no edu device is bound. EOPNOTSUPP: the device is not
  * translated (no IOMMU, identity or blocked domain, pass-through context), the IOMMU is in
  * scalable mode, or its width has no format in the core; the kernel log says which. ENOENT: no
- * DMAR unit, root or context entry for the device. EIO: the device's DMA engine timed out.
- * EINVAL: an input above its limit.
+ * DMAR unit, root or context entry for the device. EIO: the device's DMA engine timed out, or a
+ * table is not in RAM. EINVAL: an input above its limit.
  */
 struct swmmu_vtd_check {
 	__u32 size;
 	__u32 flags;
-	__u32 nr_single;
-	__u32 nr_sg_pages;
-	__u32 contig_order;
-	__u32 nr_device_dma;
-	__u32 nr_regions;
-	__u32 out_bdf;
-	__aligned_u64 regions_uptr;
+	struct swmmu_iommu_check check;
 	__aligned_u64 out_rtaddr;
 	__aligned_u64 out_cap;
 	__aligned_u64 out_ecap;
 	__u32 out_domain_id;
-	__u32 out_addr_width;
-	__u32 out_nr_levels;
 	__u32 out_flags;
-	__aligned_u64 out_leaves[3];
-	__aligned_u64 out_pages_compared;
-	__aligned_u64 out_mapped_pages;
-	__aligned_u64 out_mismatches;
-	__aligned_u64 out_bad_iova;
-	__aligned_u64 out_bad_walk;
-	__aligned_u64 out_bad_kernel;
-	__u32 out_large_expected;
-	__u32 out_large_found;
-	__u32 out_device_dma_ok;
-	__u32 __reserved;
-	__aligned_u64 out_left_after_unmap;
-	__aligned_u64 out_prot_narrower;
-	__aligned_u64 out_prot_wider;
 };
 #define SWMMU_VTD_CHECK		_IO(SWMMU_TYPE, SWMMU_CMD_VTD_CHECK)
 
