@@ -320,6 +320,8 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 	SWMMU_OP(SWMMU_FAULT_CONFIG, swmmu_cmd_fault_config, swmmu_fault_config, __reserved, false,
 		 NULL),
 	SWMMU_OP(SWMMU_IOTLB, swmmu_cmd_iotlb, swmmu_iotlb, out_invalidations, true, NULL),
+	SWMMU_OP(SWMMU_AMD_CHECK, swmmu_cmd_amd_check, swmmu_amd_check, out_iommu_bdf, true,
+		 NULL),
 };
 
 union swmmu_ucmd_buffer {
@@ -343,6 +345,7 @@ union swmmu_ucmd_buffer {
 	struct swmmu_fault_queue_kcmd fault_queue;
 	struct swmmu_fault_config fault_config;
 	struct swmmu_iotlb iotlb;
+	struct swmmu_amd_check amd_check;
 };
 
 /**

@@ -392,12 +392,13 @@ int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m);
 
 /*
  * Walking tables built by someone else with swmmu_as_init_foreign(): the CPU's
- * (swmmu_introspect.c) and real IOMMUs' (swmmu_iommu.c, swmmu_vtd.c).
+ * (swmmu_introspect.c) and real IOMMUs' (swmmu_iommu.c, swmmu_vtd.c, swmmu_amd.c).
  */
 u32 swmmu_format_id(const struct swmmu_format *f);
 extern const struct swmmu_mem_ops swmmu_foreign_mem_ops;	/* ctx: bool *bad_table */
 int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_vtd_check(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_amd_check(struct swmmu_file *file, void *cmd);
 int swmmu_iommu_init(void);
 void swmmu_iommu_exit(void);
 

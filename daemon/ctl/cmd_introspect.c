@@ -4,7 +4,8 @@
  *   swmmuctl cpu-walk [VA LEN]   this process's own x86-64 page tables (SWMMU_CPU_WALK): every
  *                                leaf of every mapping, or of [VA, VA + LEN)
  *   swmmuctl vtd-check           SWMMU_VTD_CHECK with a default workload; prints the counts
- * Both need CAP_SYS_ADMIN (physical addresses).
+ *   swmmuctl amd-check           SWMMU_AMD_CHECK, the same for an AMD IOMMU
+ * All need CAP_SYS_ADMIN (physical addresses).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -151,7 +152,7 @@ int ctl_cpu_walk(struct ctl *c, int argc, char **argv)
 }
 
 /*
- * What an IOMMU check command shares: the default workload, the call and the counts. @cmd is
+ * What vtd-check and amd-check share: the default workload, the call and the counts. @cmd is
  * zeroed, with its size set; @k is its common part, @domain_id and @reg point at its own outputs:
  * the domain ID and the register the walk started from (VT-d: the root-table address, AMD: the
  * device table base address).
@@ -236,4 +237,21 @@ int ctl_vtd_check(struct ctl *c, int argc, char **argv)
 	(void)argv;
 	return ctl_iommu_check(c, argc, "vtd-check", SWMMU_VTD_CHECK, &v, &v.check,
 			       &v.out_domain_id, &v.out_rtaddr);
+}
+
+/**
+ * ctl_amd_check() - "swmmuctl amd-check"
+ * @c: the context
+ * @argc: arguments after the object name (none)
+ * @argv: the arguments
+ *
+ * Return: 0, 1 on failure or disagreement, 2 on bad usage.
+ */
+int ctl_amd_check(struct ctl *c, int argc, char **argv)
+{
+	struct swmmu_amd_check a = { .size = sizeof(a) };
+
+	(void)argv;
+	return ctl_iommu_check(c, argc, "amd-check", SWMMU_AMD_CHECK, &a, &a.check,
+			       &a.out_domain_id, &a.out_dev_table);
 }

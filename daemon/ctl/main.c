@@ -30,6 +30,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "draw", ctl_draw, "draw AS > as.svg" },
 	{ "cpu-walk", ctl_cpu_walk, "cpu-walk [VA LEN]" },
 	{ "vtd-check", ctl_vtd_check, "vtd-check" },
+	{ "amd-check", ctl_amd_check, "amd-check" },
 };
 
 #define CTL_NR_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))

@@ -61,6 +61,7 @@ enum {
 	SWMMU_CMD_FAULT_QUEUE,
 	SWMMU_CMD_FAULT_CONFIG,
 	SWMMU_CMD_IOTLB,
+	SWMMU_CMD_AMD_CHECK,
 };
 
 /* Permission and memory-type word of MAP, PROTECT, QUERY and DUMP. */
@@ -731,6 +732,46 @@ struct swmmu_vtd_check {
 	__u32 out_flags;
 };
 #define SWMMU_VTD_CHECK		_IO(SWMMU_TYPE, SWMMU_CMD_VTD_CHECK)
+
+/**
+ * struct swmmu_amd_check - ioctl(SWMMU_AMD_CHECK): walk a real AMD IOMMU v1 host page table
+ * @size: sizeof(struct swmmu_amd_check)
+ * @flags: must be 0
+ * @check: the workload and the verdict (struct swmmu_iommu_check)
+ * @out_mmio_base: the IOMMU's register base, from the IVHD block of the ACPI IVRS table that
+ *                 lists the device
+ * @out_dev_table: the Device Table Base Address Register (MMIO offset 0x0000)
+ * @out_control: the IOMMU Control Register (MMIO offset 0x0018)
+ * @out_efr: the Extended Feature Register (MMIO offset 0x0030)
+ * @out_dte: the device's 256-bit device table entry, [0] bits 63:0
+ * @out_domain_id: the DTE's DomainID
+ * @out_iommu_bdf: the IOMMU's own PCI bus/device/function (IVHD DeviceID)
+ *
+ * Needs the edu device translated by an AMD IOMMU with v1 (host) page tables in a DMA domain.
+ * The kernel finds the IOMMU in the IVRS table, reads its device table base register, reads the
+ * device's entry (AMD IOMMU spec 48882 §2.2.2), checks V, TV and GV = 0 and walks the table at
+ * its Page Table Root Pointer with the core's "amd-v1" format reduced to Mode levels (§2.2.3).
+ *
+ * Requires CAP_SYS_ADMIN (EPERM). ENODEV: no edu device is bound. EOPNOTSUPP: the device is not
+ * translated (no IOMMU, identity or blocked domain, DTE Mode 0, guest (v2) tables, translation
+ * disabled in the control register) or its Mode has no format in the core; the kernel log says
+ * which. ENOENT: no IVRS table, no IVHD block listing the device, a device ID beyond the device
+ * table, or a DTE without V and TV. EIO: the device's DMA engine timed out, or a table is not in
+ * RAM. EINVAL: an input above its limit.
+ */
+struct swmmu_amd_check {
+	__u32 size;
+	__u32 flags;
+	struct swmmu_iommu_check check;
+	__aligned_u64 out_mmio_base;
+	__aligned_u64 out_dev_table;
+	__aligned_u64 out_control;
+	__aligned_u64 out_efr;
+	__aligned_u64 out_dte[4];
+	__u32 out_domain_id;
+	__u32 out_iommu_bdf;
+};
+#define SWMMU_AMD_CHECK		_IO(SWMMU_TYPE, SWMMU_CMD_AMD_CHECK)
 
 /*
  * The DMA engine of the emulated device.
