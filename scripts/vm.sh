@@ -14,8 +14,10 @@
 #
 # Devices: the machine is q35 with an Intel IOMMU (QEMU's intel-iommu, legacy mode, 39-bit
 # second-stage tables) and QEMU's "edu" PCI device (1234:11e8) translated by it in a DMA domain,
-# for the VT-d walk test (tests/vm/vtd_test.c). VM_IOMMU=none boots without them. The module's
-# own platform device is not behind the IOMMU (the DMAR unit covers PCI devices only).
+# for the VT-d walk test (tests/vm/vtd_test.c). VM_IOMMU=amd boots with QEMU's amd-iommu instead
+# (v1 page tables, for tests/vm/amd_test.c); VM_IOMMU=none without an IOMMU or edu. COMMAND sees
+# the choice as SWMMU_VM_IOMMU (intel, amd or none). The module's own platform device is not
+# behind the IOMMU (it is not a PCI device).
 # Extra QEMU arguments: VM_QEMU_ARGS; extra kernel arguments: VM_APPEND.
 set -uo pipefail
 
@@ -72,7 +74,12 @@ for f in "${files[@]}"; do
 	fi
 done
 
-printf '%s\n' "#!/bin/sh" "cd /opt/swmmu" "$*" > "$root/run.sh"
+vm_iommu=${VM_IOMMU:-intel}
+case $vm_iommu in
+intel|amd|none) ;;
+*) echo "vm: VM_IOMMU must be intel, amd or none, not '$vm_iommu'" >&2; exit 126 ;;
+esac
+printf '%s\n' "#!/bin/sh" "cd /opt/swmmu" "export SWMMU_VM_IOMMU=$vm_iommu" "$*" > "$root/run.sh"
 chmod +x "$root/run.sh"
 
 cat > "$root/init" <<'INIT'
@@ -134,11 +141,19 @@ output=$outdir/output.log
 cpu=max
 iommu_args=()
 iommu_append=
-if [ "${VM_IOMMU:-intel}" = intel ]; then
-	# intel-iommu must come before the PCI devices it translates.
+# The IOMMU must come before the PCI devices it translates.
+case $vm_iommu in
+intel)
 	iommu_args=(-device intel-iommu -device edu)
 	iommu_append="intel_iommu=on iommu.passthrough=0 iommu.strict=1"
-fi
+	;;
+amd)
+	# Linux 6.1 enables the AMD IOMMU whenever the IVRS table lists one ("amd_iommu=on" is not
+	# an option there) and builds v1 page tables by default.
+	iommu_args=(-device amd-iommu -device edu)
+	iommu_append="iommu.passthrough=0 iommu.strict=1"
+	;;
+esac
 [ "$accel" = kvm ] && cpu=host
 echo "vm: booting $(basename "$kernel") under $accel (timeout ${timeout_s}s, logs in $outdir)" >&2
 # Stream the command's output while the VM runs.

@@ -1,16 +1,27 @@
 #!/bin/sh
 # Runs inside the VM (scripts/vm.sh): loads swmmu.ko, runs every test binary in ./tests, unloads.
 # Every suite is framed by markers that scripts/tap-summary.awk reads.
+#
+#   run-in-vm.sh [-p PREFIX] [TEST...]
+#
+# With TEST names, only those binaries of ./tests run (a missing one is a failed suite): the
+# short boots of scripts/check.sh. PREFIX goes in front of every suite name, to tell a boot's
+# suites from another's in the summary.
 cd /opt/swmmu || exit 1
+prefix=
+if [ "${1:-}" = -p ]; then
+	prefix=$2
+	shift 2
+fi
 
 # kmemleak (debug kernel only): forget what boot left behind, so the final scan sees only ours.
 [ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
 
-echo "# swmmu-suite-begin vm-lane"
+echo "# swmmu-suite-begin ${prefix}vm-lane"
 echo "1..2"
 if insmod ./swmmu.ko; then echo "ok 1 - insmod swmmu.ko"; else echo "not ok 1 - insmod swmmu.ko"; fi
 if [ -c /dev/swmmu ]; then echo "ok 2 - /dev/swmmu exists"; else echo "not ok 2 - /dev/swmmu exists"; fi
-echo "# swmmu-suite-end vm-lane rc=0"
+echo "# swmmu-suite-end ${prefix}vm-lane rc=0"
 
 # Fault injection can turn DMA API debugging off for good (an injected failure inside dma-debug's
 # own bookkeeping disables it), so the suites that inject faults run after all the others.
@@ -18,25 +29,41 @@ echo "# swmmu-suite-end vm-lane rc=0"
 # long runs): its fuzzer process has been seen to die of SIGSEGV now and then (cause not found
 # yet, see docs/reliability.md), and named address spaces it created then outlive it, which
 # would fail every later suite's leak check.
-suites=$(ls ./tests/* | grep -v -e /fail_nth_test -e /fuzz_test)
-suites="$suites ./tests/fail_nth_test"
-[ -w /sys/kernel/debug/kmemleak ] && suites="$suites ./tests/fuzz_test"
+if [ $# -gt 0 ]; then
+	suites=
+	for t in "$@"; do
+		suites="$suites ./tests/$t"
+	done
+else
+	suites=$(ls ./tests/* | grep -v -e /fail_nth_test -e /fuzz_test)
+	suites="$suites ./tests/fail_nth_test"
+	[ -w /sys/kernel/debug/kmemleak ] && suites="$suites ./tests/fuzz_test"
+fi
 for t in $suites; do
-	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	echo "# swmmu-suite-begin $name"
+	if [ ! -x "$t" ]; then
+		# Asked for by name: its absence is a failure.
+		if [ $# -gt 0 ]; then
+			echo "# swmmu-suite-begin $prefix$name"
+			echo "1..1"
+			echo "not ok 1 - $t is in the VM"
+			echo "# swmmu-suite-end $prefix$name rc=1"
+		fi
+		continue
+	fi
+	echo "# swmmu-suite-begin $prefix$name"
 	"$t"
-	echo "# swmmu-suite-end $name rc=$?"
+	echo "# swmmu-suite-end $prefix$name rc=$?"
 done
 
-echo "# swmmu-suite-begin vm-unload"
+echo "# swmmu-suite-begin ${prefix}vm-unload"
 echo "1..1"
 if rmmod swmmu; then echo "ok 1 - rmmod swmmu"; else echo "not ok 1 - rmmod swmmu"; fi
-echo "# swmmu-suite-end vm-unload rc=0"
+echo "# swmmu-suite-end ${prefix}vm-unload rc=0"
 
 # On the debug kernel: after everything is closed and unloaded, kmemleak must find nothing.
 if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo "# swmmu-suite-begin kmemleak"
+	echo "# swmmu-suite-begin ${prefix}kmemleak"
 	echo "1..1"
 	# kmemleak reports an object only after it has been unreferenced for a while: scan twice.
 	echo scan > /sys/kernel/debug/kmemleak
@@ -49,5 +76,5 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 		echo "not ok 1 - kmemleak: unreferenced objects"
 		echo "$leaks" | head -n 60 | sed 's/^/# /'
 	fi
-	echo "# swmmu-suite-end kmemleak rc=0"
+	echo "# swmmu-suite-end ${prefix}kmemleak rc=0"
 fi
