@@ -99,7 +99,7 @@ $(B)/bin/swmmuctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) 
 
 $(B)/bin/swmmud: $(SWMMUD_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(NL_LIBS) -luring -lconfig $(LDLIBS_USER)
+	$(CC) -o $@ $^ $(NL_LIBS) -luring -lyaml $(LDLIBS_USER)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
