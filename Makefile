@@ -70,7 +70,7 @@ $(LIB): $(LIB_OBJS)
 
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(LDLIBS_USER)
+	$(CC) -o $@ $^ $(UNIT_LDLIBS) $(LDLIBS_USER)
 
 $(B)/bin/swmmu-sim: $(SIM_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/daemon/common/swdraw.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -99,7 +99,12 @@ $(B)/bin/swmmuctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) 
 
 $(B)/bin/swmmud: $(SWMMUD_SRCS:%.c=$(B)/obj/%.o) $(COMMON_SRCS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(NL_LIBS) -luring -lconfig $(LDLIBS_USER)
+	$(CC) -o $@ $^ $(NL_LIBS) -luring -lyaml $(LDLIBS_USER)
+
+# swmmud's configuration parser, tested on the host: its source and swnl's value parsers.
+$(B)/obj/tests/unit/test_swmmud_config.o: CFLAGS_USER += $(NL_CFLAGS) -Idaemon/common -Idaemon/swmmud
+$(B)/tests/unit/test_swmmud_config: $(B)/obj/daemon/swmmud/config.o $(B)/obj/daemon/common/swnl.o
+$(B)/tests/unit/test_swmmud_config: UNIT_LDLIBS := $(NL_LIBS) -lyaml
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 

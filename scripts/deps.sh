@@ -8,7 +8,7 @@ PKGS=(
 	libelf-dev libssl-dev
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
-	libnl-3-dev libnl-genl-3-dev liburing-dev libconfig-dev
+	libnl-3-dev libnl-genl-3-dev liburing-dev libyaml-dev
 	sparse cppcheck clang llvm libclang-rt-14-dev
 )
 CACHE=${SWMMU_CACHE:-/var/cache/swmmu}

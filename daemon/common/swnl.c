@@ -370,6 +370,8 @@ int swnl_parse_u64(const char *s, uint64_t *v)
 		return -EINVAL;
 	errno = 0;
 	x = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
 	if (errno || end == s)
 		return -EINVAL;
 	switch (toupper((unsigned char)*end)) {

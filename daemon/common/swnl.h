@@ -57,7 +57,7 @@ int swnl_fault_mode_parse(const char *s);
 /* "rwx-ug" style; parse accepts letters r w x u g and "none". */
 void swnl_prot_str(uint32_t prot, char *buf, size_t len);
 int swnl_prot_parse(const char *s, uint32_t *prot);
-/* Sizes with K/M/G/T suffixes, hex or decimal. */
+/* Sizes with K/M/G/T suffixes, hex or decimal. -EINVAL: not a number; -ERANGE: over 64 bits. */
 int swnl_parse_u64(const char *s, uint64_t *v);
 void swnl_size_str(uint64_t v, char *buf, size_t len);
 

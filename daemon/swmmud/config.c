@@ -1,304 +1,647 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * swmmud's configuration file, parsed with libconfig (Debian's libconfig9; see
- * docs/control-plane.md for why). Syntax errors come with the line libconfig reports; errors in
- * the values come with the line and the column of the setting in the file.
+ * swmmud's configuration file: YAML, read with Debian's libyaml (libyaml-0-2; see
+ * docs/control-plane.md for why). libyaml's event parser hands over the file as a stream of
+ * events (mapping start, scalar, sequence end, ...), each with the line and column where it
+ * starts; the readers below follow the schema along that stream. So every rejection, a syntax
+ * error from libyaml or a value we do not accept, is "FILE:LINE:COLUMN: message" with the exact
+ * place, and the first error in the file is the one reported.
+ *
+ * Every scalar is taken as text and typed here: YAML 1.1's implicit types would read mode 0600
+ * as the decimal 384 and fault: no as false. Anchors, aliases and tags are refused: nothing here
+ * needs them, and an alias can multiply a small file into a huge configuration.
  */
 #include <errno.h>
-#include <libconfig.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 #include "swmmud.h"
 
-struct cfg_ctx {
-	const char *path;
+struct cfg_reader {
+	yaml_parser_t parser;
+	const char *path;	/* the file's name, for messages */
+	const char *text;	/* the file, to place reader errors (they come as an offset) */
+	size_t len;
 	char *err;
 	size_t errlen;
-	char **lines;	/* the file, for columns */
-	unsigned int nr_lines;
 };
 
-static void cfg_read_lines(struct cfg_ctx *x)
-{
-	FILE *f = fopen(x->path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return;
-	while (getline(&line, &cap, f) >= 0) {
-		char **n = realloc(x->lines, (x->nr_lines + 1) * sizeof(*n));
-
-		if (!n)
-			break;
-		x->lines = n;
-		x->lines[x->nr_lines] = strdup(line);
-		if (!x->lines[x->nr_lines])
-			break;
-		x->nr_lines++;
-	}
-	free(line);
-	fclose(f);
-}
-
-/* Column (1-based) of a setting: where its name, or else its value, starts on its line. */
-static unsigned int cfg_column(const struct cfg_ctx *x, const config_setting_t *s)
-{
-	unsigned int line = config_setting_source_line(s);
-	const char *name = config_setting_name(s), *l, *p;
-
-	if (!line || line > x->nr_lines)
-		return 0;
-	l = x->lines[line - 1];
-	p = name ? strstr(l, name) : NULL;
-	if (!p)
-		for (p = l; *p == ' ' || *p == '\t'; p++)
-			;
-	return (unsigned int)(p - l) + 1;
-}
-
-static int cfg_fail(struct cfg_ctx *x, const config_setting_t *s, const char *fmt, ...)
+static int reject(struct cfg_reader *r, yaml_mark_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int cfg_fail(struct cfg_ctx *x, const config_setting_t *s, const char *fmt, ...)
+/* "FILE:LINE:COLUMN: message" into r->err (libyaml counts from 0, editors from 1). */
+static int reject(struct cfg_reader *r, yaml_mark_t at, const char *fmt, ...)
 {
 	size_t n;
 	va_list ap;
 
-	n = (size_t)snprintf(x->err, x->errlen, "%s:%u:%u: ", x->path,
-			     s ? config_setting_source_line(s) : 0, s ? cfg_column(x, s) : 0);
-	if (n < x->errlen) {
+	n = (size_t)snprintf(r->err, r->errlen, "%s:%zu:%zu: ", r->path, at.line + 1,
+			     at.column + 1);
+	if (n < r->errlen) {
 		va_start(ap, fmt);
-		vsnprintf(x->err + n, x->errlen - n, fmt, ap);
+		vsnprintf(r->err + n, r->errlen - n, fmt, ap);
 		va_end(ap);
 	}
 	return -EINVAL;
 }
 
-/* A number: an integer setting, or a string with 0x / K M G T suffixes. */
-static int cfg_u64(struct cfg_ctx *x, const config_setting_t *s, uint64_t *v)
+/* The line and column of a byte offset: the reader's errors (bad UTF-8, control characters). */
+static yaml_mark_t mark_of_offset(const struct cfg_reader *r, size_t offset)
 {
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		if (config_setting_get_int64(s) < 0)
-			return cfg_fail(x, s, "%s must not be negative", config_setting_name(s));
-		*v = (uint64_t)config_setting_get_int64(s);
-		return 0;
-	case CONFIG_TYPE_STRING:
-		if (swnl_parse_u64(config_setting_get_string(s), v))
-			return cfg_fail(x, s, "%s: \"%s\" is not a size or address",
-					config_setting_name(s), config_setting_get_string(s));
-		return 0;
-	default:
-		return cfg_fail(x, s, "%s must be a number or a string like \"64K\"",
-				config_setting_name(s));
-	}
-}
+	yaml_mark_t m = { .index = offset };
+	size_t i;
 
-static int cfg_name(struct cfg_ctx *x, const config_setting_t *grp, const char *key, char *out,
-		    bool required)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	const char *v;
-
-	if (!s) {
-		if (required)
-			return cfg_fail(x, grp, "missing \"%s\"", key);
-		return 0;
-	}
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return cfg_fail(x, s, "%s must be a string", key);
-	v = config_setting_get_string(s);
-	if (!*v || strlen(v) >= SWMMU_NL_NAME_LEN)
-		return cfg_fail(x, s, "%s must have 1 to %d characters", key,
-				SWMMU_NL_NAME_LEN - 1);
-	strcpy(out, v);
-	return 0;
-}
-
-static int cfg_check_keys(struct cfg_ctx *x, const config_setting_t *grp,
-			  const char *const *keys)
-{
-	unsigned int i, k;
-
-	for (i = 0; i < (unsigned int)config_setting_length(grp); i++) {
-		const config_setting_t *s = config_setting_get_elem(grp, i);
-		const char *name = config_setting_name(s);
-
-		for (k = 0; keys[k]; k++)
-			if (name && !strcmp(name, keys[k]))
-				break;
-		if (!keys[k])
-			return cfg_fail(x, s, "unknown setting \"%s\"", name ? name : "?");
-	}
-	return 0;
-}
-
-static int cfg_region(struct cfg_ctx *x, const config_setting_t *g, struct cfg_region *r)
-{
-	static const char *const keys[] = { "iova", "size", "prot", "pgsize", NULL };
-	const config_setting_t *s;
-	int ret;
-
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return cfg_fail(x, g, "a region is a group { iova = ...; size = ...; }");
-	ret = cfg_check_keys(x, g, keys);
-	if (ret)
-		return ret;
-	s = config_setting_get_member(g, "iova");
-	if (!s)
-		return cfg_fail(x, g, "region: missing \"iova\"");
-	if (cfg_u64(x, s, &r->iova))
-		return -EINVAL;
-	s = config_setting_get_member(g, "size");
-	if (!s)
-		return cfg_fail(x, g, "region: missing \"size\"");
-	if (cfg_u64(x, s, &r->size))
-		return -EINVAL;
-	if (!r->size || (r->size & 4095) || (r->iova & 4095))
-		return cfg_fail(x, s, "region: iova and size must be multiples of 4K, size > 0");
-	r->prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE;
-	s = config_setting_get_member(g, "prot");
-	if (s && (config_setting_type(s) != CONFIG_TYPE_STRING ||
-		  swnl_prot_parse(config_setting_get_string(s), &r->prot)))
-		return cfg_fail(x, s, "prot is a string of r w x u g, or \"none\"");
-	s = config_setting_get_member(g, "pgsize");
-	if (s) {
-		if (cfg_u64(x, s, &r->pgsize))
-			return -EINVAL;
-		if (r->pgsize < 4096 || (r->pgsize & (r->pgsize - 1)))
-			return cfg_fail(x, s, "pgsize must be a power of two of at least 4K");
-	}
-	return 0;
-}
-
-static int cfg_as(struct cfg_ctx *x, const config_setting_t *g, struct cfg_as *a)
-{
-	static const char *const keys[] = {
-		"name", "format", "va_bits", "owner", "group", "mode", "fault", "fault_quota",
-		"regions", NULL
-	};
-	const config_setting_t *s;
-	uint64_t v;
-	unsigned int i;
-	int ret;
-
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return cfg_fail(x, g, "an address space is a group { name = ...; ... }");
-	ret = cfg_check_keys(x, g, keys);
-	if (!ret)
-		ret = cfg_name(x, g, "name", a->name, true);
-	if (!ret)
-		ret = cfg_name(x, g, "format", a->format, true);
-	if (ret)
-		return ret;
-	a->mode = 0600;
-	if ((s = config_setting_get_member(g, "va_bits"))) {
-		if (cfg_u64(x, s, &v))
-			return -EINVAL;
-		if (v < 1 || v > 64)
-			return cfg_fail(x, s, "va_bits must be 1..64");
-		a->va_bits = (unsigned int)v;
-	}
-	if ((s = config_setting_get_member(g, "owner"))) {
-		if (cfg_u64(x, s, &v) || v > 0xfffffffeULL)
-			return cfg_fail(x, s, "owner must be a uid");
-		a->uid = (uint32_t)v;
-	}
-	if ((s = config_setting_get_member(g, "group"))) {
-		if (cfg_u64(x, s, &v) || v > 0xfffffffeULL)
-			return cfg_fail(x, s, "group must be a gid");
-		a->gid = (uint32_t)v;
-	}
-	if ((s = config_setting_get_member(g, "mode"))) {
-		char *end;
-
-		if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-			v = strtoul(config_setting_get_string(s), &end, 8);
-			if (*end || end == config_setting_get_string(s))
-				v = 01000;
-		} else if (config_setting_type(s) == CONFIG_TYPE_INT) {
-			v = (uint64_t)config_setting_get_int(s);
-		} else {
-			v = 01000;
+	for (i = 0; i < offset && i < r->len; i++) {
+		if (r->text[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)r->text[i] & 0xc0) != 0x80) {
+			m.column++;	/* columns count characters, as libyaml's marks do */
 		}
-		if (v > 0777)
-			return cfg_fail(x, s, "mode must be octal 0000..0777, e.g. \"0660\"");
-		a->mode = (unsigned int)v;
 	}
-	if ((s = config_setting_get_member(g, "fault"))) {
-		int m = config_setting_type(s) == CONFIG_TYPE_STRING ?
-			swnl_fault_mode_parse(config_setting_get_string(s)) : -1;
+	return m;
+}
 
-		if (m < 0)
-			return cfg_fail(x, s, "fault must be \"fail\", \"log\" or \"serve\"");
-		a->fault = (unsigned int)m;
+static int reject_syntax(struct cfg_reader *r)
+{
+	const yaml_parser_t *p = &r->parser;
+	const char *problem = p->problem ? p->problem : "cannot parse";
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return reject(r, p->problem_mark, "out of memory");
+	case YAML_READER_ERROR:
+		if (p->problem_value < 0)
+			return reject(r, mark_of_offset(r, p->problem_offset), "%s", problem);
+		return reject(r, mark_of_offset(r, p->problem_offset), "%s (0x%02x)", problem,
+			      (unsigned int)p->problem_value);
+	default:
+		if (!p->context)
+			return reject(r, p->problem_mark, "syntax error: %s", problem);
+		if (p->context_mark.index == p->problem_mark.index)
+			return reject(r, p->problem_mark, "syntax error: %s (%s)", problem,
+				      p->context);
+		return reject(r, p->problem_mark, "syntax error: %s (%s at line %zu, column %zu)",
+			      problem, p->context, p->context_mark.line + 1,
+			      p->context_mark.column + 1);
 	}
-	if ((s = config_setting_get_member(g, "fault_quota")) && cfg_u64(x, s, &a->quota))
-		return -EINVAL;
-	s = config_setting_get_member(g, "regions");
-	if (!s)
-		return 0;
-	if (!config_setting_is_list(s) && !config_setting_is_array(s))
-		return cfg_fail(x, s, "regions is a list ( { ... }, { ... } )");
-	a->nr_regions = (unsigned int)config_setting_length(s);
-	a->regions = calloc(a->nr_regions ? a->nr_regions : 1, sizeof(*a->regions));
-	if (!a->regions)
-		return cfg_fail(x, s, "out of memory");
-	for (i = 0; i < a->nr_regions; i++) {
-		ret = cfg_region(x, config_setting_get_elem(s, i), &a->regions[i]);
+}
+
+/*
+ * The next event, or a syntax error. Anchors, aliases and tags are rejected here, at their mark;
+ * on any error *ev holds nothing to delete.
+ */
+static int next_event(struct cfg_reader *r, yaml_event_t *ev)
+{
+	const yaml_char_t *anchor = NULL, *tag = NULL;
+	int ret = 0;
+
+	if (!yaml_parser_parse(&r->parser, ev))
+		return reject_syntax(r);
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		ret = reject(r, ev->start_mark, "aliases (*%s) are not supported",
+			     (const char *)ev->data.alias.anchor);
+		break;
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		break;
+	default:
+		break;
+	}
+	if (anchor)
+		ret = reject(r, ev->start_mark, "anchors (&%s) are not supported",
+			     (const char *)anchor);
+	else if (tag)
+		ret = reject(r, ev->start_mark, "tags (%s) are not supported: every value is read "
+			     "as text", (const char *)tag);
+	if (ret)
+		yaml_event_delete(ev);
+	return ret;
+}
+
+/* An empty or ~/null plain scalar is YAML's null: "key:" with nothing after it. */
+static bool scalar_is_null(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+
+	return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (!*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+		!strcmp(v, "NULL"));
+}
+
+/* What a value that has the wrong type is, for messages. */
+static const char *event_kind(const yaml_event_t *ev)
+{
+	if (ev->type == YAML_MAPPING_START_EVENT)
+		return "a mapping";
+	if (ev->type == YAML_SEQUENCE_START_EVENT)
+		return "a list";
+	return scalar_is_null(ev) ? "empty" : "a single value";
+}
+
+/* ---- typed getters: a scalar value, checked, or a rejection at its mark ------------------- */
+
+/* The text of a scalar: not a list or mapping, not null, not "", no NUL inside. */
+static int get_text(struct cfg_reader *r, const char *key, const yaml_event_t *ev,
+		    const char **text)
+{
+	if (ev->type != YAML_SCALAR_EVENT)
+		return reject(r, ev->start_mark, "%s must be a single value, not %s", key,
+			      event_kind(ev));
+	if (scalar_is_null(ev) || !ev->data.scalar.length)
+		return reject(r, ev->start_mark, "%s is empty", key);
+	/* "\0" in a double-quoted string: C strings would silently cut it there. */
+	if (strlen((const char *)ev->data.scalar.value) != ev->data.scalar.length)
+		return reject(r, ev->start_mark, "%s contains a NUL character", key);
+	*text = (const char *)ev->data.scalar.value;
+	return 0;
+}
+
+/* A name of an address space or format: what the netlink family takes. */
+static int get_name(struct cfg_reader *r, const char *key, const yaml_event_t *ev,
+		    char name[SWMMU_NL_NAME_LEN])
+{
+	const char *text;
+	int ret = get_text(r, key, ev, &text);
+
+	if (ret)
+		return ret;
+	if (strlen(text) >= SWMMU_NL_NAME_LEN)
+		return reject(r, ev->start_mark, "%s: \"%s\" is longer than %d characters", key,
+			      text, SWMMU_NL_NAME_LEN - 1);
+	strcpy(name, text);
+	return 0;
+}
+
+/* A number in min..max: decimal, 0x hex or 0 octal, with an optional K/M/G/T suffix. */
+static int get_number(struct cfg_reader *r, const char *key, const yaml_event_t *ev,
+		      uint64_t min, uint64_t max, uint64_t *value)
+{
+	const char *text;
+	int ret = get_text(r, key, ev, &text);
+
+	if (ret)
+		return ret;
+	ret = swnl_parse_u64(text, value);
+	if (ret == -ERANGE)
+		return reject(r, ev->start_mark, "%s: %s does not fit in 64 bits", key, text);
+	if (ret)
+		return reject(r, ev->start_mark, "%s: \"%s\" is not a number (like 4096, 0x1000 "
+			      "or 64K)", key, text);
+	if (*value < min || *value > max)
+		return reject(r, ev->start_mark, "%s: %s is out of range (%llu to %llu)", key, text,
+			      (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+/* A file mode: octal digits only, "0660" or 660, at most 0777. */
+static int get_mode(struct cfg_reader *r, const char *key, const yaml_event_t *ev,
+		    unsigned int *mode)
+{
+	const char *text, *c;
+	unsigned int v = 0;
+	int ret = get_text(r, key, ev, &text);
+
+	if (ret)
+		return ret;
+	for (c = text; *c >= '0' && *c <= '7' && v <= 0777; c++)
+		v = v * 8 + (unsigned int)(*c - '0');
+	if (*c || v > 0777)
+		return reject(r, ev->start_mark, "%s: \"%s\" is not an octal mode 0000..0777 "
+			      "(like 0660)", key, text);
+	*mode = v;
+	return 0;
+}
+
+/* One of the names name_of(0..count-1). */
+static int get_enum(struct cfg_reader *r, const char *key, const yaml_event_t *ev,
+		    const char *(*name_of)(unsigned int), unsigned int count, unsigned int *value)
+{
+	char choices[128] = "";
+	const char *text;
+	unsigned int i;
+	int ret = get_text(r, key, ev, &text);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < count; i++) {
+		if (!strcmp(text, name_of(i))) {
+			*value = i;
+			return 0;
+		}
+		snprintf(choices + strlen(choices), sizeof(choices) - strlen(choices), "%s%s",
+			 i ? (i + 1 < count ? ", " : " or ") : "", name_of(i));
+	}
+	return reject(r, ev->start_mark, "%s: \"%s\" is not %s", key, text, choices);
+}
+
+/* ---- mappings and lists ------------------------------------------------------------------ */
+
+struct cfg_key {
+	const char *name;
+	bool required;
+};
+
+/* Called with the index of a key in the mapping's table and the first event of its value. */
+typedef int (*cfg_field_fn)(struct cfg_reader *r, unsigned int key, const yaml_event_t *value,
+			    void *obj);
+
+struct cfg_mapping {
+	const char *what;		/* "an address space", for messages */
+	const struct cfg_key *keys;	/* ends with { NULL } */
+	cfg_field_fn field;
+};
+
+/* Keys a mapping may have: a bit each in read_mapping()'s "seen" mask. */
+#define CFG_MAX_KEYS	16
+
+/*
+ * A mapping whose start is @start: each key must be a known one, given once; each value goes
+ * to m->field(). At the end, a required key that was not given is rejected at the mapping.
+ */
+static int read_mapping(struct cfg_reader *r, const yaml_event_t *start,
+			const struct cfg_mapping *m, void *obj)
+{
+	yaml_mark_t first_seen[CFG_MAX_KEYS];
+	unsigned int seen = 0, k;
+	yaml_event_t key, value;
+	int ret;
+
+	if (start->type != YAML_MAPPING_START_EVENT)
+		return reject(r, start->start_mark, "%s must be a mapping (key: value), not %s",
+			      m->what, event_kind(start));
+	for (;;) {
+		ret = next_event(r, &key);
+		if (ret || key.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (key.type != YAML_SCALAR_EVENT) {
+			ret = reject(r, key.start_mark, "a key must be a single word, not %s",
+				     event_kind(&key));
+			break;
+		}
+		for (k = 0; m->keys[k].name; k++)
+			if (!strcmp((const char *)key.data.scalar.value, m->keys[k].name))
+				break;
+		if (!m->keys[k].name) {
+			char known[160] = "";
+			unsigned int i;
+
+			for (i = 0; m->keys[i].name; i++)
+				snprintf(known + strlen(known), sizeof(known) - strlen(known),
+					 "%s%s", i ? ", " : "", m->keys[i].name);
+			ret = reject(r, key.start_mark, "unknown key \"%s\" in %s (known: %s)",
+				     (const char *)key.data.scalar.value, m->what, known);
+			break;
+		}
+		if (seen & (1u << k)) {
+			ret = reject(r, key.start_mark, "duplicate key \"%s\" (first at line "
+				     "%zu, column %zu)", m->keys[k].name, first_seen[k].line + 1,
+				     first_seen[k].column + 1);
+			break;
+		}
+		seen |= 1u << k;
+		first_seen[k] = key.start_mark;
+		yaml_event_delete(&key);
+		ret = next_event(r, &value);
+		if (!ret)
+			ret = m->field(r, k, &value, obj);
+		yaml_event_delete(&value);
 		if (ret)
 			return ret;
 	}
-	return 0;
-}
-
-static int cfg_fmt(struct cfg_ctx *x, const config_setting_t *g, struct cfg_fmt *f)
-{
-	static const char *const keys[] = { "name", "text", "file", NULL };
-	const config_setting_t *s;
-	int ret;
-
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return cfg_fail(x, g, "a format is a group { name = ...; text = ...; }");
-	ret = cfg_check_keys(x, g, keys);
-	if (!ret)
-		ret = cfg_name(x, g, "name", f->name, true);
+	yaml_event_delete(&key);
 	if (ret)
 		return ret;
-	if ((s = config_setting_get_member(g, "text"))) {
-		if (config_setting_type(s) != CONFIG_TYPE_STRING)
-			return cfg_fail(x, s, "text must be a string");
-		f->text = strdup(config_setting_get_string(s));
-	} else if ((s = config_setting_get_member(g, "file"))) {
-		FILE *fp;
-		size_t n;
-
-		if (config_setting_type(s) != CONFIG_TYPE_STRING)
-			return cfg_fail(x, s, "file must be a string");
-		fp = fopen(config_setting_get_string(s), "r");
-		if (!fp)
-			return cfg_fail(x, s, "%s: %s", config_setting_get_string(s),
-					strerror(errno));
-		f->text = calloc(1, SWMMU_NL_FORMAT_TEXT_LEN);
-		n = f->text ? fread(f->text, 1, SWMMU_NL_FORMAT_TEXT_LEN - 1, fp) : 0;
-		fclose(fp);
-		if (f->text)
-			f->text[n] = 0;
-	} else {
-		return cfg_fail(x, g, "format: give \"text\" or \"file\"");
-	}
-	if (!f->text)
-		return cfg_fail(x, g, "out of memory");
-	if (strlen(f->text) >= SWMMU_NL_FORMAT_TEXT_LEN)
-		return cfg_fail(x, s, "format description longer than %d bytes",
-				SWMMU_NL_FORMAT_TEXT_LEN - 1);
+	for (k = 0; m->keys[k].name; k++)
+		if (m->keys[k].required && !(seen & (1u << k)))
+			return reject(r, start->start_mark, "%s needs \"%s\"", m->what,
+				      m->keys[k].name);
 	return 0;
 }
+
+/* Called with the first event of each item of a list. */
+typedef int (*cfg_item_fn)(struct cfg_reader *r, const yaml_event_t *item, void *obj);
+
+static int read_list(struct cfg_reader *r, const char *key, const yaml_event_t *start,
+		     cfg_item_fn item_fn, void *obj)
+{
+	yaml_event_t item;
+	int ret;
+
+	if (start->type != YAML_SEQUENCE_START_EVENT)
+		return reject(r, start->start_mark, "%s must be a list (lines starting with "
+			      "\"- \", or [ ]), not %s", key, event_kind(start));
+	for (;;) {
+		ret = next_event(r, &item);
+		if (!ret && item.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&item);
+			return 0;
+		}
+		if (!ret)
+			ret = item_fn(r, &item, obj);
+		yaml_event_delete(&item);
+		if (ret)
+			return ret;
+	}
+}
+
+/* @array of @nr items of @size bytes, with room for one more, zeroed; NULL: out of memory. */
+static void *grow(void *array, unsigned int nr, size_t size)
+{
+	char *bigger = realloc(array, (nr + 1) * size);
+
+	if (bigger)
+		memset(bigger + nr * size, 0, size);
+	return bigger;
+}
+
+/* A new zeroed item at the end of @array (counted by @nr), or NULL if out of memory. */
+#define APPEND(array, nr) ({							\
+	__typeof__(array) bigger_ = grow(array, nr, sizeof(*(array)));		\
+										\
+	if (bigger_)								\
+		(array) = bigger_;						\
+	bigger_ ? &bigger_[(nr)++] : NULL;					\
+})
+
+/* Whether the name of the last item of @array (@nr items) is one an earlier item has. */
+#define LAST_NAME_REPEATED(array, nr) ({					\
+	unsigned int i_ = 0;							\
+										\
+	while (i_ + 1 < (nr) && strcmp((array)[i_].name, (array)[(nr) - 1].name))	\
+		i_++;								\
+	i_ + 1 < (nr);								\
+})
+
+/* ---- the schema ---------------------------------------------------------------------------- */
+
+enum { REGION_IOVA, REGION_SIZE, REGION_PROT, REGION_PGSIZE };
+
+static const struct cfg_key region_keys[] = {
+	[REGION_IOVA] = { "iova", true },
+	[REGION_SIZE] = { "size", true },
+	[REGION_PROT] = { "prot", false },
+	[REGION_PGSIZE] = { "pgsize", false },
+	{ NULL, false }
+};
+
+static int region_field(struct cfg_reader *r, unsigned int key, const yaml_event_t *value,
+			void *obj)
+{
+	struct cfg_region *region = obj;
+	const char *name = region_keys[key].name, *text;
+	int ret;
+
+	switch (key) {
+	case REGION_IOVA:
+		ret = get_number(r, name, value, 0, UINT64_MAX, &region->iova);
+		if (!ret && (region->iova & 4095))
+			return reject(r, value->start_mark, "iova must be a multiple of 4K");
+		return ret;
+	case REGION_SIZE:
+		ret = get_number(r, name, value, 0, UINT64_MAX, &region->size);
+		if (!ret && (!region->size || (region->size & 4095)))
+			return reject(r, value->start_mark, "size must be a non-zero multiple of "
+				      "4K");
+		return ret;
+	case REGION_PROT:
+		ret = get_text(r, name, value, &text);
+		if (!ret && swnl_prot_parse(text, &region->prot))
+			return reject(r, value->start_mark, "prot: \"%s\" is not letters of r w x "
+				      "u g, or none", text);
+		return ret;
+	default:
+		ret = get_number(r, name, value, 0, UINT64_MAX, &region->pgsize);
+		if (!ret && (region->pgsize < 4096 || (region->pgsize & (region->pgsize - 1))))
+			return reject(r, value->start_mark, "pgsize must be a power of two of at "
+				      "least 4K");
+		return ret;
+	}
+}
+
+static const struct cfg_mapping region_mapping = {
+	"a region", region_keys, region_field
+};
+
+static int region_item(struct cfg_reader *r, const yaml_event_t *item, void *obj)
+{
+	struct cfg_as *as = obj;
+	struct cfg_region *region = APPEND(as->regions, as->nr_regions);
+
+	if (!region)
+		return reject(r, item->start_mark, "out of memory");
+	region->prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE;
+	return read_mapping(r, item, &region_mapping, region);
+}
+
+enum { AS_NAME, AS_FORMAT, AS_VA_BITS, AS_OWNER, AS_GROUP, AS_MODE, AS_FAULT, AS_FAULT_QUOTA,
+	AS_REGIONS };
+
+static const struct cfg_key as_keys[] = {
+	[AS_NAME] = { "name", true },
+	[AS_FORMAT] = { "format", true },
+	[AS_VA_BITS] = { "va_bits", false },
+	[AS_OWNER] = { "owner", false },
+	[AS_GROUP] = { "group", false },
+	[AS_MODE] = { "mode", false },
+	[AS_FAULT] = { "fault", false },
+	[AS_FAULT_QUOTA] = { "fault_quota", false },
+	[AS_REGIONS] = { "regions", false },
+	{ NULL, false }
+};
+_Static_assert(sizeof(as_keys) / sizeof(as_keys[0]) <= CFG_MAX_KEYS, "the most keys a mapping has");
+
+/* uid_t and gid_t: (uid_t)-1 means "no change" to the kernel, so it is not an id. */
+#define CFG_MAX_ID	0xfffffffeULL
+
+static int as_field(struct cfg_reader *r, unsigned int key, const yaml_event_t *value, void *obj)
+{
+	struct cfg_as *as = obj;
+	const char *name = as_keys[key].name;
+	uint64_t v = 0;
+	int ret;
+
+	switch (key) {
+	case AS_NAME:
+		return get_name(r, name, value, as->name);
+	case AS_FORMAT:
+		return get_name(r, name, value, as->format);
+	case AS_VA_BITS:
+		ret = get_number(r, name, value, 1, 64, &v);
+		as->va_bits = (unsigned int)v;
+		return ret;
+	case AS_OWNER:
+		ret = get_number(r, name, value, 0, CFG_MAX_ID, &v);
+		as->uid = (uint32_t)v;
+		return ret;
+	case AS_GROUP:
+		ret = get_number(r, name, value, 0, CFG_MAX_ID, &v);
+		as->gid = (uint32_t)v;
+		return ret;
+	case AS_MODE:
+		return get_mode(r, name, value, &as->mode);
+	case AS_FAULT:
+		return get_enum(r, name, value, swnl_fault_mode_name, SWMMU_FAULT_MODE_MAX + 1,
+				&as->fault);
+	case AS_FAULT_QUOTA:
+		return get_number(r, name, value, 0, UINT64_MAX, &as->quota);
+	default:
+		return read_list(r, name, value, region_item, as);
+	}
+}
+
+static const struct cfg_mapping as_mapping = { "an address space", as_keys, as_field };
+
+static int as_item(struct cfg_reader *r, const yaml_event_t *item, void *obj)
+{
+	struct cfg *c = obj;
+	struct cfg_as *as = APPEND(c->as, c->nr_as);
+	int ret;
+
+	if (!as)
+		return reject(r, item->start_mark, "out of memory");
+	as->mode = 0600;
+	ret = read_mapping(r, item, &as_mapping, as);
+	if (!ret && LAST_NAME_REPEATED(c->as, c->nr_as))
+		return reject(r, item->start_mark, "address space \"%s\" is defined twice",
+			      as->name);
+	return ret;
+}
+
+enum { FMT_NAME, FMT_TEXT, FMT_FILE };
+
+static const struct cfg_key fmt_keys[] = {
+	[FMT_NAME] = { "name", true },
+	[FMT_TEXT] = { "text", false },
+	[FMT_FILE] = { "file", false },
+	{ NULL, false }
+};
+
+/* The description in a file of its own, as the kernel takes it: at most LEN - 1 bytes. */
+static int read_format_file(struct cfg_reader *r, const yaml_event_t *value, const char *path,
+			    char **text)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return reject(r, value->start_mark, "file: %s: %s", path, strerror(errno));
+	*text = malloc(SWMMU_NL_FORMAT_TEXT_LEN);
+	n = *text ? fread(*text, 1, SWMMU_NL_FORMAT_TEXT_LEN, f) : 0;
+	fclose(f);
+	if (!*text)
+		return reject(r, value->start_mark, "out of memory");
+	if (n >= SWMMU_NL_FORMAT_TEXT_LEN)
+		return reject(r, value->start_mark, "file: %s is longer than %d bytes", path,
+			      SWMMU_NL_FORMAT_TEXT_LEN - 1);
+	(*text)[n] = 0;
+	if (strlen(*text) != n)
+		return reject(r, value->start_mark, "file: %s contains a NUL byte", path);
+	return 0;
+}
+
+static int fmt_field(struct cfg_reader *r, unsigned int key, const yaml_event_t *value,
+		     void *obj)
+{
+	struct cfg_fmt *fmt = obj;
+	const char *name = fmt_keys[key].name, *text;
+	int ret;
+
+	if (key == FMT_NAME)
+		return get_name(r, name, value, fmt->name);
+	if (fmt->text)
+		return reject(r, value->start_mark, "a format has either \"text\" or \"file\", "
+			      "not both");
+	ret = get_text(r, name, value, &text);
+	if (ret)
+		return ret;
+	if (key == FMT_FILE)
+		return read_format_file(r, value, text, &fmt->text);
+	if (strlen(text) >= SWMMU_NL_FORMAT_TEXT_LEN)
+		return reject(r, value->start_mark, "text is longer than %d bytes",
+			      SWMMU_NL_FORMAT_TEXT_LEN - 1);
+	fmt->text = strdup(text);
+	return fmt->text ? 0 : reject(r, value->start_mark, "out of memory");
+}
+
+static const struct cfg_mapping fmt_mapping = { "a format", fmt_keys, fmt_field };
+
+static int fmt_item(struct cfg_reader *r, const yaml_event_t *item, void *obj)
+{
+	struct cfg *c = obj;
+	struct cfg_fmt *fmt = APPEND(c->fmts, c->nr_fmts);
+	int ret;
+
+	if (!fmt)
+		return reject(r, item->start_mark, "out of memory");
+	ret = read_mapping(r, item, &fmt_mapping, fmt);
+	if (!ret && !fmt->text)
+		return reject(r, item->start_mark, "a format needs \"text\" or \"file\"");
+	if (!ret && LAST_NAME_REPEATED(c->fmts, c->nr_fmts))
+		return reject(r, item->start_mark, "format \"%s\" is defined twice", fmt->name);
+	return ret;
+}
+
+enum { TOP_FORMATS, TOP_ADDRESS_SPACES };
+
+static const struct cfg_key top_keys[] = {
+	[TOP_FORMATS] = { "formats", false },
+	[TOP_ADDRESS_SPACES] = { "address_spaces", false },
+	{ NULL, false }
+};
+
+static int top_field(struct cfg_reader *r, unsigned int key, const yaml_event_t *value,
+		     void *obj)
+{
+	if (key == TOP_FORMATS)
+		return read_list(r, top_keys[key].name, value, fmt_item, obj);
+	return read_list(r, top_keys[key].name, value, as_item, obj);
+}
+
+static const struct cfg_mapping top_mapping = { "the top level", top_keys, top_field };
+
+/*
+ * The stream: exactly one document, whose top level is a mapping. libyaml's grammar guarantees
+ * the order of the events; only two places have a choice: an empty file ends the stream where
+ * a document would start, and another document may start where the stream would end.
+ */
+static int read_stream(struct cfg_reader *r, struct cfg *c)
+{
+	enum { STREAM_START, DOCUMENT_START, TOP_LEVEL, DOCUMENT_END, STREAM_END };
+	yaml_event_t ev;
+	int ret = 0, step;
+
+	for (step = STREAM_START; !ret && step <= STREAM_END; step++) {
+		ret = next_event(r, &ev);
+		if (ret)
+			break;
+		if (step == DOCUMENT_START && ev.type == YAML_STREAM_END_EVENT)
+			ret = reject(r, ev.start_mark, "the file has no configuration (an empty "
+				     "one is written {})");
+		else if (step == TOP_LEVEL)
+			ret = read_mapping(r, &ev, &top_mapping, c);
+		else if (step == STREAM_END && ev.type == YAML_DOCUMENT_START_EVENT)
+			ret = reject(r, ev.start_mark, "a second document: the file must hold "
+				     "only one");
+		yaml_event_delete(&ev);
+	}
+	return ret;
+}
+
+/* ---- the entry points ---------------------------------------------------------------------- */
 
 void cfg_free(struct cfg *c)
 {
@@ -325,88 +668,72 @@ const struct cfg_as *cfg_find_as(const struct cfg *c, const char *name)
 	return NULL;
 }
 
-static int cfg_parse(struct cfg_ctx *x, config_t *cf, struct cfg *c)
+struct cfg *cfg_parse(const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "formats", "address_spaces", NULL };
-	config_setting_t *root = config_root_setting(cf), *s;
-	unsigned int i, j;
-	int ret;
-
-	ret = cfg_check_keys(x, root, keys);
-	if (ret)
-		return ret;
-	if ((s = config_setting_get_member(root, "formats"))) {
-		if (!config_setting_is_list(s))
-			return cfg_fail(x, s, "formats is a list ( { ... } )");
-		c->nr_fmts = (unsigned int)config_setting_length(s);
-		c->fmts = calloc(c->nr_fmts ? c->nr_fmts : 1, sizeof(*c->fmts));
-		if (!c->fmts)
-			return cfg_fail(x, s, "out of memory");
-		for (i = 0; i < c->nr_fmts; i++) {
-			ret = cfg_fmt(x, config_setting_get_elem(s, i), &c->fmts[i]);
-			if (ret)
-				return ret;
-			for (j = 0; j < i; j++)
-				if (!strcmp(c->fmts[j].name, c->fmts[i].name))
-					return cfg_fail(x, config_setting_get_elem(s, i),
-							"format \"%s\" defined twice",
-							c->fmts[i].name);
-		}
-	}
-	if ((s = config_setting_get_member(root, "address_spaces"))) {
-		if (!config_setting_is_list(s))
-			return cfg_fail(x, s, "address_spaces is a list ( { ... } )");
-		c->nr_as = (unsigned int)config_setting_length(s);
-		c->as = calloc(c->nr_as ? c->nr_as : 1, sizeof(*c->as));
-		if (!c->as)
-			return cfg_fail(x, s, "out of memory");
-		for (i = 0; i < c->nr_as; i++) {
-			ret = cfg_as(x, config_setting_get_elem(s, i), &c->as[i]);
-			if (ret)
-				return ret;
-			for (j = 0; j < i; j++)
-				if (!strcmp(c->as[j].name, c->as[i].name))
-					return cfg_fail(x, config_setting_get_elem(s, i),
-							"address space \"%s\" defined twice",
-							c->as[i].name);
-		}
-	}
-	return 0;
-}
-
-struct cfg *cfg_load(const char *path, char *err, size_t errlen)
-{
-	struct cfg_ctx x = { .path = path, .err = err, .errlen = errlen };
+	struct cfg_reader r = { .path = name, .text = text, .len = len, .err = err,
+				.errlen = errlen };
 	struct cfg *c = calloc(1, sizeof(*c));
-	config_t cf;
-	unsigned int i;
 	int ret;
 
-	if (!c) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		else
-			snprintf(err, errlen, "%s:%d: %s", config_error_file(&cf) ?
-				 config_error_file(&cf) : path, config_error_line(&cf),
-				 config_error_text(&cf));
-		config_destroy(&cf);
+	if (!c || !yaml_parser_initialize(&r.parser)) {
+		snprintf(err, errlen, "%s: out of memory", name);
 		free(c);
 		return NULL;
 	}
-	cfg_read_lines(&x);
-	ret = cfg_parse(&x, &cf, c);
-	config_destroy(&cf);
-	for (i = 0; i < x.nr_lines; i++)
-		free(x.lines[i]);
-	free(x.lines);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text, len);
+	ret = read_stream(&r, c);
+	yaml_parser_delete(&r.parser);
 	if (ret) {
 		cfg_free(c);
 		return NULL;
 	}
+	return c;
+}
+
+/* The whole file in memory: libyaml reports its reader errors as a byte offset into it. */
+static char *read_whole_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL, *bigger;
+	size_t cap = 0, n;
+
+	if (!f)
+		return NULL;
+	*len = 0;
+	do {
+		if (*len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			bigger = realloc(text, cap);
+			if (!bigger) {
+				free(text);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			text = bigger;
+		}
+		n = fread(text + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n);
+	if (ferror(f)) {
+		free(text);
+		text = NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+struct cfg *cfg_load(const char *path, char *err, size_t errlen)
+{
+	struct cfg *c;
+	size_t len;
+	char *text = read_whole_file(path, &len);
+
+	if (!text) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	c = cfg_parse(path, text, len, err, errlen);
+	free(text);
 	return c;
 }

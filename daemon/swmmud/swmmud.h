@@ -40,8 +40,13 @@ struct cfg {
 	unsigned int nr_as;
 };
 
-/* Parse a config file; on error, *err holds "FILE:LINE[:COL]: message" and NULL is returned. */
+/*
+ * Parse a YAML config file; on error, NULL is returned and *err holds "FILE:LINE:COLUMN: message"
+ * ("FILE: cannot read: ..." if it cannot be read).
+ */
 struct cfg *cfg_load(const char *path, char *err, size_t errlen);
+/* The same for a file already in memory; @name stands for FILE in messages. */
+struct cfg *cfg_parse(const char *name, const char *text, size_t len, char *err, size_t errlen);
 void cfg_free(struct cfg *c);
 const struct cfg_as *cfg_find_as(const struct cfg *c, const char *name);
 
