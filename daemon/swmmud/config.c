@@ -530,27 +530,44 @@ static const struct cfg_key fmt_keys[] = {
 	{ NULL, false }
 };
 
-/* The description in a file of its own, as the kernel takes it: at most LEN - 1 bytes. */
+/*
+ * The description in a file of its own, as the kernel takes it: at most LEN - 1 bytes. A relative
+ * path is relative to the configuration file's directory, not to wherever the daemon runs.
+ */
 static int read_format_file(struct cfg_reader *r, const yaml_event_t *value, const char *path,
 			    char **text)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
+	const char *slash = strrchr(r->path, '/');
+	char *full = NULL;
+	FILE *f = NULL;
+	size_t n = 0;
+	int ret = 0;
 
-	if (!f)
-		return reject(r, value->start_mark, "file: %s: %s", path, strerror(errno));
+	if (path[0] != '/' && slash) {
+		if (asprintf(&full, "%.*s/%s", (int)(slash - r->path), r->path, path) < 0)
+			return reject(r, value->start_mark, "out of memory");
+		path = full;
+	}
 	*text = malloc(SWMMU_NL_FORMAT_TEXT_LEN);
-	n = *text ? fread(*text, 1, SWMMU_NL_FORMAT_TEXT_LEN, f) : 0;
-	fclose(f);
+	if (*text)
+		f = fopen(path, "r");
+	if (f) {
+		n = fread(*text, 1, SWMMU_NL_FORMAT_TEXT_LEN, f);
+		fclose(f);
+	}
 	if (!*text)
-		return reject(r, value->start_mark, "out of memory");
-	if (n >= SWMMU_NL_FORMAT_TEXT_LEN)
-		return reject(r, value->start_mark, "file: %s is longer than %d bytes", path,
-			      SWMMU_NL_FORMAT_TEXT_LEN - 1);
-	(*text)[n] = 0;
-	if (strlen(*text) != n)
-		return reject(r, value->start_mark, "file: %s contains a NUL byte", path);
-	return 0;
+		ret = reject(r, value->start_mark, "out of memory");
+	else if (!f)
+		ret = reject(r, value->start_mark, "file: %s: %s", path, strerror(errno));
+	else if (n >= SWMMU_NL_FORMAT_TEXT_LEN)
+		ret = reject(r, value->start_mark, "file: %s is longer than %d bytes", path,
+			     SWMMU_NL_FORMAT_TEXT_LEN - 1);
+	else if (memchr(*text, 0, n))
+		ret = reject(r, value->start_mark, "file: %s contains a NUL byte", path);
+	else
+		(*text)[n] = 0;
+	free(full);
+	return ret;
 }
 
 static int fmt_field(struct cfg_reader *r, unsigned int key, const yaml_event_t *value,

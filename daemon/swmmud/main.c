@@ -276,6 +276,7 @@ int main(int argc, char **argv)
 	struct io_uring ring;
 	bool events_armed = false, timer_armed = false, quit = false;
 	sigset_t mask;
+	char *abs_config = NULL;
 	int opt, sfd, ret;
 
 	while ((opt = getopt(argc, argv, "fc:h")) != -1) {
@@ -295,6 +296,15 @@ int main(int argc, char **argv)
 		}
 	}
 	openlog("swmmud", LOG_PID | (foreground ? LOG_PERROR : 0), LOG_DAEMON);
+	/* daemon() moves to /: a relative path given with -c must still name the same file. */
+	if (d.config_path[0] != '/') {
+		abs_config = realpath(d.config_path, NULL);
+		if (!abs_config) {
+			dlog(LOG_ERR, "%s: %s", d.config_path, strerror(errno));
+			return 1;
+		}
+		d.config_path = abs_config;
+	}
 	if (!foreground && daemon(0, 0)) {
 		dlog(LOG_ERR, "daemon(): %s", strerror(errno));
 		return 1;

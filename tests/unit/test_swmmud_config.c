@@ -238,7 +238,19 @@ static void test_format_file(void)
 	TAP_CHECK(c && c->nr_fmts == 1 && !strcmp(c->fmts[0].text, "name f\nlevels 1\n"),
 		  "format read from its file");
 	cfg_free(c);
+
+	/* A relative name is looked up beside the configuration file, wherever the daemon runs. */
+	snprintf(text, sizeof(text), "formats:\n  - name: f\n    file: %s\n", path + 5);
+	c = cfg_parse("/tmp/swmmud.conf", text, strlen(text), err, sizeof(err));
+	TAP_CHECK(c && c->nr_fmts == 1 && !strcmp(c->fmts[0].text, "name f\nlevels 1\n"),
+		  "relative format file read beside the configuration: %s", c ? "" : err);
+	cfg_free(c);
+	c = cfg_parse("/nonexistent/swmmud.conf", text, strlen(text), err, sizeof(err));
+	TAP_CHECK(!c && strstr(err, "file: /nonexistent/swmmud-config-test-"),
+		  "relative format file not looked up in the working directory: %s", err);
+	cfg_free(c);
 	unlink(path);
+	snprintf(text, sizeof(text), "formats:\n  - name: f\n    file: %s\n", path);
 	rejects("format file missing", text, "3:11", "No such file or directory");
 }
 
