@@ -331,6 +331,128 @@ static u64 swmmu_as_granule(const struct swmmu_as_obj *as)
 	return max_t(u64, pg & -pg, PAGE_SIZE);
 }
 
+/* ---- mapping records --------------------------------------------------------------------------- */
+
+/*
+ * The records of an address space are an rbtree ordered by VA; they never overlap, so ordering by
+ * first VA also orders them by last VA. maps_lock guards only the tree's shape: a caller that holds
+ * the range lock over a record may use the record after dropping maps_lock, because only a holder
+ * of that range inserts or removes it.
+ */
+
+/* The first record that overlaps [first, last], or NULL. Context: maps_lock held. */
+static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
+{
+	struct rb_node *n = as->maps.rb_node;
+	struct swmmu_mapping *found = NULL;
+
+	while (n) {
+		struct swmmu_mapping *m = rb_entry(n, struct swmmu_mapping, node);
+
+		if (m->last < first) {
+			n = n->rb_right;
+		} else {
+			found = m;
+			n = n->rb_left;
+		}
+	}
+	return found && found->iova <= last ? found : NULL;
+}
+
+/**
+ * swmmu_maps_find() - the first mapping record that overlaps a VA range
+ * @as: the address space
+ * @first: first VA
+ * @last: last VA (inclusive)
+ *
+ * Context: any context that may take a spinlock; the record stays valid while the caller holds
+ * a range of @as->range over it.
+ * Return: the record with the lowest VA that overlaps [first, last], or NULL.
+ */
+struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
+{
+	struct swmmu_mapping *m;
+
+	spin_lock(&as->maps_lock);
+	m = __swmmu_maps_find(as, first, last);
+	spin_unlock(&as->maps_lock);
+	return m;
+}
+
+/**
+ * swmmu_maps_next() - the record after one, if it still overlaps a VA range
+ * @as: the address space
+ * @m: a record in the tree
+ * @last: last VA (inclusive) of the range being walked
+ *
+ * Context: as swmmu_maps_find(); the caller holds a range over @m.
+ * Return: the next record by VA if it begins at or below @last, or NULL.
+ */
+struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last)
+{
+	struct rb_node *n;
+
+	spin_lock(&as->maps_lock);
+	n = rb_next(&m->node);
+	spin_unlock(&as->maps_lock);
+	m = n ? rb_entry(n, struct swmmu_mapping, node) : NULL;
+	return m && m->iova <= last ? m : NULL;
+}
+
+/* Insert a record; -EEXIST if it overlaps one. The caller holds its range. */
+static int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+{
+	struct rb_node **p = &as->maps.rb_node, *parent = NULL;
+
+	spin_lock(&as->maps_lock);
+	while (*p) {
+		struct swmmu_mapping *e = rb_entry(*p, struct swmmu_mapping, node);
+
+		parent = *p;
+		if (m->last < e->iova) {
+			p = &parent->rb_left;
+		} else if (m->iova > e->last) {
+			p = &parent->rb_right;
+		} else {
+			spin_unlock(&as->maps_lock);
+			return -EEXIST;
+		}
+	}
+	rb_link_node(&m->node, parent, p);
+	rb_insert_color(&m->node, &as->maps);
+	spin_unlock(&as->maps_lock);
+	return 0;
+}
+
+static void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+{
+	spin_lock(&as->maps_lock);
+	rb_erase(&m->node, &as->maps);
+	spin_unlock(&as->maps_lock);
+}
+
+/*
+ * Move every record inside [first, last] from the tree to @dead; returns their bytes. The caller
+ * holds the range and checked that no record is cut (swmmu_covered()).
+ */
+static u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead)
+{
+	struct swmmu_mapping *m;
+	struct rb_node *next;
+	u64 bytes = 0;
+
+	spin_lock(&as->maps_lock);
+	for (m = __swmmu_maps_find(as, first, last); m && m->iova <= last; m = next ?
+	     rb_entry(next, struct swmmu_mapping, node) : NULL) {
+		next = rb_next(&m->node);
+		rb_erase(&m->node, &as->maps);
+		list_add_tail(&m->dead, dead);
+		bytes += m->last - m->iova + 1;
+	}
+	spin_unlock(&as->maps_lock);
+	return bytes;
+}
+
 /* ---- life cycle ------------------------------------------------------------------------------- */
 
 /**
@@ -423,8 +545,8 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	as->window = window;
 
 	xa_init(&as->tables);
-	/* Lookups run beside inserts and erases of other ranges: RCU mode keeps them safe. */
-	mt_init_flags(&as->maps, MT_FLAGS_USE_RCU);
+	spin_lock_init(&as->maps_lock);
+	as->maps = RB_ROOT;
 	swmmu_range_lock_init(&as->range);
 	swmmu_as_dev_init(as);
 	mem.ctx = as;
@@ -493,8 +615,7 @@ static void swmmu_mapping_free(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 void swmmu_as_free(struct swmmu_as_obj *as)
 {
 	struct swmmu_file *file = as->file;
-	struct swmmu_mapping *m;
-	unsigned long index = 0;
+	struct swmmu_mapping *m, *n;
 
 	swmmu_debugfs_as_remove(as);
 	mutex_lock(&file->lock);
@@ -505,9 +626,9 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 	file->nr_as--;
 	mutex_unlock(&file->lock);
 
-	mt_for_each(&as->maps, m, index, ULONG_MAX)
+	rbtree_postorder_for_each_entry_safe(m, n, &as->maps, node)
 		swmmu_mapping_free(as, m);
-	mtree_destroy(&as->maps);
+	as->maps = RB_ROOT;
 	/*
 	 * Nothing walks the tables any more: no VMA, no ioctl, no debugfs reader. So the rest are
 	 * freed at once, and the tables unlinked earlier are waited for: they still use @as and
@@ -570,8 +691,8 @@ static int swmmu_buf_segs(struct swmmu_buf *buf, u64 off, u64 len, struct swmmu_
  */
 static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out)
 {
-	u64 hi = swmmu_as_va_last(as), cand = 0;
-	unsigned long index;
+	u64 hi = swmmu_as_va_last(as), cand = 0, end;
+	struct swmmu_mapping *m;
 
 	for (;;) {
 		if (cand & (align - 1)) {
@@ -580,15 +701,18 @@ static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out
 		}
 		if (cand > hi || hi - cand < len - 1)
 			return -ENOSPC;
-		index = cand;
-		if (!mt_find(&as->maps, &index, cand + len - 1)) {
+		/* Without the range, a record may go at any time: read its end under the lock. */
+		spin_lock(&as->maps_lock);
+		m = __swmmu_maps_find(as, cand, cand + len - 1);
+		end = m ? m->last : 0;
+		spin_unlock(&as->maps_lock);
+		if (!m) {
 			*out = cand;
 			return 0;
 		}
-		/* mt_find() left index just past the entry it found (0 if it ended at the top). */
-		if (!index)
+		if (end == U64_MAX)
 			return -ENOSPC;
-		cand = index;
+		cand = end + 1;
 	}
 }
 
@@ -687,7 +811,7 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 		m->iova = iova;
 		m->last = last;
 		swmmu_range_lock(&as->range, &r, iova, last);
-		ret = mtree_insert_range(&as->maps, iova, last, m, GFP_KERNEL_ACCOUNT);
+		ret = swmmu_maps_insert(as, m);
 		if (ret != -EEXIST || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
 			break;
 		/* Another thread took the free range first: look again. */
@@ -702,7 +826,7 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 		ret = -ENOSPC;
 	}
 	if (ret) {
-		swmmu_mt_erase(&as->maps, iova, last);
+		swmmu_maps_erase(as, m);
 		goto out_unlock;
 	}
 	swmmu_range_unlock(&as->range, &r);
@@ -738,18 +862,14 @@ out_as:
  */
 static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
-	unsigned long index = iova;
-	struct swmmu_mapping *m;
-	bool any = false;
+	struct swmmu_mapping *m = swmmu_maps_find(as, iova, last);
 
-	while ((m = mt_find(&as->maps, &index, last))) {
+	if (!m)
+		return -ENOENT;
+	for (; m; m = swmmu_maps_next(as, m, last))
 		if (m->iova < iova || m->last > last)
 			return -EINVAL;
-		any = true;
-		if (!index)
-			break;
-	}
-	return any ? 0 : -ENOENT;
+	return 0;
 }
 
 /*
@@ -791,9 +911,9 @@ static u32 swmmu_unmap_flags(const struct swmmu_as_obj *as, u64 iova, u64 last)
  */
 int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes)
 {
-	struct swmmu_mapping *m;
+	struct swmmu_mapping *m, *n;
 	struct swmmu_gather g;
-	unsigned long index;
+	LIST_HEAD(dead);
 	u64 unmapped = 0;
 	int ret;
 
@@ -811,14 +931,9 @@ int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *byte
 	/* The device no longer reaches the pages; now the CPU views of them. */
 	swmmu_as_zap(as, iova, last);
 	swmmu_gather_flush(&g);
-	index = iova;
-	while ((m = mt_find(&as->maps, &index, last))) {
-		swmmu_mt_erase(&as->maps, m->iova, m->last);
-		*bytes += m->last - m->iova + 1;
+	*bytes = swmmu_maps_take(as, iova, last, &dead);
+	list_for_each_entry_safe(m, n, &dead, dead)
 		swmmu_mapping_free(as, m);
-		if (!index)
-			break;
-	}
 	WARN_ON_ONCE(*bytes != unmapped);
 	return 0;
 }
@@ -873,7 +988,6 @@ int swmmu_cmd_protect(struct swmmu_file *file, void *data)
 	struct swmmu_mapping *m;
 	struct swmmu_gather g;
 	struct swmmu_range r;
-	unsigned long index;
 	u64 last;
 	int ret;
 
@@ -900,12 +1014,8 @@ int swmmu_cmd_protect(struct swmmu_file *file, void *data)
 	swmmu_gather_flush(&g);
 	if (ret)
 		goto out_unlock;
-	index = cmd->iova;
-	while ((m = mt_find(&as->maps, &index, last))) {
+	for (m = swmmu_maps_find(as, cmd->iova, last); m; m = swmmu_maps_next(as, m, last))
 		m->prot = cmd->prot;
-		if (!index)
-			break;
-	}
 out_unlock:
 	swmmu_range_unlock(&as->range, &r);
 out:

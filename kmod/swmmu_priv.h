@@ -14,7 +14,7 @@
  *     device tables of a range and by every device access (RW, CPU fault, QUERY) of a range, so an
  *     access never uses a translation that an UNMAP/PROTECT of the same range has removed
  *   file->mapping i_mmap_rwsem, page-table locks (unmap_mapping_range(), vmf_insert_*())
- *   the maple trees' and xarrays' internal spinlocks
+ *   swmmu_as.maps_lock (the mapping records), the maple trees' and xarrays' internal spinlocks
  * Table memory unlinked by an operation is freed after an RCU grace period (lock-free walkers run
  * under rcu_read_lock()). No user copy happens while a range is locked: a fault on our own mmap()
  * would take the same range.
@@ -29,6 +29,7 @@
 #include <linux/lockdep.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -193,6 +194,8 @@ struct swmmu_range {
 
 /**
  * struct swmmu_mapping - one MAP call's record
+ * @node: in swmmu_as_obj.maps, by VA (records never overlap)
+ * @dead: on a list of unmapped records waiting for their invalidation to be flushed
  * @iova: first device VA
  * @last: last device VA (inclusive)
  * @buf: the buffer (holds a users reference)
@@ -200,6 +203,8 @@ struct swmmu_range {
  * @prot: SWMMU_PROT_* as mapped or last protected
  */
 struct swmmu_mapping {
+	struct rb_node node;
+	struct list_head dead;
 	u64 iova;
 	u64 last;
 	struct swmmu_buf *buf;
@@ -236,7 +241,8 @@ struct swmmu_as_dev {
  * @fmt_own: a derived format with a reduced VA size, or NULL
  * @tables: table DMA page number -> CPU address of that page, for the core's to_cpu callback
  * @range: the VA range lock
- * @maps: mapping records by device VA range (struct swmmu_mapping)
+ * @maps_lock: protects the shape of @maps; a record itself is stable while its range is held
+ * @maps: mapping records by device VA range (struct swmmu_mapping.node)
  * @window: mmap window index, or -1
  * @mmap_offset: mmap() offset of device VA 0, or SWMMU_MMAP_OFFSET_NONE
  * @window_mask: device VA bits reachable through the mmap window
@@ -262,7 +268,8 @@ struct swmmu_as_obj {
 	struct swmmu_format *fmt_own;
 	struct xarray tables;
 	struct swmmu_range_lock range;
-	struct maple_tree maps;
+	spinlock_t maps_lock;
+	struct rb_root maps;
 	int window;
 	u64 mmap_offset;
 	u64 window_mask;
@@ -371,6 +378,8 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		    struct swmmu_as_alloc *cmd);
 int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes);
+struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last);
+struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last);
 struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
