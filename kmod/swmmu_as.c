@@ -326,12 +326,64 @@ u64 swmmu_as_va_last(const struct swmmu_as_obj *as)
 /* Smallest leaf of the format, and never below a CPU page: buffers are made of pages. */
 static u64 swmmu_as_granule(const struct swmmu_as_obj *as)
 {
-	u64 pg = swmmu_format_pgsizes(as->fmt);
+	u64 pg = as->pgsizes;
 
 	return max_t(u64, pg & -pg, PAGE_SIZE);
 }
 
 /* ---- mapping records --------------------------------------------------------------------------- */
+
+/* The records; a cache of their own so that SWMMU_MAP_BATCH can allocate many at once. */
+static struct kmem_cache *swmmu_mapping_cache;
+
+/**
+ * swmmu_maps_init() - create the cache of mapping records
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int swmmu_maps_init(void)
+{
+	swmmu_mapping_cache = KMEM_CACHE(swmmu_mapping, SLAB_ACCOUNT);
+	return swmmu_mapping_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * swmmu_maps_exit() - destroy the cache of mapping records
+ *
+ * Context: module exit, after the last address space is gone.
+ */
+void swmmu_maps_exit(void)
+{
+	kmem_cache_destroy(swmmu_mapping_cache);
+}
+
+/**
+ * swmmu_mappings_alloc() - allocate zeroed mapping records in bulk
+ * @nr: how many
+ * @m: filled with @nr records
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM (none allocated).
+ */
+int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m)
+{
+	return kmem_cache_alloc_bulk(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT | __GFP_ZERO, nr,
+				     (void **)m) ? 0 : -ENOMEM;
+}
+
+/**
+ * swmmu_mappings_free() - free records swmmu_mappings_alloc() gave and nothing used
+ * @nr: how many
+ * @m: the records
+ *
+ * Context: any context that may free memory.
+ */
+void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m)
+{
+	if (nr)
+		kmem_cache_free_bulk(swmmu_mapping_cache, nr, (void **)m);
+}
 
 /*
  * The records of an address space are an rbtree ordered by VA; they never overlap, so ordering by
@@ -539,6 +591,9 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		as->fmt = as->fmt_own;
 	}
 
+	/* MAP asks for these every time; the loop over the levels is not free. */
+	as->pgsizes = swmmu_format_pgsizes(as->fmt);
+
 	ret = swmmu_file_reserve_as(file, &window);
 	if (ret)
 		goto err_fmt;
@@ -601,7 +656,7 @@ static void swmmu_mapping_free(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 	atomic64_sub(m->last - m->iova + 1, &as->mapped_bytes);
 	atomic_long_dec(&swmmu_cnt.mappings);
 	swmmu_obj_put(&m->buf->obj);
-	kfree(m);
+	kmem_cache_free(swmmu_mapping_cache, m);
 }
 
 /**
@@ -645,9 +700,6 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 }
 
 /* ---- MAP -------------------------------------------------------------------------------------- */
-
-/* Buffers of at most this many chunks need no allocation for their segments in MAP. */
-#define SWMMU_MAP_SEGS_ONSTACK	4
 
 /*
  * The DMA segments of buf[off, off + len), adjacent pieces merged, in @onstack (room for
@@ -719,7 +771,7 @@ static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out
 /* Alignment for a kernel-chosen VA: the largest leaf the length and the DMA address allow. */
 static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 {
-	u64 sizes = swmmu_format_pgsizes(as->fmt), align = swmmu_as_granule(as);
+	u64 sizes = as->pgsizes, align = swmmu_as_granule(as);
 	unsigned int b;
 
 	for (b = 0; b < 64; b++) {
@@ -730,6 +782,170 @@ static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 		align = max(align, s);
 	}
 	return align;
+}
+
+/**
+ * swmmu_map_check() - the checks of a MAP request that need no object
+ * @cmd: the request
+ *
+ * Context: any.
+ * Return: 0, or -EOPNOTSUPP for an unknown flag, prot bit or page size.
+ */
+int swmmu_map_check(const struct swmmu_map *cmd)
+{
+	if (cmd->flags & ~SWMMU_MAP_FIXED_IOVA)
+		return -EOPNOTSUPP;
+	if (cmd->prot & ~SWMMU_UPROT_VALID)
+		return -EOPNOTSUPP;
+	if (cmd->pgsize_lg2 >= 64)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/**
+ * swmmu_map_prepare() - check a MAP request against its objects and set up its record
+ * @req: the request in progress; swmmu_map_finish() ends it whatever this returns
+ * @as: the address space
+ * @buf: the buffer; the caller's users reference passes to @req
+ * @cmd: the request, already through swmmu_map_check()
+ * @m: a zeroed record from swmmu_mappings_alloc() that passes to @req, or NULL to allocate one
+ *
+ * Context: process context, may sleep; no range need be held.
+ * Return: 0, or -EOPNOTSUPP (page size), -EINVAL (alignment, slice), -EOVERFLOW / -ERANGE (the
+ * fixed VA range), -ENOMEM.
+ */
+int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
+		      const struct swmmu_map *cmd, struct swmmu_mapping *m)
+{
+	u64 gran, end;
+	int ret;
+
+	memset(req, 0, offsetof(struct swmmu_map_req, onstack));
+	req->cmd = cmd;
+	req->as = as;
+	req->buf = buf;
+	req->m = m;
+	if (cmd->pgsize_lg2 && !(as->pgsizes & (1ULL << cmd->pgsize_lg2)))
+		return -EOPNOTSUPP;
+	req->opts.pgsize = cmd->pgsize_lg2 ? 1ULL << cmd->pgsize_lg2 : 0;
+	gran = swmmu_as_granule(as);
+	if (!cmd->length || (cmd->buf_offset | cmd->length) & (gran - 1))
+		return -EINVAL;
+	if (check_add_overflow(cmd->buf_offset, cmd->length, &end) || end > buf->length)
+		return -EINVAL;
+	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
+		if (cmd->iova & (gran - 1))
+			return -EINVAL;
+		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &req->last);
+		if (ret)
+			return ret;
+		req->iova = cmd->iova;
+	}
+	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, req->onstack, &req->segs,
+			     &req->nr_segs);
+	if (ret)
+		return ret;
+	if (!req->m)
+		req->m = kmem_cache_zalloc(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT);
+	if (!req->m)
+		return -ENOMEM;
+	req->m->buf = buf;
+	req->m->buf_offset = cmd->buf_offset;
+	req->m->prot = cmd->prot;
+	return 0;
+}
+
+/**
+ * swmmu_map_pick() - choose the VA of a prepared MAP request
+ * @req: the request
+ *
+ * A fixed request keeps its VA; otherwise the lowest free range that large leaves can use is
+ * taken. Without a lock over that range the answer may be stale (swmmu_map_locked() then fails
+ * with @req->raced set).
+ *
+ * Context: process context.
+ * Return: 0 with @req->iova and @req->last set, or -ENOSPC.
+ */
+int swmmu_map_pick(struct swmmu_map_req *req)
+{
+	const struct swmmu_map *cmd = req->cmd;
+	int ret;
+
+	if (cmd->flags & SWMMU_MAP_FIXED_IOVA)
+		return 0;
+	ret = swmmu_find_free(req->as, cmd->length,
+			      swmmu_map_align(req->as, cmd->length, req->segs[0].pa), &req->iova);
+	if (!ret)
+		req->last = req->iova + cmd->length - 1;
+	return ret;
+}
+
+/**
+ * swmmu_map_locked() - map a prepared request at its VA
+ * @req: the request, through swmmu_map_pick()
+ *
+ * Inserts the record and writes the tables; on success the record owns the buffer reference.
+ *
+ * Context: process context, may sleep; the caller holds [req->iova, req->last] (or more) of
+ * the address space's range lock, and no invalidation of that range is pending.
+ * Return: 0, or -EEXIST (overlap; @req->raced says it was found by the record insert),
+ * -ERANGE, -ENOSPC (max_table_bytes), -ENOMEM, or another error of the core. The tables are
+ * unchanged on error.
+ */
+int swmmu_map_locked(struct swmmu_map_req *req)
+{
+	struct swmmu_as_obj *as = req->as;
+	struct swmmu_mapping *m = req->m;
+	int ret;
+
+	m->iova = req->iova;
+	m->last = req->last;
+	ret = swmmu_maps_insert(as, m);
+	if (ret) {
+		req->raced = true;
+		return ret;
+	}
+	/* One DMA-contiguous piece with automatic sizes: the core's fast paths take it. */
+	if (req->nr_segs == 1 && !req->opts.pgsize)
+		ret = swmmu_map(&as->pt, req->iova, req->segs[0].pa, req->segs[0].len,
+				swmmu_prot_from_user(req->cmd->prot));
+	else
+		ret = swmmu_map_sg(&as->pt, req->iova, req->segs, req->nr_segs,
+				   swmmu_prot_from_user(req->cmd->prot), &req->opts);
+	/* The core's "no memory for a table" is the per-file table limit when that was hit. */
+	if (ret == -ENOMEM && READ_ONCE(as->quota_hit)) {
+		WRITE_ONCE(as->quota_hit, false);
+		ret = -ENOSPC;
+	}
+	if (ret) {
+		swmmu_maps_erase(as, m);
+		return ret;
+	}
+	atomic64_inc(&as->nr_mappings);
+	atomic64_add(req->cmd->length, &as->mapped_bytes);
+	atomic_long_inc(&swmmu_cnt.mappings);
+	req->m = NULL;
+	req->buf = NULL;
+	return 0;
+}
+
+/**
+ * swmmu_map_finish() - release what a MAP request still holds
+ * @req: the request, after swmmu_map_prepare() whatever it returned
+ *
+ * After a failure that is the record and the buffer reference; after a success, nothing but a
+ * segment array.
+ *
+ * Context: process context.
+ */
+void swmmu_map_finish(struct swmmu_map_req *req)
+{
+	if (req->segs != req->onstack)
+		kvfree(req->segs);
+	if (req->m)
+		kmem_cache_free(swmmu_mapping_cache, req->m);
+	if (req->buf)
+		swmmu_obj_put(&req->buf->obj);
 }
 
 /**
@@ -744,112 +960,40 @@ static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 int swmmu_cmd_map(struct swmmu_file *file, void *data)
 {
 	struct swmmu_map *cmd = data;
-	struct swmmu_map_opts opts = {};
+	struct swmmu_map_req req;
 	struct swmmu_as_obj *as;
 	struct swmmu_buf *buf;
-	struct swmmu_mapping *m;
-	struct swmmu_seg onstack[SWMMU_MAP_SEGS_ONSTACK], *segs = NULL;
 	struct swmmu_range r;
-	unsigned int nr_segs;
-	u64 gran, end, last = 0, iova;
 	int ret;
 
-	if (cmd->flags & ~SWMMU_MAP_FIXED_IOVA)
-		return -EOPNOTSUPP;
-	if (cmd->prot & ~SWMMU_UPROT_VALID)
-		return -EOPNOTSUPP;
-	if (cmd->pgsize_lg2 >= 64)
-		return -EOPNOTSUPP;
-
+	ret = swmmu_map_check(cmd);
+	if (ret)
+		return ret;
 	as = swmmu_as_get(file, cmd->as_id);
 	if (!as)
 		return -ENOENT;
 	buf = swmmu_buf_get(file, cmd->buf_id);
-	ret = -ENOENT;
-	if (!buf)
-		goto out_as;
-
-	ret = -EOPNOTSUPP;
-	if (cmd->pgsize_lg2 && !(swmmu_format_pgsizes(as->fmt) & (1ULL << cmd->pgsize_lg2)))
-		goto out_buf;
-	opts.pgsize = cmd->pgsize_lg2 ? 1ULL << cmd->pgsize_lg2 : 0;
-	gran = swmmu_as_granule(as);
-	ret = -EINVAL;
-	if (!cmd->length || (cmd->buf_offset | cmd->length) & (gran - 1))
-		goto out_buf;
-	if (check_add_overflow(cmd->buf_offset, cmd->length, &end) || end > buf->length)
-		goto out_buf;
-	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
-		if (cmd->iova & (gran - 1))
-			goto out_buf;
-		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
+	if (!buf) {
+		swmmu_obj_put(&as->obj);
+		return -ENOENT;
+	}
+	ret = swmmu_map_prepare(&req, as, buf, cmd, NULL);
+	while (!ret) {
+		ret = swmmu_map_pick(&req);
 		if (ret)
-			goto out_buf;
-	}
-
-	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, onstack, &segs, &nr_segs);
-	if (ret)
-		goto out_buf;
-	ret = -ENOMEM;
-	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
-	if (!m)
-		goto out_segs;
-	m->buf = buf;
-	m->buf_offset = cmd->buf_offset;
-	m->prot = cmd->prot;
-
-	for (;;) {
-		if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
-			iova = cmd->iova;
-		} else {
-			ret = swmmu_find_free(as, cmd->length,
-					      swmmu_map_align(as, cmd->length, segs[0].pa), &iova);
-			if (ret)
-				goto out_m;
-			last = iova + cmd->length - 1;
-		}
-		m->iova = iova;
-		m->last = last;
-		swmmu_range_lock(&as->range, &r, iova, last);
-		ret = swmmu_maps_insert(as, m);
-		if (ret != -EEXIST || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
 			break;
-		/* Another thread took the free range first: look again. */
+		swmmu_range_lock(&as->range, &r, req.iova, req.last);
+		ret = swmmu_map_locked(&req);
 		swmmu_range_unlock(&as->range, &r);
+		/* Another thread took the free range first: look again. */
+		if (ret != -EEXIST || !req.raced || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
+			break;
+		req.raced = false;
+		ret = 0;
 	}
-	if (ret)
-		goto out_unlock;
-	ret = swmmu_map_sg(&as->pt, iova, segs, nr_segs, swmmu_prot_from_user(cmd->prot), &opts);
-	/* The core's "no memory for a table" is the per-file table limit when that was hit. */
-	if (ret == -ENOMEM && READ_ONCE(as->quota_hit)) {
-		WRITE_ONCE(as->quota_hit, false);
-		ret = -ENOSPC;
-	}
-	if (ret) {
-		swmmu_maps_erase(as, m);
-		goto out_unlock;
-	}
-	swmmu_range_unlock(&as->range, &r);
-	/* The mapping keeps the buffer reference taken above. */
-	atomic64_inc(&as->nr_mappings);
-	atomic64_add(cmd->length, &as->mapped_bytes);
-	atomic_long_inc(&swmmu_cnt.mappings);
-	if (segs != onstack)
-		kvfree(segs);
-	cmd->iova = iova;
-	swmmu_obj_put(&as->obj);
-	return 0;
-
-out_unlock:
-	swmmu_range_unlock(&as->range, &r);
-out_m:
-	kfree(m);
-out_segs:
-	if (segs != onstack)
-		kvfree(segs);
-out_buf:
-	swmmu_obj_put(&buf->obj);
-out_as:
+	if (!ret)
+		cmd->iova = req.iova;
+	swmmu_map_finish(&req);
 	swmmu_obj_put(&as->obj);
 	return ret;
 }
@@ -897,6 +1041,99 @@ static u32 swmmu_unmap_flags(const struct swmmu_as_obj *as, u64 iova, u64 last)
 }
 
 /**
+ * swmmu_unmap_gather_init() - start collecting the invalidations of one or more unmaps
+ * @as: the address space
+ * @ug: the collection
+ *
+ * Context: any.
+ */
+void swmmu_unmap_gather_init(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug)
+{
+	swmmu_gather_init(&ug->g, swmmu_as_flush, as);
+	INIT_LIST_HEAD(&ug->dead);
+}
+
+/**
+ * swmmu_unmap_gather_pending() - whether a VA range has an invalidation not flushed yet
+ * @ug: the collection
+ * @first: first VA
+ * @last: last VA (inclusive)
+ *
+ * Context: any.
+ * Return: true if a device may still hold a translation of [first, last] that an unmap
+ * collected in @ug removed.
+ */
+bool swmmu_unmap_gather_pending(const struct swmmu_unmap_gather *ug, u64 first, u64 last)
+{
+	unsigned int i;
+
+	if (ug->g.flush_all)
+		return true;
+	for (i = 0; i < ug->g.nr_ranges; i++)
+		if (ug->g.range[i].start <= last && first <= ug->g.range[i].last)
+			return true;
+	return false;
+}
+
+/**
+ * swmmu_unmap_gather_flush() - invalidate what the collection holds, then free its records
+ * @as: the address space
+ * @ug: the collection; empty afterwards, ready for more
+ *
+ * When this returns no device access uses a translation the collected unmaps removed, and the
+ * records drop their buffer references (the pages may go).
+ *
+ * Context: process context, may sleep; the caller still holds the ranges of the collected
+ * unmaps.
+ */
+void swmmu_unmap_gather_flush(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug)
+{
+	struct swmmu_mapping *m, *n;
+
+	swmmu_gather_flush(&ug->g);
+	list_for_each_entry_safe(m, n, &ug->dead, dead)
+		swmmu_mapping_free(as, m);
+	INIT_LIST_HEAD(&ug->dead);
+}
+
+/**
+ * swmmu_as_unmap_gather() - remove the mappings inside a range, invalidation deferred
+ * @as: the address space
+ * @iova: first VA
+ * @last: last VA (inclusive); the range must hold a mapping and cut none
+ * @ug: collects the device invalidation and the records, for swmmu_unmap_gather_flush()
+ * @bytes: bytes unmapped
+ *
+ * The tables no longer hold the range and its CPU (mmap) views are gone on return; devices may
+ * use cached translations of it until @ug is flushed, and the records keep the pages until then.
+ *
+ * Context: process context, may sleep; the caller holds [iova, last] (or more) of @as->range
+ * until it has flushed @ug.
+ * Return: 0, -ENOENT (nothing mapped), -EINVAL (a mapping is cut), or an error of the core (the
+ * tables are unchanged then).
+ */
+int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
+			  struct swmmu_unmap_gather *ug, u64 *bytes)
+{
+	u64 unmapped = 0;
+	int ret;
+
+	*bytes = 0;
+	ret = swmmu_covered(as, iova, last);
+	if (ret)
+		return ret;
+	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, swmmu_unmap_flags(as, iova, last),
+			  &ug->g, &unmapped);
+	if (ret)
+		return ret;
+	/* The tables no longer reach the pages; now the CPU views of them. */
+	swmmu_as_zap(as, iova, last);
+	*bytes = swmmu_maps_take(as, iova, last, &ug->dead);
+	WARN_ON_ONCE(*bytes != unmapped);
+	return 0;
+}
+
+/**
  * swmmu_as_unmap_locked() - remove the mappings inside a range whose lock the caller holds
  * @as: the address space
  * @iova: first VA
@@ -911,31 +1148,13 @@ static u32 swmmu_unmap_flags(const struct swmmu_as_obj *as, u64 iova, u64 last)
  */
 int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes)
 {
-	struct swmmu_mapping *m, *n;
-	struct swmmu_gather g;
-	LIST_HEAD(dead);
-	u64 unmapped = 0;
+	struct swmmu_unmap_gather ug;
 	int ret;
 
-	*bytes = 0;
-	ret = swmmu_covered(as, iova, last);
-	if (ret)
-		return ret;
-	swmmu_gather_init(&g, swmmu_as_flush, as);
-	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, swmmu_unmap_flags(as, iova, last), &g,
-			  &unmapped);
-	if (ret) {
-		swmmu_gather_flush(&g);
-		return ret;
-	}
-	/* The device no longer reaches the pages; now the CPU views of them. */
-	swmmu_as_zap(as, iova, last);
-	swmmu_gather_flush(&g);
-	*bytes = swmmu_maps_take(as, iova, last, &dead);
-	list_for_each_entry_safe(m, n, &dead, dead)
-		swmmu_mapping_free(as, m);
-	WARN_ON_ONCE(*bytes != unmapped);
-	return 0;
+	swmmu_unmap_gather_init(as, &ug);
+	ret = swmmu_as_unmap_gather(as, iova, last, &ug, bytes);
+	swmmu_unmap_gather_flush(as, &ug);
+	return ret;
 }
 
 /**

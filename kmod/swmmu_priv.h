@@ -212,6 +212,48 @@ struct swmmu_mapping {
 	u32 prot;
 };
 
+/* Buffers of at most this many chunks need no allocation for their segments in MAP. */
+#define SWMMU_MAP_SEGS_ONSTACK	4
+
+/**
+ * struct swmmu_map_req - one MAP from its checks to its end (SWMMU_MAP and SWMMU_MAP_BATCH)
+ * @cmd: the request
+ * @as: the address space
+ * @buf: the buffer while the request holds its users reference (NULL once the record has it)
+ * @m: the record while the request owns it (NULL once it is in the address space)
+ * @opts: options for the core's map
+ * @iova: first VA (the fixed one, or the one swmmu_map_pick() chose)
+ * @last: last VA (inclusive)
+ * @raced: the record insert found the range taken (a stale free-VA search)
+ * @nr_segs: entries of @segs
+ * @segs: DMA segments of the buffer slice: @onstack, or an allocation
+ * @onstack: room for the segments of small buffers
+ */
+struct swmmu_map_req {
+	const struct swmmu_map *cmd;
+	struct swmmu_as_obj *as;
+	struct swmmu_buf *buf;
+	struct swmmu_mapping *m;
+	struct swmmu_map_opts opts;
+	u64 iova;
+	u64 last;
+	bool raced;
+	unsigned int nr_segs;
+	struct swmmu_seg *segs;
+	struct swmmu_seg onstack[SWMMU_MAP_SEGS_ONSTACK];
+};
+
+/**
+ * struct swmmu_unmap_gather - unmaps whose device invalidation is not flushed yet
+ * @g: the core's gather: VA ranges to invalidate, unlinked tables to free after that
+ * @dead: the unmapped records (struct swmmu_mapping.dead), freed after the flush: they keep
+ *        their buffers' pages alive while a device may still reach them
+ */
+struct swmmu_unmap_gather {
+	struct swmmu_gather g;
+	struct list_head dead;
+};
+
 /**
  * struct swmmu_as_dev - the DMA engine's state of an address space (swmmu_device.c)
  * @lock: serialises @queues and the waits of invalidations (taken under a range of the AS)
@@ -239,12 +281,14 @@ struct swmmu_as_dev {
  * @pt: the core's address space
  * @fmt: the format (a built-in one, or @fmt_own)
  * @fmt_own: a derived format with a reduced VA size, or NULL
+ * @pgsizes: swmmu_format_pgsizes() of @fmt
  * @tables: table DMA page number -> CPU address of that page, for the core's to_cpu callback
  * @range: the VA range lock
  * @maps_lock: protects the shape of @maps; a record itself is stable while its range is held
  * @maps: mapping records by device VA range (struct swmmu_mapping.node)
  * @window: mmap window index, or -1
  * @mmap_offset: mmap() offset of device VA 0, or SWMMU_MMAP_OFFSET_NONE
+ * @nr_vmas: mmap() VMAs of this address space (each also holds a users reference)
  * @window_mask: device VA bits reachable through the mmap window
  * @debug_id: global serial, name of the debugfs directory
  * @debugfs: debugfs directory
@@ -266,12 +310,14 @@ struct swmmu_as_obj {
 	struct swmmu_as pt;
 	const struct swmmu_format *fmt;
 	struct swmmu_format *fmt_own;
+	u64 pgsizes;
 	struct xarray tables;
 	struct swmmu_range_lock range;
 	spinlock_t maps_lock;
 	struct rb_root maps;
 	int window;
 	u64 mmap_offset;
+	atomic_t nr_vmas;
 	u64 window_mask;
 	u32 debug_id;
 	struct dentry *debugfs;
@@ -378,10 +424,25 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		    struct swmmu_as_alloc *cmd);
 int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes);
+void swmmu_unmap_gather_init(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug);
+bool swmmu_unmap_gather_pending(const struct swmmu_unmap_gather *ug, u64 first, u64 last);
+void swmmu_unmap_gather_flush(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug);
+int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
+			  struct swmmu_unmap_gather *ug, u64 *bytes);
 struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last);
 struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last);
 struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
+int swmmu_map_check(const struct swmmu_map *cmd);
+int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
+		      const struct swmmu_map *cmd, struct swmmu_mapping *m);
+int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m);
+void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m);
+int swmmu_maps_init(void);
+void swmmu_maps_exit(void);
+int swmmu_map_pick(struct swmmu_map_req *req);
+int swmmu_map_locked(struct swmmu_map_req *req);
+void swmmu_map_finish(struct swmmu_map_req *req);
 int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_protect(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_query(struct swmmu_file *file, void *cmd);
