@@ -386,6 +386,12 @@ int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_
 struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type);
 void swmmu_obj_put(struct swmmu_obj *obj);
 
+/* One more users reference on an object the caller holds one on already. */
+static inline void swmmu_obj_hold(struct swmmu_obj *obj)
+{
+	refcount_inc(&obj->users);
+}
+
 static inline struct swmmu_as_obj *swmmu_as_get(struct swmmu_file *file, u32 id)
 {
 	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_AS);
@@ -445,6 +451,7 @@ int swmmu_map_locked(struct swmmu_map_req *req);
 void swmmu_map_finish(struct swmmu_map_req *req);
 int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_protect(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_map_batch(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_query(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_dump(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_rw(struct swmmu_file *file, void *cmd);
