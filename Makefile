@@ -127,6 +127,7 @@ $(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wild
 
 # Tests that submit through io_uring link liburing.
 $(B)/vm/tests/uring_test: VM_TEST_LDLIBS := -luring
+$(B)/vm/tests/batch_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fail_nth_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/stress_race_test: VM_TEST_LDLIBS := -luring
 # The uAPI fuzzer: a short run as a VM suite, and the program `make fuzz-kernel` runs.
