@@ -139,9 +139,9 @@ $(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
 		$(LDLIBS_USER) -luring
 
-$(B)/vm/bench/swmmu-vmbench: tests/vm/bench/swmmu-vmbench.c $(wildcard uapi/linux/*.h)
+$(B)/vm/bench/swmmu-vmbench: tests/vm/bench/swmmu-vmbench.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $< -luring $(LDLIBS_USER)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $< $(VM_LIB_SRCS) -luring $(LDLIBS_USER)
 
 vm-tests: $(VM_TEST_BINS)
 
