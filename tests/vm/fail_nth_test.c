@@ -616,17 +616,18 @@ static int uring_one(struct ctx *c, uint32_t op, const void *payload, size_t len
 }
 
 /*
- * SWMMU_MAP_BATCH over setup_base's state: new tables at 1 GiB, a kernel-chosen VA, an UNMAP of
- * the base mapping, a MAP reusing its VAs (a flush before it), an UNMAP of the first MAP (its
- * tables go). The first c->limit operations only, if set.
+ * SWMMU_MAP_BATCH over setup_base's state: a kernel-chosen VA, an UNMAP of the base mapping, new
+ * tables at 1 GiB (so that injected failures hit after two operations), a MAP reusing the VAs of
+ * the UNMAP (a flush before it), an UNMAP at 1 GiB (its tables go). The first c->limit
+ * operations only, if set.
  */
 #define BATCH_OPS	5
 
 static uint32_t batch_ops(struct ctx *c, struct swmmu_map_batch_op *ops)
 {
-	ops[0] = swmmu_bop_map(c->buf[0], 8 * SZ_4K, 8 * SZ_4K, VA_HI, PROT_RW);
-	ops[1] = swmmu_bop_map(c->buf[0], 12 * SZ_4K, 4 * SZ_4K, SWMMU_ANY_IOVA, PROT_RW);
-	ops[2] = swmmu_bop_unmap(0, 8 * SZ_4K);
+	ops[0] = swmmu_bop_map(c->buf[0], 12 * SZ_4K, 4 * SZ_4K, SWMMU_ANY_IOVA, PROT_RW);
+	ops[1] = swmmu_bop_unmap(0, 8 * SZ_4K);
+	ops[2] = swmmu_bop_map(c->buf[0], 8 * SZ_4K, 8 * SZ_4K, VA_HI, PROT_RW);
 	ops[3] = swmmu_bop_map(c->buf[0], 0, 4 * SZ_4K, 0, SWMMU_PROT_READ);
 	ops[4] = swmmu_bop_unmap(VA_HI, 8 * SZ_4K);
 	return c->limit ? c->limit : BATCH_OPS;
@@ -1043,11 +1044,18 @@ FIXTURE_TEARDOWN(fnth)
 	knobs_restore();
 }
 
+/* What a sweep saw besides the injection points. */
+struct sweep_counts {
+	unsigned int absorbed;	/* failures the call absorbed */
+	unsigned int partial;	/* F_PARTIAL: failures after some of the batch's operations */
+};
+
 /*
  * Sweep one case; returns the number of injection points, or -1 after a failed assertion (the
- * harness has recorded it). *absorbed counts the points whose failure the call absorbed.
+ * harness has recorded it).
  */
-static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsigned int *absorbed)
+static int sweep(struct __test_metadata *_metadata, const struct fcase *fc,
+		 struct sweep_counts *cnt)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct state before, after, ref_after, *prefix = NULL;
@@ -1056,7 +1064,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 	int err;
 
 	ASSERT_NE(NULL, c);
-	*absorbed = 0;
+	memset(cnt, 0, sizeof(*cnt));
 	/*
 	 * A batch that fails after k operations must leave what its first k operations leave,
 	 * undisturbed: the state after each prefix, for comparison.
@@ -1111,7 +1119,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 			break;
 		}
 		if (err == fc->want) {
-			(*absorbed)++;
+			cnt->absorbed++;
 			snapshot(c, &after);
 			canonical(&after);
 			diff = state_diff(&ref_after, &after);
@@ -1132,6 +1140,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 			snapshot(c, &after);
 			if ((fc->flags & F_PARTIAL) && c->done) {
 				ASSERT_GT(fc->nr_ops, c->done);
+				cnt->partial++;
 				canonical(&after);
 				diff = state_diff(&prefix[c->done], &after);
 			} else {
@@ -1139,7 +1148,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 			}
 			if (diff && (fc->flags & F_NL) && err == ENOBUFS) {
 				/* The request was done but its ACK could not be allocated. */
-				(*absorbed)++;
+				cnt->absorbed++;
 				canonical(&after);
 				diff = state_diff(&ref_after, &after);
 			}
@@ -1158,6 +1167,9 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 		ASSERT_TRUE(swmmu_counters_zero(&z));
 	}
 	ASSERT_GT(MAX_POINTS, n);
+	/* The batch is built so that operations after the first allocate: some must fail. */
+	if (fc->flags & F_PARTIAL)
+		ASSERT_LT(0, cnt->partial);
 	free(prefix);
 	free(c);
 	return n - 1;
@@ -1175,15 +1187,19 @@ static bool dma_debug_off(void)
 static void run_cases(struct __test_metadata *_metadata, const struct fcase *cases,
 		      unsigned int nr)
 {
-	unsigned int i, absorbed;
+	struct sweep_counts cnt;
+	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		bool dbg_off = dma_debug_off();
-		int points = sweep(_metadata, &cases[i], &absorbed);
+		int points = sweep(_metadata, &cases[i], &cnt);
 
 		ASSERT_LE(0, points);
-		printf("# %s: %d injection points (%u absorbed)\n", cases[i].name, points,
-		       absorbed);
+		printf("# %s: %d injection points (%u absorbed", cases[i].name, points,
+		       cnt.absorbed);
+		if (cases[i].flags & F_PARTIAL)
+			printf(", %u failed after some operations", cnt.partial);
+		printf(")\n");
 		if (!dbg_off && dma_debug_off())
 			printf("# %s: an injected failure inside DMA API debugging disabled it\n",
 			       cases[i].name);
