@@ -411,6 +411,15 @@ static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 firs
 	return found && found->iova <= last ? found : NULL;
 }
 
+/* The record after @m if it begins at or below @last, or NULL. Context: maps_lock held. */
+static struct swmmu_mapping *__swmmu_maps_next(struct swmmu_mapping *m, u64 last)
+{
+	struct rb_node *n = rb_next(&m->node);
+
+	m = n ? rb_entry(n, struct swmmu_mapping, node) : NULL;
+	return m && m->iova <= last ? m : NULL;
+}
+
 /**
  * swmmu_maps_find() - the first mapping record that overlaps a VA range
  * @as: the address space
@@ -442,13 +451,10 @@ struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 la
  */
 struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last)
 {
-	struct rb_node *n;
-
 	spin_lock(&as->maps_lock);
-	n = rb_next(&m->node);
+	m = __swmmu_maps_next(m, last);
 	spin_unlock(&as->maps_lock);
-	m = n ? rb_entry(n, struct swmmu_mapping, node) : NULL;
-	return m && m->iova <= last ? m : NULL;
+	return m;
 }
 
 /* Insert a record; -EEXIST if it overlaps one. The caller holds its range. */
@@ -489,14 +495,12 @@ static void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
  */
 static u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead)
 {
-	struct swmmu_mapping *m;
-	struct rb_node *next;
+	struct swmmu_mapping *m, *next;
 	u64 bytes = 0;
 
 	spin_lock(&as->maps_lock);
-	for (m = __swmmu_maps_find(as, first, last); m && m->iova <= last; m = next ?
-	     rb_entry(next, struct swmmu_mapping, node) : NULL) {
-		next = rb_next(&m->node);
+	for (m = __swmmu_maps_find(as, first, last); m; m = next) {
+		next = __swmmu_maps_next(m, last);
 		rb_erase(&m->node, &as->maps);
 		list_add_tail(&m->dead, dead);
 		bytes += m->last - m->iova + 1;
@@ -650,11 +654,17 @@ err_as:
 	return ret;
 }
 
-static void swmmu_mapping_free(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+/* @nr records of @bytes in all are gone from @as: the counters. */
+static void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes)
 {
-	atomic64_dec(&as->nr_mappings);
-	atomic64_sub(m->last - m->iova + 1, &as->mapped_bytes);
-	atomic_long_dec(&swmmu_cnt.mappings);
+	atomic64_sub(nr, &as->nr_mappings);
+	atomic64_sub(bytes, &as->mapped_bytes);
+	atomic_long_sub(nr, &swmmu_cnt.mappings);
+}
+
+/* Free a record that is out of the tree; it drops its buffer reference. */
+static void swmmu_mapping_release(struct swmmu_mapping *m)
+{
 	swmmu_obj_put(&m->buf->obj);
 	kmem_cache_free(swmmu_mapping_cache, m);
 }
@@ -681,8 +691,10 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 	file->nr_as--;
 	mutex_unlock(&file->lock);
 
-	rbtree_postorder_for_each_entry_safe(m, n, &as->maps, node)
-		swmmu_mapping_free(as, m);
+	rbtree_postorder_for_each_entry_safe(m, n, &as->maps, node) {
+		swmmu_mappings_gone(as, 1, m->last - m->iova + 1);
+		swmmu_mapping_release(m);
+	}
 	as->maps = RB_ROOT;
 	/*
 	 * Nothing walks the tables any more: no VMA, no ioctl, no debugfs reader. So the rest are
@@ -1006,14 +1018,19 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
  */
 static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
-	struct swmmu_mapping *m = swmmu_maps_find(as, iova, last);
+	struct swmmu_mapping *m;
+	int ret = -ENOENT;
 
-	if (!m)
-		return -ENOENT;
-	for (; m; m = swmmu_maps_next(as, m, last))
-		if (m->iova < iova || m->last > last)
-			return -EINVAL;
-	return 0;
+	spin_lock(&as->maps_lock);
+	for (m = __swmmu_maps_find(as, iova, last); m; m = __swmmu_maps_next(m, last)) {
+		if (m->iova < iova || m->last > last) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = 0;
+	}
+	spin_unlock(&as->maps_lock);
+	return ret;
 }
 
 /*
@@ -1089,10 +1106,17 @@ bool swmmu_unmap_gather_pending(const struct swmmu_unmap_gather *ug, u64 first, 
 void swmmu_unmap_gather_flush(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug)
 {
 	struct swmmu_mapping *m, *n;
+	u64 bytes = 0;
+	long nr = 0;
 
 	swmmu_gather_flush(&ug->g);
-	list_for_each_entry_safe(m, n, &ug->dead, dead)
-		swmmu_mapping_free(as, m);
+	list_for_each_entry_safe(m, n, &ug->dead, dead) {
+		nr++;
+		bytes += m->last - m->iova + 1;
+		swmmu_mapping_release(m);
+	}
+	if (nr)
+		swmmu_mappings_gone(as, nr, bytes);
 	INIT_LIST_HEAD(&ug->dead);
 }
 
