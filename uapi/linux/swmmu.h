@@ -402,7 +402,8 @@ struct swmmu_map_batch_op {
  *           Each entry follows the size rules of the command structs: below the size of the
  *           kernel's struct (64 bytes in this version) or above SWMMU_MAP_BATCH_MAX_OP_SIZE is
  *           EINVAL; a non-zero byte past the kernel's struct is E2BIG (nothing ran then).
- * @out_nr_done: operations that completed (written back on success and on failure)
+ * @out_nr_done: operations that completed (written back on failure too, once the struct passed
+ *               the size rules)
  * @ops_uptr: user pointer to an array of @nr_ops entries of @op_size bytes
  *
  * The operations run in array order, each exactly as the single SWMMU_MAP or SWMMU_UNMAP ioctl
