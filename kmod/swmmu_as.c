@@ -392,7 +392,15 @@ void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m)
  * of that range inserts or removes it.
  */
 
-/* The first record that overlaps [first, last], or NULL. Context: maps_lock held. */
+/**
+ * __swmmu_maps_find() - the first record that overlaps a VA range
+ * @as: the address space
+ * @first: first VA
+ * @last: last VA (inclusive)
+ *
+ * Context: @as->maps_lock held.
+ * Return: the record with the lowest VA that overlaps [first, last], or NULL.
+ */
 static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
 {
 	struct rb_node *n = as->maps.rb_node;
@@ -411,7 +419,14 @@ static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 firs
 	return found && found->iova <= last ? found : NULL;
 }
 
-/* The record after @m if it begins at or below @last, or NULL. Context: maps_lock held. */
+/**
+ * __swmmu_maps_next() - the record after one, if it begins at or below a VA
+ * @m: a record in the tree
+ * @last: last VA (inclusive) of the range being walked
+ *
+ * Context: the tree's maps_lock held.
+ * Return: the next record, or NULL.
+ */
 static struct swmmu_mapping *__swmmu_maps_next(struct swmmu_mapping *m, u64 last)
 {
 	struct rb_node *n = rb_next(&m->node);
@@ -457,7 +472,14 @@ struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapp
 	return m;
 }
 
-/* Insert a record; -EEXIST if it overlaps one. The caller holds its range. */
+/**
+ * swmmu_maps_insert() - insert a mapping record
+ * @as: the address space
+ * @m: the record, iova and last set
+ *
+ * Context: any context that may take a spinlock; the caller holds the record's range.
+ * Return: 0, or -EEXIST if it overlaps a record.
+ */
 static int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 {
 	struct rb_node **p = &as->maps.rb_node, *parent = NULL;
@@ -482,6 +504,13 @@ static int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 	return 0;
 }
 
+/**
+ * swmmu_maps_erase() - remove a mapping record from the tree
+ * @as: the address space
+ * @m: the record
+ *
+ * Context: any context that may take a spinlock; the caller holds the record's range.
+ */
 static void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 {
 	spin_lock(&as->maps_lock);
@@ -489,9 +518,16 @@ static void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 	spin_unlock(&as->maps_lock);
 }
 
-/*
- * Move every record inside [first, last] from the tree to @dead; returns their bytes. The caller
- * holds the range and checked that no record is cut (swmmu_covered()).
+/**
+ * swmmu_maps_take() - move every record inside a VA range from the tree to a list
+ * @as: the address space
+ * @first: first VA
+ * @last: last VA (inclusive)
+ * @dead: the list (struct swmmu_mapping.dead)
+ *
+ * Context: any context that may take a spinlock; the caller holds the range and checked that
+ * no record is cut (swmmu_covered()).
+ * Return: the bytes of the records moved.
  */
 static u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead)
 {
@@ -654,7 +690,14 @@ err_as:
 	return ret;
 }
 
-/* @nr records of @bytes in all are gone from @as: the counters. */
+/**
+ * swmmu_mappings_gone() - account for records that are gone from an address space
+ * @as: the address space
+ * @nr: how many
+ * @bytes: their bytes in all
+ *
+ * Context: any.
+ */
 static void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes)
 {
 	atomic64_sub(nr, &as->nr_mappings);
@@ -662,7 +705,12 @@ static void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes)
 	atomic_long_sub(nr, &swmmu_cnt.mappings);
 }
 
-/* Free a record that is out of the tree; it drops its buffer reference. */
+/**
+ * swmmu_mapping_release() - free a record that is out of the tree
+ * @m: the record; drops its buffer reference
+ *
+ * Context: any context that may free memory.
+ */
 static void swmmu_mapping_release(struct swmmu_mapping *m)
 {
 	swmmu_obj_put(&m->buf->obj);

@@ -34,10 +34,17 @@ struct swmmu_batch_run {
 	u32 used;
 };
 
-/*
- * Read the array. Entries of the kernel's size are read with 8-byte loads: copy_from_user()
- * moves them with a string instruction, which QEMU's TCG (the VM lane) emulates a byte at a
- * time; on hardware both run at memory speed. Larger entries go one by one, with the size rules.
+/**
+ * swmmu_batch_copy_in() - read the caller's array of operations
+ * @ops: kernel copy, room for cmd->nr_ops entries
+ * @cmd: the call
+ *
+ * Entries of the kernel's size are read with 8-byte loads: copy_from_user() moves them with a
+ * string instruction, which QEMU's TCG (the VM lane) emulates a byte at a time; on hardware both
+ * run at memory speed. Larger entries go one by one, with the size rules.
+ *
+ * Context: process context, may fault; no range lock held.
+ * Return: 0, -EFAULT, or -E2BIG (a non-zero byte past the kernel's struct in an entry).
  */
 static int swmmu_batch_copy_in(struct swmmu_map_batch_op *ops, const struct swmmu_map_batch *cmd)
 {
@@ -69,7 +76,15 @@ efault:
 	return -EFAULT;
 }
 
-/* Write the out_ fields of the first @nr entries back. */
+/**
+ * swmmu_batch_copy_out() - write the out_ fields of the completed operations back
+ * @ops: kernel copy
+ * @cmd: the call
+ * @nr: completed operations
+ *
+ * Context: process context, may fault; no range lock held.
+ * Return: 0 or -EFAULT.
+ */
 static int swmmu_batch_copy_out(const struct swmmu_map_batch_op *ops,
 				const struct swmmu_map_batch *cmd, u32 nr)
 {
@@ -93,10 +108,18 @@ efault:
 	return -EFAULT;
 }
 
-/*
- * The VA range every operation stays inside: the hull of the ranges given, or the whole space
- * when a MAP lets the kernel choose. An operation whose range is malformed (empty, wrapping)
- * fails its checks before it touches anything, so it needs no part of the hull.
+/**
+ * swmmu_batch_hull() - the VA range every operation of a batch stays inside
+ * @ops: the operations
+ * @nr: entries of @ops
+ * @first: out: first VA
+ * @last: out: last VA (inclusive)
+ *
+ * The hull of the ranges given, or the whole space when a MAP lets the kernel choose. An
+ * operation whose range is malformed (empty, wrapping) fails its checks before it touches
+ * anything, so it needs no part of the hull.
+ *
+ * Context: any.
  */
 static void swmmu_batch_hull(const struct swmmu_map_batch_op *ops, u32 nr, u64 *first,
 			     u64 *last)
@@ -123,9 +146,13 @@ static void swmmu_batch_hull(const struct swmmu_map_batch_op *ops, u32 nr, u64 *
 	*last = hi;
 }
 
-/*
- * The buffer @id, with a users reference for the caller; the batch keeps its own reference on
- * the last one it looked up, so a run of MAPs of one buffer looks it up once.
+/**
+ * swmmu_batch_buf() - a buffer of the calling file, looked up once per run of the same ID
+ * @b: the batch; keeps its own reference on the last buffer it looked up
+ * @id: the buffer ID
+ *
+ * Context: any context that may take a spinlock.
+ * Return: the buffer with a users reference for the caller, or NULL (no such buffer).
  */
 static struct swmmu_buf *swmmu_batch_buf(struct swmmu_batch_run *b, u32 id)
 {
@@ -143,6 +170,14 @@ static struct swmmu_buf *swmmu_batch_buf(struct swmmu_batch_run *b, u32 id)
 	return b->buf;
 }
 
+/**
+ * swmmu_batch_map() - one MAP of a batch, as SWMMU_MAP runs it
+ * @b: the batch
+ * @op: the operation; out_iova is set on success
+ *
+ * Context: process context, may sleep; the batch's range is held.
+ * Return: 0 or the errno SWMMU_MAP would return; the tables are unchanged on error.
+ */
 static int swmmu_batch_map(struct swmmu_batch_run *b, struct swmmu_map_batch_op *op)
 {
 	const struct swmmu_map cmd = {
@@ -187,6 +222,15 @@ static int swmmu_batch_map(struct swmmu_batch_run *b, struct swmmu_map_batch_op 
 	return ret;
 }
 
+/**
+ * swmmu_batch_unmap() - one UNMAP of a batch, its invalidation gathered
+ * @b: the batch
+ * @op: the operation; out_unmapped is set
+ *
+ * Context: process context, may sleep; the batch's range is held.
+ * Return: 0 or the errno SWMMU_UNMAP would return (-EOPNOTSUPP for a MAP field set); the tables
+ * are unchanged on error.
+ */
 static int swmmu_batch_unmap(struct swmmu_batch_run *b, struct swmmu_map_batch_op *op)
 {
 	u64 last;
@@ -200,7 +244,16 @@ static int swmmu_batch_unmap(struct swmmu_batch_run *b, struct swmmu_map_batch_o
 	return swmmu_as_unmap_gather(b->as, op->iova, last, &b->ug, &op->out_unmapped);
 }
 
-/* Run the operations in order until one fails; returns how many completed. */
+/**
+ * swmmu_batch_run_ops() - run the operations in order until one fails
+ * @b: the batch
+ * @ops: the operations
+ * @nr: entries of @ops
+ * @err: out: 0, or the errno of the failing operation
+ *
+ * Context: process context, may sleep; the batch's range is held.
+ * Return: the number of operations that completed.
+ */
 static u32 swmmu_batch_run_ops(struct swmmu_batch_run *b, struct swmmu_map_batch_op *ops, u32 nr,
 			       int *err)
 {

@@ -253,7 +253,14 @@ struct swmmu_ioctl_op {
 	void (*install)(void *cmd, bool ok);
 };
 
-/* Whether the struct is written back after the handler returned @ret. */
+/**
+ * swmmu_respond_on() - whether a command's struct is written back
+ * @op: the command
+ * @ret: what its handler returned
+ *
+ * Context: any.
+ * Return: true to write the struct back.
+ */
 static bool swmmu_respond_on(const struct swmmu_ioctl_op *op, int ret)
 {
 	return op->respond && (!ret || ret == -EMSGSIZE || op->respond_err);
