@@ -132,6 +132,7 @@ $(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wild
 
 # Tests that submit through io_uring link liburing.
 $(B)/vm/tests/uring_test: VM_TEST_LDLIBS := -luring
+$(B)/vm/tests/batch_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fail_nth_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/stress_race_test: VM_TEST_LDLIBS := -luring
 # The uAPI fuzzer: a short run as a VM suite, and the program `make fuzz-kernel` runs.
@@ -143,9 +144,9 @@ $(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
 		$(LDLIBS_USER) -luring
 
-$(B)/vm/bench/swmmu-vmbench: tests/vm/bench/swmmu-vmbench.c $(wildcard uapi/linux/*.h)
+$(B)/vm/bench/swmmu-vmbench: tests/vm/bench/swmmu-vmbench.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $< -luring $(LDLIBS_USER)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $< $(VM_LIB_SRCS) -luring $(LDLIBS_USER)
 
 vm-tests: $(VM_TEST_BINS)
 

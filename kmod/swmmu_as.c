@@ -326,9 +326,223 @@ u64 swmmu_as_va_last(const struct swmmu_as_obj *as)
 /* Smallest leaf of the format, and never below a CPU page: buffers are made of pages. */
 static u64 swmmu_as_granule(const struct swmmu_as_obj *as)
 {
-	u64 pg = swmmu_format_pgsizes(as->fmt);
+	u64 pg = as->pgsizes;
 
 	return max_t(u64, pg & -pg, PAGE_SIZE);
+}
+
+/* ---- mapping records --------------------------------------------------------------------------- */
+
+/* The records; a cache of their own so that SWMMU_MAP_BATCH can allocate many at once. */
+static struct kmem_cache *swmmu_mapping_cache;
+
+/**
+ * swmmu_maps_init() - create the cache of mapping records
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int swmmu_maps_init(void)
+{
+	swmmu_mapping_cache = KMEM_CACHE(swmmu_mapping, SLAB_ACCOUNT);
+	return swmmu_mapping_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * swmmu_maps_exit() - destroy the cache of mapping records
+ *
+ * Context: module exit, after the last address space is gone.
+ */
+void swmmu_maps_exit(void)
+{
+	kmem_cache_destroy(swmmu_mapping_cache);
+}
+
+/**
+ * swmmu_mappings_alloc() - allocate zeroed mapping records in bulk
+ * @nr: how many
+ * @m: filled with @nr records
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM (none allocated).
+ */
+int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m)
+{
+	return kmem_cache_alloc_bulk(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT | __GFP_ZERO, nr,
+				     (void **)m) ? 0 : -ENOMEM;
+}
+
+/**
+ * swmmu_mappings_free() - free records swmmu_mappings_alloc() gave and nothing used
+ * @nr: how many
+ * @m: the records
+ *
+ * Context: any context that may free memory.
+ */
+void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m)
+{
+	if (nr)
+		kmem_cache_free_bulk(swmmu_mapping_cache, nr, (void **)m);
+}
+
+/*
+ * The records of an address space are an rbtree ordered by VA; they never overlap, so ordering by
+ * first VA also orders them by last VA. maps_lock guards only the tree's shape: a caller that holds
+ * the range lock over a record may use the record after dropping maps_lock, because only a holder
+ * of that range inserts or removes it.
+ */
+
+/**
+ * __swmmu_maps_find() - the first record that overlaps a VA range
+ * @as: the address space
+ * @first: first VA
+ * @last: last VA (inclusive)
+ *
+ * Context: @as->maps_lock held.
+ * Return: the record with the lowest VA that overlaps [first, last], or NULL.
+ */
+static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
+{
+	struct rb_node *n = as->maps.rb_node;
+	struct swmmu_mapping *found = NULL;
+
+	while (n) {
+		struct swmmu_mapping *m = rb_entry(n, struct swmmu_mapping, node);
+
+		if (m->last < first) {
+			n = n->rb_right;
+		} else {
+			found = m;
+			n = n->rb_left;
+		}
+	}
+	return found && found->iova <= last ? found : NULL;
+}
+
+/**
+ * __swmmu_maps_next() - the record after one, if it begins at or below a VA
+ * @m: a record in the tree
+ * @last: last VA (inclusive) of the range being walked
+ *
+ * Context: the tree's maps_lock held.
+ * Return: the next record, or NULL.
+ */
+static struct swmmu_mapping *__swmmu_maps_next(struct swmmu_mapping *m, u64 last)
+{
+	struct rb_node *n = rb_next(&m->node);
+
+	m = n ? rb_entry(n, struct swmmu_mapping, node) : NULL;
+	return m && m->iova <= last ? m : NULL;
+}
+
+/**
+ * swmmu_maps_find() - the first mapping record that overlaps a VA range
+ * @as: the address space
+ * @first: first VA
+ * @last: last VA (inclusive)
+ *
+ * Context: any context that may take a spinlock; the record stays valid while the caller holds
+ * a range of @as->range over it.
+ * Return: the record with the lowest VA that overlaps [first, last], or NULL.
+ */
+struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
+{
+	struct swmmu_mapping *m;
+
+	spin_lock(&as->maps_lock);
+	m = __swmmu_maps_find(as, first, last);
+	spin_unlock(&as->maps_lock);
+	return m;
+}
+
+/**
+ * swmmu_maps_next() - the record after one, if it still overlaps a VA range
+ * @as: the address space
+ * @m: a record in the tree
+ * @last: last VA (inclusive) of the range being walked
+ *
+ * Context: as swmmu_maps_find(); the caller holds a range over @m.
+ * Return: the next record by VA if it begins at or below @last, or NULL.
+ */
+struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last)
+{
+	spin_lock(&as->maps_lock);
+	m = __swmmu_maps_next(m, last);
+	spin_unlock(&as->maps_lock);
+	return m;
+}
+
+/**
+ * swmmu_maps_insert() - insert a mapping record
+ * @as: the address space
+ * @m: the record, iova and last set
+ *
+ * Context: any context that may take a spinlock; the caller holds the record's range.
+ * Return: 0, or -EEXIST if it overlaps a record.
+ */
+static int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+{
+	struct rb_node **p = &as->maps.rb_node, *parent = NULL;
+
+	spin_lock(&as->maps_lock);
+	while (*p) {
+		struct swmmu_mapping *e = rb_entry(*p, struct swmmu_mapping, node);
+
+		parent = *p;
+		if (m->last < e->iova) {
+			p = &parent->rb_left;
+		} else if (m->iova > e->last) {
+			p = &parent->rb_right;
+		} else {
+			spin_unlock(&as->maps_lock);
+			return -EEXIST;
+		}
+	}
+	rb_link_node(&m->node, parent, p);
+	rb_insert_color(&m->node, &as->maps);
+	spin_unlock(&as->maps_lock);
+	return 0;
+}
+
+/**
+ * swmmu_maps_erase() - remove a mapping record from the tree
+ * @as: the address space
+ * @m: the record
+ *
+ * Context: any context that may take a spinlock; the caller holds the record's range.
+ */
+static void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+{
+	spin_lock(&as->maps_lock);
+	rb_erase(&m->node, &as->maps);
+	spin_unlock(&as->maps_lock);
+}
+
+/**
+ * swmmu_maps_take() - move every record inside a VA range from the tree to a list
+ * @as: the address space
+ * @first: first VA
+ * @last: last VA (inclusive)
+ * @dead: the list (struct swmmu_mapping.dead)
+ *
+ * Context: any context that may take a spinlock; the caller holds the range and checked that
+ * no record is cut (swmmu_covered()).
+ * Return: the bytes of the records moved.
+ */
+static u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead)
+{
+	struct swmmu_mapping *m, *next;
+	u64 bytes = 0;
+
+	spin_lock(&as->maps_lock);
+	for (m = __swmmu_maps_find(as, first, last); m; m = next) {
+		next = __swmmu_maps_next(m, last);
+		rb_erase(&m->node, &as->maps);
+		list_add_tail(&m->dead, dead);
+		bytes += m->last - m->iova + 1;
+	}
+	spin_unlock(&as->maps_lock);
+	return bytes;
 }
 
 /* ---- life cycle ------------------------------------------------------------------------------- */
@@ -417,14 +631,17 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		as->fmt = as->fmt_own;
 	}
 
+	/* MAP asks for these every time; the loop over the levels is not free. */
+	as->pgsizes = swmmu_format_pgsizes(as->fmt);
+
 	ret = swmmu_file_reserve_as(file, &window);
 	if (ret)
 		goto err_fmt;
 	as->window = window;
 
 	xa_init(&as->tables);
-	/* Lookups run beside inserts and erases of other ranges: RCU mode keeps them safe. */
-	mt_init_flags(&as->maps, MT_FLAGS_USE_RCU);
+	spin_lock_init(&as->maps_lock);
+	as->maps = RB_ROOT;
 	swmmu_range_lock_init(&as->range);
 	swmmu_as_dev_init(as);
 	mem.ctx = as;
@@ -473,13 +690,31 @@ err_as:
 	return ret;
 }
 
-static void swmmu_mapping_free(struct swmmu_as_obj *as, struct swmmu_mapping *m)
+/**
+ * swmmu_mappings_gone() - account for records that are gone from an address space
+ * @as: the address space
+ * @nr: how many
+ * @bytes: their bytes in all
+ *
+ * Context: any.
+ */
+static void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes)
 {
-	atomic64_dec(&as->nr_mappings);
-	atomic64_sub(m->last - m->iova + 1, &as->mapped_bytes);
-	atomic_long_dec(&swmmu_cnt.mappings);
+	atomic64_sub(nr, &as->nr_mappings);
+	atomic64_sub(bytes, &as->mapped_bytes);
+	atomic_long_sub(nr, &swmmu_cnt.mappings);
+}
+
+/**
+ * swmmu_mapping_release() - free a record that is out of the tree
+ * @m: the record; drops its buffer reference
+ *
+ * Context: any context that may free memory.
+ */
+static void swmmu_mapping_release(struct swmmu_mapping *m)
+{
 	swmmu_obj_put(&m->buf->obj);
-	kfree(m);
+	kmem_cache_free(swmmu_mapping_cache, m);
 }
 
 /**
@@ -493,8 +728,7 @@ static void swmmu_mapping_free(struct swmmu_as_obj *as, struct swmmu_mapping *m)
 void swmmu_as_free(struct swmmu_as_obj *as)
 {
 	struct swmmu_file *file = as->file;
-	struct swmmu_mapping *m;
-	unsigned long index = 0;
+	struct swmmu_mapping *m, *n;
 
 	swmmu_debugfs_as_remove(as);
 	mutex_lock(&file->lock);
@@ -505,9 +739,11 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 	file->nr_as--;
 	mutex_unlock(&file->lock);
 
-	mt_for_each(&as->maps, m, index, ULONG_MAX)
-		swmmu_mapping_free(as, m);
-	mtree_destroy(&as->maps);
+	rbtree_postorder_for_each_entry_safe(m, n, &as->maps, node) {
+		swmmu_mappings_gone(as, 1, m->last - m->iova + 1);
+		swmmu_mapping_release(m);
+	}
+	as->maps = RB_ROOT;
 	/*
 	 * Nothing walks the tables any more: no VMA, no ioctl, no debugfs reader. So the rest are
 	 * freed at once, and the tables unlinked earlier are waited for: they still use @as and
@@ -524,9 +760,6 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 }
 
 /* ---- MAP -------------------------------------------------------------------------------------- */
-
-/* Buffers of at most this many chunks need no allocation for their segments in MAP. */
-#define SWMMU_MAP_SEGS_ONSTACK	4
 
 /*
  * The DMA segments of buf[off, off + len), adjacent pieces merged, in @onstack (room for
@@ -570,8 +803,8 @@ static int swmmu_buf_segs(struct swmmu_buf *buf, u64 off, u64 len, struct swmmu_
  */
 static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out)
 {
-	u64 hi = swmmu_as_va_last(as), cand = 0;
-	unsigned long index;
+	u64 hi = swmmu_as_va_last(as), cand = 0, end;
+	struct swmmu_mapping *m;
 
 	for (;;) {
 		if (cand & (align - 1)) {
@@ -580,22 +813,25 @@ static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out
 		}
 		if (cand > hi || hi - cand < len - 1)
 			return -ENOSPC;
-		index = cand;
-		if (!mt_find(&as->maps, &index, cand + len - 1)) {
+		/* Without the range, a record may go at any time: read its end under the lock. */
+		spin_lock(&as->maps_lock);
+		m = __swmmu_maps_find(as, cand, cand + len - 1);
+		end = m ? m->last : 0;
+		spin_unlock(&as->maps_lock);
+		if (!m) {
 			*out = cand;
 			return 0;
 		}
-		/* mt_find() left index just past the entry it found (0 if it ended at the top). */
-		if (!index)
+		if (end == U64_MAX)
 			return -ENOSPC;
-		cand = index;
+		cand = end + 1;
 	}
 }
 
 /* Alignment for a kernel-chosen VA: the largest leaf the length and the DMA address allow. */
 static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 {
-	u64 sizes = swmmu_format_pgsizes(as->fmt), align = swmmu_as_granule(as);
+	u64 sizes = as->pgsizes, align = swmmu_as_granule(as);
 	unsigned int b;
 
 	for (b = 0; b < 64; b++) {
@@ -606,6 +842,170 @@ static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 		align = max(align, s);
 	}
 	return align;
+}
+
+/**
+ * swmmu_map_check() - the checks of a MAP request that need no object
+ * @cmd: the request
+ *
+ * Context: any.
+ * Return: 0, or -EOPNOTSUPP for an unknown flag, prot bit or page size.
+ */
+int swmmu_map_check(const struct swmmu_map *cmd)
+{
+	if (cmd->flags & ~SWMMU_MAP_FIXED_IOVA)
+		return -EOPNOTSUPP;
+	if (cmd->prot & ~SWMMU_UPROT_VALID)
+		return -EOPNOTSUPP;
+	if (cmd->pgsize_lg2 >= 64)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/**
+ * swmmu_map_prepare() - check a MAP request against its objects and set up its record
+ * @req: the request in progress; swmmu_map_finish() ends it whatever this returns
+ * @as: the address space
+ * @buf: the buffer; the caller's users reference passes to @req
+ * @cmd: the request, already through swmmu_map_check()
+ * @m: a zeroed record from swmmu_mappings_alloc() that passes to @req, or NULL to allocate one
+ *
+ * Context: process context, may sleep; no range need be held.
+ * Return: 0, or -EOPNOTSUPP (page size), -EINVAL (alignment, slice), -EOVERFLOW / -ERANGE (the
+ * fixed VA range), -ENOMEM.
+ */
+int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
+		      const struct swmmu_map *cmd, struct swmmu_mapping *m)
+{
+	u64 gran, end;
+	int ret;
+
+	memset(req, 0, offsetof(struct swmmu_map_req, onstack));
+	req->cmd = cmd;
+	req->as = as;
+	req->buf = buf;
+	req->m = m;
+	if (cmd->pgsize_lg2 && !(as->pgsizes & (1ULL << cmd->pgsize_lg2)))
+		return -EOPNOTSUPP;
+	req->opts.pgsize = cmd->pgsize_lg2 ? 1ULL << cmd->pgsize_lg2 : 0;
+	gran = swmmu_as_granule(as);
+	if (!cmd->length || (cmd->buf_offset | cmd->length) & (gran - 1))
+		return -EINVAL;
+	if (check_add_overflow(cmd->buf_offset, cmd->length, &end) || end > buf->length)
+		return -EINVAL;
+	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
+		if (cmd->iova & (gran - 1))
+			return -EINVAL;
+		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &req->last);
+		if (ret)
+			return ret;
+		req->iova = cmd->iova;
+	}
+	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, req->onstack, &req->segs,
+			     &req->nr_segs);
+	if (ret)
+		return ret;
+	if (!req->m)
+		req->m = kmem_cache_zalloc(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT);
+	if (!req->m)
+		return -ENOMEM;
+	req->m->buf = buf;
+	req->m->buf_offset = cmd->buf_offset;
+	req->m->prot = cmd->prot;
+	return 0;
+}
+
+/**
+ * swmmu_map_pick() - choose the VA of a prepared MAP request
+ * @req: the request
+ *
+ * A fixed request keeps its VA; otherwise the lowest free range that large leaves can use is
+ * taken. Without a lock over that range the answer may be stale (swmmu_map_locked() then fails
+ * with @req->raced set).
+ *
+ * Context: process context.
+ * Return: 0 with @req->iova and @req->last set, or -ENOSPC.
+ */
+int swmmu_map_pick(struct swmmu_map_req *req)
+{
+	const struct swmmu_map *cmd = req->cmd;
+	int ret;
+
+	if (cmd->flags & SWMMU_MAP_FIXED_IOVA)
+		return 0;
+	ret = swmmu_find_free(req->as, cmd->length,
+			      swmmu_map_align(req->as, cmd->length, req->segs[0].pa), &req->iova);
+	if (!ret)
+		req->last = req->iova + cmd->length - 1;
+	return ret;
+}
+
+/**
+ * swmmu_map_locked() - map a prepared request at its VA
+ * @req: the request, through swmmu_map_pick()
+ *
+ * Inserts the record and writes the tables; on success the record owns the buffer reference.
+ *
+ * Context: process context, may sleep; the caller holds [req->iova, req->last] (or more) of
+ * the address space's range lock, and no invalidation of that range is pending.
+ * Return: 0, or -EEXIST (overlap; @req->raced says it was found by the record insert),
+ * -ERANGE, -ENOSPC (max_table_bytes), -ENOMEM, or another error of the core. The tables are
+ * unchanged on error.
+ */
+int swmmu_map_locked(struct swmmu_map_req *req)
+{
+	struct swmmu_as_obj *as = req->as;
+	struct swmmu_mapping *m = req->m;
+	int ret;
+
+	m->iova = req->iova;
+	m->last = req->last;
+	ret = swmmu_maps_insert(as, m);
+	if (ret) {
+		req->raced = true;
+		return ret;
+	}
+	/* One DMA-contiguous piece with automatic sizes: the core's fast paths take it. */
+	if (req->nr_segs == 1 && !req->opts.pgsize)
+		ret = swmmu_map(&as->pt, req->iova, req->segs[0].pa, req->segs[0].len,
+				swmmu_prot_from_user(req->cmd->prot));
+	else
+		ret = swmmu_map_sg(&as->pt, req->iova, req->segs, req->nr_segs,
+				   swmmu_prot_from_user(req->cmd->prot), &req->opts);
+	/* The core's "no memory for a table" is the per-file table limit when that was hit. */
+	if (ret == -ENOMEM && READ_ONCE(as->quota_hit)) {
+		WRITE_ONCE(as->quota_hit, false);
+		ret = -ENOSPC;
+	}
+	if (ret) {
+		swmmu_maps_erase(as, m);
+		return ret;
+	}
+	atomic64_inc(&as->nr_mappings);
+	atomic64_add(req->cmd->length, &as->mapped_bytes);
+	atomic_long_inc(&swmmu_cnt.mappings);
+	req->m = NULL;
+	req->buf = NULL;
+	return 0;
+}
+
+/**
+ * swmmu_map_finish() - release what a MAP request still holds
+ * @req: the request, after swmmu_map_prepare() whatever it returned
+ *
+ * After a failure that is the record and the buffer reference; after a success, nothing but a
+ * segment array.
+ *
+ * Context: process context.
+ */
+void swmmu_map_finish(struct swmmu_map_req *req)
+{
+	if (req->segs != req->onstack)
+		kvfree(req->segs);
+	if (req->m)
+		kmem_cache_free(swmmu_mapping_cache, req->m);
+	if (req->buf)
+		swmmu_obj_put(&req->buf->obj);
 }
 
 /**
@@ -620,112 +1020,40 @@ static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 int swmmu_cmd_map(struct swmmu_file *file, void *data)
 {
 	struct swmmu_map *cmd = data;
-	struct swmmu_map_opts opts = {};
+	struct swmmu_map_req req;
 	struct swmmu_as_obj *as;
 	struct swmmu_buf *buf;
-	struct swmmu_mapping *m;
-	struct swmmu_seg onstack[SWMMU_MAP_SEGS_ONSTACK], *segs = NULL;
 	struct swmmu_range r;
-	unsigned int nr_segs;
-	u64 gran, end, last = 0, iova;
 	int ret;
 
-	if (cmd->flags & ~SWMMU_MAP_FIXED_IOVA)
-		return -EOPNOTSUPP;
-	if (cmd->prot & ~SWMMU_UPROT_VALID)
-		return -EOPNOTSUPP;
-	if (cmd->pgsize_lg2 >= 64)
-		return -EOPNOTSUPP;
-
+	ret = swmmu_map_check(cmd);
+	if (ret)
+		return ret;
 	as = swmmu_as_get(file, cmd->as_id);
 	if (!as)
 		return -ENOENT;
 	buf = swmmu_buf_get(file, cmd->buf_id);
-	ret = -ENOENT;
-	if (!buf)
-		goto out_as;
-
-	ret = -EOPNOTSUPP;
-	if (cmd->pgsize_lg2 && !(swmmu_format_pgsizes(as->fmt) & (1ULL << cmd->pgsize_lg2)))
-		goto out_buf;
-	opts.pgsize = cmd->pgsize_lg2 ? 1ULL << cmd->pgsize_lg2 : 0;
-	gran = swmmu_as_granule(as);
-	ret = -EINVAL;
-	if (!cmd->length || (cmd->buf_offset | cmd->length) & (gran - 1))
-		goto out_buf;
-	if (check_add_overflow(cmd->buf_offset, cmd->length, &end) || end > buf->length)
-		goto out_buf;
-	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
-		if (cmd->iova & (gran - 1))
-			goto out_buf;
-		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
+	if (!buf) {
+		swmmu_obj_put(&as->obj);
+		return -ENOENT;
+	}
+	ret = swmmu_map_prepare(&req, as, buf, cmd, NULL);
+	while (!ret) {
+		ret = swmmu_map_pick(&req);
 		if (ret)
-			goto out_buf;
-	}
-
-	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, onstack, &segs, &nr_segs);
-	if (ret)
-		goto out_buf;
-	ret = -ENOMEM;
-	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
-	if (!m)
-		goto out_segs;
-	m->buf = buf;
-	m->buf_offset = cmd->buf_offset;
-	m->prot = cmd->prot;
-
-	for (;;) {
-		if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
-			iova = cmd->iova;
-		} else {
-			ret = swmmu_find_free(as, cmd->length,
-					      swmmu_map_align(as, cmd->length, segs[0].pa), &iova);
-			if (ret)
-				goto out_m;
-			last = iova + cmd->length - 1;
-		}
-		m->iova = iova;
-		m->last = last;
-		swmmu_range_lock(&as->range, &r, iova, last);
-		ret = mtree_insert_range(&as->maps, iova, last, m, GFP_KERNEL_ACCOUNT);
-		if (ret != -EEXIST || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
 			break;
-		/* Another thread took the free range first: look again. */
+		swmmu_range_lock(&as->range, &r, req.iova, req.last);
+		ret = swmmu_map_locked(&req);
 		swmmu_range_unlock(&as->range, &r);
+		/* Another thread took the free range first: look again. */
+		if (ret != -EEXIST || !req.raced || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
+			break;
+		req.raced = false;
+		ret = 0;
 	}
-	if (ret)
-		goto out_unlock;
-	ret = swmmu_map_sg(&as->pt, iova, segs, nr_segs, swmmu_prot_from_user(cmd->prot), &opts);
-	/* The core's "no memory for a table" is the per-file table limit when that was hit. */
-	if (ret == -ENOMEM && READ_ONCE(as->quota_hit)) {
-		WRITE_ONCE(as->quota_hit, false);
-		ret = -ENOSPC;
-	}
-	if (ret) {
-		swmmu_mt_erase(&as->maps, iova, last);
-		goto out_unlock;
-	}
-	swmmu_range_unlock(&as->range, &r);
-	/* The mapping keeps the buffer reference taken above. */
-	atomic64_inc(&as->nr_mappings);
-	atomic64_add(cmd->length, &as->mapped_bytes);
-	atomic_long_inc(&swmmu_cnt.mappings);
-	if (segs != onstack)
-		kvfree(segs);
-	cmd->iova = iova;
-	swmmu_obj_put(&as->obj);
-	return 0;
-
-out_unlock:
-	swmmu_range_unlock(&as->range, &r);
-out_m:
-	kfree(m);
-out_segs:
-	if (segs != onstack)
-		kvfree(segs);
-out_buf:
-	swmmu_obj_put(&buf->obj);
-out_as:
+	if (!ret)
+		cmd->iova = req.iova;
+	swmmu_map_finish(&req);
 	swmmu_obj_put(&as->obj);
 	return ret;
 }
@@ -738,18 +1066,19 @@ out_as:
  */
 static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
-	unsigned long index = iova;
 	struct swmmu_mapping *m;
-	bool any = false;
+	int ret = -ENOENT;
 
-	while ((m = mt_find(&as->maps, &index, last))) {
-		if (m->iova < iova || m->last > last)
-			return -EINVAL;
-		any = true;
-		if (!index)
+	spin_lock(&as->maps_lock);
+	for (m = __swmmu_maps_find(as, iova, last); m; m = __swmmu_maps_next(m, last)) {
+		if (m->iova < iova || m->last > last) {
+			ret = -EINVAL;
 			break;
+		}
+		ret = 0;
 	}
-	return any ? 0 : -ENOENT;
+	spin_unlock(&as->maps_lock);
+	return ret;
 }
 
 /*
@@ -777,6 +1106,106 @@ static u32 swmmu_unmap_flags(const struct swmmu_as_obj *as, u64 iova, u64 last)
 }
 
 /**
+ * swmmu_unmap_gather_init() - start collecting the invalidations of one or more unmaps
+ * @as: the address space
+ * @ug: the collection
+ *
+ * Context: any.
+ */
+void swmmu_unmap_gather_init(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug)
+{
+	swmmu_gather_init(&ug->g, swmmu_as_flush, as);
+	INIT_LIST_HEAD(&ug->dead);
+}
+
+/**
+ * swmmu_unmap_gather_pending() - whether a VA range has an invalidation not flushed yet
+ * @ug: the collection
+ * @first: first VA
+ * @last: last VA (inclusive)
+ *
+ * Context: any.
+ * Return: true if a device may still hold a translation of [first, last] that an unmap
+ * collected in @ug removed.
+ */
+bool swmmu_unmap_gather_pending(const struct swmmu_unmap_gather *ug, u64 first, u64 last)
+{
+	unsigned int i;
+
+	if (ug->g.flush_all)
+		return true;
+	for (i = 0; i < ug->g.nr_ranges; i++)
+		if (ug->g.range[i].start <= last && first <= ug->g.range[i].last)
+			return true;
+	return false;
+}
+
+/**
+ * swmmu_unmap_gather_flush() - invalidate what the collection holds, then free its records
+ * @as: the address space
+ * @ug: the collection; empty afterwards, ready for more
+ *
+ * When this returns no device access uses a translation the collected unmaps removed, and the
+ * records drop their buffer references (the pages may go).
+ *
+ * Context: process context, may sleep; the caller still holds the ranges of the collected
+ * unmaps.
+ */
+void swmmu_unmap_gather_flush(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug)
+{
+	struct swmmu_mapping *m, *n;
+	u64 bytes = 0;
+	long nr = 0;
+
+	swmmu_gather_flush(&ug->g);
+	list_for_each_entry_safe(m, n, &ug->dead, dead) {
+		nr++;
+		bytes += m->last - m->iova + 1;
+		swmmu_mapping_release(m);
+	}
+	if (nr)
+		swmmu_mappings_gone(as, nr, bytes);
+	INIT_LIST_HEAD(&ug->dead);
+}
+
+/**
+ * swmmu_as_unmap_gather() - remove the mappings inside a range, invalidation deferred
+ * @as: the address space
+ * @iova: first VA
+ * @last: last VA (inclusive); the range must hold a mapping and cut none
+ * @ug: collects the device invalidation and the records, for swmmu_unmap_gather_flush()
+ * @bytes: bytes unmapped
+ *
+ * The tables no longer hold the range and its CPU (mmap) views are gone on return; devices may
+ * use cached translations of it until @ug is flushed, and the records keep the pages until then.
+ *
+ * Context: process context, may sleep; the caller holds [iova, last] (or more) of @as->range
+ * until it has flushed @ug.
+ * Return: 0, -ENOENT (nothing mapped), -EINVAL (a mapping is cut), or an error of the core (the
+ * tables are unchanged then).
+ */
+int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
+			  struct swmmu_unmap_gather *ug, u64 *bytes)
+{
+	u64 unmapped = 0;
+	int ret;
+
+	*bytes = 0;
+	ret = swmmu_covered(as, iova, last);
+	if (ret)
+		return ret;
+	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, swmmu_unmap_flags(as, iova, last),
+			  &ug->g, &unmapped);
+	if (ret)
+		return ret;
+	/* The tables no longer reach the pages; now the CPU views of them. */
+	swmmu_as_zap(as, iova, last);
+	*bytes = swmmu_maps_take(as, iova, last, &ug->dead);
+	WARN_ON_ONCE(*bytes != unmapped);
+	return 0;
+}
+
+/**
  * swmmu_as_unmap_locked() - remove the mappings inside a range whose lock the caller holds
  * @as: the address space
  * @iova: first VA
@@ -791,36 +1220,13 @@ static u32 swmmu_unmap_flags(const struct swmmu_as_obj *as, u64 iova, u64 last)
  */
 int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes)
 {
-	struct swmmu_mapping *m;
-	struct swmmu_gather g;
-	unsigned long index;
-	u64 unmapped = 0;
+	struct swmmu_unmap_gather ug;
 	int ret;
 
-	*bytes = 0;
-	ret = swmmu_covered(as, iova, last);
-	if (ret)
-		return ret;
-	swmmu_gather_init(&g, swmmu_as_flush, as);
-	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, swmmu_unmap_flags(as, iova, last), &g,
-			  &unmapped);
-	if (ret) {
-		swmmu_gather_flush(&g);
-		return ret;
-	}
-	/* The device no longer reaches the pages; now the CPU views of them. */
-	swmmu_as_zap(as, iova, last);
-	swmmu_gather_flush(&g);
-	index = iova;
-	while ((m = mt_find(&as->maps, &index, last))) {
-		swmmu_mt_erase(&as->maps, m->iova, m->last);
-		*bytes += m->last - m->iova + 1;
-		swmmu_mapping_free(as, m);
-		if (!index)
-			break;
-	}
-	WARN_ON_ONCE(*bytes != unmapped);
-	return 0;
+	swmmu_unmap_gather_init(as, &ug);
+	ret = swmmu_as_unmap_gather(as, iova, last, &ug, bytes);
+	swmmu_unmap_gather_flush(as, &ug);
+	return ret;
 }
 
 /**
@@ -873,7 +1279,6 @@ int swmmu_cmd_protect(struct swmmu_file *file, void *data)
 	struct swmmu_mapping *m;
 	struct swmmu_gather g;
 	struct swmmu_range r;
-	unsigned long index;
 	u64 last;
 	int ret;
 
@@ -900,12 +1305,8 @@ int swmmu_cmd_protect(struct swmmu_file *file, void *data)
 	swmmu_gather_flush(&g);
 	if (ret)
 		goto out_unlock;
-	index = cmd->iova;
-	while ((m = mt_find(&as->maps, &index, last))) {
+	for (m = swmmu_maps_find(as, cmd->iova, last); m; m = swmmu_maps_next(as, m, last))
 		m->prot = cmd->prot;
-		if (!index)
-			break;
-	}
 out_unlock:
 	swmmu_range_unlock(&as->range, &r);
 out:

@@ -230,18 +230,13 @@ static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
 	return ret;
 }
 
-/* Commands whose struct is written back even when they fail with this errno. */
-static bool swmmu_respond_on(int ret)
-{
-	return !ret || ret == -EMSGSIZE;
-}
-
 /**
  * struct swmmu_ioctl_op - one command
  * @size: sizeof() of the struct the kernel knows
  * @min_size: end of its last mandatory field
  * @ioctl_num: the full ioctl number
  * @respond: the struct has output fields to write back
+ * @respond_err: write them back after any error of the handler too (a count of what was done)
  * @execute: the handler, working on the kernel copy
  * @undo: for an allocating command, destroys the new object if writing the result back failed
  * @install: for a command that returns a new file descriptor, called after a successful
@@ -252,10 +247,24 @@ struct swmmu_ioctl_op {
 	unsigned int min_size;
 	unsigned int ioctl_num;
 	bool respond;
+	bool respond_err;
 	int (*execute)(struct swmmu_file *file, void *cmd);
 	u32 (*undo)(void *cmd);
 	void (*install)(void *cmd, bool ok);
 };
+
+/**
+ * swmmu_respond_on() - whether a command's struct is written back
+ * @op: the command
+ * @ret: what its handler returned
+ *
+ * Context: any.
+ * Return: true to write the struct back.
+ */
+static bool swmmu_respond_on(const struct swmmu_ioctl_op *op, int ret)
+{
+	return op->respond && (!ret || ret == -EMSGSIZE || op->respond_err);
+}
 
 static u32 swmmu_undo_as(void *cmd)
 {
@@ -277,7 +286,8 @@ static u32 swmmu_undo_queue(void *cmd)
 	return ((struct swmmu_queue_alloc *)cmd)->out_queue_id;
 }
 
-#define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, _undo)				\
+/* One entry of swmmu_ops[]; more fields (respond_err, install) may follow. */
+#define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, _undo, ...)			\
 	[_IOC_NR(_ioctl) - SWMMU_CMD_BASE] = {						\
 		.size = sizeof(struct _struct),						\
 		.min_size = offsetofend(struct _struct, _last),				\
@@ -285,6 +295,7 @@ static u32 swmmu_undo_queue(void *cmd)
 		.respond = _respond,							\
 		.execute = _fn,								\
 		.undo = _undo,								\
+		__VA_ARGS__								\
 	}
 
 static const struct swmmu_ioctl_op swmmu_ops[] = {
@@ -309,19 +320,15 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 	SWMMU_OP(SWMMU_QUEUE_ALLOC, swmmu_cmd_queue_alloc, swmmu_queue_alloc, out_queue_id, true,
 		 swmmu_undo_queue),
 	SWMMU_OP(SWMMU_SUBMIT, swmmu_cmd_submit, swmmu_submit, __reserved, true, NULL),
-	[_IOC_NR(SWMMU_FAULT_QUEUE) - SWMMU_CMD_BASE] = {
-		.size = sizeof(struct swmmu_fault_queue_alloc),
-		.min_size = offsetofend(struct swmmu_fault_queue_alloc, out_fd),
-		.ioctl_num = SWMMU_FAULT_QUEUE,
-		.respond = true,
-		.execute = swmmu_cmd_fault_queue,
-		.install = swmmu_fault_queue_install,
-	},
+	SWMMU_OP(SWMMU_FAULT_QUEUE, swmmu_cmd_fault_queue, swmmu_fault_queue_alloc, out_fd, true,
+		 NULL, .install = swmmu_fault_queue_install),
 	SWMMU_OP(SWMMU_FAULT_CONFIG, swmmu_cmd_fault_config, swmmu_fault_config, __reserved, false,
 		 NULL),
 	SWMMU_OP(SWMMU_IOTLB, swmmu_cmd_iotlb, swmmu_iotlb, out_invalidations, true, NULL),
 	SWMMU_OP(SWMMU_AMD_CHECK, swmmu_cmd_amd_check, swmmu_amd_check, out_iommu_bdf, true,
 		 NULL),
+	SWMMU_OP(SWMMU_MAP_BATCH, swmmu_cmd_map_batch, swmmu_map_batch, ops_uptr, true, NULL,
+		 .respond_err = true),
 };
 
 union swmmu_ucmd_buffer {
@@ -346,6 +353,7 @@ union swmmu_ucmd_buffer {
 	struct swmmu_fault_config fault_config;
 	struct swmmu_iotlb iotlb;
 	struct swmmu_amd_check amd_check;
+	struct swmmu_map_batch map_batch;
 };
 
 /**
@@ -387,7 +395,7 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 	ucmd.user_size = user_size;
 	ucmd.cmd = &buf;
 	ret = op->execute(file, &buf);
-	if (op->respond && swmmu_respond_on(ret)) {
+	if (swmmu_respond_on(op, ret)) {
 		int err = swmmu_respond(&ucmd, op->size);
 
 		if (err) {

@@ -142,6 +142,9 @@ static int __init swmmu_init(void)
 	ret = swmmu_tbl_init();
 	if (ret)
 		goto err_pdev;
+	ret = swmmu_maps_init();
+	if (ret)
+		goto err_tbl;
 	swmmu_debugfs_init();
 	ret = swmmu_iommu_init();
 	if (ret)
@@ -161,6 +164,8 @@ err_iommu:
 	swmmu_iommu_exit();
 err_debugfs:
 	swmmu_debugfs_exit();
+	swmmu_maps_exit();
+err_tbl:
 	swmmu_tbl_exit();
 err_pdev:
 	platform_device_unregister(swmmu_pdev);
@@ -175,6 +180,7 @@ static void __exit swmmu_exit(void)
 	swmmu_iommu_exit();
 	swmmu_named_exit();
 	swmmu_debugfs_exit();
+	swmmu_maps_exit();
 	/* After the last address space: its table frees are done, or waited for here. */
 	swmmu_tbl_exit();
 	platform_device_unregister(swmmu_pdev);

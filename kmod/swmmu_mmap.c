@@ -144,6 +144,7 @@ static void swmmu_vm_open(struct vm_area_struct *vma)
 
 	/* A VMA split or copied: the new VMA holds its own reference. */
 	refcount_inc(&as->obj.users);
+	atomic_inc(&as->nr_vmas);
 	atomic_long_inc(&swmmu_cnt.vmas);
 }
 
@@ -152,6 +153,7 @@ static void swmmu_vm_close(struct vm_area_struct *vma)
 	struct swmmu_as_obj *as = vma->vm_private_data;
 
 	atomic_long_dec(&swmmu_cnt.vmas);
+	atomic_dec(&as->nr_vmas);
 	swmmu_obj_put(&as->obj);
 }
 
@@ -196,6 +198,7 @@ int swmmu_mmap(struct file *filp, struct vm_area_struct *vma)
 	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &swmmu_vm_ops;
 	vma->vm_private_data = as;
+	atomic_inc(&as->nr_vmas);
 	atomic_long_inc(&swmmu_cnt.vmas);
 	return 0;
 }
@@ -206,13 +209,20 @@ int swmmu_mmap(struct file *filp, struct vm_area_struct *vma)
  * @iova: first device VA
  * @last: last device VA (inclusive)
  *
+ * Without a VMA of @as there is nothing to zap: a VMA's CPU entries are gone before its close()
+ * drops the count, and a new one gets entries only from faults, which take the range the caller
+ * holds (and were ordered before the caller took it).
+ *
  * Context: process context; the caller holds [iova, last] of @as->range.
  */
 void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
 	u64 mask = as->window_mask, first;
-	struct swmmu_file *file = swmmu_as_cpu_file(as);
+	struct swmmu_file *file;
 
+	if (!atomic_read(&as->nr_vmas))
+		return;
+	file = swmmu_as_cpu_file(as);
 	if (as->window < 0 || !file)
 		return;
 	if (as->fmt->va_bits > SWMMU_MMAP_WINDOW_SHIFT) {

@@ -298,19 +298,18 @@ static bool swmmu_named_may_attach(const struct swmmu_named *n)
 static void swmmu_named_detach(struct swmmu_as_obj *as, struct swmmu_file *file)
 {
 	struct swmmu_named *n = as->named;
-	struct swmmu_mapping *m;
+	struct swmmu_mapping *m, *next;
 	struct swmmu_range r;
-	unsigned long index = 0;
 	u64 bytes;
 
 	lockdep_assert_held(&swmmu_named_lock);
 	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
-	while ((m = mt_find(&as->maps, &index, ULONG_MAX))) {
+	for (m = swmmu_maps_find(as, 0, U64_MAX); m; m = next) {
+		/* Found before @m goes: unmapping @m removes only @m's own record. */
+		next = swmmu_maps_next(as, m, U64_MAX);
 		/* Whole mappings, already covered: unmapping them cannot fail. */
 		if (m->buf->file == file)
 			WARN_ON_ONCE(swmmu_as_unmap_locked(as, m->iova, m->last, &bytes));
-		if (!index)
-			break;
 	}
 	as->window = -1;
 	as->mmap_offset = SWMMU_MMAP_OFFSET_NONE;

@@ -14,7 +14,7 @@
  *     device tables of a range and by every device access (RW, CPU fault, QUERY) of a range, so an
  *     access never uses a translation that an UNMAP/PROTECT of the same range has removed
  *   file->mapping i_mmap_rwsem, page-table locks (unmap_mapping_range(), vmf_insert_*())
- *   the maple trees' and xarrays' internal spinlocks
+ *   swmmu_as.maps_lock (the mapping records), the maple trees' and xarrays' internal spinlocks
  * Table memory unlinked by an operation is freed after an RCU grace period (lock-free walkers run
  * under rcu_read_lock()). No user copy happens while a range is locked: a fault on our own mmap()
  * would take the same range.
@@ -29,6 +29,7 @@
 #include <linux/lockdep.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -193,6 +194,8 @@ struct swmmu_range {
 
 /**
  * struct swmmu_mapping - one MAP call's record
+ * @node: in swmmu_as_obj.maps, by VA (records never overlap)
+ * @dead: on a list of unmapped records waiting for their invalidation to be flushed
  * @iova: first device VA
  * @last: last device VA (inclusive)
  * @buf: the buffer (holds a users reference)
@@ -200,11 +203,55 @@ struct swmmu_range {
  * @prot: SWMMU_PROT_* as mapped or last protected
  */
 struct swmmu_mapping {
+	struct rb_node node;
+	struct list_head dead;
 	u64 iova;
 	u64 last;
 	struct swmmu_buf *buf;
 	u64 buf_offset;
 	u32 prot;
+};
+
+/* Buffers of at most this many chunks need no allocation for their segments in MAP. */
+#define SWMMU_MAP_SEGS_ONSTACK	4
+
+/**
+ * struct swmmu_map_req - one MAP from its checks to its end (SWMMU_MAP and SWMMU_MAP_BATCH)
+ * @cmd: the request
+ * @as: the address space
+ * @buf: the buffer while the request holds its users reference (NULL once the record has it)
+ * @m: the record while the request owns it (NULL once it is in the address space)
+ * @opts: options for the core's map
+ * @iova: first VA (the fixed one, or the one swmmu_map_pick() chose)
+ * @last: last VA (inclusive)
+ * @raced: the record insert found the range taken (a stale free-VA search)
+ * @nr_segs: entries of @segs
+ * @segs: DMA segments of the buffer slice: @onstack, or an allocation
+ * @onstack: room for the segments of small buffers
+ */
+struct swmmu_map_req {
+	const struct swmmu_map *cmd;
+	struct swmmu_as_obj *as;
+	struct swmmu_buf *buf;
+	struct swmmu_mapping *m;
+	struct swmmu_map_opts opts;
+	u64 iova;
+	u64 last;
+	bool raced;
+	unsigned int nr_segs;
+	struct swmmu_seg *segs;
+	struct swmmu_seg onstack[SWMMU_MAP_SEGS_ONSTACK];
+};
+
+/**
+ * struct swmmu_unmap_gather - unmaps whose device invalidation is not flushed yet
+ * @g: the core's gather: VA ranges to invalidate, unlinked tables to free after that
+ * @dead: the unmapped records (struct swmmu_mapping.dead), freed after the flush: they keep
+ *        their buffers' pages alive while a device may still reach them
+ */
+struct swmmu_unmap_gather {
+	struct swmmu_gather g;
+	struct list_head dead;
 };
 
 /**
@@ -234,11 +281,14 @@ struct swmmu_as_dev {
  * @pt: the core's address space
  * @fmt: the format (a built-in one, or @fmt_own)
  * @fmt_own: a derived format with a reduced VA size, or NULL
+ * @pgsizes: swmmu_format_pgsizes() of @fmt
  * @tables: table DMA page number -> CPU address of that page, for the core's to_cpu callback
  * @range: the VA range lock
- * @maps: mapping records by device VA range (struct swmmu_mapping)
+ * @maps_lock: protects the shape of @maps; a record itself is stable while its range is held
+ * @maps: mapping records by device VA range (struct swmmu_mapping.node)
  * @window: mmap window index, or -1
  * @mmap_offset: mmap() offset of device VA 0, or SWMMU_MMAP_OFFSET_NONE
+ * @nr_vmas: mmap() VMAs of this address space (each also holds a users reference)
  * @window_mask: device VA bits reachable through the mmap window
  * @debug_id: global serial, name of the debugfs directory
  * @debugfs: debugfs directory
@@ -260,11 +310,14 @@ struct swmmu_as_obj {
 	struct swmmu_as pt;
 	const struct swmmu_format *fmt;
 	struct swmmu_format *fmt_own;
+	u64 pgsizes;
 	struct xarray tables;
 	struct swmmu_range_lock range;
-	struct maple_tree maps;
+	spinlock_t maps_lock;
+	struct rb_root maps;
 	int window;
 	u64 mmap_offset;
+	atomic_t nr_vmas;
 	u64 window_mask;
 	u32 debug_id;
 	struct dentry *debugfs;
@@ -333,6 +386,12 @@ int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_
 struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type);
 void swmmu_obj_put(struct swmmu_obj *obj);
 
+/* One more users reference on an object the caller holds one on already. */
+static inline void swmmu_obj_hold(struct swmmu_obj *obj)
+{
+	refcount_inc(&obj->users);
+}
+
 static inline struct swmmu_as_obj *swmmu_as_get(struct swmmu_file *file, u32 id)
 {
 	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_AS);
@@ -371,10 +430,28 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		    struct swmmu_as_alloc *cmd);
 int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes);
+void swmmu_unmap_gather_init(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug);
+bool swmmu_unmap_gather_pending(const struct swmmu_unmap_gather *ug, u64 first, u64 last);
+void swmmu_unmap_gather_flush(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug);
+int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
+			  struct swmmu_unmap_gather *ug, u64 *bytes);
+struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last);
+struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last);
 struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
+int swmmu_map_check(const struct swmmu_map *cmd);
+int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
+		      const struct swmmu_map *cmd, struct swmmu_mapping *m);
+int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m);
+void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m);
+int swmmu_maps_init(void);
+void swmmu_maps_exit(void);
+int swmmu_map_pick(struct swmmu_map_req *req);
+int swmmu_map_locked(struct swmmu_map_req *req);
+void swmmu_map_finish(struct swmmu_map_req *req);
 int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_protect(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_map_batch(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_query(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_dump(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_rw(struct swmmu_file *file, void *cmd);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * io_uring passthrough (IORING_OP_URING_CMD): DMA commands queued asynchronously on a queue, and
- * MAP / UNMAP / PROTECT run at submission so that a batch of them costs one io_uring_enter().
+ * MAP / UNMAP / PROTECT / MAP_BATCH run at submission so that many of them cost one
+ * io_uring_enter().
  * The payload is the 80-byte command area of a 128-byte SQE (IORING_SETUP_SQE128).
  */
 #include <linux/io_uring.h>
@@ -43,7 +44,8 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 		struct swmmu_map map;
 		struct swmmu_unmap unmap;
 		struct swmmu_protect protect;
-	} out;
+		struct swmmu_map_batch map_batch;
+	} out = {};
 	u64 res2 = 0;
 	int ret;
 
@@ -55,12 +57,16 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 	case SWMMU_MAP:
 	case SWMMU_UNMAP:
 	case SWMMU_PROTECT:
+	case SWMMU_MAP_BATCH:
 		ret = swmmu_dispatch_kernel(file, ucmd->cmd_op, ucmd->cmd, SWMMU_URING_PDU, &out,
 					    sizeof(out));
 		if (!ret && ucmd->cmd_op == SWMMU_MAP)
 			res2 = out.map.iova;
 		else if (!ret && ucmd->cmd_op == SWMMU_UNMAP)
 			res2 = out.unmap.out_unmapped;
+		/* A batch reports its count on failure too. */
+		else if (ucmd->cmd_op == SWMMU_MAP_BATCH)
+			res2 = out.map_batch.out_nr_done;
 		/* Complete here, with the second result for a CQE32 ring. */
 		io_uring_cmd_done(ucmd, ret, res2, issue_flags);
 		return -EIOCBQUEUED;

@@ -10,8 +10,10 @@
  * (a fallback absorbed the failure, e.g. kmemleak's metadata pool; read-only commands must then
  * return the same data) or fail with an allocation errno and leave everything as it was: the
  * module's live counters (debugfs), STATS and DUMP of every address space, BUF_INFO of every
- * buffer, and for netlink STATS_GET and REGION_GET of the named address space. After each call
- * the file is closed and every counter must be back to zero. A splat anywhere fails the VM run
+ * buffer, and for netlink STATS_GET and REGION_GET of the named address space. A SWMMU_MAP_BATCH
+ * that fails after k operations must leave exactly what an undisturbed batch of its first k
+ * operations leaves (compared in the canonical form). After each call the file is closed and
+ * every counter must be back to zero. A splat anywhere fails the VM run
  * (panic_on_warn, KASAN panics, kmemleak scan at the end of the suite).
  *
  * Needs CONFIG_FAULT_INJECTION (fail-nth) with FAILSLAB, FAIL_PAGE_ALLOC and their debugfs knobs:
@@ -164,6 +166,9 @@ struct ctx {
 	void *ref;
 	size_t ref_len;
 	void *out;
+	/* A batch (F_PARTIAL): how many of its operations to run (0: all), how many completed. */
+	uint32_t limit;
+	uint32_t done;
 	uint8_t data[16 * 4096];
 };
 
@@ -593,17 +598,10 @@ static int call_iotlb_read(struct ctx *c)
 /* io_uring: one passthrough command, submitted and reaped by this task. */
 static int uring_one(struct ctx *c, uint32_t op, const void *payload, size_t len)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&c->ring);
 	struct io_uring_cqe *cqe;
-	uint8_t *raw = (uint8_t *)sqe;
 	int rc;
 
-	__asm__("" : "+r"(raw));
-	memset(raw, 0, 128);
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = c->fd;
-	sqe->cmd_op = op;
-	memcpy(raw + offsetof(struct io_uring_sqe, cmd), payload, len);
+	swmmu_prep_uring_cmd(io_uring_get_sqe(&c->ring), c->fd, op, payload, len, 0);
 	rc = io_uring_submit(&c->ring);
 	if (rc < 0)
 		return -rc;
@@ -613,8 +611,47 @@ static int uring_one(struct ctx *c, uint32_t op, const void *payload, size_t len
 	if (rc < 0)
 		return -rc;
 	rc = cqe->res < 0 ? -cqe->res : 0;
+	/* The second result: what SWMMU_MAP_BATCH reports as out_nr_done. */
+	c->done = (uint32_t)cqe->big_cqe[0];
 	io_uring_cqe_seen(&c->ring, cqe);
 	return rc;
+}
+
+/*
+ * SWMMU_MAP_BATCH over setup_base's state: a kernel-chosen VA, an UNMAP of the base mapping, new
+ * tables at 1 GiB (so that injected failures hit after two operations), a MAP reusing the VAs of
+ * the UNMAP (a flush before it), an UNMAP at 1 GiB (its tables go). The first c->limit
+ * operations only, if set.
+ */
+#define BATCH_OPS	5
+
+static uint32_t batch_ops(struct ctx *c, struct swmmu_map_batch_op *ops)
+{
+	ops[0] = swmmu_bop_map(c->buf[0], 12 * SZ_4K, 4 * SZ_4K, SWMMU_ANY_IOVA, PROT_RW);
+	ops[1] = swmmu_bop_unmap(0, 8 * SZ_4K);
+	ops[2] = swmmu_bop_map(c->buf[0], 8 * SZ_4K, 8 * SZ_4K, VA_HI, PROT_RW);
+	ops[3] = swmmu_bop_map(c->buf[0], 0, 4 * SZ_4K, 0, SWMMU_PROT_READ);
+	ops[4] = swmmu_bop_unmap(VA_HI, 8 * SZ_4K);
+	return c->limit ? c->limit : BATCH_OPS;
+}
+
+static int call_map_batch(struct ctx *c)
+{
+	struct swmmu_map_batch_op *ops = (struct swmmu_map_batch_op *)c->data;
+	uint32_t nr = batch_ops(c, ops);
+
+	return rc_errno(_test_map_batch(c->fd, c->as[0], ops, nr, &c->done));
+}
+
+static int call_uring_map_batch(struct ctx *c)
+{
+	struct swmmu_map_batch_op *ops = (struct swmmu_map_batch_op *)c->data;
+	struct swmmu_map_batch b = {
+		.size = sizeof(b), .as_id = c->as[0], .nr_ops = batch_ops(c, ops),
+		.op_size = sizeof(*ops), .ops_uptr = (uintptr_t)ops,
+	};
+
+	return uring_one(c, SWMMU_MAP_BATCH, &b, sizeof(b));
 }
 
 static int call_uring_dma(struct ctx *c)
@@ -821,6 +858,7 @@ static int call_nl_fault_resolve(struct ctx *c)
 /* Case flags. */
 #define F_READONLY	0x1	/* output compared with an undisturbed call's */
 #define F_NL		0x2	/* a netlink request: ENOBUFS may also mean the ACK was lost */
+#define F_PARTIAL	0x4	/* a batch of nr_ops: a failure keeps the operations before it */
 
 struct fcase {
 	const char *name;
@@ -829,6 +867,7 @@ struct fcase {
 	int want;		/* errno of the undisturbed call (usually 0) */
 	unsigned int flags;
 	size_t out_len;		/* output buffer compared for F_READONLY */
+	uint32_t nr_ops;	/* F_PARTIAL: operations of the batch */
 };
 
 static int ctx_open(struct ctx *c, const struct fcase *fc)
@@ -1007,20 +1046,44 @@ FIXTURE_TEARDOWN(fnth)
 	knobs_restore();
 }
 
+/* What a sweep saw besides the injection points. */
+struct sweep_counts {
+	unsigned int absorbed;	/* failures the call absorbed */
+	unsigned int partial;	/* F_PARTIAL: failures after some of the batch's operations */
+};
+
 /*
  * Sweep one case; returns the number of injection points, or -1 after a failed assertion (the
- * harness has recorded it). *absorbed counts the points whose failure the call absorbed.
+ * harness has recorded it).
  */
-static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsigned int *absorbed)
+static int sweep(struct __test_metadata *_metadata, const struct fcase *fc,
+		 struct sweep_counts *cnt)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	struct state before, after, ref_after;
+	struct state before, after, ref_after, *prefix = NULL;
 	struct swmmu_counters z;
 	unsigned int n;
 	int err;
 
 	ASSERT_NE(NULL, c);
-	*absorbed = 0;
+	memset(cnt, 0, sizeof(*cnt));
+	/*
+	 * A batch that fails after k operations must leave what its first k operations leave,
+	 * undisturbed: the state after each prefix, for comparison.
+	 */
+	if (fc->flags & F_PARTIAL) {
+		prefix = calloc(fc->nr_ops, sizeof(*prefix));
+		ASSERT_NE(NULL, prefix);
+		for (n = 1; n < fc->nr_ops; n++) {
+			ASSERT_EQ(0, ctx_open(c, fc));
+			c->limit = n;
+			ASSERT_EQ(0, fc->call(c));
+			ASSERT_EQ(n, c->done);
+			snapshot(c, &prefix[n]);
+			canonical(&prefix[n]);
+			ctx_close(c);
+		}
+	}
 	/* The undisturbed call. */
 	ASSERT_EQ(0, ctx_open(c, fc));
 	err = fc->call(c);
@@ -1058,7 +1121,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 			break;
 		}
 		if (err == fc->want) {
-			(*absorbed)++;
+			cnt->absorbed++;
 			snapshot(c, &after);
 			canonical(&after);
 			diff = state_diff(&ref_after, &after);
@@ -1077,10 +1140,17 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 				       strerror(err));
 			ASSERT_TRUE(alloc_errno(err));
 			snapshot(c, &after);
-			diff = state_diff(&before, &after);
+			if ((fc->flags & F_PARTIAL) && c->done) {
+				ASSERT_GT(fc->nr_ops, c->done);
+				cnt->partial++;
+				canonical(&after);
+				diff = state_diff(&prefix[c->done], &after);
+			} else {
+				diff = state_diff(&before, &after);
+			}
 			if (diff && (fc->flags & F_NL) && err == ENOBUFS) {
 				/* The request was done but its ACK could not be allocated. */
-				(*absorbed)++;
+				cnt->absorbed++;
 				canonical(&after);
 				diff = state_diff(&ref_after, &after);
 			}
@@ -1099,6 +1169,10 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc, unsi
 		ASSERT_TRUE(swmmu_counters_zero(&z));
 	}
 	ASSERT_GT(MAX_POINTS, n);
+	/* The batch is built so that operations after the first allocate: some must fail. */
+	if (fc->flags & F_PARTIAL)
+		ASSERT_LT(0, cnt->partial);
+	free(prefix);
 	free(c);
 	return n - 1;
 }
@@ -1115,15 +1189,19 @@ static bool dma_debug_off(void)
 static void run_cases(struct __test_metadata *_metadata, const struct fcase *cases,
 		      unsigned int nr)
 {
-	unsigned int i, absorbed;
+	struct sweep_counts cnt;
+	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		bool dbg_off = dma_debug_off();
-		int points = sweep(_metadata, &cases[i], &absorbed);
+		int points = sweep(_metadata, &cases[i], &cnt);
 
 		ASSERT_LE(0, points);
-		printf("# %s: %d injection points (%u absorbed)\n", cases[i].name, points,
-		       absorbed);
+		printf("# %s: %d injection points (%u absorbed", cases[i].name, points,
+		       cnt.absorbed);
+		if (cases[i].flags & F_PARTIAL)
+			printf(", %u failed after some operations", cnt.partial);
+		printf(")\n");
 		if (!dbg_off && dma_debug_off())
 			printf("# %s: an injected failure inside DMA API debugging disabled it\n",
 			       cases[i].name);
@@ -1149,6 +1227,8 @@ TEST_F_TIMEOUT(fnth, ioctls, 900)
 		FCASE("UNMAP(1 of 64 mappings)", setup_many_maps, call_unmap_middle),
 		FCASE("UNMAP(20 of 64 mappings)", setup_many_maps, call_unmap_some),
 		FCASE("PROTECT", setup_base, call_protect),
+		FCASE("MAP_BATCH", setup_base, call_map_batch, .flags = F_PARTIAL,
+		      .nr_ops = BATCH_OPS),
 		FCASE("QUERY", setup_base, call_query, .flags = F_READONLY,
 		      .out_len = sizeof(struct swmmu_query)),
 		FCASE("DUMP", setup_base, call_dump, .flags = F_READONLY,
@@ -1223,6 +1303,8 @@ TEST_F_TIMEOUT(fnth, io_uring, 600)
 		FCASE("URING(SWMMU_MAP)", setup_ring, call_uring_map),
 		FCASE("URING(SWMMU_UNMAP)", setup_ring, call_uring_unmap),
 		FCASE("URING(SWMMU_PROTECT)", setup_ring, call_uring_protect),
+		FCASE("URING(SWMMU_MAP_BATCH)", setup_ring, call_uring_map_batch, .flags = F_PARTIAL,
+		      .nr_ops = BATCH_OPS),
 	};
 
 	if (_metadata->skip)

@@ -436,17 +436,11 @@ TEST(rmmod_while_busy)
 		opens++;
 		if (opens % 4 == 0) {
 			struct io_uring_cqe *cqe;
-			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 			struct swmmu_uring_dma u = { .size = sizeof(u), .queue_id = 1,
 						     .cmd = swmmu_cmd_fill(0, SZ_4K, 1) };
-			uint8_t *raw = (uint8_t *)sqe;
 
-			__asm__("" : "+r"(raw));
-			memset(raw, 0, 128);
-			sqe->opcode = IORING_OP_URING_CMD;
-			sqe->fd = fd;
-			sqe->cmd_op = SWMMU_URING_DMA;
-			memcpy(raw + offsetof(struct io_uring_sqe, cmd), &u, sizeof(u));
+			swmmu_prep_uring_cmd(io_uring_get_sqe(&ring), fd, SWMMU_URING_DMA, &u,
+					     sizeof(u), 0);
 			ASSERT_EQ(1, io_uring_submit(&ring));
 			close(fd);
 			ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));

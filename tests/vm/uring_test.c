@@ -49,21 +49,11 @@ FIXTURE_TEARDOWN(ur)
 	test_no_leaks();
 }
 
-/* Fill the next SQE with a passthrough command; liburing has no helper for non-socket ones. */
+/* Fill the next SQE with a passthrough command. */
 static void prep_cmd(struct io_uring *ring, int fd, uint32_t op, const void *payload, size_t len,
 		     uint64_t user_data)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	/* An SQE128 entry is 128 bytes; the compiler only knows struct io_uring_sqe's 64. */
-	uint8_t *raw = (uint8_t *)sqe;
-
-	__asm__("" : "+r"(raw));
-	memset(raw, 0, 128);
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->cmd_op = op;
-	memcpy(raw + offsetof(struct io_uring_sqe, cmd), payload, len);
-	sqe->user_data = user_data;
+	swmmu_prep_uring_cmd(io_uring_get_sqe(ring), fd, op, payload, len, user_data);
 }
 
 static void prep_dma(struct io_uring *ring, int fd, uint32_t q, struct swmmu_dma_cmd c,

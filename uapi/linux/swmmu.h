@@ -62,6 +62,7 @@ enum {
 	SWMMU_CMD_FAULT_CONFIG,
 	SWMMU_CMD_IOTLB,
 	SWMMU_CMD_AMD_CHECK,
+	SWMMU_CMD_MAP_BATCH,
 };
 
 /* Permission and memory-type word of MAP, PROTECT, QUERY and DUMP. */
@@ -350,6 +351,93 @@ struct swmmu_protect {
 	__aligned_u64 length;
 };
 #define SWMMU_PROTECT		_IO(SWMMU_TYPE, SWMMU_CMD_PROTECT)
+
+/* struct swmmu_map_batch_op.op */
+enum {
+	SWMMU_BATCH_MAP = 1,	/* SWMMU_MAP */
+	SWMMU_BATCH_UNMAP = 2,	/* SWMMU_UNMAP */
+};
+
+/**
+ * struct swmmu_map_batch_op - one operation of SWMMU_MAP_BATCH
+ * @op: SWMMU_BATCH_* (EOPNOTSUPP otherwise)
+ * @flags: MAP: SWMMU_MAP_*; UNMAP: must be 0 (EOPNOTSUPP)
+ * @buf_id: MAP: the buffer; UNMAP: must be 0 (EOPNOTSUPP)
+ * @prot: MAP: SWMMU_PROT_*; UNMAP: must be 0 (EOPNOTSUPP)
+ * @buf_offset: MAP: first byte of the buffer slice; UNMAP: must be 0 (EOPNOTSUPP)
+ * @iova: MAP with SWMMU_MAP_FIXED_IOVA, and UNMAP: first device VA (MAP without the flag ignores
+ *        it, as SWMMU_MAP does)
+ * @length: bytes
+ * @pgsize_lg2: MAP: as in struct swmmu_map; UNMAP: must be 0 (EOPNOTSUPP)
+ * @__reserved: must be 0 (EOPNOTSUPP)
+ * @out_iova: MAP: the device VA used (the fixed one, or the one the kernel chose); UNMAP: 0
+ * @out_unmapped: UNMAP: bytes that were mapped in the range and are now unmapped; MAP: 0
+ *
+ * The fields mean what they mean in struct swmmu_map and struct swmmu_unmap, with the same rules
+ * and errnos. The out_ fields are ignored on input.
+ */
+struct swmmu_map_batch_op {
+	__u32 op;
+	__u32 flags;
+	__u32 buf_id;
+	__u32 prot;
+	__aligned_u64 buf_offset;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+	__u32 pgsize_lg2;
+	__u32 __reserved;
+	__aligned_u64 out_iova;
+	__aligned_u64 out_unmapped;
+};
+
+#define SWMMU_MAP_BATCH_MAX_OPS		1024	/* operations per call */
+#define SWMMU_MAP_BATCH_MAX_OP_SIZE	4096	/* largest op_size accepted */
+
+/**
+ * struct swmmu_map_batch - ioctl(SWMMU_MAP_BATCH): MAP and UNMAP operations on one address space
+ * @size: sizeof(struct swmmu_map_batch)
+ * @flags: must be 0
+ * @as_id: the address space
+ * @nr_ops: entries of @ops_uptr, 1 to SWMMU_MAP_BATCH_MAX_OPS (EINVAL)
+ * @op_size: sizeof(struct swmmu_map_batch_op) as the caller knows it: the stride of @ops_uptr.
+ *           Each entry follows the size rules of the command structs: below the size of the
+ *           kernel's struct (64 bytes in this version) or above SWMMU_MAP_BATCH_MAX_OP_SIZE is
+ *           EINVAL; a non-zero byte past the kernel's struct is E2BIG (nothing ran then).
+ * @out_nr_done: operations that completed (written back on failure too, once the struct passed
+ *               the size rules)
+ * @ops_uptr: user pointer to an array of @nr_ops entries of @op_size bytes
+ *
+ * The operations run in array order, each exactly as the single SWMMU_MAP or SWMMU_UNMAP ioctl
+ * would run it at that point, so the call does what the same sequence of ioctls would do, at a
+ * fraction of the cost: the array is read once, the address space and buffers are looked up once,
+ * the VA range is locked once, and the device invalidation of all the UNMAPs is flushed once.
+ *
+ * The first operation that fails stops the call: it returns that operation's errno, operations
+ * [0, out_nr_done) stay done, operation out_nr_done (the failing one) left the tables exactly as
+ * they were, and the later ones did not run. Errors of the call itself (size rules, @flags,
+ * @nr_ops, @op_size, ENOENT for @as_id, EFAULT reading the array, ENOMEM) run nothing and report
+ * out_nr_done 0. After the operations ran, the out_ fields of entries [0, out_nr_done) are
+ * written back to the array (nothing else is written); if that write faults the call fails with
+ * EFAULT, and the operations stay done.
+ *
+ * When the call returns (or its io_uring completion is posted) every device and CPU view of what
+ * its UNMAPs removed is gone, as after SWMMU_UNMAP. A MAP that reuses VAs an earlier UNMAP of the
+ * same call freed does not let a device see the old translation.
+ *
+ * While it runs, the call holds the VA range from its lowest to its highest address (the whole
+ * VA space if it has a MAP without SWMMU_MAP_FIXED_IOVA): other calls on that range wait, device
+ * accesses (DMA) do not. The buffers it maps are busy (EBUSY on DESTROY) until it returns.
+ */
+struct swmmu_map_batch {
+	__u32 size;
+	__u32 flags;
+	__u32 as_id;
+	__u32 nr_ops;
+	__u32 op_size;
+	__u32 out_nr_done;
+	__aligned_u64 ops_uptr;
+};
+#define SWMMU_MAP_BATCH		_IO(SWMMU_TYPE, SWMMU_CMD_MAP_BATCH)
 
 /* struct swmmu_query.out_flags */
 #define SWMMU_QUERY_ACCESSED	0x1	/* the leaf's accessed bit is set (a device used it) */
@@ -1064,10 +1152,17 @@ struct swmmu_iotlb {
  * - sqe->cmd_op SWMMU_MAP, SWMMU_UNMAP, SWMMU_PROTECT: payload the ioctl's struct, with the same
  *   size rules and errnos, run at submission. cqe->res: 0 or the negative errno; big_cqe[0]: MAP's
  *   iova, UNMAP's out_unmapped.
+ * - sqe->cmd_op SWMMU_MAP_BATCH: payload struct swmmu_map_batch, the same rules and errnos, run at
+ *   submission (in the submitting task, or an io-wq worker for IOSQE_ASYNC); the out_ fields of
+ *   the operations are written back to the array as by the ioctl. cqe->res: 0 or the failing
+ *   operation's negative errno; big_cqe[0]: out_nr_done. One SQE carries up to
+ *   SWMMU_MAP_BATCH_MAX_OPS operations: the cheapest way to change many mappings.
  * - any other cmd_op: EOPNOTSUPP.
  * Closing a /dev/swmmu descriptor cancels the outstanding SWMMU_URING_DMA commands the closing
  * process submitted on that file (they complete with ECANCELED; a running one stops at its next
- * step or stall), as a lock is dropped on close().
+ * step or stall), as a lock is dropped on close(). MAP, UNMAP, PROTECT and MAP_BATCH are never
+ * cancelled: one that runs when the descriptor is closed completes (io_uring holds its own
+ * reference to the file).
  */
 #define SWMMU_URING_DMA		_IO(SWMMU_TYPE, 0x80)
 

@@ -185,6 +185,7 @@ union cmd_buf {
 	struct swmmu_fault_queue_alloc fault_queue;
 	struct swmmu_fault_config fault_config;
 	struct swmmu_iotlb iotlb;
+	struct swmmu_map_batch map_batch;
 	uint8_t raw[256];
 };
 
@@ -219,6 +220,30 @@ static void fill_dma_cmd(struct thread *t, struct swmmu_dma_cmd *c)
 		c->__reserved = 1;
 }
 
+/* A MAP or UNMAP of a batch, near what is mapped; sometimes an unknown op or a bad field. */
+static void fill_batch_op(struct thread *t, struct swmmu_map_batch_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	if (chance(t, 90))
+		op->op = chance(t, 55) ? SWMMU_BATCH_MAP : SWMMU_BATCH_UNMAP;
+	else
+		op->op = (uint32_t)below(t, 5);
+	op->iova = pick_va(t);
+	op->length = chance(t, 80) ? (below(t, 16) + 1) * SZ_4K : pick_len(t);
+	if (op->op == SWMMU_BATCH_MAP) {
+		op->buf_id = pick_id(t, t->sh->buf_ids);
+		op->buf_offset = chance(t, 70) ? 0 : below(t, 16) * SZ_4K;
+		op->flags = chance(t, 70) ? SWMMU_MAP_FIXED_IOVA : 0;
+		op->prot = chance(t, 70) ? PROT_RW : pick_prot(t);
+		if (chance(t, 10))
+			op->pgsize_lg2 = chance(t, 50) ? 21 : (uint32_t)below(t, 70);
+	}
+	if (chance(t, 3))
+		op->flags ^= 1u << below(t, 32);
+	if (chance(t, 3))
+		op->__reserved = 1;
+}
+
 struct cmd_desc {
 	unsigned long nr;
 	size_t size;
@@ -244,10 +269,22 @@ static const struct cmd_desc cmds[] = {
 	{ SWMMU_FAULT_QUEUE, sizeof(struct swmmu_fault_queue_alloc) },
 	{ SWMMU_FAULT_CONFIG, sizeof(struct swmmu_fault_config) },
 	{ SWMMU_IOTLB, sizeof(struct swmmu_iotlb) },
+	{ SWMMU_MAP_BATCH, sizeof(struct swmmu_map_batch) },
 	/* SWMMU_VTD_CHECK and SWMMU_AMD_CHECK are left out: they drive a real PCI device and take
 	 * seconds.
 	 */
 };
+
+/* The index of @nr in cmds[] (every caller names a command the table has). */
+static unsigned int cmd_index(unsigned long nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (cmds[i].nr == nr)
+			return i;
+	abort();
+}
 
 /* Build a mostly valid struct for command @i. */
 static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
@@ -378,6 +415,24 @@ static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 		if (b->iotlb.flags & SWMMU_IOTLB_RESIZE)
 			b->iotlb.nr_entries = chance(t, 80) ? 1U << below(t, 17) : (uint32_t)rnd(t);
 		break;
+	case SWMMU_MAP_BATCH: {
+		/* Sometimes wider entries (zero tails), sometimes any entry size at all. */
+		uint32_t stride = sizeof(struct swmmu_map_batch_op), n = (uint32_t)below(t, 16) + 1;
+		uint32_t i;
+
+		if (chance(t, 10))
+			stride += (uint32_t)below(t, 9) * 8;
+		memset(t->scratch, 0, (size_t)n * stride);
+		for (i = 0; i < n; i++)
+			fill_batch_op(t, (struct swmmu_map_batch_op *)(t->scratch + i * stride));
+		b->map_batch.as_id = pick_id(t, sh->as_ids);
+		b->map_batch.op_size = chance(t, 5) ? (uint32_t)below(t, 8192) : stride;
+		b->map_batch.nr_ops = chance(t, 5) ? (uint32_t)below(t, 2000) : n;
+		/* The capacity told is the truth: nr_ops entries of op_size fit the scratch. */
+		b->map_batch.ops_uptr = out_ptr(t, &b->map_batch.nr_ops,
+						b->map_batch.op_size ? b->map_batch.op_size : 1);
+		break;
+	}
 	}
 }
 
@@ -438,7 +493,8 @@ static void op_ioctl(struct thread *t)
 		if (cmds[i].nr == SWMMU_MAP || cmds[i].nr == SWMMU_UNMAP ||
 		    cmds[i].nr == SWMMU_PROTECT || cmds[i].nr == SWMMU_DUMP ||
 		    cmds[i].nr == SWMMU_QUERY || cmds[i].nr == SWMMU_IOTLB ||
-		    cmds[i].nr == SWMMU_FAULT_CONFIG || cmds[i].nr == SWMMU_STATS)
+		    cmds[i].nr == SWMMU_FAULT_CONFIG || cmds[i].nr == SWMMU_STATS ||
+		    cmds[i].nr == SWMMU_MAP_BATCH)
 			b.raw[4 + below(t, cmds[i].size - 4)] = (uint8_t)rnd(t);
 		break;
 	default:
@@ -576,7 +632,7 @@ static void op_uring(struct thread *t)
 		memset(&b, 0, sizeof(b));
 		sqe->opcode = IORING_OP_URING_CMD;
 		sqe->fd = pick_fd(t);
-		switch (below(t, 5)) {
+		switch (below(t, 6)) {
 		case 0:
 		case 1: {
 			struct swmmu_uring_dma *u = (struct swmmu_uring_dma *)b.raw;
@@ -588,14 +644,19 @@ static void op_uring(struct thread *t)
 			break;
 		}
 		case 2:
-			build_cmd(t, 5, &b);	/* MAP */
+			build_cmd(t, cmd_index(SWMMU_MAP), &b);
 			b.map.size = sizeof(b.map);
 			sqe->cmd_op = SWMMU_MAP;
 			break;
 		case 3:
-			build_cmd(t, 6, &b);	/* UNMAP */
+			build_cmd(t, cmd_index(SWMMU_UNMAP), &b);
 			b.unmap.size = sizeof(b.unmap);
 			sqe->cmd_op = SWMMU_UNMAP;
+			break;
+		case 4:
+			build_cmd(t, cmd_index(SWMMU_MAP_BATCH), &b);
+			b.map_batch.size = sizeof(b.map_batch);
+			sqe->cmd_op = SWMMU_MAP_BATCH;
 			break;
 		default:
 			b.raw[0] = (uint8_t)below(t, 96);

@@ -3,8 +3,24 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/io_uring.h>
 
 #include "swmmu_dev.h"
+
+void swmmu_prep_uring_cmd(struct io_uring_sqe *sqe, int fd, uint32_t op, const void *payload,
+			  size_t len, uint64_t user_data)
+{
+	/* An SQE128 entry is 128 bytes; the compiler only knows struct io_uring_sqe's 64. */
+	uint8_t *raw = (uint8_t *)sqe;
+
+	__asm__("" : "+r"(raw));
+	memset(raw, 0, 128);
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = op;
+	memcpy(raw + offsetof(struct io_uring_sqe, cmd), payload, len);
+	sqe->user_data = user_data;
+}
 
 int _test_queue_alloc(int fd, uint32_t as_id, uint32_t *queue_id)
 {

@@ -19,6 +19,15 @@ int _test_fault_queue(int fd, uint32_t depth, int *qfd);
 int _test_fault_config(int fd, uint32_t as_id, uint32_t mode, uint32_t timeout_ms);
 int _test_iotlb(int fd, uint32_t flags, uint32_t nr_entries, struct swmmu_iotlb *out);
 
+struct io_uring_sqe;
+/*
+ * Fill an SQE of an IORING_SETUP_SQE128 ring with a passthrough command on /dev/swmmu: @len
+ * bytes of @payload (at most 80) in its command area (liburing has no helper for non-socket
+ * commands).
+ */
+void swmmu_prep_uring_cmd(struct io_uring_sqe *sqe, int fd, uint32_t op, const void *payload,
+			  size_t len, uint64_t user_data);
+
 /* Command builders. */
 struct swmmu_dma_cmd swmmu_cmd_copy(uint64_t src, uint64_t dst, uint64_t len);
 struct swmmu_dma_cmd swmmu_cmd_fill(uint64_t dst, uint64_t len, uint64_t pattern);

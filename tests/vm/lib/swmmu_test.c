@@ -224,6 +224,51 @@ int _test_unmap(int fd, uint32_t as_id, uint64_t iova, uint64_t length, uint64_t
 	return ret;
 }
 
+int _test_map_batch(int fd, uint32_t as_id, struct swmmu_map_batch_op *ops, uint32_t nr,
+		    uint32_t *done)
+{
+	struct swmmu_map_batch cmd = {
+		.size = sizeof(cmd),
+		.as_id = as_id,
+		.nr_ops = nr,
+		.op_size = sizeof(*ops),
+		.ops_uptr = (uintptr_t)ops,
+		.out_nr_done = ~0u,
+	};
+	int ret = ioctl(fd, SWMMU_MAP_BATCH, &cmd);
+
+	if (done)
+		*done = cmd.out_nr_done;
+	return ret;
+}
+
+struct swmmu_map_batch_op swmmu_bop_map(uint32_t buf_id, uint64_t offset, uint64_t length,
+					uint64_t iova, uint32_t prot)
+{
+	struct swmmu_map_batch_op op = {
+		.op = SWMMU_BATCH_MAP,
+		.flags = iova == SWMMU_ANY_IOVA ? 0 : SWMMU_MAP_FIXED_IOVA,
+		.buf_id = buf_id,
+		.prot = prot,
+		.buf_offset = offset,
+		.iova = iova == SWMMU_ANY_IOVA ? 0 : iova,
+		.length = length,
+	};
+
+	return op;
+}
+
+struct swmmu_map_batch_op swmmu_bop_unmap(uint64_t iova, uint64_t length)
+{
+	struct swmmu_map_batch_op op = {
+		.op = SWMMU_BATCH_UNMAP,
+		.iova = iova,
+		.length = length,
+	};
+
+	return op;
+}
+
 int _test_protect(int fd, uint32_t as_id, uint64_t iova, uint64_t length, uint32_t prot)
 {
 	struct swmmu_protect cmd = {

@@ -87,6 +87,16 @@ int _test_rw(int fd, uint32_t as_id, uint64_t iova, void *data, uint64_t length,
 int _test_stats(int fd, uint32_t as_id, struct swmmu_as_stats *out);
 int _test_dump(int fd, uint32_t as_id, uint64_t iova, uint64_t length,
 	       struct swmmu_dump_region *regions, uint32_t *nr);
+/* SWMMU_MAP_BATCH of @nr entries; *done gets out_nr_done (on failure too). */
+int _test_map_batch(int fd, uint32_t as_id, struct swmmu_map_batch_op *ops, uint32_t nr,
+		    uint32_t *done);
+/* Batch entries: a MAP (at @iova with SWMMU_MAP_FIXED_IOVA, or anywhere if @iova is
+ * SWMMU_ANY_IOVA) and an UNMAP.
+ */
+#define SWMMU_ANY_IOVA	(~0ULL)
+struct swmmu_map_batch_op swmmu_bop_map(uint32_t buf_id, uint64_t offset, uint64_t length,
+					uint64_t iova, uint32_t prot);
+struct swmmu_map_batch_op swmmu_bop_unmap(uint64_t iova, uint64_t length);
 
 /*
  * Touch one byte; returns 0, or the signal (SIGBUS, SIGSEGV) the access raised. The value read
