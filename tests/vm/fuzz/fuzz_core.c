@@ -6,9 +6,10 @@
  * a seed names a sequence per thread; the interleaving of threads is not reproducible. IDs, VAs
  * and mmap offsets come from small pools the threads fill with what the kernel returned, so
  * that most calls reach deep code; every struct is then corrupted with some probability (size,
- * flags, reserved fields, IDs, ranges). User pointers given to the kernel are either a scratch
- * buffer whose capacity is told truthfully, or an address nothing is mapped at: the fuzzer must
- * never let the kernel write into its own state.
+ * flags, reserved fields, IDs, ranges, user pointers and capacities). The fuzzer must never let
+ * the kernel write into its own state: after the corruptions, every range the kernel may write
+ * (pointer and capacity) is fenced into the thread's scratch buffer and the PROT_NONE guard
+ * behind it, or to addresses where nothing of the process is mapped (fence_cmd()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,9 +42,16 @@ const char *const fuzz_op_names[FZ_NR_OPS] = {
 #define POOL		16
 #define MAX_MAPS	8
 #define SCRATCH		(1 << 20)
+#define GUARD		(1 << 20)	/* PROT_NONE, right behind each thread's scratch buffer */
 #define NL_NAMES	3
 #define BAD_PTR		0x10ULL		/* never mapped (below mmap_min_addr) */
 #define KERNEL_PTR	0xffff888000000000ULL
+/*
+ * Nothing of the process is mapped below LOW_HOLE (mmap() without a hint never returns it, a
+ * non-PIE x86-64 program loads at 4 MiB) or at USER_TOP and above (nothing maps with a hint).
+ */
+#define LOW_HOLE	0x100000ULL
+#define USER_TOP	(1ULL << 47)
 
 /* What the threads share: the files, and pools of IDs and offsets the kernel gave out. */
 struct shared {
@@ -326,8 +334,6 @@ static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 		b->rw.data_uptr = out_ptr(t, &len, 1);
 		if (chance(t, 3))
 			b->rw.length = rnd(t);	/* the kernel must refuse it, not trust it */
-		if (b->rw.data_uptr == (uintptr_t)t->scratch && b->rw.length > SCRATCH)
-			b->rw.data_uptr = BAD_PTR;
 		break;
 	}
 	case SWMMU_STATS:
@@ -409,6 +415,55 @@ static void harvest(struct thread *t, unsigned int i, const union cmd_buf *b, in
 	(void)fd;
 }
 
+/*
+ * Fence a user pointer the kernel writes through (or reads from and writes back to), @bytes
+ * long, after the corruptions: a flipped bit in a pointer or a capacity must not turn it into
+ * one the kernel would rightly write through into memory the fuzzer uses (the thread array,
+ * io_uring rings, other threads' buffers). A range that stays in this thread's scratch buffer
+ * and guard, or lies where nothing is mapped, is kept; any other moves into the scratch buffer,
+ * keeping its offset in the page, or to a kernel address if it does not fit.
+ */
+static void fence_uptr(struct thread *t, __u64 *uptr, uint64_t bytes)
+{
+	uint64_t p = *uptr, lo = (uintptr_t)t->scratch, hi = lo + SCRATCH + GUARD;
+
+	if (p >= USER_TOP || (p < LOW_HOLE && bytes <= LOW_HOLE - p) ||
+	    (p >= lo && p < hi && bytes <= hi - p))
+		return;
+	p &= SZ_4K - 1;
+	*uptr = bytes <= hi - lo - p ? lo + p : KERNEL_PTR + p;
+}
+
+/* Fence every user pointer of command @i (see fence_uptr()). */
+static void fence_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
+{
+	switch (cmds[i].nr) {
+	case SWMMU_GET_INFO:
+		fence_uptr(t, &b->get_info.formats_uptr,
+			   (uint64_t)b->get_info.nr_formats * sizeof(struct swmmu_format_info));
+		break;
+	case SWMMU_BUF_INFO:
+		fence_uptr(t, &b->buf_info.segs_uptr,
+			   (uint64_t)b->buf_info.nr_segs * sizeof(struct swmmu_buf_seg));
+		break;
+	case SWMMU_DUMP:
+		fence_uptr(t, &b->dump.regions_uptr,
+			   (uint64_t)b->dump.nr_regions * sizeof(struct swmmu_dump_region));
+		break;
+	case SWMMU_RW:
+		fence_uptr(t, &b->rw.data_uptr, b->rw.length);
+		break;
+	case SWMMU_CPU_WALK:
+		fence_uptr(t, &b->cpu_walk.entries_uptr,
+			   (uint64_t)b->cpu_walk.nr_entries * sizeof(struct swmmu_cpu_pte));
+		break;
+	case SWMMU_SUBMIT:
+		fence_uptr(t, &b->submit.cmds_uptr,
+			   (uint64_t)b->submit.nr_cmds * sizeof(struct swmmu_dma_cmd));
+		break;
+	}
+}
+
 static void op_ioctl(struct thread *t)
 {
 	union cmd_buf b;
@@ -443,6 +498,7 @@ static void op_ioctl(struct thread *t)
 		break;
 	}
 	memcpy(b.raw, &size, sizeof(size));
+	fence_cmd(t, i, &b);
 	if (ioctl(fd, cmds[i].nr, chance(t, 2) ? (void *)BAD_PTR : (void *)&b) == 0) {
 		t->ok++;
 		harvest(t, i, &b, fd);
@@ -827,6 +883,22 @@ static void nl_cleanup(struct nlt *n)
 	}
 }
 
+/* A thread's scratch buffer, with GUARD bytes of PROT_NONE right behind it (fence_uptr()). */
+static uint8_t *scratch_alloc(void)
+{
+	void *p = mmap(NULL, SCRATCH + GUARD, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mmap(p, SCRATCH, PROT_READ | PROT_WRITE,
+		 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0) == MAP_FAILED) {
+		munmap(p, SCRATCH + GUARD);
+		return NULL;
+	}
+	return p;
+}
+
 int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 {
 	struct shared *sh = calloc(1, sizeof(*sh));
@@ -876,10 +948,7 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		t->index = i;
 		t->fq = -1;
 		t->rng = (cfg->seed + 1) * 0x9e3779b97f4a7c15ULL ^ (i + 1) * 0xbf58476d1ce4e5b9ULL;
-		t->scratch = mmap(NULL, SCRATCH, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (t->scratch == MAP_FAILED)
-			t->scratch = NULL;
+		t->scratch = scratch_alloc();
 		if (!t->scratch)
 			goto out_threads;
 		t->ring_up = !io_uring_queue_init(32, &t->ring, IORING_SETUP_SQE128 |
@@ -914,7 +983,7 @@ out_threads:
 		if (t->nl_up)
 			nlt_close(&t->nl);
 		if (t->scratch)
-			munmap(t->scratch, SCRATCH);
+			munmap(t->scratch, SCRATCH + GUARD);
 		res->iterations += t->iterations;
 		res->ok += t->ok;
 		res->signals += t->signals;
