@@ -23,8 +23,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -537,12 +539,21 @@ static void op_badioctl(struct thread *t)
 static __thread sigjmp_buf probe_env;
 static __thread volatile int probing;
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+	char msg[128];
+	int n;
+
+	(void)uc;
 	if (probing) {
 		probing = 0;
 		siglongjmp(probe_env, sig);
 	}
+	/* A fault outside a probe is a bug of the fuzzer: say where, then die of it. */
+	n = snprintf(msg, sizeof(msg), "# swmmu-fuzz: signal %d (code %d) at %p outside a probe\n",
+		     sig, si->si_code, si->si_addr);
+	if (n > 0)
+		(void)!write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -870,17 +881,50 @@ static int param_rw(const char *path, char *buf, size_t len, const char *val)
 	return r < 0 ? -1 : 0;
 }
 
-static void nl_cleanup(struct nlt *n)
+int fuzz_del_names(void)
 {
+	struct nlt n;
 	char name[8];
 	unsigned int i, tries;
 
+	if (nlt_open(&n))
+		return -1;
 	for (i = 0; i < NL_NAMES; i++) {
 		snprintf(name, sizeof(name), "fz%u", i);
 		/* EBUSY while a file that attached is still being released. */
-		for (tries = 0; tries < 100 && nlt_as_del(n, name) == -EBUSY; tries++)
+		for (tries = 0; tries < 100 && nlt_as_del(&n, name) == -EBUSY; tries++)
 			usleep(50000);
 	}
+	nlt_close(&n);
+	return 0;
+}
+
+void fuzz_check_counters(struct fuzz_result *res)
+{
+	struct swmmu_counters c = { 0 };
+	unsigned int i;
+
+	/* io_uring drops its file references from a workqueue: give it a moment. */
+	for (i = 0; i < 100; i++) {
+		if (swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c))
+			break;
+		usleep(100000);
+	}
+	res->counters_zero = swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c);
+	snprintf(res->leftover, sizeof(res->leftover),
+		 "files %ld as %ld bufs %ld (%ld B) tables %ld mappings %ld vmas %ld queues %ld "
+		 "jobs %ld fault queues %ld", c.files, c.address_spaces, c.buffers, c.buffer_bytes,
+		 c.tables, c.mappings, c.vmas, c.queues, c.dma_jobs, c.fault_queues);
+}
+
+/* cfg->die_at_end: leave a named address space behind and die the way a bug would. */
+static void die_holding_names(void)
+{
+	struct nlt n;
+
+	if (nlt_open(&n) == 0)
+		nlt_as_new(&n, "fz0", "x86_64");
+	raise(SIGSEGV);
 }
 
 /* A thread's scratch buffer, with GUARD bytes of PROT_NONE right behind it (fence_uptr()). */
@@ -905,9 +949,7 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 	struct thread *th = calloc(cfg->threads, sizeof(*th));
 	pthread_t *tid = calloc(cfg->threads, sizeof(*tid));
 	struct swmmu_format_info *fi;
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct swmmu_counters c;
-	struct nlt nl;
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	char saved[32] = "";
 	unsigned int i, j, nr;
 	int ret = -1;
@@ -931,12 +973,8 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 	free(fi);
 	if (!param_rw(MAX_BUF_PARAM, saved, sizeof(saved), NULL))
 		param_rw(MAX_BUF_PARAM, NULL, 0, "33554432");
-	if (sh->netlink && nlt_open(&nl) == 0) {
-		nl_cleanup(&nl);
-		nlt_close(&nl);
-	} else {
+	if (sh->netlink && fuzz_del_names())
 		sh->netlink = false;
-	}
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
@@ -964,6 +1002,8 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		if (pthread_create(&tid[i], NULL, fuzz_thread, &th[i]))
 			break;
 	sleep(cfg->seconds);
+	if (cfg->die_at_end)
+		die_holding_names();
 	__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
 	for (j = 0; j < i; j++)
 		pthread_join(tid[j], NULL);
@@ -994,26 +1034,65 @@ out_files:
 	for (i = 0; i < sh->nr_files; i++)
 		if (sh->fd[i] > 0)
 			close(sh->fd[i]);
-	if (sh->netlink && nlt_open(&nl) == 0) {
-		nl_cleanup(&nl);
-		nlt_close(&nl);
-	}
+	if (sh->netlink)
+		fuzz_del_names();
 	if (saved[0])
 		param_rw(MAX_BUF_PARAM, NULL, 0, saved);
-	/* io_uring drops its file references from a workqueue: give it a moment. */
-	for (i = 0; i < 100; i++) {
-		if (swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c))
-			break;
-		usleep(100000);
-	}
-	res->counters_zero = swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c);
-	snprintf(res->leftover, sizeof(res->leftover),
-		 "files %ld as %ld bufs %ld (%ld B) tables %ld mappings %ld vmas %ld queues %ld "
-		 "jobs %ld fault queues %ld", c.files, c.address_spaces, c.buffers, c.buffer_bytes,
-		 c.tables, c.mappings, c.vmas, c.queues, c.dma_jobs, c.fault_queues);
+	fuzz_check_counters(res);
 out:
 	free(sh);
 	free(th);
 	free(tid);
 	return ret;
+}
+
+int fuzz_run_isolated(const struct fuzz_config *cfg, struct fuzz_result *res)
+{
+	struct fuzz_result *shared;
+	char saved[32] = "";
+	unsigned int ticks;
+	pid_t parent = getpid(), pid;
+	int status = 0;
+
+	memset(res, 0, sizeof(*res));
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (shared == MAP_FAILED)
+		return -1;
+	param_rw(MAX_BUF_PARAM, saved, sizeof(saved), NULL);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		/* If the parent is killed (a harness timeout), the fuzzer goes with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(3);
+		_exit(fuzz_run(cfg, shared) ? 2 : 0);
+	}
+	if (pid < 0) {
+		munmap(shared, sizeof(*shared));
+		return -1;
+	}
+	/* The run, the fuzzer's own cleanup (some seconds), and a margin; then it is killed. */
+	for (ticks = 0; waitpid(pid, &status, WNOHANG) == 0; ticks++) {
+		if (ticks == (cfg->seconds + FUZZ_GRACE_SECONDS) * 10) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			res->timed_out = true;
+			break;
+		}
+		usleep(100000);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		*res = *shared;
+	else if (WIFSIGNALED(status) && !res->timed_out)
+		res->signal = WTERMSIG(status);
+	munmap(shared, sizeof(*shared));
+	/* Whatever happened to it, undo what it may have left behind. */
+	if (cfg->netlink)
+		fuzz_del_names();
+	if (saved[0])
+		param_rw(MAX_BUF_PARAM, NULL, 0, saved);
+	fuzz_check_counters(res);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 2 ? -1 : 0;
 }
