@@ -6,9 +6,10 @@
  * a seed names a sequence per thread; the interleaving of threads is not reproducible. IDs, VAs
  * and mmap offsets come from small pools the threads fill with what the kernel returned, so
  * that most calls reach deep code; every struct is then corrupted with some probability (size,
- * flags, reserved fields, IDs, ranges). User pointers given to the kernel are either a scratch
- * buffer whose capacity is told truthfully, or an address nothing is mapped at: the fuzzer must
- * never let the kernel write into its own state.
+ * flags, reserved fields, IDs, ranges, user pointers and capacities). The fuzzer must never let
+ * the kernel write into its own state: after the corruptions, every range the kernel may write
+ * (pointer and capacity) is fenced into the thread's scratch buffer and the PROT_NONE guard
+ * behind it, or to addresses where nothing of the process is mapped (fence_cmd()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +23,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,9 +44,16 @@ const char *const fuzz_op_names[FZ_NR_OPS] = {
 #define POOL		16
 #define MAX_MAPS	8
 #define SCRATCH		(1 << 20)
+#define GUARD		(1 << 20)	/* PROT_NONE, right behind each thread's scratch buffer */
 #define NL_NAMES	3
 #define BAD_PTR		0x10ULL		/* never mapped (below mmap_min_addr) */
 #define KERNEL_PTR	0xffff888000000000ULL
+/*
+ * Nothing of the process is mapped below LOW_HOLE (mmap() without a hint never returns it, a
+ * non-PIE x86-64 program loads at 4 MiB) or at USER_TOP and above (nothing maps with a hint).
+ */
+#define LOW_HOLE	0x100000ULL
+#define USER_TOP	(1ULL << 47)
 
 /* What the threads share: the files, and pools of IDs and offsets the kernel gave out. */
 struct shared {
@@ -365,8 +375,6 @@ static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 		b->rw.data_uptr = out_ptr(t, &len, 1);
 		if (chance(t, 3))
 			b->rw.length = rnd(t);	/* the kernel must refuse it, not trust it */
-		if (b->rw.data_uptr == (uintptr_t)t->scratch && b->rw.length > SCRATCH)
-			b->rw.data_uptr = BAD_PTR;
 		break;
 	}
 	case SWMMU_STATS:
@@ -466,6 +474,55 @@ static void harvest(struct thread *t, unsigned int i, const union cmd_buf *b, in
 	(void)fd;
 }
 
+/*
+ * Fence a user pointer the kernel writes through (or reads from and writes back to), @bytes
+ * long, after the corruptions: a flipped bit in a pointer or a capacity must not turn it into
+ * one the kernel would rightly write through into memory the fuzzer uses (the thread array,
+ * io_uring rings, other threads' buffers). A range that stays in this thread's scratch buffer
+ * and guard, or lies where nothing is mapped, is kept; any other moves into the scratch buffer,
+ * keeping its offset in the page, or to a kernel address if it does not fit.
+ */
+static void fence_uptr(struct thread *t, __u64 *uptr, uint64_t bytes)
+{
+	uint64_t p = *uptr, lo = (uintptr_t)t->scratch, hi = lo + SCRATCH + GUARD;
+
+	if (p >= USER_TOP || (p < LOW_HOLE && bytes <= LOW_HOLE - p) ||
+	    (p >= lo && p < hi && bytes <= hi - p))
+		return;
+	p &= SZ_4K - 1;
+	*uptr = bytes <= hi - lo - p ? lo + p : KERNEL_PTR + p;
+}
+
+/* Fence every user pointer of command @i (see fence_uptr()). */
+static void fence_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
+{
+	switch (cmds[i].nr) {
+	case SWMMU_GET_INFO:
+		fence_uptr(t, &b->get_info.formats_uptr,
+			   (uint64_t)b->get_info.nr_formats * sizeof(struct swmmu_format_info));
+		break;
+	case SWMMU_BUF_INFO:
+		fence_uptr(t, &b->buf_info.segs_uptr,
+			   (uint64_t)b->buf_info.nr_segs * sizeof(struct swmmu_buf_seg));
+		break;
+	case SWMMU_DUMP:
+		fence_uptr(t, &b->dump.regions_uptr,
+			   (uint64_t)b->dump.nr_regions * sizeof(struct swmmu_dump_region));
+		break;
+	case SWMMU_RW:
+		fence_uptr(t, &b->rw.data_uptr, b->rw.length);
+		break;
+	case SWMMU_CPU_WALK:
+		fence_uptr(t, &b->cpu_walk.entries_uptr,
+			   (uint64_t)b->cpu_walk.nr_entries * sizeof(struct swmmu_cpu_pte));
+		break;
+	case SWMMU_SUBMIT:
+		fence_uptr(t, &b->submit.cmds_uptr,
+			   (uint64_t)b->submit.nr_cmds * sizeof(struct swmmu_dma_cmd));
+		break;
+	}
+}
+
 static void op_ioctl(struct thread *t)
 {
 	union cmd_buf b;
@@ -501,6 +558,7 @@ static void op_ioctl(struct thread *t)
 		break;
 	}
 	memcpy(b.raw, &size, sizeof(size));
+	fence_cmd(t, i, &b);
 	if (ioctl(fd, cmds[i].nr, chance(t, 2) ? (void *)BAD_PTR : (void *)&b) == 0) {
 		t->ok++;
 		harvest(t, i, &b, fd);
@@ -539,12 +597,21 @@ static void op_badioctl(struct thread *t)
 static __thread sigjmp_buf probe_env;
 static __thread volatile int probing;
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+	char msg[128];
+	int n;
+
+	(void)uc;
 	if (probing) {
 		probing = 0;
 		siglongjmp(probe_env, sig);
 	}
+	/* A fault outside a probe is a bug of the fuzzer: say where, then die of it. */
+	n = snprintf(msg, sizeof(msg), "# swmmu-fuzz: signal %d (code %d) at %p outside a probe\n",
+		     sig, si->si_code, si->si_addr);
+	if (n > 0)
+		(void)!write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -877,17 +944,66 @@ static int param_rw(const char *path, char *buf, size_t len, const char *val)
 	return r < 0 ? -1 : 0;
 }
 
-static void nl_cleanup(struct nlt *n)
+int fuzz_del_names(void)
 {
+	struct nlt n;
 	char name[8];
 	unsigned int i, tries;
 
+	if (nlt_open(&n))
+		return -1;
 	for (i = 0; i < NL_NAMES; i++) {
 		snprintf(name, sizeof(name), "fz%u", i);
 		/* EBUSY while a file that attached is still being released. */
-		for (tries = 0; tries < 100 && nlt_as_del(n, name) == -EBUSY; tries++)
+		for (tries = 0; tries < 100 && nlt_as_del(&n, name) == -EBUSY; tries++)
 			usleep(50000);
 	}
+	nlt_close(&n);
+	return 0;
+}
+
+void fuzz_check_counters(struct fuzz_result *res)
+{
+	struct swmmu_counters c = { 0 };
+	unsigned int i;
+
+	/* io_uring drops its file references from a workqueue: give it a moment. */
+	for (i = 0; i < 100; i++) {
+		if (swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c))
+			break;
+		usleep(100000);
+	}
+	res->counters_zero = swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c);
+	snprintf(res->leftover, sizeof(res->leftover),
+		 "files %ld as %ld bufs %ld (%ld B) tables %ld mappings %ld vmas %ld queues %ld "
+		 "jobs %ld fault queues %ld", c.files, c.address_spaces, c.buffers, c.buffer_bytes,
+		 c.tables, c.mappings, c.vmas, c.queues, c.dma_jobs, c.fault_queues);
+}
+
+/* cfg->die_at_end: leave a named address space behind and die the way a bug would. */
+static void die_holding_names(void)
+{
+	struct nlt n;
+
+	if (nlt_open(&n) == 0)
+		nlt_as_new(&n, "fz0", "x86_64");
+	raise(SIGSEGV);
+}
+
+/* A thread's scratch buffer, with GUARD bytes of PROT_NONE right behind it (fence_uptr()). */
+static uint8_t *scratch_alloc(void)
+{
+	void *p = mmap(NULL, SCRATCH + GUARD, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mmap(p, SCRATCH, PROT_READ | PROT_WRITE,
+		 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0) == MAP_FAILED) {
+		munmap(p, SCRATCH + GUARD);
+		return NULL;
+	}
+	return p;
 }
 
 int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
@@ -896,9 +1012,7 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 	struct thread *th = calloc(cfg->threads, sizeof(*th));
 	pthread_t *tid = calloc(cfg->threads, sizeof(*tid));
 	struct swmmu_format_info *fi;
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct swmmu_counters c;
-	struct nlt nl;
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	char saved[32] = "";
 	unsigned int i, j, nr;
 	int ret = -1;
@@ -922,12 +1036,8 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 	free(fi);
 	if (!param_rw(MAX_BUF_PARAM, saved, sizeof(saved), NULL))
 		param_rw(MAX_BUF_PARAM, NULL, 0, "33554432");
-	if (sh->netlink && nlt_open(&nl) == 0) {
-		nl_cleanup(&nl);
-		nlt_close(&nl);
-	} else {
+	if (sh->netlink && fuzz_del_names())
 		sh->netlink = false;
-	}
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
@@ -939,10 +1049,7 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		t->index = i;
 		t->fq = -1;
 		t->rng = (cfg->seed + 1) * 0x9e3779b97f4a7c15ULL ^ (i + 1) * 0xbf58476d1ce4e5b9ULL;
-		t->scratch = mmap(NULL, SCRATCH, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (t->scratch == MAP_FAILED)
-			t->scratch = NULL;
+		t->scratch = scratch_alloc();
 		if (!t->scratch)
 			goto out_threads;
 		t->ring_up = !io_uring_queue_init(32, &t->ring, IORING_SETUP_SQE128 |
@@ -958,6 +1065,8 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		if (pthread_create(&tid[i], NULL, fuzz_thread, &th[i]))
 			break;
 	sleep(cfg->seconds);
+	if (cfg->die_at_end)
+		die_holding_names();
 	__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
 	for (j = 0; j < i; j++)
 		pthread_join(tid[j], NULL);
@@ -977,7 +1086,7 @@ out_threads:
 		if (t->nl_up)
 			nlt_close(&t->nl);
 		if (t->scratch)
-			munmap(t->scratch, SCRATCH);
+			munmap(t->scratch, SCRATCH + GUARD);
 		res->iterations += t->iterations;
 		res->ok += t->ok;
 		res->signals += t->signals;
@@ -988,26 +1097,65 @@ out_files:
 	for (i = 0; i < sh->nr_files; i++)
 		if (sh->fd[i] > 0)
 			close(sh->fd[i]);
-	if (sh->netlink && nlt_open(&nl) == 0) {
-		nl_cleanup(&nl);
-		nlt_close(&nl);
-	}
+	if (sh->netlink)
+		fuzz_del_names();
 	if (saved[0])
 		param_rw(MAX_BUF_PARAM, NULL, 0, saved);
-	/* io_uring drops its file references from a workqueue: give it a moment. */
-	for (i = 0; i < 100; i++) {
-		if (swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c))
-			break;
-		usleep(100000);
-	}
-	res->counters_zero = swmmu_read_counters(&c) == 0 && swmmu_counters_zero(&c);
-	snprintf(res->leftover, sizeof(res->leftover),
-		 "files %ld as %ld bufs %ld (%ld B) tables %ld mappings %ld vmas %ld queues %ld "
-		 "jobs %ld fault queues %ld", c.files, c.address_spaces, c.buffers, c.buffer_bytes,
-		 c.tables, c.mappings, c.vmas, c.queues, c.dma_jobs, c.fault_queues);
+	fuzz_check_counters(res);
 out:
 	free(sh);
 	free(th);
 	free(tid);
 	return ret;
+}
+
+int fuzz_run_isolated(const struct fuzz_config *cfg, struct fuzz_result *res)
+{
+	struct fuzz_result *shared;
+	char saved[32] = "";
+	unsigned int ticks;
+	pid_t parent = getpid(), pid;
+	int status = 0;
+
+	memset(res, 0, sizeof(*res));
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (shared == MAP_FAILED)
+		return -1;
+	param_rw(MAX_BUF_PARAM, saved, sizeof(saved), NULL);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		/* If the parent is killed (a harness timeout), the fuzzer goes with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(3);
+		_exit(fuzz_run(cfg, shared) ? 2 : 0);
+	}
+	if (pid < 0) {
+		munmap(shared, sizeof(*shared));
+		return -1;
+	}
+	/* The run, the fuzzer's own cleanup (some seconds), and a margin; then it is killed. */
+	for (ticks = 0; waitpid(pid, &status, WNOHANG) == 0; ticks++) {
+		if (ticks == (cfg->seconds + FUZZ_GRACE_SECONDS) * 10) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			res->timed_out = true;
+			break;
+		}
+		usleep(100000);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		*res = *shared;
+	else if (WIFSIGNALED(status) && !res->timed_out)
+		res->signal = WTERMSIG(status);
+	munmap(shared, sizeof(*shared));
+	/* Whatever happened to it, undo what it may have left behind. */
+	if (cfg->netlink)
+		fuzz_del_names();
+	if (saved[0])
+		param_rw(MAX_BUF_PARAM, NULL, 0, saved);
+	fuzz_check_counters(res);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 2 ? -1 : 0;
 }

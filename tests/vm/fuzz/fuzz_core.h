@@ -32,6 +32,9 @@ struct fuzz_config {
 	unsigned int files;
 	bool netlink;		/* send generic netlink requests (needs CAP_NET_ADMIN) */
 	bool verbose;
+	bool die_at_end;	/* for the test of fuzz_run_isolated(): at the end of the run,
+				 * make sure "fz0" exists, then die of SIGSEGV
+				 */
 };
 
 struct fuzz_result {
@@ -41,11 +44,32 @@ struct fuzz_result {
 	uint64_t signals;	/* SIGBUS/SIGSEGV taken on CPU accesses */
 	bool counters_zero;	/* debugfs counters back to zero after everything was closed */
 	char leftover[256];	/* the counters otherwise */
+	/* fuzz_run_isolated() only: */
+	int signal;		/* the fuzzer process died of this signal (0: it did not) */
+	bool timed_out;		/* it did not finish in time and was killed */
 };
+
+/* How long fuzz_run_isolated() waits beyond the run's seconds before it kills the fuzzer. */
+#define FUZZ_GRACE_SECONDS	120
 
 extern const char *const fuzz_op_names[FZ_NR_OPS];
 
 /* Run the fuzzer; returns 0, or -1 if it could not start (no /dev/swmmu). */
 int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res);
+
+/*
+ * Run the fuzzer in a child process; in this one, whatever happened to the child (it finished,
+ * died of a signal, or hung and was killed), delete the named address spaces it may have
+ * created, restore the module parameter it changed and wait for the module's counters to come
+ * back to zero (res->counters_zero). A child that died leaves the other counts at zero. Returns
+ * 0, or -1 if the fuzzer could not start.
+ */
+int fuzz_run_isolated(const struct fuzz_config *cfg, struct fuzz_result *res);
+
+/* Delete the named address spaces the fuzzer creates (fz0, ...); -1 if netlink is not there. */
+int fuzz_del_names(void);
+
+/* Wait (up to 10 s) for the module's debugfs counters to be zero; record them in @res. */
+void fuzz_check_counters(struct fuzz_result *res);
 
 #endif /* SWMMU_FUZZ_CORE_H */

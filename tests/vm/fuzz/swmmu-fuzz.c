@@ -5,11 +5,14 @@
  *
  *   swmmu-fuzz [-s SEED] [-d SECONDS] [-t THREADS] [-f FILES] [-n]
  *
- * -n: no generic netlink requests. Prints TAP: the iterations as diagnostics, then whether the
- * module's debugfs counters were back to zero after everything was closed. Exit status 0 on pass.
+ * -n: no generic netlink requests. The fuzzer runs in a child process (fuzz_run_isolated()).
+ * Prints TAP: whether it ran to the end (and if not, the signal it died of), the iterations as
+ * diagnostics, then whether the module's debugfs counters were back to zero after everything was
+ * closed. Exit status 0 on pass.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fuzz_core.h"
@@ -46,7 +49,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("TAP version 13\n1..2\n");
-	if (fuzz_run(&cfg, &r)) {
+	if (fuzz_run_isolated(&cfg, &r)) {
 		printf("not ok 1 - fuzzer started (is swmmu.ko loaded?)\nnot ok 2 - # SKIP\n");
 		return 1;
 	}
@@ -57,8 +60,15 @@ int main(int argc, char **argv)
 	       (unsigned long long)r.signals);
 	for (i = 0; i < FZ_NR_OPS; i++)
 		printf("#   %-12s %llu\n", fuzz_op_names[i], (unsigned long long)r.ops[i]);
-	printf("%sok 1 - fuzzer ran %llu iterations\n", r.iterations ? "" : "not ",
-	       (unsigned long long)r.iterations);
+	if (r.signal)
+		printf("not ok 1 - the fuzzer died of signal %d (%s), seed %llu\n", r.signal,
+		       strsignal(r.signal), (unsigned long long)cfg.seed);
+	else if (r.timed_out)
+		printf("not ok 1 - the fuzzer did not finish in %u s, seed %llu\n",
+		       cfg.seconds + FUZZ_GRACE_SECONDS, (unsigned long long)cfg.seed);
+	else
+		printf("%sok 1 - fuzzer ran %llu iterations\n", r.iterations ? "" : "not ",
+		       (unsigned long long)r.iterations);
 	printf("%sok 2 - debugfs counters back to zero after close%s%s\n",
 	       r.counters_zero ? "" : "not ", r.counters_zero ? "" : ": ",
 	       r.counters_zero ? "" : r.leftover);
