@@ -520,6 +520,11 @@ static void fence_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 		fence_uptr(t, &b->submit.cmds_uptr,
 			   (uint64_t)b->submit.nr_cmds * sizeof(struct swmmu_dma_cmd));
 		break;
+	case SWMMU_MAP_BATCH:
+		/* The kernel writes out_iova/out_unmapped back into the ops. */
+		fence_uptr(t, &b->map_batch.ops_uptr,
+			   (uint64_t)b->map_batch.nr_ops * b->map_batch.op_size);
+		break;
 	}
 }
 
@@ -732,6 +737,9 @@ static void op_uring(struct thread *t)
 		}
 		if (chance(t, 10))
 			b.raw[below(t, 80)] ^= 0xff;
+		/* As in op_ioctl(): the corruption may have moved the ops the kernel writes back. */
+		if (sqe->cmd_op == SWMMU_MAP_BATCH)
+			fence_cmd(t, cmd_index(SWMMU_MAP_BATCH), &b);
 		memcpy(raw + offsetof(struct io_uring_sqe, cmd), b.raw, 80);
 	}
 	io_uring_submit(&t->ring);
