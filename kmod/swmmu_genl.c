@@ -614,6 +614,18 @@ static int swmmu_nl_fill_users(struct sk_buff *msg, struct swmmu_named *n)
 	return 0;
 }
 
+/**
+ * swmmu_nl_fill_as() - one AS_GET reply message of a named address space
+ * @msg: the reply
+ * @portid: the requester's port
+ * @seq: the request's sequence number
+ * @flags: NLM_F_* of the message (NLM_F_MULTI in a dump)
+ * @cmd: the command of the reply
+ * @n: the address space
+ *
+ * Context: swmmu_named_lock held.
+ * Return: 0 or -EMSGSIZE (the message is cancelled).
+ */
 static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags, u8 cmd,
 			    struct swmmu_named *n)
 {

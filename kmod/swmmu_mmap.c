@@ -20,11 +20,18 @@
 
 #include "swmmu_priv.h"
 
-/*
- * Device VA shown at a CPU address of the VMA. The offset within the window is the VA: a window
- * starts at a multiple of its size, and a VMA never leaves its window (swmmu_mmap()). Taken from
- * the offset rather than from the address space, because a named address space is seen through
- * a different window in each attached file.
+/**
+ * swmmu_vma_va() - the device VA shown at a CPU address of a VMA
+ * @as: the address space the VMA shows
+ * @vma: the VMA
+ * @addr: a CPU address in @vma
+ *
+ * The offset within the window is the VA: a window starts at a multiple of its size, and a VMA
+ * never leaves its window (swmmu_mmap()). Taken from the offset rather than from the address
+ * space, because a named address space is seen through a different window in each attached file.
+ *
+ * Context: any.
+ * Return: the device VA, sign-extended for formats that want it.
  */
 static u64 swmmu_vma_va(const struct swmmu_as_obj *as, const struct vm_area_struct *vma,
 			unsigned long addr)

@@ -294,7 +294,14 @@ void swmmu_named_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 			swmmu_zap_window(as, h->file, h->mmap_offset, iova, last);
 }
 
-/* The attachment of @file to @n, or NULL; swmmu_named_lock held. */
+/**
+ * swmmu_named_find_user() - the attachment of a file to a named address space
+ * @n: the address space
+ * @file: the file
+ *
+ * Context: swmmu_named_lock held (keeps the list).
+ * Return: the attachment, or NULL if @file is not attached to @n.
+ */
 static struct swmmu_attach_obj *swmmu_named_find_user(struct swmmu_named *n,
 						      const struct swmmu_file *file)
 {
