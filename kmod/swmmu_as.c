@@ -1357,7 +1357,7 @@ int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
  * @as: the address space
  * @dma: an output address of its tables
  *
- * The buffers of the address space's file and, for a named address space, of the attached file.
+ * The buffers of the address space's file and, for a named address space, of every attached file.
  *
  * Context: as swmmu_bus_lookup().
  * Return: the chunk, or NULL.

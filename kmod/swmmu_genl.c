@@ -585,6 +585,47 @@ static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n, bool 
 	return 0;
 }
 
+/**
+ * swmmu_nl_fill_users() - the attached files of a named address space, for AS_GET
+ * @msg: the reply
+ * @n: the address space
+ *
+ * SWMMU_A_NR_ATTACHED, and SWMMU_A_ATTACHED with one SWMMU_A_ATTACHED_PID per attachment,
+ * oldest first: at most SWMMU_NAMED_MAX_USERS of 8 bytes, so the reply stays below a page.
+ *
+ * Context: swmmu_named_lock held (keeps the list of attachments).
+ * Return: 0 or -EMSGSIZE.
+ */
+static int swmmu_nl_fill_users(struct sk_buff *msg, struct swmmu_named *n)
+{
+	struct swmmu_attach_obj *h;
+	struct nlattr *nest;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	if (nla_put_u32(msg, SWMMU_A_NR_ATTACHED, n->nr_users))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, SWMMU_A_ATTACHED);
+	if (!nest)
+		return -EMSGSIZE;
+	list_for_each_entry(h, &n->users, node)
+		if (nla_put_u32(msg, SWMMU_A_ATTACHED_PID, h->pid))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/**
+ * swmmu_nl_fill_as() - one AS_GET reply message of a named address space
+ * @msg: the reply
+ * @portid: the requester's port
+ * @seq: the request's sequence number
+ * @flags: NLM_F_* of the message (NLM_F_MULTI in a dump)
+ * @cmd: the command of the reply
+ * @n: the address space
+ *
+ * Context: swmmu_named_lock held.
+ * Return: 0 or -EMSGSIZE (the message is cancelled).
+ */
 static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags, u8 cmd,
 			    struct swmmu_named *n)
 {
@@ -603,7 +644,7 @@ static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags,
 	    nla_put_u16(msg, SWMMU_A_MODE, n->mode) ||
 	    nla_put_u8(msg, SWMMU_A_FAULT_MODE, n->fault_mode) ||
 	    nla_put_u64_64bit(msg, SWMMU_A_FAULT_QUOTA, n->fault_quota, SWMMU_A_PAD) ||
-	    (rcu_access_pointer(n->user) && nla_put_u32(msg, SWMMU_A_ATTACHED_PID, n->user_pid)) ||
+	    swmmu_nl_fill_users(msg, n) ||
 	    swmmu_nl_fill_stats(msg, n, false)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;

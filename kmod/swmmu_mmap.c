@@ -20,12 +20,25 @@
 
 #include "swmmu_priv.h"
 
-/* Device VA shown at a CPU address of the VMA. */
+/**
+ * swmmu_vma_va() - the device VA shown at a CPU address of a VMA
+ * @as: the address space the VMA shows
+ * @vma: the VMA
+ * @addr: a CPU address in @vma
+ *
+ * The offset within the window is the VA: a window starts at a multiple of its size, and a VMA
+ * never leaves its window (swmmu_mmap()). Taken from the offset rather than from the address
+ * space, because a named address space is seen through a different window in each attached file.
+ *
+ * Context: any.
+ * Return: the device VA, sign-extended for formats that want it.
+ */
 static u64 swmmu_vma_va(const struct swmmu_as_obj *as, const struct vm_area_struct *vma,
 			unsigned long addr)
 {
 	const struct swmmu_format *f = as->fmt;
-	u64 idx = ((u64)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start) - as->mmap_offset;
+	u64 idx = (((u64)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start)) &
+		  (BIT_ULL(SWMMU_MMAP_WINDOW_SHIFT) - 1);
 
 	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 &&
 	    ((idx >> (f->va_bits - 1)) & 1))
@@ -190,7 +203,7 @@ int swmmu_mmap(struct file *filp, struct vm_area_struct *vma)
 	mutex_unlock(&file->lock);
 	if (!as)
 		return -EINVAL;
-	idx = off - as->mmap_offset;
+	idx = off - ((u64)window << SWMMU_MMAP_WINDOW_SHIFT);
 	if (check_add_overflow(idx, len - 1, &idx_last) || idx_last > as->window_mask) {
 		swmmu_obj_put(&as->obj);
 		return -EINVAL;
@@ -204,27 +217,20 @@ int swmmu_mmap(struct file *filp, struct vm_area_struct *vma)
 }
 
 /**
- * swmmu_as_zap() - remove the CPU mappings of a device VA range
+ * swmmu_zap_window() - remove the CPU mappings of a device VA range from one file's window
  * @as: the address space
+ * @file: a file that shows @as through a window
+ * @mmap_offset: the mmap() offset of device VA 0 in @file
  * @iova: first device VA
  * @last: last device VA (inclusive)
  *
- * Without a VMA of @as there is nothing to zap: a VMA's CPU entries are gone before its close()
- * drops the count, and a new one gets entries only from faults, which take the range the caller
- * holds (and were ordered before the caller took it).
- *
  * Context: process context; the caller holds [iova, last] of @as->range.
  */
-void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
+void swmmu_zap_window(struct swmmu_as_obj *as, struct swmmu_file *file, u64 mmap_offset,
+		      u64 iova, u64 last)
 {
 	u64 mask = as->window_mask, first;
-	struct swmmu_file *file;
 
-	if (!atomic_read(&as->nr_vmas))
-		return;
-	file = swmmu_as_cpu_file(as);
-	if (as->window < 0 || !file)
-		return;
 	if (as->fmt->va_bits > SWMMU_MMAP_WINDOW_SHIFT) {
 		/* Only the bottom of a larger VA space is reachable through the window. */
 		if (iova > mask)
@@ -233,5 +239,28 @@ void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 	}
 	first = iova & mask;
 	last &= mask;
-	unmap_mapping_range(&file->mapping, as->mmap_offset + first, last - first + 1, 1);
+	unmap_mapping_range(&file->mapping, mmap_offset + first, last - first + 1, 1);
+}
+
+/**
+ * swmmu_as_zap() - remove the CPU mappings of a device VA range
+ * @as: the address space
+ * @iova: first device VA
+ * @last: last device VA (inclusive)
+ *
+ * Without a VMA of @as there is nothing to zap: a VMA's CPU entries are gone before its close()
+ * drops the count, and a new one gets entries only from faults, which take the range the caller
+ * holds (and were ordered before the caller took it). A named address space is zapped in the
+ * window of every attached file.
+ *
+ * Context: process context; the caller holds [iova, last] of @as->range.
+ */
+void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
+{
+	if (!atomic_read(&as->nr_vmas))
+		return;
+	if (as->named)
+		swmmu_named_zap(as, iova, last);
+	else if (as->window >= 0)
+		swmmu_zap_window(as, as->file, as->mmap_offset, iova, last);
 }

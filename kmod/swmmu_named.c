@@ -123,6 +123,7 @@ int swmmu_named_create(const char *name, const struct swmmu_format *f, struct sw
 	n->home->mmap_windows = ~0UL;
 	strscpy(n->name, name, sizeof(n->name));
 	spin_lock_init(&n->fault_lock);
+	INIT_LIST_HEAD(&n->users);
 	n->uid = GLOBAL_ROOT_UID;
 	n->gid = GLOBAL_ROOT_GID;
 	n->mode = 0600;
@@ -160,7 +161,7 @@ err_n:
  * @n: the address space
  *
  * Context: process context; swmmu_named_lock held.
- * Return: 0, or -EBUSY while a file is attached or a call uses it.
+ * Return: 0, or -EBUSY while any file is attached or a call uses it.
  */
 int swmmu_named_delete(struct swmmu_named *n)
 {
@@ -168,7 +169,7 @@ int swmmu_named_delete(struct swmmu_named *n)
 	struct swmmu_as_obj *as = n->as;
 
 	lockdep_assert_held(&swmmu_named_lock);
-	if (rcu_access_pointer(n->user))
+	if (n->nr_users)
 		return -EBUSY;
 	xa_lock(&home->objs);
 	if (!refcount_dec_if_one(&as->obj.users)) {
@@ -244,39 +245,73 @@ int swmmu_named_unmap(struct swmmu_named *n, u64 iova, u64 length, u64 *unmapped
 }
 
 /**
- * swmmu_named_bus_lookup() - the attached file's buffer memory at a DMA address
+ * swmmu_named_bus_lookup() - the attached files' buffer memory at a DMA address
  * @as: a named address space
  * @dma: the address
  *
+ * Each attached file's bus is looked up in turn: DMA addresses are unique, so at most one has
+ * it, and there are at most SWMMU_NAMED_MAX_USERS of them (usually one or two), each a maple
+ * tree lookup. Cheaper than finding the mapping record by VA, which would take maps_lock.
+ *
  * Context: as swmmu_bus_lookup(); the caller keeps the chunk alive by holding a range of @as
- * whose mapping references it.
+ * whose mapping references it (detach removes a file's mappings before the file leaves the list).
  * Return: the chunk, or NULL.
  */
 struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma)
 {
+	struct swmmu_attach_obj *h;
 	struct swmmu_chunk *c = NULL;
-	struct swmmu_file *user;
 
 	rcu_read_lock();
-	user = rcu_dereference(as->named->user);
-	if (user)
-		c = swmmu_bus_lookup(user, dma);
+	list_for_each_entry_rcu(h, &as->named->users, node) {
+		c = swmmu_bus_lookup(h->file, dma);
+		if (c)
+			break;
+	}
 	rcu_read_unlock();
 	return c;
 }
 
 /**
- * swmmu_as_cpu_file() - the file whose mmap() shows an address space
- * @as: the address space
+ * swmmu_named_zap() - remove the CPU mappings of a device VA range in every attached file
+ * @as: a named address space
+ * @iova: first device VA
+ * @last: last device VA (inclusive)
  *
- * Context: the caller holds a range of @as->range (attach and detach hold all of it).
- * Return: the file, or NULL for a named address space nobody is attached to.
+ * Every attached file may show any mapping (its own buffers, another file's, the home's) through
+ * its window, so all of them are zapped.
+ *
+ * Context: process context; the caller holds [iova, last] of @as->range, which keeps the list of
+ * attachments stable (it changes only under the whole range).
  */
-struct swmmu_file *swmmu_as_cpu_file(struct swmmu_as_obj *as)
+void swmmu_named_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
-	if (!as->named)
-		return as->file;
-	return rcu_dereference_protected(as->named->user, true);
+	struct swmmu_attach_obj *h;
+
+	/* Not under RCU: unmap_mapping_range() sleeps; the range lock is what keeps @h. */
+	list_for_each_entry(h, &as->named->users, node)
+		if (h->window >= 0)
+			swmmu_zap_window(as, h->file, h->mmap_offset, iova, last);
+}
+
+/**
+ * swmmu_named_find_user() - the attachment of a file to a named address space
+ * @n: the address space
+ * @file: the file
+ *
+ * Context: swmmu_named_lock held (keeps the list).
+ * Return: the attachment, or NULL if @file is not attached to @n.
+ */
+static struct swmmu_attach_obj *swmmu_named_find_user(struct swmmu_named *n,
+						      const struct swmmu_file *file)
+{
+	struct swmmu_attach_obj *h;
+
+	lockdep_assert_held(&swmmu_named_lock);
+	list_for_each_entry(h, &n->users, node)
+		if (h->file == file)
+			return h;
+	return NULL;
 }
 
 /* Attaching needs rw under the owner/group/other bits, like opening a device node O_RDWR. */
@@ -294,10 +329,21 @@ static bool swmmu_named_may_attach(const struct swmmu_named *n)
 	return capable(CAP_DAC_OVERRIDE);
 }
 
-/* Undo an attach: remove the file's mappings, the window and the file pointer. */
-static void swmmu_named_detach(struct swmmu_as_obj *as, struct swmmu_file *file)
+/**
+ * swmmu_named_detach() - undo an attach
+ * @h: the attachment, on its address space's list
+ *
+ * Removes the mappings of @h's file's buffers (zapping them in every attached file's window,
+ * @h's own included), takes @h off the list and waits until no device access can still be
+ * looking at @h's bus. The mappings of the other attached files and of the home stay.
+ *
+ * Context: process context, may sleep; swmmu_named_lock held.
+ */
+static void swmmu_named_detach(struct swmmu_attach_obj *h)
 {
+	struct swmmu_as_obj *as = h->as;
 	struct swmmu_named *n = as->named;
+	struct swmmu_file *file = h->file;
 	struct swmmu_mapping *m, *next;
 	struct swmmu_range r;
 	u64 bytes;
@@ -311,12 +357,10 @@ static void swmmu_named_detach(struct swmmu_as_obj *as, struct swmmu_file *file)
 		if (m->buf->file == file)
 			WARN_ON_ONCE(swmmu_as_unmap_locked(as, m->iova, m->last, &bytes));
 	}
-	as->window = -1;
-	as->mmap_offset = SWMMU_MMAP_OFFSET_NONE;
-	RCU_INIT_POINTER(n->user, NULL);
-	n->user_pid = 0;
+	list_del_rcu(&h->node);
+	n->nr_users--;
 	swmmu_range_unlock(&as->range, &r);
-	/* Lock-free device walkers are done with the file's bus before the file can go. */
+	/* Lock-free device walkers are done with the file's bus (and @h) before either can go. */
 	synchronize_rcu();
 	mutex_lock(&file->lock);
 	file->nr_as--;
@@ -328,8 +372,12 @@ static void swmmu_named_detach(struct swmmu_as_obj *as, struct swmmu_file *file)
  * @file: the file
  * @data: struct swmmu_attach
  *
+ * Any number of files, up to SWMMU_NAMED_MAX_USERS, may be attached to one named address space;
+ * a file is attached to it at most once.
+ *
  * Context: process context, may sleep.
- * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOENT, -EACCES, -EBUSY, -ENOSPC, -ENOMEM.
+ * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOENT, -EACCES, -EBUSY (this file is attached already),
+ * -ENOSPC (SWMMU_NAMED_MAX_USERS files are attached, or the file's max_as), -ENOMEM.
  */
 int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 {
@@ -358,8 +406,12 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 	ret = -EACCES;
 	if (!swmmu_named_may_attach(n))
 		goto err_unlock;
+	/* A second attachment of one file would share its bus and window: nothing to gain. */
 	ret = -EBUSY;
-	if (rcu_access_pointer(n->user))
+	if (swmmu_named_find_user(n, file))
+		goto err_unlock;
+	ret = -ENOSPC;
+	if (n->nr_users >= SWMMU_NAMED_MAX_USERS)
 		goto err_unlock;
 	as = n->as;
 
@@ -367,26 +419,33 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 	if (ret)
 		goto err_unlock;
 
-	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
-	as->window = window;
-	as->mmap_offset = window < 0 ? SWMMU_MMAP_OFFSET_NONE :
-			  (u64)window << SWMMU_MMAP_WINDOW_SHIFT;
-	rcu_assign_pointer(n->user, file);
-	n->user_pid = task_tgid_vnr(current);
-	swmmu_range_unlock(&as->range, &r);
-
-	refcount_inc(&as->obj.users);
 	h->file = file;
 	h->as = as;
+	h->window = window;
+	h->mmap_offset = window < 0 ? SWMMU_MMAP_OFFSET_NONE :
+			 (u64)window << SWMMU_MMAP_WINDOW_SHIFT;
+	h->pid = task_tgid_vnr(current);
+	/*
+	 * The attachments hold one reference between them, so that swmmu_attach_idle() can tell
+	 * "no call, queue or VMA uses the address space" from a single count.
+	 */
+	if (!n->nr_users)
+		refcount_inc(&as->obj.users);
+	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
+	list_add_tail_rcu(&h->node, &n->users);
+	n->nr_users++;
+	swmmu_range_unlock(&as->range, &r);
+
 	ret = swmmu_obj_insert(file, &h->obj, SWMMU_OBJ_ATTACH);
 	if (ret) {
-		swmmu_named_detach(as, file);
+		swmmu_named_detach(h);
+		if (!n->nr_users)
+			swmmu_obj_put(&as->obj);
 		if (window >= 0) {
 			mutex_lock(&file->lock);
 			__clear_bit(window, &file->mmap_windows);
 			mutex_unlock(&file->lock);
 		}
-		swmmu_obj_put(&as->obj);
 		goto err_unlock;
 	}
 	/* Only now can mmap() find it. */
@@ -399,9 +458,9 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 	cmd->out_va_bits = as->fmt->va_bits;
 	cmd->out_nr_levels = as->fmt->nr_levels;
 	cmd->__reserved = 0;
-	cmd->out_mmap_offset = as->mmap_offset;
+	cmd->out_mmap_offset = h->mmap_offset;
 	strscpy(name, n->name, sizeof(name));
-	ev.pid = n->user_pid;
+	ev.pid = h->pid;
 	mutex_unlock(&swmmu_named_lock);
 	ev.as = name;
 	swmmu_genl_event(&ev);
@@ -417,8 +476,11 @@ err_unlock:
  * swmmu_attach_idle() - may an attachment be removed from its file's ID table
  * @obj: the attachment
  *
- * Idle when its address space has no user besides the home's table and the attachment itself:
- * no call of the file is using it and no VMA maps it.
+ * Idle when its address space has no user besides the home's table and the attachments' one
+ * reference: no call is using it, no queue is bound to it and no VMA maps it. That is stricter
+ * than needed with several files attached (another file's VMA makes it busy too), but it needs
+ * no per-file count on every path that takes the address space; closing the file always
+ * detaches.
  *
  * Context: the file's lock and the ID table's lock held.
  * Return: true if idle.
@@ -440,7 +502,7 @@ bool swmmu_attach_idle(struct swmmu_obj *obj)
 void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
 {
 	struct swmmu_attach_obj *h = container_of(obj, struct swmmu_attach_obj, obj);
-	int window = h->as->window;
+	int window = h->window;
 
 	lockdep_assert_held(&file->lock);
 	if (window >= 0 && file->windows[window] == h->as) {
@@ -453,8 +515,8 @@ void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
  * swmmu_attach_free() - detach: free an attachment removed from its file's ID table
  * @h: the attachment
  *
- * Removes every mapping of the file's buffers from the address space (device and CPU views),
- * then drops the attachment's reference.
+ * Removes every mapping of the file's buffers from the address space (device and CPU views, in
+ * every attached file), then, if it was the last attachment, the attachments' reference.
  *
  * Context: process context, may sleep; no VMA of the file maps the address space.
  */
@@ -465,10 +527,11 @@ void swmmu_attach_free(struct swmmu_attach_obj *h)
 	char name[SWMMU_NL_NAME_LEN];
 
 	mutex_lock(&swmmu_named_lock);
-	ev.pid = as->named->user_pid;
+	ev.pid = h->pid;
 	strscpy(name, as->named->name, sizeof(name));
-	swmmu_named_detach(as, h->file);
-	swmmu_obj_put(&as->obj);
+	swmmu_named_detach(h);
+	if (!as->named->nr_users)
+		swmmu_obj_put(&as->obj);
 	mutex_unlock(&swmmu_named_lock);
 	ev.as = name;
 	swmmu_genl_event(&ev);
@@ -528,6 +591,7 @@ MODULE_PARM_DESC(named_fault_timeout_ms,
 /**
  * swmmu_named_fault() - a device access of a named address space failed to translate
  * @as: the address space
+ * @file: the file whose device made the access (its process is named in the event)
  * @iova: the VA
  * @access: SWMMU_PROT_R, _W or _X
  * @reason: SWMMU_FAULT_* of linux/swmmu.h
@@ -543,16 +607,27 @@ MODULE_PARM_DESC(named_fault_timeout_ms,
  * Context: process context, may sleep; no range lock of @as held.
  * Return: 0 to translate again, or @err.
  */
-int swmmu_named_fault(struct swmmu_as_obj *as, u64 iova, u32 access, u32 reason, u32 level,
-		      int err, bool (*stopped)(void *arg), void *arg)
+int swmmu_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
+		      u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg)
 {
 	struct swmmu_named *n = as->named;
 	struct swmmu_named_stall st = { .as = as };
 	struct swmmu_nl_event_args ev = {
 		.type = SWMMU_EVENT_FAULT, .as = n->name, .iova = iova, .fault = true,
-		.access = access, .reason = reason, .level = level, .pid = n->user_pid,
+		.access = access, .reason = reason, .level = level,
 	};
+	struct swmmu_attach_obj *h;
 	unsigned long deadline;
+
+	/* The queue holds the address space, not the attachment: the file may be detaching. */
+	rcu_read_lock();
+	list_for_each_entry_rcu(h, &n->users, node) {
+		if (h->file == file) {
+			ev.pid = h->pid;
+			break;
+		}
+	}
+	rcu_read_unlock();
 
 	st.id = atomic64_inc_return(&swmmu_named_fault_id);
 	ev.fault_id = st.id;

@@ -6,13 +6,19 @@
  * Each named address space has a home: a struct swmmu_file of its own, with no struct file
  * behind it. The address space object lives in the home's ID table, and the memory the control
  * plane maps into it (SWMMU_NL_CMD_MAP) is made of buffers in the home, so the ioctl-side code
- * (swmmu_as.c, swmmu_buf.c) serves both. At most one file is attached at a time; its buffers are
- * reachable by the address space's device accesses while it is attached.
+ * (swmmu_as.c, swmmu_buf.c) serves both.
+ *
+ * Several files may be attached at once (up to SWMMU_NAMED_MAX_USERS), as processes share a GPU
+ * VM or an IOMMU domain. Each attachment (struct swmmu_attach_obj) has its own mmap window in its
+ * file. While attached, a file's buffers are reachable by the address space's device accesses,
+ * an UNMAP or PROTECT by anyone zaps the CPU view in every attached file's window, and detaching
+ * one file removes only the mappings of that file's buffers.
  *
  * Locking: swmmu_named_lock (a mutex) protects the registry, the runtime formats and each named
  * address space's attributes and attach state; it is taken before an address space's range lock.
- * The attached file pointer changes only with both swmmu_named_lock and the whole VA range held;
- * device accesses read it under RCU.
+ * The list of attachments changes only with both swmmu_named_lock and the whole VA range held,
+ * so a holder of either (or of any range, as UNMAP's zap does) sees it stable; device accesses
+ * walk it under RCU, and an attachment is freed only after a grace period.
  */
 #ifndef SWMMU_NAMED_H
 #define SWMMU_NAMED_H
@@ -28,6 +34,11 @@
 
 #define SWMMU_NAMED_MAX		256	/* named address spaces */
 #define SWMMU_RTFMT_MAX		64	/* runtime formats */
+/*
+ * Files attached to one named address space. Bounded because a device access that misses the
+ * home's buffers looks its output address up in each attached file's bus in turn.
+ */
+#define SWMMU_NAMED_MAX_USERS	64
 
 /**
  * struct swmmu_rtfmt - a runtime format defined with SWMMU_NL_CMD_FORMAT_NEW
@@ -54,8 +65,8 @@ struct swmmu_rtfmt {
  * @fault_mode: enum swmmu_nl_fault_mode
  * @fault_quota: bytes the control plane may map to serve faults
  * @dma_bytes: bytes of module memory mapped by the control plane
- * @user: the attached file, or NULL
- * @user_pid: thread group of the process that attached
+ * @users: the attachments (struct swmmu_attach_obj.node), oldest first
+ * @nr_users: entries of @users
  * @fault_lock: protects @recent and @nr_faults
  * @nr_faults: device faults so far
  * @recent: the last SWMMU_NL_RECENT_FAULTS faults, a ring indexed by @nr_faults
@@ -72,8 +83,8 @@ struct swmmu_named {
 	u8 fault_mode;
 	u64 fault_quota;
 	u64 dma_bytes;
-	struct swmmu_file __rcu *user;
-	pid_t user_pid;
+	struct list_head users;
+	unsigned int nr_users;
 	spinlock_t fault_lock;
 	u64 nr_faults;
 	struct swmmu_named_frec {

@@ -286,8 +286,9 @@ struct swmmu_as_dev {
  * @range: the VA range lock
  * @maps_lock: protects the shape of @maps; a record itself is stable while its range is held
  * @maps: mapping records by device VA range (struct swmmu_mapping.node)
- * @window: mmap window index, or -1
- * @mmap_offset: mmap() offset of device VA 0, or SWMMU_MMAP_OFFSET_NONE
+ * @window: mmap window index in @file, or -1 (always -1 for a named address space: each
+ *          attached file has a window of its own, struct swmmu_attach_obj)
+ * @mmap_offset: mmap() offset of device VA 0 in @file, or SWMMU_MMAP_OFFSET_NONE
  * @nr_vmas: mmap() VMAs of this address space (each also holds a users reference)
  * @window_mask: device VA bits reachable through the mmap window
  * @debug_id: global serial, name of the debugfs directory
@@ -337,12 +338,20 @@ struct swmmu_as_obj {
  * struct swmmu_attach_obj - a named address space attached to a file (SWMMU_ATTACH)
  * @obj: object header; swmmu_obj_get() of type SWMMU_OBJ_AS resolves it to @as
  * @file: the attached file
- * @as: the named address space (holds one users reference)
+ * @as: the named address space (the attachments hold one users reference between them)
+ * @node: in swmmu_named.users (RCU: the device path walks it without locks)
+ * @window: the mmap window of @as in @file, or -1
+ * @mmap_offset: mmap() offset of device VA 0 in @file, or SWMMU_MMAP_OFFSET_NONE
+ * @pid: thread group of the process that attached
  */
 struct swmmu_attach_obj {
 	struct swmmu_obj obj;
 	struct swmmu_file *file;
 	struct swmmu_as_obj *as;
+	struct list_head node;
+	int window;
+	u64 mmap_offset;
+	pid_t pid;
 };
 
 /*
@@ -482,6 +491,8 @@ void swmmu_iommu_exit(void);
 /* mmap (swmmu_mmap.c). */
 int swmmu_mmap(struct file *filp, struct vm_area_struct *vma);
 void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
+void swmmu_zap_window(struct swmmu_as_obj *as, struct swmmu_file *file, u64 mmap_offset,
+		      u64 iova, u64 last);
 
 /* Named address spaces and ATTACH (swmmu_named.c), the netlink family (swmmu_genl.c). */
 int swmmu_cmd_attach(struct swmmu_file *file, void *cmd);
@@ -489,9 +500,9 @@ bool swmmu_attach_idle(struct swmmu_obj *obj);
 void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj);
 void swmmu_attach_free(struct swmmu_attach_obj *h);
 struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma);
-int swmmu_named_fault(struct swmmu_as_obj *as, u64 iova, u32 access, u32 reason, u32 level,
-		      int err, bool (*stopped)(void *arg), void *arg);
-struct swmmu_file *swmmu_as_cpu_file(struct swmmu_as_obj *as);
+int swmmu_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
+		      u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);
+void swmmu_named_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
 void swmmu_file_init(struct swmmu_file *file);
 int swmmu_file_reserve_as(struct swmmu_file *file, int *window);
 void swmmu_named_exit(void);

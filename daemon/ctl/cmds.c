@@ -251,6 +251,30 @@ static void ctl_json_stats(struct ctl *c, const struct ctl_stats *st)
 	jsonw_obj_close(&c->j);
 }
 
+/*
+ * The pids of the attached files (SWMMU_A_ATTACHED), as a JSON array or as text after a space
+ * each; returns how many.
+ */
+static unsigned int ctl_attached_pids(struct ctl *c, struct nlattr *attached, FILE *out)
+{
+	unsigned int nr = 0;
+	struct nlattr *a;
+	int rem;
+
+	if (!attached)
+		return 0;
+	nla_for_each_nested(a, attached, rem) {
+		if (nla_type(a) != SWMMU_A_ATTACHED_PID || nla_len(a) < 4)
+			continue;
+		if (out)
+			fprintf(out, " %u", nla_get_u32(a));
+		else
+			jsonw_u64(&c->j, NULL, nla_get_u32(a));
+		nr++;
+	}
+	return nr;
+}
+
 static int ctl_as_cb(struct nlattr **tb, void *arg)
 {
 	struct ctl *c = arg;
@@ -263,7 +287,7 @@ static int ctl_as_cb(struct nlattr **tb, void *arg)
 	unsigned int mode = tb[SWMMU_A_MODE] ? nla_get_u16(tb[SWMMU_A_MODE]) : 0;
 	unsigned int fm = tb[SWMMU_A_FAULT_MODE] ? nla_get_u8(tb[SWMMU_A_FAULT_MODE]) : 0;
 	uint64_t quota = tb[SWMMU_A_FAULT_QUOTA] ? nla_get_u64(tb[SWMMU_A_FAULT_QUOTA]) : 0;
-	uint32_t pid = tb[SWMMU_A_ATTACHED_PID] ? nla_get_u32(tb[SWMMU_A_ATTACHED_PID]) : 0;
+	uint32_t nr = tb[SWMMU_A_NR_ATTACHED] ? nla_get_u32(tb[SWMMU_A_NR_ATTACHED]) : 0;
 	struct ctl_stats st;
 	char q[24], mb[24];
 
@@ -279,8 +303,10 @@ static int ctl_as_cb(struct nlattr **tb, void *arg)
 		jsonw_u64(&c->j, "mode", mode);
 		jsonw_str(&c->j, "fault", swnl_fault_mode_name(fm));
 		jsonw_u64(&c->j, "quota", quota);
-		if (pid)
-			jsonw_u64(&c->j, "attached_pid", pid);
+		jsonw_u64(&c->j, "nr_attached", nr);
+		jsonw_arr_open(&c->j, "attached_pids");
+		ctl_attached_pids(c, tb[SWMMU_A_ATTACHED], NULL);
+		jsonw_arr_close(&c->j);
 		ctl_json_stats(c, &st);
 		jsonw_obj_close(&c->j);
 		return 0;
@@ -290,10 +316,15 @@ static int ctl_as_cb(struct nlattr **tb, void *arg)
 	printf("%s: format %s va-bits %u levels %u owner %u group %u mode %04o fault %s "
 	       "quota %s\n", name, fmt, va, lv, uid, gid, mode, swnl_fault_mode_name(fm), q);
 	printf("    %" PRIu64 " mappings, %s mapped, %" PRIu64 " tables (%" PRIu64 " bytes), "
-	       "%" PRIu64 " invalidations, %s\n", st.mappings, mb, st.tables, st.table_bytes,
-	       st.invalidations, pid ? "attached" : "not attached");
-	if (pid)
-		printf("    attached by pid %u\n", pid);
+	       "%" PRIu64 " invalidations, ", st.mappings, mb, st.tables, st.table_bytes,
+	       st.invalidations);
+	if (!nr) {
+		printf("not attached\n");
+		return 0;
+	}
+	printf("%u attached\n    attached by pid", nr);
+	ctl_attached_pids(c, tb[SWMMU_A_ATTACHED], stdout);
+	printf("\n");
 	return 0;
 }
 

@@ -339,6 +339,28 @@ static int setup_named(struct ctx *c)
 	return nlt_map(&c->nl, NL_AS, 0, 8 * SZ_4K, PROT_RW);
 }
 
+/*
+ * The named address space with another file (out_fd) attached and a buffer of its own mapped
+ * in it: ATTACH then joins an address space that is in use.
+ */
+static int setup_named_attached(struct ctx *c)
+{
+	struct swmmu_attach a = { .size = sizeof(a) };
+	uint64_t iova = 16 * SZ_4K;
+	uint32_t buf;
+
+	if (setup_named(c))
+		return -1;
+	c->out_fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	if (c->out_fd < 0)
+		return -1;
+	snprintf(a.name, sizeof(a.name), "%s", NL_AS);
+	if (ioctl(c->out_fd, SWMMU_ATTACH, &a) || _test_buf_alloc(c->out_fd, 4 * SZ_4K, 0, &buf))
+		return -1;
+	return _test_map(c->out_fd, a.out_as_id, buf, 0, 4 * SZ_4K, SWMMU_MAP_FIXED_IOVA, PROT_RW,
+			 0, &iova);
+}
+
 /* ---- the calls under test: 0 or a positive errno ------------------------------------------ */
 
 static int rc_errno(int rc)
@@ -1240,6 +1262,7 @@ TEST_F_TIMEOUT(fnth, ioctls, 900)
 		FCASE("DESTROY(address space)", setup_destroy_as, call_destroy_as),
 		FCASE("DESTROY(queue)", setup_queue, call_destroy_queue),
 		FCASE("ATTACH", setup_named, call_attach),
+		FCASE("ATTACH(second file)", setup_named_attached, call_attach),
 		FCASE("CPU_WALK", NULL, call_cpu_walk, .out_len = 64 * sizeof(struct swmmu_cpu_pte)),
 		FCASE("QUEUE_ALLOC", setup_base, call_queue_alloc),
 		FCASE("SUBMIT", setup_queue, call_submit),

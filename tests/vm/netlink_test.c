@@ -5,10 +5,14 @@
  * unexpected attributes, a non-zero reserved header byte and an unprivileged sender; named
  * address spaces, their memory, dumps that span many messages, events with sequence numbers,
  * runtime formats, and an application attaching (owner/mode checks), mapping its own buffers,
- * reading through the device path and mmap(), and detaching. Leaves no state behind.
+ * reading through the device path and mmap(), and detaching; several files and processes
+ * attached to one address space at once (device copies between their buffers, each one's CPU
+ * view of the others', zaps reaching every view, detach of one, the attach limit). Leaves no
+ * state behind.
  */
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +20,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "swmmu_dev.h"
 #include "swmmu_nl.h"
 #include "swmmu_test.h"
 
@@ -585,16 +590,17 @@ TEST_F(nl, attach_owner_mode)
 		ASSERT_EQ(0, _test_destroy(fd, big.a.out_as_id));
 	}
 
-	/* One file at a time. */
+	/* Another file may attach too; one file only once; no delete while any is attached. */
 	ASSERT_EQ(0, attach(fd, AS_NAME, &a));
+	EXPECT_EQ(-1, attach(fd, AS_NAME, &a));
+	EXPECT_EQ(EBUSY, errno);
 	fd2 = open(SWMMU_DEV, O_RDWR);
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(-1, attach(fd2, AS_NAME, &a));
-	EXPECT_EQ(EBUSY, errno);
-	close(fd2);
+	EXPECT_EQ(0, attach(fd2, AS_NAME, &a));
+	close(fd);
 	EXPECT_EQ(-EBUSY, nlt_as_del(&self->n, AS_NAME));
 	EXPECT_STREQ("address space is attached or in use", self->n.extack);
-	close(fd);
+	close(fd2);
 }
 
 TEST_F(nl, attached_application)
@@ -657,6 +663,286 @@ TEST_F(nl, attached_application)
 	close(fd);
 	EXPECT_EQ(-ENOENT, nlt_query(&self->n, AS_NAME, 0x900000, NULL));
 	ASSERT_EQ(0, nlt_as_del(&self->n, AS_NAME));
+}
+
+/*
+ * AS_GET of AS_NAME: 0 if SWMMU_A_NR_ATTACHED is @nr and SWMMU_A_ATTACHED holds exactly the pids
+ * in @pids (in attach order).
+ */
+static int check_attached(struct nlt *n, unsigned int nr, const pid_t *pids)
+{
+	const struct nlattr *a, *p;
+	unsigned int i = 0;
+	int len;
+
+	if (nlt_as_get(n, AS_NAME))
+		return 1;
+	a = nlt_attr(n, SWMMU_A_NR_ATTACHED);
+	if (!a || nlt_get_u32(a) != nr)
+		return 2;
+	a = nlt_attr(n, SWMMU_A_ATTACHED);
+	if (!a)
+		return 3;
+	len = a->nla_len - NLA_HDRLEN;
+	for (p = (const struct nlattr *)((const char *)a + NLA_HDRLEN);
+	     len >= NLA_HDRLEN && p->nla_len >= NLA_HDRLEN && p->nla_len <= len;
+	     len -= NLA_ALIGN(p->nla_len),
+	     p = (const struct nlattr *)((const char *)p + NLA_ALIGN(p->nla_len))) {
+		if (p->nla_type != SWMMU_A_ATTACHED_PID || i >= nr ||
+		    nlt_get_u32(p) != (uint32_t)pids[i])
+			return 4;
+		i++;
+	}
+	return i == nr && !len ? 0 : 5;
+}
+
+#define SWMMUCTL	"/opt/swmmu/bin/swmmuctl"
+
+/* 0 if the output of "swmmuctl ARGS as show AS_NAME" contains @want. */
+static int ctl_shows(const char *args, const char *want)
+{
+	char cmd[128], out[4096];
+	size_t len;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), SWMMUCTL " %s as show " AS_NAME, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return 1;
+	len = fread(out, 1, sizeof(out) - 1, f);
+	out[len] = 0;
+	if (pclose(f))
+		return 2;
+	return strstr(out, want) ? 0 : 3;
+}
+
+/* An attached file with a buffer of its own mapped at a fixed VA and a DMA queue. */
+struct user {
+	int fd;
+	struct swmmu_attach a;
+	uint32_t buf;
+	uint32_t q;
+};
+
+/* 0, or the step that failed: open, attach, buffer, map, fill with @seed, queue. */
+static int user_open(struct user *u, uint64_t iova, uint64_t seed)
+{
+	uint8_t data[4 * SZ_4K];
+
+	u->fd = open(SWMMU_DEV, O_RDWR);
+	if (u->fd < 0)
+		return 1;
+	if (attach(u->fd, AS_NAME, &u->a))
+		return 2;
+	if (_test_buf_alloc(u->fd, 4 * SZ_4K, 0, &u->buf))
+		return 3;
+	if (_test_map(u->fd, u->a.out_as_id, u->buf, 0, 4 * SZ_4K, SWMMU_MAP_FIXED_IOVA, PROT_RW,
+		      0, &iova))
+		return 4;
+	swmmu_fill(data, sizeof(data), seed);
+	if (_test_rw(u->fd, u->a.out_as_id, iova, data, sizeof(data), true))
+		return 5;
+	if (_test_queue_alloc(u->fd, u->a.out_as_id, &u->q))
+		return 6;
+	return 0;
+}
+
+/* 0 if the device, through @u's address space, reads @len bytes of @seed's pattern at @iova. */
+static int user_expect(struct user *u, uint64_t iova, uint64_t len, uint64_t seed)
+{
+	uint8_t data[4 * SZ_4K];
+
+	if (len > sizeof(data) || _test_rw(u->fd, u->a.out_as_id, iova, data, len, false))
+		return 1;
+	return swmmu_check(data, len, seed) ? 0 : 2;
+}
+
+#define VA_A	0x800000ULL	/* A's buffer */
+#define VA_B	0xa00000ULL	/* B's buffer */
+#define VIEW	(VA_B + 4 * SZ_4K - VA_A)	/* a CPU view from VA_A to the end of B's buffer */
+
+/* Two files of one process attached at once. */
+TEST_F(nl, two_files_attached)
+{
+	volatile uint8_t *pa, *pb;
+	struct user ua, ub;
+	pid_t pids[2] = { getpid(), getpid() };
+	uint8_t v;
+
+	ASSERT_EQ(0, user_open(&ua, VA_A, 1));
+	ASSERT_EQ(0, user_open(&ub, VA_B, 2));
+	ASSERT_EQ(0, check_attached(&self->n, 2, pids));
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), "2 attached\n    attached by pid %d %d\n", pids[0],
+			 pids[1]);
+		EXPECT_EQ(0, ctl_shows("", want));
+		snprintf(want, sizeof(want), "\"nr_attached\":2,\"attached_pids\":[%d,%d]", pids[0],
+			 pids[1]);
+		EXPECT_EQ(0, ctl_shows("-j", want));
+	}
+
+	/* Each file's device reaches the other's buffer: B copies B -> A, A copies A -> B. */
+	ASSERT_EQ(0, swmmu_run1(ub.fd, ub.q, swmmu_cmd_copy(VA_B, VA_A + SZ_4K, SZ_4K), NULL));
+	EXPECT_EQ(0, user_expect(&ua, VA_A + SZ_4K, SZ_4K, 2));
+	ASSERT_EQ(0, swmmu_run1(ua.fd, ua.q, swmmu_cmd_copy(VA_A, VA_B, SZ_4K), NULL));
+	EXPECT_EQ(0, user_expect(&ub, VA_B, SZ_4K, 1));
+
+	/* Each file's CPU view, through its own window, shows both buffers. */
+	pa = mmap(NULL, VIEW, PROT_READ | PROT_WRITE, MAP_SHARED, ua.fd,
+		  (off_t)(ua.a.out_mmap_offset + VA_A));
+	ASSERT_NE(MAP_FAILED, pa);
+	pb = mmap(NULL, VIEW, PROT_READ | PROT_WRITE, MAP_SHARED, ub.fd,
+		  (off_t)(ub.a.out_mmap_offset + VA_A));
+	ASSERT_NE(MAP_FAILED, pb);
+	pb[3] = 0x5a;		/* B writes into A's buffer */
+	pa[VA_B - VA_A + 2 * SZ_4K + 7] = 0xa5;	/* A writes into B's buffer */
+	EXPECT_EQ(0x5a, pa[3]);
+	EXPECT_EQ(0xa5, pb[VA_B - VA_A + 2 * SZ_4K + 7]);
+	ASSERT_EQ(0, _test_rw(ub.fd, ub.a.out_as_id, VA_B + 2 * SZ_4K + 7, &v, 1, false));
+	EXPECT_EQ(0xa5, v);
+
+	/* B's unmap of its buffer zaps A's CPU view of it too (A had it faulted in). */
+	ASSERT_EQ(0, _test_unmap(ub.fd, ub.a.out_as_id, VA_B, 4 * SZ_4K, NULL));
+	EXPECT_EQ(SIGBUS, swmmu_probe(pa + (VA_B - VA_A) + 2 * SZ_4K, false, 0, NULL));
+	EXPECT_EQ(SIGBUS, swmmu_probe(pb + (VA_B - VA_A) + 2 * SZ_4K, false, 0, NULL));
+	EXPECT_EQ(0, swmmu_probe(pa + 3, false, 0, &v));
+
+	/* A's explicit detach waits for the address space to be idle: B's view and queue use it. */
+	EXPECT_EQ(-1, _test_destroy(ua.fd, ua.a.out_as_id));
+	EXPECT_EQ(EBUSY, errno);
+	munmap((void *)pa, VIEW);
+
+	/* Closing A detaches A only: A's mapping is gone for everyone, B's stays. */
+	{
+		uint64_t iova = VA_B;
+
+		ASSERT_EQ(0, _test_map(ub.fd, ub.a.out_as_id, ub.buf, 0, 4 * SZ_4K,
+				       SWMMU_MAP_FIXED_IOVA, PROT_RW, 0, &iova));
+	}
+	close(ua.fd);
+	EXPECT_EQ(-ENOENT, nlt_query(&self->n, AS_NAME, VA_A, NULL));
+	EXPECT_EQ(0, nlt_query(&self->n, AS_NAME, VA_B, NULL));
+	EXPECT_EQ(SIGBUS, swmmu_probe(pb + 3, false, 0, NULL));
+	EXPECT_EQ(0, swmmu_probe(pb + (VA_B - VA_A) + 2 * SZ_4K + 7, false, 0, &v));
+	EXPECT_EQ(0xa5, v);
+	EXPECT_EQ(-ENXIO, swmmu_run1(ub.fd, ub.q, swmmu_cmd_copy(VA_A, VA_B, SZ_4K), NULL));
+	EXPECT_EQ(0, swmmu_run1(ub.fd, ub.q, swmmu_cmd_copy(VA_B, VA_B + 3 * SZ_4K, SZ_4K), NULL));
+	EXPECT_EQ(0, user_expect(&ub, VA_B + 3 * SZ_4K, SZ_4K, 1));
+	ASSERT_EQ(0, check_attached(&self->n, 1, pids));
+	EXPECT_EQ(-EBUSY, nlt_as_del(&self->n, AS_NAME));
+	munmap((void *)pb, VIEW);
+	close(ub.fd);
+	ASSERT_EQ(0, check_attached(&self->n, 0, pids));
+	EXPECT_EQ(0, ctl_shows("", "not attached\n"));
+	EXPECT_EQ(0, ctl_shows("-j", "\"nr_attached\":0,\"attached_pids\":[]"));
+	ASSERT_EQ(0, nlt_as_del(&self->n, AS_NAME));
+	test_no_leaks();
+}
+
+/*
+ * The child of two_processes_attached: attaches with its buffer at VA_B, copies the parent's
+ * data into it with its device, sees the parent's buffer through its own mmap(), tells the
+ * parent (@go[1]), waits for the parent to unmap its buffer (@back[0]), then finds its CPU view
+ * of it zapped. 0, or the step that failed.
+ */
+static int child_user(int go, int back)
+{
+	volatile uint8_t *p;
+	struct user u;
+	uint8_t v;
+	int ret;
+
+	ret = user_open(&u, VA_B, 2);
+	if (ret)
+		return 10 + ret;
+	if (swmmu_run1(u.fd, u.q, swmmu_cmd_copy(VA_A, VA_B + SZ_4K, SZ_4K), NULL))
+		return 20;
+	if (user_expect(&u, VA_B + SZ_4K, SZ_4K, 1))
+		return 21;
+	p = mmap(NULL, VIEW, PROT_READ | PROT_WRITE, MAP_SHARED, u.fd,
+		 (off_t)(u.a.out_mmap_offset + VA_A));
+	if (p == MAP_FAILED)
+		return 22;
+	if (swmmu_probe(p + 9, false, 0, &v))
+		return 23;
+	p[VA_B - VA_A + 5] = v;
+	if (write(go, "g", 1) != 1 || read(back, &v, 1) != 1)
+		return 24;
+	if (swmmu_probe(p + 9, false, 0, NULL) != SIGBUS)
+		return 25;
+	munmap((void *)p, VIEW);
+	close(u.fd);
+	return 0;
+}
+
+/* Two processes attached at once. */
+TEST_F(nl, two_processes_attached)
+{
+	int go[2], back[2], status;
+	uint8_t want[16], got[16];
+	struct user ua;
+	pid_t pids[2] = { getpid(), 0 };
+
+	ASSERT_EQ(0, user_open(&ua, VA_A, 1));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(back));
+	pids[1] = fork();
+	ASSERT_LE(0, pids[1]);
+	if (!pids[1]) {
+		close(ua.fd);
+		_exit(child_user(go[1], back[0]));
+	}
+	ASSERT_EQ(1, read(go[0], got, 1));
+	EXPECT_EQ(0, check_attached(&self->n, 2, pids));
+	/* The child's copy of the parent's data, and its CPU write, as the parent's device sees. */
+	EXPECT_EQ(0, user_expect(&ua, VA_B + SZ_4K, SZ_4K, 1));
+	swmmu_fill(want, sizeof(want), 1);
+	ASSERT_EQ(0, _test_rw(ua.fd, ua.a.out_as_id, VA_B + 5, got, 1, false));
+	EXPECT_EQ(want[9], got[0]);
+	/* The parent unmaps its buffer: the child's CPU view of it must go. */
+	ASSERT_EQ(0, _test_unmap(ua.fd, ua.a.out_as_id, VA_A, 4 * SZ_4K, NULL));
+	ASSERT_EQ(1, write(back[1], "b", 1));
+	ASSERT_EQ(pids[1], waitpid(pids[1], &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The child's exit detached it: its mapping is gone, the parent is still attached. */
+	EXPECT_EQ(-ENOENT, nlt_query(&self->n, AS_NAME, VA_B, NULL));
+	EXPECT_EQ(0, check_attached(&self->n, 1, pids));
+	close(go[0]);
+	close(go[1]);
+	close(back[0]);
+	close(back[1]);
+	close(ua.fd);
+	ASSERT_EQ(0, nlt_as_del(&self->n, AS_NAME));
+	test_no_leaks();
+}
+
+/* At most SWMMU_NAMED_MAX_USERS (64) files are attached to one address space. */
+TEST_F(nl, attach_limit)
+{
+	struct swmmu_attach a;
+	int fds[65], i;
+
+	for (i = 0; i < 65; i++) {
+		fds[i] = open(SWMMU_DEV, O_RDWR);
+		ASSERT_LE(0, fds[i]);
+	}
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(0, attach(fds[i], AS_NAME, &a));
+	EXPECT_EQ(-1, attach(fds[64], AS_NAME, &a));
+	EXPECT_EQ(ENOSPC, errno);
+	/* A place frees when one detaches. */
+	close(fds[10]);
+	EXPECT_EQ(0, attach(fds[64], AS_NAME, &a));
+	for (i = 0; i < 65; i++)
+		if (i != 10)
+			close(fds[i]);
+	EXPECT_EQ(0, nlt_as_get(&self->n, AS_NAME));
+	EXPECT_EQ(0, nlt_get_u32(nlt_attr(&self->n, SWMMU_A_NR_ATTACHED)));
+	ASSERT_EQ(0, nlt_as_del(&self->n, AS_NAME));
+	test_no_leaks();
 }
 
 /* After every named address space is gone, the module's counters are back to zero. */

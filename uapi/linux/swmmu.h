@@ -581,19 +581,24 @@ struct swmmu_as_stats {
  * @out_as_id: ID of the attachment; use it as the as_id of MAP, UNMAP, PROTECT, QUERY, DUMP,
  *             RW, STATS and mmap() like an address space of the file. DESTROY of this ID
  *             detaches: every mapping of this file's buffers in the address space is removed
- *             (EBUSY while the attachment is mmap()ed or used by a concurrent call).
+ *             (EBUSY while the address space is mmap()ed, has a queue or is used by a
+ *             concurrent call, of this file or of any other attached one).
  * @out_va_bits: VA bits of the address space
  * @out_nr_levels: levels of the address space
  * @__reserved: zero on output
- * @out_mmap_offset: the mmap() offset of device VA 0 (as in struct swmmu_as_alloc), or
- *                   SWMMU_MMAP_OFFSET_NONE
+ * @out_mmap_offset: the mmap() offset of device VA 0 in this file (as in struct
+ *                   swmmu_as_alloc), or SWMMU_MMAP_OFFSET_NONE
  *
  * The caller needs read and write permission under the address space's owner uid, gid and mode,
  * checked like a file's (the owner bits if the caller's fsuid is the owner uid, else the group
  * bits if it is in the group, else the other bits; CAP_DAC_OVERRIDE overrides): EACCES otherwise.
- * ENOENT: no address space of that name. EBUSY: another file is attached to it (one file at a
- * time). Mappings made through the attachment map the file's own buffers; regions the control
- * plane mapped stay visible (QUERY reports out_buf_id 0 for them). Closing the file detaches.
+ * ENOENT: no address space of that name. EBUSY: this file is attached to it already. ENOSPC: 64
+ * files are attached to it (or the file's max_as is reached). Several files, of one process or
+ * of several, may be attached at once: mappings made through an attachment map that file's own
+ * buffers, and every attached file's device and mmap() see all of them, and the regions the
+ * control plane mapped (QUERY reports out_buf_id 0 for another file's buffer). An UNMAP or
+ * PROTECT by any of them removes the CPU view of the range in every attached file. Closing the
+ * file detaches it, and only it.
  */
 struct swmmu_attach {
 	__u32 size;

@@ -132,7 +132,8 @@ enum swmmu_nl_attr {
 	SWMMU_A_MODE,			/* u16: permission bits (0..0777); attaching needs rw */
 	SWMMU_A_FAULT_MODE,		/* u8: enum swmmu_nl_fault_mode */
 	SWMMU_A_FAULT_QUOTA,		/* u64: bytes the daemon may map to serve faults */
-	SWMMU_A_ATTACHED_PID,		/* u32: process that attached (absent if none) */
+	/* u32: a process that attached; in events the one attaching, detaching or faulting */
+	SWMMU_A_ATTACHED_PID,
 	SWMMU_A_IOVA,			/* u64: device VA */
 	SWMMU_A_LENGTH,			/* u64: bytes */
 	SWMMU_A_PROT,			/* u32: SWMMU_PROT_* */
@@ -150,6 +151,12 @@ enum swmmu_nl_attr {
 	SWMMU_A_LEAF_LEVEL,		/* u8: level of a leaf (0 = leaf level) */
 	SWMMU_A_FAULT_RESP,		/* u8: enum swmmu_nl_fault_resp */
 	SWMMU_A_FAULT_STALLED,		/* flag: the access waits for FAULT_RESOLVE */
+	SWMMU_A_NR_ATTACHED,		/* u32: files attached now (AS_GET) */
+	/*
+	 * nest (AS_GET): one ATTACHED_PID per attached file, oldest first; a process attached
+	 * through two files appears twice. Empty when none is attached.
+	 */
+	SWMMU_A_ATTACHED,
 
 	__SWMMU_A_MAX,
 	SWMMU_A_MAX = __SWMMU_A_MAX - 1
