@@ -1507,13 +1507,20 @@ out:
 
 /* ---- DUMP, STATS ------------------------------------------------------------------------------ */
 
-/*
- * The whole VA space as (va, len) ranges the core accepts: each canonical half of a sign-extended
- * space, and a 64-bit space as two halves because no length says 2^64.
+/**
+ * swmmu_format_spans() - the whole VA space of a format as ranges the core accepts
+ * @f: the format
+ * @va: first VA of each range (two entries)
+ * @len: length of each range (two entries)
+ *
+ * Each canonical half of a sign-extended space, and a 64-bit space as two halves because no
+ * length says 2^64.
+ *
+ * Context: any.
+ * Return: the number of ranges, 1 or 2.
  */
-static unsigned int swmmu_as_spans(const struct swmmu_as_obj *as, u64 *va, u64 *len)
+unsigned int swmmu_format_spans(const struct swmmu_format *f, u64 *va, u64 *len)
 {
-	const struct swmmu_format *f = as->fmt;
 	u64 half;
 
 	if (f->va_bits >= 64 || (f->flags & SWMMU_FMT_SIGN_EXTEND)) {
@@ -1534,7 +1541,7 @@ static int swmmu_as_dump_all(struct swmmu_as_obj *as, struct swmmu_region *out,
 			     unsigned int max, unsigned int *needed)
 {
 	u64 va[2], len[2];
-	unsigned int i, n = 0, got, spans = swmmu_as_spans(as, va, len);
+	unsigned int i, n = 0, got, spans = swmmu_format_spans(as->fmt, va, len);
 	int ret;
 
 	for (i = 0; i < spans; i++) {
@@ -1700,7 +1707,7 @@ int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m)
 	seq_printf(m, "format %s, %u levels, %u VA bits, root %#llx, %llu tables (%llu bytes)\n",
 		   as->fmt->name, as->fmt->nr_levels, as->fmt->va_bits, as->pt.root,
 		   st.nr_tables, st.table_bytes);
-	spans = swmmu_as_spans(as, va, len);
+	spans = swmmu_format_spans(as->fmt, va, len);
 	swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
 	for (i = 0; i < spans && !ret; i++)
 		ret = swmmu_for_each_region(&as->pt, va[i], len[i], swmmu_seq_region, m);

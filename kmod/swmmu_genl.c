@@ -1064,27 +1064,6 @@ static int swmmu_nl_fault_resolve(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- REGION_GET (dump) -------------------------------------------------------------------------- */
 
-/*
- * The whole VA space as (va, len) spans the core accepts: each half of a sign-extended space, and
- * a 64-bit space as two halves because no length says 2^64.
- */
-static unsigned int swmmu_nl_spans(const struct swmmu_format *f, u64 *va, u64 *len)
-{
-	u64 half;
-
-	if (f->va_bits >= 64 || (f->flags & SWMMU_FMT_SIGN_EXTEND)) {
-		half = 1ULL << (f->va_bits >= 64 ? 63 : f->va_bits - 1);
-		va[0] = 0;
-		len[0] = half;
-		va[1] = -half;
-		len[1] = half;
-		return 2;
-	}
-	va[0] = 0;
-	len[0] = 1ULL << f->va_bits;
-	return 1;
-}
-
 struct swmmu_nl_region_ctx {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
@@ -1146,7 +1125,7 @@ static int swmmu_nl_region_dump(struct sk_buff *skb, struct netlink_callback *cb
 		return -ENOENT;
 	}
 	as = n->as;
-	spans = swmmu_nl_spans(as->fmt, va, len);
+	spans = swmmu_format_spans(as->fmt, va, len);
 	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
 	for (; cb->args[0] < spans; cb->args[0]++, cb->args[1] = 0) {
 		unsigned int i = cb->args[0];
@@ -1223,7 +1202,7 @@ static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as)
 	if (!o)
 		return -ENOMEM;
 	o->tables[f->nr_levels - 1] = 1;
-	spans = swmmu_nl_spans(f, va, len);
+	spans = swmmu_format_spans(f, va, len);
 	swmmu_range_lock(&as->range, &r, 0, U64_MAX);
 	rcu_read_lock();
 	for (i = 0; i < spans && !ret; i++)

@@ -425,6 +425,7 @@ static inline void swmmu_mt_erase(struct maple_tree *mt, unsigned long first, un
 	mtree_store_range(mt, first, last, NULL, GFP_KERNEL | __GFP_NOFAIL);
 }
 
+unsigned int swmmu_format_spans(const struct swmmu_format *f, u64 *va, u64 *len);
 long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg);
 void swmmu_file_destroy_all(struct swmmu_file *file);
 
