@@ -5,13 +5,11 @@
  * submission (SUBMIT here, io_uring jobs queued by swmmu_uring.c and run by a work item).
  */
 #include <linux/crc32.h>
-#include <linux/io_uring.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include <asm/unaligned.h>
 
 #include "swmmu_device.h"
 
@@ -309,15 +307,17 @@ fault:
 
 /* ---- io_uring jobs ---------------------------------------------------------------------------- */
 
-static void swmmu_job_done_cb(struct io_uring_cmd *ucmd, unsigned int issue_flags)
+static void swmmu_job_done(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 {
 	struct swmmu_job *job = *(struct swmmu_job **)ucmd->pdu;
 	int status = job->cmd.out_status;
 	u64 result = job->cmd.out_result;
 
 	kfree(job);
-	io_uring_cmd_done(ucmd, status, result, issue_flags);
+	swmmu_uring_cmd_done(ucmd, status, result, issue_flags);
 }
+
+SWMMU_URING_TASK_CB(swmmu_job_done_cb, swmmu_job_done)
 
 /* Complete a job; it and its queue reference are gone afterwards. */
 static void swmmu_job_finish(struct swmmu_job *job, int status)

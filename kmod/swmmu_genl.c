@@ -1101,7 +1101,7 @@ static int swmmu_nl_region_dump(struct sk_buff *skb, struct netlink_callback *cb
 {
 	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
 	struct swmmu_nl_region_ctx c = { .skb = skb, .cb = cb };
-	struct nlattr *as_attr = di->attrs[SWMMU_A_AS];
+	struct nlattr *as_attr = swmmu_genl_dump_attrs(di)[SWMMU_A_AS];
 	struct swmmu_named *n;
 	struct swmmu_as_obj *as;
 	struct swmmu_range r;

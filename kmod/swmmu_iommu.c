@@ -39,7 +39,6 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
 
 #include "swmmu_iommu.h"
 

@@ -14,10 +14,6 @@
  * for that bit (there is no special bit for PMDs), finds no dev_pagemap for our pages and falls
  * back to the slow path, which refuses VM_PFNMAP.
  */
-#include <linux/mm.h>
-#include <linux/huge_mm.h>
-#include <linux/pfn_t.h>
-
 #include "swmmu_priv.h"
 
 /**
@@ -89,8 +85,7 @@ static vm_fault_t swmmu_fault_pmd(struct vm_fault *vmf, struct swmmu_as_obj *as,
 	pfn = swmmu_pfn(c, xl.pa);
 	if (pfn & (PTRS_PER_PMD - 1))
 		goto out;
-	ret = vmf_insert_pfn_pmd_prot(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP),
-				      swmmu_vma_prot(vma, &xl), false);
+	ret = swmmu_vmf_insert_pfn_pmd(vmf, pfn, swmmu_vma_prot(vma, &xl));
 	if (ret == VM_FAULT_NOPAGE)
 		atomic64_inc(&as->cpu_pmd_faults);
 out:
@@ -208,7 +203,7 @@ int swmmu_mmap(struct file *filp, struct vm_area_struct *vma)
 		swmmu_obj_put(&as->obj);
 		return -EINVAL;
 	}
-	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	swmmu_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &swmmu_vm_ops;
 	vma->vm_private_data = as;
 	atomic_inc(&as->nr_vmas);

@@ -36,6 +36,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
+#include "swmmu_compat.h"
 #include "swmmu_pt.h"
 #include <linux/swmmu.h>
 

@@ -5,8 +5,6 @@
  * io_uring_enter().
  * The payload is the 80-byte command area of a 128-byte SQE (IORING_SETUP_SQE128).
  */
-#include <linux/io_uring.h>
-
 #include "swmmu_device.h"
 
 /* The command area of an SQE128 entry (uring_cmd_pdu_size(1) in 6.1's io_uring). */
@@ -15,7 +13,7 @@
 static int swmmu_uring_dma(struct swmmu_file *file, struct io_uring_cmd *ucmd)
 {
 	struct swmmu_uring_dma u;
-	const u8 *data = ucmd->cmd;
+	const u8 *data = swmmu_uring_cmd_payload(ucmd);
 	u32 size;
 
 	BUILD_BUG_ON(sizeof(u) > SWMMU_URING_PDU);
@@ -58,7 +56,8 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 	case SWMMU_UNMAP:
 	case SWMMU_PROTECT:
 	case SWMMU_MAP_BATCH:
-		ret = swmmu_dispatch_kernel(file, ucmd->cmd_op, ucmd->cmd, SWMMU_URING_PDU, &out,
+		ret = swmmu_dispatch_kernel(file, ucmd->cmd_op, swmmu_uring_cmd_payload(ucmd),
+					    SWMMU_URING_PDU, &out,
 					    sizeof(out));
 		if (!ret && ucmd->cmd_op == SWMMU_MAP)
 			res2 = out.map.iova;
@@ -68,7 +67,7 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 		else if (ucmd->cmd_op == SWMMU_MAP_BATCH)
 			res2 = out.map_batch.out_nr_done;
 		/* Complete here, with the second result for a CQE32 ring. */
-		io_uring_cmd_done(ucmd, ret, res2, issue_flags);
+		swmmu_uring_cmd_done(ucmd, ret, res2, issue_flags);
 		return -EIOCBQUEUED;
 	default:
 		return -EOPNOTSUPP;
