@@ -110,30 +110,43 @@ static inline void swmmu_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fla
  * swmmu_vmf_insert_pfn_pmd() - map a 2 MiB block of PFNs with one PMD on a fault
  * @vmf: the fault, PMD-aligned and inside its VMA
  * @pfn: the first PFN, PMD-aligned
- * @prot: the protection the block must have
+ * @prot: the protection the block may have (vm_get_page_prot() of the VMA's flags, without
+ *        VM_WRITE for a read-only device leaf)
+ * @write_fault: the fault is a write
  *
- * Kernels without a protection argument map with the VMA's own protection, so a block that needs
- * another (a read-only device leaf in a writable VMA) falls back to PTEs, which do take one.
+ * Kernels without a protection argument map with the VMA's own protection, which for our VMAs is
+ * read-only until a write (they have pfn_mkwrite, so the kernel write-notifies), and make the
+ * entry writable and dirty on a write fault. That is @prot exactly, or narrower (a read fault on
+ * a writable leaf; the first write splits the PMD and faults again). Anything else - a VMA whose
+ * protection is neither - falls back to PTEs, which take a protection everywhere.
  *
  * Where pfn_t exists the entry is a "devmap" PMD: lockless GUP checks a huge entry only for that
  * bit there, finds no dev_pagemap for our pages and falls back to the slow path, which refuses
  * VM_PFNMAP. Without pfn_t the kernel marks the PMD special, which lockless GUP refuses too.
  *
- * Context: ->huge_fault(), mmap_lock held for reading.
+ * Context: ->fault() with the PMD empty, mmap_lock (or the VMA lock) held for reading.
  * Return: VM_FAULT_NOPAGE when mapped, VM_FAULT_FALLBACK to map with PTEs instead, or an error.
  */
 static inline vm_fault_t swmmu_vmf_insert_pfn_pmd(struct vm_fault *vmf, unsigned long pfn,
-						  pgprot_t prot)
+						  pgprot_t prot, bool write_fault)
 {
 #ifdef SWMMU_HAVE_VMF_INSERT_PFN_PMD_PROT
 	return vmf_insert_pfn_pmd_prot(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP), prot, false);
 #else
-	if (pgprot_val(prot) != pgprot_val(vmf->vma->vm_page_prot))
-		return VM_FAULT_FALLBACK;
+	struct vm_area_struct *vma = vmf->vma;
+	pgprot_t ro = vm_get_page_prot(vma->vm_flags & ~VM_WRITE);
+	pgprot_t rw = vm_get_page_prot(vma->vm_flags);
+	bool write = false;
+
+	if (pgprot_val(vma->vm_page_prot) != pgprot_val(prot)) {
+		if (pgprot_val(vma->vm_page_prot) != pgprot_val(ro))
+			return VM_FAULT_FALLBACK;
+		write = write_fault && pgprot_val(prot) == pgprot_val(rw);
+	}
 #ifdef SWMMU_HAVE_VMF_INSERT_PFN_PMD_RAW
-	return vmf_insert_pfn_pmd(vmf, pfn, false);
+	return vmf_insert_pfn_pmd(vmf, pfn, write);
 #else
-	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP), false);
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP), write);
 #endif
 #endif
 }

@@ -10,9 +10,8 @@
  * the range, and a fault holds the same range from its walk to its insert, so no fault can install
  * a translation that an UNMAP has already removed.
  *
- * PMDs are inserted as "devmap" entries: in this kernel, lockless GUP checks a huge entry only
- * for that bit (there is no special bit for PMDs), finds no dev_pagemap for our pages and falls
- * back to the slow path, which refuses VM_PFNMAP.
+ * PMDs are inserted so that lockless GUP refuses them on every kernel (swmmu_vmf_insert_pfn_pmd()
+ * in swmmu_compat.h says how), and the slow path refuses VM_PFNMAP.
  */
 #include "swmmu_priv.h"
 
@@ -85,7 +84,8 @@ static vm_fault_t swmmu_fault_pmd(struct vm_fault *vmf, struct swmmu_as_obj *as,
 	pfn = swmmu_pfn(c, xl.pa);
 	if (pfn & (PTRS_PER_PMD - 1))
 		goto out;
-	ret = swmmu_vmf_insert_pfn_pmd(vmf, pfn, swmmu_vma_prot(vma, &xl));
+	ret = swmmu_vmf_insert_pfn_pmd(vmf, pfn, swmmu_vma_prot(vma, &xl),
+				       access & SWMMU_PROT_W);
 	if (ret == VM_FAULT_NOPAGE)
 		atomic64_inc(&as->cpu_pmd_faults);
 out:

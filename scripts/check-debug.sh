@@ -11,6 +11,6 @@ make --no-print-directory debug-module DEBUG_KDIR="$kout" vm-tests > build/debug
 	{ tail -n 30 build/debug-module.log; exit 1; }
 # Its tinyconfig kernel has the Intel IOMMU driver only: no second boot with the AMD IOMMU.
 CHECK_HOST=0 CHECK_VM_AMD=0 CHECK_RESULTS=build/results-debug CHECK_MODULE=build/kmod-debug/kmod/swmmu.ko \
-	CHECK_VM_OUT=build/vm/check-debug VM_KERNEL="$kout/arch/x86/boot/bzImage" \
+	CHECK_VM_OUT=build/vm/check-debug VM_KERNEL_IMAGE="$kout/arch/x86/boot/bzImage" \
 	VM_APPEND="panic_on_warn=1 kasan.fault=panic" VM_TIMEOUT="${VM_TIMEOUT:-2400}" \
 	exec scripts/check.sh

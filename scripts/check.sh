@@ -8,7 +8,7 @@ cd "$top"
 # check-debug (scripts/check-debug.sh) reuses this with another kernel, module and result folder,
 # and without the host-side suites.
 res=${CHECK_RESULTS:-build/results}
-module=${CHECK_MODULE:-build/kmod-vm/kmod/swmmu.ko}
+module=
 vmout=${CHECK_VM_OUT:-build/vm/check}
 rm -rf "$res"
 mkdir -p "$res"
@@ -59,36 +59,88 @@ vm_log_suite() {
 	echo "# swmmu-suite-end $name rc=0"
 }
 
-# vm_boot NAME OUTDIR TIMEOUT [scripts/vm.sh ARGS...] -- COMMAND: one boot, its output saved as
-# $res/NAME.log and its verdict as the suite NAME-kernel-log.
+# vm_boot DIR NAME OUTDIR TIMEOUT [scripts/vm.sh ARGS...] -- COMMAND: one boot with $module and
+# $image, its output saved as DIR/NAME.log and its verdict as the suite NAME-kernel-log.
 vm_boot() {
-	local name=$1 out=$2 timeout=$3 vmrc
-	shift 3
-	echo "== $name (booting; serial logs in $out)"
-	scripts/vm.sh -o "$out" -t "$timeout" -f "$module:/opt/swmmu/swmmu.ko" \
-		-f tests/vm/run-in-vm.sh:/opt/swmmu/run-in-vm.sh "$@" \
-		> "$res/$name-stdout.txt" 2> "$res/$name-stderr.txt"
+	local dir=$1 name=$2 out=$3 timeout=$4 vmrc t0=$SECONDS
+	shift 4
+	echo "== $name (booting $(basename "$image"); serial logs in $out)"
+	VM_KERNEL_IMAGE=$image scripts/vm.sh -o "$out" -t "$timeout" \
+		-f "$module:/opt/swmmu/swmmu.ko" -f tests/vm/run-in-vm.sh:/opt/swmmu/run-in-vm.sh "$@" \
+		> "$dir/$name-stdout.txt" 2> "$dir/$name-stderr.txt"
 	vmrc=$?
-	cp "$out/output.log" "$res/$name.log"
-	grep -E '^not ok' "$res/$name.log" | sed 's/^/   /'
-	grep -v "^vm: booting" "$res/$name-stderr.txt" | sed 's/^/   /'
-	vm_log_suite "$name-kernel-log" $vmrc > "$res/$name-kernel-log.log"
+	cp "$out/output.log" "$dir/$name.log"
+	grep -E '^not ok' "$dir/$name.log" | sed 's/^/   /'
+	grep -v "^vm: booting" "$dir/$name-stderr.txt" | sed 's/^/   /'
+	vm_log_suite "$name-kernel-log" $vmrc > "$dir/$name-kernel-log.log"
+	echo "   $name: $((SECONDS - t0)) s"
 }
 
-# The VM: one boot for all VM tests, with the Intel IOMMU (the default of scripts/vm.sh).
-vmargs=()
-[ -d build/vm/tests ] && vmargs+=(-f build/vm/tests:/opt/swmmu/tests)
-# The userspace tools (swmmud, swmmuctl) that VM tests start.
-[ -d build/bin ] && vmargs+=(-f build/bin:/opt/swmmu/bin)
-vm_boot vm "$vmout" "${VM_TIMEOUT:-1200}" "${vmargs[@]}" -- sh ./run-in-vm.sh
+# kbuild_suite DIR PREFIX LOG: the module's build for one kernel, as a suite: it built, and
+# with no compiler warning.
+kbuild_suite() {
+	local dir=$1 p=$2 log=$3
+	{
+		echo "# swmmu-suite-begin $p:kbuild"
+		echo "1..2"
+		if [ -f "${module}" ]; then echo "ok 1 - swmmu.ko built"; else echo "not ok 1 - swmmu.ko built"; fi
+		if [ -f "$log" ] && ! grep -q 'warning:' "$log"; then
+			echo "ok 2 - no compiler warning"
+		else
+			echo "not ok 2 - no compiler warning (see $log)"
+			grep 'warning:' "$log" 2>/dev/null | sed 's/^/# /'
+		fi
+		echo "# swmmu-suite-end $p:kbuild rc=0"
+	} > "$dir/kbuild.log"
+	grep '^not ok' "$dir/kbuild.log" | sed 's/^/   /'
+}
 
-# A second, short boot with the AMD IOMMU instead: only AMD_CHECK's test (tests/vm/amd_test.c),
-# for which a missing AMD IOMMU is a failure there. The debug kernel has no AMD IOMMU driver, so
-# check-debug leaves it out (CHECK_VM_AMD=0).
-if [ "${CHECK_VM_AMD:-1}" = 1 ]; then
-	VM_IOMMU=amd vm_boot vm-amd "$vmout-amd" "${VM_AMD_TIMEOUT:-300}" \
-		-f build/vm/tests/amd_test:/opt/swmmu/tests/amd_test -- sh ./run-in-vm.sh -p amd: amd_test
+# The VM suite on one kernel: one boot for all VM tests with the Intel IOMMU (the default of
+# scripts/vm.sh), then a short one with the AMD IOMMU for AMD_CHECK's test (tests/vm/amd_test.c),
+# for which a missing AMD IOMMU is a failure there. Suite names start with "PREFIX:".
+vm_suite() {
+	local p=$1 dir=$2 out=$3 vmargs=()
+	mkdir -p "$dir"
+	[ -d build/vm/tests ] && vmargs+=(-f build/vm/tests:/opt/swmmu/tests)
+	# The userspace tools (swmmud, swmmuctl) that VM tests start.
+	[ -d build/bin ] && vmargs+=(-f build/bin:/opt/swmmu/bin)
+	vm_boot "$dir" "$p:vm" "$out" "${VM_TIMEOUT:-1200}" "${vmargs[@]}" -- sh ./run-in-vm.sh -p "$p:"
+	# The debug kernel has no AMD IOMMU driver, so check-debug leaves it out (CHECK_VM_AMD=0).
+	if [ "${CHECK_VM_AMD:-1}" = 1 ]; then
+		VM_IOMMU=amd vm_boot "$dir" "$p:vm-amd" "$out-amd" "${VM_AMD_TIMEOUT:-300}" \
+			-f build/vm/tests/amd_test:/opt/swmmu/tests/amd_test -- \
+			sh ./run-in-vm.sh -p "$p:amd:" amd_test
+	fi
+}
+
+if [ -n "${CHECK_MODULE:-}" ]; then
+	# One given kernel and module (check-debug).
+	module=$CHECK_MODULE
+	image=${VM_KERNEL_IMAGE:?CHECK_MODULE needs VM_KERNEL_IMAGE}
+	vm_suite "${CHECK_KERNEL_NAME:-debug}" "$res/vm" "$vmout"
+	kernels=()
+else
+	# The kernel matrix (scripts/kernels.sh), or the part VM_KERNEL selects (a version prefix).
+	mapfile -t kernels < <(scripts/kernels.sh list "${VM_KERNEL:-}")
+	[ ${#kernels[@]} -gt 0 ] || echo "check: no kernel matches VM_KERNEL=${VM_KERNEL:-}" >&2
+	echo "== kernel matrix"
+	printf '%s\n' "${kernels[@]}" | awk '{printf "   %-5s %s\n", $1, $2}' | tee "$res/kernels.txt"
+	for k in "${kernels[@]}"; do
+		read -r p kver image _ <<< "$k"
+		module=build/kmod-$p/kmod/swmmu.ko
+		mkdir -p "$res/$p"
+		kbuild_suite "$res/$p" "$p" "build/kmod-$p/build.log"
+		if [ -f "$module" ]; then
+			vm_suite "$p" "$res/$p" "$vmout/$p"
+		fi
+	done
 fi
 
 echo
-cat "$res"/*.log | awk -f scripts/tap-summary.awk
+shopt -s nullglob globstar
+for k in "${kernels[@]}"; do
+	read -r p kver _ <<< "$k"
+	printf 'kernel %-5s %-24s %s\n' "$p" "$kver" \
+		"$(cat "$res/$p"/*.log | awk -f scripts/tap-summary.awk | tail -n 1)"
+done
+cat "$res"/**/*.log | awk -f scripts/tap-summary.awk

@@ -9,7 +9,7 @@ say() { if [ -t 1 ]; then printf '\n\033[1m%s\033[0m\n' "$*"; else printf '\n%s\
 say "swmmu demo: booting Debian's 6.1 kernel in QEMU (software emulation, ~10-20 s)."
 echo "The VM's kernel messages are kept in build/vm/demo/console.log."
 
-files=(-f build/kmod-vm/kmod/swmmu.ko:/opt/swmmu/swmmu.ko -f tests/vm/demo-in-vm.sh:/opt/swmmu/demo.sh
+files=(-f build/kmod-6.1/kmod/swmmu.ko:/opt/swmmu/swmmu.ko -f tests/vm/demo-in-vm.sh:/opt/swmmu/demo.sh
 	-f daemon/swmmud.conf:/opt/swmmu/swmmud.conf)
 [ -d build/bin ] && files+=(-f build/bin:/opt/swmmu/bin)
 scripts/vm.sh -o build/vm/demo -t "${VM_TIMEOUT:-300}" "${files[@]}" -- sh ./demo.sh

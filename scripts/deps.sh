@@ -10,6 +10,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev liburing-dev libyaml-dev
 	sparse cppcheck clang llvm libclang-rt-14-dev
+	debootstrap
 )
 CACHE=${SWMMU_CACHE:-/var/cache/swmmu}
 
@@ -26,19 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The VM boots Debian's own 6.1 kernel, the one linux-headers-amd64 matches. Unpack the image
-# package into a cache instead of installing it: its postinst hooks would build an initramfs and
-# touch the host's /boot, neither of which we want.
-kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 | sed -n 's/.*linux-headers-\([0-9][^ ,]*\).*/\1/p')
-[ -n "$kver" ] || { echo "deps: cannot tell the kernel version" >&2; exit 1; }
-kdir=$CACHE/kernel-$kver
-if [ ! -f "$kdir/boot/vmlinuz-$kver" ]; then
-	echo "deps: fetching linux-image-$kver for the VM"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q "linux-image-$kver")
-	mkdir -p "$kdir.tmp"
-	dpkg-deb -x "$tmp"/linux-image-"$kver"_*.deb "$kdir.tmp"
-	rm -rf "$tmp" "$kdir"
-	mv "$kdir.tmp" "$kdir"
-fi
+# The kernel matrix (6.1, 6.12 LTS, the newest Debian packages): resolved, fetched and unpacked
+# into the cache, never installed on the host (scripts/kernels.sh). The resolved versions are
+# printed here and recorded in $CACHE/kernels.list.
+"$(dirname "$0")/kernels.sh" fetch
 exit 0

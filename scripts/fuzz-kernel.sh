@@ -27,7 +27,7 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 fi
 exit \$rc
 SCRIPT
-VM_KERNEL="$kout/arch/x86/boot/bzImage" VM_APPEND="panic_on_warn=1 kasan.fault=panic" \
+VM_KERNEL_IMAGE="$kout/arch/x86/boot/bzImage" VM_APPEND="panic_on_warn=1 kasan.fault=panic" \
 	scripts/vm.sh -t $((secs + 600)) -o build/vm/fuzz-kernel \
 	-f build/kmod-debug/kmod/swmmu.ko:/opt/swmmu/swmmu.ko -f build/bin/swmmu-fuzz:/opt/swmmu/swmmu-fuzz \
 	-f build/fuzz-kernel-run.sh:/opt/swmmu/run-fuzz.sh -- sh ./run-fuzz.sh

@@ -23,7 +23,7 @@ report() { # report NAME FILE: ok if FILE is empty
 echo "1..3"
 
 # sparse: C=2 checks every file of the module (core/ and arch/ included) whether rebuilt or not.
-make -s -C "$kdir" M="$top/build/kmod-vm/kmod" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
+make -s -C "$kdir" M="$top/build/kmod-6.1/kmod" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
 	> "$out/sparse.raw" 2>&1
 grep -E '(warning|error):' "$out/sparse.raw" | grep -v '^/usr/src/' > "$out/sparse.txt"
 report "sparse (C=2) on kmod/ core/ arch/" "$out/sparse.txt"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The VM lane: boot Debian's 6.1 kernel in QEMU with an initramfs holding busybox, swmmu.ko and
+# The VM lane: boot a kernel of the matrix (Debian's 6.1 unless VM_KERNEL= says) in QEMU with an initramfs holding busybox, swmmu.ko and
 # the given files, run one command inside, and report.
 #
 #   scripts/vm.sh [-t SECONDS] [-o DIR] [-f HOST_PATH:VM_PATH]... -- COMMAND...
@@ -36,9 +36,13 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "usage: $0 [-t S] [-o DIR] [-f HOST:VM]... -- COMMAND..." >&2; exit 126; }
 
-cache=${SWMMU_CACHE:-/var/cache/swmmu}
-kver=${VM_KVER:-$(dpkg-query -W -f='${Depends}' linux-headers-amd64 | sed -n 's/.*linux-headers-\([0-9][^ ,]*\).*/\1/p')}
-kernel=${VM_KERNEL:-$cache/kernel-$kver/boot/vmlinuz-$kver}
+# The kernel: VM_KERNEL_IMAGE (a path), else the first kernel of the matrix that VM_KERNEL (a
+# version prefix: 6.1, 6.12, 7) selects (scripts/kernels.sh), else Debian 12's own 6.1.
+kernel=${VM_KERNEL_IMAGE:-}
+if [ -z "$kernel" ]; then
+	kernel=$("$top/scripts/kernels.sh" list "${VM_KERNEL:-6.1}" | awk 'NR == 1 {print $3}')
+	[ -n "$kernel" ] || { echo "vm: no kernel '${VM_KERNEL:-6.1}' in the matrix (run make deps)" >&2; exit 126; }
+fi
 [ -f "$kernel" ] || { echo "vm: no kernel image at $kernel (run make deps)" >&2; exit 126; }
 
 mkdir -p "$outdir"

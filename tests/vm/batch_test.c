@@ -663,6 +663,12 @@ TEST_F(batch, no_stale_iotlb)
 /*
  * io_uring holds a batch of MAPs (an io-wq worker runs it) when the last descriptor of the file
  * is closed: the batch is not cancelled, it completes, and closing the ring frees everything.
+ *
+ * The ring refers to the file through its registered-file table, not the descriptor: Linux 6.1
+ * looks up a plain descriptor of an IOSQE_ASYNC request at submission, but newer kernels look it
+ * up when the io-wq worker starts the request, by which time the close() here has run and the
+ * request fails with EBADF before it reaches swmmu. A registered file is held by the ring on every
+ * kernel, so the requests reach the module after the last descriptor is gone everywhere.
  */
 TEST_F(batch, close_while_outstanding)
 {
@@ -678,10 +684,11 @@ TEST_F(batch, close_while_outstanding)
 		ops[i] = swmmu_bop_map(self->buf, (i % 256) * SZ_4K, SZ_4K, SWMMU_ANY_IOVA,
 				       PROT_RW);
 	b = batch_cmd(self->as_id, ops, SWMMU_MAP_BATCH_MAX_OPS);
+	ASSERT_EQ(0, io_uring_register_files(&self->ring, &self->fd, 1));
 	for (i = 0; i < 2; i++) {
 		sqe = io_uring_get_sqe(&self->ring);
-		swmmu_prep_uring_cmd(sqe, self->fd, SWMMU_MAP_BATCH, &b, sizeof(b), i);
-		sqe->flags |= IOSQE_ASYNC;
+		swmmu_prep_uring_cmd(sqe, 0, SWMMU_MAP_BATCH, &b, sizeof(b), i);
+		sqe->flags |= IOSQE_ASYNC | IOSQE_FIXED_FILE;
 	}
 	ASSERT_EQ(2, io_uring_submit(&self->ring));
 	close(self->fd);

@@ -27,6 +27,20 @@
 #define X86_PTE_P		(1ULL << 0)
 #define X86_PTE_PROTNONE	(1ULL << 8)
 #define X86_PTE_PFN_MASK	0x000ffffffffff000ULL
+#define X86_PTE_W		(1ULL << 1)
+/*
+ * Linux 6.6 and later keep the dirty state of a read-only PTE in software bit 58
+ * (_PAGE_SAVED_DIRTY): Write=0 Dirty=1 is the shadow-stack encoding of the Intel SDM (Vol. 3A,
+ * 4.6.1), so pte_wrprotect() moves Dirty there. The MMU sees a clean entry.
+ */
+#define X86_PTE_SAVED_DIRTY	(1ULL << 58)
+
+/* Dirty as far as the kernel is concerned: in the hardware bit or, read-only, in the saved one. */
+static bool pte_dirty(const struct swmmu_cpu_pte *w)
+{
+	return (w->flags & SWMMU_CPU_PTE_DIRTY) ||
+	       (!(w->pte & X86_PTE_W) && (w->pte & X86_PTE_SAVED_DIRTY));
+}
 
 #define PM_PRESENT		(1ULL << 63)
 #define PM_SWAP			(1ULL << 62)
@@ -208,7 +222,7 @@ static int compare_region(int fd, void *base, size_t len, const struct expect *x
 		    (!!(w->eff_prot & SWMMU_PROT_EXEC) != !!(x->vma_prot & PROT_EXEC)) ||
 		    (x->written && (x->vma_prot & PROT_WRITE) &&
 		     !(w->eff_prot & SWMMU_PROT_WRITE)) ||
-		    (x->written && !(w->flags & SWMMU_CPU_PTE_DIRTY)) ||
+		    (x->written && !pte_dirty(w)) ||
 		    !(w->flags & SWMMU_CPU_PTE_ACCESSED) || (w->prot & ~w->eff_prot)) {
 			printf("# %#lx: prot %#x eff %#x flags %#x, mapping PROT %#x written %d\n",
 			       va, w->prot, w->eff_prot, w->flags, x->vma_prot, x->written);

@@ -80,6 +80,30 @@ static inline const char *swmmu_vm_iommu(void)
 	} while (0)
 
 /* The outputs every IOMMU has: geometry, leaves by size, what was compared and found. */
+/*
+ * Which code wrote the IOMMU's page tables the check compared: Linux's generic page-table code
+ * (drivers/iommu/generic_pt, "iommupt"; the VT-d and AMD drivers use it from 6.18 on) or the
+ * driver's own (Linux 6.1 and 6.12). The generic code compiles one set of functions per format,
+ * named pt_iommu_<format>_*, so the kernel's symbols tell. @format is generic_pt's name of the
+ * format: "vtdss" (VT-d second stage) or "amdv1". Printed, so every run's log says it.
+ */
+static inline bool iommu_tables_by_generic_pt(const char *format)
+{
+	char line[256], want[64];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	snprintf(want, sizeof(want), " pt_iommu_%s_", format);
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	printf("# %s tables built by %s\n", format,
+	       found ? "Linux's generic page-table code (generic_pt, iommupt)" :
+		       "the IOMMU driver's own page-table code");
+	return found;
+}
+
 static inline void iommu_check_print(const struct swmmu_iommu_check *c)
 {
 	unsigned int i;
