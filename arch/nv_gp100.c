@@ -37,9 +37,10 @@
  * - Memory types: write-back = system coherent, cached (VOL = 0); non-cacheable = system
  *   coherent, VOL = 1; device = system non-coherent, VOL = 1. Video and peer memory apertures
  *   are not produced (they decode as write-back).
- * - Permissions: every valid PTE is readable and executable (no execute-disable bit); W clear
- *   sets READ_ONLY; U clear sets PRIVILEGE (privileged-only access). ATOMIC_DISABLE, ENCRYPTED,
- *   KIND (0: pitch) and compression tags stay zero.
+ * - Permissions: every valid PTE is readable; W clear sets READ_ONLY; U clear sets PRIVILEGE
+ *   (privileged-only access). The page tables have no execute or global permission (as gpu-xe,
+ *   X and G are not expressible). ATOMIC_DISABLE, ENCRYPTED, KIND (0: pitch) and compression
+ *   tags stay zero (atomics allowed).
  * - Pascal has no valid PTEs at PD1..PD3 (nouveau: page shifts 29..47 are sparse-only), so those
  *   levels hold tables only; sparse PD1..PD3 entries are not modelled.
  */
@@ -97,7 +98,7 @@ const struct swmmu_format swmmu_fmt_nv_gp100 = {
 	.null_mask = NV_VALID | NV_APER_MASK | NV_VOL, .null_val = NV_VOL,
 	.leaf_perm = {
 		.clr = { [SWMMU_PI_W] = NV_RO, [SWMMU_PI_U] = NV_PRIV },
-		.implied = SWMMU_PROT_R | SWMMU_PROT_X,
+		.implied = SWMMU_PROT_R,
 	},
 	.table_perm = {
 		.implied = SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X | SWMMU_PROT_U,

@@ -526,9 +526,39 @@ int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, 
 /* Freeing empty tables. */
 struct pt_fe {
 	struct swmmu_as *as;
+	struct swmmu_gather *g;
 	u64 start, last;	/* tables whose whole span lies inside may be freed */
 	int freed;
 };
+
+/* Unlink and free each empty table of a dual item (word 0: level 1, word 1: level 0). */
+static int pt_fe_dual(struct pt_fe *fe, struct swmmu_walk_item *it)
+{
+	const struct swmmu_format *f = fe->as->fmt;
+	void *tbl = pt_cpu(fe->as, it->table);
+	unsigned int cl;
+
+	for (cl = 0; cl < 2; cl++) {
+		u64 w = cl ? it->pte : it->pte2;
+		void *child;
+		bool ok;
+
+		if ((cl ? pt_kind(f, 2, w) : pt_kind2(f, w)) != SWMMU_ITEM_TABLE)
+			continue;
+		child = pt_child(f, fe->as, w);
+		if (!pt_table_empty(f, cl, child))
+			continue;
+		ok = cl ? pt_cas(f, 2, tbl, it->index, w, 0) : pt_cas2(f, tbl, it->index, w, 0);
+		if (!ok)
+			continue;
+		swmmu_pwc_invalidate(fe->as);
+		swmmu_gather_add(fe->g, fe->as, it->va, it->last, 1u << 2);
+		swmmu_table_account(fe->as, cl, -1);
+		swmmu_gather_add_table(fe->g, fe->as, cl, child, pt_oa_dec(f, w));
+		fe->freed++;
+	}
+	return SWMMU_WALK_DESCEND;
+}
 
 static int pt_fe_post(void *ctx, struct swmmu_walk_item *it)
 {
@@ -539,18 +569,8 @@ static int pt_fe_post(void *ctx, struct swmmu_walk_item *it)
 	if (it->kind != SWMMU_ITEM_TABLE || lo < fe->start || hi > fe->last ||
 	    swmmu_is_link(fe->as, lo, it->level))
 		return SWMMU_WALK_DESCEND;
-	if (pt_is_dual(f, it->level)) {
-		/* Both tables of a dual item must be empty (writing a hole unlinks both). */
-		if ((pt_kind(f, 2, it->pte) == SWMMU_ITEM_TABLE &&
-		     !pt_table_empty(f, 1, pt_child(f, fe->as, it->pte))) ||
-		    (pt_kind2(f, it->pte2) == SWMMU_ITEM_TABLE &&
-		     !pt_table_empty(f, 0, pt_child(f, fe->as, it->pte2))))
-			return SWMMU_WALK_DESCEND;
-		fe->freed += (pt_kind(f, 2, it->pte) == SWMMU_ITEM_TABLE) +
-			     (pt_kind2(f, it->pte2) == SWMMU_ITEM_TABLE);
-		it->pte = 0;
-		return SWMMU_WALK_DESCEND;
-	}
+	if (pt_is_dual(f, it->level))
+		return pt_fe_dual(fe, it);
 	if (!pt_table_empty(f, it->level - 1, pt_child(f, fe->as, it->pte)))
 		return SWMMU_WALK_DESCEND;
 	it->pte = 0;
@@ -600,7 +620,7 @@ int swmmu_free_empty_held(struct swmmu_as *as, u64 va, u64 len, u64 held_va, u64
 			  struct swmmu_gather *g)
 {
 	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
-	struct pt_fe fe = { .as = as };
+	struct pt_fe fe = { .as = as, .g = g };
 	u64 start, last;
 	int ret = pt_range(as->fmt, va, len, &start, &last);
 
