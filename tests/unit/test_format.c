@@ -156,16 +156,16 @@ static void test_level_entry(void)
 		"level 0 shift 12 bits 9 align 12 leaf 1 1\n"
 		"level 1 shift 21 bits 9 align 13 leaf 0x81 0x81 table 0x81 1 entry-bytes 16\n"
 		"level 2 shift 30 bits 9 align 12 table 1 1\n";
-	struct swmmu_format f;
+	struct swmmu_format f = { .flags = 0 };
 	struct test_mem tm;
 	struct swmmu_as as;
 	struct swmmu_xlate x;
 	struct swmmu_stats st;
 
-	test_mem_init(&tm, 64 << 20);
 	if (!TAP_EQ(swmmu_format_parse(text, strlen(text), &f, NULL), 0,
 		    "mixed: 'entry-bytes 16' on level 1 parses"))
 		return;
+	test_mem_init(&tm, 64 << 20);
 	TAP_CHECK((f.flags & SWMMU_FMT_LEVEL_ENTRY) && f.level[1].entry_lg2 == 4,
 		  "mixed: level 1 has 16-byte items");
 	TAP_EQ(swmmu_as_init(&as, &f, &tm.mem), 0, "mixed: address space");
