@@ -74,7 +74,7 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 #pragma GCC unroll 8
 	for (i = 0; i + 1 < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
-		u64 pte = pt_load(f, tbl, pt_index(f, lvl, ia));
+		u64 pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
 
 		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE) {
 			*plvl = lvl;
@@ -92,12 +92,12 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 }
 
 /* Write n items of one leaf run: v for the first, v + step for the next, ... */
-static __always_inline void pt_fill(const struct swmmu_format *f, void *tbl, unsigned int idx,
-				    unsigned int n, u64 v, u64 step)
+static __always_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+				    unsigned int idx, unsigned int n, u64 v, u64 step)
 {
 	unsigned int i;
 
-	if (f->entry_lg2 == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
+	if (pt_esz(f, lvl) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
 		u64 *p = (u64 *)tbl + idx;
 
 		for (i = 0; i < n; i++, v += step)
@@ -105,9 +105,9 @@ static __always_inline void pt_fill(const struct swmmu_format *f, void *tbl, uns
 		return;
 	}
 	for (i = 0; i < n; i++, v += step) {
-		if (f->entry_lg2 == 4)
+		if (pt_has_ext(f, lvl))
 			pt_store_ext(f, tbl, idx + i, f->ext_leaf);
-		pt_store(f, tbl, idx + i, v);
+		pt_store(f, lvl, tbl, idx + i, v);
 	}
 }
 
@@ -117,7 +117,7 @@ static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned 
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (pt_kind(f, lvl, pt_load(f, tbl, idx + i)) != SWMMU_ITEM_HOLE)
+		if (pt_kind(f, lvl, pt_load(f, lvl, tbl, idx + i)) != SWMMU_ITEM_HOLE)
 			return false;
 	return true;
 }
@@ -131,7 +131,7 @@ static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void
 {
 	unsigned int i;
 
-	if (f->entry_lg2 == 3) {
+	if (pt_esz(f, 0) == 3) {
 		const u64 *p = (const u64 *)tbl;
 		u64 acc = 0;
 
@@ -141,7 +141,7 @@ static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void
 			return true;
 	}
 	for (i = idx; i <= end; i++)
-		if (pt_kind(f, 0, pt_load(f, tbl, i)) != SWMMU_ITEM_HOLE)
+		if (pt_kind(f, 0, pt_load(f, 0, tbl, i)) != SWMMU_ITEM_HOLE)
 			return false;
 	return true;
 }
@@ -155,7 +155,7 @@ static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, vo
 {
 	unsigned int i, cnt = 0, bad = 0;
 
-	if (f->entry_lg2 == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
+	if (pt_esz(f, 0) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
 		const u64 *p = (const u64 *)tbl;
 
 		for (i = idx; i <= end; i++) {
@@ -175,8 +175,8 @@ static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, vo
 		cnt = 0;
 	}
 	for (i = idx; i <= end; i++) {
-		if (pt_kind(f, 0, pt_load(f, tbl, i)) == SWMMU_ITEM_LEAF) {
-			pt_clear(f, tbl, i);
+		if (pt_kind(f, 0, pt_load(f, 0, tbl, i)) == SWMMU_ITEM_LEAF) {
+			pt_clear(f, 0, tbl, i);
 			cnt++;
 		}
 	}
@@ -194,6 +194,9 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 	void *tbl = as->root_cpu;
 	unsigned int i, lvl = pt_top(f);
 
+	/* Below a dual directory the range walkers do not use the position stack. */
+	if (pt_dual(f) && floor < 2)
+		floor = 2;
 #pragma GCC unroll 8
 	for (i = 0; i + 1 + floor < f->nr_levels; i++) {
 		unsigned int s = f->level[pt_top(f) - i].shift;
@@ -202,7 +205,7 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 		lvl = pt_top(f) - i;
 		if ((start >> s) != (last >> s))
 			break;
-		pte = pt_load(f, tbl, pt_index(f, lvl, start));
+		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, start));
 		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
 			break;
 		tbl = pt_child(f, as, pte);
@@ -301,6 +304,71 @@ static __always_inline bool pt_l0_run(const struct swmmu_format *f, const struct
 }
 
 /*
+ * Dual directories (SWMMU_LVL_DUAL, see swmmu_format.h): a level-2 item holds a table entry for a
+ * level-1 table (word 0) and one for a level-0 table (word 1), both spanning the whole item. The
+ * range walkers never push below level 2 of such a format: the helpers below do everything under
+ * one level-2 item. A level-1 item that is not a hole hides the level-0 items under it, so a
+ * level-1 leaf is only written over level-0 holes and the other way round.
+ */
+struct pt_dual {
+	u64 w0;
+	u64 w1;
+	void *big;	/* level-1 table (word 0), or NULL */
+	void *small;	/* level-0 table (word 1), or NULL */
+};
+
+/* Read a dual item (tbl NULL: an item of a table still to be made, all holes). */
+static __always_inline void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
+					const void *tbl, unsigned int idx, struct pt_dual *d)
+{
+	d->w0 = tbl ? pt_load(f, 2, tbl, idx) : 0;
+	d->w1 = tbl ? pt_load2(f, tbl, idx) : 0;
+	d->big = pt_kind(f, 2, d->w0) == SWMMU_ITEM_TABLE ? pt_child(f, as, d->w0) : NULL;
+	d->small = pt_kind2(f, d->w1) == SWMMU_ITEM_TABLE ? pt_child(f, as, d->w1) : NULL;
+}
+
+/*
+ * Does the piece of a map starting at va (ending at e, at most one level-1 item) become a level-1
+ * leaf? A forced size decides; otherwise a whole, aligned level-1 item does.
+ */
+static __always_inline bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
+					u64 va, u64 e, u64 pa)
+{
+	u64 m = pt_lowmask(f->level[1].shift);
+
+	if (c->forced_lvl >= 0)
+		return c->forced_lvl == 1;
+	return !((va | pa) & m) && e - va == m;
+}
+
+/* Map pass 1 for [va, last] inside one dual item that is a hole or a table. */
+static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+					     const struct pt_dual *d, u64 va, u64 last, u64 delta)
+{
+	bool nbig = false, nsmall = false;
+
+	for (;;) {
+		u64 be = va | pt_lowmask(f->level[1].shift), e = be < last ? be : last;
+		unsigned int bi = pt_index(f, 1, va);
+
+		if (d->big && pt_kind(f, 1, pt_load(f, 1, d->big, bi)) != SWMMU_ITEM_HOLE)
+			return -EEXIST;
+		if (d->small && !pt_l0_holes(f, d->small, pt_index(f, 0, va), pt_index(f, 0, e)))
+			return -EEXIST;
+		if (pt_dual_big(f, c, va, e, va + delta))
+			nbig |= !d->big;
+		else
+			nsmall |= !d->small;
+		if (e == last)
+			break;
+		va = e + 1;
+	}
+	c->need[1] += nbig;
+	c->need[0] += nsmall;
+	return 0;
+}
+
+/*
  * Map pass 1: overlap check and table count for [va, last] mapped at pa. A NULL table stands for
  * a table still to be made (all holes).
  */
@@ -334,8 +402,24 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 			goto next;
 		}
 		ilast = pt_pos_ilast(f, &p);
-		pte = tbl ? pt_load(f, tbl, idx) : 0;
+		pte = tbl ? pt_load(f, lvl, tbl, idx) : 0;
 		kind = tbl ? pt_kind(f, lvl, pte) : SWMMU_ITEM_HOLE;
+		if (pt_is_dual(f, lvl)) {
+			struct pt_dual d;
+			int ret;
+
+			pt_dual_get(f, c->as, tbl, idx, &d);
+			kind = pt_dual_kind(f, d.w0, d.w1);
+			if (kind == SWMMU_ITEM_TABLE && c->forced_lvl == (int)lvl)
+				return -EEXIST;
+			if (kind == SWMMU_ITEM_TABLE ||
+			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, end, pa) < 0)) {
+				ret = pt_dual_map_check(f, c, &d, va, ilast, delta);
+				if (ret)
+					return ret;
+				goto next;
+			}
+		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			if (c->forced_lvl == (int)lvl)
 				return -EEXIST;
@@ -372,7 +456,7 @@ static __always_inline void pt_write_leaf(const struct swmmu_format *f, const st
 	}
 	if (k)
 		v |= pt_contig_bits(f, lvl, k);
-	pt_fill(f, tbl, idx, n, v, step);
+	pt_fill(f, lvl, tbl, idx, n, v, step);
 }
 
 /*
@@ -398,10 +482,10 @@ static __always_inline void *pt_link_new(const struct swmmu_format *f, struct pt
 		pt_write_leaf(f, c, 0, child, 0, 0, pa, 1u << f->level[0].index_bits);
 	else
 		memset(child, 0, (size_t)1 << pt_table_lg2(f, lvl - 1));
-	if (f->entry_lg2 == 4)
+	if (pt_has_ext(f, lvl))
 		pt_store_ext(f, tbl, idx, f->ext_table);
 	/* The compare-and-swap is fully ordered: the table contents are visible before the link. */
-	if (pt_cas(f, tbl, idx, old, c->tattr[lvl] | pt_oa_enc(f, addr))) {
+	if (pt_cas(f, lvl, tbl, idx, old, c->tattr[lvl] | pt_oa_enc(f, addr))) {
 		swmmu_table_account(c->as, lvl - 1, 1);
 		*filled = fill;
 		return child;
@@ -410,7 +494,7 @@ static __always_inline void *pt_link_new(const struct swmmu_format *f, struct pt
 	*(void **)child = c->pre[lvl - 1];
 	((u64 *)child)[1] = addr;
 	c->pre[lvl - 1] = child;
-	pte = pt_load(f, tbl, idx);
+	pte = pt_load(f, lvl, tbl, idx);
 	if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE) {
 		c->err = -EEXIST;
 		return NULL;
@@ -426,9 +510,83 @@ static void pt_table_widen(const struct swmmu_format *f, struct pt_ctx *c, unsig
 
 	if (npte == pte)
 		return;
-	pt_store(f, tbl, idx, npte);
+	pt_store(f, lvl, tbl, idx, npte);
 	swmmu_pwc_invalidate(c->as);
 	pt_gather_add(c->g, c->as, pt_canon(f, va), pt_canon(f, last), 1u << lvl);
+}
+
+/*
+ * Link a pre-allocated, zeroed table of level cl (1: word 0, 0: word 1) into the dual item
+ * tbl[idx], which held old in that word. Returns the table, or NULL with c->err set.
+ */
+static __always_inline void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
+					  void *tbl, unsigned int idx, unsigned int cl, u64 old)
+{
+	void *child = c->pre[cl];
+	u64 addr, v, now;
+	bool ok;
+
+	if (!child) {
+		c->err = -ENOMEM;
+		return NULL;
+	}
+	c->pre[cl] = *(void **)child;
+	addr = ((u64 *)child)[1];
+	memset(child, 0, (size_t)1 << pt_table_lg2(f, cl));
+	v = c->tattr[2] | pt_oa_enc(f, addr);
+	/* Fully ordered: the zeroed table is visible before the link. */
+	ok = cl ? pt_cas(f, 2, tbl, idx, old, v) : pt_cas2(f, tbl, idx, old, v);
+	if (ok) {
+		swmmu_table_account(c->as, cl, 1);
+		return child;
+	}
+	/* Lost a race with an operation on a disjoint range: use the winner's table. */
+	*(void **)child = c->pre[cl];
+	((u64 *)child)[1] = addr;
+	c->pre[cl] = child;
+	now = cl ? pt_load(f, 2, tbl, idx) : pt_load2(f, tbl, idx);
+	if ((cl ? pt_kind(f, 2, now) : pt_kind2(f, now)) != SWMMU_ITEM_TABLE) {
+		c->err = -EEXIST;
+		return NULL;
+	}
+	return pt_child(f, c->as, now);
+}
+
+/* Map pass 2 for [va, last] inside one dual item (checked by pt_dual_map_check()). */
+static void pt_dual_map_commit(const struct swmmu_format *f, struct pt_ctx *c, void *tbl,
+			       unsigned int idx, struct pt_dual *d, u64 va, u64 last, u64 delta)
+{
+	if (c->table_add) {
+		if (d->big)
+			pt_table_widen(f, c, 2, tbl, idx, d->w0, va, last);
+		if (d->small && ((d->w1 & ~c->tadd_clr) | c->tadd_set) != d->w1) {
+			pt_store_ext(f, tbl, idx, (d->w1 & ~c->tadd_clr) | c->tadd_set);
+			swmmu_pwc_invalidate(c->as);
+			pt_gather_add(c->g, c->as, pt_canon(f, va), pt_canon(f, last), 1u << 2);
+		}
+	}
+	for (;;) {
+		u64 be = va | pt_lowmask(f->level[1].shift), e = be < last ? be : last;
+		u64 pa = va + delta;
+
+		if (pt_dual_big(f, c, va, e, pa)) {
+			if (!d->big)
+				d->big = pt_dual_link(f, c, tbl, idx, 1, d->w0);
+			if (!d->big)
+				return;
+			pt_write_leaf(f, c, 1, d->big, pt_index(f, 1, va), 0, pa, 1);
+		} else {
+			if (!d->small)
+				d->small = pt_dual_link(f, c, tbl, idx, 0, d->w1);
+			if (!d->small)
+				return;
+			pt_write_leaf(f, c, 0, d->small, pt_index(f, 0, va), 0, pa,
+				      (unsigned int)((e - va) >> f->level[0].shift) + 1);
+		}
+		if (e == last)
+			return;
+		va = e + 1;
+	}
 }
 
 /* Map pass 2: write leaves and link new tables. Cannot fail within the locking contract. */
@@ -456,8 +614,21 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			goto next;
 		}
 		ilast = pt_pos_ilast(f, &p);
-		pte = pt_load(f, tbl, idx);
+		pte = pt_load(f, lvl, tbl, idx);
 		kind = pt_kind(f, lvl, pte);
+		if (pt_is_dual(f, lvl)) {
+			struct pt_dual d;
+
+			pt_dual_get(f, c->as, tbl, idx, &d);
+			kind = pt_dual_kind(f, d.w0, d.w1);
+			if (kind == SWMMU_ITEM_TABLE ||
+			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, end, pa) < 0)) {
+				pt_dual_map_commit(f, c, tbl, idx, &d, va, ilast, delta);
+				if (c->err)
+					return;
+				goto next;
+			}
+		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			if (c->table_add)
 				pt_table_widen(f, c, lvl, tbl, idx, pte, va, ilast);
@@ -593,7 +764,7 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 	u32 eff;
 
 	/* No contiguous entry fits if len is below the smallest one. */
-	if ((l->contig && len >> (l->shift + __builtin_ctz(l->contig))) ||
+	if (pt_dual(f) || (l->contig && len >> (l->shift + __builtin_ctz(l->contig))) ||
 	    (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
 	    !len || ((va | pa | len) & pt_lowmask(l->shift)) ||
 	    pt_range(f, va, len, &start, &last) || pa + (len - 1) < pa ||
@@ -607,7 +778,7 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 	end = pt_index(f, 0, last);
 	if (!pt_l0_holes(f, tbl, idx, end))
 		return -EEXIST;
-	pt_fill(f, tbl, idx, end - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
+	pt_fill(f, 0, tbl, idx, end - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
 	return 0;
 }
 
@@ -623,18 +794,18 @@ static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu
 	void *tbl;
 	u32 eff;
 
-	if ((prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) || ((va | pa) & m) ||
+	if (pt_dual(f) || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) || ((va | pa) & m) ||
 	    !pt_va_to_ia(f, va, &ia) || !pt_oa_ok(f, pa | m) || pt_leaf_attr(f, 0, prot, &attr))
 		return PT_SLOW;
 	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
 	if (lvl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, ia);
-	if (pt_kind(f, 0, pt_load(f, tbl, idx)) != SWMMU_ITEM_HOLE)
+	if (pt_kind(f, 0, pt_load(f, 0, tbl, idx)) != SWMMU_ITEM_HOLE)
 		return -EEXIST;
-	if (f->entry_lg2 == 4)
+	if (pt_has_ext(f, 0))
 		pt_store_ext(f, tbl, idx, f->ext_leaf);
-	pt_store(f, tbl, idx, attr | pt_oa_enc(f, pa));
+	pt_store(f, 0, tbl, idx, attr | pt_oa_enc(f, pa));
 	return 0;
 }
 
@@ -741,6 +912,121 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 	return c.err;
 }
 
+/* Rewrite the attributes of one leaf item, keeping the bits in keep (and A/D a device sets). */
+static __always_inline void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
+					   void *tbl, unsigned int idx, u64 keep, u64 attr)
+{
+	u64 old = pt_load(f, lvl, tbl, idx), v;
+
+	for (;;) {
+		v = (old & keep) | attr;
+		if (v == old)
+			break;
+		if (!(f->accessed | f->dirty)) {
+			pt_store(f, lvl, tbl, idx, v);
+			break;
+		}
+		/* Keep accessed/dirty bits a device sets meanwhile. */
+		if (pt_cas(f, lvl, tbl, idx, old, v))
+			break;
+		old = pt_load(f, lvl, tbl, idx);
+	}
+}
+
+/*
+ * Unmap (c NULL) or protect (c the attributes) every leaf under one dual item inside [va, last];
+ * no leaf is cut (the edges were split). Returns bytes of leaves seen, ORs the changed levels.
+ */
+static u64 pt_dual_range(const struct swmmu_format *f, const struct swmmu_as *as,
+			 const struct pt_ctx *c, void *tbl, unsigned int idx, u64 va, u64 last,
+			 u32 *levels)
+{
+	unsigned int i, e, lvl;
+	struct pt_dual d;
+	u64 bytes = 0;
+
+	pt_dual_get(f, as, tbl, idx, &d);
+	if (pt_dual_kind(f, d.w0, d.w1) != SWMMU_ITEM_TABLE)
+		return 0;
+	for (lvl = 0; lvl < 2; lvl++) {
+		void *t = lvl ? d.big : d.small;
+		u64 keep = pt_oa_enc(f, ~pt_lowmask(f->level[lvl].shift)) | f->accessed | f->dirty;
+		u64 attr = c ? c->attr[lvl] & ~(f->accessed | f->dirty) : 0;
+		unsigned int n = 0;
+
+		if (!t)
+			continue;
+		e = pt_index(f, lvl, last);
+		if (!c && !lvl) {
+			n = pt_l0_clear(f, t, pt_index(f, 0, va), e);
+		} else {
+			for (i = pt_index(f, lvl, va); i <= e; i++) {
+				u64 pte = pt_load(f, lvl, t, i);
+
+				if (pt_kind(f, lvl, pte) != SWMMU_ITEM_LEAF)
+					continue;
+				n++;
+				if (!c)
+					pt_clear(f, lvl, t, i);
+				else if (!pt_is_null(f, lvl, pte))
+					pt_protect_one(f, lvl, t, i, keep, attr);
+			}
+		}
+		if (n)
+			*levels |= 1u << lvl;
+		bytes += (u64)n << f->level[lvl].shift;
+	}
+	return bytes;
+}
+
+/*
+ * Split the level-1 leaf of a dual item that addr cuts into level-0 leaves in the level-0 table
+ * (linked from c->pre[0] if there is none). The level-0 leaves are written first, under the
+ * level-1 leaf that still hides them; clearing the level-1 leaf then switches a walker over.
+ */
+static void pt_dual_split(const struct swmmu_format *f, struct pt_ctx *c, void *tbl,
+			  unsigned int idx, u64 addr, bool end)
+{
+	unsigned int s1 = f->level[1].shift, s0 = f->level[0].shift, bi, first, n;
+	struct pt_dual d;
+	u64 bpte, start;
+
+	pt_dual_get(f, c->as, tbl, idx, &d);
+	if (!d.big || !((end ? ~addr : addr) & pt_lowmask(s1)))
+		return;
+	bi = pt_index(f, 1, addr);
+	bpte = pt_load(f, 1, d.big, bi);
+	if (pt_kind(f, 1, bpte) != SWMMU_ITEM_LEAF)
+		return;
+	if (!d.small)
+		d.small = pt_dual_link(f, c, tbl, idx, 0, d.w1);
+	if (!d.small)
+		return;
+	start = addr & ~pt_lowmask(s1);
+	first = pt_index(f, 0, start);
+	n = 1u << (s1 - s0);
+	for (;;) {
+		u32 prot = pt_leaf_prot(f, 1, bpte);
+		u64 attr, ad = bpte & (f->accessed | f->dirty);
+
+		if (pt_leaf_attr(f, 0, prot, &attr)) {
+			c->err = -EOPNOTSUPP;
+			return;
+		}
+		if (prot & SWMMU_PROT_NULL)
+			pt_fill(f, 0, d.small, first, n, attr, 0);
+		else
+			pt_fill(f, 0, d.small, first, n, (attr & ~f->accessed) | ad |
+				pt_oa_enc(f, pt_oa_dec(f, bpte) & ~pt_lowmask(s1)),
+				pt_oa_enc(f, pt_bit(s0)));
+		if (pt_cas(f, 1, d.big, bi, bpte, 0))
+			break;
+		/* The device set accessed/dirty meanwhile: rebuild from the new value. */
+		bpte = pt_load(f, 1, d.big, bi);
+	}
+	pt_gather_add(c->g, c->as, pt_canon(f, start), pt_canon(f, start | pt_lowmask(s1)), 3);
+}
+
 /*
  * Boundary check for unmap/protect: does the leaf entry holding addr start before it (!end) or
  * end after it (end)? Counts in need[] the tables a split would take. Returns 1 if cut, 0 if not,
@@ -750,11 +1036,25 @@ static __always_inline int pt_cut_scan(const struct swmmu_format *f, const struc
 		       unsigned int lvl, u64 addr, bool end, unsigned int *need)
 {
 	for (;;) {
-		u64 pte = pt_load(f, tbl, pt_index(f, lvl, addr));
+		u64 pte = pt_load(f, lvl, tbl, pt_index(f, lvl, addr));
 		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
 		unsigned int s;
 		u64 m;
 
+		if (pt_is_dual(f, lvl)) {
+			struct pt_dual d;
+
+			pt_dual_get(f, as, tbl, pt_index(f, lvl, addr), &d);
+			if (pt_dual_kind(f, d.w0, d.w1) == SWMMU_ITEM_TABLE) {
+				/* Only a level-1 leaf can be cut; it splits into the level-0 table. */
+				if (!d.big || !((end ? ~addr : addr) & pt_lowmask(f->level[1].shift)) ||
+				    pt_kind(f, 1, pt_load(f, 1, d.big, pt_index(f, 1, addr))) !=
+				    SWMMU_ITEM_LEAF)
+					return 0;
+				need[0] += !d.small;
+				return 1;
+			}
+		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			tbl = pt_child(f, as, pte);
 			lvl--;
@@ -784,7 +1084,7 @@ static void pt_split_item(const struct swmmu_format *f, struct pt_ctx *c, unsign
 			  void *tbl, unsigned int idx, u64 ia)
 {
 	unsigned int cl = lvl - 1;
-	u64 pte = pt_load(f, tbl, idx);
+	u64 pte = pt_load(f, lvl, tbl, idx);
 
 	for (;;) {
 		u32 prot = pt_leaf_prot(f, lvl, pte);
@@ -799,14 +1099,14 @@ static void pt_split_item(const struct swmmu_format *f, struct pt_ctx *c, unsign
 		addr = ((u64 *)child)[1];
 		oa = pt_oa_dec(f, pte) & ~pt_lowmask(f->level[lvl].shift);
 		if (prot & SWMMU_PROT_NULL)
-			pt_fill(f, child, 0, 1u << f->level[cl].index_bits, attr, 0);
+			pt_fill(f, cl, child, 0, 1u << f->level[cl].index_bits, attr, 0);
 		else
-			pt_fill(f, child, 0, 1u << f->level[cl].index_bits,
+			pt_fill(f, cl, child, 0, 1u << f->level[cl].index_bits,
 				(attr & ~f->accessed) | ad | pt_oa_enc(f, oa),
 				pt_oa_enc(f, pt_bit(f->level[cl].shift)));
-		if (f->entry_lg2 == 4)
+		if (pt_has_ext(f, lvl))
 			pt_store_ext(f, tbl, idx, f->ext_table);
-		if (pt_cas(f, tbl, idx, pte, c->tattr[lvl] | pt_oa_enc(f, addr))) {
+		if (pt_cas(f, lvl, tbl, idx, pte, c->tattr[lvl] | pt_oa_enc(f, addr))) {
 			u64 s = ia & ~pt_lowmask(f->level[lvl].shift);
 
 			swmmu_table_account(c->as, cl, 1);
@@ -819,7 +1119,7 @@ static void pt_split_item(const struct swmmu_format *f, struct pt_ctx *c, unsign
 		*(void **)child = c->pre[cl];
 		((u64 *)child)[1] = addr;
 		c->pre[cl] = child;
-		pte = pt_load(f, tbl, idx);
+		pte = pt_load(f, lvl, tbl, idx);
 	}
 }
 
@@ -828,14 +1128,14 @@ static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsi
 			    void *tbl, unsigned int idx, u64 ia)
 {
 	const struct swmmu_level *l = &f->level[lvl];
-	u64 pte = pt_load(f, tbl, idx);
+	u64 pte = pt_load(f, lvl, tbl, idx);
 	unsigned int k = pt_leaf_k(f, lvl, pte), n = 1u << k, first = idx & ~(n - 1), i;
 	u64 oa = pt_oa_dec(f, pte) & ~pt_lowmask(l->shift + k);
 	u64 keep = ~(f->contig_mask | f->contig_val | (pt_lowmask(f->oa_width) << f->oa_pte_lo));
 	u64 s = ia & ~pt_lowmask(l->shift + k);
 
 	for (i = 0; i < n; i++) {
-		u64 v = pt_load(f, tbl, first + i);
+		u64 v = pt_load(f, lvl, tbl, first + i);
 		bool null = pt_is_null(f, lvl, v);
 
 		v &= keep;
@@ -843,7 +1143,7 @@ static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsi
 			v |= pt_oa_enc(f, oa + ((u64)i << l->shift));
 		if (f->contig_kind == SWMMU_CONTIG_NAPOT_ONES)
 			v |= l->leaf_val;
-		pt_store(f, tbl, first + i, v);
+		pt_store(f, lvl, tbl, first + i, v);
 	}
 	pt_gather_add(c->g, c->as, pt_canon(f, s), pt_canon(f, s + pt_lowmask(l->shift + k)),
 			 1u << lvl);
@@ -857,10 +1157,15 @@ static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_
 
 	while (!c->err) {
 		unsigned int idx = pt_index(f, lvl, addr);
-		u64 pte = pt_load(f, tbl, idx);
+		u64 pte = pt_load(f, lvl, tbl, idx);
 		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
 		u64 im = pt_lowmask(f->level[lvl].shift);
 
+		if (pt_is_dual(f, lvl) &&
+		    pt_dual_kind(f, pte, pt_load2(f, tbl, idx)) == SWMMU_ITEM_TABLE) {
+			pt_dual_split(f, c, tbl, idx, addr, end);
+			return;
+		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			tbl = pt_child(f, c->as, pte);
 			lvl--;
@@ -953,8 +1258,12 @@ static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct s
 			goto next;
 		}
 		ilast = pt_pos_ilast(f, &p);
-		pte = pt_load(f, tbl, idx);
+		pte = pt_load(f, lvl, tbl, idx);
 		kind = pt_kind(f, lvl, pte);
+		if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF) {
+			bytes += pt_dual_range(f, as, NULL, tbl, idx, p.va, ilast, levels);
+			goto next;
+		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			pt_pos_push(&p, pt_child(f, as, pte), ilast);
 			continue;
@@ -962,7 +1271,7 @@ static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct s
 		if (kind == SWMMU_ITEM_LEAF) {
 			n = 1u << pt_leaf_k(f, lvl, pte);
 			for (i = 0; i < n; i++)
-				pt_clear(f, tbl, idx + i);
+				pt_clear(f, lvl, tbl, idx + i);
 			ilast = p.va + (((u64)n << l->shift) - 1);
 			bytes += (u64)n << l->shift;
 			*levels |= 1u << lvl;
@@ -986,13 +1295,13 @@ static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swm
 	void *tbl;
 	u32 eff;
 
-	if (!pt_va_to_ia(f, va, &ia))
+	if (pt_dual(f) || !pt_va_to_ia(f, va, &ia))
 		return PT_SLOW;
 	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
 	if (lvl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, ia);
-	pte = pt_load(f, tbl, idx);
+	pte = pt_load(f, 0, tbl, idx);
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF) {
 		if (unmapped)
 			*unmapped = 0;
@@ -1001,7 +1310,7 @@ static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swm
 	/* A contiguous entry would be cut: the general path decides. */
 	if (f->level[0].contig && pt_leaf_k(f, 0, pte))
 		return PT_SLOW;
-	pt_clear(f, tbl, idx);
+	pt_clear(f, 0, tbl, idx);
 	if (unmapped)
 		*unmapped = m + 1;
 	pt_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | m), 1);
@@ -1017,7 +1326,7 @@ static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct sw
 	void *tbl;
 	u32 eff;
 
-	if (flags || !len || ((va | len) & m) || pt_range(f, va, len, &start, &last) ||
+	if (pt_dual(f) || flags || !len || ((va | len) & m) || pt_range(f, va, len, &start, &last) ||
 	    !pt_in_l0(f, start, last))
 		return PT_SLOW;
 	tbl = pt_walk_to(f, as, start, true, &lvl, &eff);
@@ -1028,7 +1337,7 @@ static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct sw
 		unsigned int i;
 
 		for (i = pt_index(f, 0, start); i <= pt_index(f, 0, last); i++) {
-			u64 pte = pt_load(f, tbl, i);
+			u64 pte = pt_load(f, 0, tbl, i);
 
 			if (pt_kind(f, 0, pte) == SWMMU_ITEM_LEAF && pt_leaf_k(f, 0, pte))
 				return PT_SLOW;
@@ -1087,9 +1396,13 @@ static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const 
 		u64 keep = pt_oa_enc(f, ~pt_lowmask(l->shift)) | f->contig_mask | f->contig_val |
 			   f->accessed | f->dirty;
 		void *tbl = p.tbl[lvl];
-		u64 ilast = pt_pos_ilast(f, &p), pte = pt_load(f, tbl, idx);
+		u64 ilast = pt_pos_ilast(f, &p), pte = pt_load(f, lvl, tbl, idx);
 		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
 
+		if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF) {
+			bytes += pt_dual_range(f, c->as, c, tbl, idx, p.va, ilast, levels);
+			goto next;
+		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
 			continue;
@@ -1099,27 +1412,13 @@ static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const 
 			/* An AMD-style size pattern lies below the item size: keep it. */
 			if (n > 1 && f->contig_kind == SWMMU_CONTIG_NAPOT_ONES)
 				keep |= pt_oa_enc(f, ~pt_lowmask(f->level[0].shift));
-			for (i = 0; i < n && !pt_is_null(f, lvl, pte); i++) {
-				u64 old = pt_load(f, tbl, idx + i), v;
-
-				for (;;) {
-					v = (old & keep) | attr;
-					if (v == old)
-						break;
-					if (!(f->accessed | f->dirty)) {
-						pt_store(f, tbl, idx + i, v);
-						break;
-					}
-					/* Keep accessed/dirty bits a device sets meanwhile. */
-					if (pt_cas(f, tbl, idx + i, old, v))
-						break;
-					old = pt_load(f, tbl, idx + i);
-				}
-			}
+			for (i = 0; i < n && !pt_is_null(f, lvl, pte); i++)
+				pt_protect_one(f, lvl, tbl, idx + i, keep, attr);
 			ilast = p.va + (((u64)n << l->shift) - 1);
 			bytes += (u64)n << l->shift;
 			*levels |= 1u << lvl;
 		}
+next:
 		if (!pt_pos_next(&p, ilast))
 			return bytes;
 	}
@@ -1158,6 +1457,40 @@ static __always_inline int pt_protect(const struct swmmu_format *f, struct swmmu
 }
 
 /*
+ * Lookup under a dual item: the level-1 item decides unless it is a hole, then the level-0 item
+ * does (what the hardware's choice by page size amounts to). all/any: the table entries above.
+ */
+static int pt_dual_lookup(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
+			  unsigned int idx, u64 ia, u64 all, u64 any, void **ptbl,
+			  unsigned int *plvl, struct swmmu_xlate *out)
+{
+	unsigned int lvl = 1;
+	struct pt_dual d;
+	u64 pte = 0, w;
+	void *t;
+
+	pt_dual_get(f, as, tbl, idx, &d);
+	if (pt_dual_kind(f, d.w0, d.w1) != SWMMU_ITEM_TABLE)
+		return -ENOENT;
+	t = d.big;
+	w = d.w0;
+	if (t)
+		pte = pt_load(f, 1, t, pt_index(f, 1, ia));
+	if (!t || (pt_kind(f, 1, pte) == SWMMU_ITEM_HOLE && d.small)) {
+		lvl = 0;
+		t = d.small;
+		w = d.w1;
+		pte = pt_load(f, 0, t, pt_index(f, 0, ia));
+	}
+	if (pt_kind(f, lvl, pte) != SWMMU_ITEM_LEAF)
+		return -ENOENT;
+	pt_fill_xlate(f, lvl, ia, pte, pt_path_prot(f, all & w, any | w), out);
+	*ptbl = t;
+	*plvl = lvl;
+	return 0;
+}
+
+/*
  * Lock-free lookup of the leaf translating ia: walk (or take the cached level-0 table), then
  * decode the item. The decoding is unrolled over the levels so that every level's descriptor
  * fields are constants in a specialised instance.
@@ -1172,7 +1505,7 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 	void *tbl = cached ? pt_pwc_lookup(f, as, gen, ia, &eff) : NULL;
 
 	if (tbl) {
-		pte = pt_load(f, tbl, pt_index(f, 0, ia));
+		pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 		if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 			return -ENOENT;
 		pt_fill_xlate(f, 0, ia, pte, eff, out);
@@ -1186,8 +1519,11 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 		unsigned int lvl = pt_top(f) - i;
 		enum swmmu_item_kind kind;
 
-		pte = pt_load(f, tbl, pt_index(f, lvl, ia));
+		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
 		kind = pt_kind(f, lvl, pte);
+		if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF)
+			return pt_dual_lookup(f, as, tbl, pt_index(f, lvl, ia), ia, all, any, ptbl,
+					      plvl, out);
 		if (kind == SWMMU_ITEM_LEAF) {
 			pt_fill_xlate(f, lvl, ia, pte, i ? pt_path_prot(f, all, any) : ~0u, out);
 			*ptbl = tbl;
@@ -1228,7 +1564,7 @@ static __always_inline int pt_query_cached(const struct swmmu_format *f,
 	tbl = pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &eff);
 	if (!tbl)
 		return PT_SLOW;
-	pte = pt_load(f, tbl, pt_index(f, 0, ia));
+	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 		return PT_SLOW;
 	pt_fill_xlate(f, 0, ia, pte, eff, out);
@@ -1272,7 +1608,7 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 		need = f->accessed | ((access & SWMMU_PROT_W) ? f->dirty : 0);
 		if (!set_ad || (pte & need) == need)
 			return 0;
-		if (pt_cas(f, tbl, pt_index(f, lvl, ia), pte, pte | need)) {
+		if (pt_cas(f, lvl, tbl, pt_index(f, lvl, ia), pte, pte | need)) {
 			out->pte = pte | need;
 			out->accessed = f->accessed != 0;
 			out->dirty = out->dirty || ((access & SWMMU_PROT_W) && f->dirty);

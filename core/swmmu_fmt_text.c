@@ -8,7 +8,7 @@
  *
  *   name NAME                     levels N            entry-bytes 4|8|16
  *   va-bits N                     oa-bits N           oa-field OA_LO PTE_LO WIDTH
- *   flags [sign-extend] [big-endian] [w-needs-r] [a-on-map] [table-addr]
+ *   flags [sign-extend] [big-endian] [w-needs-r] [a-on-map] [table-addr] [level-entry]
  *   memtypes [wb] [wt] [uc] [device]                  need-any PERMS (letters of rwxug)
  *   present BITS    leaf-set BITS    table-set BITS    accessed BITS    dirty BITS
  *   contig none|hint|napot|napot-ones|fragment MASK VAL
@@ -16,17 +16,21 @@
  *   leaf-perm P [set BITS] [clr BITS] [implied]       (P one of r w x u g; same for table-perm)
  *   level-perm L P [set BITS] [clr BITS] [implied]    (leaves of level L use their own encoding)
  *   level L shift S bits B align A [leaf MASK VAL] [table MASK VAL] [contig BITMAP]
- *         [mt-mask BITS] [mt WB WT UC DEVICE]
+ *         [mt-mask BITS] [mt WB WT UC DEVICE] [entry-bytes 8|16] [dual]
+ *
+ * A level's entry-bytes overrides the format's item size (and sets the level-entry flag); dual
+ * makes level 2 a dual directory (SWMMU_LVL_DUAL: its items point at a level-1 and a level-0
+ * table at once).
  *
  * Every level 0 .. N-1 must be given; fields not given are zero. The result is validated with
  * swmmu_format_validate().
  */
 #include "swmmu_internal.h"
 
-#define SWMMU_MAX_WORDS	24
+#define SWMMU_MAX_WORDS	28
 
 static const char *const swmmu_flag_names[] = {
-	"sign-extend", "big-endian", "w-needs-r", "a-on-map", "table-addr",
+	"sign-extend", "big-endian", "w-needs-r", "a-on-map", "table-addr", "level-entry",
 };
 
 static const char *const swmmu_mt_names[SWMMU_MT_NR] = { "wb", "wt", "uc", "device" };
@@ -214,6 +218,13 @@ static int swmmu_parse_level(struct swmmu_format *f, const struct swmmu_word *w,
 			    swmmu_num(&w[i + 2], ~0ULL, &l->table_val))
 				return -EINVAL;
 			i += 2;
+		} else if (i + 1 < nw && swmmu_word_is(k, "entry-bytes")) {
+			if (swmmu_num(&w[++i], 16, &v) || (v != 8 && v != 16))
+				return -EINVAL;
+			l->entry_lg2 = v == 8 ? 3 : 4;
+			f->flags |= SWMMU_FMT_LEVEL_ENTRY;
+		} else if (swmmu_word_is(k, "dual")) {
+			l->flags |= SWMMU_LVL_DUAL;
 		} else if (i + SWMMU_MT_NR < nw && swmmu_word_is(k, "mt")) {
 			for (mt = 0; mt < SWMMU_MT_NR; mt++)
 				if (swmmu_num(&w[++i], ~0ULL, &l->mt[mt]))
@@ -469,6 +480,10 @@ int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size)
 			  (unsigned long long)l->mt_mask);
 		for (i = 0; i < SWMMU_MT_NR; i++)
 			swmmu_out(&o, " 0x%llx", (unsigned long long)l->mt[i]);
+		if (l->entry_lg2)
+			swmmu_out(&o, " entry-bytes %u", 1u << l->entry_lg2);
+		if (l->flags & SWMMU_LVL_DUAL)
+			swmmu_out(&o, " dual");
 		swmmu_out(&o, "\n");
 	}
 	for (lvl = 0; lvl < f->nr_levels && lvl < SWMMU_MAX_LEVELS; lvl++) {

@@ -17,6 +17,9 @@ static int swmmu_level_validate(const struct swmmu_format *f, unsigned int lvl)
 
 	if (!l->index_bits || l->index_bits > 16 || l->shift >= 64)
 		return -EINVAL;
+	if (l->entry_lg2 && (!(f->flags & SWMMU_FMT_LEVEL_ENTRY) || f->entry_lg2 < 3 ||
+			     (l->entry_lg2 != 3 && l->entry_lg2 != 4)))
+		return -EINVAL;
 	if (pt_table_lg2(f, lvl) < 4 || l->table_align_lg2 < f->oa_lo || l->table_align_lg2 > 30)
 		return -EINVAL;
 	if (!(l->flags & (SWMMU_LVL_LEAF | SWMMU_LVL_TABLE)) || (l->flags & ~SWMMU_LVL_ALL))
@@ -29,10 +32,21 @@ static int swmmu_level_validate(const struct swmmu_format *f, unsigned int lvl)
 	    (!(l->flags & SWMMU_LVL_LEAF) || (l->leaf_perm.implied & ~SWMMU_PROT_PERMS) ||
 	     !(l->leaf_perm.implied | pt_perm_mask(&l->leaf_perm))))
 		return -EINVAL;
-	if (lvl == 0 ? (l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF :
-		       !(l->flags & SWMMU_LVL_TABLE))
+	if (lvl == 1 && pt_dual(f)) {
+		/* Level 1 under a dual directory holds only leaves and tiles level 2, not level 0. */
+		if ((l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF || l->contig ||
+		    l->shift <= f->level[0].shift)
+			return -EINVAL;
+	} else if (lvl == 0 ? (l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF :
+			      !(l->flags & SWMMU_LVL_TABLE)) {
 		return -EINVAL;
-	if (lvl && l->shift != f->level[lvl - 1].shift + f->level[lvl - 1].index_bits)
+	} else if (lvl && l->shift != f->level[lvl - 1].shift + f->level[lvl - 1].index_bits) {
+		return -EINVAL;
+	}
+	/* A dual directory: level 2, 16-byte items, level 0 tiling it too, no contiguous leaves. */
+	if ((l->flags & SWMMU_LVL_DUAL) &&
+	    (lvl != 2 || pt_esz(f, 2) != 4 || f->level[0].contig ||
+	     f->level[0].shift + f->level[0].index_bits != l->shift))
 		return -EINVAL;
 	if (!swmmu_bits_in(l->leaf_val, l->leaf_mask) || !swmmu_bits_in(l->table_val, l->table_mask))
 		return -EINVAL;
@@ -96,8 +110,14 @@ int swmmu_format_validate(const struct swmmu_format *f)
 		return -EINVAL;
 	if (!swmmu_bits_in(f->null_val, f->null_mask) || (f->null_mask && !f->null_val))
 		return -EINVAL;
-	if (f->entry_lg2 != 4 && (f->ext_leaf || f->ext_table))
-		return -EINVAL;
+	if (f->ext_leaf || f->ext_table) {
+		/* Only meaningful with a 16-byte level that is not a dual directory. */
+		for (lvl = 0; lvl < f->nr_levels; lvl++)
+			if (pt_has_ext(f, lvl))
+				break;
+		if (lvl == f->nr_levels)
+			return -EINVAL;
+	}
 	if ((f->leaf_perm.implied | f->table_perm.implied) & ~SWMMU_PROT_PERMS)
 		return -EINVAL;
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
@@ -128,7 +148,8 @@ static bool swmmu_level_equal(const struct swmmu_level *a, const struct swmmu_le
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if (a->mt[mt] != b->mt[mt])
 			return false;
-	return swmmu_perm_equal(&a->leaf_perm, &b->leaf_perm) && a->shift == b->shift && a->index_bits == b->index_bits &&
+	return swmmu_perm_equal(&a->leaf_perm, &b->leaf_perm) && a->shift == b->shift &&
+	       a->index_bits == b->index_bits && a->entry_lg2 == b->entry_lg2 &&
 	       a->table_align_lg2 == b->table_align_lg2 && a->flags == b->flags &&
 	       a->contig == b->contig && a->leaf_mask == b->leaf_mask &&
 	       a->leaf_val == b->leaf_val && a->table_mask == b->table_mask &&

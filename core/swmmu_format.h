@@ -53,8 +53,18 @@
  * - VT-d second stage: present = R|W, need_any = R|W.
  * - Mali LPAE: leaf_val 0b01 at every level, including level 0.
  * - GPU: 4-byte items (entry_lg2 = 2), 16-byte items (entry_lg2 = 4, second word ext_leaf /
- *   ext_table; a dual big/small-page table pointer is not expressible), NULL/sparse entries
- *   (null_mask/null_val, also when not present), fragment fields (SWMMU_CONTIG_FRAGMENT).
+ *   ext_table), NULL/sparse entries (null_mask/null_val, also when not present), fragment fields
+ *   (SWMMU_CONTIG_FRAGMENT).
+ * - Per-level item sizes (SWMMU_FMT_LEVEL_ENTRY): a level's entry_lg2 (8 or 16 bytes) overrides
+ *   the format's (NVIDIA Pascal: 16-byte PD0 items between 8-byte levels).
+ * - Dual directories (SWMMU_LVL_DUAL, level 2 only): a 16-byte item of level 2 is two table
+ *   entries side by side, both encoded as level-2 table entries. Word 0 points at a level-1 table
+ *   and word 1 at a level-0 table; both tables cover the item's whole span, and levels 1 and 0
+ *   hold only leaves (level 1 the larger pages). For a given address the level-1 item decides
+ *   when it is not a hole (a leaf, a null leaf or a reserved item); a hole there defers to the
+ *   level-0 table. Word 0 may also be a leaf of level 2 (then word 1 is zero). This is the
+ *   big/small page table pair of NVIDIA GPUs (PD0 of the Pascal MMU format, and the PDE of
+ *   Fermi..Maxwell); swmmu's tree of one child per item is the special case without the flag.
  * - Big-endian tables: SWMMU_FMT_BIG_ENDIAN.
  * - LoongArch: directory entries hold only the next table's address (SWMMU_FMT_TABLE_ADDR: a
  *   table entry is present when its address is non-zero); the global bit moves from bit 6 of a
@@ -100,7 +110,10 @@ enum swmmu_memtype {
 #define SWMMU_LVL_LEAF		0x01	/* items of this level may be leaves */
 #define SWMMU_LVL_TABLE		0x02	/* items of this level may point at a lower table */
 #define SWMMU_LVL_OWN_PERM	0x04	/* leaves of this level use the level's leaf_perm */
-#define SWMMU_LVL_ALL		0x07
+#define SWMMU_LVL_DUAL		0x08	/* level 2 only: items point at a level-1 and a level-0
+					 * table at once (see "Dual directories" above)
+					 */
+#define SWMMU_LVL_ALL		0x0f
 
 /* struct swmmu_format.flags */
 #define SWMMU_FMT_SIGN_EXTEND	0x01	/* VAs are sign-extended from bit va_bits - 1 (x86) */
@@ -111,7 +124,8 @@ enum swmmu_memtype {
 					 * iff its address field is non-zero; table entries need
 					 * no bit of @present (LoongArch directory entries)
 					 */
-#define SWMMU_FMT_ALL		0x1f
+#define SWMMU_FMT_LEVEL_ENTRY	0x20	/* levels with a non-zero entry_lg2 use that item size */
+#define SWMMU_FMT_ALL		0x3f
 
 /* struct swmmu_format.contig_kind: how a contiguous entry of 2^k items is encoded. */
 enum swmmu_contig_kind {
@@ -147,7 +161,9 @@ struct swmmu_perm_enc {
  * @shift: lg2 of the VA span of one item at this level (12 for 4K leaves)
  * @index_bits: lg2 of the number of items in a table of this level
  * @table_align_lg2: lg2 of the alignment of a table of this level (>= its size in practice)
- * @flags: SWMMU_LVL_LEAF and/or SWMMU_LVL_TABLE
+ * @flags: SWMMU_LVL_LEAF and/or SWMMU_LVL_TABLE, SWMMU_LVL_OWN_PERM, SWMMU_LVL_DUAL
+ * @entry_lg2: with SWMMU_FMT_LEVEL_ENTRY, lg2 of this level's item size (3 or 4); 0 means the
+ *             format's entry_lg2
  * @contig: bitmap; bit k (k >= 1) set means a contiguous leaf entry of 2^k items is allowed
  * @leaf_mask: bits that identify a leaf at this level ...
  * @leaf_val: ... and their value (written into every leaf of this level)
@@ -163,6 +179,7 @@ struct swmmu_level {
 	u8 index_bits;
 	u8 table_align_lg2;
 	u8 flags;
+	u8 entry_lg2;
 	u32 contig;
 	u64 leaf_mask;
 	u64 leaf_val;
@@ -179,7 +196,8 @@ struct swmmu_pt_ops;
  * struct swmmu_format - a complete page-table format
  * @name: NUL-terminated name ("x86_64", "aarch64-4k", ...)
  * @nr_levels: number of levels, 1..SWMMU_MAX_LEVELS
- * @entry_lg2: lg2 of the item size in bytes: 2, 3 or 4
+ * @entry_lg2: lg2 of the item size in bytes: 2, 3 or 4 (levels may override it, see
+ *             SWMMU_FMT_LEVEL_ENTRY)
  * @va_bits: number of translated VA bits (the root level covers exactly this)
  * @oa_bits: number of OA bits; a larger OA fails with -ERANGE
  * @oa_lo: lowest OA bit held in an entry

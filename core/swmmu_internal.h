@@ -55,9 +55,34 @@ static __always_inline u64 pt_lowmask(unsigned int n)
 	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 
+/* lg2 of the item size of a level (SWMMU_FMT_LEVEL_ENTRY: the level may override the format's). */
+static __always_inline unsigned int pt_esz(const struct swmmu_format *f, unsigned int lvl)
+{
+	if ((f->flags & SWMMU_FMT_LEVEL_ENTRY) && f->level[lvl].entry_lg2)
+		return f->level[lvl].entry_lg2;
+	return f->entry_lg2;
+}
+
+/* True if level 2 is a dual directory (SWMMU_LVL_DUAL; see swmmu_format.h). */
+static __always_inline bool pt_dual(const struct swmmu_format *f)
+{
+	return f->nr_levels > 2 && (f->level[2].flags & SWMMU_LVL_DUAL);
+}
+
+static __always_inline bool pt_is_dual(const struct swmmu_format *f, unsigned int lvl)
+{
+	return pt_dual(f) && lvl == 2;
+}
+
+/* True if a 16-byte item of this level carries the constant second word ext_leaf/ext_table. */
+static __always_inline bool pt_has_ext(const struct swmmu_format *f, unsigned int lvl)
+{
+	return pt_esz(f, lvl) == 4 && !pt_is_dual(f, lvl);
+}
+
 static __always_inline unsigned int pt_table_lg2(const struct swmmu_format *f, unsigned int lvl)
 {
-	return f->level[lvl].index_bits + f->entry_lg2;
+	return f->level[lvl].index_bits + pt_esz(f, lvl);
 }
 
 static __always_inline unsigned int pt_index(const struct swmmu_format *f, unsigned int lvl, u64 ia)
@@ -119,7 +144,8 @@ static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 le
 }
 
 /* Item access: values are 64-bit in CPU byte order. */
-static __always_inline u64 pt_load(const struct swmmu_format *f, const void *tbl, unsigned int i)
+static __always_inline u64 pt_load(const struct swmmu_format *f, unsigned int lvl, const void *tbl,
+				   unsigned int i)
 {
 	u64 v;
 
@@ -128,7 +154,7 @@ static __always_inline u64 pt_load(const struct swmmu_format *f, const void *tbl
 
 		v = (f->flags & SWMMU_FMT_BIG_ENDIAN) ? swab32(w) : w;
 	} else {
-		v = READ_ONCE(((const u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)]);
+		v = READ_ONCE(((const u64 *)tbl)[(size_t)i << (pt_esz(f, lvl) - 3)]);
 		if (f->flags & SWMMU_FMT_BIG_ENDIAN)
 			v = swab64(v);
 	}
@@ -142,31 +168,40 @@ static __always_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
 	return v;
 }
 
+/* The second word of a 16-byte item. */
+static __always_inline u64 pt_load2(const struct swmmu_format *f, const void *tbl, unsigned int i)
+{
+	u64 v = READ_ONCE(((const u64 *)tbl)[(size_t)i * 2 + 1]);
+
+	return (f->flags & SWMMU_FMT_BIG_ENDIAN) ? swab64(v) : v;
+}
+
 /* Store the second word of a 16-byte item (before its primary word is published). */
 static inline void pt_store_ext(const struct swmmu_format *f, void *tbl, unsigned int i, u64 ext)
 {
 	WRITE_ONCE(((u64 *)tbl)[(size_t)i * 2 + 1], pt_to_mem(f, ext));
 }
 
-static __always_inline void pt_store(const struct swmmu_format *f, void *tbl, unsigned int i,
-				     u64 v)
+static __always_inline void pt_store(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+				     unsigned int i, u64 v)
 {
 	if (f->entry_lg2 == 2)
 		WRITE_ONCE(((u32 *)tbl)[i], (u32)pt_to_mem(f, v));
 	else
-		WRITE_ONCE(((u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)], pt_to_mem(f, v));
+		WRITE_ONCE(((u64 *)tbl)[(size_t)i << (pt_esz(f, lvl) - 3)], pt_to_mem(f, v));
 }
 
-static __always_inline void pt_clear(const struct swmmu_format *f, void *tbl, unsigned int idx)
+static __always_inline void pt_clear(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+				     unsigned int idx)
 {
-	pt_store(f, tbl, idx, 0);
-	if (f->entry_lg2 == 4)
+	pt_store(f, lvl, tbl, idx, 0);
+	if (pt_esz(f, lvl) == 4)
 		pt_store_ext(f, tbl, idx, 0);
 }
 
 /* Compare-and-swap of one item (primary word); true on success. */
-static __always_inline bool pt_cas(const struct swmmu_format *f, void *tbl, unsigned int i,
-				   u64 old, u64 new)
+static __always_inline bool pt_cas(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+				   unsigned int i, u64 old, u64 new)
 {
 	if (f->entry_lg2 == 2) {
 		u32 *p = &((u32 *)tbl)[i];
@@ -175,11 +210,21 @@ static __always_inline bool pt_cas(const struct swmmu_format *f, void *tbl, unsi
 		return swmmu_cmpxchg(p, o, (u32)pt_to_mem(f, new)) == o;
 	}
 	{
-		u64 *p = &((u64 *)tbl)[(size_t)i << (f->entry_lg2 - 3)];
+		u64 *p = &((u64 *)tbl)[(size_t)i << (pt_esz(f, lvl) - 3)];
 		u64 o = pt_to_mem(f, old);
 
 		return swmmu_cmpxchg(p, o, pt_to_mem(f, new)) == o;
 	}
+}
+
+/* Compare-and-swap of the second word of a 16-byte item; true on success. */
+static __always_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, unsigned int i,
+				    u64 old, u64 new)
+{
+	u64 *p = &((u64 *)tbl)[(size_t)i * 2 + 1];
+	u64 o = pt_to_mem(f, old);
+
+	return swmmu_cmpxchg(p, o, pt_to_mem(f, new)) == o;
 }
 
 static __always_inline bool pt_is_null(const struct swmmu_format *f, unsigned int lvl, u64 pte)
@@ -212,6 +257,35 @@ static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f
 			return SWMMU_ITEM_LEAF;
 	}
 	return SWMMU_ITEM_BAD;
+}
+
+/* Kind of word 1 of a dual item: a table entry, a hole (zero or not present), else reserved. */
+static __always_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *f, u64 w1)
+{
+	enum swmmu_item_kind k;
+
+	if (!w1)
+		return SWMMU_ITEM_HOLE;
+	k = pt_kind(f, 2, w1);
+	return k == SWMMU_ITEM_TABLE || k == SWMMU_ITEM_HOLE ? k : SWMMU_ITEM_BAD;
+}
+
+/*
+ * Kind of a whole dual item: a leaf of level 2 in word 0 (word 1 is then ignored), a table when
+ * either word points at a table, a hole when neither holds anything, else reserved.
+ */
+static __always_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_format *f, u64 w0,
+							 u64 w1)
+{
+	enum swmmu_item_kind k0 = pt_kind(f, 2, w0), k1;
+
+	if (k0 == SWMMU_ITEM_LEAF || k0 == SWMMU_ITEM_BAD)
+		return k0;
+	k1 = pt_kind2(f, w1);
+	if (k1 == SWMMU_ITEM_BAD)
+		return k1;
+	return k0 == SWMMU_ITEM_TABLE || k1 == SWMMU_ITEM_TABLE ? SWMMU_ITEM_TABLE :
+								 SWMMU_ITEM_HOLE;
 }
 
 static __always_inline u64 pt_oa_enc(const struct swmmu_format *f, u64 oa)
@@ -532,7 +606,8 @@ static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct
 {
 	u64 gen;
 
-	if (f->nr_levels < 2 || pt_pwc_kb(f) > 32 || READ_ONCE(as->pwc_off))
+	/* A dual directory has two level-0 spans per level-1 item: not cached. */
+	if (f->nr_levels < 2 || pt_dual(f) || pt_pwc_kb(f) > 32 || READ_ONCE(as->pwc_off))
 		return 0;
 	gen = (u64)swmmu_counter_read(&as->pwc_gen);
 	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */

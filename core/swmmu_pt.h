@@ -254,7 +254,13 @@ enum swmmu_walk_action {
  * @index: index of the item in its table
  * @kind: enum swmmu_item_kind
  * @pte: raw value (primary word, CPU byte order); a modifying walk writes a changed value back
+ * @pte2: second word of a 16-byte item (read-only; for an item of a dual directory, the table
+ *        entry of its level-0 table), 0 for smaller items
  * @table: table address of the table holding the item
+ *
+ * In a dual directory (SWMMU_LVL_DUAL) the walk reports the level-2 item as a table when either
+ * word points at a table, then, in VA order, each level-1 item that is not a hole, and the
+ * level-0 items below the level-1 holes (or a level-1 hole where there is no level-0 table).
  */
 struct swmmu_walk_item {
 	u64 va;
@@ -263,6 +269,7 @@ struct swmmu_walk_item {
 	unsigned int index;
 	enum swmmu_item_kind kind;
 	u64 pte;
+	u64 pte2;
 	u64 table;
 };
 

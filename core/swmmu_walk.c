@@ -20,9 +20,15 @@ static bool pt_table_empty(const struct swmmu_format *f, unsigned int lvl, const
 {
 	unsigned int i, n = 1u << f->level[lvl].index_bits;
 
-	for (i = 0; i < n; i++)
-		if (pt_kind(f, lvl, pt_load(f, tbl, i)) != SWMMU_ITEM_HOLE)
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, i);
+		enum swmmu_item_kind k = pt_is_dual(f, lvl) ?
+					 pt_dual_kind(f, pte, pt_load2(f, tbl, i)) :
+					 pt_kind(f, lvl, pte);
+
+		if (k != SWMMU_ITEM_HOLE)
 			return false;
+	}
 	return true;
 }
 
@@ -34,11 +40,18 @@ static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigne
 	unsigned int i, n = 1u << f->level[lvl].index_bits;
 
 	for (i = 0; lvl > 0 && i < n; i++) {
-		u64 pte = pt_load(f, tbl, i);
+		u64 pte = pt_load(f, lvl, tbl, i);
 		u64 cia = ia | ((u64)i << f->level[lvl].shift);
 
-		if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE && !swmmu_is_link(as, cia, lvl))
+		if (swmmu_is_link(as, cia, lvl))
+			continue;
+		if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE)
 			pt_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+		/* The level-0 table of a dual item. */
+		if (pt_is_dual(f, lvl) && pt_kind2(f, pt_load2(f, tbl, i)) == SWMMU_ITEM_TABLE) {
+			pte = pt_load2(f, tbl, i);
+			pt_free_subtree(as, g, 0, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+		}
 	}
 	swmmu_table_account(as, lvl, -1);
 	swmmu_gather_add_table(g, as, lvl, tbl, addr);
@@ -68,12 +81,23 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 	const struct swmmu_format *f = w->as->fmt;
 	enum swmmu_item_kind ok = pt_kind(f, lvl, old), nk = pt_kind(f, lvl, new);
 
-	if (f->entry_lg2 == 4 && nk != SWMMU_ITEM_HOLE)
+	if (pt_has_ext(f, lvl) && nk != SWMMU_ITEM_HOLE)
 		pt_store_ext(f, tbl, idx, nk == SWMMU_ITEM_TABLE ? f->ext_table : f->ext_leaf);
-	if (!pt_cas(f, tbl, idx, old, new))
+	if (!pt_cas(f, lvl, tbl, idx, old, new))
 		return false;
-	if (f->entry_lg2 == 4 && nk == SWMMU_ITEM_HOLE)
+	if (pt_has_ext(f, lvl) && nk == SWMMU_ITEM_HOLE)
 		pt_store_ext(f, tbl, idx, 0);
+	if (pt_is_dual(f, lvl) && nk == SWMMU_ITEM_HOLE) {
+		/* A hole written into a dual item clears both words: unlink the level-0 table. */
+		u64 w1 = pt_load2(f, tbl, idx);
+
+		pt_store_ext(f, tbl, idx, 0);
+		if (pt_kind2(f, w1) == SWMMU_ITEM_TABLE) {
+			swmmu_pwc_invalidate(w->as);
+			pt_free_subtree(w->as, w->g, 0, pt_child(f, w->as, w1), pt_oa_dec(f, w1),
+					istart);
+		}
+	}
 	/* A table entry changed: cached walks through it are stale. */
 	if (ok == SWMMU_ITEM_TABLE)
 		swmmu_pwc_invalidate(w->as);
@@ -87,6 +111,39 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 					pt_oa_dec(f, old), istart);
 	}
 	return true;
+}
+
+static int pt_walk_lvl(struct pt_walk *w, unsigned int lvl, void *tbl, u64 taddr, u64 va,
+		       u64 last);
+
+/*
+ * Under a dual item, [va, last] in VA order: each level-1 item that is not a hole (or every
+ * level-1 item when there is no level-0 table), else the level-0 items it defers to.
+ */
+static int pt_walk_dual(struct pt_walk *w, void *tbl, unsigned int idx, u64 va, u64 last)
+{
+	const struct swmmu_format *f = w->as->fmt;
+	u64 w0 = pt_load(f, 2, tbl, idx), w1 = pt_load2(f, tbl, idx);
+	void *bt = pt_kind(f, 2, w0) == SWMMU_ITEM_TABLE ? pt_child(f, w->as, w0) : NULL;
+	void *st = pt_kind2(f, w1) == SWMMU_ITEM_TABLE ? pt_child(f, w->as, w1) : NULL;
+	int ret;
+
+	for (;;) {
+		u64 e = va | pt_lowmask(f->level[1].shift);
+
+		if (e > last)
+			e = last;
+		if (bt && (!st || pt_kind(f, 1, pt_load(f, 1, bt, pt_index(f, 1, va))) !=
+			   SWMMU_ITEM_HOLE))
+			ret = pt_walk_lvl(w, 1, bt, pt_oa_dec(f, w0), va, e);
+		else if (st)
+			ret = pt_walk_lvl(w, 0, st, pt_oa_dec(f, w1), va, e);
+		else
+			return 0;
+		if (ret || e >= last)
+			return ret;
+		va = e + 1;
+	}
 }
 
 /* Returns 0 to go on, 1 to stop, or a negative errno. */
@@ -106,12 +163,14 @@ static int pt_walk_lvl(struct pt_walk *w, unsigned int lvl, void *tbl, u64 taddr
 		u64 pte;
 
 		do {
-			pte = pt_load(f, tbl, idx);
+			pte = pt_load(f, lvl, tbl, idx);
 			it.va = pt_canon(f, istart);
 			it.last = pt_canon(f, ilast);
 			it.level = lvl;
 			it.index = idx;
-			it.kind = pt_kind(f, lvl, pte);
+			it.pte2 = pt_esz(f, lvl) == 4 ? pt_load2(f, tbl, idx) : 0;
+			it.kind = pt_is_dual(f, lvl) ? pt_dual_kind(f, pte, it.pte2) :
+						       pt_kind(f, lvl, pte);
 			it.pte = pte;
 			it.table = taddr;
 			cb = it.kind == SWMMU_ITEM_LEAF ? w->ops->leaf :
@@ -127,14 +186,19 @@ static int pt_walk_lvl(struct pt_walk *w, unsigned int lvl, void *tbl, u64 taddr
 			return 1;
 		if (act == SWMMU_WALK_DESCEND && it.kind == SWMMU_ITEM_TABLE &&
 		    (!w->mut || it.pte == pte)) {
-			ret = pt_walk_lvl(w, lvl - 1, pt_child(f, w->as, pte), pt_oa_dec(f, pte), va,
-					  clip);
+			if (pt_is_dual(f, lvl))
+				ret = pt_walk_dual(w, tbl, idx, va, clip);
+			else
+				ret = pt_walk_lvl(w, lvl - 1, pt_child(f, w->as, pte),
+						  pt_oa_dec(f, pte), va, clip);
 			if (ret)
 				return ret;
 			if (w->ops->post_table) {
-				pte = pt_load(f, tbl, idx);
+				pte = pt_load(f, lvl, tbl, idx);
 				it.pte = pte;
-				it.kind = pt_kind(f, lvl, pte);
+				it.pte2 = pt_esz(f, lvl) == 4 ? pt_load2(f, tbl, idx) : 0;
+				it.kind = pt_is_dual(f, lvl) ? pt_dual_kind(f, pte, it.pte2) :
+							       pt_kind(f, lvl, pte);
 				act = w->ops->post_table(w->ctx, &it);
 				if (act < 0)
 					return act;
@@ -462,9 +526,39 @@ int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, 
 /* Freeing empty tables. */
 struct pt_fe {
 	struct swmmu_as *as;
+	struct swmmu_gather *g;
 	u64 start, last;	/* tables whose whole span lies inside may be freed */
 	int freed;
 };
+
+/* Unlink and free each empty table of a dual item (word 0: level 1, word 1: level 0). */
+static int pt_fe_dual(struct pt_fe *fe, struct swmmu_walk_item *it)
+{
+	const struct swmmu_format *f = fe->as->fmt;
+	void *tbl = pt_cpu(fe->as, it->table);
+	unsigned int cl;
+
+	for (cl = 0; cl < 2; cl++) {
+		u64 w = cl ? it->pte : it->pte2;
+		void *child;
+		bool ok;
+
+		if ((cl ? pt_kind(f, 2, w) : pt_kind2(f, w)) != SWMMU_ITEM_TABLE)
+			continue;
+		child = pt_child(f, fe->as, w);
+		if (!pt_table_empty(f, cl, child))
+			continue;
+		ok = cl ? pt_cas(f, 2, tbl, it->index, w, 0) : pt_cas2(f, tbl, it->index, w, 0);
+		if (!ok)
+			continue;
+		swmmu_pwc_invalidate(fe->as);
+		swmmu_gather_add(fe->g, fe->as, it->va, it->last, 1u << 2);
+		swmmu_table_account(fe->as, cl, -1);
+		swmmu_gather_add_table(fe->g, fe->as, cl, child, pt_oa_dec(f, w));
+		fe->freed++;
+	}
+	return SWMMU_WALK_DESCEND;
+}
 
 static int pt_fe_post(void *ctx, struct swmmu_walk_item *it)
 {
@@ -473,8 +567,11 @@ static int pt_fe_post(void *ctx, struct swmmu_walk_item *it)
 	u64 lo = it->va & pt_lowmask(f->va_bits), hi = it->last & pt_lowmask(f->va_bits);
 
 	if (it->kind != SWMMU_ITEM_TABLE || lo < fe->start || hi > fe->last ||
-	    swmmu_is_link(fe->as, lo, it->level) ||
-	    !pt_table_empty(f, it->level - 1, pt_child(f, fe->as, it->pte)))
+	    swmmu_is_link(fe->as, lo, it->level))
+		return SWMMU_WALK_DESCEND;
+	if (pt_is_dual(f, it->level))
+		return pt_fe_dual(fe, it);
+	if (!pt_table_empty(f, it->level - 1, pt_child(f, fe->as, it->pte)))
 		return SWMMU_WALK_DESCEND;
 	it->pte = 0;
 	fe->freed++;
@@ -523,7 +620,7 @@ int swmmu_free_empty_held(struct swmmu_as *as, u64 va, u64 len, u64 held_va, u64
 			  struct swmmu_gather *g)
 {
 	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
-	struct pt_fe fe = { .as = as };
+	struct pt_fe fe = { .as = as, .g = g };
 	u64 start, last;
 	int ret = pt_range(as->fmt, va, len, &start, &last);
 
@@ -546,7 +643,7 @@ static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, voi
 	void *tbl = as->root_cpu;
 
 	for (; l > lvl; l--) {
-		u64 pte = pt_load(f, tbl, pt_index(f, l, ia));
+		u64 pte = pt_load(f, l, tbl, pt_index(f, l, ia));
 
 		if (pt_kind(f, l, pte) != SWMMU_ITEM_TABLE)
 			return -ENOENT;
@@ -567,7 +664,8 @@ static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, voi
  *
  * Context: the caller holds the entry's span; lock-free readers may run.
  * Return: 0, -EINVAL for a bad level or prot bits, -ERANGE, -ENOENT if there is no table entry
- * there, -EOPNOTSUPP if the format cannot express @prot in a table entry.
+ * there, -EOPNOTSUPP if the format cannot express @prot in a table entry, or @level is a dual
+ * directory (SWMMU_LVL_DUAL).
  */
 int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
 			 struct swmmu_gather *g)
@@ -581,6 +679,9 @@ int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 pr
 	if (!level || level >= f->nr_levels ||
 	    (prot & ~(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X | SWMMU_PROT_U)))
 		return -EINVAL;
+	/* A dual item holds two table entries: not supported here. */
+	if (pt_is_dual(f, level))
+		return -EOPNOTSUPP;
 	if (!pt_va_to_ia(f, va, &ia))
 		return -ERANGE;
 	ret = pt_perm_bits(&f->table_perm, prot, &bits);
@@ -589,10 +690,10 @@ int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 pr
 	ret = pt_find_item(as, ia, level, &tbl, &idx);
 	if (ret)
 		return ret;
-	pte = pt_load(f, tbl, idx);
+	pte = pt_load(f, level, tbl, idx);
 	if (pt_kind(f, level, pte) != SWMMU_ITEM_TABLE)
 		return -ENOENT;
-	pt_store(f, tbl, idx, (pte & ~pt_perm_mask(&f->table_perm)) | bits);
+	pt_store(f, level, tbl, idx, (pte & ~pt_perm_mask(&f->table_perm)) | bits);
 	swmmu_pwc_invalidate(as);
 	ia &= ~pt_lowmask(f->level[level].shift);
 	swmmu_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | pt_lowmask(f->level[level].shift)),
@@ -614,7 +715,7 @@ int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 pr
  * Context: the caller holds the span in both address spaces.
  * Return: 0, -EINVAL for different formats or a bad level, -ERANGE, -ENOENT if @src has no table
  * entry there, -EEXIST if @dst has something there, -ENOSPC if @dst has SWMMU_MAX_LINKS links,
- * -ENOMEM (nothing changed).
+ * -ENOMEM (nothing changed), -EOPNOTSUPP if @level is a dual directory (SWMMU_LVL_DUAL).
  */
 int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level)
 {
@@ -627,12 +728,14 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 	if ((dst->fmt != src->fmt && !swmmu_format_equal(dst->fmt, src->fmt)) || !level ||
 	    level >= f->nr_levels)
 		return -EINVAL;
+	if (pt_is_dual(f, level))
+		return -EOPNOTSUPP;
 	if (!pt_va_to_ia(f, va, &ia))
 		return -ERANGE;
 	ret = pt_find_item(src, ia, level, &tbl, &idx);
 	if (ret)
 		return ret;
-	pte = pt_load(f, tbl, idx);
+	pte = pt_load(f, level, tbl, idx);
 	if (pt_kind(f, level, pte) != SWMMU_ITEM_TABLE)
 		return -ENOENT;
 	if (dst->nr_links == SWMMU_MAX_LINKS)
@@ -640,7 +743,7 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 	/* Count and allocate the tables dst lacks above the level, then link. */
 	tbl = dst->root_cpu;
 	for (l = f->nr_levels - 1u; l > level; l--) {
-		u64 v = pt_load(f, tbl, pt_index(f, l, ia));
+		u64 v = pt_load(f, l, tbl, pt_index(f, l, ia));
 		enum swmmu_item_kind k = pt_kind(f, l, v);
 
 		if (k == SWMMU_ITEM_HOLE)
@@ -649,7 +752,7 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 			return -EEXIST;
 		tbl = pt_child(f, dst, v);
 	}
-	if (l == level && pt_kind(f, l, pt_load(f, tbl, pt_index(f, l, ia))) != SWMMU_ITEM_HOLE)
+	if (l == level && pt_kind(f, l, pt_load(f, l, tbl, pt_index(f, l, ia))) != SWMMU_ITEM_HOLE)
 		return -EEXIST;
 	for (i = l; i > level; i--) {
 		mk[n] = swmmu_table_alloc(dst, i - 1, &mk_addr[n]);
@@ -667,9 +770,9 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 
 		if (pt_table_attr(f, l, dst->table_prot, &tattr))
 			tattr = f->level[l].table_val | f->table_set;
-		if (f->entry_lg2 == 4)
+		if (pt_has_ext(f, l))
 			pt_store_ext(f, tbl, ti, f->ext_table);
-		pt_store(f, tbl, ti, tattr | pt_oa_enc(f, mk_addr[i]));
+		pt_store(f, l, tbl, ti, tattr | pt_oa_enc(f, mk_addr[i]));
 		swmmu_table_account(dst, l - 1, 1);
 		tbl = mk[i];
 	}
@@ -677,9 +780,9 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 	/* The owner unlinks tables of the subtree without our cache generation. */
 	WRITE_ONCE(dst->pwc_off, dst->pwc_off | SWMMU_PWC_OFF_LINKS);
 	swmmu_pwc_invalidate(dst);
-	if (f->entry_lg2 == 4)
+	if (pt_has_ext(f, level))
 		pt_store_ext(f, tbl, idx, f->ext_table);
-	pt_store(f, tbl, idx, pte);
+	pt_store(f, level, tbl, idx, pte);
 	dst->links[dst->nr_links].va = ia;
 	dst->links[dst->nr_links].level = (u8)level;
 	dst->nr_links++;
@@ -710,7 +813,7 @@ int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_
 	if (level >= f->nr_levels || !swmmu_is_link(dst, ia, level) ||
 	    pt_find_item(dst, ia, level, &tbl, &idx))
 		return -ENOENT;
-	pt_clear(f, tbl, idx);
+	pt_clear(f, level, tbl, idx);
 	swmmu_pwc_invalidate(dst);
 	pt_forget_link(dst, ia, level);
 	ia &= ~pt_lowmask(f->level[level].shift);

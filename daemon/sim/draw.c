@@ -12,6 +12,7 @@
 #include "swdraw.h"
 
 struct sim_draw {
+	const struct swmmu_format *f;
 	struct swdraw_region *r;
 	size_t nr, cap;
 	struct swdraw_level lv[SWMMU_MAX_LEVELS];
@@ -52,8 +53,17 @@ static int sim_draw_table(void *ctx, struct swmmu_walk_item *it)
 	struct sim_draw *d = ctx;
 
 	d->lv[it->level].pointers++;
-	if (it->level)
+	if (it->level && (d->f->level[it->level].flags & SWMMU_LVL_DUAL)) {
+		/* A dual entry: one table per half that points at one. */
+		struct swmmu_xlate x;
+
+		if (swmmu_decode_item(d->f, it->level, it->va, it->pte, &x) == SWMMU_ITEM_TABLE)
+			d->lv[it->level - 1].tables++;
+		if (swmmu_decode_item(d->f, it->level, it->va, it->pte2, &x) == SWMMU_ITEM_TABLE)
+			d->lv[it->level - 2].tables++;
+	} else if (it->level) {
 		d->lv[it->level - 1].tables++;
+	}
 	return SWMMU_WALK_DESCEND;
 }
 
@@ -63,7 +73,7 @@ int sim_draw(const char *path, const struct swmmu_as *as)
 		.leaf = sim_draw_leaf, .pre_table = sim_draw_table,
 	};
 	const struct swmmu_format *f = as->fmt;
-	struct sim_draw d = { 0 };
+	struct sim_draw d = { .f = f };
 	struct swdraw_as pic = { .name = "swmmu-sim", .format = f->name };
 	struct swmmu_stats st;
 	u64 va[2], len[2], mapped = 0;

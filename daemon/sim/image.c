@@ -255,9 +255,28 @@ static int img_note(struct img_save *s, u64 addr, unsigned int lvl)
 
 static int img_save_item(void *ctx, struct swmmu_walk_item *it)
 {
-	int ret = img_note(ctx, it->table, it->level);
+	struct img_save *s = ctx;
+	const struct swmmu_format *f = s->as->fmt;
+	struct swmmu_xlate x;
+	int ret = img_note(s, it->table, it->level);
 
+	/* A dual entry: both of its tables, even one the walk does not enter. */
+	if (!ret && it->kind == SWMMU_ITEM_TABLE && (f->level[it->level].flags & SWMMU_LVL_DUAL)) {
+		if (swmmu_decode_item(f, it->level, it->va, it->pte, &x) == SWMMU_ITEM_TABLE)
+			ret = img_note(s, x.pa, it->level - 1);
+		if (!ret && swmmu_decode_item(f, it->level, it->va, it->pte2, &x) ==
+		    SWMMU_ITEM_TABLE)
+			ret = img_note(s, x.pa, it->level - 2);
+	}
 	return ret ? ret : SWMMU_WALK_DESCEND;
+}
+
+/* lg2 of the item size of a level (a level may override the format's). */
+static unsigned int img_entry_lg2(const struct swmmu_format *f, unsigned int lvl)
+{
+	if ((f->flags & SWMMU_FMT_LEVEL_ENTRY) && f->level[lvl].entry_lg2)
+		return f->level[lvl].entry_lg2;
+	return f->entry_lg2;
 }
 
 static void *img_cpu(const struct swmmu_as *as, u64 addr)
@@ -310,7 +329,7 @@ int sim_image_save(const char *path, const struct swmmu_as *as)
 	if (fwrite(hdr, 1, hdr_size, fp) != hdr_size)
 		ret = -EIO;
 	for (i = 0; !ret && i < s.nr; i++) {
-		u64 size = 1ULL << (f->level[s.lvl[i]].index_bits + f->entry_lg2);
+		u64 size = 1ULL << (f->level[s.lvl[i]].index_bits + img_entry_lg2(f, s.lvl[i]));
 
 		put64(rec, s.addr[i]);
 		put64(rec + 8, size);

@@ -268,10 +268,23 @@ static int walk_item(void *ctx, struct swmmu_walk_item *it)
 {
 	static const char *const kinds[] = { "invalid", "leaf", "table", "invalid" };
 	const struct swmmu_format *f = ctx;
+	const struct swmmu_level *l = &f->level[it->level];
 	int width = f->entry_lg2 == 2 ? 8 : 16;
+	struct swmmu_xlate x;
 
-	printf("L%u idx=%u pte=0x%0*llx %s\n", it->level, it->index, width,
-	       (unsigned long long)it->pte, kinds[it->kind]);
+	printf("L%u idx=%u pte=0x%0*llx", it->level, it->index, width,
+	       (unsigned long long)it->pte);
+	/* 16-byte items: the second word too; a dual entry: the table of each half. */
+	if (((f->flags & SWMMU_FMT_LEVEL_ENTRY) && l->entry_lg2 ? l->entry_lg2 : f->entry_lg2) == 4)
+		printf(" pte2=0x%016llx", (unsigned long long)it->pte2);
+	printf(" %s", kinds[it->kind]);
+	if ((l->flags & SWMMU_LVL_DUAL) && it->kind == SWMMU_ITEM_TABLE) {
+		if (swmmu_decode_item(f, it->level, it->va, it->pte, &x) == SWMMU_ITEM_TABLE)
+			printf(" L%u=0x%llx", it->level - 1, (unsigned long long)x.pa);
+		if (swmmu_decode_item(f, it->level, it->va, it->pte2, &x) == SWMMU_ITEM_TABLE)
+			printf(" L%u=0x%llx", it->level - 2, (unsigned long long)x.pa);
+	}
+	printf("\n");
 	return SWMMU_WALK_DESCEND;
 }
 

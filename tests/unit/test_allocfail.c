@@ -148,6 +148,19 @@ static const struct sweep sweeps[] = {
 	{ "link a subtree (dst tables allocated)", OP_LINK, 1ULL << 40, 8 << 20, 0 },
 };
 
+/*
+ * A dual-directory format (nv-gp100: no 1G leaves, so populate() made 2M ones; no link of a
+ * dual entry): the sweeps above but link, plus both tables of a dual entry.
+ */
+static const struct sweep dual_sweeps[] = {
+	{ "map big and small pages in one 2M region", OP_MAP, (40ULL << 30) + 0x3000, 0x40000,
+	  (1ULL << 44) + 0x3000 },
+	{ "unmap splitting a big page into small ones", OP_UNMAP_SPLIT, (8ULL << 30) + 0x4000,
+	  0x1000, 0 },
+	{ "protect splitting 2M and 64K leaves", OP_PROTECT_SPLIT, (6ULL << 30) + (3 << 20) + 0x1000,
+	  (2 << 20) + 0x10000, 0 },
+};
+
 int main(void)
 {
 	const char *names[] = { "x86_64", "x86_64-la57", "aarch64-4k" };
@@ -159,6 +172,11 @@ int main(void)
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < sizeof(sweeps) / sizeof(sweeps[0]); j++)
 			sweep(swmmu_format_find(names[i]), &sweeps[j]);
+	for (j = 0; j < sizeof(sweeps) / sizeof(sweeps[0]); j++)
+		if (sweeps[j].op != OP_LINK)
+			sweep(swmmu_format_find("nv-gp100"), &sweeps[j]);
+	for (j = 0; j < sizeof(dual_sweeps) / sizeof(dual_sweeps[0]); j++)
+		sweep(swmmu_format_find("nv-gp100"), &dual_sweeps[j]);
 	tm.allocs = 0;
 	tm.fail_at = 1;
 	TAP_EQ(swmmu_as_init(&as, swmmu_format_find("x86_64"), &tm.mem), -ENOMEM,

@@ -2,7 +2,7 @@
 /*
  * Known-answer tests for the formats beyond x86_64 and aarch64-4k: aarch64-4k-39, aarch64-16k,
  * aarch64-64k, aarch64-s2-4k, riscv-sv39/48/57, loongarch64, amd-v1, vtd-ss, vtd-ss-39,
- * vtd-ss-57, mali-lpae, gpu-xe, gpu-amd.
+ * vtd-ss-57, mali-lpae, gpu-xe, gpu-amd, nv-gp100.
  *
  * Every expected raw value below was computed by hand from the document cited with it (the same
  * documents the descriptors in arch/ cite); the test never derives an expected value from the
@@ -70,6 +70,13 @@ static const struct kat_fmt kat_fmts[] = {
 	{ "gpu-xe", { 0, 3, 3, 3 }, 0 },
 	/* amdgpu_vm_pt.c / gmc_v9_0_get_vm_pde(): PDE = address | AMDGPU_PTE_VALID. */
 	{ "gpu-amd", { 0, 1, 1, 1 }, 0 },
+	/*
+	 * NVIDIA Pascal MMU format, dev_mmu.h NV_MMU_VER2_PDE_*: IS_PTE[0] = 0, APERTURE[2:1] =
+	 * SYSTEM_COHERENT_MEMORY (2), VOL[3], ADDRESS_SYS[53:8] = addr >> 12 (nouveau
+	 * gp100_vmm_pde(): "addr >> 4"); PD0 word 0 is the dual PDE's big half, whose
+	 * ADDRESS_BIG_SYS[53:4] holds addr >> 8: addr >> 4 as well.
+	 */
+	{ "nv-gp100", { 0, 0, 0xc, 0xc, 0xc, 0xc }, 4 },
 };
 
 static const struct kat_fmt *kat_fmt(const char *name)
@@ -255,6 +262,19 @@ static const struct kat_enc kat_enc[] = {
 	  0x80000ULL, 0, 4 * K, NUL, 0, 0, 1, B(51), 0 },
 	{ "gpu-amd", "PRT 2M: PRT|PDE_PTE, VALID clear",
 	  0x600000ULL, 0, 2 * M, NUL, 0, 1, 1, B(51) | B(54), 0 },
+	/*
+	 * ---- nv-gp100: Pascal MMU format, dev_mmu.h NV_MMU_VER2_PTE_*: VALID[0], APERTURE[2:1]
+	 * (2 system coherent, 3 system non-coherent), VOL[3], PRIVILEGE[5], READ_ONLY[6],
+	 * ADDRESS_SYS[53:8] = addr >> 12 ----
+	 */
+	{ "nv-gp100", "big PTE 64K: VALID|APERTURE=SYS_COH|VOL (uncached), user, writable",
+	  0x10000ULL, 0x40010000ULL, 64 * K, R | W | U | MT(UC), 0, 1, 1, 0x400100dULL, 0 },
+	{ "nv-gp100", "PD0 2M PTE (IS_PTE): APERTURE=SYS_NONCOH|VOL|PRIVILEGE|READ_ONLY",
+	  0, 0x80000000ULL, 2 * M, R | MT(DEVICE), 0, 2, 1, 0x800006fULL, 0 },
+	{ "nv-gp100", "sparse big PTE: VALID=0, VOL=1 (gp100_vmm_pgt_sparse)",
+	  0x30000ULL, 0, 64 * K, NUL, 0, 1, 1, B(3), 0 },
+	{ "nv-gp100", "sparse PD0 2M: VALID=0, VOL_BIG=1 (gp100_vmm_pd0_sparse)",
+	  0x20000000ULL, 0, 2 * M, NUL, 0, 2, 1, B(3), 0 },
 };
 
 static const struct kat_dec kat_dec[] = {
@@ -291,6 +311,11 @@ static const struct kat_dec kat_dec[] = {
 	  0x4000ULL, 0, 1, 0x12345011ULL, 0, 0x42, 0x12345042ULL, R | MT(WT), 12, false, false },
 	{ "gpu-amd", "FRAG(4) on 16 PTEs: one 64K entry",
 	  0x30000ULL, 0, 16, 0x50000267ULL, 4 * K, 0x4321, 0x50004321ULL, R | W, 16,
+	  false, false },
+	{ "nv-gp100", "NV_MMU_VER2_PTE 4K: VALID|SYS_COH|READ_ONLY, ADDRESS_SYS = 0x12345",
+	  0x5000ULL, 0, 1, 0x1234545ULL, 0, 0x123, 0x12345123ULL, R | U, 12, false, false },
+	{ "nv-gp100", "NV_MMU_VER2_PTE 64K: VALID|SYS_NONCOH|VOL|PRIVILEGE (kernel only)",
+	  0x50000ULL, 1, 1, 0x500002fULL, 0, 0x8123, 0x50008123ULL, R | W | MT(DEVICE), 16,
 	  false, false },
 };
 
@@ -339,6 +364,12 @@ static const struct kat_rej kat_rej[] = {
 	{ "gpu-amd", "no write-through MTYPE", 0, 0, 4 * K, R | MT(WT), 0, -EOPNOTSUPP },
 	{ "gpu-amd", "no global bit", 0, 0, 4 * K, R | G, 0, -EOPNOTSUPP },
 	{ "gpu-amd", "no 1G fragments at PDB1", 0, 0, 2 * GB, R, 2 * GB, -EOPNOTSUPP },
+	{ "nv-gp100", "no write-through", 0, 0, 4 * K, R | MT(WT), 0, -EOPNOTSUPP },
+	{ "nv-gp100", "no execute permission bit", 0, 0, 4 * K, R | X, 0, -EOPNOTSUPP },
+	{ "nv-gp100", "no global bit", 0, 0, 4 * K, R | G, 0, -EOPNOTSUPP },
+	{ "nv-gp100", "no valid 1G PTE at PD1 (sparse only on Pascal)", 0, 0, GB, R, GB,
+	  -EOPNOTSUPP },
+	{ "nv-gp100", "64K page at a 4K-aligned VA", 0x1000, 0x1000, 64 * K, R, 64 * K, -EINVAL },
 };
 
 struct path {
@@ -599,6 +630,185 @@ static void test_mali_reserved(void)
 	swmmu_as_destroy(&as);
 }
 
+/*
+ * nv-gp100 PD0 dual entry. Pascal MMU format, dev_mmu.h NV_MMU_VER2_DUAL_PDE_*: bits 63:0 point
+ * at the big-page table (IS_PTE[0] = 0, APERTURE_BIG[2:1], VOL_BIG[3], ADDRESS_BIG_SYS[53:4] =
+ * addr >> ADDRESS_BIG_SHIFT (8)), bits 127:64 at the small-page table (APERTURE_SMALL[66:65],
+ * VOL_SMALL[67], ADDRESS_SMALL_SYS[117:72] = addr >> 12). A zero big PTE defers to the small
+ * PTEs below it; VALID = 0 with PRIVILEGE = 1 hides them (nouveau gp100_vmm_lpt_invalid(),
+ * open-gpu-kernel-modules uvm_pascal_mmu.c unmapped_pte_pascal()). Every expected word is built
+ * from those field positions here, not from the descriptor.
+ */
+#define NV_PTE(pa, bits)	(((u64)(pa) >> 12) << 8 | (bits))
+#define NV_V_COH		0x5ULL		/* VALID | APERTURE = SYSTEM_COHERENT (2) */
+
+struct nv_leaves {
+	unsigned int n;
+	unsigned int level[8];
+	u64 va[8];
+	u64 pte, pte2;
+};
+
+static int nv_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	struct nv_leaves *l = ctx;
+
+	if (l->n < 8) {
+		l->level[l->n] = it->level;
+		l->va[l->n] = it->va;
+	}
+	l->n++;
+	return SWMMU_WALK_DESCEND;
+}
+
+static int nv_pd0(void *ctx, struct swmmu_walk_item *it)
+{
+	struct nv_leaves *l = ctx;
+
+	if (it->level == 2) {
+		l->pte = it->pte;
+		l->pte2 = it->pte2;
+	}
+	return SWMMU_WALK_DESCEND;
+}
+
+static void test_nv_dual(void)
+{
+	static const struct swmmu_walk_ops ops = { .leaf = nv_leaf, .pre_table = nv_pd0 };
+	const struct swmmu_format *f = swmmu_format_find("nv-gp100");
+	const u64 r = 0x200000;		/* PD0 item 1 of the first PD1 entry */
+	u64 *pd0, big, small, h, i, want;
+	struct swmmu_stats st;
+	struct nv_leaves lv;
+	struct swmmu_xlate x;
+	struct swmmu_as as;
+	struct path p;
+	bool ok;
+
+	if (!TAP_CHECK(f && !swmmu_as_init(&as, f, &tm.mem), "nv-gp100: create (dual)"))
+		return;
+	TAP_EQ(swmmu_map(&as, r + 0x10000, 0x40010000, 64 * K, R | W | U), 0,
+	       "nv-gp100: map 64K at a 64K-aligned VA");
+	TAP_EQ(swmmu_map(&as, r + 0x1000, 0x30001000, 8 * K, R | W | U), 0,
+	       "nv-gp100: map 8K in the same 2M region");
+	get_path(&as, r + 0x10000, &p);
+	big = p.table[1];
+	TAP_EQ(p.kind[1], SWMMU_ITEM_LEAF, "nv-gp100: the 64K mapping is a big PTE");
+	get_path(&as, r + 0x1000, &p);
+	small = p.table[0];
+	TAP_EQ(p.kind[0], SWMMU_ITEM_LEAF, "nv-gp100: the 4K mapping is a small PTE");
+	pd0 = item_ptr(p.table[2], 2 * p.idx[2]);
+	TAP_EQ(p.idx[2], 1, "nv-gp100: PD0 index of VA 0x200000 is 1 (VA[28:21])");
+	TAP_EQ(pd0[0], (2ULL << 1) | B(3) | ((big >> 8) << 4),
+	       "nv-gp100: dual PDE bits 63:0 = APERTURE_BIG SYS_COH | VOL_BIG | big table >> 8 at 4");
+	TAP_EQ(pd0[1], (2ULL << (65 - 64)) | B(67 - 64) | ((small >> 12) << (72 - 64)),
+	       "nv-gp100: dual PDE bits 127:64 = APERTURE_SMALL SYS_COH | VOL_SMALL | small table >> 12 at 72");
+	TAP_EQ(*item_ptr(big, 1), NV_PTE(0x40010000, NV_V_COH),
+	       "nv-gp100: big PTE 1 = VALID|SYS_COH|0x40010 at ADDRESS_SYS[53:8]");
+	TAP_EQ(*item_ptr(small, 1), NV_PTE(0x30001000, NV_V_COH), "nv-gp100: small PTE 1");
+	TAP_EQ(*item_ptr(small, 2), NV_PTE(0x30002000, NV_V_COH), "nv-gp100: small PTE 2");
+	TAP_CHECK(!swmmu_query(&as, r + 0x18123, &x) && x.pa == 0x40018123 && x.level == 1 &&
+		  x.size_lg2 == 16, "nv-gp100: query through the big half");
+	TAP_CHECK(!swmmu_query(&as, r + 0x1abc, &x) && x.pa == 0x30001abc && x.level == 0 &&
+		  x.size_lg2 == 12, "nv-gp100: query through the small half");
+	TAP_EQ(swmmu_query(&as, r + 0x3000, &x), -ENOENT, "nv-gp100: small hole is unmapped");
+
+	/* The walk shows both halves and both tables, in VA order. */
+	memset(&lv, 0, sizeof(lv));
+	swmmu_walk(&as, r, 2 * M, &ops, &lv);
+	TAP_CHECK(lv.pte == pd0[0] && lv.pte2 == pd0[1], "nv-gp100: walk reports both PD0 words");
+	TAP_CHECK(lv.n == 3 && lv.level[0] == 0 && lv.va[0] == r + 0x1000 && lv.level[1] == 0 &&
+		  lv.level[2] == 1 && lv.va[2] == r + 0x10000,
+		  "nv-gp100: walk leaves: two small, then the big one (%u leaves)", lv.n);
+
+	/* A valid big PTE hides the small PTEs below it. */
+	*item_ptr(small, 0x18) = NV_PTE(0x77718000, NV_V_COH);
+	TAP_CHECK(!swmmu_query(&as, r + 0x18000, &x) && x.pa == 0x40018000,
+		  "nv-gp100: big PTE decides over a small PTE below it");
+	*item_ptr(small, 0x18) = 0;
+	/* VALID = 0 with PRIVILEGE = 1 in a big PTE: the small PTEs are ignored (fault). */
+	*item_ptr(big, 2) = B(5);
+	*item_ptr(small, 0x20) = NV_PTE(0x77720000, NV_V_COH);
+	TAP_EQ(swmmu_query(&as, r + 0x20000, &x), -ENOENT,
+	       "nv-gp100: big PTE VALID=0 PRIVILEGE=1 hides the small PTEs");
+	*item_ptr(big, 2) = 0;
+	TAP_CHECK(!swmmu_query(&as, r + 0x20000, &x) && x.pa == 0x77720000 && x.level == 0,
+		  "nv-gp100: a zero big PTE defers to the small PTE");
+	*item_ptr(small, 0x20) = 0;
+
+	/* Overlaps are refused and change nothing. */
+	h = test_snapshot(&as);
+	TAP_EQ(swmmu_map(&as, r + 0x11000, 0x50000000, 4 * K, R), -EEXIST,
+	       "nv-gp100: 4K under a big page -> EEXIST");
+	TAP_EQ(swmmu_map(&as, r, 0x50000000, 64 * K, R), -EEXIST,
+	       "nv-gp100: 64K over small pages -> EEXIST");
+	TAP_EQ(swmmu_map(&as, r, 0x50000000, 2 * M, R), -EEXIST,
+	       "nv-gp100: 2M over the dual entry -> EEXIST");
+	TAP_EQ(swmmu_unmap(&as, r + 0x14000, 4 * K, 0, NULL, NULL), -EINVAL,
+	       "nv-gp100: unmap of 4K inside a big page without split -> EINVAL");
+	TAP_EQ(test_snapshot(&as), h, "nv-gp100: tables unchanged after the refusals");
+
+	/* Split: the big page becomes 16 small PTEs (one of them then unmapped). */
+	TAP_EQ(swmmu_unmap(&as, r + 0x14000, 4 * K, SWMMU_UNMAP_SPLIT, NULL, NULL), 0,
+	       "nv-gp100: unmap 4K inside the big page with split");
+	TAP_EQ(*item_ptr(big, 1), 0, "nv-gp100: big PTE cleared by the split");
+	ok = true;
+	for (i = 0; i < 16; i++) {
+		want = i == 4 ? 0 : NV_PTE(0x40010000 + i * 4 * K, NV_V_COH);
+		ok &= *item_ptr(small, 16 + i) == want;
+	}
+	TAP_CHECK(ok, "nv-gp100: small PTEs 16..31 = the big page's 4K pieces, 20 unmapped");
+	TAP_CHECK(!swmmu_query(&as, r + 0x1f010, &x) && x.pa == 0x4001f010 && x.level == 0,
+		  "nv-gp100: query after the split");
+
+	/* Protect covers both halves. */
+	TAP_EQ(swmmu_map(&as, r + 0x30000, 0x40030000, 64 * K, R | W | U), 0,
+	       "nv-gp100: map another big page");
+	TAP_EQ(swmmu_protect(&as, r, 2 * M, R | U, 0, NULL), 0, "nv-gp100: protect the region R");
+	TAP_EQ(*item_ptr(big, 3), NV_PTE(0x40030000, NV_V_COH | B(6)),
+	       "nv-gp100: big PTE gets READ_ONLY");
+	TAP_EQ(*item_ptr(small, 1), NV_PTE(0x30001000, NV_V_COH | B(6)),
+	       "nv-gp100: small PTE gets READ_ONLY");
+
+	/* Automatic sizes inside one 2M region: small, big where 64K alignment allows, small. */
+	TAP_EQ(swmmu_map(&as, 0x803000, 0x10803000, 0x40000, R | W | U), 0,
+	       "nv-gp100: map 256K at a 4K-aligned VA");
+	ok = true;
+	for (i = 0x803000; i < 0x843000; i += 4 * K) {
+		unsigned int want_lvl = i >= 0x810000 && i < 0x840000;
+
+		ok &= !swmmu_query(&as, i, &x) && x.level == want_lvl && x.pa == i + 0x10000000;
+	}
+	TAP_CHECK(ok, "nv-gp100: 13 small pages, 3 big pages, 3 small pages");
+
+	/* 2M leaf: word 1 stays zero. Sparse 4K: VALID=0, VOL=1, reads zero. */
+	TAP_EQ(swmmu_map(&as, 0x400000, 0x60000000, 2 * M, R | W | U), 0, "nv-gp100: map 2M");
+	get_path(&as, 0x400000, &p);
+	pd0 = item_ptr(p.table[2], 2 * p.idx[2]);
+	TAP_CHECK(pd0[0] == NV_PTE(0x60000000, NV_V_COH) && pd0[1] == 0,
+		  "nv-gp100: PD0 2M PTE in bits 63:0, bits 127:64 zero");
+	TAP_EQ(swmmu_map(&as, 0x601000, 0, 4 * K, NUL), 0, "nv-gp100: map a sparse 4K page");
+	get_path(&as, 0x601000, &p);
+	TAP_EQ(*item_ptr(p.table[0], p.idx[0]), B(3), "nv-gp100: sparse small PTE = VOL only");
+	{
+		char buf[16] = "xxxxxxxxxxxxxxx";
+
+		TAP_CHECK(!swmmu_copy(&as, 0x601008, buf, sizeof(buf), false) && !buf[0] &&
+			  !buf[15], "nv-gp100: a sparse page reads as zeros");
+	}
+
+	/* Everything goes, and every table but the root is freed. */
+	TAP_EQ(swmmu_unmap(&as, 0, 16 * M, SWMMU_UNMAP_FREE_EMPTY, NULL, NULL), 0,
+	       "nv-gp100: unmap all, freeing empty tables");
+	swmmu_as_stats(&as, &st);
+	/* PD0, PD1 and PD2 tables span more than the range: they stay, with the root. */
+	TAP_EQ(st.nr_tables, 4, "nv-gp100: both halves of every dual entry freed");
+	TAP_EQ(swmmu_free_empty(&as, 0, B(49), NULL), 3, "nv-gp100: free_empty of the VA space");
+	swmmu_as_stats(&as, &st);
+	TAP_EQ(st.nr_tables, 1, "nv-gp100: only the root table is left");
+	swmmu_as_destroy(&as);
+}
+
 /* Descriptor validation, page sizes and the text description round trip of each format. */
 static void test_descriptors(void)
 {
@@ -620,6 +830,8 @@ static void test_descriptors(void)
 		{ "gpu-xe", B(12) | B(16) | B(21) | B(30) },
 		/* PTB 4K..1M by fragment, PDB0 2M..512M, PDB1 1G */
 		{ "gpu-amd", ((B(21) - 1) & ~(B(12) - 1)) | ((B(30) - 1) & ~(B(21) - 1)) | B(30) },
+		/* small PT 4K, big PT 64K, PD0 2M */
+		{ "nv-gp100", B(12) | B(16) | B(21) },
 	};
 	static char buf[8192];
 	unsigned int i;
@@ -660,6 +872,7 @@ int main(void)
 	test_amd_modes();
 	test_amd_skip_reserved();
 	test_mali_reserved();
+	test_nv_dual();
 	TAP_EQ(tm.live, 0, "all tables freed");
 	return tap_done();
 }

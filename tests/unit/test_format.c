@@ -8,7 +8,7 @@
 #include <string.h>
 #include "tap.h"
 #include "testlib.h"
-#include "swmmu_pt.h"
+#include "swmmu_internal.h"
 
 static char buf[16384];
 
@@ -110,6 +110,82 @@ static void test_validate(void)
 	f = *swmmu_format_find("x86_64");
 	f.level[0].contig = 1u << 4;
 	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "contiguous entries need a contiguous encoding");
+
+	/* Per-level item sizes and dual directories (nv-gp100 is the valid example). */
+	f = *swmmu_format_find("nv-gp100");
+	TAP_EQ(swmmu_format_validate(&f), 0, "dual directory at level 2 with 16-byte items is valid");
+	f.flags &= ~SWMMU_FMT_LEVEL_ENTRY;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "a level's entry size needs the level-entry flag");
+	f = *swmmu_format_find("nv-gp100");
+	f.level[2].entry_lg2 = 3;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "a dual directory needs 16-byte items");
+	f = *swmmu_format_find("nv-gp100");
+	f.level[3].entry_lg2 = 2;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "a level's entry size is 8 or 16 bytes");
+	f = *swmmu_format_find("nv-gp100");
+	f.level[3].flags |= SWMMU_LVL_DUAL;
+	f.level[3].entry_lg2 = 4;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "only level 2 can be a dual directory");
+	f = *swmmu_format_find("nv-gp100");
+	f.level[1].flags |= SWMMU_LVL_TABLE;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "level 1 under a dual directory holds leaves only");
+	f = *swmmu_format_find("nv-gp100");
+	f.level[0].index_bits = 8;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "level 0 must span the dual item as well");
+	f = *swmmu_format_find("nv-gp100");
+	f.level[2].flags &= ~SWMMU_LVL_DUAL;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "without the dual flag, level 1 must tile level 0");
+	f = *swmmu_format_find("nv-gp100");
+	f.ext_leaf = 1;
+	TAP_EQ(swmmu_format_validate(&f), -EINVAL, "no ext words without a plain 16-byte level");
+	f = *swmmu_format_find("x86_64");
+	f.flags |= SWMMU_FMT_LEVEL_ENTRY;
+	f.level[3].entry_lg2 = 4;
+	f.level[3].index_bits = 9;
+	TAP_EQ(swmmu_format_validate(&f), 0, "x86_64 with a 16-byte top level validates");
+}
+
+/* A run-time format with a 16-byte middle level between 8-byte levels: maps and walks. */
+static void test_level_entry(void)
+{
+	static const char text[] =
+		"name mixed\nlevels 3\nentry-bytes 8\nva-bits 39\noa-bits 48\n"
+		"oa-field 12 12 36\nmemtypes wb\nneed-any r\npresent 1\n"
+		"leaf-perm r implied\nleaf-perm w set 2\ntable-perm r implied\n"
+		"table-perm w implied\n"
+		"level 0 shift 12 bits 9 align 12 leaf 1 1\n"
+		"level 1 shift 21 bits 9 align 13 leaf 0x81 0x81 table 0x81 1 entry-bytes 16\n"
+		"level 2 shift 30 bits 9 align 12 table 1 1\n";
+	struct swmmu_format f = { .flags = 0 };
+	struct test_mem tm;
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+	struct swmmu_stats st;
+
+	if (!TAP_EQ(swmmu_format_parse(text, strlen(text), &f, NULL), 0,
+		    "mixed: 'entry-bytes 16' on level 1 parses"))
+		return;
+	test_mem_init(&tm, 64 << 20);
+	TAP_CHECK((f.flags & SWMMU_FMT_LEVEL_ENTRY) && f.level[1].entry_lg2 == 4,
+		  "mixed: level 1 has 16-byte items");
+	TAP_EQ(swmmu_as_init(&as, &f, &tm.mem), 0, "mixed: address space");
+	TAP_EQ(swmmu_map(&as, 0x40200000, 0x1000000, 0x400000, SWMMU_PROT_R), 0,
+	       "mixed: two 2M leaves in the 16-byte level");
+	TAP_EQ(swmmu_map(&as, 0x40001000, 0x2001000, 0x1000, SWMMU_PROT_R | SWMMU_PROT_W), 0,
+	       "mixed: a 4K leaf below item 0");
+	TAP_CHECK(!swmmu_query(&as, 0x40400123, &x) && x.pa == 0x1200123 && x.size_lg2 == 21 &&
+		  x.pte == (0x1200000 | 0x81), "mixed: 16-byte leaf item 2");
+	TAP_CHECK(((u64 *)pt_child(&f, &as, ((u64 *)as.root_cpu)[1]))[4] == (0x1200000 | 0x81),
+		  "mixed: item 2 of the 16-byte table is at byte offset 32");
+	TAP_CHECK(!swmmu_query(&as, 0x40001008, &x) && x.pa == 0x2001008 && x.size_lg2 == 12,
+		  "mixed: query below the 16-byte table entry");
+	swmmu_as_stats(&as, &st);
+	TAP_EQ(st.table_bytes, 4096 + 8192 + 4096, "mixed: the 16-byte table is 8K");
+	TAP_EQ(swmmu_unmap(&as, 0x40000000, 0x40000000, SWMMU_UNMAP_FREE_EMPTY, NULL, NULL), 0,
+	       "mixed: unmap all");
+	swmmu_as_destroy(&as);
+	TAP_EQ(tm.live, 0, "mixed: all tables freed");
+	test_mem_fini(&tm);
 }
 
 static void test_runtime_engine(void)
@@ -143,6 +219,7 @@ int main(void)
 	test_pgsizes();
 	test_parse();
 	test_validate();
+	test_level_entry();
 	test_runtime_engine();
 	return tap_done();
 }

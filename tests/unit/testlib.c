@@ -127,6 +127,14 @@ static int test_snap_table(void *ctx, struct swmmu_walk_item *it)
 
 	test_hash(s, &it->level, sizeof(it->level));
 	test_hash(s, &it->index, sizeof(it->index));
+	if (pt_is_dual(f, it->level)) {
+		/* Both tables of a dual item, where present. */
+		if (pt_kind(f, 2, it->pte) == SWMMU_ITEM_TABLE)
+			test_hash(s, pt_child(f, s->as, it->pte), (size_t)1 << pt_table_lg2(f, 1));
+		if (pt_kind2(f, it->pte2) == SWMMU_ITEM_TABLE)
+			test_hash(s, pt_child(f, s->as, it->pte2), (size_t)1 << pt_table_lg2(f, 0));
+		return SWMMU_WALK_DESCEND;
+	}
 	test_hash(s, pt_child(f, s->as, it->pte), (size_t)1 << pt_table_lg2(f, cl));
 	return SWMMU_WALK_DESCEND;
 }
