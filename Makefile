@@ -172,7 +172,7 @@ module:
 # swmmu.ko for each kernel of the matrix VM_KERNEL selects, in build/kmod-PREFIX/ (the build's
 # output in build/kmod-PREFIX/build.log; make check fails on any compiler warning in it).
 vm-module:
-	@kernels=$$(scripts/kernels.sh list $(VM_KERNEL) | cut -d' ' -f1) || exit 1; \
+	+@kernels=$$(scripts/kernels.sh list $(VM_KERNEL) | cut -d' ' -f1) || exit 1; \
 	for p in $$kernels; do \
 		scripts/kernels.sh build $$p > /dev/null || { tail -n 30 $(B)/kmod-$$p/build.log; exit 1; }; \
 	done
