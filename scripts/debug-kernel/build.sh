@@ -1,12 +1,15 @@
 #!/bin/bash
-# Build (once) the debug kernel of `make check-debug` from Debian's linux-source-6.1 and print the
-# directory that holds it. The result is cached outside the clone, keyed by the source package
-# version and our config fragment, so a warm machine does not rebuild.
+# Build (once) the debug kernel of `make check-debug` from Debian's linux-source-$DEBUG_KERNEL
+# (6.1 unless told) and print the directory that holds it. The result is cached outside the
+# clone, keyed by the source package version and our config fragment, so a warm machine does not
+# rebuild.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SWMMU_CACHE:-/var/cache/swmmu}
-tarball=/usr/src/linux-source-6.1.tar.xz
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+series=${DEBUG_KERNEL:-6.1}
+tarball=/usr/src/linux-source-$series.tar.xz
+[ -f "$tarball" ] || { echo "debug-kernel: missing $tarball (apt install linux-source-$series)" >&2; exit 1; }
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 key=$(cat "$here/swmmu-debug.config" <(echo "$srcver") | sha256sum | cut -c1-16)
 out=$cache/debug-kernel-$key
 mkdir -p "$cache"
