@@ -353,6 +353,8 @@ int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
 #define swmmu_for_each_region(as, va, len, fn, ctx)	swmmu_regions(as, va, len, fn, ctx)
 int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
 	       unsigned int max, unsigned int *needed);
+unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
+				     const struct swmmu_walk_item *it, unsigned int levels[2]);
 int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
 		      struct swmmu_xlate *out);
 int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,

@@ -476,6 +476,39 @@ int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,
 }
 
 /**
+ * swmmu_item_child_tables() - the levels of the tables a walked table item points at
+ * @f: the format
+ * @it: a table item, as a walk's pre_table or post_table callback receives it
+ * @levels: filled with the level of each table it points at
+ *
+ * An item points at one table one level down, except in a dual directory (SWMMU_LVL_DUAL),
+ * where each of its two words may point at a table: the first at level - 1, the second at
+ * level - 2. Occupancy counts (swmmu-sim's draw, the netlink stats) use this so that they count
+ * every table whatever the format.
+ *
+ * Context: any; pure function of its arguments.
+ * Return: the number of levels written to @levels (0, 1 or 2).
+ */
+unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
+				     const struct swmmu_walk_item *it, unsigned int levels[2])
+{
+	struct swmmu_xlate x;
+	unsigned int n = 0;
+
+	if (!it->level || it->level >= f->nr_levels)
+		return 0;
+	if (!(f->level[it->level].flags & SWMMU_LVL_DUAL) || it->level < 2) {
+		levels[0] = it->level - 1;
+		return 1;
+	}
+	if (swmmu_decode_item(f, it->level, it->va, it->pte, &x) == SWMMU_ITEM_TABLE)
+		levels[n++] = it->level - 1;
+	if (swmmu_decode_item(f, it->level, it->va, it->pte2, &x) == SWMMU_ITEM_TABLE)
+		levels[n++] = it->level - 2;
+	return n;
+}
+
+/**
  * swmmu_decode_item() - decode one raw item of a format
  * @f: the format
  * @level: level of the item

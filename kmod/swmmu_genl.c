@@ -1161,6 +1161,7 @@ static int swmmu_nl_region_dump(struct sk_buff *skb, struct netlink_callback *cb
 /* ---- STATS_GET: counters and table occupancy per level ----------------------------------------- */
 
 struct swmmu_nl_occ {
+	const struct swmmu_format *fmt;
 	u64 tables[SWMMU_MAX_LEVELS];
 	u64 leaves[SWMMU_MAX_LEVELS];
 	u64 ptrs[SWMMU_MAX_LEVELS];
@@ -1177,10 +1178,13 @@ static int swmmu_nl_occ_leaf(void *ctx, struct swmmu_walk_item *it)
 static int swmmu_nl_occ_table(void *ctx, struct swmmu_walk_item *it)
 {
 	struct swmmu_nl_occ *o = ctx;
+	unsigned int lv[2], n, i;
 
 	o->ptrs[it->level]++;
-	if (it->level)
-		o->tables[it->level - 1]++;
+	/* Both tables of a dual-directory item (nv-gp100's PD0) count. */
+	n = swmmu_item_child_tables(o->fmt, it, lv);
+	for (i = 0; i < n; i++)
+		o->tables[lv[i]]++;
 	return SWMMU_WALK_DESCEND;
 }
 
@@ -1201,6 +1205,7 @@ static int swmmu_nl_fill_occ(struct sk_buff *msg, struct swmmu_as_obj *as)
 	o = kzalloc(sizeof(*o), GFP_KERNEL);
 	if (!o)
 		return -ENOMEM;
+	o->fmt = f;
 	o->tables[f->nr_levels - 1] = 1;
 	spans = swmmu_format_spans(f, va, len);
 	swmmu_range_lock(&as->range, &r, 0, U64_MAX);

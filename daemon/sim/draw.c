@@ -52,18 +52,12 @@ static int sim_draw_table(void *ctx, struct swmmu_walk_item *it)
 {
 	struct sim_draw *d = ctx;
 
-	d->lv[it->level].pointers++;
-	if (it->level && (d->f->level[it->level].flags & SWMMU_LVL_DUAL)) {
-		/* A dual entry: one table per half that points at one. */
-		struct swmmu_xlate x;
+	unsigned int lv[2], n, i;
 
-		if (swmmu_decode_item(d->f, it->level, it->va, it->pte, &x) == SWMMU_ITEM_TABLE)
-			d->lv[it->level - 1].tables++;
-		if (swmmu_decode_item(d->f, it->level, it->va, it->pte2, &x) == SWMMU_ITEM_TABLE)
-			d->lv[it->level - 2].tables++;
-	} else if (it->level) {
-		d->lv[it->level - 1].tables++;
-	}
+	d->lv[it->level].pointers++;
+	n = swmmu_item_child_tables(d->f, it, lv);
+	for (i = 0; i < n; i++)
+		d->lv[lv[i]].tables++;
 	return SWMMU_WALK_DESCEND;
 }
 

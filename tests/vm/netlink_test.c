@@ -372,6 +372,66 @@ TEST_F(nl, large_region_dump)
 	}
 }
 
+/* The value of @field (SWMMU_A_LEVEL_*) of @level in the reply of a STATS_GET, or -1. */
+static int64_t stats_level_field(struct nlt *n, int level, int field)
+{
+	const struct nlattr *st = nlt_attr(n, SWMMU_A_STATS), *lv, *in;
+	int rem;
+
+	if (!st)
+		return -1;
+	in = (const struct nlattr *)((const char *)st + NLA_HDRLEN);
+	for (lv = in, rem = st->nla_len - NLA_HDRLEN; rem >= NLA_HDRLEN;
+	     rem -= (lv->nla_len + 3) & ~3,
+	     lv = (const struct nlattr *)((const char *)lv + ((lv->nla_len + 3) & ~3))) {
+		const struct nlattr *x = (const struct nlattr *)((const char *)lv + NLA_HDRLEN);
+		const struct nlattr *idx, *v;
+
+		if ((lv->nla_type & NLA_TYPE_MASK) != SWMMU_A_STATS_LEVEL)
+			continue;
+		idx = nlt_find(x, lv->nla_len - NLA_HDRLEN, SWMMU_A_LEVEL_INDEX);
+		v = nlt_find(x, lv->nla_len - NLA_HDRLEN, field);
+		if (idx && v && nlt_get_u8(idx) == level)
+			return (int64_t)nlt_get_u64(v);
+	}
+	return -1;
+}
+
+/*
+ * nv-gp100's PD0 entries point at two tables at once (a 64K big-page table and a 4K small-page
+ * table): a big page and a small page in one 2 MiB region make one table of each, and the
+ * occupancy counts both, one pointer at PD0 and one table per level above.
+ */
+TEST_F(nl, dual_directory_occupancy)
+{
+	static const char *name = "nltest-dual";
+	struct nlt_msg m;
+	int l;
+
+	nlt_as_del(&self->n, name);
+	ASSERT_EQ(0, nlt_as_new(&self->n, name, "nv-gp100"));
+	/* A 64K big page (asked for: a plain MAP uses the granule) and a 4K small page. */
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_MAP, 0);
+	nlt_put_str(&m, SWMMU_A_AS, name);
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0x40000000);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, 0x10000);
+	nlt_put_u32(&m, SWMMU_A_PROT, PROT_RW);
+	nlt_put_u8(&m, SWMMU_A_PGSIZE_LG2, 16);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	ASSERT_EQ(0, nlt_map(&self->n, name, 0x40100000, SZ_4K, PROT_RW));
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_STATS_GET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, name);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	EXPECT_EQ(1, stats_level_field(&self->n, 0, SWMMU_A_LEVEL_TABLES));
+	EXPECT_EQ(1, stats_level_field(&self->n, 0, SWMMU_A_LEVEL_LEAVES));
+	EXPECT_EQ(1, stats_level_field(&self->n, 1, SWMMU_A_LEVEL_TABLES));
+	EXPECT_EQ(1, stats_level_field(&self->n, 1, SWMMU_A_LEVEL_LEAVES));
+	EXPECT_EQ(1, stats_level_field(&self->n, 2, SWMMU_A_LEVEL_POINTERS));
+	for (l = 2; l < 6; l++)
+		EXPECT_EQ(1, stats_level_field(&self->n, l, SWMMU_A_LEVEL_TABLES));
+	EXPECT_EQ(0, nlt_as_del(&self->n, name));
+}
+
 TEST_F(nl, map_query_protect_unmap_and_events)
 {
 	const struct nlattr *attrs, *a;
