@@ -4,7 +4,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-sim=build/bin/swmmu-sim
+sim=${SIM:-build/bin/swmmu-sim}
 scripts=(tests/sim/*.sim)
 echo "1..${#scripts[@]}"
 n=0
