@@ -105,6 +105,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	while (fgets(line, sizeof(line), in)) {
+		size_t len = strlen(line);
+
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			int c;
+
+			/* Not a command cut in two: the rest of the line goes too. */
+			while ((c = fgetc(in)) != EOF && c != '\n')
+				;
+			printf("error: line longer than %zu bytes\n", sizeof(line) - 2);
+			failed = 1;
+			continue;
+		}
 		ret = sim_line(line, &cmd);
 		if (ret) {
 			printf("error: %s: %s\n", cmd, sim_errname(ret));
