@@ -41,7 +41,7 @@ if [ -x build/bin/swmmu-sim ] && ls tests/sim/*.sim >/dev/null 2>&1; then
 fi
 
 # The sanitizer lane (make san: clang, ASan+UBSan, build/san): the unit tests (the random one
-# for 0.1 s per window) and the sim scripts again, then each libFuzzer target of tests/fuzz for
+# for 0.02 s per format: at -O0 its fixed cost dominates) and the sim scripts again, then each libFuzzer target of tests/fuzz for
 # FUZZ_CHECK_SECONDS (scripts/fuzz.sh --check). CHECK_SAN=0 leaves it out.
 san_build() {
 	echo "1..1"
@@ -57,7 +57,7 @@ if [ "${CHECK_SAN:-1}" = 1 ]; then
 	for t in build/san/tests/unit/test_*; do
 		[ -x "$t" ] || continue
 		run_suite "san/$(basename "$t")" "$res/san-unit-$(basename "$t").log" \
-			env SWMMU_RANDOM_SECONDS=0.1 "$t"
+			env SWMMU_RANDOM_SECONDS=0.02 "$t"
 	done
 	run_suite san/sim-scripts "$res/san-sim.log" env SIM=build/san/bin/swmmu-sim scripts/sim-tests.sh
 	run_suite fuzz "$res/fuzz.log" scripts/fuzz.sh --check "${FUZZ_CHECK_SECONDS:-5}"

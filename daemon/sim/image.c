@@ -365,6 +365,17 @@ static int img_table(struct img_check *c, u64 addr, unsigned int lvl, u64 parent
 	}
 	if (!e) {
 		struct img_ext m = { .addr = addr, .size = 1, .missing = true };
+		unsigned int i;
+
+		/* Partly in the image: as a record too short for it. */
+		for (i = pos; i < c->img->nr && c->img->ext[i].addr - addr < size; i++) {
+			if (c->img->ext[i].missing)
+				continue;
+			fprintf(sim_out, "image: table 0x%llx (level %u, 0x%llx bytes) is only partly in the image (record at 0x%llx)\n",
+				(unsigned long long)addr, lvl, (unsigned long long)size,
+				(unsigned long long)c->img->ext[i].addr);
+			return -EINVAL;
+		}
 
 		if (!c->missing)
 			fprintf(sim_out, "image: missing table 0x%llx (level %u, entry in table 0x%llx) reads as empty\n",
@@ -661,6 +672,104 @@ static void *img_cpu(const struct swmmu_as *as, u64 addr)
 	return (void *)(unsigned long)(addr + as->mem.cpu_offset);
 }
 
+struct img_span {
+	u64 addr;
+	u64 size;
+};
+
+static int img_span_cmp(const void *a, const void *b)
+{
+	const struct img_span *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* One record to write: @size bytes at @addr, from @data. */
+struct img_out {
+	u64 addr;
+	u64 size;
+	const unsigned char *data;
+};
+
+/*
+ * The records of a save: the tables' bytes, where overlapping tables (an image's tables need not
+ * be aligned, nor apart) are one range, cut into aligned power-of-two records of at most
+ * IMG_MAX_TABLE bytes. Aligned tables that do not overlap (every table the simulator allocates)
+ * are one record each. *@bufs holds the memory of the ranges.
+ */
+static int img_records(const struct swmmu_as *as, const struct img_save *s,
+		       struct img_out **outp, unsigned int *nr_out, unsigned char ***bufsp,
+		       unsigned int *nr_bufs)
+{
+	const struct swmmu_format *f = as->fmt;
+	struct img_span *t = calloc(s->nr, sizeof(*t));
+	unsigned char **bufs = calloc(s->nr, sizeof(*bufs));
+	struct img_out *out = NULL;
+	unsigned int i, j, k, n = 0, cap = 0, nb = 0;
+	int ret = -ENOMEM;
+
+	if (!t || !bufs)
+		goto fail;
+	for (i = 0; i < s->nr; i++) {
+		t[i].addr = s->addr[i];
+		t[i].size = 1ULL << (f->level[s->lvl[i]].index_bits + f->entry_lg2);
+	}
+	qsort(t, s->nr, sizeof(*t), img_span_cmp);
+	for (i = 0; i < s->nr; i = j) {
+		u64 start = t[i].addr, last = t[i].addr + (t[i].size - 1), a;
+		unsigned char *buf;
+
+		for (j = i + 1; j < s->nr && t[j].addr <= last; j++)
+			if (t[j].addr + (t[j].size - 1) > last)
+				last = t[j].addr + (t[j].size - 1);
+		if (last - start >= 1ULL << 32) {
+			ret = -EMSGSIZE;
+			goto fail;
+		}
+		buf = malloc(last - start + 1);
+		if (!buf)
+			goto fail;
+		bufs[nb++] = buf;
+		for (k = i; k < j; k++)
+			memcpy(buf + (t[k].addr - start), img_cpu(as, t[k].addr), t[k].size);
+		for (a = start;;) {
+			u64 size = IMG_MAX_TABLE;
+
+			while ((a & (size - 1)) || a + (size - 1) > last)
+				size >>= 1;
+			if (n == cap) {
+				struct img_out *o;
+
+				cap = cap ? 2 * cap : 64;
+				o = realloc(out, cap * sizeof(*o));
+				if (!o)
+					goto fail;
+				out = o;
+			}
+			out[n++] = (struct img_out){ a, size, buf + (a - start) };
+			if (a + (size - 1) == last)
+				break;
+			a += size;
+		}
+	}
+	ret = n > IMG_MAX_TABLES ? -EMSGSIZE : 0;
+	if (ret)
+		goto fail;
+	free(t);
+	*outp = out;
+	*nr_out = n;
+	*bufsp = bufs;
+	*nr_bufs = nb;
+	return 0;
+fail:
+	for (i = 0; bufs && i < nb; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(out);
+	free(t);
+	return ret;
+}
+
 int sim_image_save(const char *path, const struct swmmu_as *as)
 {
 	static const struct swmmu_walk_ops ops = {
@@ -669,9 +778,10 @@ int sim_image_save(const char *path, const struct swmmu_as *as)
 	const struct swmmu_format *f = as->fmt, *base = swmmu_format_find(f->name);
 	bool derived = base && base->va_bits != f->va_bits;
 	struct img_save s = { .as = as };
-	unsigned char hdr[IMG_HDR_SIZE] = { 0 }, rec[16];
+	unsigned char hdr[IMG_HDR_SIZE] = { 0 }, rec[16], **bufs = NULL;
 	size_t hdr_size = derived ? IMG_HDR_SIZE : IMG_HDR_V1;
-	unsigned int i, n;
+	struct img_out *out = NULL;
+	unsigned int i, n, nr_out = 0, nr_bufs = 0;
 	u64 va[2], len[2];
 	int ret;
 	FILE *fp;
@@ -680,6 +790,8 @@ int sim_image_save(const char *path, const struct swmmu_as *as)
 	n = sim_va_spans(f, va, len);
 	for (i = 0; i < n && !ret; i++)
 		ret = swmmu_walk(as, va[i], len[i], &ops, &s);
+	if (!ret)
+		ret = img_records(as, &s, &out, &nr_out, &bufs, &nr_bufs);
 	if (ret)
 		goto out;
 	fp = sim_fopen(path, "wb");
@@ -689,27 +801,31 @@ int sim_image_save(const char *path, const struct swmmu_as *as)
 	}
 	memcpy(hdr, IMG_MAGIC, 8);
 	put32(hdr + 8, derived ? IMG_VERSION : 1);
-	put32(hdr + 12, s.nr);
+	put32(hdr + 12, nr_out);
 	put64(hdr + 16, as->root);
 	strncpy((char *)hdr + 24, f->name, SWMMU_NAME_MAX);
 	if (derived)
 		put32(hdr + IMG_HDR_V1, f->va_bits);
 	if (fwrite(hdr, 1, hdr_size, fp) != hdr_size)
 		ret = -EIO;
-	for (i = 0; !ret && i < s.nr; i++) {
-		u64 size = 1ULL << (f->level[s.lvl[i]].index_bits + f->entry_lg2);
-
-		put64(rec, s.addr[i]);
-		put64(rec + 8, size);
+	for (i = 0; !ret && i < nr_out; i++) {
+		put64(rec, out[i].addr);
+		put64(rec + 8, out[i].size);
 		if (fwrite(rec, 1, sizeof(rec), fp) != sizeof(rec) ||
-		    fwrite(img_cpu(as, s.addr[i]), 1, size, fp) != size)
+		    fwrite(out[i].data, 1, out[i].size, fp) != out[i].size)
 			ret = -EIO;
 	}
 	if (fclose(fp))
 		ret = -EIO;
-	if (!ret)
+	if (!ret && nr_out == s.nr)
 		fprintf(sim_out, "image: saved %u tables\n", s.nr);
+	else if (!ret)
+		fprintf(sim_out, "image: saved %u tables as %u records\n", s.nr, nr_out);
 out:
+	for (i = 0; i < nr_bufs; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(out);
 	free(s.addr);
 	free(s.lvl);
 	return ret;

@@ -61,3 +61,15 @@ image(d + "shared.img", 0x1000,
 # Overlapping records; a record cut short; more records announced than present.
 image(d + "overlap.img", 0x1000, [(0x1000, table({})), (0x1800, table({}, 16))])
 image(d + "truncated.img", 0x1000, [(0x1000, table({}))], nr=2)
+# A root inside a record but not aligned to its size, spanning two records, with a missing
+# table below it: loads, and image-save writes aligned records that read back to the same dump
+# (found by fuzz_image).
+mem = bytearray(8192)
+mem[4:12] = struct.pack("<Q", 0x5000 | T)           # root entry 0: a missing table
+mem[4 + 8:12 + 8] = struct.pack("<Q", 0x3000 | T)   # root entry 1
+image(d + "unaligned-root.img", 0x1004,
+      [(0x1000, bytes(mem[:4096])), (0x2000, bytes(mem[4096:])),
+       (0x3000, table({0: 0x7000 | T})), (0x7000, table({5: 0x40000000 | LEAF2M}))])
+# A missing table that runs into a record: partly in the image.
+image(d + "partly-missing.img", 0x1000,
+      [(0x1000, table({0: 0x3000 | T})), (0x3800, table({}, 2048))])
