@@ -30,6 +30,8 @@
 #define IMG_MAX_TABLE	(1u << 20)
 /* Table visits a full walk may make beyond one per table, through shared tables. */
 #define IMG_MAX_VISITS	(1u << 16)
+/* Memory for missing tables (each reads as an empty table of its own). */
+#define IMG_MAX_MISSING_BYTES	(64u << 20)
 
 /* Contiguous table memory of the image, or (size 1) a missing table read as empty. */
 struct img_ext {
@@ -314,6 +316,7 @@ struct img_check {
 	unsigned int nr_edge[SWMMU_MAX_LEVELS], cap_edge[SWMMU_MAX_LEVELS];
 	u64 path[SWMMU_MAX_LEVELS];	/* the tables the walk is in, by level */
 	unsigned int missing;
+	u64 missing_bytes;
 };
 
 static int img_add_edge(struct img_check *c, unsigned int lvl, u32 parent, u32 child)
@@ -381,6 +384,12 @@ static int img_table(struct img_check *c, u64 addr, unsigned int lvl, u64 parent
 			fprintf(sim_out, "image: missing table 0x%llx (level %u, entry in table 0x%llx) reads as empty\n",
 				(unsigned long long)addr, lvl, (unsigned long long)parent);
 		c->missing++;
+		c->missing_bytes += size + c->img->pad;
+		if (c->missing_bytes > IMG_MAX_MISSING_BYTES) {
+			fprintf(sim_out, "image: %u missing tables: more than %u MiB of empty tables\n",
+				c->missing, IMG_MAX_MISSING_BYTES >> 20);
+			return -EINVAL;
+		}
 		m.data = calloc(1, size + c->img->pad);
 		if (!m.data)
 			return -ENOMEM;

@@ -73,3 +73,10 @@ image(d + "unaligned-root.img", 0x1004,
 # A missing table that runs into a record: partly in the image.
 image(d + "partly-missing.img", 0x1000,
       [(0x1000, table({0: 0x3000 | T})), (0x3800, table({}, 2048))])
+# Every entry of 17 level-2 tables points at a table the image lacks: 8704 missing tables, each
+# read as an empty table of its own (8 KiB with the padding), would take more than the 64 MiB
+# an image may use for them.
+image(d + "missing-bomb.img", 0x1000,
+      [(0x1000, table({i: (0x100000 + 0x1000 * i) | T for i in range(17)}))] +
+      [(0x100000 + 0x1000 * i, table({j: (0x40000000 + 0x1000 * (512 * i + j)) | T
+                                       for j in range(512)})) for i in range(17)])
