@@ -8,8 +8,8 @@
 #
 #   scripts/fuzz.sh [SECONDS]           `make fuzz`: each target for SECONDS (default 60); the
 #                                       corpus grows in build/fuzz/corpus/NAME
-#   scripts/fuzz.sh --check [SECONDS]   `make check`: each target for SECONDS (default 5) from the
-#                                       seeds only; prints TAP, one test per target
+#   scripts/fuzz.sh --check [SECONDS]   `make check`: all targets at once for SECONDS (default
+#                                       5) from the seeds only; prints TAP, one test per target
 #
 # Seeds are made afresh in build/fuzz/seeds/NAME: tests/sim scripts with the files they load,
 # the description of every built-in format (`describe`), tests/sim/*.fmt, the images of
@@ -28,7 +28,9 @@ secs=${1:-$([ $check = 1 ] && echo 5 || echo 60)}
 # make check reuses its quick -O0 build; long runs get an -O1 build (several times faster).
 sanb=build/san
 [ $check = 1 ] || sanb=build/san-O1
-sim=$sanb/bin/swmmu-sim
+# Seeds are made with the plain build when there is one (quicker to start than the sanitized one).
+sim=build/bin/swmmu-sim
+[ -x "$sim" ] || sim=$sanb/bin/swmmu-sim
 out=build/fuzz
 mkdir -p "$out"
 
@@ -84,38 +86,64 @@ printf 'map 0x400000 0x800000 4M w\nmap 0x1000 0x2000 8K r\nimage-save %s\n' "$o
 	> "$seeds/fuzz_image/tiny32"
 
 # --- runs ----------------------------------------------------------------------------------
-[ $check = 1 ] && echo "1..${#targets[@]}"
-n=0
-fails=0
-for name in "${targets[@]}"; do
-	n=$((n + 1))
-	bin=$sanb/fuzz/$name
-	log=$out/$name.log
+# run NAME: one target for $secs seconds, its output in $out/NAME.log and its status in .rc.
+run() {
+	local name=$1 corpus
 	if [ $check = 1 ]; then
 		corpus=$out/check-corpus/$name
 		rm -rf "$corpus"
 	else
 		corpus=$out/corpus/$name
-		echo "fuzz: running $name for ${secs}s (log $log)"
 	fi
 	mkdir -p "$corpus"
 	# -timeout: one input may take at most 10 s; -rss_limit_mb: the default 2 GiB.
-	"$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
-		-artifact_prefix="$out/$name-" "$corpus" "$seeds/$name" > "$log" 2>&1
-	rc=$?
+	"$sanb/fuzz/$name" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+		-artifact_prefix="$out/$name-" "$corpus" "$seeds/$name" > "$out/$name.log" 2>&1
+	echo $? > "$out/$name.rc"
+	echo "$corpus" > "$out/$name.corpus"
+}
+# report N NAME: its TAP line (check) or summary line.
+report() {
+	local n=$1 name=$2 log=$out/$2.log rc execs cov rate files summary
+	rc=$(cat "$out/$name.rc")
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-	files=$(ls "$corpus" | wc -l)
+	files=$(ls "$(cat "$out/$name.corpus")" | wc -l)
 	summary="$name: ${execs:-?} executions in ${secs} s (${rate:-?}/s), ${cov:-cov: ?}, corpus $files"
-	if [ $rc -eq 0 ]; then
+	if [ "$rc" -eq 0 ]; then
 		[ $check = 1 ] && echo "ok $n - fuzz $summary" || echo "fuzz: $summary"
+		return 0
+	fi
+	[ $check = 1 ] && echo "not ok $n - fuzz $name: finding (exit $rc), see $log" ||
+		echo "fuzz: $name: FINDING (exit $rc), see $log"
+	grep -E 'ERROR|runtime error|SUMMARY|Test unit written|harness:|fuzz_' "$log" | head -n 20 |
+		sed 's/^/# /'
+	return 1
+}
+
+n=0
+fails=0
+if [ $check = 1 ]; then
+	# Briefly, all at once: make check's time is what counts.
+	echo "1..${#targets[@]}"
+	for name in "${targets[@]}"; do
+		run "$name" &
+	done
+	wait
+else
+	for name in "${targets[@]}"; do
+		echo "fuzz: running $name for ${secs}s (log $out/$name.log)"
+		run "$name"
+		report 0 "$name" || true
+	done
+fi
+for name in "${targets[@]}"; do
+	n=$((n + 1))
+	if [ $check = 1 ]; then
+		report $n "$name" || fails=$((fails + 1))
 	else
-		fails=$((fails + 1))
-		[ $check = 1 ] && echo "not ok $n - fuzz $name: finding (exit $rc), see $log" ||
-			echo "fuzz: $name: FINDING (exit $rc), see $log"
-		grep -E 'ERROR|runtime error|SUMMARY|Test unit written|harness:|fuzz_' "$log" | head -n 20 |
-			sed 's/^/# /'
+		[ "$(cat "$out/$name.rc")" -eq 0 ] || fails=$((fails + 1))
 	fi
 done
 [ $fails -eq 0 ]
