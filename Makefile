@@ -22,6 +22,9 @@ KSRC_TAR := /usr/src/linux-source-6.1.tar.xz
 CC ?= gcc
 CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP
 LDLIBS_USER := -pthread
+# The sanitizer lane (`make san`) sets SANITIZE; empty otherwise.
+CFLAGS_USER += $(SANITIZE)
+LDLIBS_USER += $(SANITIZE)
 
 LIB_SRCS := $(wildcard core/*.c arch/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
@@ -225,6 +228,28 @@ DURATION ?= 300
 fuzz-kernel: deps
 	@$(MAKE) --no-print-directory $(B)/bin/swmmu-fuzz
 	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) scripts/fuzz-kernel.sh
+
+# --- sanitizer lane: ASan+UBSan (clang) and the libFuzzer targets of tests/fuzz -----------------
+# `make san` builds the library, the unit tests, swmmu-sim and every tests/fuzz target into
+# build/san (objects carry libFuzzer's coverage too, so that one build serves all). scripts/fuzz.sh
+# runs the targets (`make fuzz`); `make check` runs the rest of the lane (scripts/check.sh).
+.PHONY: san san-bins
+# -O0 keeps the build quick for make check (the engine is instantiated per format); scripts/fuzz.sh
+# builds with SAN_OPT=-O1 into SAN_B=build/san-O1 for long runs.
+SAN_OPT ?= -O0
+SAN_B ?= $(B)/san
+SAN_FLAGS := $(SAN_OPT) -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_NAMES := $(filter-out sim_harness,$(basename $(notdir $(wildcard tests/fuzz/*.c))))
+SIM_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out daemon/sim/main.c,$(SIM_SRCS)))
+san:
+	@$(MAKE) --no-print-directory B=$(SAN_B) CC=clang SANITIZE="$(SAN_FLAGS)" san-bins
+san-bins: $(LIB) $(UNIT_BINS) $(B)/bin/swmmu-sim $(FUZZ_NAMES:%=$(B)/fuzz/%)
+$(B)/obj/tests/fuzz/%.o: CFLAGS_USER += -Idaemon/sim -Itests/unit
+$(B)/fuzz/%: $(B)/obj/tests/fuzz/%.o $(B)/obj/tests/fuzz/sim_harness.o $(SIM_LIB_OBJS) \
+		$(B)/obj/daemon/common/swdraw.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_USER)
 
 clean:
 	rm -rf $(B)

@@ -86,6 +86,9 @@ void swmmu_pwc_invalidate(struct swmmu_as *as)
  */
 void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n)
 {
+	/* A foreign address space owns no tables: unlinking one must not count it. */
+	if (as->foreign)
+		return;
 	swmmu_counter_add(&as->nr_tables, n);
 	swmmu_counter_add(&as->table_bytes, n * (long)((size_t)1 << pt_table_lg2(as->fmt, lvl)));
 }

@@ -39,6 +39,30 @@ done
 if [ -x build/bin/swmmu-sim ] && ls tests/sim/*.sim >/dev/null 2>&1; then
 	run_suite sim-scripts "$res/sim.log" scripts/sim-tests.sh
 fi
+
+# The sanitizer lane (make san: clang, ASan+UBSan, -O0, build/san): the unit tests (the random
+# one for 0.02 s per format: at -O0 its fixed cost dominates) and the sim scripts again, then
+# the libFuzzer targets of tests/fuzz, all at once for FUZZ_CHECK_SECONDS (default 10;
+# scripts/fuzz.sh --check). CHECK_SAN=0 leaves the lane out.
+san_build() {
+	echo "1..1"
+	if make --no-print-directory -j"$(nproc)" san > build/san-build.log 2>&1; then
+		echo "ok 1 - sanitizer build (make san)"
+	else
+		echo "not ok 1 - sanitizer build (make san), log in build/san-build.log"
+		tail -n 30 build/san-build.log | sed 's/^/# /'
+	fi
+}
+if [ "${CHECK_SAN:-1}" = 1 ]; then
+	run_suite san-build "$res/san-build.log" san_build
+	for t in build/san/tests/unit/test_*; do
+		[ -x "$t" ] || continue
+		run_suite "san/$(basename "$t")" "$res/san-unit-$(basename "$t").log" \
+			env SWMMU_RANDOM_SECONDS=0.02 "$t"
+	done
+	run_suite san/sim-scripts "$res/san-sim.log" env SIM=build/san/bin/swmmu-sim scripts/sim-tests.sh
+	run_suite fuzz "$res/fuzz.log" scripts/fuzz.sh --check "${FUZZ_CHECK_SECONDS:-10}"
+fi
 fi
 
 # vm_log_suite NAME RC: the verdict of scripts/vm.sh on one boot (status RC) as a TAP suite.

@@ -71,23 +71,12 @@ int sim_draw(const char *path, const struct swmmu_as *as)
 	struct swdraw_as pic = { .name = "swmmu-sim", .format = f->name };
 	struct swmmu_stats st;
 	u64 va[2], len[2], mapped = 0;
-	unsigned int spans = 1, i;
+	unsigned int spans, i;
 	FILE *out;
 	int ret = 0;
 
-	/* The whole VA space: both halves of a sign-extended one. */
-	if (f->va_bits >= 64 || (f->flags & SWMMU_FMT_SIGN_EXTEND)) {
-		u64 half = 1ULL << (f->va_bits >= 64 ? 63 : f->va_bits - 1);
-
-		va[0] = 0;
-		len[0] = half;
-		va[1] = -half;
-		len[1] = half;
-		spans = 2;
-	} else {
-		va[0] = 0;
-		len[0] = 1ULL << f->va_bits;
-	}
+	/* The whole VA space: both halves of a sign-extended or 64-bit one. */
+	spans = sim_va_spans(f, va, len);
 	for (i = 0; i < spans && !ret; i++)
 		ret = swmmu_for_each_region(as, va[i], len[i], sim_draw_region, &d);
 	for (i = 0; i < spans && !ret; i++)
@@ -113,13 +102,13 @@ int sim_draw(const char *path, const struct swmmu_as *as)
 	pic.nr_regions = d.nr;
 	pic.levels = d.lv;
 	pic.nr_levels_occ = f->nr_levels;
-	out = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	out = strcmp(path, "-") ? sim_fopen(path, "w") : sim_out;
 	if (!out) {
-		ret = -errno;
+		ret = errno ? -errno : -ENOENT;
 		goto out;
 	}
 	ret = swdraw_svg(out, &pic) ? -EIO : 0;
-	if (out != stdout && fclose(out))
+	if (out != sim_out && fclose(out))
 		ret = -EIO;
 out:
 	free(d.r);

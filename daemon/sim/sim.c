@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * swmmu-sim: a command-line page-table simulator over the swmmu core. See usage() or -h.
+ * swmmu-sim: the command interpreter over the swmmu core (main.c is the command-line program).
+ *
+ * The state is one address space (as), the format it was made with when that is not a built-in
+ * one (as_fmt: parsed with load or derived with format va-bits=), and the image memory it walks
+ * (as_img, after image). A command that replaces them builds the new ones first and installs
+ * them only when everything worked, so a failed command leaves the state exactly as before and a
+ * format always outlives its address space.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,58 +20,9 @@
 #define MAX_WORDS	8
 #define ARENA_SIZE	(1UL << 32)
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-"usage: swmmu-sim [-f FORMAT] [-F DESCRIPTION-FILE] [FILE]\n"
-"\n"
-"Reads commands from FILE (or standard input), one per line, and runs them on one address\n"
-"space. '#' starts a comment. Numbers are decimal or 0x-hex, optionally followed by K, M, G or T\n"
-"(powers of two). A failed command prints a line 'error: COMMAND: ERRNO-NAME' and the\n"
-"simulator goes on; the exit status is 1 if any command failed, 2 for bad usage.\n"
-"\n"
-"Options:\n"
-"  -f FORMAT     start with a built-in format (default x86_64; see the formats command)\n"
-"  -F FILE       start with a format read from a text description (swmmu_format_parse())\n"
-"  -h            this help\n"
-"\n"
-"Commands:\n"
-"  format NAME [va-bits=N]   new empty address space of a built-in format, optionally with\n"
-"                            a smaller VA size (top levels dropped, root table shrunk)\n"
-"  load FILE                 new empty address space of a format described in FILE\n"
-"  formats                   list built-in formats: name, levels, VA/OA bits, page sizes\n"
-"  describe                  print the current format as a text description\n"
-"  map VA PA LEN PERMS [size=SIZE]\n"
-"                            map LEN bytes; page sizes are chosen automatically unless\n"
-"                            size= forces one\n"
-"  unmap VA LEN [split]      unmap every leaf in the range; prints the bytes unmapped\n"
-"  protect VA LEN PERMS [split]\n"
-"                            change permissions of every leaf in the range\n"
-"  query VA                  prints '0xVA -> 0xPA PERMS SIZE' or '0xVA unmapped'\n"
-"  translate VA ACCESS       a device access (letters of rwxu) setting accessed/dirty;\n"
-"                            prints like query plus ' accessed' / ' dirty'\n"
-"  walk VA                   one line per level from the root down:\n"
-"                            'L<level> idx=<index> pte=0x<raw entry> table|leaf|invalid'\n"
-"                            (level 0 is the leaf level; 16-byte entries show their first\n"
-"                            8 bytes)\n"
-"  dump                      coalesced regions: '0xVA-0xLAST -> 0xPA PERMS SIZE'\n"
-"  free                      free every table left empty\n"
-"  stats                     'tables N bytes N'\n"
-"  image FILE                walk the tables of a raw page-table image in place (read-only\n"
-"                            use; docs/page-table-image.md)\n"
-"  image-save FILE           write the current tables as a raw page-table image\n"
-"  draw FILE                 the address space as an SVG picture (as swmmuctl draw); - is\n"
-"                            stdout\n"
-"\n"
-"PERMS are letters of rwxugd, printed in that order: read, write, execute, user, global,\n"
-"device memory; '-' for none; 'null' for a sparse entry (reads zero, writes dropped) on formats\n"
-"that have one. A leaf with write-through or uncached memory prints ',wt' or ',uc' after its\n"
-"letters. SIZE prints as 4K, 2M, 1G, 64K, ...\n"
-"\n"
-"Errors: EINVAL bad argument, alignment or a range cutting a larger leaf (use split);\n"
-"EEXIST overlap; ENOENT nothing mapped; ERANGE address outside the format; ENOMEM;\n"
-"EOPNOTSUPP a permission or page size the format cannot express; EACCES access denied.\n");
-}
+FILE *sim_out;
+FILE *(*sim_fopen)(const char *path, const char *mode) = fopen;
+size_t sim_arena_limit = ARENA_SIZE;
 
 static void *sim_alloc(void *ctx, size_t size, size_t align, u64 *addr);
 static void sim_free(void *ctx, void *cpu, u64 addr, size_t size);
@@ -82,7 +39,8 @@ static struct {
 static struct swmmu_mem mem = { .ops = &sim_mem_ops };
 static struct swmmu_as as;
 static bool have_as;
-static struct swmmu_format loaded;
+static struct swmmu_format *as_fmt;
+static struct sim_image *as_img;
 
 static void *sim_alloc(void *ctx, size_t size, size_t align, u64 *addr)
 {
@@ -98,7 +56,7 @@ static void *sim_alloc(void *ctx, size_t size, size_t align, u64 *addr)
 	} else {
 		size_t off = (arena.used + (1UL << c) - 1) & ~((1UL << c) - 1);
 
-		if (off + (1UL << c) > ARENA_SIZE)
+		if (off + (1UL << c) > sim_arena_limit || off + (1UL << c) > ARENA_SIZE)
 			return NULL;
 		p = arena.base + off;
 		arena.used = off + (1UL << c);
@@ -119,7 +77,7 @@ static void sim_free(void *ctx, void *cpu, u64 addr, size_t size)
 	arena.free_list[c] = cpu;
 }
 
-static const char *errname(int err)
+const char *sim_errname(int err)
 {
 	static const struct {
 		int e;
@@ -206,39 +164,86 @@ static void size_str(unsigned int lg2, char *buf)
 		sprintf(buf, "%llu%c", 1ULL << (lg2 - 10 * (u + 1)), units[u]);
 }
 
-static int new_as(const struct swmmu_format *f)
+/* Drop the current state: address space, then its image memory and its format. */
+static void drop_state(void)
 {
-	int ret;
-
 	if (have_as)
 		swmmu_as_destroy(&as);
 	have_as = false;
-	ret = swmmu_as_init(&as, f, &mem);
-	if (!ret)
-		have_as = true;
-	return ret;
+	sim_image_free(as_img);
+	as_img = NULL;
+	free(as_fmt);
+	as_fmt = NULL;
+}
+
+/* Make a new address space the current one, with the format and image memory it owns. */
+static void install(const struct swmmu_as *n, struct swmmu_format *fmt, struct sim_image *img)
+{
+	drop_state();
+	as = *n;
+	have_as = true;
+	as_fmt = fmt;
+	as_img = img;
+}
+
+/* A new empty address space of @f; @owned (@f or NULL) is freed if that fails. */
+static int new_as(const struct swmmu_format *f, struct swmmu_format *owned)
+{
+	struct swmmu_as n;
+	int ret = swmmu_as_init(&n, f, &mem);
+
+	if (ret) {
+		free(owned);
+		return ret;
+	}
+	install(&n, owned, NULL);
+	return 0;
 }
 
 static int load_file(const char *path)
 {
 	static char text[65536];
-	unsigned int line;
+	struct swmmu_format *f;
+	unsigned int line = 0;
 	size_t n;
-	FILE *fp = fopen(path, "r");
+	FILE *fp = sim_fopen(path, "r");
 	int ret;
 
 	if (!fp)
 		return -ENOENT;
 	n = fread(text, 1, sizeof(text), fp);
 	fclose(fp);
-	if (n == sizeof(text))
+	if (n == sizeof(text)) {
+		fprintf(sim_out, "%s: description longer than %zu bytes\n", path, sizeof(text) - 1);
 		return -EINVAL;
-	ret = swmmu_format_parse(text, n, &loaded, &line);
+	}
+	f = malloc(sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	ret = swmmu_format_parse(text, n, f, &line);
 	if (ret) {
-		printf("%s: description error at line %u\n", path, line);
+		fprintf(sim_out, "%s: description error at line %u\n", path, line);
+		free(f);
 		return ret;
 	}
-	return new_as(&loaded);
+	return new_as(f, f);
+}
+
+unsigned int sim_va_spans(const struct swmmu_format *f, u64 va[2], u64 len[2])
+{
+	u64 half;
+
+	if (!(f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64) {
+		va[0] = 0;
+		len[0] = swmmu_format_va_size_last(f) + 1;
+		return 1;
+	}
+	half = 1ULL << (f->va_bits >= 64 ? 63 : f->va_bits - 1);
+	va[0] = 0;
+	len[0] = half;
+	va[1] = -half;
+	len[1] = half;
+	return 2;
 }
 
 static void print_formats(void)
@@ -251,16 +256,16 @@ static void print_formats(void)
 		char s[16];
 		bool first = true;
 
-		printf("%s levels=%u va=%u oa=%u sizes=", f->name, f->nr_levels, f->va_bits,
+		fprintf(sim_out, "%s levels=%u va=%u oa=%u sizes=", f->name, f->nr_levels, f->va_bits,
 		       f->oa_bits);
 		for (b = 0; b < 64; b++) {
 			if (!(sizes & (1ULL << b)))
 				continue;
 			size_str(b, s);
-			printf("%s%s", first ? "" : ",", s);
+			fprintf(sim_out, "%s%s", first ? "" : ",", s);
 			first = false;
 		}
-		printf("\n");
+		fprintf(sim_out, "\n");
 	}
 }
 
@@ -272,65 +277,88 @@ static int walk_item(void *ctx, struct swmmu_walk_item *it)
 	int width = f->entry_lg2 == 2 ? 8 : 16;
 	struct swmmu_xlate x;
 
-	printf("L%u idx=%u pte=0x%0*llx", it->level, it->index, width,
-	       (unsigned long long)it->pte);
+	fprintf(sim_out, "L%u idx=%u pte=0x%0*llx", it->level, it->index, width,
+		(unsigned long long)it->pte);
 	/* 16-byte items: the second word too; a dual entry: the table of each half. */
 	if (((f->flags & SWMMU_FMT_LEVEL_ENTRY) && l->entry_lg2 ? l->entry_lg2 : f->entry_lg2) == 4)
-		printf(" pte2=0x%016llx", (unsigned long long)it->pte2);
-	printf(" %s", kinds[it->kind]);
+		fprintf(sim_out, " pte2=0x%016llx", (unsigned long long)it->pte2);
+	fprintf(sim_out, " %s", kinds[it->kind]);
 	if ((l->flags & SWMMU_LVL_DUAL) && it->kind == SWMMU_ITEM_TABLE) {
 		if (swmmu_decode_item(f, it->level, it->va, it->pte, &x) == SWMMU_ITEM_TABLE)
-			printf(" L%u=0x%llx", it->level - 1, (unsigned long long)x.pa);
+			fprintf(sim_out, " L%u=0x%llx", it->level - 1, (unsigned long long)x.pa);
 		if (swmmu_decode_item(f, it->level, it->va, it->pte2, &x) == SWMMU_ITEM_TABLE)
-			printf(" L%u=0x%llx", it->level - 2, (unsigned long long)x.pa);
+			fprintf(sim_out, " L%u=0x%llx", it->level - 2, (unsigned long long)x.pa);
 	}
-	printf("\n");
+	fprintf(sim_out, "\n");
 	return SWMMU_WALK_DESCEND;
 }
 
-static int dump_region(void *ctx, const struct swmmu_region *r)
+static void print_region(const struct swmmu_region *r)
 {
 	char p[16], s[16];
 
-	(void)ctx;
 	perms_str(r->prot, p);
 	size_str(r->size_lg2, s);
-	printf("0x%llx-0x%llx -> 0x%llx %s %s\n", (unsigned long long)r->va,
-	       (unsigned long long)(r->va + r->len - 1), (unsigned long long)r->pa, p, s);
+	fprintf(sim_out, "0x%llx-0x%llx -> 0x%llx %s %s\n", (unsigned long long)r->va,
+		(unsigned long long)(r->va + r->len - 1), (unsigned long long)r->pa, p, s);
+}
+
+/*
+ * Regions are printed one behind: the whole VA space is walked as two spans (sim_va_spans()), and
+ * a region the core reports as two because it crosses from the first span into the second (the
+ * middle of a 64-bit VA space) prints as one.
+ */
+struct dump_state {
+	struct swmmu_region prev;
+	bool have;
+};
+
+static int dump_region(void *ctx, const struct swmmu_region *r)
+{
+	struct dump_state *d = ctx;
+
+	if (d->have && r->va == d->prev.va + d->prev.len && r->pa == d->prev.pa + d->prev.len &&
+	    r->prot == d->prev.prot && r->size_lg2 == d->prev.size_lg2) {
+		d->prev.len += r->len;
+		return 0;
+	}
+	if (d->have)
+		print_region(&d->prev);
+	d->prev = *r;
+	d->have = true;
 	return 0;
 }
 
 static int cmd_dump(void)
 {
-	const struct swmmu_format *f = as.fmt;
-	u64 half;
-	int ret;
+	struct dump_state d = { .have = false };
+	unsigned int i, n;
+	u64 va[2], len[2];
+	int ret = 0;
 
-	if (!(f->flags & SWMMU_FMT_SIGN_EXTEND))
-		return swmmu_for_each_region(&as, 0, swmmu_format_va_size_last(f) + 1 ?
-					     swmmu_format_va_size_last(f) + 1 : ~0ULL,
-					     dump_region, NULL);
-	half = 1ULL << (f->va_bits - 1);
-	ret = swmmu_for_each_region(&as, 0, half, dump_region, NULL);
-	if (!ret)
-		ret = swmmu_for_each_region(&as, -half, half, dump_region, NULL);
+	n = sim_va_spans(as.fmt, va, len);
+	for (i = 0; i < n && !ret; i++)
+		ret = swmmu_for_each_region(&as, va[i], len[i], dump_region, &d);
+	if (!ret && d.have)
+		print_region(&d.prev);
 	return ret;
 }
 
+/* Free the empty tables of the whole VA space; returns how many, or a negative errno. */
 static int cmd_free(void)
 {
-	const struct swmmu_format *f = as.fmt;
-	u64 half;
-	int ret;
+	unsigned int i, n;
+	u64 va[2], len[2];
+	int ret, freed = 0;
 
-	if (!(f->flags & SWMMU_FMT_SIGN_EXTEND))
-		return swmmu_free_empty(&as, 0, swmmu_format_va_size_last(f) + 1 ?
-					swmmu_format_va_size_last(f) + 1 : ~0ULL, NULL);
-	half = 1ULL << (f->va_bits - 1);
-	ret = swmmu_free_empty(&as, 0, half, NULL);
-	if (ret >= 0)
-		ret = swmmu_free_empty(&as, -half, half, NULL);
-	return ret;
+	n = sim_va_spans(as.fmt, va, len);
+	for (i = 0; i < n; i++) {
+		ret = swmmu_free_empty(&as, va[i], len[i], NULL);
+		if (ret < 0)
+			return ret;
+		freed += ret;
+	}
+	return freed;
 }
 
 /* Optional trailing words: "split" and "size=SIZE". */
@@ -363,27 +391,38 @@ static int run(char **w, int n)
 	}
 	if (!strcmp(w[0], "format") && (n == 2 || n == 3)) {
 		const struct swmmu_format *f = swmmu_format_find(w[1]);
+		struct swmmu_format *d;
 		u64 bits;
-		int ret;
 
 		if (!f)
 			return -ENOENT;
 		if (n == 2)
-			return new_as(f);
+			return new_as(f, NULL);
 		if (strncmp(w[2], "va-bits=", 8) || swmmu_parse_u64(w[2] + 8, strlen(w[2] + 8), &bits) ||
 		    bits > 64)
 			return -EINVAL;
-		if (have_as && as.fmt == &loaded) {
-			swmmu_as_destroy(&as);
-			have_as = false;
+		d = malloc(sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		ret = swmmu_format_derive(f, (unsigned int)bits, d);
+		if (ret) {
+			free(d);
+			return ret;
 		}
-		ret = swmmu_format_derive(f, (unsigned int)bits, &loaded);
-		return ret ? ret : new_as(&loaded);
+		return new_as(d, d);
 	}
 	if (!strcmp(w[0], "load") && n == 2)
 		return load_file(w[1]);
-	if (!strcmp(w[0], "image") && n == 2)
-		return sim_image_load(w[1], &as, &have_as);
+	if (!strcmp(w[0], "image") && n == 2) {
+		struct swmmu_format *f;
+		struct sim_image *img;
+		struct swmmu_as n;
+
+		ret = sim_image_load(w[1], have_as ? as.fmt : NULL, &n, &img, &f);
+		if (!ret)
+			install(&n, f, img);
+		return ret;
+	}
 	if (!have_as)
 		return -ENOENT;
 	if (!strcmp(w[0], "image-save") && n == 2)
@@ -393,8 +432,10 @@ static int run(char **w, int n)
 	if (!strcmp(w[0], "describe") && n == 1) {
 		static char text[16384];
 
-		swmmu_format_print(as.fmt, text, sizeof(text));
-		fputs(text, stdout);
+		ret = swmmu_format_print(as.fmt, text, sizeof(text));
+		if (ret < 0 || (size_t)ret >= sizeof(text))
+			return -EMSGSIZE;
+		fputs(text, sim_out);
 		return 0;
 	}
 	if (!strcmp(w[0], "map") && n >= 5) {
@@ -411,7 +452,7 @@ static int run(char **w, int n)
 			return -EINVAL;
 		ret = swmmu_unmap(&as, va, len, flags, NULL, &done);
 		if (!ret)
-			printf("unmapped 0x%llx\n", (unsigned long long)done);
+			fprintf(sim_out, "unmapped 0x%llx\n", (unsigned long long)done);
 		return ret;
 	}
 	if (!strcmp(w[0], "protect") && n >= 4) {
@@ -432,18 +473,18 @@ static int run(char **w, int n)
 			ret = swmmu_query(&as, va, &x);
 		}
 		if (ret == -ENOENT && w[0][0] == 'q') {
-			printf("0x%llx unmapped\n", (unsigned long long)va);
+			fprintf(sim_out, "0x%llx unmapped\n", (unsigned long long)va);
 			return 0;
 		}
 		if (ret)
 			return ret;
 		perms_str(x.prot, p);
 		size_str(x.size_lg2, s);
-		printf("0x%llx -> 0x%llx %s %s", (unsigned long long)x.va,
+		fprintf(sim_out, "0x%llx -> 0x%llx %s %s", (unsigned long long)x.va,
 		       (unsigned long long)x.pa, p, s);
 		if (w[0][0] == 't')
-			printf("%s%s", x.accessed ? " accessed" : "", x.dirty ? " dirty" : "");
-		printf("\n");
+			fprintf(sim_out, "%s%s", x.accessed ? " accessed" : "", x.dirty ? " dirty" : "");
+		fprintf(sim_out, "\n");
 		return 0;
 	}
 	if (!strcmp(w[0], "walk") && n == 2) {
@@ -460,87 +501,76 @@ static int run(char **w, int n)
 	if (!strcmp(w[0], "free") && n == 1) {
 		ret = cmd_free();
 		if (ret >= 0)
-			printf("freed %d tables\n", ret);
+			fprintf(sim_out, "freed %d tables\n", ret);
 		return ret < 0 ? ret : 0;
 	}
 	if (!strcmp(w[0], "stats") && n == 1) {
 		struct swmmu_stats st;
 
 		swmmu_as_stats(&as, &st);
-		printf("tables %llu bytes %llu\n", (unsigned long long)st.nr_tables,
+		fprintf(sim_out, "tables %llu bytes %llu\n", (unsigned long long)st.nr_tables,
 		       (unsigned long long)st.table_bytes);
 		return 0;
 	}
 	return -EINVAL;
 }
 
-int main(int argc, char **argv)
-{
-	const char *fmt = "x86_64", *desc = NULL;
-	FILE *in = stdin;
-	char line[4096];
-	int opt, failed = 0, ret;
 
-	while ((opt = getopt(argc, argv, "f:F:h")) != -1) {
-		switch (opt) {
-		case 'f':
-			fmt = optarg;
-			break;
-		case 'F':
-			desc = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind > 1) {
-		usage(stderr);
-		return 2;
-	}
+/* Table memory: mapped once, at most 4 GiB, used up to sim_arena_limit. */
+static int arena_init(void)
+{
+	if (arena.base)
+		return 0;
 	arena.base = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (arena.base == MAP_FAILED)
-		return 2;
+	if (arena.base == MAP_FAILED) {
+		arena.base = NULL;
+		return -ENOMEM;
+	}
 	arena.used = 0x1000;	/* no table at address 0 */
 	mem.cpu_offset = (unsigned long)arena.base;
-	if (optind < argc) {
-		in = fopen(argv[optind], "r");
-		if (!in) {
-			perror(argv[optind]);
-			return 2;
-		}
-	}
-	ret = desc ? load_file(desc) : swmmu_format_find(fmt) ? new_as(swmmu_format_find(fmt)) :
-	      -ENOENT;
-	if (ret) {
-		fprintf(stderr, "swmmu-sim: cannot start with format %s: %s\n", desc ? desc : fmt,
-			errname(ret));
-		return 2;
-	}
-	while (fgets(line, sizeof(line), in)) {
-		char *w[MAX_WORDS + 1], *hash = strchr(line, '#'), *save = NULL, *tok;
-		int n = 0;
+	return 0;
+}
 
-		if (hash)
-			*hash = 0;
-		for (tok = strtok_r(line, " \t\r\n", &save); tok && n <= MAX_WORDS;
-		     tok = strtok_r(NULL, " \t\r\n", &save))
-			w[n++] = tok;
-		if (!n)
-			continue;
-		ret = n > MAX_WORDS ? -EINVAL : run(w, n);
-		if (ret) {
-			printf("error: %s: %s\n", w[0], errname(ret));
-			failed = 1;
-		}
-	}
-	if (in != stdin)
-		fclose(in);
-	if (have_as)
-		swmmu_as_destroy(&as);
-	return failed;
+void sim_reset(void)
+{
+	drop_state();
+	if (!arena.base)
+		return;
+	madvise(arena.base, arena.used, MADV_DONTNEED);
+	memset(arena.free_list, 0, sizeof(arena.free_list));
+	arena.used = 0x1000;
+}
+
+int sim_start(const char *name, const char *desc)
+{
+	const struct swmmu_format *f;
+	int ret;
+
+	if (!sim_out)
+		sim_out = stdout;
+	ret = arena_init();
+	if (ret)
+		return ret;
+	if (desc)
+		return load_file(desc);
+	f = swmmu_format_find(name);
+	return f ? new_as(f, NULL) : -ENOENT;
+}
+
+int sim_line(char *line, const char **cmd)
+{
+	char *w[MAX_WORDS + 1], *hash = strchr(line, '#'), *save = NULL, *tok;
+	int n = 0;
+
+	*cmd = NULL;
+	if (hash)
+		*hash = 0;
+	for (tok = strtok_r(line, " \t\r\n", &save); tok && n <= MAX_WORDS;
+	     tok = strtok_r(NULL, " \t\r\n", &save))
+		w[n++] = tok;
+	if (!n)
+		return 0;
+	*cmd = w[0];
+	return n > MAX_WORDS ? -EINVAL : run(w, n);
 }
