@@ -10,7 +10,10 @@ series=${DEBUG_KERNEL:-6.1}
 tarball=/usr/src/linux-source-$series.tar.xz
 [ -f "$tarball" ] || { echo "debug-kernel: missing $tarball (apt install linux-source-$series)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
-key=$(cat "$here/swmmu-debug.config" <(echo "$srcver") | sha256sum | cut -c1-16)
+# The fragment, plus what one series needs besides (swmmu-debug-SERIES.config, if there is one).
+fragments=("$here/swmmu-debug.config")
+[ -f "$here/swmmu-debug-$series.config" ] && fragments+=("$here/swmmu-debug-$series.config")
+key=$(cat "${fragments[@]}" <(echo "$srcver") | sha256sum | cut -c1-16)
 out=$cache/debug-kernel-$key
 mkdir -p "$cache"
 # One build at a time: a second caller waits for the first and then finds it done.
@@ -36,13 +39,13 @@ mkdir -p "$out"
 log=$out/build.log
 {
 	make -C "$src" O="$out" ARCH=x86_64 tinyconfig
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$here/swmmu-debug.config"
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
 	make -C "$src" O="$out" ARCH=x86_64 olddefconfig
 } > "$log" 2>&1 || { tail -n 30 "$log" >&2; exit 1; }
 
 # Every option we asked for must have survived olddefconfig (a missing dependency drops it
 # silently, and a debug kernel without KASAN would pass everything).
-missing=$(grep -E '^CONFIG_[A-Z0-9_]+=y' "$here/swmmu-debug.config" | while read -r opt; do
+missing=$(cat "${fragments[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=y' | while read -r opt; do
 	grep -qx "$opt" "$out/.config" || echo "$opt"
 done)
 if [ -n "$missing" ]; then
