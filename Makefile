@@ -20,7 +20,9 @@ export VM_KERNEL
 KSRC_TAR := /usr/src/linux-source-6.1.tar.xz
 
 CC ?= gcc
-CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP
+VERSION := 0.1.0
+CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP \
+	-DSWMMU_VERSION='"$(VERSION)"'
 LDLIBS_USER := -pthread
 
 LIB_SRCS := $(wildcard core/*.c arch/*.c)

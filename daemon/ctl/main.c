@@ -5,6 +5,7 @@
  * It talks to the kernel directly, so it works with or without swmmud running.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,10 +40,12 @@ static void ctl_help(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: swmmuctl [-j] OBJECT ...\n");
+	fprintf(out, "usage: swmmuctl [-j|--json] OBJECT ...\n"
+		"       swmmuctl -h|--help | -V|--version\n");
 	for (i = 0; i < CTL_NR_CMDS; i++)
 		fprintf(out, "  swmmuctl %s\n", ctl_cmds[i].usage);
-	fprintf(out, "  -j: JSON output.  Sizes and addresses take 0x.., K, M, G, T.\n");
+	fprintf(out, "  -j, --json: JSON output (monitor: one object per line).\n"
+		"  Sizes and addresses take 0x.., K, M, G, T.  See swmmuctl(8).\n");
 }
 
 int ctl_usage(const char *fmt, ...)
@@ -88,13 +91,23 @@ int main(int argc, char **argv)
 	size_t i, len;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "+jh")) != -1) {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "+jhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'h':
 			ctl_help(stdout);
+			return 0;
+		case 'V':
+			printf("swmmuctl " SWMMU_VERSION "\n");
 			return 0;
 		default:
 			ctl_help(stderr);

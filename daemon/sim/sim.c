@@ -3,6 +3,7 @@
  * swmmu-sim: a command-line page-table simulator over the swmmu core. See usage() or -h.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,13 @@ static void usage(FILE *out)
 "simulator goes on; the exit status is 1 if any command failed, 2 for bad usage.\n"
 "\n"
 "Options:\n"
-"  -f FORMAT     start with a built-in format (default x86_64; see the formats command)\n"
-"  -F FILE       start with a format read from a text description (swmmu_format_parse())\n"
-"  -h            this help\n"
+"  -f, --format=FORMAT   start with a built-in format (default x86_64; see the formats\n"
+"                        command)\n"
+"  -F, --description=FILE\n"
+"                        start with a format read from a text description\n"
+"                        (swmmu-format(5))\n"
+"  -h, --help            this help\n"
+"  -V, --version         print the version\n"
 "\n"
 "Commands:\n"
 "  format NAME [va-bits=N]   new empty address space of a built-in format, optionally with\n"
@@ -481,7 +486,15 @@ int main(int argc, char **argv)
 	char line[4096];
 	int opt, failed = 0, ret;
 
-	while ((opt = getopt(argc, argv, "f:F:h")) != -1) {
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "description", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "f:F:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			fmt = optarg;
@@ -491,6 +504,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("swmmu-sim " SWMMU_VERSION "\n");
 			return 0;
 		default:
 			usage(stderr);

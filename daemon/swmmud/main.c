@@ -264,8 +264,11 @@ static void arm_timer(struct io_uring *ring, struct __kernel_timespec *ts)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: swmmud [-f] [-c CONFIG]\n"
-		"  -f  stay in the foreground and log to stderr too\n"
-		"  -c  configuration file (default " DEFAULT_CONFIG ")\n");
+		"  -f, --foreground      stay in the foreground and log to stderr too\n"
+		"  -c, --config=CONFIG   configuration file (default " DEFAULT_CONFIG ")\n"
+		"  -h, --help            this help\n"
+		"  -V, --version         print the version\n"
+		"See swmmud(8).\n");
 }
 
 int main(int argc, char **argv)
@@ -279,7 +282,15 @@ int main(int argc, char **argv)
 	char *abs_config = NULL;
 	int opt, sfd, ret;
 
-	while ((opt = getopt(argc, argv, "fc:h")) != -1) {
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "fc:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			foreground = true;
@@ -289,6 +300,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("swmmud " SWMMU_VERSION "\n");
 			return 0;
 		default:
 			usage(stderr);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -543,6 +544,12 @@ TEST_F(nl, attach_owner_mode)
 	EXPECT_EQ(-1, ioctl(fd, SWMMU_ATTACH, &a));
 	EXPECT_EQ(EINVAL, errno);
 
+	/*
+	 * /dev/swmmu is root's 0600: give nobody's group the access the udev rule gives the swmmu
+	 * group, so that what is checked is the address space's own owner and mode.
+	 */
+	ASSERT_EQ(0, chown(SWMMU_DEV, 0, 65534));
+	ASSERT_EQ(0, chmod(SWMMU_DEV, 0660));
 	/* Root-owned 0600: nobody may not; owned by nobody: it may. */
 	ASSERT_EQ(0, as_nobody(attach_denied));
 	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_SET, 0);
@@ -565,6 +572,8 @@ TEST_F(nl, attach_owner_mode)
 	nlt_put_u16(&m, SWMMU_A_MODE, 0040);
 	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
 	ASSERT_EQ(0, as_nobody(attach_denied));
+	ASSERT_EQ(0, chown(SWMMU_DEV, 0, 0));
+	ASSERT_EQ(0, chmod(SWMMU_DEV, 0600));
 
 	/* Size rules: short, long with a non-zero tail, long with a zero tail. */
 	{
