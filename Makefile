@@ -185,6 +185,80 @@ debug-module:
 	$(call kmod_shadow,$(B)/kmod-debug)
 	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/kmod modules
 
+# --- install ---------------------------------------------------------------------------------
+# `make install [DESTDIR=...] [PREFIX=/usr/local]`: the tools, the systemd unit (naming the paths
+# it is installed with), swmmud.conf (kept if there is one), the docs, the man pages, the uAPI and
+# core headers with libswmmu.a and swmmu.pc, the udev rule and sysusers entry for the swmmu group,
+# and the module's sources for DKMS in /usr/src/swmmu-VERSION. `make uninstall` removes them (a
+# swmmud.conf only if unchanged). Either directory variable below can be overridden.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/swmmu
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+UNITDIR ?= $(LIBDIR)/systemd/system
+# udev and sysusers read /usr/lib and /etc only: /etc unless PREFIX is /usr.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+SYSUSERSDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,/etc/sysusers.d)
+DKMSDIR ?= /usr/src/swmmu-$(VERSION)
+
+MAN_PAGES := $(wildcard man/*.[1-8])
+DOCS := README.md $(wildcard docs/*.md) docs/netlink/swmmu.yaml
+INSTALL_HEADERS := core/swmmu_pt.h core/swmmu_format.h core/swmmu_platform.h
+DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h) \
+	kmod/Kbuild kmod/Makefile kmod/conftest.sh
+SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
+
+.PHONY: install uninstall
+install: $(B)/bin/swmmuctl $(B)/bin/swmmud $(B)/bin/swmmu-sim $(LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR) \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(INCLUDEDIR)/swmmu/linux $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DKMSDIR)
+	install -m 755 $(B)/bin/swmmuctl $(B)/bin/swmmu-sim $(DESTDIR)$(BINDIR)/
+	install -m 755 $(B)/bin/swmmud $(DESTDIR)$(SBINDIR)/
+	sed -e 's|/usr/sbin/swmmud|$(SBINDIR)/swmmud|' -e 's|/etc/swmmud.conf|$(SYSCONFDIR)/swmmud.conf|' \
+		-e 's|/usr/share/doc/swmmu|$(DOCDIR)|' -e 's|^\(Documentation=.*\)|\1 man:swmmud(8)|' \
+		daemon/swmmud.service > $(DESTDIR)$(UNITDIR)/swmmud.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/swmmud.service
+	install -m 644 daemon/swmmud.conf $(DESTDIR)$(DOCDIR)/examples/
+	test -e $(DESTDIR)$(SYSCONFDIR)/swmmud.conf || \
+		install -m 644 daemon/swmmud.conf $(DESTDIR)$(SYSCONFDIR)/swmmud.conf
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	install -m 644 uapi/linux/swmmu.h uapi/linux/swmmu_netlink.h $(DESTDIR)$(INCLUDEDIR)/swmmu/linux/
+	install -m 644 $(INSTALL_HEADERS) $(DESTDIR)$(INCLUDEDIR)/swmmu/
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/
+	$(SUBST) dist/swmmu.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/swmmu.pc
+	install -m 644 dist/60-swmmu.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 644 dist/swmmu.sysusers $(DESTDIR)$(SYSUSERSDIR)/swmmu.conf
+	for f in $(DKMS_SRCS); do install -D -m 644 $$f $(DESTDIR)$(DKMSDIR)/$$f || exit 1; done
+	chmod 755 $(DESTDIR)$(DKMSDIR)/kmod/conftest.sh
+	$(SUBST) dist/dkms.conf.in > $(DESTDIR)$(DKMSDIR)/dkms.conf
+	@# On the live system: the group, and udev told about the rule (DKMS is left to the admin).
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+		getent group swmmu >/dev/null || groupadd --system swmmu; \
+		! command -v udevadm >/dev/null || udevadm control --reload 2>/dev/null || true; \
+		echo "installed; for the module: dkms install swmmu/$(VERSION)"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/swmmuctl $(DESTDIR)$(BINDIR)/swmmu-sim $(DESTDIR)$(SBINDIR)/swmmud
+	rm -f $(DESTDIR)$(UNITDIR)/swmmud.service $(DESTDIR)$(UDEVRULESDIR)/60-swmmu.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/swmmu.conf $(DESTDIR)$(PKGCONFIGDIR)/swmmu.pc \
+		$(DESTDIR)$(LIBDIR)/libswmmu.a
+	! cmp -s daemon/swmmud.conf $(DESTDIR)$(SYSCONFDIR)/swmmud.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/swmmud.conf
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(INCLUDEDIR)/swmmu $(DESTDIR)$(DKMSDIR)
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+
 # --- the two commands ------------------------------------------------------------------------
 
 run: deps
