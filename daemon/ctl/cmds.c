@@ -13,6 +13,7 @@
 
 #include "ctl.h"
 #include "swdraw.h"
+#include "swmmu_format.h"
 
 /* ---- argument helpers -------------------------------------------------------------------------- */
 
@@ -193,15 +194,33 @@ int ctl_format(struct ctl *c, int argc, char **argv)
 			fprintf(stderr, "swmmuctl: %s: %s\n", argv[2], strerror(errno));
 			return 1;
 		}
+		struct swmmu_format_error ferr;
+		struct swmmu_format f;
+		const char *m;
+		char why[160];
+
+		/* The kernel's parser, here first: FILE:LINE on every kernel (swmmu-format(5)). */
+		if (swmmu_format_parse_err(text, strlen(text), &f, &ferr)) {
+			swmmu_format_strerror(&ferr, why, sizeof(why));
+			fprintf(stderr, "swmmuctl: %s:%s\n", argv[2], why);
+			free(text);
+			return 1;
+		}
 		msg = swnl_msg(&c->nl, SWMMU_NL_CMD_FORMAT_NEW, 0);
 		if (msg) {
 			nla_put_string(msg, SWMMU_A_NAME, argv[1]);
 			nla_put_string(msg, SWMMU_A_FORMAT_TEXT, text);
 		}
 		free(text);
-		if (swnl_request(&c->nl, msg, NULL, NULL))
-			return ctl_fail(c, "format add");
-		return 0;
+		if (!swnl_request(&c->nl, msg, NULL, NULL))
+			return 0;
+		/* "format description: LINE: ..." from the kernel reads as FILE:LINE: ... */
+		m = c->nl.errmsg;
+		if (!strncmp(m, "format description: ", 20) && m[20] >= '0' && m[20] <= '9') {
+			fprintf(stderr, "swmmuctl: %s:%s\n", argv[2], m + 20);
+			return 1;
+		}
+		return ctl_fail(c, "format add");
 	}
 	if (!strcmp(argv[0], "del") && argc == 2) {
 		msg = swnl_msg(&c->nl, SWMMU_NL_CMD_FORMAT_DEL, 0);

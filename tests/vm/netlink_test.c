@@ -52,6 +52,13 @@ FIXTURE_TEARDOWN(nl)
 	EXPECT_STREQ(msg, (n)->extack);						\
 } while (0)
 
+/* The full message, or on kernels whose extack holds only static strings, its static part. */
+#define EXPECT_NLERR_ANY(n, errno_, full, part) do {				\
+	EXPECT_EQ(-(errno_), (n)->err);						\
+	TH_LOG("extack: %s", (n)->extack);					\
+	EXPECT_TRUE(!strcmp(full, (n)->extack) || !strcmp(part, (n)->extack));	\
+} while (0)
+
 TEST_F(nl, get_info)
 {
 	struct nlt_msg m;
@@ -452,13 +459,28 @@ TEST_F(nl, runtime_format)
 	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
 	a = nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT);
 	ASSERT_NE(NULL, a);
-	snprintf(text, sizeof(text), "%s", nlt_get_str(a));
+	memcpy(strstr(text, "\n#evel 1 "), "\nlevel 1 ", 9);
 
 	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
 	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
 	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, "name x\nlevels 4\nthis is not a keyword\n");
 	nlt_request(&self->n, &m, NULL, NULL);
-	EXPECT_NLERR(&self->n, EINVAL, "format description: syntax error at line 3");
+	/*
+	 * The message swmmu-sim prints for the same text. Kernels whose extack keeps only a
+	 * pointer to a static string (before 6.2) get what is wrong without the line.
+	 */
+	EXPECT_NLERR_ANY(&self->n, EINVAL,
+			 "format description: 3: unknown statement: \"this\"", "unknown statement");
+	/* A validation error: the statement concerned, its line, the level. */
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
+	memcpy(strstr(text, "\nlevel 1 "), "\n#evel 1 ", 9);
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, text);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR_ANY(&self->n, EINVAL,
+			 "format description: 2: level 1: a level from 0 to levels - 1 is missing",
+			 "a level from 0 to levels - 1 is missing");
+	snprintf(text, sizeof(text), "%s", nlt_get_str(a));
 
 	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
 	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
