@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	struct nl_sock *ctrl;
 	struct io_uring ring;
-	bool events_armed = false, timer_armed = false, quit = false;
+	bool events_armed = false, timer_armed = false, quit = false, said_waiting = false;
 	sigset_t mask;
 	char *abs_config = NULL;
 	int opt, sfd, ret;
@@ -359,8 +359,13 @@ int main(int argc, char **argv)
 					apply_all(&d, c);
 			}
 		}
-		if (!d.connected && !timer_armed)
+		/* Once per wait, not once per retry: the retry timer fires every second. */
+		if (!d.connected && !timer_armed && !said_waiting) {
 			dlog(LOG_NOTICE, "the swmmu module is not loaded; waiting for it");
+			said_waiting = true;
+		}
+		if (d.connected)
+			said_waiting = false;
 		if (d.connected && !events_armed) {
 			arm_poll(&ring, swnl_fd(&d.ev), TAG_EVENTS | (uint64_t)d.gen << 8);
 			events_armed = true;

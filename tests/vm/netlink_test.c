@@ -12,6 +12,7 @@
  */
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "swmmu_dev.h"
 #include "swmmu_nl.h"
 #include "swmmu_test.h"
+#include "json_check.h"
 
 #define AS_NAME		"nltest"
 #define PROT_R		SWMMU_PROT_READ
@@ -987,6 +989,62 @@ TEST(no_leaks)
 	nlt_close(&n);
 	ASSERT_EQ(0, swmmu_read_counters(&c));
 	EXPECT_TRUE(swmmu_counters_zero(&c));
+}
+
+/*
+ * `swmmuctl -j monitor` is NDJSON: every line one JSON object, checked with a strict JSON
+ * recognizer (the second event used to start with a comma). The events are address spaces
+ * created and deleted, repeated until the monitor, started in a child, has printed enough.
+ */
+TEST_F(nl, monitor_ndjson)
+{
+	char buf[8192], name[32];
+	size_t len = 0, at, nr_lines = 0;
+	int pipefd[2], i, st;
+	char *line, *nl;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		execl(SWMMUCTL, SWMMUCTL, "-j", "monitor", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* Until 6 lines are in (the monitor may join the group after the first events). */
+	for (i = 0; i < 200 && nr_lines < 6; i++) {
+		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+		ssize_t n;
+
+		snprintf(name, sizeof(name), "ndjson-%d", i);
+		ASSERT_EQ(0, nlt_as_new(&self->n, name, "x86_64"));
+		ASSERT_EQ(0, nlt_as_del(&self->n, name));
+		while (poll(&pfd, 1, 100) > 0 && len < sizeof(buf) - 1) {
+			n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		buf[len] = 0;
+		nr_lines = 0;
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1)
+			nr_lines++;
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	close(pipefd[0]);
+	ASSERT_LE(6, nr_lines);
+	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+		at = 0;
+		EXPECT_EQ(0, json_check_object(line, (size_t)(nl - line), &at))
+			TH_LOG("not one JSON object at byte %zu: %.*s", at, (int)(nl - line), line);
+		EXPECT_NE(NULL, memmem(line, (size_t)(nl - line), "\"event\":\"", 9));
+	}
+	/* Nothing after the last newline: every object ends its line. */
+	EXPECT_EQ('\0', *line);
 }
 
 TEST_HARNESS_MAIN
