@@ -39,6 +39,7 @@ done
 if [ -x build/bin/swmmu-sim ] && ls tests/sim/*.sim >/dev/null 2>&1; then
 	run_suite sim-scripts "$res/sim.log" scripts/sim-tests.sh
 fi
+run_suite install "$res/install.log" scripts/install-test.sh
 fi
 
 # vm_log_suite NAME RC: the verdict of scripts/vm.sh on one boot (status RC) as a TAP suite.
