@@ -461,7 +461,7 @@ TEST_F(nl, runtime_format)
 	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
 	a = nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT);
 	ASSERT_NE(NULL, a);
-	memcpy(strstr(text, "\n#evel 1 "), "\nlevel 1 ", 9);
+	snprintf(text, sizeof(text), "%s", nlt_get_str(a));
 
 	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
 	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
@@ -482,7 +482,7 @@ TEST_F(nl, runtime_format)
 	EXPECT_NLERR_ANY(&self->n, EINVAL,
 			 "format description: 2: level 1: a level from 0 to levels - 1 is missing",
 			 "a level from 0 to levels - 1 is missing");
-	snprintf(text, sizeof(text), "%s", nlt_get_str(a));
+	memcpy(strstr(text, "\n#evel 1 "), "\nlevel 1 ", 9);
 
 	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
 	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
