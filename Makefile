@@ -261,10 +261,21 @@ uninstall:
 
 # --- the two commands ------------------------------------------------------------------------
 
-run: deps
-	@mkdir -p $(B)
-	@$(MAKE) --no-print-directory user vm-module vm-tests VM_KERNEL=6.1 >$(B)/run-build.log 2>&1 || \
-		{ cat $(B)/run-build.log; exit 1; }
+# `make run` builds only what the demo uses, one step at a time with its duration (the compiler's
+# output goes to build/run-build.log and is shown if a step fails).
+DEMO_BINS := $(B)/bin/swmmu-demo $(B)/bin/swmmud $(B)/bin/swmmuctl $(B)/bin/swmmu-attach-demo
+run:
+	@mkdir -p $(B); : > $(B)/run-build.log
+	+@step() { local t0=$$SECONDS what=$$1; shift; echo "==> $$what"; \
+		if "$$@" >> $(B)/run-build.log 2>&1; then echo "    done in $$((SECONDS - t0)) s"; \
+		else echo "    failed; the end of build/run-build.log:"; tail -n 40 $(B)/run-build.log; \
+			return 1; fi; }; \
+	echo "==> dependencies: Debian packages and the kernel images (first time: several minutes)"; \
+	t0=$$SECONDS; scripts/deps.sh || exit 1; echo "    done in $$((SECONDS - t0)) s"; \
+	step "building the demo's programs: swmmu-demo, swmmud, swmmuctl, swmmu-attach-demo" \
+		$(MAKE) --no-print-directory $(DEMO_BINS) || exit 1; \
+	step "building swmmu.ko for Debian's 6.1 kernel (first time: about a minute)" \
+		$(MAKE) --no-print-directory vm-module VM_KERNEL=6.1 || exit 1
 	@scripts/demo.sh
 
 check: deps
