@@ -159,12 +159,16 @@ vm-tests: $(VM_TEST_BINS)
 # --- kernel module ---------------------------------------------------------------------------
 # kbuild on 6.1 writes objects next to the sources, so the top-level build runs it in a tree of
 # symlinks under build/ (one per kernel) and the source tree stays clean. `make -C kmod` or
-# `make -C $KDIR M=$PWD/kmod` build in place instead.
+# `make -C $KDIR M=$PWD/kmod` build in place instead (objects in kmod/, core/, arch/; removed by
+# `make -C kmod clean`), and the symlink trees never link those objects.
 
 define kmod_shadow
 	@mkdir -p $(1)
 	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
 	@find $(1) -xtype l -delete
+	@find $(1) -type l \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod' -o \
+		-name '*.mod.c' -o -name '*.a' -o -name modules.order -o -name Module.symvers -o \
+		-name swmmu_compat_gen.h \) -delete
 endef
 
 module:
