@@ -1038,9 +1038,13 @@ TEST_F(nl, monitor_ndjson)
 	close(pipefd[0]);
 	ASSERT_LE(6, nr_lines);
 	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+		int bad;
+
 		at = 0;
-		EXPECT_EQ(0, json_check_object(line, (size_t)(nl - line), &at))
+		bad = json_check_object(line, (size_t)(nl - line), &at);
+		if (bad)
 			TH_LOG("not one JSON object at byte %zu: %.*s", at, (int)(nl - line), line);
+		EXPECT_EQ(0, bad);
 		EXPECT_NE(NULL, memmem(line, (size_t)(nl - line), "\"event\":\"", 9));
 	}
 	/* Nothing after the last newline: every object ends its line. */
