@@ -112,6 +112,10 @@ $(B)/obj/tests/unit/test_swmmud_config.o: CFLAGS_USER += $(NL_CFLAGS) -Idaemon/c
 $(B)/tests/unit/test_swmmud_config: $(B)/obj/daemon/swmmud/config.o $(B)/obj/daemon/common/swnl.o
 $(B)/tests/unit/test_swmmud_config: UNIT_LDLIBS := $(NL_LIBS) -lyaml
 
+# The SVG drawing of swmmuctl and swmmu-sim, tested on the host.
+$(B)/obj/tests/unit/test_swdraw.o: CFLAGS_USER += -Idaemon/common
+$(B)/tests/unit/test_swdraw: $(B)/obj/daemon/common/swdraw.o
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # --- kernel sources we borrow at build time (never committed) -------------------------------

@@ -891,6 +891,13 @@ int ctl_stats(struct ctl *c, int argc, char **argv)
 
 /* ---- draw -------------------------------------------------------------------------------------- */
 
+static int ctl_pgsizes_cb(struct nlattr **tb, void *arg)
+{
+	if (tb[SWMMU_A_PGSIZES])
+		*(uint64_t *)arg = nla_get_u64(tb[SWMMU_A_PGSIZES]);
+	return 0;
+}
+
 int ctl_draw(struct ctl *c, int argc, char **argv)
 {
 	struct swdraw_as d = { .name = argc ? argv[0] : "" };
@@ -919,6 +926,16 @@ int ctl_draw(struct ctl *c, int argc, char **argv)
 	d.nr_levels_occ = v.nr_lv;
 	d.faults = v.faults;
 	d.nr_faults = v.nr_faults;
+	/* The legend lists the format's page sizes (without them, those the regions use). */
+	{
+		struct nl_msg *msg = swnl_msg(&c->nl, SWMMU_NL_CMD_FORMAT_GET, 0);
+
+		if (msg) {
+			nla_put_string(msg, SWMMU_A_NAME, v.format);
+			if (swnl_request(&c->nl, msg, ctl_pgsizes_cb, &d.pgsizes))
+				d.pgsizes = 0;
+		}
+	}
 	ret = swdraw_svg(stdout, &d);
 	free(rs.r);
 	if (ret) {
