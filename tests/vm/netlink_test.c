@@ -991,6 +991,49 @@ TEST(no_leaks)
 	EXPECT_TRUE(swmmu_counters_zero(&c));
 }
 
+/* Run "swmmuctl ARGS" (stderr too) into @out; its exit status, or -1. */
+static int ctl_run(const char *args, char *out, size_t size)
+{
+	char cmd[256];
+	size_t len;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), SWMMUCTL " %s 2>&1", args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	len = fread(out, 1, size - 1, f);
+	out[len] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* What swmmuctl prints: the small items of issue 16. */
+TEST_F(nl, ctl_output)
+{
+	char out[4096];
+
+	/* The mode as the octal it is everywhere else, not 384. */
+	ASSERT_EQ(0, ctl_run("-j as show " AS_NAME, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"mode\":\"0"));
+	/* The dump: a header, and VA 0 as 0x0000000000000000. */
+	ASSERT_EQ(0, ctl_run("map " AS_NAME " len 4K iova 0 prot rw", out, sizeof(out)));
+	ASSERT_EQ(0, ctl_run("dump " AS_NAME, out, sizeof(out)));
+	TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "IOVA (first-last)", 17));
+	EXPECT_NE(NULL, strstr(out, "\n0x0000000000000000-0x0000000000000fff -> "));
+	/* protect says what it did. */
+	ASSERT_EQ(0, ctl_run("protect " AS_NAME " iova 0 len 4K prot r", out, sizeof(out)));
+	EXPECT_STREQ("protected 0x0-0xfff r----\n", out);
+	/* A name too long: swmmuctl says so, not "Attribute failed policy validation". */
+	EXPECT_EQ(2, ctl_run("as show aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "is too long: at most 31 characters"));
+	/* --help: usage on stdout, status 0. */
+	EXPECT_EQ(0, ctl_run("--help 2>/dev/null", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "usage: swmmuctl"));
+}
+
 /*
  * `swmmuctl -j monitor` is NDJSON: every line one JSON object, checked with a strict JSON
  * recognizer (the second event used to start with a comma). The events are address spaces
