@@ -33,7 +33,7 @@ if command -v dkms > /dev/null; then
 		[ "$root" = / ] && [ -f "$kdir/Makefile" ] && kernels+=("$release:$kdir")
 	done < <(scripts/kernels.sh list 2>/dev/null)
 fi
-echo "1..$((38 + ${#kernels[@]}))"
+echo "1..$((36 + ${#kernels[@]}))"
 
 # --- PREFIX=/usr --------------------------------------------------------------------------------
 d=$out/usr
