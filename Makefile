@@ -20,7 +20,9 @@ export VM_KERNEL
 KSRC_TAR := /usr/src/linux-source-6.1.tar.xz
 
 CC ?= gcc
-CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP
+VERSION := 0.1.0
+CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP \
+	-DSWMMU_VERSION='"$(VERSION)"'
 LDLIBS_USER := -pthread
 # The sanitizer lane (`make san`) sets SANITIZE; empty otherwise.
 CFLAGS_USER += $(SANITIZE)
@@ -113,6 +115,10 @@ $(B)/obj/tests/unit/test_swmmud_config.o: CFLAGS_USER += $(NL_CFLAGS) -Idaemon/c
 $(B)/tests/unit/test_swmmud_config: $(B)/obj/daemon/swmmud/config.o $(B)/obj/daemon/common/swnl.o
 $(B)/tests/unit/test_swmmud_config: UNIT_LDLIBS := $(NL_LIBS) -lyaml
 
+# The SVG drawing of swmmuctl and swmmu-sim, tested on the host.
+$(B)/obj/tests/unit/test_swdraw.o: CFLAGS_USER += -Idaemon/common
+$(B)/tests/unit/test_swdraw: $(B)/obj/daemon/common/swdraw.o
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # --- kernel sources we borrow at build time (never committed) -------------------------------
@@ -160,12 +166,16 @@ vm-tests: $(VM_TEST_BINS)
 # --- kernel module ---------------------------------------------------------------------------
 # kbuild on 6.1 writes objects next to the sources, so the top-level build runs it in a tree of
 # symlinks under build/ (one per kernel) and the source tree stays clean. `make -C kmod` or
-# `make -C $KDIR M=$PWD/kmod` build in place instead.
+# `make -C $KDIR M=$PWD/kmod` build in place instead (objects in kmod/, core/, arch/; removed by
+# `make -C kmod clean`), and the symlink trees never link those objects.
 
 define kmod_shadow
 	@mkdir -p $(1)
 	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
 	@find $(1) -xtype l -delete
+	@find $(1) -type l \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod' -o \
+		-name '*.mod.c' -o -name '*.a' -o -name modules.order -o -name Module.symvers -o \
+		-name swmmu_compat_gen.h \) -delete
 endef
 
 module:
@@ -186,12 +196,97 @@ debug-module:
 	$(call kmod_shadow,$(B)/kmod-debug)
 	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/kmod modules
 
+# --- install ---------------------------------------------------------------------------------
+# `make install [DESTDIR=...] [PREFIX=/usr/local]`: the tools, the systemd unit (naming the paths
+# it is installed with), swmmud.conf (kept if there is one), the docs, the man pages, the uAPI and
+# core headers with libswmmu.a and swmmu.pc, the udev rule and sysusers entry for the swmmu group,
+# and the module's sources for DKMS in /usr/src/swmmu-VERSION. `make uninstall` removes them (a
+# swmmud.conf only if unchanged). Either directory variable below can be overridden.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/swmmu
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+UNITDIR ?= $(LIBDIR)/systemd/system
+# udev and sysusers read /usr/lib and /etc only: /etc unless PREFIX is /usr.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+SYSUSERSDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,/etc/sysusers.d)
+DKMSDIR ?= /usr/src/swmmu-$(VERSION)
+
+MAN_PAGES := $(wildcard man/*.[1-8])
+DOCS := README.md $(wildcard docs/*.md) docs/netlink/swmmu.yaml
+INSTALL_HEADERS := core/swmmu_pt.h core/swmmu_format.h core/swmmu_platform.h
+DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h) \
+	kmod/Kbuild kmod/Makefile kmod/conftest.sh
+SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
+
+.PHONY: install uninstall
+install: $(B)/bin/swmmuctl $(B)/bin/swmmud $(B)/bin/swmmu-sim $(LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR) \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(INCLUDEDIR)/swmmu/linux $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DKMSDIR)
+	install -m 755 $(B)/bin/swmmuctl $(B)/bin/swmmu-sim $(DESTDIR)$(BINDIR)/
+	install -m 755 $(B)/bin/swmmud $(DESTDIR)$(SBINDIR)/
+	sed -e 's|/usr/sbin/swmmud|$(SBINDIR)/swmmud|' -e 's|/etc/swmmud.conf|$(SYSCONFDIR)/swmmud.conf|' \
+		-e 's|/usr/share/doc/swmmu|$(DOCDIR)|' -e 's|^\(Documentation=.*\)|\1 man:swmmud(8)|' \
+		daemon/swmmud.service > $(DESTDIR)$(UNITDIR)/swmmud.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/swmmud.service
+	install -m 644 daemon/swmmud.conf $(DESTDIR)$(DOCDIR)/examples/
+	test -e $(DESTDIR)$(SYSCONFDIR)/swmmud.conf || \
+		install -m 644 daemon/swmmud.conf $(DESTDIR)$(SYSCONFDIR)/swmmud.conf
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	install -m 644 uapi/linux/swmmu.h uapi/linux/swmmu_netlink.h $(DESTDIR)$(INCLUDEDIR)/swmmu/linux/
+	install -m 644 $(INSTALL_HEADERS) $(DESTDIR)$(INCLUDEDIR)/swmmu/
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/
+	$(SUBST) dist/swmmu.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/swmmu.pc
+	install -m 644 dist/60-swmmu.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 644 dist/swmmu.sysusers $(DESTDIR)$(SYSUSERSDIR)/swmmu.conf
+	for f in $(DKMS_SRCS); do install -D -m 644 $$f $(DESTDIR)$(DKMSDIR)/$$f || exit 1; done
+	chmod 755 $(DESTDIR)$(DKMSDIR)/kmod/conftest.sh
+	$(SUBST) dist/dkms.conf.in > $(DESTDIR)$(DKMSDIR)/dkms.conf
+	@# On the live system: the group, and udev told about the rule (DKMS is left to the admin).
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+		getent group swmmu >/dev/null || groupadd --system swmmu; \
+		! command -v udevadm >/dev/null || udevadm control --reload 2>/dev/null || true; \
+		echo "installed; for the module: dkms install swmmu/$(VERSION)"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/swmmuctl $(DESTDIR)$(BINDIR)/swmmu-sim $(DESTDIR)$(SBINDIR)/swmmud
+	rm -f $(DESTDIR)$(UNITDIR)/swmmud.service $(DESTDIR)$(UDEVRULESDIR)/60-swmmu.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/swmmu.conf $(DESTDIR)$(PKGCONFIGDIR)/swmmu.pc \
+		$(DESTDIR)$(LIBDIR)/libswmmu.a
+	! cmp -s daemon/swmmud.conf $(DESTDIR)$(SYSCONFDIR)/swmmud.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/swmmud.conf
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(INCLUDEDIR)/swmmu $(DESTDIR)$(DKMSDIR)
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+
 # --- the two commands ------------------------------------------------------------------------
 
-run: deps
-	@mkdir -p $(B)
-	@$(MAKE) --no-print-directory user vm-module vm-tests VM_KERNEL=6.1 >$(B)/run-build.log 2>&1 || \
-		{ cat $(B)/run-build.log; exit 1; }
+# `make run` builds only what the demo uses, one step at a time with its duration (the compiler's
+# output goes to build/run-build.log and is shown if a step fails).
+DEMO_BINS := $(B)/bin/swmmu-demo $(B)/bin/swmmud $(B)/bin/swmmuctl $(B)/bin/swmmu-attach-demo
+run:
+	@mkdir -p $(B); : > $(B)/run-build.log
+	+@step() { local t0=$$SECONDS what=$$1; shift; echo "==> $$what"; \
+		if "$$@" >> $(B)/run-build.log 2>&1; then echo "    done in $$((SECONDS - t0)) s"; \
+		else echo "    failed; the end of build/run-build.log:"; tail -n 40 $(B)/run-build.log; \
+			return 1; fi; }; \
+	echo "==> dependencies: Debian packages and the kernel images (first time: several minutes)"; \
+	t0=$$SECONDS; scripts/deps.sh || exit 1; echo "    done in $$((SECONDS - t0)) s"; \
+	step "building the demo's programs: swmmu-demo, swmmud, swmmuctl, swmmu-attach-demo" \
+		$(MAKE) --no-print-directory $(DEMO_BINS) || exit 1; \
+	step "building swmmu.ko for Debian's 6.1 kernel (first time: about a minute)" \
+		$(MAKE) --no-print-directory vm-module VM_KERNEL=6.1 || exit 1
 	@scripts/demo.sh
 
 check: deps

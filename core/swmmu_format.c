@@ -10,69 +10,106 @@ static bool swmmu_bits_in(u64 val, u64 mask)
 	return !(val & ~mask);
 }
 
-static int swmmu_level_validate(const struct swmmu_format *f, unsigned int lvl)
+/* Record what is wrong (if @err) and fail. */
+static int swmmu_bad(struct swmmu_format_error *err, int lvl, const char *stmt, const char *why)
+{
+	if (err) {
+		err->level = lvl;
+		err->stmt = stmt;
+		err->why = why;
+	}
+	return -EINVAL;
+}
+
+static int swmmu_level_check(const struct swmmu_format *f, unsigned int lvl,
+			     struct swmmu_format_error *err)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 	unsigned int items_lg2 = l->index_bits, mt;
+	int L = (int)lvl;
 
-	if (!l->index_bits || l->index_bits > 16 || l->shift >= 64)
-		return -EINVAL;
+	if (!l->index_bits || l->index_bits > 16)
+		return swmmu_bad(err, L, "level", "bits must be 1 to 16");
+	if (l->shift >= 64)
+		return swmmu_bad(err, L, "level", "shift must be below 64");
 	if (l->entry_lg2 && (!(f->flags & SWMMU_FMT_LEVEL_ENTRY) || f->entry_lg2 < 3 ||
 			     (l->entry_lg2 != 3 && l->entry_lg2 != 4)))
-		return -EINVAL;
-	if (pt_table_lg2(f, lvl) < 4 || l->table_align_lg2 < f->oa_lo || l->table_align_lg2 > 30)
-		return -EINVAL;
+		return swmmu_bad(err, L, "level",
+				 "entry-bytes needs 8 or 16 and a format of 8- or 16-byte items");
+	if (pt_table_lg2(f, lvl) < 4)
+		return swmmu_bad(err, L, "level", "a table must be at least 16 bytes");
+	if (l->table_align_lg2 < f->oa_lo)
+		return swmmu_bad(err, L, "level", "align is below the lowest OA bit (oa-field)");
+	if (l->table_align_lg2 > 30)
+		return swmmu_bad(err, L, "level", "align must be 30 or less");
 	if (!(l->flags & (SWMMU_LVL_LEAF | SWMMU_LVL_TABLE)) || (l->flags & ~SWMMU_LVL_ALL))
-		return -EINVAL;
+		return swmmu_bad(err, L, "level", "needs leaf MASK VAL or table MASK VAL");
 	if (!(l->flags & SWMMU_LVL_OWN_PERM) &&
 	    (l->leaf_perm.implied | pt_perm_mask(&l->leaf_perm)))
-		return -EINVAL;
+		return swmmu_bad(err, L, "level-perm", "a level's own encoding without the flag");
 	/* A level's own encoding is for leaves and expresses something (it prints as text). */
+	if ((l->flags & SWMMU_LVL_OWN_PERM) && !(l->flags & SWMMU_LVL_LEAF))
+		return swmmu_bad(err, L, "level-perm", "the level holds no leaves");
 	if ((l->flags & SWMMU_LVL_OWN_PERM) &&
-	    (!(l->flags & SWMMU_LVL_LEAF) || (l->leaf_perm.implied & ~SWMMU_PROT_PERMS) ||
+	    ((l->leaf_perm.implied & ~SWMMU_PROT_PERMS) ||
 	     !(l->leaf_perm.implied | pt_perm_mask(&l->leaf_perm))))
-		return -EINVAL;
+		return swmmu_bad(err, L, "level-perm", "encodes nothing (give set, clr or implied)");
 	if (lvl == 1 && pt_dual(f)) {
 		/* Level 1 under a dual directory holds only leaves and tiles level 2, not level 0. */
-		if ((l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF || l->contig ||
-		    l->shift <= f->level[0].shift)
-			return -EINVAL;
-	} else if (lvl == 0 ? (l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF :
-			      !(l->flags & SWMMU_LVL_TABLE)) {
-		return -EINVAL;
+		if ((l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF || l->contig)
+			return swmmu_bad(err, L, "level",
+					 "under a dual directory: leaves only, no contig");
+		if (l->shift <= f->level[0].shift)
+			return swmmu_bad(err, L, "level",
+					 "under a dual directory: shift must be above level 0's");
+	} else if (lvl == 0 && (l->flags & ~SWMMU_LVL_OWN_PERM) != SWMMU_LVL_LEAF) {
+		return swmmu_bad(err, L, "level", "level 0 holds leaves only (no table)");
+	} else if (lvl && !(l->flags & SWMMU_LVL_TABLE)) {
+		return swmmu_bad(err, L, "level", "levels above 0 need table MASK VAL");
 	} else if (lvl && l->shift != f->level[lvl - 1].shift + f->level[lvl - 1].index_bits) {
-		return -EINVAL;
+		return swmmu_bad(err, L, "level",
+				 "shift must be the shift plus the bits of the level below");
 	}
 	/* A dual directory: level 2, 16-byte items, level 0 tiling it too, no contiguous leaves. */
+	if ((l->flags & SWMMU_LVL_DUAL) && (lvl != 2 || pt_esz(f, 2) != 4))
+		return swmmu_bad(err, L, "level", "dual: level 2 only, with entry-bytes 16");
 	if ((l->flags & SWMMU_LVL_DUAL) &&
-	    (lvl != 2 || pt_esz(f, 2) != 4 || f->level[0].contig ||
-	     f->level[0].shift + f->level[0].index_bits != l->shift))
-		return -EINVAL;
-	if (!swmmu_bits_in(l->leaf_val, l->leaf_mask) || !swmmu_bits_in(l->table_val, l->table_mask))
-		return -EINVAL;
+	    (f->level[0].contig || f->level[0].shift + f->level[0].index_bits != l->shift))
+		return swmmu_bad(err, L, "level",
+				 "dual: level 0 must tile it (shift + bits) without contig");
+	if (!swmmu_bits_in(l->leaf_val, l->leaf_mask))
+		return swmmu_bad(err, L, "level", "leaf VAL has bits outside its MASK");
+	if (!swmmu_bits_in(l->table_val, l->table_mask))
+		return swmmu_bad(err, L, "level", "table VAL has bits outside its MASK");
 	/* Table entries must be present, by a present bit or (TABLE_ADDR) by their address. */
 	if ((l->flags & SWMMU_LVL_TABLE) && !(f->flags & SWMMU_FMT_TABLE_ADDR) &&
 	    !((l->table_val | f->table_set) & f->present))
-		return -EINVAL;
+		return swmmu_bad(err, L, "level",
+				 "table entries would not be present (table VAL, table-set)");
 	if ((l->flags & SWMMU_LVL_LEAF) && l->shift < f->oa_lo)
-		return -EINVAL;
-	if (l->contig & 1 || (l->contig && (!(l->flags & SWMMU_LVL_LEAF) || !f->contig_kind)))
-		return -EINVAL;
+		return swmmu_bad(err, L, "level", "leaves below the lowest OA bit (oa-field)");
+	if (l->contig & 1)
+		return swmmu_bad(err, L, "level", "contig bit 0 is not a contiguous size");
+	if (l->contig && !(l->flags & SWMMU_LVL_LEAF))
+		return swmmu_bad(err, L, "level", "contig on a level without leaves");
+	if (l->contig && !f->contig_kind)
+		return swmmu_bad(err, L, "level", "contig needs a contig statement (not none)");
 	if (l->contig && 31 - __builtin_clz(l->contig) > (int)items_lg2)
-		return -EINVAL;
+		return swmmu_bad(err, L, "level", "contig larger than a table");
 	if (f->contig_kind == SWMMU_CONTIG_HINT && l->contig & (l->contig - 1))
-		return -EINVAL;
+		return swmmu_bad(err, L, "level", "contig hint allows one size only");
 	if (l->contig && l->shift + 31 - __builtin_clz(l->contig) >= 64)
-		return -EINVAL;
+		return swmmu_bad(err, L, "level", "contig size past 64 bits");
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if (!swmmu_bits_in(l->mt[mt], l->mt_mask))
-			return -EINVAL;
+			return swmmu_bad(err, L, "level", "mt value has bits outside mt-mask");
 	return 0;
 }
 
 /**
- * swmmu_format_validate() - check that a descriptor is consistent
+ * swmmu_format_check() - check that a descriptor is consistent, and say why not
  * @f: the descriptor
+ * @err: if not NULL, on failure: the level and statement concerned and what is wrong
  *
  * Checks ranges of every field, that levels tile the VA space exactly (each level's shift is the
  * one below plus its index bits, the root covers va_bits), that level 0 holds only leaves and
@@ -82,53 +119,85 @@ static int swmmu_level_validate(const struct swmmu_format *f, unsigned int lvl)
  * Context: any.
  * Return: 0 if valid, -EINVAL otherwise.
  */
-int swmmu_format_validate(const struct swmmu_format *f)
+int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *err)
 {
 	unsigned int lvl, top, ebits;
 	int ret;
 
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->level = -1;
+	}
 	if (!f || !f->name[0] || !memchr(f->name, 0, SWMMU_NAME_MAX))
-		return -EINVAL;
+		return swmmu_bad(err, -1, "name", "a name of 1 to 31 characters is needed");
 	if (!f->nr_levels || f->nr_levels > SWMMU_MAX_LEVELS)
-		return -EINVAL;
+		return swmmu_bad(err, -1, "levels", "levels must be 1 to 6");
 	if (f->entry_lg2 < 2 || f->entry_lg2 > 4)
-		return -EINVAL;
+		return swmmu_bad(err, -1, "entry-bytes", "entry-bytes must be 4, 8 or 16");
 	ebits = f->entry_lg2 == 2 ? 32 : 64;
-	if (!f->va_bits || f->va_bits > 64 || !f->oa_bits || f->oa_bits > 64)
-		return -EINVAL;
-	if (!f->oa_width || f->oa_pte_lo + f->oa_width > ebits || f->oa_lo + f->oa_width > 64)
-		return -EINVAL;
-	if (f->flags & ~SWMMU_FMT_ALL || !f->mt_valid || f->mt_valid & ~0xfu)
-		return -EINVAL;
-	if (!f->need_any || f->need_any & ~SWMMU_PROT_PERMS || !f->present)
-		return -EINVAL;
+	if (!f->va_bits || f->va_bits > 64)
+		return swmmu_bad(err, -1, "va-bits", "va-bits must be 1 to 64");
+	if (!f->oa_bits || f->oa_bits > 64)
+		return swmmu_bad(err, -1, "oa-bits", "oa-bits must be 1 to 64");
+	if (!f->oa_width)
+		return swmmu_bad(err, -1, "oa-field", "WIDTH must not be 0");
+	if (f->oa_pte_lo + f->oa_width > ebits)
+		return swmmu_bad(err, -1, "oa-field", "the field goes past the entry (PTE_LO + WIDTH)");
+	if (f->oa_lo + f->oa_width > 64)
+		return swmmu_bad(err, -1, "oa-field", "OA_LO + WIDTH goes past bit 63");
+	if (f->flags & ~SWMMU_FMT_ALL)
+		return swmmu_bad(err, -1, "flags", "unknown flag");
+	if (!f->mt_valid || f->mt_valid & ~0xfu)
+		return swmmu_bad(err, -1, "memtypes", "at least one memory type is needed");
+	if (!f->need_any || f->need_any & ~SWMMU_PROT_PERMS)
+		return swmmu_bad(err, -1, "need-any", "at least one of rwxug is needed");
+	if (!f->present)
+		return swmmu_bad(err, -1, "present", "a present bit is needed (non-zero BITS)");
 	if (ebits == 32 && (f->present | f->leaf_set | f->table_set | f->accessed | f->dirty |
 			    f->contig_mask | f->null_mask) >> 32)
-		return -EINVAL;
+		return swmmu_bad(err, -1, "entry-bytes", "4-byte entries: a bit above 31 is used");
 	if (f->contig_kind >= SWMMU_CONTIG_NR ||
 	    (f->contig_kind && !f->contig_mask) || !swmmu_bits_in(f->contig_val, f->contig_mask))
-		return -EINVAL;
+		return swmmu_bad(err, -1, "contig", "MASK must be non-zero and contain VAL");
 	if (!swmmu_bits_in(f->null_val, f->null_mask) || (f->null_mask && !f->null_val))
-		return -EINVAL;
+		return swmmu_bad(err, -1, "null", "VAL must be non-zero and inside MASK");
 	if (f->ext_leaf || f->ext_table) {
 		/* Only meaningful with a 16-byte level that is not a dual directory. */
 		for (lvl = 0; lvl < f->nr_levels; lvl++)
 			if (pt_has_ext(f, lvl))
 				break;
 		if (lvl == f->nr_levels)
-			return -EINVAL;
+			return swmmu_bad(err, -1, "ext",
+					 "no level has 16-byte items (that is not dual)");
 	}
-	if ((f->leaf_perm.implied | f->table_perm.implied) & ~SWMMU_PROT_PERMS)
-		return -EINVAL;
+	if (f->leaf_perm.implied & ~SWMMU_PROT_PERMS)
+		return swmmu_bad(err, -1, "leaf-perm", "unknown permission");
+	if (f->table_perm.implied & ~SWMMU_PROT_PERMS)
+		return swmmu_bad(err, -1, "table-perm", "unknown permission");
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
-		ret = swmmu_level_validate(f, lvl);
+		ret = swmmu_level_check(f, lvl, err);
 		if (ret)
 			return ret;
 	}
 	top = f->nr_levels - 1u;
 	if (f->level[top].shift + f->level[top].index_bits != f->va_bits)
-		return -EINVAL;
+		return swmmu_bad(err, -1, "va-bits",
+				 "the top level's shift plus bits must equal va-bits");
 	return 0;
+}
+
+/**
+ * swmmu_format_validate() - check that a descriptor is consistent
+ * @f: the descriptor
+ *
+ * swmmu_format_check() without the reason.
+ *
+ * Context: any.
+ * Return: 0 if valid, -EINVAL otherwise.
+ */
+int swmmu_format_validate(const struct swmmu_format *f)
+{
+	return swmmu_format_check(f, NULL);
 }
 
 static bool swmmu_perm_equal(const struct swmmu_perm_enc *a, const struct swmmu_perm_enc *b)

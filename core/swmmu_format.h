@@ -260,8 +260,25 @@ const struct swmmu_format *swmmu_format_find(const char *name);
 const struct swmmu_format *swmmu_format_get(unsigned int i);
 unsigned int swmmu_format_count(void);
 
+/**
+ * struct swmmu_format_error - what is wrong with a format description or descriptor
+ * @line: 1-based line of the statement at fault (0 when a descriptor was validated alone)
+ * @level: the level concerned, or -1
+ * @stmt: the statement (its first word) concerned, or NULL
+ * @why: what is wrong: a static string, so it outlives the call
+ * @word: the offending word of a syntax error, truncated, or ""
+ */
+struct swmmu_format_error {
+	unsigned int line;
+	int level;
+	const char *stmt;
+	const char *why;
+	char word[24];
+};
+
 /* Descriptor checks and helpers (core/swmmu_format.c). */
 int swmmu_format_validate(const struct swmmu_format *f);
+int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *err);
 int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
 			struct swmmu_format *out);
 bool swmmu_format_va_ok(const struct swmmu_format *f, u64 va);
@@ -273,6 +290,9 @@ u64 swmmu_format_va_size_last(const struct swmmu_format *f);
 /* Text description language (core/swmmu_fmt_text.c). */
 int swmmu_format_parse(const char *text, size_t len, struct swmmu_format *out,
 		       unsigned int *err_line);
+int swmmu_format_parse_err(const char *text, size_t len, struct swmmu_format *out,
+			   struct swmmu_format_error *err);
+int swmmu_format_strerror(const struct swmmu_format_error *err, char *buf, size_t size);
 int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size);
 int swmmu_parse_u64(const char *s, size_t len, u64 *out);
 

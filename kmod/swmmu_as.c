@@ -1676,13 +1676,15 @@ int swmmu_cmd_stats(struct swmmu_file *file, void *data)
 
 static int swmmu_seq_region(void *ctx, const struct swmmu_region *rg)
 {
+	static const char *const mt_names[SWMMU_MT_NR] = { "wb", "wt", "uc", "device" };
+	unsigned int mt = SWMMU_PROT_GET_MT(rg->prot);
 	struct seq_file *m = ctx;
 
-	seq_printf(m, "%#018llx-%#018llx -> %#014llx %c%c%c%c%c mt%u %uK\n", rg->va,
+	seq_printf(m, "0x%016llx-0x%016llx -> 0x%012llx %c%c%c%c%c %-6s %uK\n", rg->va,
 		   rg->va + rg->len - 1, rg->pa,
 		   rg->prot & SWMMU_PROT_R ? 'r' : '-', rg->prot & SWMMU_PROT_W ? 'w' : '-',
 		   rg->prot & SWMMU_PROT_X ? 'x' : '-', rg->prot & SWMMU_PROT_U ? 'u' : '-',
-		   rg->prot & SWMMU_PROT_G ? 'g' : '-', SWMMU_PROT_GET_MT(rg->prot),
+		   rg->prot & SWMMU_PROT_G ? 'g' : '-', mt < SWMMU_MT_NR ? mt_names[mt] : "?",
 		   (unsigned int)(1ULL << rg->size_lg2 >> 10));
 	return 0;
 }
@@ -1707,6 +1709,9 @@ int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m)
 	seq_printf(m, "format %s, %u levels, %u VA bits, root %#llx, %llu tables (%llu bytes)\n",
 		   as->fmt->name, as->fmt->nr_levels, as->fmt->va_bits, as->pt.root,
 		   st.nr_tables, st.table_bytes);
+	/* The columns: memory type is wb (write-back), wt, uc (uncached) or device. */
+	seq_printf(m, "%-37s    %-14s %-5s %-6s %s\n", "# IOVA (first-last)", "DMA ADDRESS",
+		   "PROT", "MEMORY", "PAGE");
 	spans = swmmu_format_spans(as->fmt, va, len);
 	swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
 	for (i = 0; i < spans && !ret; i++)

@@ -41,10 +41,28 @@ void swmmu_buf_free(struct swmmu_buf *buf)
 	mutex_lock(&file->lock);
 	file->buf_bytes -= buf->length;
 	mutex_unlock(&file->lock);
+	atomic_long_sub(buf->length, &swmmu_total_buf_bytes);
 	atomic_long_dec(&swmmu_cnt.bufs);
 	atomic_long_sub(buf->length, &swmmu_cnt.buf_bytes);
 	kvfree(buf->chunks);
 	kfree(buf);
+}
+
+/*
+ * Reserve @len bytes against max_total_buf_bytes, the limit across all files: false past it.
+ * The limit may be lowered at run time; what is reserved stays until it is freed.
+ */
+static bool swmmu_total_reserve(u64 len)
+{
+	unsigned long max = READ_ONCE(swmmu_max_total_buf_bytes);
+
+	if (len > max)
+		return false;
+	if ((unsigned long)atomic_long_add_return(len, &swmmu_total_buf_bytes) > max) {
+		atomic_long_sub(len, &swmmu_total_buf_bytes);
+		return false;
+	}
+	return true;
 }
 
 /* Allocate one zeroed chunk of @size bytes and put it on the bus. */
@@ -103,7 +121,8 @@ static int swmmu_buf_fill(struct swmmu_buf *buf)
  * @data: struct swmmu_buf_alloc
  *
  * Context: process context, may sleep.
- * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOSPC (max_buf_bytes), -ENOMEM, -EINTR.
+ * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOSPC (max_buf_bytes for the file, max_total_buf_bytes
+ * for all files together), -ENOMEM, -EINTR.
  */
 int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data)
 {
@@ -128,6 +147,9 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data)
 	}
 	file->buf_bytes += cmd->length;
 	mutex_unlock(&file->lock);
+	ret = -ENOSPC;
+	if (!swmmu_total_reserve(cmd->length))
+		goto err_quota;
 
 	ret = -ENOMEM;
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
@@ -158,6 +180,7 @@ err_chunks:
 	kvfree(buf->chunks);
 err_buf:
 	kfree(buf);
+	atomic_long_sub(cmd->length, &swmmu_total_buf_bytes);
 err_quota:
 	mutex_lock(&file->lock);
 	file->buf_bytes -= cmd->length;

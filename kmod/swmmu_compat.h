@@ -167,4 +167,26 @@ static inline struct nlattr **swmmu_genl_dump_attrs(const struct genl_dumpit_inf
 #endif
 }
 
+/**
+ * swmmu_extack_msg() - set an extack message made at run time
+ * @extack: the request's extack, or NULL
+ * @msg: the message; copied, and cut to what the extack holds (NETLINK_MAX_FMTMSG_LEN - 1)
+ * @fallback: a static message, for trees whose extack only keeps a pointer to one (before 6.2)
+ *
+ * Context: a genetlink doit callback.
+ */
+static inline void swmmu_extack_msg(struct netlink_ext_ack *extack, const char *msg,
+				    const char *fallback)
+{
+#ifdef SWMMU_HAVE_NL_SET_ERR_MSG_FMT
+	char buf[NETLINK_MAX_FMTMSG_LEN];
+
+	strscpy(buf, msg, sizeof(buf));
+	NL_SET_ERR_MSG_FMT(extack, "%s", buf);
+#else
+	if (extack)
+		extack->_msg = fallback;
+#endif
+}
+
 #endif /* SWMMU_COMPAT_H */

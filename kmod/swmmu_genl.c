@@ -402,28 +402,15 @@ static int swmmu_nl_format_dump(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
-/* Static messages for a syntax error at a line (NL_SET_ERR_MSG keeps a pointer). */
-#define SWMMU_L(n)	"format description: syntax error at line " #n
-static const char *const swmmu_fmt_line_msg[] = {
-	"format description: the descriptor is not a valid format",
-	SWMMU_L(1), SWMMU_L(2), SWMMU_L(3), SWMMU_L(4), SWMMU_L(5), SWMMU_L(6), SWMMU_L(7),
-	SWMMU_L(8), SWMMU_L(9), SWMMU_L(10), SWMMU_L(11), SWMMU_L(12), SWMMU_L(13), SWMMU_L(14),
-	SWMMU_L(15), SWMMU_L(16), SWMMU_L(17), SWMMU_L(18), SWMMU_L(19), SWMMU_L(20), SWMMU_L(21),
-	SWMMU_L(22), SWMMU_L(23), SWMMU_L(24), SWMMU_L(25), SWMMU_L(26), SWMMU_L(27), SWMMU_L(28),
-	SWMMU_L(29), SWMMU_L(30), SWMMU_L(31), SWMMU_L(32), SWMMU_L(33), SWMMU_L(34), SWMMU_L(35),
-	SWMMU_L(36), SWMMU_L(37), SWMMU_L(38), SWMMU_L(39), SWMMU_L(40), SWMMU_L(41), SWMMU_L(42),
-	SWMMU_L(43), SWMMU_L(44), SWMMU_L(45), SWMMU_L(46), SWMMU_L(47), SWMMU_L(48),
-	"format description: syntax error after line 48",
-};
-
 static int swmmu_nl_format_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_FORMAT_NEW };
 	struct nlattr *text_attr = info->attrs[SWMMU_A_FORMAT_TEXT];
+	struct swmmu_format_error ferr;
 	struct swmmu_rtfmt *rt;
-	unsigned int line;
 	const char *name;
-	int ret;
+	char msg[128];
+	int ret, len;
 
 	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)") ||
 	    SWMMU_NEED(info, SWMMU_A_FORMAT_TEXT,
@@ -438,13 +425,15 @@ static int swmmu_nl_format_new(struct sk_buff *skb, struct genl_info *info)
 	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
 	if (!rt)
 		return -ENOMEM;
-	ret = swmmu_format_parse(nla_data(text_attr), strnlen(nla_data(text_attr),
-							       nla_len(text_attr)),
-				 &rt->fmt, &line);
+	ret = swmmu_format_parse_err(nla_data(text_attr), strnlen(nla_data(text_attr),
+								   nla_len(text_attr)),
+				     &rt->fmt, &ferr);
 	if (ret) {
+		/* "format description: LINE: what is wrong", as swmmu-sim says it. */
+		len = snprintf(msg, sizeof(msg), "format description: ");
+		swmmu_format_strerror(&ferr, msg + len, sizeof(msg) - len);
 		NL_SET_BAD_ATTR(info->extack, text_attr);
-		info->extack->_msg = swmmu_fmt_line_msg[min_t(unsigned int, line,
-							      ARRAY_SIZE(swmmu_fmt_line_msg) - 1)];
+		swmmu_extack_msg(info->extack, msg, ferr.why);
 		kfree(rt);
 		return -EINVAL;
 	}

@@ -26,6 +26,13 @@ unsigned long swmmu_max_buf_bytes = 512UL << 20;
 module_param_named(max_buf_bytes, swmmu_max_buf_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_buf_bytes, "Bytes of DMA buffers per open file (default 512 MiB)");
 
+/* 0 at load: half of RAM. Buffers past it fail with ENOSPC, however many files hold them. */
+unsigned long swmmu_max_total_buf_bytes;
+module_param_named(max_total_buf_bytes, swmmu_max_total_buf_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_total_buf_bytes,
+		 "Bytes of DMA buffers across all files (0 at load: half of RAM)");
+atomic_long_t swmmu_total_buf_bytes = ATOMIC_LONG_INIT(0);
+
 unsigned long swmmu_max_table_bytes = 64UL << 20;
 module_param_named(max_table_bytes, swmmu_max_table_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_table_bytes, "Bytes of page tables per open file (default 64 MiB)");
@@ -121,7 +128,8 @@ static struct miscdevice swmmu_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "swmmu",
 	.fops = &swmmu_fops,
-	.mode = 0666,
+	/* Root only by default; the udev rule of `make install` grants the swmmu group 0660. */
+	.mode = 0600,
 };
 
 static int __init swmmu_init(void)
@@ -136,6 +144,8 @@ static int __init swmmu_init(void)
 	if (IS_ERR(swmmu_pdev))
 		return PTR_ERR(swmmu_pdev);
 	swmmu_dma_dev = &swmmu_pdev->dev;
+	if (!swmmu_max_total_buf_bytes)
+		swmmu_max_total_buf_bytes = (totalram_pages() << PAGE_SHIFT) / 2;
 	ret = dma_set_mask_and_coherent(swmmu_dma_dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_pdev;

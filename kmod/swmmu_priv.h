@@ -48,6 +48,9 @@ struct swmmu_named;
 extern unsigned int swmmu_max_as;
 extern unsigned long swmmu_max_buf_bytes;
 extern unsigned long swmmu_max_table_bytes;
+/* The module-wide limit on DMA buffers and the bytes reserved against it. */
+extern unsigned long swmmu_max_total_buf_bytes;
+extern atomic_long_t swmmu_total_buf_bytes;
 
 /* The module's own DMA device (64-bit mask); all buffers and tables come from it. */
 extern struct device *swmmu_dma_dev;

@@ -63,6 +63,7 @@ if [ "${CHECK_SAN:-1}" = 1 ]; then
 	run_suite san/sim-scripts "$res/san-sim.log" env SIM=build/san/bin/swmmu-sim scripts/sim-tests.sh
 	run_suite fuzz "$res/fuzz.log" scripts/fuzz.sh --check "${FUZZ_CHECK_SECONDS:-10}"
 fi
+run_suite install "$res/install.log" scripts/install-test.sh
 fi
 
 # vm_log_suite NAME RC: the verdict of scripts/vm.sh on one boot (status RC) as a TAP suite.

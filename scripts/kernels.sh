@@ -235,6 +235,10 @@ build)
 		cp -rsf "$top/$d/." "$out/$d/"
 	done
 	find "$out" -xtype l -delete
+	# Objects of an in-place build (make -C KDIR M=$PWD/kmod) are not sources: never link them.
+	find "$out" -type l \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod' -o \
+		-name '*.mod.c' -o -name '*.a' -o -name modules.order -o -name Module.symvers -o \
+		-name swmmu_compat_gen.h \) -delete
 	echo "$kver" > "$out/kernel-release"
 	# The build's output is kept (build/kmod-PREFIX/build.log): make check fails on a warning.
 	echo "kernels: building swmmu.ko for $kver" >&2

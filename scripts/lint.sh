@@ -1,5 +1,6 @@
 #!/bin/bash
-# `make lint`: sparse on the module, checkpatch on the kernel-side sources, cppcheck on userspace.
+# `make lint`: sparse on the module, checkpatch on the kernel-side sources, cppcheck on userspace,
+# mandoc on the man pages.
 # Prints TAP (one test per tool); any finding fails.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ report() { # report NAME FILE: ok if FILE is empty
 		echo "ok $n - $1"
 	fi
 }
-echo "1..3"
+echo "1..4"
 
 # sparse: C=2 checks every file of the module (core/ and arch/ included) whether rebuilt or not.
 make -s -C "$kdir" M="$top/build/kmod-6.1/kmod" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
@@ -44,4 +45,9 @@ user_files=$(find daemon tests -name '*.c' 2>/dev/null)
 	--std=c11 -D__GNUC__ -D_GNU_SOURCE -Icore -Iarch -Iuapi -Itests/unit -Itests/vm/lib \
 	--suppress=missingIncludeSystem $user_files > "$out/cppcheck.txt" 2>&1
 report "cppcheck on userspace" "$out/cppcheck.txt"
+# mandoc: the man pages (man/), at warning level and above.
+: > "$out/mandoc.txt"
+ls man/*.[1-8] > /dev/null 2>&1 && { mandoc -T lint -W warning man/*.[1-8] > "$out/mandoc.txt" 2>&1 ||
+	[ -s "$out/mandoc.txt" ] || echo "mandoc failed" > "$out/mandoc.txt"; }
+report "mandoc -T lint on the man pages" "$out/mandoc.txt"
 [ $fails -eq 0 ]

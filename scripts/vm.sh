@@ -2,7 +2,11 @@
 # The VM lane: boot a kernel of the matrix (Debian's 6.1 unless VM_KERNEL= says) in QEMU with an initramfs holding busybox, swmmu.ko and
 # the given files, run one command inside, and report.
 #
-#   scripts/vm.sh [-t SECONDS] [-o DIR] [-f HOST_PATH:VM_PATH]... -- COMMAND...
+#   scripts/vm.sh [-t SECONDS] [-o DIR] [-f HOST_PATH:VM_PATH]... [-O VM_PATH]... -- COMMAND...
+#
+# -f copies files in; -O copies a file or directory out of the VM after COMMAND (whatever its
+# status) into DIR/out/, keeping its path: -O /tmp/as.svg gives DIR/out/tmp/as.svg. It travels
+# as a base64 tar on a third serial port (DIR/files.b64).
 #
 # Inside the VM, COMMAND runs under /bin/sh with its stdout/stderr on the second serial port
 # (saved as DIR/output.log, also streamed to our stdout). The first serial port carries the kernel
@@ -25,16 +29,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${VM_TIMEOUT:-600}
 outdir=$top/build/vm/run
 files=()
+outs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-t) timeout_s=$2; shift 2 ;;
 	-o) outdir=$2; shift 2 ;;
 	-f) files+=("$2"); shift 2 ;;
+	-O) outs+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || { echo "usage: $0 [-t S] [-o DIR] [-f HOST:VM]... -- COMMAND..." >&2; exit 126; }
+[ $# -gt 0 ] || { echo "usage: $0 [-t S] [-o DIR] [-f HOST:VM]... [-O VM_PATH]... -- COMMAND..." >&2; exit 126; }
 
 # The kernel: VM_KERNEL_IMAGE (a path), else the first kernel of the matrix that VM_KERNEL (a
 # version prefix: 6.1, 6.12, 7) selects (scripts/kernels.sh), else Debian 12's own 6.1.
@@ -84,6 +90,14 @@ intel|amd|none) ;;
 *) echo "vm: VM_IOMMU must be intel, amd or none, not '$vm_iommu'" >&2; exit 126 ;;
 esac
 printf '%s\n' "#!/bin/sh" "cd /opt/swmmu" "export SWMMU_VM_IOMMU=$vm_iommu" "$*" > "$root/run.sh"
+# The paths to copy out, relative to / (busybox tar wants them so).
+: > "$root/out.list"
+for o in "${outs[@]}"; do
+	case $o in
+	/*) printf '%s\n' "${o#/}" >> "$root/out.list" ;;
+	*) echo "vm: -O takes an absolute path in the VM, not '$o'" >&2; exit 126 ;;
+	esac
+done
 chmod +x "$root/run.sh"
 
 cat > "$root/init" <<'INIT'
@@ -105,6 +119,9 @@ echo "swmmu-vm: booted $(uname -r), running /run.sh"
 /bin/sh /run.sh > /dev/ttyS1 2>&1 < /dev/null
 rc=$?
 echo "swmmu-vm: command exited with status $rc"
+if [ -s /out.list ]; then
+	(cd / && tar -czf - $(cat /out.list) | base64) > /dev/ttyS2 2>/dev/ttyS1
+fi
 echo "swmmu-vm: ---- kernel log begin ----"
 dmesg
 echo "swmmu-vm: ---- kernel log end ----"
@@ -167,8 +184,18 @@ timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -cpu $cpu -smp 2 -m
 	-machine q35 -nodefaults -display none -no-reboot "${iommu_args[@]}" \
 	-kernel "$kernel" -initrd "$outdir/initramfs.cpio.gz" \
 	-append "console=ttyS0 loglevel=6 panic=-1 oops=panic hung_task_timeout_secs=30 nokaslr $iommu_append ${VM_APPEND:-}" \
-	-serial "file:$console" -serial "file:$output" ${VM_QEMU_ARGS:-} </dev/null
+	-serial "file:$console" -serial "file:$output" -serial "file:$outdir/files.b64" \
+	${VM_QEMU_ARGS:-} </dev/null
 qrc=$?
+if [ ${#outs[@]} -gt 0 ]; then
+	rm -rf "$outdir/out"
+	mkdir -p "$outdir/out"
+	if tr -d '\r' < "$outdir/files.b64" | base64 -d | tar -xzf - -C "$outdir/out"; then
+		echo "vm: copied out of the VM into $outdir/out: ${outs[*]}" >&2
+	else
+		echo "vm: could not copy ${outs[*]} out of the VM (see $output)" >&2
+	fi
+fi
 sleep 0.3
 kill "$tailpid" 2>/dev/null
 wait "$tailpid" 2>/dev/null

@@ -223,18 +223,36 @@ static void swdraw_strip(FILE *out, const struct swdraw_as *as, const struct swd
 	}
 }
 
-static void swdraw_legend(FILE *out, int y)
+/* The leaf sizes of the legend: the format's, and any a region uses (there should be none else). */
+static uint64_t swdraw_sizes(const struct swdraw_as *as)
 {
+	uint64_t sizes = as->pgsizes;
 	size_t i;
+
+	for (i = 0; i < as->nr_regions; i++)
+		if (as->regions[i].pgsize_lg2 < 64)
+			sizes |= 1ULL << as->regions[i].pgsize_lg2;
+	return sizes;
+}
+
+static void swdraw_legend(FILE *out, const struct swdraw_as *as, int y)
+{
+	uint64_t sizes = swdraw_sizes(as);
+	unsigned int b;
 	int x = MARGIN;
 
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#333\">leaf size:</text>\n",
 		x, y + 11);
 	x += 60;
-	for (i = 0; i < sizeof(swdraw_colours) / sizeof(swdraw_colours[0]); i++) {
+	for (b = 0; b < 64 && x < W - 330; b++) {
+		char label[16];
+
+		if (!(sizes & (1ULL << b)))
+			continue;
+		swdraw_size(1ULL << b, label, sizeof(label));
 		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
 			"<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>\n", x, y,
-			swdraw_colours[i].colour, x + 18, y + 11, swdraw_colours[i].label);
+			swdraw_colour(b), x + 18, y + 11, label);
 		x += 58;
 	}
 	x += 10;
@@ -264,7 +282,8 @@ static int swdraw_level_cmp(const void *a, const void *b)
 static int swdraw_levels(FILE *out, const struct swdraw_as *as, int y)
 {
 	struct swdraw_level *lv;
-	const int bar_x = MARGIN + 300, bar_w = W - MARGIN - bar_x;
+	/* Each level's label on a line of its own above its bar: a long one is never cut. */
+	const int bar_x = MARGIN, bar_w = W - MARGIN - bar_x;
 	size_t i;
 
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">"
@@ -290,8 +309,9 @@ static int swdraw_levels(FILE *out, const struct swdraw_as *as, int y)
 		swdraw_size(1ULL << l->shift, span, sizeof(span));
 		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">level %u (%s per item): "
 			"%" PRIu64 " table%s, %" PRIu64 " of %" PRIu64 " items used (%.2f%%)</text>\n",
-			MARGIN, y + 13, l->level, span, l->tables, l->tables == 1 ? "" : "s", used,
+			MARGIN, y + 11, l->level, span, l->tables, l->tables == 1 ? "" : "s", used,
 			l->items, l->items ? 100.0 * (double)used / (double)l->items : 0.0);
+		y += 15;
 		fprintf(out, "<g><title>level %u: %" PRIu64 " leaves, %" PRIu64 " table pointers, "
 			"%" PRIu64 " empty</title>"
 			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#eee\" "
@@ -331,7 +351,7 @@ int swdraw_svg(FILE *out, const struct swdraw_as *as)
 		rows = MAX_ROWS;
 	strip_top = 110;
 	y = strip_top + (rows ? rows : 1) * (STRIP_H + ROW_GAP) + 10;
-	height = y + 60 + 22 * (int)(as->nr_levels_occ + 3) +
+	height = y + 60 + 37 * (int)(as->nr_levels_occ + 2) +
 		 16 * (int)(as->nr_faults > MAX_FAULTS ? MAX_FAULTS : as->nr_faults) + 80;
 
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -354,7 +374,7 @@ int swdraw_svg(FILE *out, const struct swdraw_as *as)
 		"region%s; %" PRIu64 " table%s (%s)</text>\n", as->va_bits, as->nr_levels,
 		as->mappings, as->mappings == 1 ? "" : "s", a, as->nr_regions,
 		as->nr_regions == 1 ? "" : "s", as->tables, as->tables == 1 ? "" : "s", b);
-	swdraw_legend(out, 64);
+	swdraw_legend(out, as, 64);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">"
 		"Mapped regions in VA order (holes compressed)</text>\n", MARGIN, strip_top - 8);
 	if (!as->nr_regions)

@@ -55,6 +55,7 @@ struct swdraw_as {
 	size_t nr_levels_occ;
 	const struct swdraw_fault *faults;	/* most recent last */
 	size_t nr_faults;
+	uint64_t pgsizes;	/* the format's leaf sizes (bit n: 2^n); 0: those of the regions */
 };
 
 /* Write the picture; returns 0, or -1 if writing failed. */

@@ -418,3 +418,17 @@ void swnl_size_str(uint64_t v, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%" PRIu64 "%c", v, units[u]);
 }
+
+const char *swnl_fault_reason_name(unsigned int reason)
+{
+	static const char *const names[] = {
+		[SWMMU_FAULT_NOT_PRESENT] = "not-present",
+		[SWMMU_FAULT_PERMISSION] = "permission",
+		[SWMMU_FAULT_ADDRESS_SIZE] = "address-size",
+		[SWMMU_FAULT_BAD_OUTPUT] = "bad-output",
+	};
+
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	return "unknown";
+}

@@ -53,6 +53,8 @@ int swnl_parse_nested(struct nlattr **tb, int max, struct nlattr *nest);
 /* Names of enum values, for printing. */
 const char *swnl_event_name(unsigned int type);
 const char *swnl_fault_mode_name(unsigned int mode);
+/* "not-present", "permission", "address-size", "bad-output" (struct swmmu_fault.reason). */
+const char *swnl_fault_reason_name(unsigned int reason);
 int swnl_fault_mode_parse(const char *s);
 /* "rwx-ug" style; parse accepts letters r w x u g and "none". */
 void swnl_prot_str(uint32_t prot, char *buf, size_t len);

@@ -13,6 +13,7 @@
 
 #include "ctl.h"
 #include "swdraw.h"
+#include "swmmu_format.h"
 
 /* ---- argument helpers -------------------------------------------------------------------------- */
 
@@ -193,15 +194,33 @@ int ctl_format(struct ctl *c, int argc, char **argv)
 			fprintf(stderr, "swmmuctl: %s: %s\n", argv[2], strerror(errno));
 			return 1;
 		}
+		struct swmmu_format_error ferr;
+		struct swmmu_format f;
+		const char *m;
+		char why[160];
+
+		/* The kernel's parser, here first: FILE:LINE on every kernel (swmmu-format(5)). */
+		if (swmmu_format_parse_err(text, strlen(text), &f, &ferr)) {
+			swmmu_format_strerror(&ferr, why, sizeof(why));
+			fprintf(stderr, "swmmuctl: %s:%s\n", argv[2], why);
+			free(text);
+			return 1;
+		}
 		msg = swnl_msg(&c->nl, SWMMU_NL_CMD_FORMAT_NEW, 0);
 		if (msg) {
 			nla_put_string(msg, SWMMU_A_NAME, argv[1]);
 			nla_put_string(msg, SWMMU_A_FORMAT_TEXT, text);
 		}
 		free(text);
-		if (swnl_request(&c->nl, msg, NULL, NULL))
-			return ctl_fail(c, "format add");
-		return 0;
+		if (!swnl_request(&c->nl, msg, NULL, NULL))
+			return 0;
+		/* "format description: LINE: ..." from the kernel reads as FILE:LINE: ... */
+		m = c->nl.errmsg;
+		if (!strncmp(m, "format description: ", 20) && m[20] >= '0' && m[20] <= '9') {
+			fprintf(stderr, "swmmuctl: %s:%s\n", argv[2], m + 20);
+			return 1;
+		}
+		return ctl_fail(c, "format add");
 	}
 	if (!strcmp(argv[0], "del") && argc == 2) {
 		msg = swnl_msg(&c->nl, SWMMU_NL_CMD_FORMAT_DEL, 0);
@@ -300,7 +319,9 @@ static int ctl_as_cb(struct nlattr **tb, void *arg)
 		jsonw_u64(&c->j, "levels", lv);
 		jsonw_u64(&c->j, "owner", uid);
 		jsonw_u64(&c->j, "group", gid);
-		jsonw_u64(&c->j, "mode", mode);
+		/* Octal, as it is given and shown everywhere else (JSON has no octal numbers). */
+		snprintf(q, sizeof(q), "%04o", mode);
+		jsonw_str(&c->j, "mode", q);
 		jsonw_str(&c->j, "fault", swnl_fault_mode_name(fm));
 		jsonw_u64(&c->j, "quota", quota);
 		jsonw_u64(&c->j, "nr_attached", nr);
@@ -550,6 +571,7 @@ int ctl_protect(struct ctl *c, int argc, char **argv)
 	uint64_t iova = 0, len = 0;
 	uint32_t prot = 0;
 	struct nl_msg *msg;
+	char p[8];
 	int ret;
 
 	if (argc < 1)
@@ -566,7 +588,20 @@ int ctl_protect(struct ctl *c, int argc, char **argv)
 	nla_put_u64(msg, SWMMU_A_IOVA, iova);
 	nla_put_u64(msg, SWMMU_A_LENGTH, len);
 	nla_put_u32(msg, SWMMU_A_PROT, prot);
-	return swnl_request(&c->nl, msg, NULL, NULL) ? ctl_fail(c, "protect") : 0;
+	if (swnl_request(&c->nl, msg, NULL, NULL))
+		return ctl_fail(c, "protect");
+	/* Say what changed, like map and unmap do. */
+	swnl_prot_str(prot, p, sizeof(p));
+	if (c->json) {
+		jsonw_obj_open(&c->j, NULL);
+		jsonw_u64(&c->j, "iova", iova);
+		jsonw_u64(&c->j, "length", len);
+		jsonw_str(&c->j, "prot", p);
+		jsonw_obj_close(&c->j);
+	} else {
+		printf("protected 0x%" PRIx64 "-0x%" PRIx64 " %s\n", iova, iova + len - 1, p);
+	}
+	return 0;
 }
 
 static int ctl_query_cb(struct nlattr **tb, void *arg)
@@ -668,6 +703,9 @@ int ctl_dump(struct ctl *c, int argc, char **argv)
 	}
 	if (c->json)
 		jsonw_arr_open(&c->j, NULL);
+	else if (rs.nr)
+		printf("%-37s    %-14s %-5s %5s %s\n", "IOVA (first-last)", "DMA ADDRESS", "PROT",
+		       "PAGE", "LENGTH");
 	for (i = 0; i < rs.nr; i++) {
 		const struct swdraw_region *r = &rs.r[i];
 		char p[8], s[24], l[24];
@@ -685,7 +723,7 @@ int ctl_dump(struct ctl *c, int argc, char **argv)
 		}
 		swnl_size_str(1ULL << r->pgsize_lg2, s, sizeof(s));
 		swnl_size_str(r->len, l, sizeof(l));
-		printf("%#018" PRIx64 "-%#018" PRIx64 " -> %#014" PRIx64 " %s %5s pages %s\n",
+		printf("0x%016" PRIx64 "-0x%016" PRIx64 " -> 0x%012" PRIx64 " %-5s %5s pages %s\n",
 		       r->iova, r->iova + r->len - 1, r->dma, p, s, l);
 	}
 	if (c->json)
@@ -853,6 +891,13 @@ int ctl_stats(struct ctl *c, int argc, char **argv)
 
 /* ---- draw -------------------------------------------------------------------------------------- */
 
+static int ctl_pgsizes_cb(struct nlattr **tb, void *arg)
+{
+	if (tb[SWMMU_A_PGSIZES])
+		*(uint64_t *)arg = nla_get_u64(tb[SWMMU_A_PGSIZES]);
+	return 0;
+}
+
 int ctl_draw(struct ctl *c, int argc, char **argv)
 {
 	struct swdraw_as d = { .name = argc ? argv[0] : "" };
@@ -881,6 +926,16 @@ int ctl_draw(struct ctl *c, int argc, char **argv)
 	d.nr_levels_occ = v.nr_lv;
 	d.faults = v.faults;
 	d.nr_faults = v.nr_faults;
+	/* The legend lists the format's page sizes (without them, those the regions use). */
+	{
+		struct nl_msg *msg = swnl_msg(&c->nl, SWMMU_NL_CMD_FORMAT_GET, 0);
+
+		if (msg) {
+			nla_put_string(msg, SWMMU_A_NAME, v.format);
+			if (swnl_request(&c->nl, msg, ctl_pgsizes_cb, &d.pgsizes))
+				d.pgsizes = 0;
+		}
+	}
 	ret = swdraw_svg(stdout, &d);
 	free(rs.r);
 	if (ret) {
@@ -912,6 +967,8 @@ static int ctl_event_cb(struct nlattr **tb, void *arg)
 			seq - m->last_seq - 1);
 	m->last_seq = seq;
 	if (c->json) {
+		/* NDJSON: one object per line, each a JSON document of its own. */
+		jsonw_init(&c->j, stdout);
 		jsonw_obj_open(&c->j, NULL);
 		jsonw_u64(&c->j, "seq", seq);
 		jsonw_str(&c->j, "event", swnl_event_name(type));
@@ -929,6 +986,15 @@ static int ctl_event_cb(struct nlattr **tb, void *arg)
 		}
 		if (tb[SWMMU_A_ATTACHED_PID])
 			jsonw_u64(&c->j, "pid", nla_get_u32(tb[SWMMU_A_ATTACHED_PID]));
+		if (tb[SWMMU_A_FAULT_ACCESS]) {
+			swnl_prot_str(nla_get_u32(tb[SWMMU_A_FAULT_ACCESS]), p, sizeof(p));
+			jsonw_str(&c->j, "access", p);
+		}
+		if (tb[SWMMU_A_FAULT_REASON])
+			jsonw_str(&c->j, "reason",
+				  swnl_fault_reason_name(nla_get_u32(tb[SWMMU_A_FAULT_REASON])));
+		if (tb[SWMMU_A_FAULT_ID])
+			jsonw_u64(&c->j, "fault_id", nla_get_u64(tb[SWMMU_A_FAULT_ID]));
 		jsonw_obj_close(&c->j);
 	} else {
 		printf("[%" PRIu64 "] %s", seq, swnl_event_name(type));
@@ -936,9 +1002,17 @@ static int ctl_event_cb(struct nlattr **tb, void *arg)
 			printf(" as %s", as);
 		if (name)
 			printf(" %s %s", type == SWMMU_EVENT_AS_NEW ? "format" : "name", name);
-		if (tb[SWMMU_A_IOVA] && tb[SWMMU_A_LENGTH])
-			printf(" iova %#" PRIx64 " len %#" PRIx64, nla_get_u64(tb[SWMMU_A_IOVA]),
-			       nla_get_u64(tb[SWMMU_A_LENGTH]));
+		if (tb[SWMMU_A_IOVA])
+			printf(" iova %#" PRIx64, nla_get_u64(tb[SWMMU_A_IOVA]));
+		if (tb[SWMMU_A_LENGTH])
+			printf(" len %#" PRIx64, nla_get_u64(tb[SWMMU_A_LENGTH]));
+		if (tb[SWMMU_A_FAULT_ACCESS]) {
+			swnl_prot_str(nla_get_u32(tb[SWMMU_A_FAULT_ACCESS]), p, sizeof(p));
+			printf(" access %s", p);
+		}
+		if (tb[SWMMU_A_FAULT_REASON])
+			printf(" reason %s",
+			       swnl_fault_reason_name(nla_get_u32(tb[SWMMU_A_FAULT_REASON])));
 		if (tb[SWMMU_A_PROT]) {
 			swnl_prot_str(nla_get_u32(tb[SWMMU_A_PROT]), p, sizeof(p));
 			printf(" prot %s", p);

@@ -5,6 +5,7 @@
  * It talks to the kernel directly, so it works with or without swmmud running.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +36,34 @@ static const struct ctl_cmd ctl_cmds[] = {
 
 #define CTL_NR_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 
+/*
+ * Is argv[i] a name (of an address space or a format)? The word after the object for the
+ * commands on one address space, after list/show/add/del/set for "as" and "format".
+ */
+static bool ctl_is_name_arg(char **argv, int i)
+{
+	static const char *const on_as[] = { "map", "unmap", "protect", "query", "dump", "stats",
+					     "draw" };
+	size_t k;
+
+	for (k = 0; k < sizeof(on_as) / sizeof(on_as[0]); k++)
+		if (!strcmp(argv[0], on_as[k]))
+			return i == 1;
+	if (!strcmp(argv[0], "as") || !strcmp(argv[0], "format"))
+		return i == 2 || (i == 4 && !strcmp(argv[0], "as") && !strcmp(argv[3], "format"));
+	return false;
+}
+
 static void ctl_help(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: swmmuctl [-j] OBJECT ...\n");
+	fprintf(out, "usage: swmmuctl [-j|--json] OBJECT ...\n"
+		"       swmmuctl -h|--help | -V|--version\n");
 	for (i = 0; i < CTL_NR_CMDS; i++)
 		fprintf(out, "  swmmuctl %s\n", ctl_cmds[i].usage);
-	fprintf(out, "  -j: JSON output.  Sizes and addresses take 0x.., K, M, G, T.\n");
+	fprintf(out, "  -j, --json: JSON output (monitor: one object per line).\n"
+		"  Sizes and addresses take 0x.., K, M, G, T.  See swmmuctl(8).\n");
 }
 
 int ctl_usage(const char *fmt, ...)
@@ -88,13 +109,23 @@ int main(int argc, char **argv)
 	size_t i, len;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "+jh")) != -1) {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "+jhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'h':
 			ctl_help(stdout);
+			return 0;
+		case 'V':
+			printf("swmmuctl " SWMMU_VERSION "\n");
 			return 0;
 		default:
 			ctl_help(stderr);
@@ -115,6 +146,11 @@ int main(int argc, char **argv)
 			break;
 	if (i == CTL_NR_CMDS)
 		return ctl_usage("unknown object \"%s\"", argv[0]);
+	/* A name the kernel's policy would refuse with only "Attribute failed policy validation". */
+	for (len = 1; (int)len < argc; len++)
+		if (strlen(argv[len]) >= SWMMU_NL_NAME_LEN && ctl_is_name_arg(argv, (int)len))
+			return ctl_usage("name \"%.40s...\" is too long: at most %d characters",
+					 argv[len], SWMMU_NL_NAME_LEN - 1);
 	if (ctl_connect(&c))
 		return 1;
 	ret = ctl_cmds[i].fn(&c, argc - 1, argv + 1);

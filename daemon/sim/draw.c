@@ -68,7 +68,8 @@ int sim_draw(const char *path, const struct swmmu_as *as)
 	};
 	const struct swmmu_format *f = as->fmt;
 	struct sim_draw d = { .f = f };
-	struct swdraw_as pic = { .name = "swmmu-sim", .format = f->name };
+	struct swdraw_as pic = { .name = "swmmu-sim", .format = f->name,
+				 .pgsizes = swmmu_format_pgsizes(f) };
 	struct swmmu_stats st;
 	u64 va[2], len[2], mapped = 0;
 	unsigned int spans, i;

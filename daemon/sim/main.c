@@ -4,6 +4,7 @@
  * commands are interpreted by sim.c.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,19 @@ static void usage(FILE *out)
 "\n"
 "Reads commands from FILE (or standard input), one per line, and runs them on one address\n"
 "space. '#' starts a comment. Numbers are decimal or 0x-hex, optionally followed by K, M, G or T\n"
-"(powers of two). A failed command prints a line 'error: COMMAND: ERRNO-NAME', leaves the\n"
-"address space, its format and its tables as they were, and the simulator goes on; the exit\n"
-"status is 1 if any command failed, 2 for bad usage.\n"
+"(powers of two). A failed command prints a line 'FILE:LINE: error: COMMAND: ERRNO-NAME: WHY'\n"
+"(WHY names the argument at fault and what is wrong with it), leaves the address space, its\n"
+"format and its tables as they were, and the simulator goes on; the\n"
+"exit status is 1 if any command failed, 2 for bad usage or when it cannot start.\n"
 "\n"
 "Options:\n"
-"  -f FORMAT     start with a built-in format (default x86_64; see the formats command)\n"
-"  -F FILE       start with a format read from a text description (swmmu_format_parse())\n"
-"  -h            this help\n"
+"  -f, --format=FORMAT   start with a built-in format (default x86_64; see the formats\n"
+"                        command)\n"
+"  -F, --description=FILE\n"
+"                        start with a format read from a text description\n"
+"                        (swmmu-format(5))\n"
+"  -h, --help            this help\n"
+"  -V, --version         print the version\n"
 "\n"
 "Commands:\n"
 "  format NAME [va-bits=N]   new empty address space of a built-in format, optionally with\n"
@@ -67,12 +73,20 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	const char *fmt = "x86_64", *desc = NULL, *cmd;
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "description", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fmt = "x86_64", *desc = NULL, *cmd, *in_name = "<stdin>";
+	unsigned int lineno = 0;
 	FILE *in = stdin;
 	char line[4096];
 	int opt, failed = 0, ret;
 
-	while ((opt = getopt(argc, argv, "f:F:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:F:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			fmt = optarg;
@@ -82,6 +96,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("swmmu-sim " SWMMU_VERSION "\n");
 			return 0;
 		default:
 			usage(stderr);
@@ -93,6 +110,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (optind < argc) {
+		in_name = argv[optind];
 		in = fopen(argv[optind], "r");
 		if (!in) {
 			perror(argv[optind]);
@@ -102,26 +120,29 @@ int main(int argc, char **argv)
 	sim_out = stdout;
 	ret = sim_start(fmt, desc);
 	if (ret) {
-		fprintf(stderr, "swmmu-sim: cannot start with format %s: %s\n", desc ? desc : fmt,
-			sim_errname(ret));
+		fprintf(stderr, "swmmu-sim: cannot start with format %s: %s%s%s\n", desc ? desc : fmt,
+			sim_errname(ret), sim_why()[0] ? ": " : "", sim_why());
 		return 2;
 	}
 	while (fgets(line, sizeof(line), in)) {
 		size_t len = strlen(line);
 
+		lineno++;
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
 			int c;
 
 			/* Not a command cut in two: the rest of the line goes too. */
 			while ((c = fgetc(in)) != EOF && c != '\n')
 				;
-			printf("error: line longer than %zu bytes\n", sizeof(line) - 2);
+			printf("%s:%u: error: line longer than %zu bytes\n", in_name, lineno,
+			       sizeof(line) - 2);
 			failed = 1;
 			continue;
 		}
 		ret = sim_line(line, &cmd);
 		if (ret) {
-			printf("error: %s: %s\n", cmd, sim_errname(ret));
+			printf("%s:%u: error: %s: %s%s%s\n", in_name, lineno, cmd, sim_errname(ret),
+			       sim_why()[0] ? ": " : "", sim_why());
 			failed = 1;
 		}
 	}

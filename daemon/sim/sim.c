@@ -9,6 +9,7 @@
  * format always outlives its address space.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,31 +201,45 @@ static int new_as(const struct swmmu_format *f, struct swmmu_format *owned)
 	return 0;
 }
 
+/* What a failed command has to say beyond its errno ("" if nothing); see fail(). */
+static char why[512];
+
+static int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 static int load_file(const char *path)
 {
 	static char text[65536];
+	struct swmmu_format_error err;
 	struct swmmu_format *f;
-	unsigned int line = 0;
+	char msg[160];
 	size_t n;
 	FILE *fp = sim_fopen(path, "r");
 	int ret;
 
 	if (!fp)
-		return -ENOENT;
+		return fail(-ENOENT, "cannot open %s: %s", path, strerror(errno));
 	n = fread(text, 1, sizeof(text), fp);
 	fclose(fp);
-	if (n == sizeof(text)) {
-		fprintf(sim_out, "%s: description longer than %zu bytes\n", path, sizeof(text) - 1);
-		return -EINVAL;
-	}
+	if (n == sizeof(text))
+		return fail(-EINVAL, "%s: a description is smaller than %zu bytes", path,
+			    sizeof(text));
 	f = malloc(sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	ret = swmmu_format_parse(text, n, f, &line);
+	ret = swmmu_format_parse_err(text, n, f, &err);
 	if (ret) {
-		fprintf(sim_out, "%s: description error at line %u\n", path, line);
 		free(f);
-		return ret;
+		swmmu_format_strerror(&err, msg, sizeof(msg));
+		return fail(ret, "%s:%s", path, msg);
 	}
 	return new_as(f, f);
 }
@@ -377,6 +392,166 @@ static int opt_words(char **w, int n, int first, u32 *flags, u64 *size)
 	return 0;
 }
 
+/* The commands and their arguments, for usage errors and the list of an unknown one. */
+static const struct {
+	const char *name;
+	const char *args;
+} commands[] = {
+	{ "format", "NAME [va-bits=N]" }, { "load", "FILE" }, { "formats", "" },
+	{ "describe", "" }, { "map", "VA PA LEN PERMS [size=SIZE]" },
+	{ "unmap", "VA LEN [split]" }, { "protect", "VA LEN PERMS [split]" }, { "query", "VA" },
+	{ "translate", "VA ACCESS" }, { "walk", "VA" }, { "dump", "" }, { "free", "" },
+	{ "stats", "" }, { "image", "FILE" }, { "image-save", "FILE" }, { "draw", "FILE" },
+};
+
+static int bad_usage(const char *cmd)
+{
+	char list[256] = "";
+	unsigned int i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return fail(-EINVAL, "usage: %s%s%s", cmd, commands[i].args[0] ? " " : "",
+				    commands[i].args);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 commands[i].name);
+	return fail(-EINVAL, "unknown command \"%s\"; the commands are %s (swmmu-sim -h)", cmd,
+		    list);
+}
+
+/* A number argument: 0, or -EINVAL saying which argument is not a number. */
+static int num_arg(const char *what, const char *s, u64 *v)
+{
+	if (!parse_num(s, v))
+		return 0;
+	return fail(-EINVAL, "%s \"%s\" is not a number (decimal or 0x-hex, optional K M G T)",
+		    what, s);
+}
+
+static int perms_arg(const char *s, u32 *prot)
+{
+	if (!parse_perms(s, prot))
+		return 0;
+	return fail(-EINVAL, "PERMS \"%s\" is not letters of rwxugd, - or null", s);
+}
+
+/* Optional trailing words, each "split" (if @flags) or "size=SIZE" (if @size). */
+static int opt_args(char **w, int n, int first, u32 *flags, u64 *size)
+{
+	int i;
+
+	for (i = first; i < n; i++)
+		if (opt_words(w, i + 1, i, flags, size))
+			return fail(-EINVAL, "unexpected \"%s\": only %s may follow", w[i],
+				    flags ? "split" : "size=SIZE");
+	return 0;
+}
+
+static void sizes_str(u64 sizes, char *buf, size_t len)
+{
+	char s[16];
+	unsigned int b;
+
+	buf[0] = 0;
+	for (b = 0; b < 64; b++) {
+		if (!(sizes & (1ULL << b)))
+			continue;
+		size_str(b, s);
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? " " : "", s);
+	}
+}
+
+static int first_region(void *ctx, const struct swmmu_region *r)
+{
+	*(struct swmmu_region *)ctx = *r;
+	return -ECANCELED;	/* the first is enough: stop */
+}
+
+/*
+ * Why a map, unmap or protect of [va, va + len) failed with @err: which argument, and what is
+ * wrong with it (the alignment it needs, the range it overlaps, the leaf it cuts). Returns @err.
+ */
+static int explain(int err, const char *op, u64 va, u64 pa, u64 len, u32 prot, u64 size)
+{
+	const struct swmmu_format *f = as.fmt;
+	u64 sizes = swmmu_format_pgsizes(f), min = sizes & -sizes, last = va + len - 1, al;
+	struct swmmu_region r;
+	struct swmmu_xlate x;
+	char buf[128], p[16];
+
+	sizes_str(sizes, buf, sizeof(buf));
+	switch (-err) {
+	case EINVAL:
+		if (!len)
+			return fail(err, "LEN must not be 0");
+		al = size ? size : min;
+		size_str(__builtin_ctzll(al), p);
+		if (va & (al - 1))
+			return fail(err, "VA 0x%llx is not aligned to %s (%s)", (unsigned long long)va,
+				    p, size ? "size=" : "the smallest page");
+		if (pa & (al - 1) && !strcmp(op, "map"))
+			return fail(err, "PA 0x%llx is not aligned to %s (%s)", (unsigned long long)pa,
+				    p, size ? "size=" : "the smallest page");
+		if (len & (al - 1))
+			return fail(err, "LEN 0x%llx is not a multiple of %s (%s)",
+				    (unsigned long long)len, p, size ? "size=" : "the smallest page");
+		if (last < va)
+			return fail(err, "VA + LEN wraps past 2^64");
+		if ((!swmmu_query(&as, va, &x) && (va & ((1ULL << x.size_lg2) - 1))) ||
+		    (!swmmu_query(&as, last, &x) && ~last & ((1ULL << x.size_lg2) - 1))) {
+			u64 base = x.va & ~((1ULL << x.size_lg2) - 1);
+
+			size_str(x.size_lg2, p);
+			return fail(err, "the range cuts the %s leaf 0x%llx-0x%llx: add split, or "
+				    "cover the whole leaf", p, (unsigned long long)base,
+				    (unsigned long long)(base + (1ULL << x.size_lg2) - 1));
+		}
+		return fail(err, "invalid range 0x%llx-0x%llx", (unsigned long long)va,
+			    (unsigned long long)last);
+	case EEXIST:
+		if (swmmu_for_each_region(&as, va, len, first_region, &r) == -ECANCELED &&
+		    !swmmu_query(&as, r.va, &x)) {
+			u64 base = r.va & ~((1ULL << x.size_lg2) - 1);
+
+			perms_str(x.prot, p);
+			size_str(x.size_lg2, buf);
+			return fail(err, "0x%llx-0x%llx overlaps the %s leaf 0x%llx-0x%llx -> 0x%llx "
+				    "%s (unmap it first)", (unsigned long long)va,
+				    (unsigned long long)last, buf, (unsigned long long)base,
+				    (unsigned long long)(base + (1ULL << x.size_lg2) - 1),
+				    (unsigned long long)(x.pa - (r.va - base)), p);
+		}
+		return fail(err, "0x%llx-0x%llx overlaps a mapping", (unsigned long long)va,
+			    (unsigned long long)last);
+	case ERANGE:
+		if (!swmmu_format_va_ok(f, va) || !swmmu_format_va_ok(f, last) || last < va)
+			return fail(err, "VA range 0x%llx-0x%llx is outside the %u-bit VA space of %s%s",
+				    (unsigned long long)va, (unsigned long long)last, f->va_bits,
+				    f->name, f->flags & SWMMU_FMT_SIGN_EXTEND ?
+				    " (canonical, sign-extended addresses, not across the hole)" : "");
+		return fail(err, "PA range 0x%llx-0x%llx is past the %u-bit output addresses of %s",
+			    (unsigned long long)pa, (unsigned long long)(pa + len - 1), f->oa_bits,
+			    f->name);
+	case EOPNOTSUPP:
+		if (size && !(sizes & size))
+			return fail(err, "size=0x%llx is not a page size of %s (%s)",
+				    (unsigned long long)size, f->name, buf);
+		perms_str(prot, p);
+		return fail(err, "%s cannot express PERMS %s%s", f->name, p,
+			    prot && !(prot & f->need_any) ? " (every leaf needs one of its need-any)" :
+			    (f->flags & SWMMU_FMT_W_NEEDS_R) && (prot & SWMMU_PROT_W) &&
+			    !(prot & SWMMU_PROT_R) ? " (write needs read)" : "");
+	case ENOENT:
+		return fail(err, "nothing is mapped in 0x%llx-0x%llx", (unsigned long long)va,
+			    (unsigned long long)last);
+	case ENOMEM:
+		return fail(err, "out of page-table memory");
+	}
+	(void)op;
+	return err;
+}
+
 static int run(char **w, int n)
 {
 	u64 va, pa, len, size = 0, done;
@@ -395,19 +570,21 @@ static int run(char **w, int n)
 		u64 bits;
 
 		if (!f)
-			return -ENOENT;
+			return fail(-ENOENT, "no built-in format \"%s\" (the formats command lists "
+				    "them; load FILE reads a description)", w[1]);
 		if (n == 2)
 			return new_as(f, NULL);
 		if (strncmp(w[2], "va-bits=", 8) || swmmu_parse_u64(w[2] + 8, strlen(w[2] + 8), &bits) ||
 		    bits > 64)
-			return -EINVAL;
+			return fail(-EINVAL, "\"%s\": expected va-bits=N, N at most 64", w[2]);
 		d = malloc(sizeof(*d));
 		if (!d)
 			return -ENOMEM;
 		ret = swmmu_format_derive(f, (unsigned int)bits, d);
 		if (ret) {
 			free(d);
-			return ret;
+			return fail(ret, "%s cannot have %llu VA bits (it has %u)", f->name,
+				    (unsigned long long)bits, f->va_bits);
 		}
 		return new_as(d, d);
 	}
@@ -421,10 +598,15 @@ static int run(char **w, int n)
 		ret = sim_image_load(w[1], have_as ? as.fmt : NULL, &n, &img, &f);
 		if (!ret)
 			install(&n, f, img);
+		else if (ret == -ENOENT && access(w[1], R_OK))
+			return fail(ret, "cannot open %s: %s", w[1], strerror(errno));
+		else if (ret == -EINVAL)
+			return fail(ret, "%s cannot be used as a page-table image "
+				    "(docs/page-table-image.md)", w[1]);
 		return ret;
 	}
 	if (!have_as)
-		return -ENOENT;
+		return fail(-ENOENT, "no address space: start one with format or load");
 	if (!strcmp(w[0], "image-save") && n == 2)
 		return sim_image_save(w[1], &as);
 	if (!strcmp(w[0], "draw") && n == 2)
@@ -441,33 +623,37 @@ static int run(char **w, int n)
 	if (!strcmp(w[0], "map") && n >= 5) {
 		struct swmmu_map_opts o = { 0 };
 
-		if (parse_num(w[1], &va) || parse_num(w[2], &pa) || parse_num(w[3], &len) ||
-		    parse_perms(w[4], &prot) || opt_words(w, n, 5, NULL, &size))
+		if (num_arg("VA", w[1], &va) || num_arg("PA", w[2], &pa) ||
+		    num_arg("LEN", w[3], &len) || perms_arg(w[4], &prot) ||
+		    opt_args(w, n, 5, NULL, &size))
 			return -EINVAL;
 		o.pgsize = size;
-		return swmmu_map_ext(&as, va, pa, len, prot, size ? &o : NULL);
+		ret = swmmu_map_ext(&as, va, pa, len, prot, size ? &o : NULL);
+		return ret ? explain(ret, "map", va, pa, len, prot, size) : 0;
 	}
 	if (!strcmp(w[0], "unmap") && n >= 3) {
-		if (parse_num(w[1], &va) || parse_num(w[2], &len) || opt_words(w, n, 3, &flags, NULL))
+		if (num_arg("VA", w[1], &va) || num_arg("LEN", w[2], &len) ||
+		    opt_args(w, n, 3, &flags, NULL))
 			return -EINVAL;
 		ret = swmmu_unmap(&as, va, len, flags, NULL, &done);
 		if (!ret)
 			fprintf(sim_out, "unmapped 0x%llx\n", (unsigned long long)done);
-		return ret;
+		return ret ? explain(ret, "unmap", va, 0, len, 0, 0) : 0;
 	}
 	if (!strcmp(w[0], "protect") && n >= 4) {
-		if (parse_num(w[1], &va) || parse_num(w[2], &len) || parse_perms(w[3], &prot) ||
-		    opt_words(w, n, 4, &flags, NULL))
+		if (num_arg("VA", w[1], &va) || num_arg("LEN", w[2], &len) || perms_arg(w[3], &prot) ||
+		    opt_args(w, n, 4, &flags, NULL))
 			return -EINVAL;
-		return swmmu_protect(&as, va, len, prot, flags, NULL);
+		ret = swmmu_protect(&as, va, len, prot, flags, NULL);
+		return ret ? explain(ret, "protect", va, 0, len, prot, 0) : 0;
 	}
 	if ((!strcmp(w[0], "query") || !strcmp(w[0], "translate")) && n == 2 + (w[0][0] == 't')) {
-		if (parse_num(w[1], &va))
+		if (num_arg("VA", w[1], &va))
 			return -EINVAL;
 		if (w[0][0] == 't') {
 			if (parse_perms(w[2], &prot) || (prot & ~(SWMMU_PROT_R | SWMMU_PROT_W |
 								  SWMMU_PROT_X | SWMMU_PROT_U)))
-				return -EINVAL;
+				return fail(-EINVAL, "ACCESS \"%s\" is not letters of rwxu", w[2]);
 			ret = swmmu_translate(&as, va, prot, true, &x);
 		} else {
 			ret = swmmu_query(&as, va, &x);
@@ -476,6 +662,12 @@ static int run(char **w, int n)
 			fprintf(sim_out, "0x%llx unmapped\n", (unsigned long long)va);
 			return 0;
 		}
+		if (ret == -EACCES)
+			return fail(ret, "access %s to 0x%llx denied by the leaf's permissions", w[2],
+				    (unsigned long long)va);
+		if (ret == -ENOENT || ret == -ERANGE)
+			return fail(ret, "0x%llx is %s", (unsigned long long)va,
+				    ret == -ENOENT ? "not mapped" : "outside the format's VA space");
 		if (ret)
 			return ret;
 		perms_str(x.prot, p);
@@ -492,7 +684,7 @@ static int run(char **w, int n)
 			.leaf = walk_item, .hole = walk_item, .pre_table = walk_item,
 		};
 
-		if (parse_num(w[1], &va))
+		if (num_arg("VA", w[1], &va))
 			return -EINVAL;
 		return swmmu_walk(&as, va, 1, &ops, (void *)as.fmt);
 	}
@@ -512,7 +704,7 @@ static int run(char **w, int n)
 		       (unsigned long long)st.table_bytes);
 		return 0;
 	}
-	return -EINVAL;
+	return bad_usage(w[0]);
 }
 
 
@@ -549,13 +741,22 @@ int sim_start(const char *name, const char *desc)
 
 	if (!sim_out)
 		sim_out = stdout;
+	why[0] = 0;
 	ret = arena_init();
 	if (ret)
-		return ret;
+		return fail(ret, "cannot reserve %lu GiB of address space for page tables: %s "
+			    "(is ulimit -v set?)", ARENA_SIZE >> 30, strerror(errno));
 	if (desc)
 		return load_file(desc);
 	f = swmmu_format_find(name);
-	return f ? new_as(f, NULL) : -ENOENT;
+	return f ? new_as(f, NULL) :
+	       fail(-ENOENT, "no built-in format \"%s\" (swmmu-sim prints them with the formats "
+		    "command)", name);
+}
+
+const char *sim_why(void)
+{
+	return why;
 }
 
 int sim_line(char *line, const char **cmd)
@@ -572,5 +773,6 @@ int sim_line(char *line, const char **cmd)
 	if (!n)
 		return 0;
 	*cmd = w[0];
-	return n > MAX_WORDS ? -EINVAL : run(w, n);
+	why[0] = 0;
+	return n > MAX_WORDS ? fail(-EINVAL, "more than %d words", MAX_WORDS) : run(w, n);
 }

@@ -30,6 +30,8 @@ int sim_line(char *line, const char **cmd);
 void sim_reset(void);
 /* "EINVAL", "ENOENT", ... for a negative errno. */
 const char *sim_errname(int err);
+/* What the last failed sim_start() or sim_line() had to say beyond its errno ("" if nothing). */
+const char *sim_why(void);
 
 /*
  * The whole VA space of @f as at most two (va, len) spans: both halves of a sign-extended format,

@@ -378,7 +378,8 @@ void serve_fault(struct daemon *d, struct nlattr **tb)
 	a = cfg_find_as(d->applied, as);
 	if (!stalled || !a || a->fault != SWMMU_FAULT_MODE_SERVE) {
 		dlog(a && a->fault == SWMMU_FAULT_MODE_LOG ? LOG_WARNING : LOG_INFO,
-		     "fault in %s at %#" PRIx64 " (access %s, reason %u)%s", as, iova, acc, reason,
+		     "fault in %s at %#" PRIx64 " (access %s, %s)%s", as, iova, acc,
+		     swnl_fault_reason_name(reason),
 		     stalled ? ", not served" : "");
 		if (stalled)
 			fault_resolve(d, as, id, SWMMU_NL_FAULT_FAIL);
@@ -391,8 +392,8 @@ void serve_fault(struct daemon *d, struct nlattr **tb)
 	}
 	/* Only a hole can be served: a permission fault stays a fault. */
 	if (reason != SWMMU_FAULT_NOT_PRESENT || s->bytes + s->granule > a->quota) {
-		dlog(LOG_WARNING, "fault in %s at %#" PRIx64 " (access %s, reason %u): %s", as,
-		     iova, acc, reason, reason != SWMMU_FAULT_NOT_PRESENT ?
+		dlog(LOG_WARNING, "fault in %s at %#" PRIx64 " (access %s, %s): %s", as,
+		     iova, acc, swnl_fault_reason_name(reason), reason != SWMMU_FAULT_NOT_PRESENT ?
 		     "not a missing page, failed" : "fault quota used up, failed");
 		fault_resolve(d, as, id, SWMMU_NL_FAULT_FAIL);
 		return;

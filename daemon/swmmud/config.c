@@ -497,6 +497,7 @@ static int as_field(struct cfg_reader *r, unsigned int key, const yaml_event_t *
 		return get_enum(r, name, value, swnl_fault_mode_name, SWMMU_FAULT_MODE_MAX + 1,
 				&as->fault);
 	case AS_FAULT_QUOTA:
+		as->quota_given = true;
 		return get_number(r, name, value, 0, UINT64_MAX, &as->quota);
 	default:
 		return read_list(r, name, value, region_item, as);
@@ -515,6 +516,9 @@ static int as_item(struct cfg_reader *r, const yaml_event_t *item, void *obj)
 		return reject(r, item->start_mark, "out of memory");
 	as->mode = 0600;
 	ret = read_mapping(r, item, &as_mapping, as);
+	/* Serving faults with no quota would fail every fault: serve has a default of its own. */
+	if (!ret && as->fault == SWMMU_FAULT_MODE_SERVE && !as->quota_given)
+		as->quota = CFG_DEFAULT_SERVE_QUOTA;
 	if (!ret && LAST_NAME_REPEATED(c->as, c->nr_as))
 		return reject(r, item->start_mark, "address space \"%s\" is defined twice",
 			      as->name);

@@ -264,8 +264,11 @@ static void arm_timer(struct io_uring *ring, struct __kernel_timespec *ts)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: swmmud [-f] [-c CONFIG]\n"
-		"  -f  stay in the foreground and log to stderr too\n"
-		"  -c  configuration file (default " DEFAULT_CONFIG ")\n");
+		"  -f, --foreground      stay in the foreground and log to stderr too\n"
+		"  -c, --config=CONFIG   configuration file (default " DEFAULT_CONFIG ")\n"
+		"  -h, --help            this help\n"
+		"  -V, --version         print the version\n"
+		"See swmmud(8).\n");
 }
 
 int main(int argc, char **argv)
@@ -274,12 +277,20 @@ int main(int argc, char **argv)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	struct nl_sock *ctrl;
 	struct io_uring ring;
-	bool events_armed = false, timer_armed = false, quit = false;
+	bool events_armed = false, timer_armed = false, quit = false, said_waiting = false;
 	sigset_t mask;
 	char *abs_config = NULL;
 	int opt, sfd, ret;
 
-	while ((opt = getopt(argc, argv, "fc:h")) != -1) {
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "fc:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			foreground = true;
@@ -289,6 +300,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("swmmud " SWMMU_VERSION "\n");
 			return 0;
 		default:
 			usage(stderr);
@@ -345,8 +359,13 @@ int main(int argc, char **argv)
 					apply_all(&d, c);
 			}
 		}
-		if (!d.connected && !timer_armed)
+		/* Once per wait, not once per retry: the retry timer fires every second. */
+		if (!d.connected && !timer_armed && !said_waiting) {
 			dlog(LOG_NOTICE, "the swmmu module is not loaded; waiting for it");
+			said_waiting = true;
+		}
+		if (d.connected)
+			said_waiting = false;
 		if (d.connected && !events_armed) {
 			arm_poll(&ring, swnl_fd(&d.ev), TAG_EVENTS | (uint64_t)d.gen << 8);
 			events_armed = true;

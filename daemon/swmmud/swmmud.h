@@ -15,6 +15,9 @@ struct cfg_region {
 	uint32_t prot;
 };
 
+/* fault_quota when an address space serves faults and does not name one. */
+#define CFG_DEFAULT_SERVE_QUOTA	(16ULL << 20)
+
 struct cfg_as {
 	char name[SWMMU_NL_NAME_LEN];
 	char format[SWMMU_NL_NAME_LEN];
@@ -24,6 +27,7 @@ struct cfg_as {
 	unsigned int mode;
 	unsigned int fault;	/* enum swmmu_nl_fault_mode */
 	uint64_t quota;		/* bytes the daemon maps to serve faults */
+	bool quota_given;	/* fault_quota was in the file (else 16M for serve, 0 otherwise) */
 	struct cfg_region *regions;
 	unsigned int nr_regions;
 };

@@ -81,7 +81,7 @@ static void test_parse(void)
 	memcpy(strstr(bad, "va-bits 32"), "va-bits 33", 10);
 	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL,
 	       "levels not covering va-bits exactly: invalid");
-	TAP_EQ(line, 0, "validation errors report line 0");
+	TAP_EQ(line, 5, "a validation error reports the line it concerns (va-bits)");
 	snprintf(bad, sizeof(bad), "%s", good);
 	memcpy(strstr(bad, "entry-bytes 4"), "entry-bytes 5", 13);
 	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL, "entry-bytes 5 rejected");
@@ -90,6 +90,79 @@ static void test_parse(void)
 	TAP_EQ(swmmu_format_parse(bad, strlen(bad), &f, &line), -EINVAL, "missing level rejected");
 	TAP_EQ(swmmu_format_parse("name x\nlevels 0x1G\n", 19, &f, &line), -EINVAL,
 	       "number too large for the field");
+}
+
+/* Parse @text and compare the error text with @want ("" for success). */
+static void expect_error(const char *text, const char *want, const char *what)
+{
+	struct swmmu_format_error err;
+	struct swmmu_format f;
+	char msg[160] = "";
+
+	if (swmmu_format_parse_err(text, strlen(text), &f, &err))
+		swmmu_format_strerror(&err, msg, sizeof(msg));
+	TAP_CHECK(!strcmp(msg, want), "%s: \"%s\"", what, msg);
+	if (strcmp(msg, want))
+		tap_diag("want \"%s\"", want);
+}
+
+/* Replace the first @from in good[] by @to, into @buf. */
+static const char *edit(char *buf, size_t size, const char *from, const char *to)
+{
+	const char *at = strstr(good, from);
+
+	snprintf(buf, size, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	return buf;
+}
+
+/* Errors that teach: the line of the statement at fault and what is wrong with it. */
+static void test_parse_errors(void)
+{
+	struct swmmu_format_error err;
+	struct swmmu_format f;
+	char b[sizeof(good) + 128], msg[160];
+
+	expect_error(good, "", "the good description parses");
+	/* Syntax. */
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\nbogus-key 1\n"),
+		     "19: unknown statement: \"bogus-key\"", "unknown statement");
+	expect_error(edit(b, sizeof(b), "level 0 shift", "level 0 shfit"),
+		     "16: level: not a level field, or its values are missing: \"shfit\"",
+		     "misspelt level field");
+	expect_error(edit(b, sizeof(b), "oa-bits 32", "oa-bits 3x"),
+		     "6: oa-bits: not a number: \"3x\"", "not a number");
+	expect_error(edit(b, sizeof(b), "oa-bits 32", "oa-bits 300"),
+		     "6: oa-bits: number out of range: \"300\"", "number out of range");
+	expect_error(edit(b, sizeof(b), "va-bits 32", "va-bits 32 33"),
+		     "5: va-bits: takes one value", "too many values");
+	expect_error(edit(b, sizeof(b), "need-any rw", "need-any rq"),
+		     "10: need-any: permissions are letters of rwxug: \"rq\"", "bad permission");
+	expect_error(edit(b, sizeof(b), "level 1 shift", "level 0 shift"),
+		     "17: level: this level was given before: \"0\"", "level given twice");
+	/* Validation: the statement concerned, its line, the field and level. */
+	expect_error(edit(b, sizeof(b), "level 1 shift 22 bits 10", "level 1 shift 22 bits 11"),
+		     "5: va-bits: the top level's shift plus bits must equal va-bits",
+		     "index bits past va-bits");
+	expect_error(edit(b, sizeof(b), "level 1 shift", "#evel 1 shift"),
+		     "3: level 1: a level from 0 to levels - 1 is missing",
+		     "a missing level line");
+	expect_error(edit(b, sizeof(b), "level 1 shift 22", "level 1 shift 21"),
+		     "17: level 1: shift must be the shift plus the bits of the level below",
+		     "levels that do not tile");
+	expect_error(edit(b, sizeof(b), "present 0x3", "present 0"),
+		     "11: present: a present bit is needed (non-zero BITS)", "no present bit");
+	expect_error(edit(b, sizeof(b), "leaf 0x80 0x80 table", "leaf 0x80 0x180 table"),
+		     "17: level 1: leaf VAL has bits outside its MASK", "leaf value outside mask");
+	expect_error("name x\nlevels 1\nlevel 0 shift 12 bits 9 align 12 leaf 0 0\n",
+		     "3: entry-bytes: entry-bytes must be 4, 8 or 16",
+		     "a statement not given: the last line");
+	expect_error("", "1: levels: levels must be given, 1 to 6", "an empty description");
+	/* swmmu_format_check() alone: no line, the level and what. */
+	f = *swmmu_format_find("x86_64");
+	f.level[0].flags |= SWMMU_LVL_TABLE;
+	TAP_EQ(swmmu_format_check(&f, &err), -EINVAL, "check: level 0 with tables");
+	swmmu_format_strerror(&err, msg, sizeof(msg));
+	TAP_CHECK(!strcmp(msg, "level 0: level 0 holds leaves only (no table)"), "check: %s", msg);
 }
 
 static void test_validate(void)
@@ -218,6 +291,7 @@ int main(void)
 	test_roundtrip();
 	test_pgsizes();
 	test_parse();
+	test_parse_errors();
 	test_validate();
 	test_level_entry();
 	test_runtime_engine();

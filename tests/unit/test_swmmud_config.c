@@ -132,7 +132,9 @@ static void test_every_key(void)
 		"        pgsize: 4096\n"
 		"      - { iova: 1G, size: 1T, prot: none }\n"
 		"  - { name: defaults, format: x86_64 }\n"
-		"  - { name: octal, format: x86_64, mode: 644, regions: [] }\n";
+		"  - { name: octal, format: x86_64, mode: 644, regions: [] }\n"
+		"  - { name: serve-default, format: x86_64, fault: serve }\n"
+		"  - { name: serve-zero, format: x86_64, fault: serve, fault_quota: 0 }\n";
 	struct cfg *c = parse(text);
 	const struct cfg_as *a;
 
@@ -144,7 +146,7 @@ static void test_every_key(void)
 	TAP_CHECK(!strcmp(c->fmts[0].name, "tiny") &&
 		  !strcmp(c->fmts[0].text, "name tiny\nlevels 2\n"),
 		  "format text from a literal block, line breaks kept");
-	TAP_EQ(c->nr_as, 3, "three address spaces");
+	TAP_EQ(c->nr_as, 5, "five address spaces");
 	a = cfg_find_as(c, "full");
 	if (TAP_CHECK(a != NULL, "double-quoted name")) {
 		TAP_CHECK(!strcmp(a->format, "tiny"), "single-quoted format");
@@ -176,6 +178,13 @@ static void test_every_key(void)
 	a = cfg_find_as(c, "octal");
 	if (TAP_CHECK(a != NULL, "address space with an empty region list"))
 		TAP_EQ(a->mode, 0644, "plain mode 644 is octal too");
+	/* daemon/swmmud.conf and swmmud(8): serve without fault_quota serves up to 16M. */
+	a = cfg_find_as(c, "serve-default");
+	if (TAP_CHECK(a != NULL, "fault: serve without a quota"))
+		TAP_EQ(a->quota, 16 << 20, "fault: serve: default fault_quota 16M");
+	a = cfg_find_as(c, "serve-zero");
+	if (TAP_CHECK(a != NULL, "fault: serve with fault_quota 0"))
+		TAP_EQ(a->quota, 0, "an explicit fault_quota 0 stays 0");
 	cfg_free(c);
 }
 

@@ -10,7 +10,8 @@ dmesg | grep 'swmmu:' | tail -n 1 | sed 's/^/    kernel says: /'
 
 step "The module created a character device that programs talk to:"
 ls -l /dev/swmmu | sed 's/^/    /'
-echo "    (major/minor are the misc-device numbers the kernel gave it)"
+echo "    (major/minor are the misc-device numbers the kernel gave it; mode 0600: root only."
+echo "    make install adds a udev rule giving the swmmu group access, 0660; see swmmu(4))"
 
 step "A program (bin/swmmu-demo) uses it: an emulated device's page tables over real DMA memory"
 ./bin/swmmu-demo
@@ -48,7 +49,8 @@ if [ -x ./bin/swmmud ] && [ -f ./swmmud.conf ]; then
 	./bin/swmmuctl draw demo > /tmp/demo.svg
 	echo
 	echo "    (swmmuctl draw demo > as.svg draws it as a picture: $(wc -c < /tmp/demo.svg) bytes"
-	echo "    of SVG here; run it on a host with the module loaded and open it in a browser)"
+	echo "    of SVG; scripts/vm.sh -O /tmp/demo.svg copies it out of the VM: make run leaves"
+	echo "    it in build/vm/demo/out/tmp/demo.svg, to open in a browser)"
 
 	step "Stopping swmmud (SIGTERM); named address spaces stay until deleted or rmmod"
 	kill "$swmmud_pid"

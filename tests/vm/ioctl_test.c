@@ -657,7 +657,7 @@ TEST_F(swmmu, debugfs_pagetable)
 	struct swmmu_as_stats st;
 	char path[128], line[256];
 	uint64_t iova = 0x123456000ULL;
-	bool found = false;
+	bool found = false, header = false;
 	FILE *f;
 
 	test_cmd_map_fixed(self->as_id, self->buf_id, 0, SZ_4K, iova);
@@ -665,11 +665,16 @@ TEST_F(swmmu, debugfs_pagetable)
 	snprintf(path, sizeof(path), "/sys/kernel/debug/swmmu/as/%u/pagetable", st.out_debug_id);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "0x0000000123456000-"))
+	while (fgets(line, sizeof(line), f)) {
+		/* The memory type by name (it was an unexplained "mt0"), under a header. */
+		if (strstr(line, "0x0000000123456000-") && strstr(line, " wb "))
 			found = true;
+		if (!strncmp(line, "# IOVA", 6) && strstr(line, "MEMORY"))
+			header = true;
+	}
 	fclose(f);
 	ASSERT_TRUE(found);
+	ASSERT_TRUE(header);
 }
 
 TEST_F(swmmu, close_with_everything_live)

@@ -29,6 +29,7 @@
  *   ENOENT      no object with that ID in this file, or an object of another type
  *   ENOMEM      the kernel ran out of memory (or the caller's memory cgroup limit was hit)
  *   ENOSPC      a per-file limit (module parameters max_as, max_buf_bytes, max_table_bytes)
+ *               or the limit on all files' buffers together (max_total_buf_bytes)
  *   EINTR       a fatal signal interrupted a long allocation
  */
 #ifndef _UAPI_LINUX_SWMMU_H
