@@ -1,6 +1,7 @@
 #!/bin/bash
 # `make check-debug`: the VM suite on a debug kernel (KASAN, lockdep, kmemleak, UBSAN, fault
-# injection, DMA API debugging) built from Debian's linux-source-6.1, with panic_on_warn so that
+# injection, DMA API debugging) built from Debian's linux-source-6.12 (DEBUG_KERNEL=6.1 for the
+# older one), with panic_on_warn so that
 # any splat ends the run, and a kmemleak scan at the end. Ends with the same summary line as
 # `make check`.
 set -uo pipefail

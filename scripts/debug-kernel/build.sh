@@ -1,12 +1,12 @@
 #!/bin/bash
 # Build (once) the debug kernel of `make check-debug` from Debian's linux-source-$DEBUG_KERNEL
-# (6.1 unless told) and print the directory that holds it. The result is cached outside the
+# (6.12 unless told; README.md, "Which check is for what", says why) and print the directory that holds it. The result is cached outside the
 # clone, keyed by the source package version and our config fragment, so a warm machine does not
 # rebuild.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SWMMU_CACHE:-/var/cache/swmmu}
-series=${DEBUG_KERNEL:-6.1}
+series=${DEBUG_KERNEL:-6.12}
 tarball=/usr/src/linux-source-$series.tar.xz
 [ -f "$tarball" ] || { echo "debug-kernel: missing $tarball (apt install linux-source-$series)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
