@@ -64,6 +64,10 @@ enum {
 	SWMMU_CMD_IOTLB,
 	SWMMU_CMD_AMD_CHECK,
 	SWMMU_CMD_MAP_BATCH,
+	SWMMU_CMD_CTX_SET,
+	SWMMU_CMD_INVALIDATE,
+	SWMMU_CMD_CTX_INFO,
+	SWMMU_CMD_BUF_EXPORT,
 };
 
 /* Permission and memory-type word of MAP, PROTECT, QUERY and DUMP. */
@@ -175,10 +179,13 @@ struct swmmu_get_info {
 #define SWMMU_MMAP_WINDOW_SHIFT	57
 #define SWMMU_MMAP_OFFSET_NONE	(~0ULL)
 
+/* struct swmmu_as_alloc.flags */
+#define SWMMU_AS_DRIVER_TABLES	0x1	/* a device context over tables the caller writes */
+
 /**
  * struct swmmu_as_alloc - ioctl(SWMMU_AS_ALLOC)
  * @size: sizeof(struct swmmu_as_alloc)
- * @flags: must be 0
+ * @flags: SWMMU_AS_*
  * @format_id: a format_id from GET_INFO (ENOENT if unknown)
  * @va_bits: 0 for the format's VA size, or a smaller VA size in [min_va_bits, va_bits]: the root
  *           table shrinks and top levels are dropped (EINVAL outside that range, EOPNOTSUPP for a
@@ -198,6 +205,15 @@ struct swmmu_get_info {
  * access where it is not readable, raises SIGSEGV. Device leaves of 2 MiB whose CPU address is
  * 2 MiB aligned are mapped with one PMD. UNMAP and PROTECT remove the affected CPU mappings
  * before they return. An address space is busy (EBUSY on DESTROY) while it is mmap()ed.
+ *
+ * SWMMU_AS_DRIVER_TABLES makes a driver-managed address space: a device context whose page
+ * tables belong to the caller, who writes them into the file's DMA buffers (SWMMU_BUF_EXPORT
+ * gives a CPU mapping of a buffer). The context starts disabled; SWMMU_CTX_SET programs it like
+ * the hardware's context registers (format, root table, ASID, enable), and DMA queues bound to it
+ * walk the caller's tables through a TLB that only SWMMU_INVALIDATE empties. format_id and
+ * va_bits are the context's initial format. MAP, UNMAP, PROTECT, MAP_BATCH, QUERY, DUMP and RW
+ * fail with EOPNOTSUPP on it (the tables are not swmmu's), it has no mmap window
+ * (out_mmap_offset is SWMMU_MMAP_OFFSET_NONE) and STATS reports no tables.
  */
 struct swmmu_as_alloc {
 	__u32 size;
@@ -268,6 +284,28 @@ struct swmmu_buf_info {
 	__u32 __reserved;
 };
 #define SWMMU_BUF_INFO		_IO(SWMMU_TYPE, SWMMU_CMD_BUF_INFO)
+
+/**
+ * struct swmmu_buf_export - ioctl(SWMMU_BUF_EXPORT): a descriptor to mmap() a buffer with
+ * @size: sizeof(struct swmmu_buf_export)
+ * @flags: must be 0
+ * @buf_id: the buffer
+ * @out_fd: a new file descriptor (O_RDWR | O_CLOEXEC); mmap() of it with MAP_SHARED (EINVAL
+ *          otherwise) at offset 0..length maps the buffer's pages, so that the CPU writes what
+ *          the device reads: the way a driver writes its page tables into memory the device walks
+ *
+ * The descriptor and its mappings hold the buffer: DESTROY of the buffer fails with EBUSY until
+ * both are gone. A buffer is also busy while a driver-managed context of the file is enabled
+ * (SWMMU_CTX_SET): the device may hold translations into any buffer of the file in its TLB, so
+ * a context is disabled (which drops its TLB) before the memory it reached is freed.
+ */
+struct swmmu_buf_export {
+	__u32 size;
+	__u32 flags;
+	__u32 buf_id;
+	__s32 out_fd;
+};
+#define SWMMU_BUF_EXPORT	_IO(SWMMU_TYPE, SWMMU_CMD_BUF_EXPORT)
 
 /* struct swmmu_map.flags */
 #define SWMMU_MAP_FIXED_IOVA	0x1	/* map at @iova; otherwise the kernel picks a free VA */
@@ -994,10 +1032,24 @@ enum {
 	SWMMU_FAULT_PERMISSION = 2,	/* the leaf or a table above it forbids the access (EACCES) */
 	SWMMU_FAULT_ADDRESS_SIZE = 3,	/* the VA is outside the format's VA size (ERANGE) */
 	SWMMU_FAULT_BAD_OUTPUT = 4,	/* the output address is no buffer of the file (EIO) */
+	/* Driver-managed contexts only (SWMMU_AS_DRIVER_TABLES): the caller's tables are wrong. */
+	SWMMU_FAULT_TABLE_OUTSIDE = 5,	/* a table address is no buffer of the file (EIO) */
+	SWMMU_FAULT_RESERVED = 6,	/* an item has a reserved encoding or a reserved bit set
+					 * (EBADMSG)
+					 */
+	SWMMU_FAULT_LEAF_LEVEL = 7,	/* a leaf at a level that cannot hold one (EBADMSG) */
+	SWMMU_FAULT_OA_SIZE = 8,	/* an output or table address above the format's output
+					 * size (ERANGE)
+					 */
+	SWMMU_FAULT_ACCESS_FLAG = 9,	/* the leaf's accessed (or, for a write, dirty) bit is clear
+					 * and the context does not set it (EACCES)
+					 */
+	SWMMU_FAULT_DISABLED = 10,	/* the context is not enabled (ENODEV) */
 };
 
 /* struct swmmu_fault.flags */
 #define SWMMU_FAULT_STALLED	0x1	/* the command waits for a response with @seq */
+#define SWMMU_FAULT_CHECK	0x2	/* a checker report (struct swmmu_event), not a fault */
 
 /**
  * struct swmmu_fault - one fault record, as read() from a fault queue returns them
@@ -1044,10 +1096,51 @@ struct swmmu_fault_response {
 
 #define SWMMU_FAULT_QUEUE_MAX_DEPTH	4096
 
+/* struct swmmu_event.class: what a driver did wrong (checker reports, SWMMU_FAULT_CHECK) */
+enum {
+	SWMMU_CHECK_STALE = 1,		/* the device used a cached translation whose entry changed
+					 * or was cleared, and no invalidation covered it
+					 */
+	SWMMU_CHECK_BBM = 2,		/* a valid leaf was replaced by a different valid leaf
+					 * without an invalid entry and an invalidation between
+					 * (break-before-make; formats whose architecture needs it)
+					 */
+	SWMMU_CHECK_TABLE_REUSE = 3,	/* a table the walk cache still uses was unlinked or its
+					 * slot rewritten, without a walk-cache invalidation
+					 */
+};
+
+/**
+ * struct swmmu_event - one record of a fault queue opened with SWMMU_FAULT_QUEUE_EVENTS
+ * @fault: the fault record; for a checker report @fault.flags has SWMMU_FAULT_CHECK, @fault.reason
+ *         is 0, @fault.iova the VA, @fault.level the level of the cached item
+ * @class: SWMMU_CHECK_* for a checker report, 0 for a fault
+ * @asid: the ASID the cached translation was tagged with (checker), or the context's ASID
+ * @cached_pte: the item the device cached (checker), or the item where the walk stopped (fault)
+ * @current_pte: the item in the tables now (checker), 0 for a fault
+ * @cached_pa: the output address the cached translation gives for @fault.iova
+ * @current_pa: the output address the tables give now (~0 when they do not translate it)
+ */
+struct swmmu_event {
+	struct swmmu_fault fault;
+	__u32 class;
+	__u32 asid;
+	__aligned_u64 cached_pte;
+	__aligned_u64 current_pte;
+	__aligned_u64 cached_pa;
+	__aligned_u64 current_pa;
+};
+
+/* struct swmmu_fault_queue_alloc.flags */
+#define SWMMU_FAULT_QUEUE_EVENTS	0x1	/* records are struct swmmu_event and include the
+						 * checker's reports
+						 */
+
 /**
  * struct swmmu_fault_queue_alloc - ioctl(SWMMU_FAULT_QUEUE): open the device's fault queue
  * @size: sizeof(struct swmmu_fault_queue_alloc)
- * @flags: must be 0
+ * @flags: SWMMU_FAULT_QUEUE_*; without SWMMU_FAULT_QUEUE_EVENTS the records are struct
+ *         swmmu_fault and checker reports are not queued
  * @depth: records the queue holds, 1 to SWMMU_FAULT_QUEUE_MAX_DEPTH (EINVAL)
  * @out_fd: a new file descriptor (O_RDWR | O_CLOEXEC) of the fault queue
  *
@@ -1146,6 +1239,178 @@ struct swmmu_iotlb {
 };
 #define SWMMU_IOTLB		_IO(SWMMU_TYPE, SWMMU_CMD_IOTLB)
 
+/* struct swmmu_ctx_set.flags */
+#define SWMMU_CTX_ENABLE	0x1	/* translate; while disabled every access faults (DISABLED) */
+#define SWMMU_CTX_HW_AD		0x2	/* the device sets accessed and dirty bits where the
+					 * architecture makes it optional (AArch64 TCR.HA/HD, RISC-V
+					 * Svadu); formats whose hardware always sets them (x86-64,
+					 * VT-d, AMD) get them regardless
+					 */
+
+/* struct swmmu_ctx_set.check: the TLB checker of a driver-managed context */
+enum {
+	SWMMU_CHECK_OFF = 0,		/* hardware-faithful: stale translations are used silently */
+	SWMMU_CHECK_REPORT = 1,		/* report each violation once, keep using the TLB */
+	SWMMU_CHECK_STRICT = 2,		/* report, and use the fresh walk instead of the TLB */
+};
+
+#define SWMMU_ASID_MAX		0xffff
+
+/**
+ * struct swmmu_ctx_set - ioctl(SWMMU_CTX_SET): program a driver-managed context
+ * @size: sizeof(struct swmmu_ctx_set)
+ * @flags: SWMMU_CTX_*
+ * @as_id: an address space made with SWMMU_AS_DRIVER_TABLES (EINVAL for another one)
+ * @format_id: the table format (ENOENT if unknown; runtime formats are not accepted: EINVAL)
+ * @va_bits: 0 for the format's VA size, or a smaller one as in SWMMU_AS_ALLOC (EINVAL)
+ * @asid: the ASID the TLB tags this context's translations with, 0..SWMMU_ASID_MAX (EINVAL)
+ * @root: DMA address of the root table, aligned to the root table's size (EINVAL). Not checked
+ *        against the buffers here: a root outside them faults (TABLE_OUTSIDE) on use, as on the
+ *        hardware.
+ * @check: SWMMU_CHECK_OFF, _REPORT or _STRICT (EINVAL otherwise)
+ * @__reserved: must be 0
+ *
+ * Like a write of the hardware's context registers. Re-pointing an enabled context at another
+ * root (a context switch) keeps its TLB: translations are tagged by ASID, so a driver that reuses
+ * an ASID for other tables invalidates it first (SWMMU_INV_ASID). Clearing SWMMU_CTX_ENABLE drops
+ * the context's TLB and walk cache; only then may the file's buffers be destroyed.
+ */
+struct swmmu_ctx_set {
+	__u32 size;
+	__u32 flags;
+	__u32 as_id;
+	__u32 format_id;
+	__u32 va_bits;
+	__u32 asid;
+	__aligned_u64 root;
+	__u32 check;
+	__u32 __reserved;
+};
+#define SWMMU_CTX_SET		_IO(SWMMU_TYPE, SWMMU_CMD_CTX_SET)
+
+/* struct swmmu_inval_cmd.opcode: the shape of an IOMMU's invalidation commands */
+enum {
+	SWMMU_INV_ALL = 1,	/* every entry of every driver-managed context of the file
+				 * (SMMU CMD_TLBI_NSNH_ALL, VT-d global IOTLB invalidation)
+				 */
+	SWMMU_INV_CTX = 2,	/* every entry of one context, any ASID (SMMU CMD_CFGI_CD +
+				 * TLBI, VT-d domain-selective)
+				 */
+	SWMMU_INV_ASID = 3,	/* the entries of one ASID in a context (CMD_TLBI_NH_ASID,
+				 * VT-d PASID-selective)
+				 */
+	SWMMU_INV_VA = 4,	/* leaf entries of an ASID in [iova, iova + length) (CMD_TLBI_NH_VA
+				 * with Leaf=1, VT-d page-selective with IH=1)
+				 */
+	SWMMU_INV_VA_WALK = 5,	/* leaf and walk-cache entries of an ASID covering the range
+				 * (CMD_TLBI_NH_VA with Leaf=0, VT-d page-selective, GPU TLB
+				 * invalidate with page-directory cache)
+				 */
+};
+
+/**
+ * struct swmmu_inval_cmd - one invalidation command
+ * @opcode: SWMMU_INV_* (EINVAL otherwise)
+ * @flags: must be 0
+ * @as_id: the context (a SWMMU_AS_DRIVER_TABLES address space; must be 0 for SWMMU_INV_ALL)
+ * @asid: the ASID (SWMMU_INV_ASID, _VA, _VA_WALK; must be 0 otherwise)
+ * @iova: first VA (SWMMU_INV_VA, _VA_WALK; must be 0 otherwise)
+ * @length: bytes, non-zero, no wrap (EOVERFLOW) (SWMMU_INV_VA, _VA_WALK; must be 0 otherwise)
+ */
+struct swmmu_inval_cmd {
+	__u32 opcode;
+	__u32 flags;
+	__u32 as_id;
+	__u32 asid;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+
+#define SWMMU_INVALIDATE_MAX_CMDS	256
+
+/**
+ * struct swmmu_invalidate - ioctl(SWMMU_INVALIDATE): run invalidation commands, in order
+ * @size: sizeof(struct swmmu_invalidate)
+ * @flags: must be 0
+ * @nr_cmds: entries of @cmds_uptr, 1 to SWMMU_INVALIDATE_MAX_CMDS (EINVAL)
+ * @__reserved: must be 0
+ * @cmds_uptr: user pointer to an array of struct swmmu_inval_cmd
+ * @out_nr_done: commands completed; every command is validated before the first runs
+ *
+ * When a command completes, no DMA access that starts afterwards uses an entry it dropped, and
+ * every access that was using one has finished (the sync of a command queue). With the checker
+ * on, each dropped entry is compared with the tables first: a valid leaf that was replaced by a
+ * different valid leaf on a break-before-make format, or a walk-cache entry whose table was
+ * unlinked while a leaf-only invalidation (SWMMU_INV_VA) was used, is reported. Invalidating
+ * more than needed is never reported; the context counts its invalidations (SWMMU_CTX_INFO).
+ * ENOENT: no such context.
+ */
+struct swmmu_invalidate {
+	__u32 size;
+	__u32 flags;
+	__u32 nr_cmds;
+	__u32 __reserved;
+	__aligned_u64 cmds_uptr;
+	__u32 out_nr_done;
+	__u32 __reserved2;
+};
+#define SWMMU_INVALIDATE	_IO(SWMMU_TYPE, SWMMU_CMD_INVALIDATE)
+
+/**
+ * struct swmmu_ctx_info - ioctl(SWMMU_CTX_INFO): the state of a driver-managed context
+ * @size: sizeof(struct swmmu_ctx_info)
+ * @flags: must be 0
+ * @as_id: the context
+ * @out_flags: SWMMU_CTX_* as programmed
+ * @out_format_id: the programmed format
+ * @out_va_bits: its VA bits
+ * @out_asid: the programmed ASID
+ * @out_check: SWMMU_CHECK_*
+ * @out_root: the programmed root table
+ * @out_tlb_entries: capacity of the context's TLB (leaf entries)
+ * @out_tlb_used: leaf entries valid now
+ * @out_walk_entries: capacity of its walk cache (table entries)
+ * @out_walk_used: walk-cache entries valid now
+ * @out_hits: translations served from the TLB
+ * @out_misses: translations that needed a walk
+ * @out_walks: table walks
+ * @out_faults: faults of the context
+ * @out_ad_updates: accessed/dirty bits the device set
+ * @out_invalidations: invalidation commands that named the context (ALL counts for every one)
+ * @out_inval_dropped: entries those commands dropped
+ * @out_checks: cached translations the checker compared with the tables
+ * @out_stale: SWMMU_CHECK_STALE reports
+ * @out_bbm: SWMMU_CHECK_BBM reports
+ * @out_table_reuse: SWMMU_CHECK_TABLE_REUSE reports
+ */
+struct swmmu_ctx_info {
+	__u32 size;
+	__u32 flags;
+	__u32 as_id;
+	__u32 out_flags;
+	__u32 out_format_id;
+	__u32 out_va_bits;
+	__u32 out_asid;
+	__u32 out_check;
+	__aligned_u64 out_root;
+	__u32 out_tlb_entries;
+	__u32 out_tlb_used;
+	__u32 out_walk_entries;
+	__u32 out_walk_used;
+	__aligned_u64 out_hits;
+	__aligned_u64 out_misses;
+	__aligned_u64 out_walks;
+	__aligned_u64 out_faults;
+	__aligned_u64 out_ad_updates;
+	__aligned_u64 out_invalidations;
+	__aligned_u64 out_inval_dropped;
+	__aligned_u64 out_checks;
+	__aligned_u64 out_stale;
+	__aligned_u64 out_bbm;
+	__aligned_u64 out_table_reuse;
+};
+#define SWMMU_CTX_INFO		_IO(SWMMU_TYPE, SWMMU_CMD_CTX_INFO)
+
 /*
  * io_uring passthrough (IORING_OP_URING_CMD on a /dev/swmmu descriptor). The ring must be set up
  * with IORING_SETUP_SQE128 (EINVAL otherwise): the command's payload is the 80-byte sqe->cmd area.
@@ -1163,6 +1428,8 @@ struct swmmu_iotlb {
  *   the operations are written back to the array as by the ioctl. cqe->res: 0 or the failing
  *   operation's negative errno; big_cqe[0]: out_nr_done. One SQE carries up to
  *   SWMMU_MAP_BATCH_MAX_OPS operations: the cheapest way to change many mappings.
+ * - sqe->cmd_op SWMMU_INVALIDATE: payload struct swmmu_invalidate, the same rules and errnos, run
+ *   at submission. cqe->res: 0 or the negative errno; big_cqe[0]: out_nr_done.
  * - any other cmd_op: EOPNOTSUPP.
  * Closing a /dev/swmmu descriptor cancels the outstanding SWMMU_URING_DMA commands the closing
  * process submitted on that file (they complete with ECANCELED; a running one stops at its next

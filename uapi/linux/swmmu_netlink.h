@@ -61,6 +61,7 @@ enum swmmu_nl_cmd {
 	SWMMU_NL_CMD_STATS_GET,		/* do: counters and table occupancy per level */
 	SWMMU_NL_CMD_EVENT,		/* notification on the "events" group */
 	SWMMU_NL_CMD_FAULT_RESOLVE,	/* admin: answer a stalled fault (AS, FAULT_ID, FAULT_RESP) */
+	SWMMU_NL_CMD_CTX_GET,		/* admin, do (CTX) or dump: driver-managed contexts */
 
 	__SWMMU_NL_CMD_MAX,
 	SWMMU_NL_CMD_MAX = __SWMMU_NL_CMD_MAX - 1
@@ -100,6 +101,10 @@ enum swmmu_nl_event {
 	SWMMU_EVENT_FAULT,	/* AS, IOVA, FAULT_ACCESS, FAULT_REASON, LEAF_LEVEL, FAULT_ID,
 				 * FAULT_STALLED, ATTACHED_PID: a device access of an attached
 				 * file failed to translate
+				 */
+	SWMMU_EVENT_CHECK,	/* CTX, ATTACHED_PID, IOVA, CHECK_CLASS, ASID, LEAF_LEVEL,
+				 * CACHED_PTE, CURRENT_PTE, CACHED_PA, CURRENT_PA: the TLB checker
+				 * of a driver-managed context found a violation
 				 */
 
 	__SWMMU_EVENT_MAX,
@@ -157,6 +162,17 @@ enum swmmu_nl_attr {
 	 * through two files appears twice. Empty when none is attached.
 	 */
 	SWMMU_A_ATTACHED,
+	SWMMU_A_CTX,			/* u32: module-wide ID of a driver-managed context */
+	SWMMU_A_ASID,			/* u32 */
+	SWMMU_A_ROOT,			/* u64: DMA address of a context's root table */
+	SWMMU_A_CTX_FLAGS,		/* u32: SWMMU_CTX_* of linux/swmmu.h */
+	SWMMU_A_CHECK_MODE,		/* u32: SWMMU_CHECK_OFF/REPORT/STRICT of linux/swmmu.h */
+	SWMMU_A_CHECK_CLASS,		/* u32: SWMMU_CHECK_STALE/BBM/TABLE_REUSE */
+	SWMMU_A_CACHED_PTE,		/* u64: the item the device cached */
+	SWMMU_A_CURRENT_PTE,		/* u64: the item in the tables now */
+	SWMMU_A_CACHED_PA,		/* u64: the output address the cached translation gives */
+	SWMMU_A_CURRENT_PA,		/* u64: the one the tables give now, ~0 if none */
+	SWMMU_A_CTX_STATS,		/* nest (SWMMU_A_CTX_STATS_*) */
 
 	__SWMMU_A_MAX,
 	SWMMU_A_MAX = __SWMMU_A_MAX - 1
@@ -180,6 +196,30 @@ enum swmmu_nl_stats_attr {
 
 	__SWMMU_A_STATS_MAX,
 	SWMMU_A_STATS_MAX = __SWMMU_A_STATS_MAX - 1
+};
+
+/* Inside SWMMU_A_CTX_STATS (CTX_GET): the fields of struct swmmu_ctx_info, all u64. */
+enum swmmu_nl_ctx_stats_attr {
+	SWMMU_A_CTX_STATS_UNSPEC,
+	SWMMU_A_CTX_STATS_PAD,
+	SWMMU_A_CTX_STATS_TLB_ENTRIES,
+	SWMMU_A_CTX_STATS_TLB_USED,
+	SWMMU_A_CTX_STATS_WALK_ENTRIES,
+	SWMMU_A_CTX_STATS_WALK_USED,
+	SWMMU_A_CTX_STATS_HITS,
+	SWMMU_A_CTX_STATS_MISSES,
+	SWMMU_A_CTX_STATS_WALKS,
+	SWMMU_A_CTX_STATS_FAULTS,
+	SWMMU_A_CTX_STATS_AD_UPDATES,
+	SWMMU_A_CTX_STATS_INVALIDATIONS,
+	SWMMU_A_CTX_STATS_INVAL_DROPPED,
+	SWMMU_A_CTX_STATS_CHECKS,
+	SWMMU_A_CTX_STATS_STALE,
+	SWMMU_A_CTX_STATS_BBM,
+	SWMMU_A_CTX_STATS_TABLE_REUSE,
+
+	__SWMMU_A_CTX_STATS_MAX,
+	SWMMU_A_CTX_STATS_MAX = __SWMMU_A_CTX_STATS_MAX - 1
 };
 
 /* Inside SWMMU_A_LEVEL (FORMAT_GET) and SWMMU_A_STATS_LEVEL (STATS_GET). */
