@@ -171,7 +171,7 @@ vm-tests: $(VM_TEST_BINS)
 
 define kmod_shadow
 	@mkdir -p $(1)
-	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
+	@for d in core arch uapi include kmod samples; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
 	@find $(1) -xtype l -delete
 	@find $(1) -type l \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod' -o \
 		-name '*.mod.c' -o -name '*.a' -o -name modules.order -o -name Module.symvers -o \
@@ -222,7 +222,8 @@ DKMSDIR ?= /usr/src/swmmu-$(VERSION)
 MAN_PAGES := $(wildcard man/*.[1-8])
 DOCS := README.md $(wildcard docs/*.md) docs/netlink/swmmu.yaml
 INSTALL_HEADERS := core/swmmu_pt.h core/swmmu_format.h core/swmmu_platform.h
-DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h) \
+DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h \
+	include/swmmu/*.h) \
 	kmod/Kbuild kmod/Makefile kmod/conftest.sh
 SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'

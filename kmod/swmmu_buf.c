@@ -208,6 +208,9 @@ int swmmu_cmd_buf_info(struct swmmu_file *file, void *data)
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
+	/* An in-kernel client's file has no struct file: it has kernel addresses instead. */
+	if (!file->filp)
+		return -EOPNOTSUPP;
 	buf = swmmu_buf_get(file, cmd->buf_id);
 	if (!buf)
 		return -ENOENT;
@@ -328,6 +331,9 @@ int swmmu_cmd_buf_export(struct swmmu_file *file, void *data)
 	int fd;
 
 	if (cmd->flags)
+		return -EOPNOTSUPP;
+	/* An in-kernel client's file has no struct file: it has kernel addresses instead. */
+	if (!file->filp)
 		return -EOPNOTSUPP;
 	buf = swmmu_buf_get(file, cmd->buf_id);
 	if (!buf)

@@ -772,39 +772,30 @@ static void swmmu_dctx_invalidate_all(struct swmmu_file *file, const struct swmm
 }
 
 /**
- * swmmu_cmd_invalidate() - SWMMU_INVALIDATE (ioctl and io_uring)
+ * swmmu_invalidate_kernel() - run invalidation commands, in order
  * @file: the file
- * @data: struct swmmu_invalidate
+ * @cmds: the commands, in kernel memory
+ * @nr: entries of @cmds, 1 to SWMMU_INVALIDATE_MAX_CMDS
+ *
+ * Every command is validated, and every context it names found, before the first one runs.
+ * Used by SWMMU_INVALIDATE (ioctl, io_uring) and by in-kernel clients.
  *
  * Context: process context, may sleep.
- * Return: 0, -EOPNOTSUPP, -EINVAL, -EOVERFLOW, -ENOENT (no such context), -EFAULT, -ENOMEM.
+ * Return: 0 (all ran), -EOPNOTSUPP, -EINVAL, -EOVERFLOW, -ENOENT (no such context), -ENOMEM.
  */
-int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
+int swmmu_invalidate_kernel(struct swmmu_file *file, const struct swmmu_inval_cmd *cmds,
+			    unsigned int nr)
 {
-	struct swmmu_invalidate *cmd = data;
-	struct swmmu_inval_cmd *cmds;
 	struct swmmu_as_obj **as;
 	unsigned int i;
 	int ret = 0;
 
-	cmd->out_nr_done = 0;
-	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
-		return -EOPNOTSUPP;
-	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_INVALIDATE_MAX_CMDS)
+	if (!nr || nr > SWMMU_INVALIDATE_MAX_CMDS)
 		return -EINVAL;
-	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
-	as = kvcalloc(cmd->nr_cmds, sizeof(*as), GFP_KERNEL_ACCOUNT);
-	if (!cmds || !as) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (copy_from_user(cmds, u64_to_user_ptr(cmd->cmds_uptr),
-			   array_size(cmd->nr_cmds, sizeof(*cmds)))) {
-		ret = -EFAULT;
-		goto out;
-	}
-	/* Validate every command, and find every context, before the first one runs. */
-	for (i = 0; i < cmd->nr_cmds && !ret; i++) {
+	as = kvcalloc(nr, sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as)
+		return -ENOMEM;
+	for (i = 0; i < nr && !ret; i++) {
 		ret = swmmu_inval_validate(&cmds[i]);
 		if (ret || cmds[i].opcode == SWMMU_INV_ALL)
 			continue;
@@ -812,20 +803,47 @@ int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
 		if (as[i])
 			ret = 0;
 	}
-	if (ret)
-		goto out;
-	for (i = 0; i < cmd->nr_cmds; i++) {
+	for (i = 0; i < nr && !ret; i++) {
 		if (cmds[i].opcode == SWMMU_INV_ALL)
 			swmmu_dctx_invalidate_all(file, &cmds[i]);
 		else
 			swmmu_dctx_invalidate(as[i], &cmds[i]);
 	}
-	cmd->out_nr_done = cmd->nr_cmds;
-out:
-	for (i = 0; as && i < cmd->nr_cmds; i++)
+	for (i = 0; i < nr; i++)
 		if (as[i])
 			swmmu_obj_put(&as[i]->obj);
 	kvfree(as);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_invalidate() - SWMMU_INVALIDATE (ioctl and io_uring)
+ * @file: the file
+ * @data: struct swmmu_invalidate
+ *
+ * Context: process context, may sleep.
+ * Return: as swmmu_invalidate_kernel(), and -EFAULT.
+ */
+int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
+{
+	struct swmmu_invalidate *cmd = data;
+	struct swmmu_inval_cmd *cmds;
+	int ret;
+
+	cmd->out_nr_done = 0;
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
+		return -EOPNOTSUPP;
+	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_INVALIDATE_MAX_CMDS)
+		return -EINVAL;
+	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
+	if (!cmds)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (!copy_from_user(cmds, u64_to_user_ptr(cmd->cmds_uptr),
+			    array_size(cmd->nr_cmds, sizeof(*cmds))))
+		ret = swmmu_invalidate_kernel(file, cmds, cmd->nr_cmds);
+	if (!ret)
+		cmd->out_nr_done = cmd->nr_cmds;
 	kvfree(cmds);
 	return ret;
 }

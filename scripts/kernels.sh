@@ -230,9 +230,9 @@ build)
 	cd "$top"
 	# kbuild writes objects next to the sources, so build in a tree of symlinks per kernel.
 	mkdir -p "$out"
-	for d in core arch uapi kmod; do
+	for d in core arch uapi include kmod samples; do
 		mkdir -p "$out/$d"
-		cp -rsf "$top/$d/." "$out/$d/"
+		[ ! -d "$top/$d" ] || cp -rsf "$top/$d/." "$out/$d/"
 	done
 	find "$out" -xtype l -delete
 	# Objects of an in-place build (make -C KDIR M=$PWD/kmod) are not sources: never link them.
