@@ -296,6 +296,9 @@ static const char *class_name(uint32_t c)
 	}
 }
 
+/* Reports printed in full per drain; the rest are counted (one comes per page). */
+#define SHOW_REPORTS	4
+
 /* Read and print what the fault queue holds; returns the number of checker reports. */
 static unsigned int drain_fault_queue(const char *indent)
 {
@@ -308,7 +311,8 @@ static unsigned int drain_fault_queue(const char *indent)
 			const struct swmmu_event *e = &ev[i];
 
 			if (e->fault.flags & SWMMU_FAULT_CHECK) {
-				reports++;
+				if (++reports > SHOW_REPORTS)
+					continue;
 				printf("%schecker: %s translation used at iova %#llx (asid %u, level %u):"
 				       " cached pte %#llx -> pa %#llx, tables now pte %#llx -> ",
 				       indent, class_name(e->class),
@@ -333,6 +337,9 @@ static unsigned int drain_fault_queue(const char *indent)
 	}
 	if (n < 0 && errno != EAGAIN)
 		die("read of the fault queue: %s", strerror(errno));
+	if (reports > SHOW_REPORTS)
+		printf("%s... and %u more checker reports like these (%u in all: one per cached "
+		       "page)\n", indent, reports - SHOW_REPORTS, reports);
 	return reports;
 }
 
