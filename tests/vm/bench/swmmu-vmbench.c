@@ -43,7 +43,7 @@
 #define BATCH		64
 #define VEC		256	/* operations per SWMMU_MAP_BATCH */
 #define MAP_ROUNDS	5	/* best of, per path */
-#define DRV_ROUNDS	3	/* best of, per copy path of the driver-tables comparison */
+#define DRV_ROUNDS	5	/* best of, per copy path of the driver-tables comparison */
 
 static int fd;
 
