@@ -12,9 +12,10 @@
  *     interleaved rounds per path;
  *   - DMA COPY through page tables a driver wrote (x86-64, written here by hand into an exported
  *     buffer, a SWMMU_AS_DRIVER_TABLES context) vs through swmmu's own tables (MAP), same
- *     buffers, 4 KiB and 2 MiB leaves: the ratio, target within 10%; and the TLB checker's cost,
- *     REPORT vs OFF on the driver's tables, target under 2x. Best of DRV_ROUNDS interleaved
- *     rounds per path.
+ *     buffers: 4 KiB leaves over 8 MiB (every page a TLB miss) and over 512 KiB (TLB hits), and
+ *     2 MiB leaves; the ratio, target within 10%; and the TLB checker's cost, REPORT vs OFF on
+ *     the driver's tables (a fresh walk per TLB hit), target under 2x. Best of DRV_ROUNDS
+ *     interleaved rounds per path.
  * Figures only: nothing here asserts a time.
  */
 #include <errno.h>
@@ -439,24 +440,27 @@ static uint32_t copy_queue(uint32_t as)
 	return qa.out_queue_id;
 }
 
-/* COPY_ROUNDS copies of 4 MiB from VA 0 to VA 4 MiB on queue @q, 8 per SUBMIT: MB/s. */
-static double copy_run(uint32_t q)
+/*
+ * Copies of @len bytes from VA 0 to VA 4 MiB on queue @q, 8 per SUBMIT, COPY_ROUNDS x 4 MiB in
+ * all: MB/s.
+ */
+static double copy_run(uint32_t q, uint64_t len)
 {
 	struct swmmu_dma_cmd cmds[8];
 	struct swmmu_submit s = {
 		.size = sizeof(s), .queue_id = q, .nr_cmds = 8, .cmds_uptr = (uintptr_t)cmds,
 	};
+	uint64_t i, submits = COPY_ROUNDS * (SZ_4M / len) / 8;
 	double t0;
-	int i;
 
 	memset(cmds, 0, sizeof(cmds));
 	for (i = 0; i < 8; i++) {
 		cmds[i].opcode = SWMMU_DMA_COPY;
 		cmds[i].dst = SZ_4M;
-		cmds[i].length = SZ_4M;
+		cmds[i].length = len;
 	}
 	t0 = now();
-	for (i = 0; i < COPY_ROUNDS / 8; i++) {
+	for (i = 0; i < submits; i++) {
 		xioctl(SWMMU_SUBMIT, &s, "SUBMIT");
 		if (s.out_nr_done != 8)
 			die("copy failed: %s", strerror(-cmds[s.out_nr_done].out_status));
@@ -474,66 +478,82 @@ static struct swmmu_ctx_info ctx_info(uint32_t as)
 
 enum { P_MAP, P_DRV_OFF, P_DRV_REPORT, NR_PATHS };
 
+/* The copies compared: leaf size and bytes per copy. */
+static const struct drv_config {
+	const char *name;
+	uint32_t pg_lg2;
+	uint64_t len;
+} drv_configs[] = {
+	{ "4 KiB leaves, 2 x 4 MiB (TLB misses)", 12, SZ_4M },
+	{ "4 KiB leaves, 2 x 256 KiB (TLB hits)", 12, 64 * SZ_4K },
+	{ "2 MiB leaves, 2 x 4 MiB", 21, SZ_4M },
+};
+
+#define NR_CONFIGS	(sizeof(drv_configs) / sizeof(drv_configs[0]))
+
 struct drv_result {
-	double mbs[2][NR_PATHS];		/* [4K, 2M][path], best of DRV_ROUNDS */
-	struct swmmu_ctx_info report_info[2];	/* the REPORT contexts, after the runs */
+	double mbs[NR_CONFIGS][NR_PATHS];		/* best of DRV_ROUNDS */
+	struct swmmu_ctx_info report_info[NR_CONFIGS];	/* the REPORT contexts, afterwards */
 };
 
 /*
- * The same two 4 MiB contiguous buffers, mapped at VA 0 and 4 MiB in six address spaces: swmmu's
- * tables (MAP), and driver-managed contexts with the checker OFF and REPORT over tables written
- * here (one set of tables per leaf size, shared by the OFF and REPORT contexts).
+ * The same two 4 MiB contiguous buffers, mapped at VA 0 and 4 MiB in address spaces of each
+ * configuration: swmmu's tables (MAP), and driver-managed contexts with the checker OFF and
+ * REPORT over tables written here (one set of tables per leaf size, shared by all its contexts).
  */
 static void drv_compare(uint32_t fmt, struct drv_result *r)
 {
 	uint32_t b1 = buf_alloc(SZ_4M, SWMMU_BUF_CONTIG), b2 = buf_alloc(SZ_4M, SWMMU_BUF_CONTIG);
 	uint32_t tb = buf_alloc(DRV_TABLE_PAGES * SZ_4K, SWMMU_BUF_CONTIG);
 	struct swmmu_buf_export be = { .size = sizeof(be), .buf_id = tb };
-	uint64_t pa1 = buf_dma0(b1), pa2 = buf_dma0(b2);
-	uint32_t q[2][NR_PATHS], as[2][NR_PATHS];
+	uint64_t pa1 = buf_dma0(b1), pa2 = buf_dma0(b2), root[2];
+	uint32_t q[NR_CONFIGS][NR_PATHS], as[NR_CONFIGS][NR_PATHS];
 	struct drv_tables t = { .dma = buf_dma0(tb) };
-	int l, p, round;
+	unsigned int c, l, p, round;
 
 	xioctl(SWMMU_BUF_EXPORT, &be, "BUF_EXPORT");
 	t.cpu = mmap(NULL, DRV_TABLE_PAGES * SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, be.out_fd, 0);
 	if (t.cpu == MAP_FAILED)
 		die("mmap of the exported table buffer: %s", strerror(errno));
 	for (l = 0; l < 2; l++) {
-		uint32_t pg_lg2 = l ? 21 : 12;
-		uint64_t root = drv_table_alloc(&t);
+		root[l] = drv_table_alloc(&t);
+		drv_map(&t, root[l], 0, pa1, SZ_4M, l ? 21 : 12);
+		drv_map(&t, root[l], SZ_4M, pa2, SZ_4M, l ? 21 : 12);
+	}
+	for (c = 0; c < NR_CONFIGS; c++) {
+		const struct drv_config *cf = &drv_configs[c];
 
-		drv_map(&t, root, 0, pa1, SZ_4M, pg_lg2);
-		drv_map(&t, root, SZ_4M, pa2, SZ_4M, pg_lg2);
-		as[l][P_MAP] = as_alloc(fmt);
-		map(as[l][P_MAP], b1, 0, SZ_4M, 0, pg_lg2);
-		map(as[l][P_MAP], b2, 0, SZ_4M, SZ_4M, pg_lg2);
+		as[c][P_MAP] = as_alloc(fmt);
+		map(as[c][P_MAP], b1, 0, SZ_4M, 0, cf->pg_lg2);
+		map(as[c][P_MAP], b2, 0, SZ_4M, SZ_4M, cf->pg_lg2);
 		for (p = P_DRV_OFF; p <= P_DRV_REPORT; p++) {
 			struct swmmu_as_alloc a = {
 				.size = sizeof(a), .flags = SWMMU_AS_DRIVER_TABLES, .format_id = fmt,
 			};
 			struct swmmu_ctx_set cs = {
 				.size = sizeof(cs), .flags = SWMMU_CTX_ENABLE, .format_id = fmt,
-				.asid = 1, .root = root,
+				.asid = 1, .root = root[cf->pg_lg2 == 21],
 				.check = p == P_DRV_REPORT ? SWMMU_CHECK_REPORT : SWMMU_CHECK_OFF,
 			};
 
 			xioctl(SWMMU_AS_ALLOC, &a, "AS_ALLOC (driver tables)");
-			as[l][p] = cs.as_id = a.out_as_id;
+			as[c][p] = cs.as_id = a.out_as_id;
 			xioctl(SWMMU_CTX_SET, &cs, "CTX_SET");
 		}
 		for (p = 0; p < NR_PATHS; p++) {
-			q[l][p] = copy_queue(as[l][p]);
-			copy_run(q[l][p]);	/* warm: first walks, A/D bits */
-			r->mbs[l][p] = 0;
+			q[c][p] = copy_queue(as[c][p]);
+			copy_run(q[c][p], cf->len);	/* warm: first walks, A/D bits */
+			r->mbs[c][p] = 0;
 		}
 	}
 	/* Interleaved, best of DRV_ROUNDS: a slow stretch of the shared host hits every path. */
 	for (round = 0; round < DRV_ROUNDS; round++)
-		for (l = 0; l < 2; l++)
+		for (c = 0; c < NR_CONFIGS; c++)
 			for (p = 0; p < NR_PATHS; p++)
-				r->mbs[l][p] = best(r->mbs[l][p], copy_run(q[l][p]));
-	for (l = 0; l < 2; l++)
-		r->report_info[l] = ctx_info(as[l][P_DRV_REPORT]);
+				r->mbs[c][p] = best(r->mbs[c][p],
+						    copy_run(q[c][p], drv_configs[c].len));
+	for (c = 0; c < NR_CONFIGS; c++)
+		r->report_info[c] = ctx_info(as[c][P_DRV_REPORT]);
 }
 
 int main(void)
@@ -594,18 +614,19 @@ int main(void)
 	       VEC, ops_vec, ops_vec / ops_ioctl);
 	printf("# driver-written tables (SWMMU_AS_DRIVER_TABLES, x86-64 tables written by hand) vs "
 	       "swmmu's tables (MAP), same buffers, best of %d\n", DRV_ROUNDS);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < (int)NR_CONFIGS; i++) {
 		const double *m = drv.mbs[i];
 		const struct swmmu_ctx_info *ci = &drv.report_info[i];
-		const char *lv = i ? "2 MiB" : "4 KiB";
 
-		printf("DMA COPY, %s leaves, swmmu tables (MAP)          %9.1f MB/s\n", lv,
-		       m[P_MAP]);
-		printf("DMA COPY, %s leaves, driver tables, check off    %9.1f MB/s  %5.1f%% of MAP  "
-		       "target >= 90%%\n", lv, m[P_DRV_OFF], 100 * m[P_DRV_OFF] / m[P_MAP]);
-		printf("DMA COPY, %s leaves, driver tables, check report %9.1f MB/s  checker cost "
-		       "%.2fx  target < 2x  (%llu compared, %llu reports)\n", lv, m[P_DRV_REPORT],
-		       m[P_DRV_OFF] / m[P_DRV_REPORT], (unsigned long long)ci->out_checks,
+		printf("DMA COPY, %s\n", drv_configs[i].name);
+		printf("  swmmu tables (MAP)            %9.1f MB/s\n", m[P_MAP]);
+		printf("  driver tables, check off      %9.1f MB/s  %5.1f%% of MAP  target >= 90%%\n",
+		       m[P_DRV_OFF], 100 * m[P_DRV_OFF] / m[P_MAP]);
+		printf("  driver tables, check report   %9.1f MB/s  checker cost %.2fx  target < 2x  "
+		       "(TLB hit rate %.1f%%, %llu compared, %llu reports)\n", m[P_DRV_REPORT],
+		       m[P_DRV_OFF] / m[P_DRV_REPORT], ci->out_hits + ci->out_misses ?
+		       100.0 * ci->out_hits / (ci->out_hits + ci->out_misses) : 0,
+		       (unsigned long long)ci->out_checks,
 		       (unsigned long long)(ci->out_stale + ci->out_bbm + ci->out_table_reuse));
 	}
 	close(fd);
