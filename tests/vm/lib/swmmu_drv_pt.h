@@ -176,15 +176,23 @@ static inline int drv_pt_map(struct drv_pt *p, uint64_t va, uint64_t pa, uint64_
 	return swmmu_map_ext(&p->as, va, pa, len, prot, &o);
 }
 
-/* Unmap, freeing tables left empty, then flush the gather (invalidations, frees). */
+/*
+ * Unmap, then free the tables left empty anywhere under the root items the range touches (the
+ * driver owns the whole VA space; the core frees only tables whose whole span it is given), then
+ * flush the gather: invalidations, then the frees.
+ */
 static inline int drv_pt_unmap(struct drv_pt *p, uint64_t va, uint64_t len)
 {
+	uint64_t span = 1ULL << p->f->level[p->f->nr_levels - 1].shift;
+	uint64_t lo = va & ~(span - 1), hi = (va + len - 1) | (span - 1);
 	struct swmmu_gather g;
 	u64 done = 0;
 	int ret;
 
 	swmmu_gather_init(&g, drv_pt_flush, p);
-	ret = swmmu_unmap(&p->as, va, len, SWMMU_UNMAP_FREE_EMPTY, &g, &done);
+	ret = swmmu_unmap(&p->as, va, len, 0, &g, &done);
+	if (!ret)
+		swmmu_free_empty(&p->as, lo, hi - lo + 1, &g);
 	swmmu_gather_flush(&g);
 	return ret;
 }
@@ -249,19 +257,29 @@ static inline volatile uint64_t *drv_pt_item_cpu(const struct drv_pt *p, uint64_
 	return a ? swmmu_dbuf_cpu(p->tb, a) : NULL;
 }
 
+/*
+ * The output-address field of an item, for addresses aligned to 4 KiB at least: the bits of the
+ * field below that (NVIDIA keeps flags there in a leaf) are left alone.
+ */
+static inline uint64_t drv_oa_mask(const struct swmmu_format *f)
+{
+	uint64_t field = f->oa_width >= 64 ? ~0ULL : (1ULL << f->oa_width) - 1;
+	unsigned int skip = f->oa_lo < 12 ? 12 - f->oa_lo : 0;
+
+	return (field & ~((1ULL << skip) - 1)) << f->oa_pte_lo;
+}
+
 /* @pte with its output-address field replaced by @oa (the encoding of swmmu_format.h). */
 static inline uint64_t drv_pte_set_oa(const struct swmmu_format *f, uint64_t pte, uint64_t oa)
 {
-	uint64_t mask = (f->oa_width >= 64 ? ~0ULL : (1ULL << f->oa_width) - 1) << f->oa_pte_lo;
+	uint64_t mask = drv_oa_mask(f);
 
 	return (pte & ~mask) | (((oa >> f->oa_lo) << f->oa_pte_lo) & mask);
 }
 
 static inline uint64_t drv_pte_oa(const struct swmmu_format *f, uint64_t pte)
 {
-	uint64_t mask = f->oa_width >= 64 ? ~0ULL : (1ULL << f->oa_width) - 1;
-
-	return ((pte >> f->oa_pte_lo) & mask) << f->oa_lo;
+	return ((pte & drv_oa_mask(f)) >> f->oa_pte_lo) << f->oa_lo;
 }
 
 #endif /* SWMMU_DRV_PT_H */
