@@ -32,7 +32,7 @@
 #define ARM_S1_COMMON							\
 	.entry_lg2 = 3, .oa_bits = 48,					\
 	.contig_kind = SWMMU_CONTIG_HINT, .contig_mask = ARM_CONT, .contig_val = ARM_CONT,	\
-	.flags = SWMMU_FMT_A_ON_MAP, .mt_valid = 0xf, .need_any = SWMMU_PROT_R,	\
+	.flags = SWMMU_FMT_A_ON_MAP | SWMMU_FMT_BBM | SWMMU_FMT_AD_OPTIONAL, .mt_valid = 0xf, .need_any = SWMMU_PROT_R,	\
 	.present = ARM_VALID, .accessed = ARM_AF,			\
 	.leaf_perm = ARM_S1_LEAF_PERM, .table_perm = ARM_S1_TABLE_PERM
 
@@ -106,7 +106,7 @@ const struct swmmu_format swmmu_fmt_aarch64_s2_4k = {
 	.oa_bits = 48,
 	.oa_lo = 12, .oa_pte_lo = 12, .oa_width = 36,
 	.contig_kind = SWMMU_CONTIG_HINT, .contig_mask = ARM_CONT, .contig_val = ARM_CONT,
-	.flags = SWMMU_FMT_A_ON_MAP,
+	.flags = SWMMU_FMT_A_ON_MAP | SWMMU_FMT_BBM | SWMMU_FMT_AD_OPTIONAL,
 	.mt_valid = 0xf,
 	.need_any = SWMMU_PROT_R | SWMMU_PROT_W,
 	.present = ARM_VALID,

@@ -44,6 +44,7 @@ static const struct swmmu_pt_ops mali_lpae_ops;
 
 const struct swmmu_format swmmu_fmt_mali_lpae = {
 	.name = "mali-lpae",
+	.flags = SWMMU_FMT_BBM,
 	.nr_levels = 4,
 	.entry_lg2 = 3,
 	.va_bits = 48,

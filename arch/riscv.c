@@ -60,7 +60,7 @@
 
 #define RV_COMMON							\
 	.entry_lg2 = 3, .oa_bits = 56, .oa_lo = 12, .oa_pte_lo = 10, .oa_width = 44,	\
-	.flags = SWMMU_FMT_SIGN_EXTEND | SWMMU_FMT_W_NEEDS_R,		\
+	.flags = SWMMU_FMT_SIGN_EXTEND | SWMMU_FMT_W_NEEDS_R | SWMMU_FMT_AD_OPTIONAL,\
 	.mt_valid = (1u << SWMMU_MT_WB) | (1u << SWMMU_MT_UC) | (1u << SWMMU_MT_DEVICE),	\
 	.need_any = SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X,		\
 	.present = RV_V, .accessed = RV_A, .dirty = RV_D,		\

@@ -58,7 +58,7 @@
 
 #define X86_COMMON							\
 	.entry_lg2 = 3, .oa_bits = 52, .oa_lo = 12, .oa_pte_lo = 12, .oa_width = 40,	\
-	.flags = SWMMU_FMT_SIGN_EXTEND,					\
+	.flags = SWMMU_FMT_SIGN_EXTEND | SWMMU_FMT_RSVD_LOW_OA,		\
 	.mt_valid = 0xf, .need_any = SWMMU_PROT_R, .present = X86_P,	\
 	.accessed = X86_A, .dirty = X86_D,				\
 	.leaf_perm = {							\

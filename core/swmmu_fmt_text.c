@@ -8,7 +8,8 @@
  *
  *   name NAME                     levels N            entry-bytes 4|8|16
  *   va-bits N                     oa-bits N           oa-field OA_LO PTE_LO WIDTH
- *   flags [sign-extend] [big-endian] [w-needs-r] [a-on-map] [table-addr] [level-entry]
+ *   flags [sign-extend] [big-endian] [w-needs-r] [a-on-map] [table-addr] [level-entry] [bbm]
+ *         [ad-optional] [rsvd-low-oa]
  *   memtypes [wb] [wt] [uc] [device]                  need-any PERMS (letters of rwxug)
  *   present BITS    leaf-set BITS    table-set BITS    accessed BITS    dirty BITS
  *   contig none|hint|napot|napot-ones|fragment MASK VAL
@@ -32,7 +33,8 @@
 #define SWMMU_MAX_WORDS	28
 
 static const char *const swmmu_flag_names[] = {
-	"sign-extend", "big-endian", "w-needs-r", "a-on-map", "table-addr", "level-entry",
+	"sign-extend", "big-endian", "w-needs-r", "a-on-map", "table-addr", "level-entry", "bbm",
+	"ad-optional", "rsvd-low-oa",
 };
 
 static const char *const swmmu_mt_names[SWMMU_MT_NR] = { "wb", "wt", "uc", "device" };

@@ -125,7 +125,18 @@ enum swmmu_memtype {
 					 * no bit of @present (LoongArch directory entries)
 					 */
 #define SWMMU_FMT_LEVEL_ENTRY	0x20	/* levels with a non-zero entry_lg2 use that item size */
-#define SWMMU_FMT_ALL		0x3f
+#define SWMMU_FMT_BBM		0x40	/* replacing a valid leaf by a different valid leaf needs
+					 * break-before-make (Arm ARM D8.16.1): an invalid entry and
+					 * an invalidation between them
+					 */
+#define SWMMU_FMT_AD_OPTIONAL	0x80	/* the hardware sets accessed/dirty bits only when enabled
+					 * (AArch64 TCR.HA/HD, RISC-V Svadu); otherwise a clear bit
+					 * faults
+					 */
+#define SWMMU_FMT_RSVD_LOW_OA	0x100	/* OA bits below a large leaf's size that hold no other
+					 * field are reserved and fault when set (x86-64)
+					 */
+#define SWMMU_FMT_ALL		0x1ff
 
 /* struct swmmu_format.contig_kind: how a contiguous entry of 2^k items is encoded. */
 enum swmmu_contig_kind {

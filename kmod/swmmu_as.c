@@ -560,7 +560,7 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
 	struct swmmu_as_alloc *cmd = data;
 	const struct swmmu_format *f;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->flags & ~SWMMU_AS_DRIVER_TABLES || cmd->__reserved)
 		return -EOPNOTSUPP;
 	f = swmmu_format_get(cmd->format_id);
 	if (!f)
@@ -637,6 +637,13 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	ret = swmmu_file_reserve_as(file, &window);
 	if (ret)
 		goto err_fmt;
+	/* A driver-managed context has no CPU view of swmmu's tables: no mmap window. */
+	if ((cmd->flags & SWMMU_AS_DRIVER_TABLES) && window >= 0) {
+		mutex_lock(&file->lock);
+		__clear_bit(window, &file->mmap_windows);
+		mutex_unlock(&file->lock);
+		window = -1;
+	}
 	as->window = window;
 
 	xa_init(&as->tables);
@@ -650,6 +657,14 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		goto err_limits;
 	/* Published from here on: tables the operations unlink may still be walked. */
 	as->tbl_defer = true;
+	if (cmd->flags & SWMMU_AS_DRIVER_TABLES) {
+		ret = swmmu_dctx_create(as, cmd->format_id);
+		if (ret) {
+			as->tbl_defer = false;
+			swmmu_as_destroy(&as->pt);
+			goto err_limits;
+		}
+	}
 
 	as->debug_id = (u32)atomic_inc_return(&swmmu_as_serial);
 	as->window_mask = (1ULL << min_t(unsigned int, as->fmt->va_bits,
@@ -731,6 +746,7 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 	struct swmmu_mapping *m, *n;
 
 	swmmu_debugfs_as_remove(as);
+	swmmu_dctx_destroy(as);
 	mutex_lock(&file->lock);
 	if (as->window >= 0) {
 		file->windows[as->window] = NULL;
@@ -1029,9 +1045,9 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 	ret = swmmu_map_check(cmd);
 	if (ret)
 		return ret;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
 	buf = swmmu_buf_get(file, cmd->buf_id);
 	if (!buf) {
 		swmmu_obj_put(&as->obj);
@@ -1247,9 +1263,9 @@ int swmmu_cmd_unmap(struct swmmu_file *file, void *data)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EOPNOTSUPP;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
 	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	if (ret)
 		goto out;
@@ -1286,9 +1302,9 @@ int swmmu_cmd_protect(struct swmmu_file *file, void *data)
 		return -EOPNOTSUPP;
 	if (cmd->prot & ~SWMMU_UPROT_VALID)
 		return -EOPNOTSUPP;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
 	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	if (ret)
 		goto out;
@@ -1390,9 +1406,9 @@ int swmmu_cmd_query(struct swmmu_file *file, void *data)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EOPNOTSUPP;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
 	if (!swmmu_format_va_ok(as->fmt, cmd->iova)) {
 		ret = -ERANGE;
 		goto out;
@@ -1450,9 +1466,9 @@ int swmmu_cmd_rw(struct swmmu_file *file, void *data)
 		return -EOPNOTSUPP;
 	if (cmd->length > SWMMU_RW_MAX)
 		return -EINVAL;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
 	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	if (ret)
 		goto out;
@@ -1577,9 +1593,9 @@ int swmmu_cmd_dump(struct swmmu_file *file, void *data)
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
 	if (cmd->length)
 		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
 	else

@@ -308,9 +308,9 @@ int swmmu_cmd_map_batch(struct swmmu_file *file, void *data)
 		return -EINVAL;
 	if (cmd->op_size < sizeof(*ops) || cmd->op_size > SWMMU_MAP_BATCH_MAX_OP_SIZE)
 		return -EINVAL;
-	b.as = swmmu_as_get(file, cmd->as_id);
-	if (!b.as)
-		return -ENOENT;
+	b.as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(b.as))
+		return PTR_ERR(b.as);
 	ret = -ENOMEM;
 	ops = kvmalloc_array(cmd->nr_ops, sizeof(*ops), GFP_KERNEL_ACCOUNT);
 	if (!ops)

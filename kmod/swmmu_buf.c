@@ -4,7 +4,9 @@
  * (RW, a CPU fault through mmap) turns the output address its walk produced into memory only
  * through the bus, so a device page table can only ever reach the caller's own buffers.
  */
+#include <linux/anon_inodes.h>
 #include <linux/dma-mapping.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -247,4 +249,131 @@ struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma)
 	if (dma > ULONG_MAX)
 		return NULL;
 	return mtree_load(&file->bus, (unsigned long)dma);
+}
+
+/**
+ * struct swmmu_buf_export_file - what a SWMMU_BUF_EXPORT descriptor holds
+ * @buf: the buffer (a users reference: DESTROY is EBUSY while it exists)
+ * @dev_filp: the /dev/swmmu file (a reference: the file outlives the buffer reference)
+ */
+struct swmmu_buf_export_file {
+	struct swmmu_buf *buf;
+	struct file *dev_filp;
+};
+
+static int swmmu_buf_export_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct swmmu_buf_export_file *x = filp->private_data;
+	struct swmmu_buf *buf = x->buf;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT, len = vma->vm_end - vma->vm_start, end;
+	unsigned int i;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (check_add_overflow(off, len, &end) || end > buf->length)
+		return -EINVAL;
+	swmmu_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	/* Every chunk the window covers, at its place: pages stay put while the buffer lives. */
+	for (i = 0; i < buf->nr_chunks; i++) {
+		const struct swmmu_chunk *c = &buf->chunks[i];
+		u64 first = max(off, c->offset), last = min(end, c->offset + c->size);
+
+		if (first >= last)
+			continue;
+		ret = remap_pfn_range(vma, vma->vm_start + (first - off),
+				      page_to_pfn(c->page) + ((first - c->offset) >> PAGE_SHIFT),
+				      last - first, vma->vm_page_prot);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int swmmu_buf_export_release(struct inode *inode, struct file *filp)
+{
+	struct swmmu_buf_export_file *x = filp->private_data;
+
+	swmmu_obj_put(&x->buf->obj);
+	fput(x->dev_filp);
+	kfree(x);
+	return 0;
+}
+
+static const struct file_operations swmmu_buf_export_fops = {
+	.owner = THIS_MODULE,
+	.mmap = swmmu_buf_export_mmap,
+	.release = swmmu_buf_export_release,
+	.llseek = noop_llseek,
+};
+
+/**
+ * swmmu_cmd_buf_export() - SWMMU_BUF_EXPORT
+ * @file: the file
+ * @data: struct swmmu_buf_export_kcmd
+ *
+ * Reserves the descriptor and makes the file; swmmu_buf_export_install() installs it once the
+ * dispatcher wrote the result back.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EOPNOTSUPP, -ENOENT, -ENOMEM, -EMFILE.
+ */
+int swmmu_cmd_buf_export(struct swmmu_file *file, void *data)
+{
+	struct swmmu_buf_export_kcmd *k = data;
+	struct swmmu_buf_export *cmd = &k->cmd;
+	struct swmmu_buf_export_file *x;
+	struct swmmu_buf *buf;
+	struct file *f;
+	int fd;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	buf = swmmu_buf_get(file, cmd->buf_id);
+	if (!buf)
+		return -ENOENT;
+	x = kzalloc(sizeof(*x), GFP_KERNEL_ACCOUNT);
+	if (!x) {
+		swmmu_obj_put(&buf->obj);
+		return -ENOMEM;
+	}
+	x->buf = buf;
+	x->dev_filp = get_file(file->filp);
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		f = ERR_PTR(fd);
+		goto err;
+	}
+	f = anon_inode_getfile("[swmmu-buf]", &swmmu_buf_export_fops, x, O_RDWR | O_CLOEXEC);
+	if (IS_ERR(f)) {
+		put_unused_fd(fd);
+		goto err;
+	}
+	k->filp = f;
+	cmd->out_fd = fd;
+	return 0;
+err:
+	fput(x->dev_filp);
+	kfree(x);
+	swmmu_obj_put(&buf->obj);
+	return PTR_ERR(f);
+}
+
+/**
+ * swmmu_buf_export_install() - finish a successful SWMMU_BUF_EXPORT
+ * @data: struct swmmu_buf_export_kcmd that swmmu_cmd_buf_export() filled
+ * @ok: the result, with the descriptor number, reached userspace
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_buf_export_install(void *data, bool ok)
+{
+	struct swmmu_buf_export_kcmd *k = data;
+
+	if (ok) {
+		fd_install(k->cmd.out_fd, k->filp);
+		return;
+	}
+	put_unused_fd(k->cmd.out_fd);
+	fput(k->filp);
 }

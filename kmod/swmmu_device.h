@@ -189,12 +189,16 @@ struct swmmu_dxl {
  * @access: SWMMU_PROT_R, _W or _X
  * @reason: SWMMU_FAULT_*
  * @level: level where the walk stopped
+ * @asid: the ASID of a driver-managed context, else 0
+ * @pte: the item where the walk stopped (driver-managed contexts), else 0
  */
 struct swmmu_fault_info {
 	u64 iova;
 	u32 access;
 	u32 reason;
 	u32 level;
+	u32 asid;
+	u64 pte;
 };
 
 extern unsigned int swmmu_iotlb_entries;
@@ -207,7 +211,13 @@ int swmmu_tlb_translate(struct swmmu_exec *x, u64 va, u32 access, struct swmmu_d
 			struct swmmu_fault_info *fi);
 void swmmu_tlb_inval_as(struct swmmu_tlb *tlb, u32 asid);
 
+/* swmmu_dctx.c */
+int swmmu_dctx_translate(struct swmmu_exec *x, u64 va, u32 access, struct swmmu_dxl *out,
+			 struct swmmu_fault_info *fi);
+
 /* swmmu_fault.c */
+int swmmu_fault_errno(u32 reason);
+void swmmu_fault_check_event(struct swmmu_dev *dev, struct swmmu_event *ev);
 int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi);
 void swmmu_fq_put(struct swmmu_fq *fq);
 bool swmmu_exec_stopped(struct swmmu_exec *x);

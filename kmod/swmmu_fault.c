@@ -29,8 +29,10 @@ MODULE_PARM_DESC(fault_timeout_ms, "Default wait of a stalled command for a resp
  * @count: records queued
  * @lost: records dropped since the last one queued
  * @closed: the fault-queue file was released: nobody reads or answers any more
+ * @events: opened with SWMMU_FAULT_QUEUE_EVENTS: read() returns struct swmmu_event records and
+ *          the checker's reports are queued too
  * @stalled: stalled faults waiting for a response (struct swmmu_stall)
- * @rec: the records
+ * @rec: the records (read() returns only their struct swmmu_fault part without @events)
  */
 struct swmmu_fq {
 	struct kref ref;
@@ -41,8 +43,9 @@ struct swmmu_fq {
 	unsigned int count;
 	u64 lost;
 	bool closed;
+	bool events;
 	struct list_head stalled;
-	struct swmmu_fault rec[];
+	struct swmmu_event rec[];
 };
 
 enum {
@@ -118,6 +121,72 @@ static int swmmu_stall_wait(struct swmmu_exec *x, struct swmmu_stall *st, unsign
 }
 
 /**
+ * swmmu_fault_errno() - the errno a command fails with for a fault reason
+ * @reason: SWMMU_FAULT_*
+ *
+ * Context: any.
+ * Return: the negative errno documented in uapi/linux/swmmu.h (-EIO for an unknown reason).
+ */
+int swmmu_fault_errno(u32 reason)
+{
+	static const int err[] = {
+		[SWMMU_FAULT_NOT_PRESENT] = -ENXIO,
+		[SWMMU_FAULT_PERMISSION] = -EACCES,
+		[SWMMU_FAULT_ADDRESS_SIZE] = -ERANGE,
+		[SWMMU_FAULT_BAD_OUTPUT] = -EIO,
+		[SWMMU_FAULT_TABLE_OUTSIDE] = -EIO,
+		[SWMMU_FAULT_RESERVED] = -EBADMSG,
+		[SWMMU_FAULT_LEAF_LEVEL] = -EBADMSG,
+		[SWMMU_FAULT_OA_SIZE] = -ERANGE,
+		[SWMMU_FAULT_ACCESS_FLAG] = -EACCES,
+		[SWMMU_FAULT_DISABLED] = -ENODEV,
+	};
+
+	return reason < ARRAY_SIZE(err) && err[reason] ? err[reason] : -EIO;
+}
+
+/**
+ * swmmu_fault_check_event() - queue a checker report on the device's fault queue
+ * @dev: the device (file) whose context made the report
+ * @ev: the record; fault.seq is assigned here
+ *
+ * Only a fault queue opened with SWMMU_FAULT_QUEUE_EVENTS takes it; a full queue counts it lost.
+ *
+ * Context: process context or any context that may take a spinlock.
+ */
+void swmmu_fault_check_event(struct swmmu_dev *dev, struct swmmu_event *ev)
+{
+	bool queued = false;
+	struct swmmu_fq *fq;
+
+	ev->fault.seq = atomic64_inc_return(&dev->fault_seq);
+	spin_lock(&dev->fq_lock);
+	fq = dev->fq;
+	if (fq)
+		kref_get(&fq->ref);
+	spin_unlock(&dev->fq_lock);
+	if (!fq)
+		return;
+	spin_lock(&fq->lock);
+	if (fq->events && !fq->closed && fq->count < fq->depth) {
+		struct swmmu_event *e = &fq->rec[(fq->head + fq->count) % fq->depth];
+
+		*e = *ev;
+		e->fault.lost = fq->lost;
+		fq->lost = 0;
+		fq->count++;
+		queued = true;
+	} else if (fq->events && !fq->closed) {
+		fq->lost++;
+		atomic64_inc(&dev->faults_lost);
+	}
+	spin_unlock(&fq->lock);
+	if (queued)
+		wake_up_interruptible_poll(&fq->wq, EPOLLIN | EPOLLRDNORM);
+	swmmu_fq_put(fq);
+}
+
+/**
  * swmmu_fault_raise() - report a fault of a command and apply the address space's mode
  * @x: the command; the caller is not inside a step
  * @fi: the fault
@@ -131,12 +200,6 @@ static int swmmu_stall_wait(struct swmmu_exec *x, struct swmmu_stall *st, unsign
  */
 int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 {
-	static const int err[] = {
-		[SWMMU_FAULT_NOT_PRESENT] = -ENXIO,
-		[SWMMU_FAULT_PERMISSION] = -EACCES,
-		[SWMMU_FAULT_ADDRESS_SIZE] = -ERANGE,
-		[SWMMU_FAULT_BAD_OUTPUT] = -EIO,
-	};
 	struct swmmu_queue *q = x->q;
 	struct swmmu_dev *dev = q->dev;
 	struct swmmu_as_obj *as = q->as;
@@ -145,7 +208,7 @@ int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 	u32 tmo = READ_ONCE(as->dev.fault_timeout_ms);
 	bool queued = false;
 	struct swmmu_fq *fq;
-	int ret = err[fi->reason];
+	int ret = swmmu_fault_errno(fi->reason);
 
 	atomic64_inc(&dev->faults);
 	st.seq = atomic64_inc_return(&dev->fault_seq);
@@ -164,9 +227,13 @@ int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 	if (fq) {
 		spin_lock(&fq->lock);
 		if (!fq->closed && fq->count < fq->depth) {
-			struct swmmu_fault *r = &fq->rec[(fq->head + fq->count) % fq->depth];
+			struct swmmu_event *e = &fq->rec[(fq->head + fq->count) % fq->depth];
+			struct swmmu_fault *r = &e->fault;
 
-			memset(r, 0, sizeof(*r));
+			memset(e, 0, sizeof(*e));
+			e->asid = fi->asid;
+			e->cached_pte = fi->pte;
+			e->current_pa = ~0ULL;
 			r->as_id = q->as_id;
 			r->queue_id = q->obj.id;
 			r->iova = fi->iova;
@@ -197,9 +264,9 @@ int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 	list_del_init(&st.node);
 	spin_unlock(&fq->lock);
 	if (!ret)
-		ret = st.state == SWMMU_STALL_RETRY ? 0 : err[fi->reason];
+		ret = st.state == SWMMU_STALL_RETRY ? 0 : swmmu_fault_errno(fi->reason);
 	else if (READ_ONCE(st.state))
-		ret = st.state == SWMMU_STALL_RETRY ? 0 : err[fi->reason];
+		ret = st.state == SWMMU_STALL_RETRY ? 0 : swmmu_fault_errno(fi->reason);
 out:
 	swmmu_fq_put(fq);
 	return ret;
@@ -208,14 +275,15 @@ out:
 static ssize_t swmmu_fq_read(struct file *filp, char __user *ubuf, size_t count, loff_t *ppos)
 {
 	struct swmmu_fq *fq = filp->private_data;
-	struct swmmu_fault *tmp;
+	size_t rsz = fq->events ? sizeof(struct swmmu_event) : sizeof(struct swmmu_fault);
+	u8 *tmp;
 	size_t n, i;
 	int ret;
 
-	if (count < sizeof(*tmp))
+	if (count < rsz)
 		return -EINVAL;
-	n = min_t(size_t, count / sizeof(*tmp), fq->depth);
-	tmp = kvmalloc_array(n, sizeof(*tmp), GFP_KERNEL);
+	n = min_t(size_t, count / rsz, fq->depth);
+	tmp = kvmalloc_array(n, rsz, GFP_KERNEL);
 	if (!tmp)
 		return -ENOMEM;
 	for (;;) {
@@ -231,15 +299,16 @@ static ssize_t swmmu_fq_read(struct file *filp, char __user *ubuf, size_t count,
 			goto out;
 	}
 	n = min_t(size_t, n, fq->count);
+	/* struct swmmu_event starts with the struct swmmu_fault a plain queue returns. */
 	for (i = 0; i < n; i++)
-		tmp[i] = fq->rec[(fq->head + i) % fq->depth];
+		memcpy(tmp + i * rsz, &fq->rec[(fq->head + i) % fq->depth], rsz);
 	fq->head = (fq->head + n) % fq->depth;
 	fq->count -= n;
 	spin_unlock(&fq->lock);
-	ret = copy_to_user(ubuf, tmp, n * sizeof(*tmp)) ? -EFAULT : 0;
+	ret = copy_to_user(ubuf, tmp, n * rsz) ? -EFAULT : 0;
 out:
 	kvfree(tmp);
-	return ret ? ret : n * sizeof(*tmp);
+	return ret ? ret : n * rsz;
 }
 
 static int swmmu_fq_respond(struct swmmu_fq *fq, const struct swmmu_fault_response *r)
@@ -347,7 +416,7 @@ int swmmu_cmd_fault_queue(struct swmmu_file *file, void *data)
 	struct file *f;
 	int fd, ret;
 
-	if (cmd->flags)
+	if (cmd->flags & ~SWMMU_FAULT_QUEUE_EVENTS)
 		return -EOPNOTSUPP;
 	if (!cmd->depth || cmd->depth > SWMMU_FAULT_QUEUE_MAX_DEPTH)
 		return -EINVAL;
@@ -359,6 +428,7 @@ int swmmu_cmd_fault_queue(struct swmmu_file *file, void *data)
 	init_waitqueue_head(&fq->wq);
 	INIT_LIST_HEAD(&fq->stalled);
 	fq->depth = cmd->depth;
+	fq->events = cmd->flags & SWMMU_FAULT_QUEUE_EVENTS;
 	atomic_long_inc(&swmmu_cnt.fault_queues);
 
 	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);

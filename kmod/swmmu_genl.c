@@ -51,6 +51,10 @@ static const struct nla_policy swmmu_pol_format_new[SWMMU_A_MAX + 1] = {
 	[SWMMU_A_FORMAT_TEXT] = { .type = NLA_NUL_STRING, .len = SWMMU_NL_FORMAT_TEXT_LEN - 1 },
 };
 
+static const struct nla_policy swmmu_pol_ctx[SWMMU_A_MAX + 1] = {
+	[SWMMU_A_CTX] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy swmmu_pol_as[SWMMU_A_MAX + 1] = {
 	[SWMMU_A_AS] = SWMMU_POL_NAME,
 };
@@ -1260,6 +1264,174 @@ err:
 	return ret;
 }
 
+/* ---- driver-managed contexts ----------------------------------------------------------------- */
+
+/**
+ * swmmu_genl_check_event() - announce a checker report on the "events" group
+ * @ctx_id: module-wide ID of the context
+ * @pid: thread group that owns it
+ * @ev: the report
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev)
+{
+	u64 seq = atomic64_inc_return(&swmmu_event_seq);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!READ_ONCE(swmmu_genl_registered) ||
+	    !genl_has_listeners(&swmmu_genl_family, &init_net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &swmmu_genl_family, 0, SWMMU_NL_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, seq, SWMMU_A_PAD) ||
+	    nla_put_u8(msg, SWMMU_A_EVENT_TYPE, SWMMU_EVENT_CHECK) ||
+	    nla_put_u32(msg, SWMMU_A_CTX, ctx_id) ||
+	    nla_put_u32(msg, SWMMU_A_ATTACHED_PID, pid) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_IOVA, ev->fault.iova, SWMMU_A_PAD) ||
+	    nla_put_u32(msg, SWMMU_A_CHECK_CLASS, ev->class) ||
+	    nla_put_u32(msg, SWMMU_A_ASID, ev->asid) ||
+	    nla_put_u8(msg, SWMMU_A_LEAF_LEVEL, ev->fault.level) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CACHED_PTE, ev->cached_pte, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CURRENT_PTE, ev->current_pte, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CACHED_PA, ev->cached_pa, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CURRENT_PA, ev->current_pa, SWMMU_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&swmmu_genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
+static int swmmu_nl_put_ctx(struct sk_buff *msg, const struct swmmu_dctx_snap *s)
+{
+	const struct swmmu_ctx_info *i = &s->info;
+	static const struct {
+		int attr;
+		size_t off;
+	} st[] = {
+#define SWMMU_CS(a, f) { SWMMU_A_CTX_STATS_##a, offsetof(struct swmmu_ctx_info, f) }
+		SWMMU_CS(HITS, out_hits), SWMMU_CS(MISSES, out_misses), SWMMU_CS(WALKS, out_walks),
+		SWMMU_CS(FAULTS, out_faults), SWMMU_CS(AD_UPDATES, out_ad_updates),
+		SWMMU_CS(INVALIDATIONS, out_invalidations),
+		SWMMU_CS(INVAL_DROPPED, out_inval_dropped), SWMMU_CS(CHECKS, out_checks),
+		SWMMU_CS(STALE, out_stale), SWMMU_CS(BBM, out_bbm),
+		SWMMU_CS(TABLE_REUSE, out_table_reuse),
+#undef SWMMU_CS
+	};
+	struct nlattr *nest;
+	unsigned int k;
+
+	if (nla_put_u32(msg, SWMMU_A_CTX, s->id) ||
+	    nla_put_u32(msg, SWMMU_A_ATTACHED_PID, s->pid) ||
+	    nla_put_string(msg, SWMMU_A_FORMAT, s->format) ||
+	    nla_put_u8(msg, SWMMU_A_VA_BITS, i->out_va_bits) ||
+	    nla_put_u32(msg, SWMMU_A_ASID, i->out_asid) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_ROOT, i->out_root, SWMMU_A_PAD) ||
+	    nla_put_u32(msg, SWMMU_A_CTX_FLAGS, i->out_flags) ||
+	    nla_put_u32(msg, SWMMU_A_CHECK_MODE, i->out_check))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, SWMMU_A_CTX_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, SWMMU_A_CTX_STATS_TLB_ENTRIES, i->out_tlb_entries,
+			      SWMMU_A_CTX_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CTX_STATS_TLB_USED, i->out_tlb_used,
+			      SWMMU_A_CTX_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CTX_STATS_WALK_ENTRIES, i->out_walk_entries,
+			      SWMMU_A_CTX_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_CTX_STATS_WALK_USED, i->out_walk_used,
+			      SWMMU_A_CTX_STATS_PAD))
+		goto err;
+	for (k = 0; k < ARRAY_SIZE(st); k++)
+		if (nla_put_u64_64bit(msg, st[k].attr,
+				      *(const u64 *)((const char *)i + st[k].off),
+				      SWMMU_A_CTX_STATS_PAD))
+			goto err;
+	nla_nest_end(msg, nest);
+	return 0;
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+struct swmmu_nl_ctx_walk {
+	struct sk_buff *msg;
+	struct netlink_callback *cb;
+	struct genl_info *info;
+	u32 want;
+	bool found;
+	u32 next;
+};
+
+static int swmmu_nl_ctx_one(void *arg, const struct swmmu_dctx_snap *s)
+{
+	struct swmmu_nl_ctx_walk *w = arg;
+	void *hdr;
+
+	if (w->info) {
+		if (s->id != w->want)
+			return 0;
+		hdr = genlmsg_put_reply(w->msg, w->info, &swmmu_genl_family, 0,
+					SWMMU_NL_CMD_CTX_GET);
+	} else {
+		hdr = genlmsg_put(w->msg, NETLINK_CB(w->cb->skb).portid, w->cb->nlh->nlmsg_seq,
+				  &swmmu_genl_family, NLM_F_MULTI, SWMMU_NL_CMD_CTX_GET);
+	}
+	if (!hdr)
+		return -EMSGSIZE;
+	if (swmmu_nl_put_ctx(w->msg, s)) {
+		genlmsg_cancel(w->msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(w->msg, hdr);
+	w->found = true;
+	w->next = s->id + 1;
+	return w->info ? 1 : 0;
+}
+
+static int swmmu_nl_ctx_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct swmmu_nl_ctx_walk w = { .info = info };
+	int ret;
+
+	if (SWMMU_NEED(info, SWMMU_A_CTX, "missing context ID (SWMMU_A_CTX)"))
+		return -EINVAL;
+	w.want = nla_get_u32(info->attrs[SWMMU_A_CTX]);
+	w.msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!w.msg)
+		return -ENOMEM;
+	ret = swmmu_dctx_for_each(swmmu_nl_ctx_one, &w, w.want);
+	if (ret < 0 || !w.found) {
+		nlmsg_free(w.msg);
+		if (!w.found && ret >= 0) {
+			NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_CTX]);
+			NL_SET_ERR_MSG(info->extack, "no driver-managed context with that ID");
+			return -ENOENT;
+		}
+		return ret;
+	}
+	return genlmsg_reply(w.msg, info);
+}
+
+/* cb->args[0]: next context ID. */
+static int swmmu_nl_ctx_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct swmmu_nl_ctx_walk w = { .msg = skb, .cb = cb };
+	int ret;
+
+	ret = swmmu_dctx_for_each(swmmu_nl_ctx_one, &w, (u32)cb->args[0]);
+	if (w.found)
+		cb->args[0] = w.next;
+	if (ret == -EMSGSIZE && w.found)
+		return skb->len;
+	return ret < 0 ? ret : skb->len;
+}
+
 /* ---- the family ------------------------------------------------------------------------------- */
 
 #define SWMMU_NL_OP(_cmd, _doit, _dumpit, _policy, _flags) {				\
@@ -1290,6 +1462,8 @@ static const struct genl_ops swmmu_genl_ops[] = {
 		    GENL_ADMIN_PERM),
 	SWMMU_NL_OP(SWMMU_NL_CMD_STATS_GET, swmmu_nl_stats_get, NULL, swmmu_pol_as, 0),
 	SWMMU_NL_OP(SWMMU_NL_CMD_FAULT_RESOLVE, swmmu_nl_fault_resolve, NULL, swmmu_pol_resolve,
+		    GENL_ADMIN_PERM),
+	SWMMU_NL_OP(SWMMU_NL_CMD_CTX_GET, swmmu_nl_ctx_get, swmmu_nl_ctx_dump, swmmu_pol_ctx,
 		    GENL_ADMIN_PERM),
 };
 

@@ -91,11 +91,15 @@ static struct swmmu_obj *swmmu_obj_remove(struct swmmu_file *file, u32 id, int *
 	if (!obj) {
 		*err = -ENOENT;
 	} else if (obj->type == SWMMU_OBJ_ATTACH ? !force && !swmmu_attach_idle(obj) :
+		   (obj->type == SWMMU_OBJ_BUF && file->nr_dctx_enabled && !force) ||
 		   !refcount_dec_if_one(&obj->users)) {
+		/* An enabled driver-managed context may hold any buffer's pages in its TLB. */
 		*err = -EBUSY;
 		obj = NULL;
 	} else {
 		__xa_erase(&file->objs, id);
+		if (obj->type == SWMMU_OBJ_BUF)
+			WRITE_ONCE(container_of(obj, struct swmmu_buf, obj)->dead, true);
 	}
 	xa_unlock(&file->objs);
 	if (obj && obj->type == SWMMU_OBJ_ATTACH)
@@ -329,6 +333,12 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 		 NULL),
 	SWMMU_OP(SWMMU_MAP_BATCH, swmmu_cmd_map_batch, swmmu_map_batch, ops_uptr, true, NULL,
 		 .respond_err = true),
+	SWMMU_OP(SWMMU_CTX_SET, swmmu_cmd_ctx_set, swmmu_ctx_set, __reserved, false, NULL),
+	SWMMU_OP(SWMMU_INVALIDATE, swmmu_cmd_invalidate, swmmu_invalidate, __reserved2, true,
+		 NULL),
+	SWMMU_OP(SWMMU_CTX_INFO, swmmu_cmd_ctx_info, swmmu_ctx_info, out_table_reuse, true, NULL),
+	SWMMU_OP(SWMMU_BUF_EXPORT, swmmu_cmd_buf_export, swmmu_buf_export, out_fd, true, NULL,
+		 .install = swmmu_buf_export_install),
 };
 
 union swmmu_ucmd_buffer {
@@ -354,6 +364,10 @@ union swmmu_ucmd_buffer {
 	struct swmmu_iotlb iotlb;
 	struct swmmu_amd_check amd_check;
 	struct swmmu_map_batch map_batch;
+	struct swmmu_ctx_set ctx_set;
+	struct swmmu_invalidate invalidate;
+	struct swmmu_ctx_info ctx_info;
+	struct swmmu_buf_export_kcmd buf_export;
 };
 
 /**

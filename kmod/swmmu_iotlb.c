@@ -340,6 +340,8 @@ int swmmu_tlb_translate(struct swmmu_exec *x, u64 va, u32 access, struct swmmu_d
 	unsigned int w, s;
 	int ret;
 
+	if (as->dctx)
+		return swmmu_dctx_translate(x, va, access, out, fi);
 	spin_lock(&tlb->lock);
 	for (m = sizes; m && !found; m &= m - 1) {
 		s = __ffs64(m);

@@ -80,6 +80,7 @@ static int swmmu_open(struct inode *inode, struct file *filp)
 	file->mapping.host = inode;
 	filp->f_mapping = &file->mapping;
 	filp->private_data = file;
+	file->filp = filp;
 	atomic_long_inc(&swmmu_cnt.files);
 	return 0;
 }

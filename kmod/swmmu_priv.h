@@ -118,6 +118,8 @@ struct swmmu_obj {
  * @table_bytes: bytes of page tables (all address spaces)
  * @mmap_windows: bitmap of the mmap windows in use
  * @windows: address space of each mmap window, RCU-free lookup from mmap()
+ * @filp: the open file (no reference: it lives exactly as long as this struct)
+ * @nr_dctx_enabled: enabled driver-managed contexts (under @lock): buffers are busy while any is
  * @dev: the emulated device of an open file: queues, IOTLB, fault queue (swmmu_device.c); NULL
  *       for the home file of named address spaces
  */
@@ -132,6 +134,8 @@ struct swmmu_file {
 	unsigned long mmap_windows;
 	struct swmmu_as_obj *windows[BITS_PER_LONG];
 	struct swmmu_dev *dev;
+	unsigned int nr_dctx_enabled;
+	struct file *filp;
 };
 
 /**
@@ -156,6 +160,7 @@ struct swmmu_chunk {
  * @file: owner
  * @length: bytes
  * @flags: SWMMU_BUF_*
+ * @dead: removed from the ID table and being freed: driver-managed contexts no longer reach it
  * @nr_chunks: entries of @chunks
  * @chunks: the allocations, in buffer order
  */
@@ -164,6 +169,7 @@ struct swmmu_buf {
 	struct swmmu_file *file;
 	u64 length;
 	u32 flags;
+	bool dead;
 	unsigned int nr_chunks;
 	struct swmmu_chunk *chunks;
 };
@@ -308,6 +314,8 @@ struct swmmu_as_dev {
  * @named: the named (control-plane owned) address space this is, or NULL; @file is then the
  *         module's home file of the named address space (swmmu_named.c)
  * @dev: the DMA engine's state (queues bound to it, IOTLB invalidation, fault mode)
+ * @dctx: a driver-managed context (SWMMU_AS_DRIVER_TABLES): the device walks the caller's
+ *        tables through its own TLB (swmmu_dctx.c); NULL when swmmu writes the tables (@pt)
  */
 struct swmmu_as_obj {
 	struct swmmu_obj obj;
@@ -336,6 +344,7 @@ struct swmmu_as_obj {
 	atomic_t tbl_pending;
 	struct swmmu_named *named;
 	struct swmmu_as_dev dev;
+	struct swmmu_dctx *dctx;
 };
 
 /**
@@ -410,6 +419,23 @@ static inline struct swmmu_as_obj *swmmu_as_get(struct swmmu_file *file, u32 id)
 	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_AS);
 
 	return obj ? container_of(obj, struct swmmu_as_obj, obj) : NULL;
+}
+
+/*
+ * An address space whose tables swmmu writes: ERR_PTR(-ENOENT) for no such address space,
+ * ERR_PTR(-EOPNOTSUPP) for a driver-managed context (its tables are the caller's).
+ */
+static inline struct swmmu_as_obj *swmmu_as_get_tables(struct swmmu_file *file, u32 id)
+{
+	struct swmmu_as_obj *as = swmmu_as_get(file, id);
+
+	if (!as)
+		return ERR_PTR(-ENOENT);
+	if (as->dctx) {
+		swmmu_obj_put(&as->obj);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return as;
 }
 
 static inline struct swmmu_buf *swmmu_buf_get(struct swmmu_file *file, u32 id)
@@ -526,6 +552,45 @@ int swmmu_cmd_fault_queue(struct swmmu_file *file, void *cmd);
 void swmmu_fault_queue_install(void *cmd, bool ok);
 int swmmu_cmd_fault_config(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_iotlb(struct swmmu_file *file, void *cmd);
+
+/* swmmu_dctx.c: driver-managed contexts */
+struct swmmu_dctx;
+int swmmu_dctx_create(struct swmmu_as_obj *as, u32 format_id);
+void swmmu_dctx_destroy(struct swmmu_as_obj *as);
+bool swmmu_file_dctx_enabled(struct swmmu_file *file);
+int swmmu_cmd_ctx_set(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_invalidate(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_ctx_info(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_buf_export(struct swmmu_file *file, void *cmd);
+void swmmu_buf_export_install(void *data, bool ok);
+
+/**
+ * struct swmmu_dctx_snap - a copy of a context's state, for netlink and debugfs
+ * @id: module-wide ID (the address space's debug_id)
+ * @pid: thread group that created it
+ * @format: name of the programmed format
+ * @info: state and counters as SWMMU_CTX_INFO reports them
+ */
+struct swmmu_dctx_snap {
+	u32 id;
+	pid_t pid;
+	char format[SWMMU_NAME_MAX];
+	struct swmmu_ctx_info info;
+};
+
+int swmmu_dctx_for_each(int (*fn)(void *arg, const struct swmmu_dctx_snap *s), void *arg,
+			u32 from);
+void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev);
+
+/**
+ * struct swmmu_buf_export_kcmd - SWMMU_BUF_EXPORT's struct with the kernel's own part
+ * @cmd: the uAPI struct
+ * @filp: the new file, installed as @cmd.out_fd once the write back succeeded
+ */
+struct swmmu_buf_export_kcmd {
+	struct swmmu_buf_export cmd;
+	struct file *filp;
+};
 void swmmu_queue_obj_free(struct swmmu_obj *obj);
 int swmmu_as_set_fault_mode(struct swmmu_as_obj *as, u32 mode, u32 timeout_ms);
 int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void *data,

@@ -43,6 +43,7 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 		struct swmmu_unmap unmap;
 		struct swmmu_protect protect;
 		struct swmmu_map_batch map_batch;
+		struct swmmu_invalidate invalidate;
 	} out = {};
 	u64 res2 = 0;
 	int ret;
@@ -56,6 +57,7 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 	case SWMMU_UNMAP:
 	case SWMMU_PROTECT:
 	case SWMMU_MAP_BATCH:
+	case SWMMU_INVALIDATE:
 		ret = swmmu_dispatch_kernel(file, ucmd->cmd_op, swmmu_uring_cmd_payload(ucmd),
 					    SWMMU_URING_PDU, &out,
 					    sizeof(out));
@@ -66,6 +68,8 @@ int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags)
 		/* A batch reports its count on failure too. */
 		else if (ucmd->cmd_op == SWMMU_MAP_BATCH)
 			res2 = out.map_batch.out_nr_done;
+		else if (ucmd->cmd_op == SWMMU_INVALIDATE)
+			res2 = out.invalidate.out_nr_done;
 		/* Complete here, with the second result for a CQE32 ring. */
 		swmmu_uring_cmd_done(ucmd, ret, res2, issue_flags);
 		return -EIOCBQUEUED;

@@ -1,0 +1,1046 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Driver-managed contexts (SWMMU_AS_DRIVER_TABLES): the device walks page tables the caller
+ * wrote, like the hardware, caches what it walked until the caller invalidates it, and - the
+ * part no hardware model has - tells the caller what it got wrong.
+ *
+ * A context is a set of registers (format, root, ASID, enable, check mode) and a TLB of its own:
+ * leaf entries in a set-associative array, and a small fully associative walk cache of table
+ * items (levels >= 1), both tagged with the ASID programmed when they were filled. Nothing but
+ * SWMMU_INVALIDATE, disabling the context or capacity eviction drops an entry, so a driver that
+ * forgets an invalidation sees the old translation, as on the hardware.
+ *
+ * Every table and page is reached through the file's bus (swmmu_dctx_map()): whatever the
+ * tables hold, the device only touches the file's own live buffers. A buffer cannot be
+ * destroyed while a context of its file is enabled (swmmu_obj_remove()), so the chunk pointers
+ * the TLB keeps stay valid; disabling drops them and waits for the accesses using them.
+ *
+ * The checker compares, on each TLB or walk-cache hit and on each invalidation, what the device
+ * cached with what the tables say now (a side-effect free walk), and reports each cached entry's
+ * violation once: a fault-queue record (struct swmmu_event), a netlink event, counters.
+ *
+ * Locking: swmmu_dctx.lock (spinlock) protects the registers, the TLB and the counters; a
+ * translation holds it from the lookup through the walk to the fill, so an invalidation never
+ * races with a fill. It nests inside nothing and takes only the fault-queue locks (reports are
+ * sent after it is dropped). The file lock orders enabling against buffer destruction.
+ */
+#include <linux/hash.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "swmmu_device.h"
+#include "swmmu_hwwalk.h"
+
+#define SWMMU_DTLB_ENTRIES	256
+#define SWMMU_DTLB_WAYS		4
+#define SWMMU_DWALK_ENTRIES	64
+/* Reports one translation can produce before it drops the lock to send them. */
+#define SWMMU_DCTX_MAX_REPORTS	4
+
+/**
+ * struct swmmu_dtlbe - a cached leaf
+ * @vpn: entry VA >> @size_lg2 (canonical VA)
+ * @pa: output address of the entry's first byte
+ * @pte: the leaf item when it was cached
+ * @chunk: the buffer chunk holding the whole entry, or NULL (spans chunks, or null leaf)
+ * @prot: effective permissions (SWMMU_PROT_NULL for a null leaf)
+ * @asid: the ASID it was filled under
+ * @size_lg2: lg2 of the entry size
+ * @level: level of the leaf
+ * @valid: the entry holds a translation
+ * @dirty: the dirty bit is known set (or the format has none)
+ * @reported: the checker reported this entry already
+ */
+struct swmmu_dtlbe {
+	u64 vpn;
+	u64 pa;
+	u64 pte;
+	struct swmmu_chunk *chunk;
+	u32 prot;
+	u16 asid;
+	u8 size_lg2;
+	u8 level;
+	bool valid;
+	bool dirty;
+	bool reported;
+};
+
+/**
+ * struct swmmu_dwalke - a cached table item (walk cache)
+ * @va: first VA of the item's span (canonical)
+ * @table: address of the table holding the item
+ * @pte: the item when it was cached
+ * @child: the table it points at
+ * @all: AND of the items from the root down to this one
+ * @any: OR of the same
+ * @asid: the ASID it was filled under
+ * @level: level of the item (>= 1)
+ * @valid: the entry is in use
+ * @reported: the checker reported this entry already
+ */
+struct swmmu_dwalke {
+	u64 va;
+	u64 table;
+	u64 pte;
+	u64 child;
+	u64 all;
+	u64 any;
+	u16 asid;
+	u8 level;
+	bool valid;
+	bool reported;
+};
+
+/**
+ * struct swmmu_dctx - a driver-managed context
+ * @lock: protects everything below but @node
+ * @as: the address space object it belongs to
+ * @fmt: the programmed format (a built-in one, or @fmt_own for a smaller VA size)
+ * @fmt_own: storage for a derived format
+ * @format_id: programmed format ID
+ * @flags: SWMMU_CTX_*
+ * @asid: programmed ASID
+ * @check: SWMMU_CHECK_*
+ * @root: programmed root table
+ * @sizes: lg2 bitmap of the entry sizes in @tlb
+ * @victim: replacement counter of @tlb
+ * @wvictim: replacement counter of @walk
+ * @st: counters (struct swmmu_ctx_info's out_ fields)
+ * @tlb: leaf entries, SWMMU_DTLB_WAYS per set
+ * @walk: walk-cache entries
+ * @node: in swmmu_dctx_list
+ * @pid: thread group that created it
+ */
+struct swmmu_dctx {
+	spinlock_t lock;
+	struct swmmu_as_obj *as;
+	const struct swmmu_format *fmt;
+	struct swmmu_format fmt_own;
+	u32 format_id;
+	u32 flags;
+	u32 asid;
+	u32 check;
+	u64 root;
+	u64 sizes;
+	unsigned int victim;
+	unsigned int wvictim;
+	struct {
+		u64 hits, misses, walks, faults, ad_updates, invalidations, inval_dropped;
+		u64 checks, stale, bbm, table_reuse;
+	} st;
+	struct swmmu_dtlbe tlb[SWMMU_DTLB_ENTRIES];
+	struct swmmu_dwalke walk[SWMMU_DWALK_ENTRIES];
+	struct list_head node;
+	pid_t pid;
+};
+
+/* Every context of the module, for netlink CTX_GET and debugfs. */
+static LIST_HEAD(swmmu_dctx_list);
+static DEFINE_MUTEX(swmmu_dctx_list_lock);
+
+/**
+ * struct swmmu_dreport - a checker report collected under the lock, sent after it
+ * @ev: the record (fault.as_id/queue_id filled by the sender)
+ */
+struct swmmu_dreport {
+	struct swmmu_event ev;
+};
+
+/**
+ * struct swmmu_dwork - state of one translation or invalidation
+ * @ctx: the context
+ * @nr: reports collected
+ * @rep: the reports
+ */
+struct swmmu_dwork {
+	struct swmmu_dctx *ctx;
+	unsigned int nr;
+	struct swmmu_dreport rep[SWMMU_DCTX_MAX_REPORTS];
+};
+
+/* ---- memory: the file's bus only ----------------------------------------------------------- */
+
+/*
+ * The CPU address of [addr, addr + bytes) when one live buffer chunk of the file holds all of it.
+ * A buffer being destroyed is dead before it leaves the bus (swmmu_obj_remove()).
+ */
+static struct swmmu_chunk *swmmu_dctx_chunk(struct swmmu_file *file, u64 addr, u64 bytes)
+{
+	struct swmmu_chunk *c = swmmu_bus_lookup(file, addr);
+
+	if (!c || READ_ONCE(c->buf->dead))
+		return NULL;
+	if (bytes > c->size || addr - c->dma > c->size - bytes)
+		return NULL;
+	return c;
+}
+
+static void *swmmu_dctx_map(void *ctx, u64 addr, u64 bytes)
+{
+	struct swmmu_dctx *d = ctx;
+	struct swmmu_chunk *c = swmmu_dctx_chunk(d->as->file, addr, bytes);
+
+	return c ? page_address(c->page) + (addr - c->dma) : NULL;
+}
+
+/* ---- the TLB ------------------------------------------------------------------------------- */
+
+static struct swmmu_dtlbe *swmmu_dtlb_set(struct swmmu_dctx *d, u32 asid, u64 vpn, unsigned int s)
+{
+	unsigned int set = hash_64(vpn ^ ((u64)asid << 40) ^ ((u64)s << 58),
+				   ilog2(SWMMU_DTLB_ENTRIES / SWMMU_DTLB_WAYS));
+
+	return &d->tlb[set * SWMMU_DTLB_WAYS];
+}
+
+static struct swmmu_dtlbe *swmmu_dtlb_find(struct swmmu_dctx *d, u64 va)
+{
+	u64 m;
+
+	for (m = d->sizes; m; m &= m - 1) {
+		unsigned int s = __ffs64(m), w;
+		struct swmmu_dtlbe *e = swmmu_dtlb_set(d, d->asid, va >> s, s);
+
+		for (w = 0; w < SWMMU_DTLB_WAYS; w++)
+			if (e[w].valid && e[w].asid == d->asid && e[w].size_lg2 == s &&
+			    e[w].vpn == va >> s)
+				return &e[w];
+	}
+	return NULL;
+}
+
+/* The deepest walk-cache entry of the current ASID whose span holds @va. */
+static struct swmmu_dwalke *swmmu_dwalk_find(struct swmmu_dctx *d, u64 va)
+{
+	struct swmmu_dwalke *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
+		struct swmmu_dwalke *w = &d->walk[i];
+
+		if (!w->valid || w->asid != d->asid || w->level >= d->fmt->nr_levels)
+			continue;
+		if (va < w->va || va - w->va >= 1ULL << d->fmt->level[w->level].shift)
+			continue;
+		if (!best || w->level < best->level)
+			best = w;
+	}
+	return best;
+}
+
+static void swmmu_dwalk_fill(struct swmmu_dctx *d, const struct swmmu_hw_step *s)
+{
+	struct swmmu_dwalke *slot = NULL;
+	unsigned int i;
+
+	for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
+		struct swmmu_dwalke *w = &d->walk[i];
+
+		if (w->valid && w->asid == d->asid && w->level == s->level && w->va == s->va) {
+			slot = w;
+			break;
+		}
+		if (!w->valid && !slot)
+			slot = w;
+	}
+	if (!slot)
+		slot = &d->walk[d->wvictim++ % SWMMU_DWALK_ENTRIES];
+	*slot = (struct swmmu_dwalke){
+		.va = s->va, .table = s->table, .pte = s->pte, .child = s->child,
+		.all = s->all, .any = s->any, .asid = (u16)d->asid, .level = s->level,
+		.valid = true,
+	};
+}
+
+static void swmmu_dtlb_fill(struct swmmu_dctx *d, const struct swmmu_hw_xlate *xl,
+			    struct swmmu_chunk *c)
+{
+	u64 vpn = xl->entry_va >> xl->size_lg2;
+	struct swmmu_dtlbe *set = swmmu_dtlb_set(d, d->asid, vpn, xl->size_lg2), *slot = NULL;
+	unsigned int w, i;
+
+	for (w = 0; w < SWMMU_DTLB_WAYS && !slot; w++)
+		if (!set[w].valid || (set[w].asid == d->asid && set[w].size_lg2 == xl->size_lg2 &&
+				      set[w].vpn == vpn))
+			slot = &set[w];
+	if (!slot)
+		slot = &set[d->victim++ % SWMMU_DTLB_WAYS];
+	*slot = (struct swmmu_dtlbe){
+		.vpn = vpn, .pa = xl->entry_pa, .pte = xl->pte, .chunk = c, .prot = xl->eff_prot,
+		.asid = (u16)d->asid, .size_lg2 = xl->size_lg2, .level = xl->level, .valid = true,
+		.dirty = xl->dirty,
+	};
+	d->sizes |= BIT_ULL(xl->size_lg2);
+	/* The walk's table items below the root: what the next miss may skip. */
+	for (i = 0; i < xl->nr_steps; i++)
+		if (xl->step[i].level >= 1)
+			swmmu_dwalk_fill(d, &xl->step[i]);
+}
+
+/* ---- the checker --------------------------------------------------------------------------- */
+
+static u32 swmmu_dctx_walk_flags(const struct swmmu_dctx *d)
+{
+	const struct swmmu_format *f = d->fmt;
+
+	if (!f->accessed && !f->dirty)
+		return 0;
+	if ((f->flags & SWMMU_FMT_AD_OPTIONAL) && !(d->flags & SWMMU_CTX_HW_AD))
+		return SWMMU_HW_AD_FAULT;
+	return SWMMU_HW_SET_AD;
+}
+
+/* A side-effect free walk of the tables as they are now. */
+static int swmmu_dctx_fresh(struct swmmu_dctx *d, u64 va, struct swmmu_hw_xlate *xl)
+{
+	struct swmmu_hw_mem mem = { .map = swmmu_dctx_map, .ctx = d };
+
+	d->st.checks++;
+	return swmmu_hw_walk(d->fmt, &mem, d->root, va, 0, 0, NULL, xl);
+}
+
+static void swmmu_dctx_add_report(struct swmmu_dwork *w, u32 class, u64 va, u32 level,
+				  u64 cached_pte, u64 current_pte, u64 cached_pa, u64 current_pa,
+				  u32 asid)
+{
+	struct swmmu_dctx *d = w->ctx;
+	struct swmmu_event *ev;
+
+	if (class == SWMMU_CHECK_STALE)
+		d->st.stale++;
+	else if (class == SWMMU_CHECK_BBM)
+		d->st.bbm++;
+	else
+		d->st.table_reuse++;
+	if (w->nr == SWMMU_DCTX_MAX_REPORTS)
+		return;
+	ev = &w->rep[w->nr++].ev;
+	memset(ev, 0, sizeof(*ev));
+	ev->fault.iova = va;
+	ev->fault.level = level;
+	ev->fault.flags = SWMMU_FAULT_CHECK;
+	ev->class = class;
+	ev->asid = asid;
+	ev->cached_pte = cached_pte;
+	ev->current_pte = current_pte;
+	ev->cached_pa = cached_pa;
+	ev->current_pa = current_pa;
+}
+
+static bool swmmu_dctx_bbm_change(const struct swmmu_dctx *d, const struct swmmu_dtlbe *e,
+				  const struct swmmu_hw_xlate *now, int ret)
+{
+	bool now_valid = !ret || now->fault == SWMMU_HWF_PERMISSION;
+
+	return (d->fmt->flags & SWMMU_FMT_BBM) && now_valid &&
+	       !(e->prot & SWMMU_PROT_NULL) && !(now->prot & SWMMU_PROT_NULL) &&
+	       (now->entry_pa != e->pa || now->size_lg2 != e->size_lg2);
+}
+
+/*
+ * Compare a cached leaf with the tables for @va; report and return true if they differ.
+ * On a hit (@on_hit) any difference is a violation (stale or BBM); on an invalidation only a
+ * valid-to-different-valid replacement on a BBM format is (the invalidation fixes the rest).
+ */
+static bool swmmu_dctx_check_leaf(struct swmmu_dwork *w, struct swmmu_dtlbe *e, u64 va,
+				  bool on_hit)
+{
+	struct swmmu_dctx *d = w->ctx;
+	u64 off = va & ((1ULL << e->size_lg2) - 1), now_pa;
+	struct swmmu_hw_xlate now;
+	bool differs, bbm;
+	int ret;
+
+	if (e->reported)
+		return false;
+	ret = swmmu_dctx_fresh(d, va, &now);
+	bbm = swmmu_dctx_bbm_change(d, e, &now, ret);
+	differs = ret || now.entry_pa != e->pa || now.size_lg2 != e->size_lg2 ||
+		  now.eff_prot != e->prot;
+	if (!(on_hit ? differs : bbm))
+		return false;
+	e->reported = true;
+	now_pa = ret && now.fault != SWMMU_HWF_PERMISSION ? ~0ULL :
+		 now.entry_pa + (va & ((1ULL << now.size_lg2) - 1));
+	swmmu_dctx_add_report(w, bbm ? SWMMU_CHECK_BBM : SWMMU_CHECK_STALE, va, e->level, e->pte,
+			      now.pte, e->pa + off, now_pa, e->asid);
+	return true;
+}
+
+/* Does the table item a walk-cache entry copied still hold what it did? */
+static bool swmmu_dctx_walk_changed(struct swmmu_dctx *d, const struct swmmu_dwalke *we,
+				    u64 *cur)
+{
+	struct swmmu_hw_mem mem = { .map = swmmu_dctx_map, .ctx = d };
+
+	if (swmmu_hw_read_item(d->fmt, &mem, we->table, we->level, we->va, cur)) {
+		*cur = 0;
+		return true;
+	}
+	/* The accessed bit of a table item is the hardware's to set: not a change. */
+	return (*cur & ~d->fmt->accessed) != (we->pte & ~d->fmt->accessed);
+}
+
+static bool swmmu_dctx_check_walk(struct swmmu_dwork *w, struct swmmu_dwalke *we, u64 va)
+{
+	u64 cur;
+
+	if (we->reported || !swmmu_dctx_walk_changed(w->ctx, we, &cur))
+		return false;
+	we->reported = true;
+	swmmu_dctx_add_report(w, SWMMU_CHECK_TABLE_REUSE, va, we->level, we->pte, cur, we->child,
+			      ~0ULL, we->asid);
+	return true;
+}
+
+/* Send the collected reports: fault queue, netlink. The context's lock is not held. */
+static void swmmu_dctx_send(struct swmmu_dwork *w, struct swmmu_queue *q)
+{
+	struct swmmu_as_obj *as = w->ctx->as;
+	unsigned int i;
+
+	for (i = 0; i < w->nr; i++) {
+		struct swmmu_event *ev = &w->rep[i].ev;
+
+		ev->fault.as_id = as->obj.id;
+		ev->fault.queue_id = q ? q->obj.id : 0;
+		if (as->file->dev)
+			swmmu_fault_check_event(as->file->dev, ev);
+		swmmu_genl_check_event(as->debug_id, w->ctx->pid, ev);
+	}
+}
+
+/* ---- translation --------------------------------------------------------------------------- */
+
+static int swmmu_dctx_fault(struct swmmu_dctx *d, struct swmmu_fault_info *fi, u64 va,
+			    u32 access, u32 reason, u32 level, u64 pte)
+{
+	d->st.faults++;
+	fi->iova = va;
+	fi->access = access;
+	fi->reason = reason;
+	fi->level = level;
+	fi->pte = pte;
+	fi->asid = d->asid;
+	return swmmu_fault_errno(reason);
+}
+
+static void swmmu_dctx_out(const struct swmmu_dtlbe *e, u64 va, struct swmmu_dxl *out,
+			   struct swmmu_chunk *c)
+{
+	u64 off = va & ((1ULL << e->size_lg2) - 1), pa = e->pa + off;
+
+	out->avail = (1ULL << e->size_lg2) - off;
+	if (e->prot & SWMMU_PROT_NULL) {
+		out->cpu = NULL;
+		return;
+	}
+	out->avail = min(out->avail, c->size - (pa - c->dma));
+	out->cpu = page_address(c->page) + (pa - c->dma);
+}
+
+/* A hit that may serve @access (a write needs the dirty bit known set). */
+static bool swmmu_dtlbe_serves(const struct swmmu_dtlbe *e, u32 access)
+{
+	if (e->prot & SWMMU_PROT_NULL)
+		return true;
+	return !(access & ~e->prot) && (!(access & SWMMU_PROT_W) || e->dirty);
+}
+
+/* Walk (from the walk cache when it can) and fill; the context's lock is held. */
+static int swmmu_dctx_miss(struct swmmu_dwork *w, u64 va, u32 access, struct swmmu_dtlbe *te,
+			   struct swmmu_chunk **pc, struct swmmu_fault_info *fi)
+{
+	struct swmmu_dctx *d = w->ctx;
+	struct swmmu_hw_mem mem = { .map = swmmu_dctx_map, .ctx = d };
+	struct swmmu_hw_start start, *sp = NULL;
+	struct swmmu_dwalke *we = swmmu_dwalk_find(d, va);
+	struct swmmu_hw_xlate xl;
+	struct swmmu_chunk *c = NULL;
+	u64 pa_last;
+	int ret;
+
+	if (we && d->check != SWMMU_CHECK_OFF && swmmu_dctx_check_walk(w, we, va) &&
+	    d->check == SWMMU_CHECK_STRICT) {
+		we->valid = false;
+		we = NULL;
+	}
+	if (we) {
+		start = (struct swmmu_hw_start){ .table = we->child, .level = we->level - 1,
+						 .all = we->all, .any = we->any };
+		sp = &start;
+	}
+	d->st.misses++;
+	d->st.walks++;
+	ret = swmmu_hw_walk(d->fmt, &mem, d->root, va, access, swmmu_dctx_walk_flags(d), sp, &xl);
+	if (ret == -EINVAL && sp) {
+		/* A cached entry of a level the format no longer has: walk from the root. */
+		we->valid = false;
+		ret = swmmu_hw_walk(d->fmt, &mem, d->root, va, access, swmmu_dctx_walk_flags(d),
+				    NULL, &xl);
+	}
+	if (ret)
+		return swmmu_dctx_fault(d, fi, va, access, ret == -EFAULT ? xl.fault :
+					SWMMU_FAULT_PERMISSION, xl.level, xl.pte);
+	if (xl.ad_set)
+		d->st.ad_updates++;
+	if (!(xl.prot & SWMMU_PROT_NULL)) {
+		pa_last = xl.entry_pa + ((1ULL << xl.size_lg2) - 1);
+		c = swmmu_dctx_chunk(d->as->file, xl.entry_pa, 1ULL << xl.size_lg2);
+		if (!c) {
+			/* The entry spans chunks: the page itself must still be inside one. */
+			u64 pa = xl.entry_pa + (va & ((1ULL << xl.size_lg2) - 1));
+
+			if (!swmmu_dctx_chunk(d->as->file, pa, 1) || pa_last < xl.entry_pa)
+				return swmmu_dctx_fault(d, fi, va, access, SWMMU_FAULT_BAD_OUTPUT,
+							xl.level, xl.pte);
+		}
+	}
+	swmmu_dtlb_fill(d, &xl, c);
+	*te = (struct swmmu_dtlbe){
+		.pa = xl.entry_pa, .pte = xl.pte, .chunk = c, .prot = xl.eff_prot,
+		.size_lg2 = xl.size_lg2, .level = xl.level, .valid = true, .dirty = xl.dirty,
+	};
+	*pc = c;
+	return 0;
+}
+
+/**
+ * swmmu_dctx_translate() - translate one device access through a driver-managed context
+ * @x: the command; the caller is inside a step
+ * @va: the device VA
+ * @access: SWMMU_PROT_R or SWMMU_PROT_W
+ * @out: the kernel address and how many bytes from @va on it covers
+ * @fi: filled on a fault
+ *
+ * Context: process context (the step's executor); takes the context's lock, does not sleep
+ * under it.
+ * Return: 0, or the fault's negative errno with @fi filled.
+ */
+int swmmu_dctx_translate(struct swmmu_exec *x, u64 va, u32 access, struct swmmu_dxl *out,
+			 struct swmmu_fault_info *fi)
+{
+	struct swmmu_dctx *d = x->q->as->dctx;
+	struct swmmu_dwork w = { .ctx = d };
+	struct swmmu_dtlbe te, *e;
+	struct swmmu_chunk *c;
+	int ret = 0;
+
+	spin_lock(&d->lock);
+	if (!(d->flags & SWMMU_CTX_ENABLE)) {
+		ret = swmmu_dctx_fault(d, fi, va, access, SWMMU_FAULT_DISABLED,
+				       d->fmt->nr_levels - 1, 0);
+		goto out;
+	}
+	e = swmmu_dtlb_find(d, va);
+	if (e && swmmu_dtlbe_serves(e, access)) {
+		if (d->check != SWMMU_CHECK_OFF && swmmu_dctx_check_leaf(&w, e, va, true) &&
+		    d->check == SWMMU_CHECK_STRICT) {
+			e->valid = false;
+			e = NULL;
+		}
+	} else {
+		e = NULL;
+	}
+	if (e) {
+		d->st.hits++;
+		te = *e;
+		c = e->chunk;
+	} else {
+		ret = swmmu_dctx_miss(&w, va, access, &te, &c, fi);
+		if (ret)
+			goto out;
+	}
+	if (!c && !(te.prot & SWMMU_PROT_NULL)) {
+		/* An entry that spans chunks: resolve the page at this VA. */
+		u64 pa = te.pa + (va & ((1ULL << te.size_lg2) - 1));
+
+		c = swmmu_dctx_chunk(d->as->file, pa, 1);
+		if (!c) {
+			ret = swmmu_dctx_fault(d, fi, va, access, SWMMU_FAULT_BAD_OUTPUT, te.level,
+					       te.pte);
+			goto out;
+		}
+	}
+	swmmu_dctx_out(&te, va, out, c);
+out:
+	spin_unlock(&d->lock);
+	swmmu_dctx_send(&w, x->q);
+	return ret;
+}
+
+/* ---- commands ------------------------------------------------------------------------------ */
+
+static struct swmmu_as_obj *swmmu_dctx_get(struct swmmu_file *file, u32 id, int *err)
+{
+	struct swmmu_as_obj *as = swmmu_as_get(file, id);
+
+	*err = -ENOENT;
+	if (!as)
+		return NULL;
+	if (!as->dctx) {
+		swmmu_obj_put(&as->obj);
+		*err = -EINVAL;
+		return NULL;
+	}
+	return as;
+}
+
+/*
+ * Wait until no queue of @as is in a step begun before now: the accesses still using a dropped
+ * translation have finished (the sync of an invalidation command queue).
+ */
+static void swmmu_dctx_sync(struct swmmu_as_obj *as)
+{
+	struct swmmu_queue *q;
+	u64 epoch;
+
+	mutex_lock(&as->dev.lock);
+	spin_lock(&as->dev.inval_lock);
+	epoch = atomic64_inc_return(&as->dev.epoch);
+	spin_unlock(&as->dev.inval_lock);
+	/* Pairs with the barrier in swmmu_step_begin(). */
+	smp_mb();
+	list_for_each_entry(q, &as->dev.queues, as_node)
+		wait_event(q->wq, !READ_ONCE(q->busy) || READ_ONCE(q->busy) > epoch);
+	mutex_unlock(&as->dev.lock);
+}
+
+/* Drop every entry (disable, INV_CTX, INV_ALL); the lock is held. */
+static u64 swmmu_dctx_drop_all(struct swmmu_dctx *d, struct swmmu_dwork *w, bool check)
+{
+	unsigned int i;
+	u64 n = 0;
+
+	for (i = 0; i < SWMMU_DTLB_ENTRIES; i++) {
+		struct swmmu_dtlbe *e = &d->tlb[i];
+
+		if (!e->valid)
+			continue;
+		if (check && d->check != SWMMU_CHECK_OFF && e->asid == d->asid)
+			swmmu_dctx_check_leaf(w, e, e->vpn << e->size_lg2, false);
+		e->valid = false;
+		n++;
+	}
+	for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
+		n += d->walk[i].valid;
+		d->walk[i].valid = false;
+	}
+	d->sizes = 0;
+	return n;
+}
+
+static void swmmu_dctx_count_inval(struct swmmu_dctx *d, u64 dropped)
+{
+	d->st.invalidations++;
+	d->st.inval_dropped += dropped;
+}
+
+/**
+ * swmmu_dctx_invalidate() - run one invalidation command on a context
+ * @as: the context's address space
+ * @c: the command (validated)
+ *
+ * Context: process context, may sleep (waits for the accesses using dropped entries).
+ */
+static void swmmu_dctx_invalidate(struct swmmu_as_obj *as, const struct swmmu_inval_cmd *c)
+{
+	struct swmmu_dctx *d = as->dctx;
+	struct swmmu_dwork w = { .ctx = d };
+	u64 last = c->iova + c->length - 1, n = 0;
+	unsigned int i;
+
+	spin_lock(&d->lock);
+	switch (c->opcode) {
+	case SWMMU_INV_ALL:
+	case SWMMU_INV_CTX:
+		n = swmmu_dctx_drop_all(d, &w, true);
+		break;
+	case SWMMU_INV_ASID:
+		for (i = 0; i < SWMMU_DTLB_ENTRIES; i++) {
+			struct swmmu_dtlbe *e = &d->tlb[i];
+
+			if (!e->valid || e->asid != c->asid)
+				continue;
+			if (d->check != SWMMU_CHECK_OFF && e->asid == d->asid)
+				swmmu_dctx_check_leaf(&w, e, e->vpn << e->size_lg2, false);
+			e->valid = false;
+			n++;
+		}
+		for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
+			if (d->walk[i].valid && d->walk[i].asid == c->asid) {
+				d->walk[i].valid = false;
+				n++;
+			}
+		}
+		break;
+	case SWMMU_INV_VA:
+	case SWMMU_INV_VA_WALK:
+		for (i = 0; i < SWMMU_DTLB_ENTRIES; i++) {
+			struct swmmu_dtlbe *e = &d->tlb[i];
+			u64 first = e->vpn << e->size_lg2;
+			u64 elast = first + ((1ULL << e->size_lg2) - 1);
+
+			if (!e->valid || e->asid != c->asid || elast < c->iova || first > last)
+				continue;
+			if (d->check != SWMMU_CHECK_OFF && e->asid == d->asid)
+				swmmu_dctx_check_leaf(&w, e, max(first, c->iova), false);
+			e->valid = false;
+			n++;
+		}
+		for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
+			struct swmmu_dwalke *we = &d->walk[i];
+			u64 wlast;
+
+			if (!we->valid || we->asid != c->asid || we->level >= d->fmt->nr_levels)
+				continue;
+			wlast = we->va + ((1ULL << d->fmt->level[we->level].shift) - 1);
+			if (wlast < c->iova || we->va > last)
+				continue;
+			if (c->opcode == SWMMU_INV_VA_WALK) {
+				we->valid = false;
+				n++;
+			} else if (d->check != SWMMU_CHECK_OFF && we->asid == d->asid) {
+				/* Leaf-only, yet the table item above the range changed. */
+				swmmu_dctx_check_walk(&w, we, max(we->va, c->iova));
+			}
+		}
+		break;
+	}
+	swmmu_dctx_count_inval(d, n);
+	spin_unlock(&d->lock);
+	swmmu_dctx_send(&w, NULL);
+	swmmu_dctx_sync(as);
+}
+
+static int swmmu_inval_validate(const struct swmmu_inval_cmd *c)
+{
+	u64 last;
+
+	if (c->flags)
+		return -EOPNOTSUPP;
+	switch (c->opcode) {
+	case SWMMU_INV_ALL:
+		if (c->as_id || c->asid || c->iova || c->length)
+			return -EINVAL;
+		return 0;
+	case SWMMU_INV_CTX:
+		if (c->asid || c->iova || c->length)
+			return -EINVAL;
+		return 0;
+	case SWMMU_INV_ASID:
+		if (c->asid > SWMMU_ASID_MAX || c->iova || c->length)
+			return -EINVAL;
+		return 0;
+	case SWMMU_INV_VA:
+	case SWMMU_INV_VA_WALK:
+		if (c->asid > SWMMU_ASID_MAX || !c->length)
+			return -EINVAL;
+		if (check_add_overflow(c->iova, c->length - 1, &last))
+			return -EOVERFLOW;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* INV_ALL: every driver-managed context of the file. */
+static void swmmu_dctx_invalidate_all(struct swmmu_file *file, const struct swmmu_inval_cmd *c)
+{
+	struct swmmu_obj *obj;
+	unsigned long id;
+
+	xa_for_each(&file->objs, id, obj) {
+		struct swmmu_as_obj *as;
+		int err;
+
+		if (obj->type != SWMMU_OBJ_AS)
+			continue;
+		as = swmmu_dctx_get(file, (u32)id, &err);
+		if (!as)
+			continue;
+		swmmu_dctx_invalidate(as, c);
+		swmmu_obj_put(&as->obj);
+	}
+}
+
+/**
+ * swmmu_cmd_invalidate() - SWMMU_INVALIDATE (ioctl and io_uring)
+ * @file: the file
+ * @data: struct swmmu_invalidate
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EOPNOTSUPP, -EINVAL, -EOVERFLOW, -ENOENT (no such context), -EFAULT, -ENOMEM.
+ */
+int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
+{
+	struct swmmu_invalidate *cmd = data;
+	struct swmmu_inval_cmd *cmds;
+	struct swmmu_as_obj **as;
+	unsigned int i;
+	int ret = 0;
+
+	cmd->out_nr_done = 0;
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
+		return -EOPNOTSUPP;
+	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_INVALIDATE_MAX_CMDS)
+		return -EINVAL;
+	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
+	as = kvcalloc(cmd->nr_cmds, sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!cmds || !as) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (copy_from_user(cmds, u64_to_user_ptr(cmd->cmds_uptr),
+			   array_size(cmd->nr_cmds, sizeof(*cmds)))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	/* Validate every command, and find every context, before the first one runs. */
+	for (i = 0; i < cmd->nr_cmds && !ret; i++) {
+		ret = swmmu_inval_validate(&cmds[i]);
+		if (!ret && cmds[i].opcode != SWMMU_INV_ALL)
+			as[i] = swmmu_dctx_get(file, cmds[i].as_id, &ret), ret = as[i] ? 0 : ret;
+	}
+	if (ret)
+		goto out;
+	for (i = 0; i < cmd->nr_cmds; i++) {
+		if (cmds[i].opcode == SWMMU_INV_ALL)
+			swmmu_dctx_invalidate_all(file, &cmds[i]);
+		else
+			swmmu_dctx_invalidate(as[i], &cmds[i]);
+	}
+	cmd->out_nr_done = cmd->nr_cmds;
+out:
+	for (i = 0; as && i < cmd->nr_cmds; i++)
+		if (as[i])
+			swmmu_obj_put(&as[i]->obj);
+	kvfree(as);
+	kvfree(cmds);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_ctx_set() - SWMMU_CTX_SET
+ * @file: the file
+ * @data: struct swmmu_ctx_set
+ *
+ * Context: process context, may sleep (disabling waits for the accesses in flight).
+ * Return: 0, -EOPNOTSUPP, -EINVAL, -ENOENT.
+ */
+int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
+{
+	struct swmmu_ctx_set *cmd = data;
+	const struct swmmu_format *f;
+	struct swmmu_format derived;
+	struct swmmu_dwork w;
+	struct swmmu_as_obj *as;
+	struct swmmu_dctx *d;
+	bool was, now;
+	u64 align;
+	int ret;
+
+	if (cmd->flags & ~(SWMMU_CTX_ENABLE | SWMMU_CTX_HW_AD) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->asid > SWMMU_ASID_MAX || cmd->check > SWMMU_CHECK_STRICT)
+		return -EINVAL;
+	f = swmmu_format_get(cmd->format_id);
+	if (!f)
+		return -ENOENT;
+	if (cmd->va_bits && cmd->va_bits != f->va_bits) {
+		if (cmd->va_bits > 64 || swmmu_format_derive(f, cmd->va_bits, &derived))
+			return -EINVAL;
+	}
+	as = swmmu_dctx_get(file, cmd->as_id, &ret);
+	if (!as)
+		return ret;
+	d = as->dctx;
+	w.ctx = d;
+	w.nr = 0;
+	ret = 0;
+	align = swmmu_hw_root_bytes(cmd->va_bits && cmd->va_bits != f->va_bits ? &derived : f);
+	align = min_t(u64, align, 1ULL << f->level[f->nr_levels - 1].table_align_lg2);
+	if (cmd->root & (align - 1)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/* Enabling is ordered against buffer destruction by the file lock (swmmu_obj_remove()). */
+	mutex_lock(&file->lock);
+	spin_lock(&d->lock);
+	was = d->flags & SWMMU_CTX_ENABLE;
+	now = cmd->flags & SWMMU_CTX_ENABLE;
+	if (cmd->va_bits && cmd->va_bits != f->va_bits) {
+		d->fmt_own = derived;
+		d->fmt = &d->fmt_own;
+	} else {
+		d->fmt = f;
+	}
+	d->format_id = cmd->format_id;
+	d->flags = cmd->flags;
+	d->asid = cmd->asid;
+	d->root = cmd->root;
+	d->check = cmd->check;
+	if (!now)
+		swmmu_dctx_drop_all(d, &w, false);
+	spin_unlock(&d->lock);
+	if (now && !was)
+		file->nr_dctx_enabled++;
+	mutex_unlock(&file->lock);
+	if (was && !now) {
+		/* The buffers stay busy until no access uses the dropped translations. */
+		swmmu_dctx_sync(as);
+		mutex_lock(&file->lock);
+		file->nr_dctx_enabled--;
+		mutex_unlock(&file->lock);
+	}
+out:
+	swmmu_obj_put(&as->obj);
+	return ret;
+}
+
+static void swmmu_dctx_fill_info(struct swmmu_dctx *d, struct swmmu_ctx_info *o)
+{
+	unsigned int i;
+
+	spin_lock(&d->lock);
+	o->out_flags = d->flags;
+	o->out_format_id = d->format_id;
+	o->out_va_bits = d->fmt->va_bits;
+	o->out_asid = d->asid;
+	o->out_check = d->check;
+	o->out_root = d->root;
+	o->out_tlb_entries = SWMMU_DTLB_ENTRIES;
+	o->out_walk_entries = SWMMU_DWALK_ENTRIES;
+	o->out_tlb_used = 0;
+	o->out_walk_used = 0;
+	for (i = 0; i < SWMMU_DTLB_ENTRIES; i++)
+		o->out_tlb_used += d->tlb[i].valid;
+	for (i = 0; i < SWMMU_DWALK_ENTRIES; i++)
+		o->out_walk_used += d->walk[i].valid;
+	o->out_hits = d->st.hits;
+	o->out_misses = d->st.misses;
+	o->out_walks = d->st.walks;
+	o->out_faults = d->st.faults;
+	o->out_ad_updates = d->st.ad_updates;
+	o->out_invalidations = d->st.invalidations;
+	o->out_inval_dropped = d->st.inval_dropped;
+	o->out_checks = d->st.checks;
+	o->out_stale = d->st.stale;
+	o->out_bbm = d->st.bbm;
+	o->out_table_reuse = d->st.table_reuse;
+	spin_unlock(&d->lock);
+}
+
+/**
+ * swmmu_cmd_ctx_info() - SWMMU_CTX_INFO
+ * @file: the file
+ * @data: struct swmmu_ctx_info
+ *
+ * Context: process context.
+ * Return: 0, -EOPNOTSUPP, -ENOENT, -EINVAL (not a driver-managed context).
+ */
+int swmmu_cmd_ctx_info(struct swmmu_file *file, void *data)
+{
+	struct swmmu_ctx_info *cmd = data;
+	struct swmmu_as_obj *as;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	as = swmmu_dctx_get(file, cmd->as_id, &ret);
+	if (!as)
+		return ret;
+	swmmu_dctx_fill_info(as->dctx, cmd);
+	swmmu_obj_put(&as->obj);
+	return 0;
+}
+
+/**
+ * swmmu_dctx_create() - make an address space a driver-managed context
+ * @as: the new address space, not published yet; @as->fmt is its initial format
+ * @format_id: the format ID it was created with
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int swmmu_dctx_create(struct swmmu_as_obj *as, u32 format_id)
+{
+	struct swmmu_dctx *d = kvzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+
+	if (!d)
+		return -ENOMEM;
+	spin_lock_init(&d->lock);
+	d->as = as;
+	if (as->fmt_own) {
+		d->fmt_own = *as->fmt_own;
+		d->fmt = &d->fmt_own;
+	} else {
+		d->fmt = as->fmt;
+	}
+	d->format_id = format_id;
+	d->pid = task_tgid_nr(current);
+	as->dctx = d;
+	mutex_lock(&swmmu_dctx_list_lock);
+	list_add_tail(&d->node, &swmmu_dctx_list);
+	mutex_unlock(&swmmu_dctx_list_lock);
+	return 0;
+}
+
+/**
+ * swmmu_dctx_destroy() - free the context of an address space being freed
+ * @as: the address space; no queue is bound to it any more
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_dctx_destroy(struct swmmu_as_obj *as)
+{
+	struct swmmu_dctx *d = as->dctx;
+
+	if (!d)
+		return;
+	mutex_lock(&swmmu_dctx_list_lock);
+	list_del(&d->node);
+	mutex_unlock(&swmmu_dctx_list_lock);
+	if (d->flags & SWMMU_CTX_ENABLE) {
+		mutex_lock(&as->file->lock);
+		as->file->nr_dctx_enabled--;
+		mutex_unlock(&as->file->lock);
+	}
+	as->dctx = NULL;
+	kvfree(d);
+}
+
+/**
+ * swmmu_dctx_for_each() - call @fn for every driver-managed context of the module
+ * @fn: called with a snapshot of each context (its module-wide ID, owner, format and counters)
+ * @arg: passed to @fn
+ * @from: first context ID to report (for resumable netlink dumps)
+ *
+ * Context: process context, may sleep; @fn must not sleep for long (the list lock is held).
+ * Return: 0, or the first non-zero value @fn returned (the walk stops there).
+ */
+int swmmu_dctx_for_each(int (*fn)(void *arg, const struct swmmu_dctx_snap *s), void *arg,
+			u32 from)
+{
+	struct swmmu_dctx_snap s;
+	struct swmmu_dctx *d;
+	int ret = 0;
+
+	mutex_lock(&swmmu_dctx_list_lock);
+	list_for_each_entry(d, &swmmu_dctx_list, node) {
+		if (d->as->debug_id < from)
+			continue;
+		memset(&s, 0, sizeof(s));
+		s.id = d->as->debug_id;
+		s.pid = d->pid;
+		swmmu_dctx_fill_info(d, &s.info);
+		strscpy(s.format, d->fmt->name, sizeof(s.format));
+		ret = fn(arg, &s);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&swmmu_dctx_list_lock);
+	return ret;
+}
