@@ -263,7 +263,10 @@ FIXTURE_TEARDOWN(drv)
 	swmmu_dbuf_release(&self->vb);
 	if (self->vfd >= 0)
 		close(self->vfd);
+	self->vfd = -1;
 	free(self->vsave);
+	/* The 6.1 harness runs the teardown again when an assertion fails in it: idempotent. */
+	self->vsave = NULL;
 	test_no_leaks();
 }
 
@@ -428,11 +431,8 @@ TEST_F(drv, outside)
 	n = rig_events(r, ev);
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(SWMMU_FAULT_TABLE_OUTSIDE, ev[0].fault.reason);
-	/* The walk stops at the item that names the table, or at the table it cannot read. */
-	if (ev[0].fault.level != r->top - 1)
-		TH_LOG("%s: TABLE_OUTSIDE reported at level %u (the table is at level %u)",
-		       r->fi.name, ev[0].fault.level, r->top - 1);
-	EXPECT_TRUE(ev[0].fault.level == r->top || ev[0].fault.level == r->top - 1);
+	/* The walk stops at the table it cannot read, one level below the root. */
+	EXPECT_EQ(r->top - 1, ev[0].fault.level);
 	ASSERT_EQ(-EIO, rig_dma(r, swmmu_cmd_fill(va, 64, 0), NULL));
 	rig_events(r, ev);
 	EXPECT_EQ(0, memcmp(self->vsave, self->vb.cpu, VB_LEN));
@@ -479,8 +479,9 @@ TEST_F(drv, outside)
 	ASSERT_EQ(-ERANGE, rig_dma(r, swmmu_cmd_crc32(va, 64), NULL));
 	n = rig_events(r, ev);
 	ASSERT_EQ(1, n);
+	/* Here the item itself is wrong: the fault is at its level (as Arm's address size fault). */
 	EXPECT_EQ(SWMMU_FAULT_OA_SIZE, ev[0].fault.reason);
-	EXPECT_TRUE(ev[0].fault.level == r->top || ev[0].fault.level == r->top - 1);
+	EXPECT_EQ(r->top, ev[0].fault.level);
 	*top = t;
 }
 
@@ -1072,7 +1073,8 @@ TEST_F(api, invalidate_args)
 			if (_test_invalidate(self->fd, c, 2, &done) == 0 || errno != EINVAL)
 				TH_LOG("bad command %u: rc/errno %d", i, errno);
 			EXPECT_ERRNO(EINVAL, _test_invalidate(self->fd, c, 2, &done));
-			EXPECT_EQ(0, done);
+			/* Written back as 0, or not at all (the uAPI does not say): none ran. */
+			EXPECT_TRUE(done == 0 || done == ~0u);
 		}
 	}
 	one = swmmu_inv_va(r->as_id, 5, 0, SZ_4K);
@@ -1264,8 +1266,9 @@ TEST_F(api, x86_64_by_hand)
 }
 
 /*
- * RISC-V Sv39 by hand (privileged spec 12.4, PTE format of 12.3.1): a PTE with W = 1 and R = 0
- * is a reserved encoding; A = 0 (or D = 0 on a write) faults without Svadu.
+ * RISC-V Sv39 by hand (privileged spec 12.4, PTE format of 12.3.1): A = 0 (or D = 0 on a write)
+ * faults without Svadu, and a PTE with W = 1 and R = 0 is a reserved encoding (12.3.2 step 3:
+ * "if pte.r = 0 and pte.w = 1 ... stop and raise a page-fault exception").
  */
 #define RV_V	0x1ULL
 #define RV_R	0x2ULL
@@ -1292,8 +1295,6 @@ TEST(riscv_sv39_by_hand)
 	l0[5] = RV_PPN(r.db.dma + 5 * SZ_4K) | RV_V | RV_R | RV_W;
 	ASSERT_EQ(0, rig_ctx(&r, SWMMU_CTX_ENABLE, r.tb.dma, 0, SWMMU_CHECK_REPORT));
 	EXPECT_EQ(swmmu_crc32(r.db.cpu + 3 * SZ_4K, SZ_4K), rig_crc(_metadata, &r, va, SZ_4K));
-	dma_fault(_metadata, &r, swmmu_cmd_crc32(va + SZ_4K, 8), SWMMU_FAULT_RESERVED, 0,
-		  va + SZ_4K, SWMMU_PROT_READ);
 	dma_fault(_metadata, &r, swmmu_cmd_crc32(va + 2 * SZ_4K, 8), SWMMU_FAULT_ACCESS_FLAG, 0,
 		  va + 2 * SZ_4K, SWMMU_PROT_READ);
 	EXPECT_EQ(0, l0[5] & (RV_A | RV_D));
@@ -1302,6 +1303,11 @@ TEST(riscv_sv39_by_hand)
 			     SWMMU_CHECK_REPORT));
 	ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_fill(va + 2 * SZ_4K, 8, 1), NULL));
 	EXPECT_EQ(RV_A | RV_D, l0[5] & (RV_A | RV_D));
+	/* Write without read: reserved, not a permission question. */
+	dma_fault(_metadata, &r, swmmu_cmd_crc32(va + SZ_4K, 8), SWMMU_FAULT_RESERVED, 0,
+		  va + SZ_4K, SWMMU_PROT_READ);
+	dma_fault(_metadata, &r, swmmu_cmd_fill(va + SZ_4K, 8, 1), SWMMU_FAULT_RESERVED, 0,
+		  va + SZ_4K, SWMMU_PROT_WRITE);
 	rig_close(&r);
 	test_no_leaks();
 }
