@@ -599,10 +599,11 @@ TEST_F_TIMEOUT(tlb, correct_driver, 900)
 	 * With the checker on it did compare (a correct driver is judged, not ignored); off, it
 	 * compared nothing and the same driver still saw only current translations.
 	 */
-	if (variant->check == SWMMU_CHECK_OFF)
+	if (variant->check == SWMMU_CHECK_OFF) {
 		EXPECT_EQ(0, ci.out_checks);
-	else
+	} else {
 		EXPECT_LT(0, ci.out_checks);
+	}
 	EXPECT_LT(0, ci.out_hits);
 	EXPECT_LT(0, ci.out_invalidations);
 	free(page);
