@@ -273,10 +273,16 @@ static void swmmu_dtlb_fill(struct swmmu_dctx *d, const struct swmmu_hw_xlate *x
 		.dirty = xl->dirty,
 	};
 	d->sizes |= BIT_ULL(xl->size_lg2);
-	/* The walk's table items below the root: what the next miss may skip. */
-	for (i = 0; i < xl->nr_steps; i++)
-		if (xl->step[i].level >= 1)
+	/*
+	 * The walk's table items: what the next miss may skip. An item pointing at a dual
+	 * directory is not cached: the walk of a dual item needs both of its words.
+	 */
+	for (i = 0; i < xl->nr_steps; i++) {
+		u8 child = xl->step[i].level - 1;
+
+		if (!(child == 2 && (d->fmt->level[2].flags & SWMMU_LVL_DUAL)))
 			swmmu_dwalk_fill(d, &xl->step[i]);
+	}
 }
 
 /* ---- the checker --------------------------------------------------------------------------- */
@@ -800,8 +806,11 @@ int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
 	/* Validate every command, and find every context, before the first one runs. */
 	for (i = 0; i < cmd->nr_cmds && !ret; i++) {
 		ret = swmmu_inval_validate(&cmds[i]);
-		if (!ret && cmds[i].opcode != SWMMU_INV_ALL)
-			as[i] = swmmu_dctx_get(file, cmds[i].as_id, &ret), ret = as[i] ? 0 : ret;
+		if (ret || cmds[i].opcode == SWMMU_INV_ALL)
+			continue;
+		as[i] = swmmu_dctx_get(file, cmds[i].as_id, &ret);
+		if (as[i])
+			ret = 0;
 	}
 	if (ret)
 		goto out;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * debugfs: /sys/kernel/debug/swmmu/counters (module-wide live counters; all zero when no file is
- * open) and /sys/kernel/debug/swmmu/as/<debug_id>/pagetable (a page-table dump per address space).
+ * open), /sys/kernel/debug/swmmu/contexts (driver-managed contexts and their checker counters) and
+ * /sys/kernel/debug/swmmu/as/<debug_id>/pagetable (a page-table dump per address space).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -29,6 +30,31 @@ static int counters_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
+static int swmmu_contexts_one(void *arg, const struct swmmu_dctx_snap *s)
+{
+	struct seq_file *m = arg;
+	const struct swmmu_ctx_info *i = &s->info;
+
+	seq_printf(m, "ctx %u pid %d format %s va_bits %u asid %u root 0x%llx flags 0x%x check %u",
+		   s->id, s->pid, s->format, i->out_va_bits, i->out_asid, i->out_root,
+		   i->out_flags, i->out_check);
+	seq_printf(m, " tlb %u/%u walk %u/%u hits %llu misses %llu walks %llu faults %llu",
+		   i->out_tlb_used, i->out_tlb_entries, i->out_walk_used, i->out_walk_entries,
+		   i->out_hits, i->out_misses, i->out_walks, i->out_faults);
+	seq_printf(m, " ad_updates %llu invalidations %llu dropped %llu checks %llu",
+		   i->out_ad_updates, i->out_invalidations, i->out_inval_dropped, i->out_checks);
+	seq_printf(m, " stale %llu bbm %llu table_reuse %llu\n", i->out_stale, i->out_bbm,
+		   i->out_table_reuse);
+	return 0;
+}
+
+/* Driver-managed contexts: state, TLB occupancy and checker counters, one line each. */
+static int contexts_show(struct seq_file *m, void *unused)
+{
+	return swmmu_dctx_for_each(swmmu_contexts_one, m, 0);
+}
+DEFINE_SHOW_ATTRIBUTE(contexts);
+
 static int pagetable_show(struct seq_file *m, void *unused)
 {
 	return swmmu_as_dump_seq(m->private, m);
@@ -46,6 +72,8 @@ void swmmu_debugfs_init(void)
 {
 	swmmu_debugfs_root = debugfs_create_dir("swmmu", NULL);
 	debugfs_create_file("counters", 0444, swmmu_debugfs_root, NULL, &counters_fops);
+	/* Root only: the lines show DMA addresses. */
+	debugfs_create_file("contexts", 0400, swmmu_debugfs_root, NULL, &contexts_fops);
 	swmmu_debugfs_as_dir = debugfs_create_dir("as", swmmu_debugfs_root);
 }
 

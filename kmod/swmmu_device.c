@@ -211,7 +211,7 @@ static int swmmu_dma_run(struct swmmu_exec *x)
 		      c->opcode == SWMMU_DMA_COMPARE;
 	bool has_dst = c->opcode != SWMMU_DMA_CRC32;
 	u32 dst_access = c->opcode == SWMMU_DMA_COMPARE ? SWMMU_PROT_R : SWMMU_PROT_W;
-	struct swmmu_fault_info fi;
+	struct swmmu_fault_info fi = {};
 	u32 crc = ~0u;
 	u64 done = 0;
 	int ret = 0;

@@ -225,18 +225,10 @@ static unsigned int swmmu_fault_level(struct swmmu_as_obj *as, u64 va)
 static int swmmu_fault_fill(struct swmmu_fault_info *fi, u64 va, u32 access, u32 reason,
 			    u32 level)
 {
-	static const int err[] = {
-		[SWMMU_FAULT_NOT_PRESENT] = -ENXIO,
-		[SWMMU_FAULT_PERMISSION] = -EACCES,
-		[SWMMU_FAULT_ADDRESS_SIZE] = -ERANGE,
-		[SWMMU_FAULT_BAD_OUTPUT] = -EIO,
+	*fi = (struct swmmu_fault_info){
+		.iova = va, .access = access, .reason = reason, .level = level,
 	};
-
-	fi->iova = va;
-	fi->access = access;
-	fi->reason = reason;
-	fi->level = level;
-	return err[reason];
+	return swmmu_fault_errno(reason);
 }
 
 static bool swmmu_chunk_covers(const struct swmmu_chunk *c, u64 pa, u64 len)
