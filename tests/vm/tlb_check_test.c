@@ -711,6 +711,7 @@ TEST(invalidation_scope)
 	/* A range covering both pages. */
 	ASSERT_EQ(0, swmmu_inv1(fd, swmmu_inv_va_walk(as[0], 1, v0, 2 * SZ_4K)));
 	EXPECT_EQ(k[3], qcrc(_metadata, fd, q[0], v1));
+	EXPECT_EQ(k[2], qcrc(_metadata, fd, q[0], v0));
 	/* Everything, in every context of the file. */
 	*l0 = drv_pte_set_oa(f, *l0, db.dma + 4 * SZ_4K);
 	*l1 = drv_pte_set_oa(f, *l1, db.dma + 5 * SZ_4K);
