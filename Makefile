@@ -51,7 +51,7 @@ KSELFTEST_H := $(B)/ksrc/tools/testing/selftests/kselftest_harness.h
 USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/swmmu-bench) \
 	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud) \
 	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo) \
-	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo) \
+	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo $(B)/bin/swmmu-drv-example) \
 	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz)
 
 .PHONY: fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
@@ -94,7 +94,12 @@ $(B)/bin/swmmu-demo: $(wildcard tests/vm/demo/*.c) $(wildcard uapi/linux/*.h)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
 # An application of a named address space, for `make run` (uapi only, no library).
-$(B)/bin/swmmu-attach-demo: $(wildcard daemon/example/*.c) $(wildcard uapi/linux/*.h)
+$(B)/bin/swmmu-attach-demo: daemon/example/swmmu-attach-demo.c $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
+
+# A driver that writes its own page tables (docs/driver-prototyping.md; uapi only, no library).
+$(B)/bin/swmmu-drv-example: daemon/example/swmmu-drv-example.c $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
@@ -242,7 +247,7 @@ install: $(B)/bin/swmmuctl $(B)/bin/swmmud $(B)/bin/swmmu-sim $(LIB)
 		-e 's|/usr/share/doc/swmmu|$(DOCDIR)|' -e 's|^\(Documentation=.*\)|\1 man:swmmud(8)|' \
 		daemon/swmmud.service > $(DESTDIR)$(UNITDIR)/swmmud.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/swmmud.service
-	install -m 644 daemon/swmmud.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 daemon/swmmud.conf daemon/example/swmmu-drv-example.c $(DESTDIR)$(DOCDIR)/examples/
 	test -e $(DESTDIR)$(SYSCONFDIR)/swmmud.conf || \
 		install -m 644 daemon/swmmud.conf $(DESTDIR)$(SYSCONFDIR)/swmmud.conf
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/

@@ -91,6 +91,7 @@ static int hw_leaf(const struct swmmu_format *f, void *tbl, u64 table, unsigned 
 
 	out->pte = pte;
 	out->item = item;
+	out->item_cpu = (char *)tbl + ((size_t)idx << pt_esz(f, lvl));
 	out->level = (u8)lvl;
 	if (pt_is_null(f, lvl, pte)) {
 		sz = f->level[lvl].shift;
@@ -150,6 +151,7 @@ static int hw_dual(const struct swmmu_format *f, const struct swmmu_hw_mem *mem,
 	void *t;
 
 	item = table + ((u64)idx << pt_esz(f, 2));
+	out->dual = true;
 	if (k0 == SWMMU_ITEM_LEAF)
 		return hw_leaf(f, tbl, table, 2, idx, ia, w0, all, any, true, access, flags, out);
 	if (k0 == SWMMU_ITEM_BAD || k1 == SWMMU_ITEM_BAD)
@@ -249,6 +251,7 @@ again:
 		any |= pte;
 		out->step[out->nr_steps++] = (struct swmmu_hw_step){
 			.table = table, .pte = pte, .child = pt_oa_dec(f, pte),
+			.cpu = (char *)tbl + ((size_t)idx << pt_esz(f, lvl)),
 			.va = pt_canon(f, ia & ~pt_lowmask(f->level[lvl].shift)),
 			.all = all, .any = any, .level = (u8)lvl,
 		};
@@ -272,6 +275,20 @@ again:
 		goto again;
 	}
 	return ret;
+}
+
+/**
+ * swmmu_hw_item_load() - read one item (primary word) at a CPU address, as the walker does
+ * @f: the format
+ * @level: the item's level (its size may depend on it)
+ * @item: CPU address of the item, as a walk recorded it
+ *
+ * Context: any.
+ * Return: the item's value in CPU byte order.
+ */
+u64 swmmu_hw_item_load(const struct swmmu_format *f, unsigned int level, const void *item)
+{
+	return pt_load(f, level, item, 0);
 }
 
 /**

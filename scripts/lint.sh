@@ -1,6 +1,6 @@
 #!/bin/bash
 # `make lint`: sparse on the module, checkpatch on the kernel-side sources, cppcheck on userspace,
-# mandoc on the man pages.
+# mandoc on the man pages, the netlink spec against its header.
 # Prints TAP (one test per tool); any finding fails.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,7 @@ report() { # report NAME FILE: ok if FILE is empty
 		echo "ok $n - $1"
 	fi
 }
-echo "1..4"
+echo "1..5"
 
 # sparse: C=2 checks every file of the module (core/ and arch/ included) whether rebuilt or not.
 make -s -C "$kdir" M="$top/build/kmod-6.1/kmod" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
@@ -50,4 +50,9 @@ report "cppcheck on userspace" "$out/cppcheck.txt"
 ls man/*.[1-8] > /dev/null 2>&1 && { mandoc -T lint -W warning man/*.[1-8] > "$out/mandoc.txt" 2>&1 ||
 	[ -s "$out/mandoc.txt" ] || echo "mandoc failed" > "$out/mandoc.txt"; }
 report "mandoc -T lint on the man pages" "$out/mandoc.txt"
+# The netlink spec (docs/netlink/swmmu.yaml) names every command, event and attribute of
+# uapi/linux/swmmu_netlink.h with its value, and nothing else.
+scripts/nlspec-check.py > "$out/nlspec.txt" 2>&1 || [ -s "$out/nlspec.txt" ] ||
+	echo "nlspec-check.py failed" > "$out/nlspec.txt"
+report "netlink spec matches uapi/linux/swmmu_netlink.h" "$out/nlspec.txt"
 [ $fails -eq 0 ]
