@@ -618,6 +618,81 @@ TEST_F_TIMEOUT(tlb, correct_driver, 900)
 	free(prot);
 }
 
+/*
+ * Checker reports go only to a fault queue opened with SWMMU_FAULT_QUEUE_EVENTS, whose records
+ * are struct swmmu_event; a plain queue keeps its struct swmmu_fault records and gets faults
+ * only. The counters count the report either way.
+ */
+TEST(report_records)
+{
+	const struct swmmu_format *f = swmmu_format_get(FMT_x86_64);
+	struct drv_pt *pt = calloc(1, sizeof(*pt));
+	struct swmmu_dbuf tb, db;
+	struct swmmu_ctx_info ci;
+	struct swmmu_fault fr[4];
+	struct swmmu_event ev[4];
+	struct swmmu_dma_cmd o;
+	uint32_t as, q;
+	int fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC), fq, n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, pt);
+	ASSERT_EQ(0, swmmu_dbuf_new(fd, SZ_1M, &tb));
+	ASSERT_EQ(0, swmmu_dbuf_new(fd, SZ_1M, &db));
+	ASSERT_EQ(0, _test_drv_as_alloc(fd, FMT_x86_64, 0, &as, NULL));
+	ASSERT_EQ(0, _test_queue_alloc(fd, as, &q));
+	ASSERT_EQ(0, drv_pt_init(pt, f, &tb, 0, SZ_1M, fd, as, 1));
+	ASSERT_EQ(0, drv_pt_map(pt, SZ_2M, db.dma, SZ_4K, PROT_RW, SZ_4K));
+	ASSERT_EQ(0, drv_pt_map(pt, SZ_2M + SZ_64K, db.dma, SZ_4K, PROT_RW, SZ_4K));
+	ASSERT_EQ(0, _test_ctx_set(fd, swmmu_ctx(as, SWMMU_CTX_ENABLE, FMT_x86_64, pt->as.root, 1,
+						 SWMMU_CHECK_REPORT)));
+	ASSERT_EQ(0, _test_fault_queue(fd, 4, &fq));
+	ASSERT_EQ(0, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_2M, 64), &o));
+	pt->inv = DRV_INV_NONE;
+	ASSERT_EQ(0, drv_pt_unmap(pt, SZ_2M, SZ_4K));
+	ASSERT_EQ(0, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_2M, 64), &o));
+	ASSERT_EQ(0, _test_ctx_info(fd, as, &ci));
+	EXPECT_EQ(1, ci.out_stale);
+	/* Nothing queued for the report: EAGAIN on the empty queue. */
+	ASSERT_EQ(0, fcntl(fq, F_SETFL, O_NONBLOCK));
+	EXPECT_ERRNO(EAGAIN, read(fq, fr, sizeof(fr)));
+	/* A fault is queued as ever, as a struct swmmu_fault. */
+	ASSERT_EQ(-ENXIO, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_1M, 64), &o));
+	EXPECT_EQ(sizeof(fr[0]), read(fq, fr, sizeof(fr)));
+	EXPECT_EQ(SWMMU_FAULT_NOT_PRESENT, fr[0].reason);
+	EXPECT_EQ(SZ_1M, fr[0].iova);
+	close(fq);
+
+	/* With events: the next report (another entry) and a fault, as struct swmmu_event. */
+	ASSERT_EQ(0, _test_fault_queue_events(fd, 4, &fq));
+	ASSERT_EQ(0, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_2M + SZ_64K, 64), &o));
+	ASSERT_EQ(0, drv_pt_unmap(pt, SZ_2M + SZ_64K, SZ_4K));
+	ASSERT_EQ(0, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_2M + SZ_64K, 64), &o));
+	ASSERT_EQ(-ENXIO, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_1M, 64), &o));
+	/* A buffer that cannot hold one record. */
+	EXPECT_ERRNO(EINVAL, read(fq, ev, sizeof(struct swmmu_fault)));
+	n = swmmu_read_events(fq, ev, 4);
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(SWMMU_FAULT_CHECK, ev[0].fault.flags & SWMMU_FAULT_CHECK);
+	EXPECT_EQ(SWMMU_CHECK_STALE, ev[0].class);
+	EXPECT_EQ(SZ_2M + SZ_64K, ev[0].fault.iova);
+	EXPECT_EQ(db.dma, ev[0].cached_pa);
+	EXPECT_EQ(~0ULL, ev[0].current_pa);
+	EXPECT_EQ(1, ev[0].asid);
+	EXPECT_EQ(0, ev[1].fault.flags & SWMMU_FAULT_CHECK);
+	EXPECT_EQ(0, ev[1].class);
+	EXPECT_EQ(SWMMU_FAULT_NOT_PRESENT, ev[1].fault.reason);
+	EXPECT_EQ(1, ev[1].asid);
+	ASSERT_EQ(0, _test_ctx_info(fd, as, &ci));
+	EXPECT_EQ(2, ci.out_stale);
+	close(fq);
+	swmmu_dbuf_release(&tb);
+	swmmu_dbuf_release(&db);
+	close(fd);
+	free(pt);
+	test_no_leaks();
+}
+
 /* The TLB holds at most its capacity; a correct walk-heavy run reports nothing. */
 TEST_F(tlb, capacity)
 {
