@@ -1363,6 +1363,111 @@ TEST(aarch64_4k_by_hand)
 	test_no_leaks();
 }
 
+/*
+ * VT-d second-stage tables by hand (VT-d spec rev 4.x, 9.8 "Second-Stage Paging Entries"): no
+ * present bit, an entry with R = W = 0 is not present whatever its address; PS[7] makes an SS-PDE
+ * a 2-MByte page and is reserved in an SS-PML4E; A[8] and D[9] are set by the hardware.
+ */
+#define VTD_R	0x1ULL
+#define VTD_W	0x2ULL
+#define VTD_PS	0x80ULL
+#define VTD_A	0x100ULL
+#define VTD_D	0x200ULL
+
+TEST(vtd_ss_by_hand)
+{
+	struct rig r;
+	uint64_t *l3, *l2, *l1, *l0, va = (1ULL << 39) | (2ULL << 30) | (3ULL << 21) | (4ULL << 12);
+	uint64_t va2m = (1ULL << 39) | (2ULL << 30) | (4ULL << 21);
+
+	rig_open(_metadata, &r, FMT_vtd_ss);
+	l3 = (uint64_t *)r.tb.cpu;
+	l2 = l3 + 512;
+	l1 = l3 + 1024;
+	l0 = l3 + 1536;
+	memset(l3, 0, 4 * SZ_4K);
+	l3[1] = (r.tb.dma + SZ_4K) | VTD_R | VTD_W;
+	l2[2] = (r.tb.dma + 2 * SZ_4K) | VTD_R | VTD_W;
+	l1[3] = (r.tb.dma + 3 * SZ_4K) | VTD_R | VTD_W;
+	l1[4] = (r.db.dma + SZ_2M) | VTD_R | VTD_W | VTD_PS;
+	l0[4] = (r.db.dma + 6 * SZ_4K) | VTD_R | VTD_W;
+	l0[5] = (r.db.dma + 8 * SZ_4K) | VTD_R;
+	l0[6] = r.db.dma + 9 * SZ_4K;
+	ASSERT_EQ(0, rig_ctx(&r, SWMMU_CTX_ENABLE, r.tb.dma, 0, SWMMU_CHECK_REPORT));
+	EXPECT_EQ(swmmu_crc32(r.db.cpu + 6 * SZ_4K, SZ_4K), rig_crc(_metadata, &r, va, SZ_4K));
+	EXPECT_EQ(VTD_A, l0[4] & (VTD_A | VTD_D));
+	ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_fill(va, 16, 0x77), NULL));
+	EXPECT_TRUE(filled(r.db.cpu + 6 * SZ_4K, 16, 0x77));
+	EXPECT_EQ(VTD_A | VTD_D, l0[4] & (VTD_A | VTD_D));
+	EXPECT_EQ(swmmu_crc32(r.db.cpu + SZ_2M, SZ_2M), rig_crc(_metadata, &r, va2m, SZ_2M));
+	dma_fault(_metadata, &r, swmmu_cmd_fill(va + SZ_4K, 8, 0), SWMMU_FAULT_PERMISSION, 0,
+		  va + SZ_4K, SWMMU_PROT_WRITE);
+	dma_fault(_metadata, &r, swmmu_cmd_crc32(va + 2 * SZ_4K, 8), SWMMU_FAULT_NOT_PRESENT, 0,
+		  va + 2 * SZ_4K, SWMMU_PROT_READ);
+	/* W = 0 in the SS-PDPE: no write below it. */
+	l2[2] &= ~VTD_W;
+	ASSERT_EQ(0, swmmu_inv1(r.fd, swmmu_inv_ctx(r.as_id)));
+	dma_fault(_metadata, &r, swmmu_cmd_fill(va, 8, 0), SWMMU_FAULT_PERMISSION, -1, va,
+		  SWMMU_PROT_WRITE);
+	rig_crc(_metadata, &r, va, 64);
+	/* PS in an SS-PML4E. */
+	l3[2] = r.db.dma | VTD_R | VTD_W | VTD_PS;
+	dma_fault(_metadata, &r, swmmu_cmd_crc32(2ULL << 39, 8), SWMMU_FAULT_LEAF_LEVEL, 3,
+		  2ULL << 39, SWMMU_PROT_READ);
+	rig_close(&r);
+	test_no_leaks();
+}
+
+/*
+ * AMD IOMMU v1 host tables by hand (AMD IOMMU spec 48882, 2.2.3 "I/O Page Tables for Host
+ * Translations"): PR[0], A[5], D[6], NextLevel[11:9] (the level of the table a PDE points at, 0
+ * for a PTE: a PTE at the PDE level is a 2-MByte page), IR[61], IW[62]. A PDE whose NextLevel
+ * is not below its own level points nowhere the walk can go: a reserved encoding here.
+ */
+#define AMD_PR		0x1ULL
+#define AMD_A		0x20ULL
+#define AMD_D		0x40ULL
+#define AMD_NL(n)	((uint64_t)(n) << 9)
+#define AMD_IR		(1ULL << 61)
+#define AMD_IW		(1ULL << 62)
+
+TEST(amd_v1_by_hand)
+{
+	struct rig r;
+	uint64_t *l3, *l2, *l1, *l0, va = (1ULL << 39) | (2ULL << 30) | (3ULL << 21) | (4ULL << 12);
+	uint64_t va2m = (1ULL << 39) | (2ULL << 30) | (4ULL << 21), rw = AMD_IR | AMD_IW;
+
+	rig_open(_metadata, &r, FMT_amd_v1);
+	l3 = (uint64_t *)r.tb.cpu;
+	l2 = l3 + 512;
+	l1 = l3 + 1024;
+	l0 = l3 + 1536;
+	memset(l3, 0, 4 * SZ_4K);
+	l3[1] = (r.tb.dma + SZ_4K) | AMD_PR | AMD_NL(3) | rw;
+	l2[2] = (r.tb.dma + 2 * SZ_4K) | AMD_PR | AMD_NL(2) | rw;
+	l1[3] = (r.tb.dma + 3 * SZ_4K) | AMD_PR | AMD_NL(1) | rw;
+	l1[4] = (r.db.dma + SZ_2M) | AMD_PR | AMD_NL(0) | rw;
+	l0[4] = (r.db.dma + 6 * SZ_4K) | AMD_PR | rw;
+	l0[5] = (r.db.dma + 8 * SZ_4K) | AMD_PR | AMD_IR;
+	ASSERT_EQ(0, rig_ctx(&r, SWMMU_CTX_ENABLE, r.tb.dma, 0, SWMMU_CHECK_REPORT));
+	EXPECT_EQ(swmmu_crc32(r.db.cpu + 6 * SZ_4K, SZ_4K), rig_crc(_metadata, &r, va, SZ_4K));
+	EXPECT_EQ(AMD_A, l0[4] & (AMD_A | AMD_D));
+	ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_fill(va, 16, 0x66), NULL));
+	EXPECT_TRUE(filled(r.db.cpu + 6 * SZ_4K, 16, 0x66));
+	EXPECT_EQ(AMD_A | AMD_D, l0[4] & (AMD_A | AMD_D));
+	EXPECT_EQ(swmmu_crc32(r.db.cpu + SZ_2M, SZ_2M), rig_crc(_metadata, &r, va2m, SZ_2M));
+	dma_fault(_metadata, &r, swmmu_cmd_fill(va + SZ_4K, 8, 0), SWMMU_FAULT_PERMISSION, 0,
+		  va + SZ_4K, SWMMU_PROT_WRITE);
+	dma_fault(_metadata, &r, swmmu_cmd_crc32(va + 2 * SZ_4K, 8), SWMMU_FAULT_NOT_PRESENT, 0,
+		  va + 2 * SZ_4K, SWMMU_PROT_READ);
+	/* A PDE of level 2 (ours 1) that names a level-3 table. */
+	l1[5] = (r.tb.dma + 3 * SZ_4K) | AMD_PR | AMD_NL(3) | rw;
+	dma_fault(_metadata, &r, swmmu_cmd_crc32(va2m + SZ_2M, 8), SWMMU_FAULT_RESERVED, 1,
+		  va2m + SZ_2M, SWMMU_PROT_READ);
+	rig_close(&r);
+	test_no_leaks();
+}
+
 /* Every built-in format is accepted as a driver-managed context and as a CTX_SET format. */
 TEST(every_format)
 {
