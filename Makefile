@@ -153,6 +153,10 @@ $(B)/vm/tests/uring_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/batch_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fail_nth_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/stress_race_test: VM_TEST_LDLIBS := -luring
+# The driver-managed context tests write their page tables with the core library.
+$(B)/vm/tests/driver_tables_test $(B)/vm/tests/tlb_check_test: $(LIB)
+$(B)/vm/tests/driver_tables_test: VM_TEST_LDLIBS := $(LIB)
+$(B)/vm/tests/tlb_check_test: VM_TEST_LDLIBS := $(LIB) -luring
 # The uAPI fuzzer: a short run as a VM suite, and the program `make fuzz-kernel` runs.
 FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c tests/vm/fuzz/*.h)
 $(B)/vm/tests/fuzz_test: VM_TEST_LDLIBS := -luring

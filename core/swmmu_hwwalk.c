@@ -114,6 +114,10 @@ static int hw_leaf(const struct swmmu_format *f, void *tbl, u64 table, unsigned 
 	out->entry_pa = oa;
 	out->prot = pt_leaf_prot(f, lvl, pte);
 	out->eff_prot = out->prot;
+	/* RISC-V privileged spec 12.3.2 step 3: a leaf with W and without R is reserved. */
+	if ((f->flags & SWMMU_FMT_W_NEEDS_R) &&
+	    (out->prot & (SWMMU_PROT_R | SWMMU_PROT_W)) == SWMMU_PROT_W)
+		return hw_fault(out, SWMMU_HWF_RESERVED, lvl, pte, item);
 	if (below_table)
 		out->eff_prot &= pt_path_prot(f, all, any);
 	if (f->need_any && !(out->prot & f->need_any))

@@ -491,15 +491,21 @@ static bool swmmu_dctx_walk_changed(struct swmmu_dctx *d, const struct swmmu_dwa
 	return we->path.n && swmmu_dpath_changed(d, &we->path);
 }
 
+/*
+ * Has a walk-cache entry's table item (or one above it) changed? Reported once per entry, but
+ * answered every time: strict mode must stop using the entry after the report too.
+ */
 static bool swmmu_dctx_check_walk(struct swmmu_dwork *w, struct swmmu_dwalke *we, u64 va)
 {
 	u64 cur;
 
-	if (we->reported || !swmmu_dctx_walk_changed(w->ctx, we, &cur))
+	if (!swmmu_dctx_walk_changed(w->ctx, we, &cur))
 		return false;
-	we->reported = true;
-	swmmu_dctx_add_report(w, SWMMU_CHECK_TABLE_REUSE, va, we->level, we->pte, cur, we->child,
-			      ~0ULL, we->asid);
+	if (!we->reported) {
+		we->reported = true;
+		swmmu_dctx_add_report(w, SWMMU_CHECK_TABLE_REUSE, va, we->level, we->pte, cur,
+				      we->child, ~0ULL, we->asid);
+	}
 	return true;
 }
 
