@@ -235,7 +235,7 @@ DOCS := README.md $(wildcard docs/*.md) docs/netlink/swmmu.yaml
 INSTALL_HEADERS := core/swmmu_pt.h core/swmmu_format.h core/swmmu_platform.h
 DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h \
 	include/swmmu/*.h) \
-	kmod/Kbuild kmod/Makefile kmod/conftest.sh
+	kmod/Kbuild kmod/Makefile kmod/conftest.sh kmod/conftest.mk
 SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 

@@ -280,6 +280,7 @@ again:
 	}
 	return ret;
 }
+SWMMU_EXPORT(swmmu_hw_walk);
 
 /**
  * swmmu_hw_item_load() - read one item (primary word) at a CPU address, as the walker does

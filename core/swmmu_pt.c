@@ -162,6 +162,7 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	swmmu_table_account(as, top, 1);
 	return 0;
 }
+SWMMU_EXPORT(swmmu_as_init);
 
 /**
  * swmmu_as_init_foreign() - a read-only address space over tables someone else built
@@ -198,6 +199,7 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->pwc_off = SWMMU_PWC_OFF_STATIC;
 	return 0;
 }
+SWMMU_EXPORT(swmmu_as_init_foreign);
 
 static void swmmu_destroy_lvl(struct swmmu_as *as, unsigned int lvl, void *tbl, u64 ia)
 {
@@ -258,6 +260,7 @@ void swmmu_as_destroy(struct swmmu_as *as)
 	as->root_cpu = NULL;
 	as->nr_links = 0;
 }
+SWMMU_EXPORT(swmmu_as_destroy);
 
 /**
  * swmmu_as_stats() - table statistics of an address space
@@ -271,6 +274,7 @@ void swmmu_as_stats(const struct swmmu_as *as, struct swmmu_stats *st)
 	st->nr_tables = (u64)swmmu_counter_read(&as->nr_tables);
 	st->table_bytes = (u64)swmmu_counter_read(&as->table_bytes);
 }
+SWMMU_EXPORT(swmmu_as_stats);
 
 /**
  * swmmu_map() - map a physically contiguous range with automatic page sizes
@@ -294,6 +298,7 @@ int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
 {
 	return swmmu_ops(as)->map1(as, va, pa, len, prot);
 }
+SWMMU_EXPORT(swmmu_map);
 
 /**
  * swmmu_map_ext() - map with options: forced page size, table entry permissions
@@ -323,6 +328,7 @@ int swmmu_map_ext(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
 
 	return swmmu_ops(as)->map(as, &req);
 }
+SWMMU_EXPORT(swmmu_map_ext);
 
 /**
  * swmmu_map_sg() - map a list of physical segments at consecutive VAs
@@ -372,6 +378,7 @@ int swmmu_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_ga
 {
 	return swmmu_ops(as)->unmap(as, va, len, flags, g, unmapped);
 }
+SWMMU_EXPORT(swmmu_unmap);
 
 /**
  * swmmu_protect() - change permissions and memory type of every leaf in a range
@@ -393,6 +400,7 @@ int swmmu_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 {
 	return swmmu_ops(as)->protect(as, va, len, prot, flags, g);
 }
+SWMMU_EXPORT(swmmu_protect);
 
 /**
  * swmmu_query() - look up one VA
@@ -407,6 +415,7 @@ int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)
 {
 	return swmmu_ops(as)->query(as, va, out);
 }
+SWMMU_EXPORT(swmmu_query);
 
 /**
  * swmmu_translate() - translate an access like the device would (IOTLB miss path)

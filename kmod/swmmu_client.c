@@ -491,26 +491,3 @@ void swmmu_client_exit(void)
 {
 	unregister_module_notifier(&swmmu_client_nb);
 }
-
-/* The page-table library, for clients that build their tables with it. */
-EXPORT_SYMBOL_NS_GPL(swmmu_format_find, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_format_get, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_format_count, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_format_parse_err, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_format_strerror, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_format_pgsizes, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_as_init, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_as_init_foreign, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_as_destroy, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_as_stats, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_map, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_map_ext, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_unmap, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_protect, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_query, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_walk, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_regions, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_free_empty, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_gather_init, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_gather_flush, SWMMU_NS);
-EXPORT_SYMBOL_NS_GPL(swmmu_hw_walk, SWMMU_NS);

@@ -30,13 +30,13 @@ grep -E '(warning|error):' "$out/sparse.raw" | grep -v '^/usr/src/' > "$out/spar
 report "sparse (C=2) on kmod/ core/ arch/" "$out/sparse.txt"
 
 # checkpatch (options in .checkpatch.conf): kernel style for everything that builds in the kernel.
-files=$(ls core/*.[ch] arch/*.[ch] kmod/*.[ch] uapi/linux/*.h 2>/dev/null)
+files=$(ls core/*.[ch] arch/*.[ch] kmod/*.[ch] uapi/linux/*.h include/swmmu/*.h samples/*/*.c 2>/dev/null)
 : > "$out/checkpatch.txt"
 if [ -n "$files" ]; then
 	perl build/ksrc/scripts/checkpatch.pl --terse -f $files 2>&1 |
 		grep -E '(ERROR|WARNING|CHECK):' > "$out/checkpatch.txt"
 fi
-report "checkpatch on core/ arch/ kmod/ uapi/" "$out/checkpatch.txt"
+report "checkpatch on core/ arch/ kmod/ uapi/ include/ samples/" "$out/checkpatch.txt"
 
 # cppcheck: userspace (daemon, tests, tools).
 user_files=$(find daemon tests -name '*.c' 2>/dev/null)

@@ -30,21 +30,10 @@
 
 #include <linux/module.h>
 #include <linux/types.h>
-#include <linux/version.h>
 
 #include <linux/swmmu.h>
 #include "swmmu_pt.h"
 #include "swmmu_hwwalk.h"
-
-/*
- * The namespace argument became a string literal in 6.13 ("SWMMU"); before, it was a bare
- * token that the macros stringified. Both forms expand from this one name.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define SWMMU_NS	"SWMMU"
-#else
-#define SWMMU_NS	SWMMU
-#endif
 
 struct swmmu_client;
 struct device;
