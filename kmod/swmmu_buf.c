@@ -208,9 +208,6 @@ int swmmu_cmd_buf_info(struct swmmu_file *file, void *data)
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	/* An in-kernel client's file has no struct file: it has kernel addresses instead. */
-	if (!file->filp)
-		return -EOPNOTSUPP;
 	buf = swmmu_buf_get(file, cmd->buf_id);
 	if (!buf)
 		return -ENOENT;

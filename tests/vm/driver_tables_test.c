@@ -186,17 +186,6 @@ static void expect_no_reports(struct __test_metadata *_metadata, struct rig *r)
 	EXPECT_EQ(0, ci.out_table_reuse);
 }
 
-/* The bytes FILL writes: byte i of the range gets byte (i % 8) of @v, little-endian. */
-static bool filled(const uint8_t *p, uint64_t len, uint64_t v)
-{
-	uint64_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (uint8_t)(v >> (8 * (i % 8))))
-			return false;
-	return true;
-}
-
 /* A VA with index 1 at every level below the root and index 0 in the root. */
 static uint64_t base_va(const struct swmmu_format *f)
 {
@@ -319,7 +308,7 @@ TEST_F(drv, translate)
 	memcpy(tmp, p2, pg);
 	ASSERT_EQ(0, rig_dma(r, swmmu_cmd_fill(va + pg + 8, pg - 16, v), &o));
 	EXPECT_EQ(pg - 16, o.out_result);
-	EXPECT_TRUE(filled(p2 + 8, pg - 16, v));
+	EXPECT_TRUE(swmmu_filled(p2 + 8, pg - 16, v));
 	EXPECT_EQ(0, memcmp(tmp, p2, 8));
 	EXPECT_EQ(0, memcmp(tmp + pg - 8, p2 + pg - 8, 8));
 	/* COPY from one translation to the other. */
@@ -368,7 +357,7 @@ TEST_F(drv, large)
 	EXPECT_EQ(swmmu_crc32(r->db.cpu + 4 * SZ_64K, 4 * SZ_64K),
 		  rig_crc(_metadata, r, va + SZ_4M, 4 * SZ_64K));
 	ASSERT_EQ(0, rig_dma(r, swmmu_cmd_fill(va + SZ_1M - 3 * SZ_4K, 5 * SZ_4K, v), &o));
-	EXPECT_TRUE(filled(half + SZ_1M - 3 * SZ_4K, 5 * SZ_4K, v));
+	EXPECT_TRUE(swmmu_filled(half + SZ_1M - 3 * SZ_4K, 5 * SZ_4K, v));
 	ASSERT_EQ(0, rig_dma(r, swmmu_cmd_copy(va + SZ_4M + 8, va + 100, 3 * SZ_64K), &o));
 	EXPECT_EQ(0, memcmp(r->db.cpu + 4 * SZ_64K + 8, half + 100, 3 * SZ_64K));
 	expect_no_reports(_metadata, r);
@@ -1235,10 +1224,10 @@ TEST_F(api, x86_64_by_hand)
 	EXPECT_EQ(X86_A, pt[5] & X86_A);
 	EXPECT_EQ(0, pt[5] & X86_D);
 	ASSERT_EQ(0, rig_dma(r, swmmu_cmd_fill(va + 8, 8, 0x1122334455667788ULL), NULL));
-	EXPECT_TRUE(filled(r->db.cpu + 7 * SZ_4K + 8, 8, 0x1122334455667788ULL));
+	EXPECT_TRUE(swmmu_filled(r->db.cpu + 7 * SZ_4K + 8, 8, 0x1122334455667788ULL));
 	EXPECT_EQ(X86_D, pt[5] & X86_D);
 	ASSERT_EQ(0, rig_dma(r, swmmu_cmd_fill(va2m + SZ_1M, 16, 0x99), NULL));
-	EXPECT_TRUE(filled(big + SZ_1M, 16, 0x99));
+	EXPECT_TRUE(swmmu_filled(big + SZ_1M, 16, 0x99));
 	EXPECT_EQ(X86_A | X86_D, pd[4] & (X86_A | X86_D));
 	/* R/W = 0 in the PTE: a write faults on the leaf. */
 	dma_fault(_metadata, r, swmmu_cmd_fill(va + SZ_4K, 8, 0), SWMMU_FAULT_PERMISSION, 0,
@@ -1397,7 +1386,7 @@ TEST(vtd_ss_by_hand)
 	EXPECT_EQ(swmmu_crc32(r.db.cpu + 6 * SZ_4K, SZ_4K), rig_crc(_metadata, &r, va, SZ_4K));
 	EXPECT_EQ(VTD_A, l0[4] & (VTD_A | VTD_D));
 	ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_fill(va, 16, 0x77), NULL));
-	EXPECT_TRUE(filled(r.db.cpu + 6 * SZ_4K, 16, 0x77));
+	EXPECT_TRUE(swmmu_filled(r.db.cpu + 6 * SZ_4K, 16, 0x77));
 	EXPECT_EQ(VTD_A | VTD_D, l0[4] & (VTD_A | VTD_D));
 	EXPECT_EQ(swmmu_crc32(r.db.cpu + SZ_2M, SZ_2M), rig_crc(_metadata, &r, va2m, SZ_2M));
 	dma_fault(_metadata, &r, swmmu_cmd_fill(va + SZ_4K, 8, 0), SWMMU_FAULT_PERMISSION, 0,
@@ -1453,7 +1442,7 @@ TEST(amd_v1_by_hand)
 	EXPECT_EQ(swmmu_crc32(r.db.cpu + 6 * SZ_4K, SZ_4K), rig_crc(_metadata, &r, va, SZ_4K));
 	EXPECT_EQ(AMD_A, l0[4] & (AMD_A | AMD_D));
 	ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_fill(va, 16, 0x66), NULL));
-	EXPECT_TRUE(filled(r.db.cpu + 6 * SZ_4K, 16, 0x66));
+	EXPECT_TRUE(swmmu_filled(r.db.cpu + 6 * SZ_4K, 16, 0x66));
 	EXPECT_EQ(AMD_A | AMD_D, l0[4] & (AMD_A | AMD_D));
 	EXPECT_EQ(swmmu_crc32(r.db.cpu + SZ_2M, SZ_2M), rig_crc(_metadata, &r, va2m, SZ_2M));
 	dma_fault(_metadata, &r, swmmu_cmd_fill(va + SZ_4K, 8, 0), SWMMU_FAULT_PERMISSION, 0,

@@ -751,17 +751,8 @@ static int call_invalidate(struct ctx *c)
 /* The device walking the driver's tables: a miss per page, A and D set, data moved. */
 static int call_submit_drv(struct ctx *c)
 {
-	struct swmmu_dma_cmd cmds[3] = {
-		swmmu_cmd_fill(0, 2 * SZ_4K, 0x1122334455667788ULL),
-		swmmu_cmd_copy(0, 4 * SZ_4K, 2 * SZ_4K),
-		swmmu_cmd_crc32(4 * SZ_4K, 2 * SZ_4K),
-	};
-	uint32_t done = 0;
-	int rc = _test_submit(c->fd, c->q, cmds, 3, &done);
-
-	if (rc)
-		return errno;
-	return done == 3 ? 0 : -cmds[done].out_status;
+	/* The same commands as call_submit(): c->q is bound to the driver-managed context. */
+	return call_submit(c);
 }
 
 /* io_uring: one passthrough command, submitted and reaped by this task. */

@@ -239,17 +239,6 @@ static void map1(struct __test_metadata *_metadata, FIXTURE_DATA(tlb) *self, uin
 	ASSERT_EQ(0, drv_pt_map(self->pt, va, page_dma(self, page), self->pg, prot, self->pg));
 }
 
-/* The bytes FILL writes: byte i of the range gets byte (i % 8) of @v, little-endian. */
-static bool filled(const uint8_t *p, uint64_t len, uint64_t v)
-{
-	uint64_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (uint8_t)(v >> (8 * (i % 8))))
-			return false;
-	return true;
-}
-
 /* A second mapping in the same leaf table, so that unmapping @va frees no table. */
 static void keeper(struct __test_metadata *_metadata, FIXTURE_DATA(tlb) *self)
 {
@@ -569,7 +558,7 @@ TEST_F_TIMEOUT(tlb, correct_driver, 900)
 			dmas++;
 			if (page[sl] >= 0 && prot[sl] == PROT_RW && rnd(&s) % 4 == 0) {
 				ASSERT_EQ(0, dma(_metadata, self, swmmu_cmd_fill(va, len, v), NULL));
-				ASSERT_TRUE(filled(self->db.cpu + page[sl] * self->pg, len, v));
+				ASSERT_TRUE(swmmu_filled(self->db.cpu + page[sl] * self->pg, len, v));
 				continue;
 			}
 			if (page[sl] >= 0 && prot[sl] != PROT_RW && rnd(&s) % 4 == 0) {

@@ -35,6 +35,7 @@
 #include <linux/swmmu.h>
 
 #include "swmmu_dev.h"
+#include "swmmu_test.h"
 
 #define SZ_4K		0x1000ULL
 #define SZ_2M		0x200000ULL
@@ -67,18 +68,11 @@ static void xioctl(unsigned long req, void *arg, const char *what)
 
 static uint32_t format_id(const char *name)
 {
-	struct swmmu_get_info gi = { .size = sizeof(gi) };
-	struct swmmu_format_info *fi;
-	uint32_t i, id = ~0u;
+	unsigned int nr = 0, i;
+	struct swmmu_format_info *fi = swmmu_get_formats(fd, &nr);
+	uint32_t id = ~0u;
 
-	if (ioctl(fd, SWMMU_GET_INFO, &gi) && errno != EMSGSIZE)
-		die("GET_INFO: %s", strerror(errno));
-	fi = calloc(gi.nr_formats, sizeof(*fi));
-	if (!fi)
-		die("out of memory");
-	gi.formats_uptr = (uintptr_t)fi;
-	xioctl(SWMMU_GET_INFO, &gi, "GET_INFO");
-	for (i = 0; i < gi.nr_formats; i++)
+	for (i = 0; fi && i < nr; i++)
 		if (!strcmp(fi[i].name, name))
 			id = fi[i].format_id;
 	free(fi);

@@ -226,3 +226,14 @@ int swmmu_fault_errno(uint32_t reason)
 	}
 	return 0;
 }
+
+/* The bytes FILL writes: byte i of the range gets byte (i % 8) of @v, little-endian. */
+bool swmmu_filled(const uint8_t *p, uint64_t len, uint64_t v)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (uint8_t)(v >> (8 * (i % 8))))
+			return false;
+	return true;
+}

@@ -79,4 +79,7 @@ int swmmu_fault_errno(uint32_t reason);
 #define test_cmd_inv(c)			ASSERT_EQ(0, swmmu_inv1(self->fd, c))
 #define test_err_inv(_errno, c)		EXPECT_ERRNO(_errno, swmmu_inv1(self->fd, c))
 
+/* True if [p, p + len) holds what SWMMU_DMA_FILL with value @v writes. */
+bool swmmu_filled(const uint8_t *p, uint64_t len, uint64_t v);
+
 #endif /* SWMMU_DRV_H */
