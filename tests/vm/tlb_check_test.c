@@ -34,6 +34,7 @@
 #include "swmmu_test.h"
 #include "swmmu_dev.h"
 #include "swmmu_drv_pt.h"
+#include "swmmu_nl.h"
 
 #define TB_LEN		SZ_4M
 #define DB_LEN		SZ_4M
@@ -681,6 +682,137 @@ TEST(report_records)
 	ASSERT_EQ(0, _test_ctx_info(fd, as, &ci));
 	EXPECT_EQ(2, ci.out_stale);
 	close(fq);
+	swmmu_dbuf_release(&tb);
+	swmmu_dbuf_release(&db);
+	close(fd);
+	free(pt);
+	test_no_leaks();
+}
+
+/* CTX_GET dump callback: the entry of one context. */
+struct ctx_seen {
+	uint32_t id;
+	bool found;
+	uint64_t stale;
+	uint32_t asid;
+	uint64_t root;
+	char format[32];
+};
+
+static void ctx_dump_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	struct ctx_seen *c = arg;
+	const struct nlattr *a = nlt_find(attrs, len, SWMMU_A_CTX), *st, *v;
+
+	if (!a || nlt_get_u32(a) != c->id)
+		return;
+	c->found = true;
+	if ((a = nlt_find(attrs, len, SWMMU_A_ASID)))
+		c->asid = nlt_get_u32(a);
+	if ((a = nlt_find(attrs, len, SWMMU_A_ROOT)))
+		c->root = nlt_get_u64(a);
+	if ((a = nlt_find(attrs, len, SWMMU_A_FORMAT)))
+		snprintf(c->format, sizeof(c->format), "%s", nlt_get_str(a));
+	st = nlt_find(attrs, len, SWMMU_A_CTX_STATS);
+	if (st) {
+		v = nlt_find((const struct nlattr *)((const char *)st + NLA_HDRLEN),
+			     st->nla_len - NLA_HDRLEN, SWMMU_A_CTX_STATS_STALE);
+		if (v)
+			c->stale = nlt_get_u64(v);
+	}
+}
+
+/*
+ * The checker's report on the netlink "events" group (SWMMU_EVENT_CHECK, what swmmuctl monitor
+ * shows), and the context in a CTX_GET dump and do (what swmmuctl ctx shows); an unknown
+ * context is ENOENT with an extended ACK.
+ */
+TEST(netlink_check_event_and_ctx_get)
+{
+	const struct swmmu_format *f = swmmu_format_get(FMT_x86_64);
+	struct drv_pt *pt = calloc(1, sizeof(*pt));
+	struct nlt ev = {}, req = {};
+	struct swmmu_dbuf tb, db;
+	struct swmmu_ctx_info ci;
+	struct swmmu_as_stats st = { .size = sizeof(st) };
+	struct ctx_seen seen = {};
+	const struct nlattr *attrs, *a;
+	struct swmmu_dma_cmd o;
+	struct nlt_msg m;
+	char buf[8192];
+	uint32_t as, q, ctx_id;
+	int fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC), len, i;
+	bool got = false;
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, pt);
+	ASSERT_EQ(0, nlt_open(&ev));
+	ASSERT_EQ(0, nlt_open(&req));
+	ASSERT_EQ(0, nlt_subscribe(&ev));
+	ASSERT_EQ(0, swmmu_dbuf_new(fd, SZ_1M, &tb));
+	ASSERT_EQ(0, swmmu_dbuf_new(fd, SZ_1M, &db));
+	ASSERT_EQ(0, _test_drv_as_alloc(fd, FMT_x86_64, 0, &as, NULL));
+	ASSERT_EQ(0, _test_queue_alloc(fd, as, &q));
+	ASSERT_EQ(0, drv_pt_init(pt, f, &tb, 0, SZ_1M, fd, as, 7));
+	ASSERT_EQ(0, drv_pt_map(pt, SZ_2M, db.dma, SZ_4K, PROT_RW, SZ_4K));
+	ASSERT_EQ(0, drv_pt_map(pt, SZ_2M + SZ_1M, db.dma, SZ_4K, PROT_RW, SZ_4K));
+	ASSERT_EQ(0, _test_ctx_set(fd, swmmu_ctx(as, SWMMU_CTX_ENABLE, FMT_x86_64, pt->as.root, 7,
+						 SWMMU_CHECK_REPORT)));
+	ASSERT_EQ(0, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_2M, 64), &o));
+	pt->inv = DRV_INV_NONE;
+	ASSERT_EQ(0, drv_pt_unmap(pt, SZ_2M, SZ_4K));
+	ASSERT_EQ(0, swmmu_run1(fd, q, swmmu_cmd_crc32(SZ_2M, 64), &o));
+
+	/* The event, among whatever else the group carries. */
+	for (i = 0; i < 16 && !got; i++) {
+		ASSERT_EQ(0, nlt_event(&ev, 2000, buf, sizeof(buf), &attrs, &len));
+		a = nlt_find(attrs, len, SWMMU_A_EVENT_TYPE);
+		got = a && nlt_get_u8(a) == SWMMU_EVENT_CHECK;
+	}
+	ASSERT_TRUE(got);
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_CTX)));
+	ctx_id = nlt_get_u32(a);
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_CHECK_CLASS)));
+	EXPECT_EQ(SWMMU_CHECK_STALE, nlt_get_u32(a));
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_IOVA)));
+	EXPECT_EQ(SZ_2M, nlt_get_u64(a));
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_ASID)));
+	EXPECT_EQ(7, nlt_get_u32(a));
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_CACHED_PA)));
+	EXPECT_EQ(db.dma, nlt_get_u64(a));
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_CURRENT_PA)));
+	EXPECT_EQ(~0ULL, nlt_get_u64(a));
+	ASSERT_NE(NULL, (a = nlt_find(attrs, len, SWMMU_A_ATTACHED_PID)));
+	EXPECT_EQ((uint32_t)getpid(), nlt_get_u32(a));
+
+	/* The dump lists it, with the report counted. */
+	seen.id = ctx_id;
+	nlt_start(&req, &m, SWMMU_NL_CMD_CTX_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nlt_request(&req, &m, ctx_dump_cb, &seen));
+	ASSERT_TRUE(seen.found);
+	EXPECT_EQ(1, seen.stale);
+	EXPECT_EQ(7, seen.asid);
+	EXPECT_EQ(pt->as.root, seen.root);
+	EXPECT_STREQ("x86_64", seen.format);
+	ASSERT_EQ(0, _test_ctx_info(fd, as, &ci));
+	EXPECT_EQ(1, ci.out_stale);
+	/* A do of the same context, then of one that does not exist. */
+	nlt_start(&req, &m, SWMMU_NL_CMD_CTX_GET, 0);
+	nlt_put_u32(&m, SWMMU_A_CTX, ctx_id);
+	ASSERT_EQ(0, nlt_request(&req, &m, NULL, NULL));
+	ASSERT_NE(NULL, nlt_attr(&req, SWMMU_A_CTX));
+	EXPECT_EQ(ctx_id, nlt_get_u32(nlt_attr(&req, SWMMU_A_CTX)));
+	nlt_start(&req, &m, SWMMU_NL_CMD_CTX_GET, 0);
+	nlt_put_u32(&m, SWMMU_A_CTX, 0xfffffff0);
+	EXPECT_EQ(-ENOENT, nlt_request(&req, &m, NULL, NULL));
+	EXPECT_STREQ("no driver-managed context with that ID", req.extack);
+	/* STATS on a driver-managed context shows none of swmmu's tables. */
+	st.as_id = as;
+	ASSERT_EQ(0, ioctl(fd, SWMMU_STATS, &st));
+	EXPECT_EQ(0, st.out_nr_tables);
+
+	nlt_close(&ev);
+	nlt_close(&req);
 	swmmu_dbuf_release(&tb);
 	swmmu_dbuf_release(&db);
 	close(fd);
