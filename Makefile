@@ -203,7 +203,7 @@ DEBUG_KDIR ?=
 debug-module:
 	@test -n "$(DEBUG_KDIR)" || { echo "set DEBUG_KDIR (scripts/debug-kernel/build.sh prints it)"; exit 1; }
 	$(call kmod_shadow,$(B)/kmod-debug)
-	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/kmod modules
+	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/kmod SWMMU_MEASURE=1 modules
 	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/samples/swmmu-gpu \
 		KBUILD_EXTRA_SYMBOLS=$(TOP)/$(B)/kmod-debug/kmod/Module.symvers modules
 
