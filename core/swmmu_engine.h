@@ -63,10 +63,10 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 					u64 ia, bool replace, unsigned int *plvl, u32 *peff)
 {
 	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0;
-	void *tbl = pt_pwc_lookup(f, as, gen, ia, peff);
 	unsigned int i;
+	void *tbl;
 
-	if (tbl) {
+	if (pt_pwc_lookup(f, as, gen, ia, &tbl, peff)) {
 		*plvl = 0;
 		return tbl;
 	}
@@ -369,6 +369,38 @@ static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struc
 }
 
 /*
+ * Whole runs of leaves above level 0: how many items from idx become leaves of one item each
+ * (va and pa aligned to the item size, no contiguous entry to choose), lie whole inside
+ * [va, end] and this table, and are zero now (zero is a hole in every valid format). 0 if the
+ * per-item path decides. A NULL table is one still to be made, all holes. The per-item path
+ * would choose the same leaves one by one (pt_pick()); the run writes them with one pt_fill().
+ */
+static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
+						const struct pt_ctx *c, unsigned int lvl,
+						const void *tbl, unsigned int idx, u64 va, u64 end,
+						u64 pa)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	u64 im = pt_lowmask(l->shift), whole;
+	unsigned int n, max;
+
+	if (!lvl || pt_is_dual(f, lvl) || pt_esz(f, lvl) != 3 || ((va | pa) & im) || end - va < im)
+		return 0;
+	if (c->forced_lvl >= 0 ? c->forced_lvl != (int)lvl || c->forced_k :
+				 !(l->flags & SWMMU_LVL_LEAF) || l->contig)
+		return 0;
+	max = (1u << l->index_bits) - idx;
+	whole = ((end - va) >> l->shift) + (((end - va) & im) == im);
+	if (whole < max)
+		max = (unsigned int)whole;
+	if (!tbl)
+		return max;
+	for (n = 0; n < max && !pt_load(f, lvl, tbl, idx + n); n++)
+		;
+	return n;
+}
+
+/*
  * Map pass 1: overlap check and table count for [va, last] mapped at pa. A NULL table stands for
  * a table still to be made (all holes).
  */
@@ -388,8 +420,14 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		u64 ilast = end, pte;
 		unsigned int idx = pt_index(f, lvl, va);
 		enum swmmu_item_kind kind;
+		unsigned int n;
 		int k;
 
+		n = pt_leaf_run(f, c, lvl, tbl, idx, va, end, pa);
+		if (n) {
+			ilast = va + (((u64)n << l->shift) - 1);
+			goto next;
+		}
 		if (!tbl) {
 			/* An empty table: only tables below need counting. */
 			if (c->forced_lvl == (int)lvl || !lvl ||
@@ -603,7 +641,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 		const struct swmmu_level *l = &f->level[lvl];
 		void *tbl = p.tbl[lvl];
 		u64 va = p.va, pa = va + delta, end = p.end[lvl], ilast = end, pte;
-		unsigned int idx = pt_index(f, lvl, va);
+		unsigned int idx = pt_index(f, lvl, va), n;
 		enum swmmu_item_kind kind;
 		int k;
 
@@ -611,6 +649,12 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			/* Pass 1 saw only holes here and the caller holds the range. */
 			pt_write_leaf(f, c, 0, tbl, idx, 0, pa,
 				      (unsigned int)((end - va) >> l->shift) + 1);
+			goto next;
+		}
+		n = pt_leaf_run(f, c, lvl, tbl, idx, va, end, pa);
+		if (n) {
+			pt_write_leaf(f, c, lvl, tbl, idx, 0, pa, n);
+			ilast = va + (((u64)n << l->shift) - 1);
 			goto next;
 		}
 		ilast = pt_pos_ilast(f, &p);
@@ -1502,9 +1546,9 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0, pte;
 	unsigned int i;
 	u32 eff;
-	void *tbl = cached ? pt_pwc_lookup(f, as, gen, ia, &eff) : NULL;
+	void *tbl;
 
-	if (tbl) {
+	if (cached && pt_pwc_lookup(f, as, gen, ia, &tbl, &eff)) {
 		pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 		if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 			return -ENOENT;
@@ -1549,20 +1593,18 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 
 /*
  * Query through the paging-structure cache only (no walk, few registers): PT_SLOW on a miss or
- * when the item is not a level-0 leaf, so that the walk and its errors stay in pt_query().
+ * when the item is not a level-0 leaf, so that the walk and its errors stay out of line. ia was
+ * checked by the caller (the one canonical check of a query).
  */
 static __always_inline int pt_query_cached(const struct swmmu_format *f,
-					   const struct swmmu_as *as, u64 va,
+					   const struct swmmu_as *as, u64 ia,
 					   struct swmmu_xlate *out)
 {
-	u64 ia, pte;
+	u64 pte;
 	void *tbl;
 	u32 eff;
 
-	if (!pt_va_to_ia(f, va, &ia))
-		return -ERANGE;
-	tbl = pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &eff);
-	if (!tbl)
+	if (!pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, &eff))
 		return PT_SLOW;
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
@@ -1571,17 +1613,37 @@ static __always_inline int pt_query_cached(const struct swmmu_format *f,
 	return 0;
 }
 
-static __always_inline int pt_query(const struct swmmu_format *f, const struct swmmu_as *as,
-				    u64 va, struct swmmu_xlate *out)
+/* The walk of a query whose cached path missed: ia is already checked. */
+static __always_inline int pt_query_walk(const struct swmmu_format *f, const struct swmmu_as *as,
+					 u64 ia, struct swmmu_xlate *out)
 {
 	unsigned int lvl;
 	void *tbl;
-	u64 ia;
 
-	if (!pt_va_to_ia(f, va, &ia))
-		return -ERANGE;
-	/* Called after pt_query_cached() missed: walk at once. */
 	return pt_lookup_fill(f, as, ia, false, &tbl, &lvl, out);
+}
+
+/*
+ * Address-only query through the cache: the output address of a plain level-0 leaf (no
+ * contiguous entry, not null), without decoding permissions or building a struct swmmu_xlate.
+ * PT_SLOW for everything else, which the full query then answers.
+ */
+static __always_inline int pt_query_pa_cached(const struct swmmu_format *f,
+					      const struct swmmu_as *as, u64 ia, u64 *pa)
+{
+	u64 m = pt_lowmask(f->level[0].shift), pte;
+	void *tbl;
+	u32 eff;
+
+	if (f->level[0].contig)
+		return PT_SLOW;
+	if (!pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, &eff))
+		return PT_SLOW;
+	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
+	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF || pt_is_null(f, 0, pte))
+		return PT_SLOW;
+	*pa = (pt_oa_dec(f, pte) & ~m) | (ia & m);
+	return 0;
 }
 
 static __always_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
@@ -1659,16 +1721,39 @@ static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 fl
 {											\
 	return pt_protect(FMT, as, va, len, prot, flags, g);				\
 }											\
-static noinline int name##_query_walk(const struct swmmu_as *as, u64 va,		\
+static noinline int name##_query_walk(const struct swmmu_as *as, u64 ia,		\
 				       struct swmmu_xlate *out)				\
 {											\
-	return pt_query(FMT, as, va, out);						\
+	return pt_query_walk(FMT, as, ia, out);						\
 }											\
 static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)	\
 {											\
-	int ret = pt_query_cached(FMT, as, va, out);					\
+	u64 ia;										\
+	int ret;									\
 											\
-	return ret != PT_SLOW ? ret : name##_query_walk(as, va, out);			\
+	if (unlikely(!pt_va_to_ia(FMT, va, &ia)))					\
+		return -ERANGE;								\
+	ret = pt_query_cached(FMT, as, ia, out);					\
+	return likely(ret != PT_SLOW) ? ret : name##_query_walk(as, ia, out);		\
+}											\
+static noinline int name##_query_pa_walk(const struct swmmu_as *as, u64 ia, u64 *pa)	\
+{											\
+	struct swmmu_xlate x;								\
+	int ret = pt_query_walk(FMT, as, ia, &x);					\
+											\
+	if (!ret)									\
+		*pa = x.pa;								\
+	return ret;									\
+}											\
+static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\
+{											\
+	u64 ia;										\
+	int ret;									\
+											\
+	if (unlikely(!pt_va_to_ia(FMT, va, &ia)))					\
+		return -ERANGE;								\
+	ret = pt_query_pa_cached(FMT, as, ia, pa);					\
+	return likely(ret != PT_SLOW) ? ret : name##_query_pa_walk(as, ia, pa);	\
 }											\
 static int name##_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,	\
 			    struct swmmu_xlate *out)					\
@@ -1681,6 +1766,7 @@ scope const struct swmmu_pt_ops name = {						\
 	.unmap = name##_unmap,								\
 	.protect = name##_protect,							\
 	.query = name##_query,								\
+	.query_pa = name##_query_pa,							\
 	.translate = name##_translate,							\
 }
 

@@ -33,6 +33,7 @@ struct swmmu_pt_ops {
 	int (*protect)(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 		       struct swmmu_gather *g);
 	int (*query)(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out);
+	int (*query_pa)(const struct swmmu_as *as, u64 va, u64 *pa);
 	int (*translate)(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
 			 struct swmmu_xlate *out);
 };
@@ -601,13 +602,19 @@ static __always_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
 	return kb > SWMMU_PWC_SLOTS_LG2 ? kb - SWMMU_PWC_SLOTS_LG2 : 0;
 }
 
+/*
+ * Added to the generation for as long as the cache is off (struct swmmu_as.pwc_off), so that
+ * one load and one test of the generation tell both (every generation in use is below 2^31).
+ */
+#define PT_PWC_GEN_OFF	(1L << 40)
+
 /* Current generation, or 0 if the cache is off. Read before the walk whose result is cached. */
 static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
 {
 	u64 gen;
 
 	/* A dual directory has two level-0 spans per level-1 item: not cached. */
-	if (f->nr_levels < 2 || pt_dual(f) || pt_pwc_kb(f) > 32 || READ_ONCE(as->pwc_off))
+	if (f->nr_levels < 2 || pt_dual(f) || pt_pwc_kb(f) > 32)
 		return 0;
 	gen = (u64)swmmu_counter_read(&as->pwc_gen);
 	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */
@@ -628,28 +635,33 @@ static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_for
 						 (SWMMU_PWC_SLOTS - 1)];
 }
 
-/* The cached level-0 table holding ia and the permission mask of its path, or NULL. */
-static __always_inline void *pt_pwc_lookup(const struct swmmu_format *f,
-					   const struct swmmu_as *as, u64 gen, u64 ia, u32 *eff)
+/*
+ * The cached level-0 table holding ia (in *tbl) and the permission mask of its path; false on a
+ * miss. A slot whose tag matches always holds a table (pt_pwc_fill() never caches NULL).
+ */
+static __always_inline bool pt_pwc_lookup(const struct swmmu_format *f,
+					  const struct swmmu_as *as, u64 gen, u64 ia, void **tbl,
+					  u32 *eff)
 {
 	const struct swmmu_pwc_slot *s;
 	unsigned long p;
 	u64 t;
 
 	if (!gen)
-		return NULL;
+		return false;
 	s = pt_pwc_slot(f, as, ia);
 	t = READ_ONCE(s->tag);
 	if (t != pt_pwc_tag(f, gen, ia))
-		return NULL;
+		return false;
 	/* Tag, pointer, tag again: pairs with the smp_wmb() of pt_pwc_fill(). */
 	smp_rmb();
 	p = READ_ONCE(s->tbl);
 	smp_rmb();	/* the second tag read comes after the pointer read */
 	if (READ_ONCE(s->tag) != t)
-		return NULL;
+		return false;
 	*eff = (u32)(p & 0xf) | ~0xfu;
-	return (void *)(p & ~0xfUL);
+	*tbl = (void *)(p & ~0xfUL);
+	return true;
 }
 
 /*
@@ -663,7 +675,7 @@ static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const stru
 	unsigned long p = (unsigned long)tbl;
 	u64 want = pt_pwc_tag(f, gen, ia), old;
 
-	if (!gen || (p & 0xf))
+	if (!gen || !p || (p & 0xf))
 		return;
 	old = READ_ONCE(s->tag);
 	if (old == want || old == PT_PWC_BUSY || (!replace && old >> pt_pwc_kb(f) == gen))
@@ -677,6 +689,7 @@ static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const stru
 }
 
 void swmmu_pwc_invalidate(struct swmmu_as *as);
+void swmmu_pwc_set_off(struct swmmu_as *as, u8 why, bool off);
 
 /* Table memory (core/swmmu_pt.c). The tables are not zeroed and not counted. */
 void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr);

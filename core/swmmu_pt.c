@@ -10,6 +10,12 @@ static const struct swmmu_pt_ops *swmmu_ops(const struct swmmu_as *as)
 	return as->fmt->ops ? as->fmt->ops : &swmmu_generic_ops;
 }
 
+/* True if len is the size of a single level-0 leaf, the smallest page of the format. */
+static bool swmmu_is_min_page(const struct swmmu_format *f, u64 len)
+{
+	return (f->level[0].flags & SWMMU_LVL_LEAF) && len == pt_bit(f->level[0].shift);
+}
+
 /**
  * swmmu_table_alloc() - allocate (not zero, not count) the memory of one table
  * @as: the address space
@@ -74,6 +80,28 @@ void swmmu_pwc_invalidate(struct swmmu_as *as)
 	swmmu_counter_add(&as->pwc_gen, 1);
 	/* And the bump before the caller's later writes (a new table in the same span). */
 	smp_mb();
+}
+
+/**
+ * swmmu_pwc_set_off() - turn the paging-structure cache off or on for one reason
+ * @as: the address space
+ * @why: a SWMMU_PWC_OFF_* bit
+ * @off: true to set it, false to clear it
+ *
+ * The cache is used while no reason is set: struct swmmu_as.pwc_gen carries PT_PWC_GEN_OFF for
+ * as long as one is, so that a walker tests a single word. The caller invalidates the cache
+ * (swmmu_pwc_invalidate()) around the change that made the reason.
+ *
+ * Context: the caller serialises changes of @as's links. Internal to the library.
+ */
+void swmmu_pwc_set_off(struct swmmu_as *as, u8 why, bool off)
+{
+	u8 was = as->pwc_off, now = off ? was | why : was & ~why;
+
+	if (!was == !now)
+		return;
+	WRITE_ONCE(as->pwc_off, now);
+	swmmu_counter_add(&as->pwc_gen, now ? PT_PWC_GEN_OFF : -PT_PWC_GEN_OFF);
 }
 
 /**
@@ -196,6 +224,7 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->table_prot = swmmu_default_table_prot(fmt);
 	as->foreign = true;
 	as->pwc_off = SWMMU_PWC_OFF_STATIC;
+	swmmu_counter_set(&as->pwc_gen, 1 + PT_PWC_GEN_OFF);
 	return 0;
 }
 
@@ -295,6 +324,18 @@ int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
 	return swmmu_ops(as)->map1(as, va, pa, len, prot);
 }
 
+/* The general map of one segment (out of line: the one-page path needs no frame). */
+static noinline int swmmu_map_req1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
+				   const struct swmmu_map_opts *opts)
+{
+	struct swmmu_seg seg = { .pa = pa, .len = len };
+	struct swmmu_map_req req = {
+		.va = va, .segs = &seg, .nr_segs = 1, .prot = prot, .opts = opts,
+	};
+
+	return swmmu_ops(as)->map(as, &req);
+}
+
 /**
  * swmmu_map_ext() - map with options: forced page size, table entry permissions
  * @as: the address space
@@ -316,12 +357,14 @@ int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
 int swmmu_map_ext(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
 		  const struct swmmu_map_opts *opts)
 {
-	struct swmmu_seg seg = { .pa = pa, .len = len };
-	struct swmmu_map_req req = {
-		.va = va, .segs = &seg, .nr_segs = 1, .prot = prot, .opts = opts,
-	};
-
-	return swmmu_ops(as)->map(as, &req);
+	/*
+	 * Options that change nothing, or one page of the smallest size forced: the same as
+	 * swmmu_map(), whose one-page path skips the request set-up of the general one.
+	 */
+	if (!opts || (!opts->flags && (!opts->pgsize || (opts->pgsize == len &&
+							  swmmu_is_min_page(as->fmt, len)))))
+		return swmmu_ops(as)->map1(as, va, pa, len, prot);
+	return swmmu_map_req1(as, va, pa, len, prot, opts);
 }
 
 /**
@@ -406,6 +449,24 @@ int swmmu_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)
 {
 	return swmmu_ops(as)->query(as, va, out);
+}
+
+/**
+ * swmmu_query_pa() - the output address of one VA, and nothing else
+ * @as: the address space
+ * @va: the VA (canonical)
+ * @pa: set to the output address @va translates to (0 for a null leaf, as swmmu_query())
+ *
+ * The address-only form of swmmu_query() (as iommu_iova_to_phys() is of a full walk): neither
+ * permissions nor memory type are decoded, so a plain small leaf costs one cached table lookup
+ * and one load.
+ *
+ * Context: lock-free; any context.
+ * Return: 0, -ERANGE if @va is outside the format, -ENOENT if it is not mapped.
+ */
+int swmmu_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)
+{
+	return swmmu_ops(as)->query_pa(as, va, pa);
 }
 
 /**

@@ -16,7 +16,7 @@
  * - A table unlinked by an operation (split, freeing empty tables) is put on the invalidation
  *   gather and freed only after swmmu_gather_flush() has called the caller's flush callback.
  * - The single-page paths (query, translate, one-page map and unmap) find the level-0 table
- *   through a small per-address-space cache (struct swmmu_as.pwc) that every unlinking of a table
+ *   through a per-address-space cache (struct swmmu_as.pwc) that every unlinking of a table
  *   or change of a table entry's permissions invalidates before the operation returns; a table it
  *   still pointed at is, like any table a concurrent walker read, freed only after the flush.
  *   Tables must only be changed through this API (foreign address spaces do not use the cache).
@@ -67,8 +67,12 @@ struct swmmu_mem {
 
 #define SWMMU_MAX_LINKS	8
 
-/* Software paging-structure cache: slots of struct swmmu_as.pwc (a power of two). */
-#define SWMMU_PWC_SLOTS_LG2	6
+/*
+ * Software paging-structure cache: slots of struct swmmu_as.pwc (a power of two), direct-mapped
+ * by the span of a level-1 item. 512 slots cover 1 GiB of 4K pages (512 level-0 tables) without
+ * a conflict: a random single-page operation over that much finds its table without a walk.
+ */
+#define SWMMU_PWC_SLOTS_LG2	9
 #define SWMMU_PWC_SLOTS		(1u << SWMMU_PWC_SLOTS_LG2)
 
 /**
@@ -96,7 +100,8 @@ struct swmmu_pwc_slot {
  * @foreign: the tables belong to someone else (swmmu_as_init_foreign())
  * @pwc_off: the paging-structure cache is not used (SWMMU_PWC_OFF_*)
  * @pwc_gen: generation of the paging-structure cache; every operation that unlinks a table or
- *           changes a table entry's permissions increments it, which invalidates every slot
+ *           changes a table entry's permissions increments it, which invalidates every slot;
+ *           it also carries a large constant while @pwc_off is non-zero (one test for both)
  * @pwc: the paging-structure cache: level-0 tables by the span of their level-1 item, used by
  *       the single-page paths (query, translate, small map and unmap). Like a hardware walk
  *       cache it is filled by walks and made stale by the generation, never by a table write:
@@ -339,6 +344,7 @@ int swmmu_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_ga
 int swmmu_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 		  struct swmmu_gather *g);
 int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out);
+int swmmu_query_pa(const struct swmmu_as *as, u64 va, u64 *pa);
 int swmmu_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
 		    struct swmmu_xlate *out);
 

@@ -65,7 +65,7 @@ static void pt_forget_link(struct swmmu_as *as, u64 ia, unsigned int lvl)
 		if (as->links[i].level == lvl && (as->links[i].va >> s) == (ia >> s)) {
 			as->links[i] = as->links[--as->nr_links];
 			if (!as->nr_links)
-				WRITE_ONCE(as->pwc_off, as->pwc_off & ~SWMMU_PWC_OFF_LINKS);
+				swmmu_pwc_set_off(as, SWMMU_PWC_OFF_LINKS, false);
 			return;
 		}
 	}
@@ -811,7 +811,7 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 	}
 	idx = pt_index(f, level, ia);
 	/* The owner unlinks tables of the subtree without our cache generation. */
-	WRITE_ONCE(dst->pwc_off, dst->pwc_off | SWMMU_PWC_OFF_LINKS);
+	swmmu_pwc_set_off(dst, SWMMU_PWC_OFF_LINKS, true);
 	swmmu_pwc_invalidate(dst);
 	if (pt_has_ext(f, level))
 		pt_store_ext(f, tbl, idx, f->ext_table);
