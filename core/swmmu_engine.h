@@ -91,6 +91,22 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 	return tbl;
 }
 
+/*
+ * The level-0 table holding ia: walked if @walk, else from the paging-structure cache only
+ * (NULL on a miss), so that the inline part of a single-page operation stays small.
+ */
+static __always_inline void *pt_l0_table(const struct swmmu_format *f, const struct swmmu_as *as,
+					 u64 ia, bool walk, u32 *peff)
+{
+	unsigned int lvl;
+	void *tbl;
+
+	if (!walk)
+		return pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, peff) ? tbl : NULL;
+	tbl = pt_walk_to(f, as, ia, true, &lvl, peff);
+	return lvl ? NULL : tbl;
+}
+
 /* Write n items of one leaf run: v for the first, v + step for the next, ... */
 static __always_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				    unsigned int idx, unsigned int n, u64 v, u64 step)
@@ -809,12 +825,16 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 
 	/* No contiguous entry fits if len is below the smallest one. */
 	if (pt_dual(f) || (l->contig && len >> (l->shift + __builtin_ctz(l->contig))) ||
-	    (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
 	    !len || ((va | pa | len) & pt_lowmask(l->shift)) ||
 	    pt_range(f, va, len, &start, &last) || pa + (len - 1) < pa ||
-	    !pt_oa_ok(f, pa + (len - 1)) || !pt_in_l0(f, start, last) ||
-	    pt_leaf_attr(f, 0, prot, &attr))
+	    !pt_oa_ok(f, pa + (len - 1)) || !pt_in_l0(f, start, last))
 		return PT_SLOW;
+	if (!pt_leaf_memo_get(f, as, prot, &attr)) {
+		if ((prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
+		    pt_leaf_attr(f, 0, prot, &attr))
+			return PT_SLOW;
+		pt_leaf_memo_put(f, as, prot, attr);
+	}
 	tbl = pt_walk_to(f, as, start, true, &lvl, &eff);
 	if (lvl)
 		return PT_SLOW;
@@ -831,18 +851,23 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
  * PT_SLOW when the general path must decide (as pt_map_fast()).
  */
 static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
-				      u64 pa, u32 prot)
+				      u64 pa, u32 prot, bool walk)
 {
 	u64 m = pt_lowmask(f->level[0].shift), ia, attr;
-	unsigned int lvl, idx;
+	unsigned int idx;
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) || ((va | pa) & m) ||
-	    !pt_va_to_ia(f, va, &ia) || !pt_oa_ok(f, pa | m) || pt_leaf_attr(f, 0, prot, &attr))
+	if (pt_dual(f) || ((va | pa) & m) || !pt_va_to_ia(f, va, &ia) || !pt_oa_ok(f, pa | m))
 		return PT_SLOW;
-	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
-	if (lvl)
+	if (!pt_leaf_memo_get(f, as, prot, &attr)) {
+		if (!walk || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
+		    pt_leaf_attr(f, 0, prot, &attr))
+			return PT_SLOW;
+		pt_leaf_memo_put(f, as, prot, attr);
+	}
+	tbl = pt_l0_table(f, as, ia, walk, &eff);
+	if (!tbl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, ia);
 	if (pt_kind(f, 0, pt_load(f, 0, tbl, idx)) != SWMMU_ITEM_HOLE)
@@ -1332,17 +1357,17 @@ next:
  */
 /* Unmap of exactly one smallest page at an aligned va, without flags; PT_SLOW as below. */
 static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
-					struct swmmu_gather *g, u64 *unmapped)
+					struct swmmu_gather *g, u64 *unmapped, bool walk)
 {
 	u64 m = pt_lowmask(f->level[0].shift), ia, pte;
-	unsigned int lvl, idx;
+	unsigned int idx;
 	void *tbl;
 	u32 eff;
 
 	if (pt_dual(f) || !pt_va_to_ia(f, va, &ia))
 		return PT_SLOW;
-	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
-	if (lvl)
+	tbl = pt_l0_table(f, as, ia, walk, &eff);
+	if (!tbl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, ia);
 	pte = pt_load(f, 0, tbl, idx);
@@ -1609,7 +1634,7 @@ static __always_inline int pt_query_cached(const struct swmmu_format *f,
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 		return PT_SLOW;
-	pt_fill_xlate(f, 0, ia, pte, eff, out);
+	pt_fill_xlate_prot(f, 0, ia, pte, eff, pt_l0_prot(f, as, pte), out);
 	return 0;
 }
 
@@ -1690,31 +1715,38 @@ static noinline int name##_map1_slow(struct swmmu_as *as, u64 va, u64 pa, u64 le
 {											\
 	struct swmmu_seg seg = { .pa = pa, .len = len };				\
 	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };\
+	int ret = len == pt_bit((FMT)->level[0].shift) ?				\
+		  pt_map_one(FMT, as, va, pa, prot, true) :				\
+		  pt_map_fast(FMT, as, va, pa, len, prot);				\
 											\
-	return pt_map(FMT, as, &req);							\
+	return ret != PT_SLOW ? ret : name##_map(as, &req);				\
 }											\
 static int name##_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)		\
 {											\
 	int ret = len == pt_bit((FMT)->level[0].shift) ?				\
-		  pt_map_one(FMT, as, va, pa, prot) :					\
-		  pt_map_fast(FMT, as, va, pa, len, prot);				\
+		  pt_map_one(FMT, as, va, pa, prot, false) : PT_SLOW;			\
 											\
-	return ret != PT_SLOW ? ret : name##_map1_slow(as, va, pa, len, prot);		\
+	return likely(ret != PT_SLOW) ? ret : name##_map1_slow(as, va, pa, len, prot);	\
 }											\
 static noinline int name##_unmap_slow(struct swmmu_as *as, u64 va, u64 len, u32 flags,	\
 				      struct swmmu_gather *g, u64 *unmapped)		\
 {											\
-	return pt_unmap(FMT, as, va, len, flags, g, unmapped);				\
+	int ret = !flags && len == pt_bit((FMT)->level[0].shift) &&			\
+		  !(va & pt_lowmask((FMT)->level[0].shift)) ?				\
+		  pt_unmap_one(FMT, as, va, g, unmapped, true) :			\
+		  pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
+											\
+	return ret != PT_SLOW ? ret : pt_unmap(FMT, as, va, len, flags, g, unmapped);	\
 }											\
 static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
 			struct swmmu_gather *g, u64 *unmapped)				\
 {											\
 	int ret = !flags && len == pt_bit((FMT)->level[0].shift) &&			\
 		  !(va & pt_lowmask((FMT)->level[0].shift)) ?				\
-		  pt_unmap_one(FMT, as, va, g, unmapped) :				\
-		  pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
+		  pt_unmap_one(FMT, as, va, g, unmapped, false) : PT_SLOW;		\
 											\
-	return ret != PT_SLOW ? ret : name##_unmap_slow(as, va, len, flags, g, unmapped);\
+	return likely(ret != PT_SLOW) ? ret : name##_unmap_slow(as, va, len, flags, g,	\
+								unmapped);		\
 }											\
 static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,	\
 			  struct swmmu_gather *g)					\

@@ -443,11 +443,12 @@ static __always_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_
 }
 
 /* All bits that encode permissions in entries using @e. */
-static inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
+static __always_inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
 {
 	u64 m = 0;
 	unsigned int p;
 
+#pragma GCC unroll 8
 	for (p = 0; p < SWMMU_NR_PERMS; p++)
 		m |= e->set[p] | e->clr[p];
 	return m;
@@ -549,8 +550,76 @@ static __always_inline unsigned int pt_min_leaf_shift(const struct swmmu_format 
 	return 64;
 }
 
-static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
-				 u64 pte, u32 eff, struct swmmu_xlate *out)
+/*
+ * One-word memos of the prot last encoded into (struct swmmu_as.leaf_memo) and decoded from
+ * (.prot_memo) a level-0 leaf, so that a run of single-page operations with one prot encodes
+ * and decodes it once. The word holds the leaf bits and, in 12 bits of the output-address field,
+ * the prot plus PT_MEMO_VALID (every valid prot is below it). A memo is written and read as one
+ * word: operations on disjoint ranges and lock-free readers see one whole memo or another. Off
+ * (field 0) where the output-address field is narrower than 12 bits.
+ */
+#define PT_MEMO_VALID	0x800u
+
+static __always_inline u64 pt_memo_field(const struct swmmu_format *f)
+{
+	return f->oa_width >= 12 && f->oa_pte_lo <= 52 ? 0xfffULL << f->oa_pte_lo : 0;
+}
+
+/* The level-0 leaf bits (pt_leaf_attr()) of a prot that was memoised, if it is this one. */
+static __always_inline bool pt_leaf_memo_get(const struct swmmu_format *f,
+					     const struct swmmu_as *as, u32 prot, u64 *attr)
+{
+	u64 fld = pt_memo_field(f), w;
+
+	if (!fld)
+		return false;
+	w = READ_ONCE(as->leaf_memo);
+	if ((w & fld) >> f->oa_pte_lo != (u64)prot + PT_MEMO_VALID)
+		return false;
+	*attr = w & ~fld;
+	return true;
+}
+
+/* Memoise a valid prot's level-0 leaf bits (when they leave the memo's field free). */
+static __always_inline void pt_leaf_memo_put(const struct swmmu_format *f, struct swmmu_as *as,
+					     u32 prot, u64 attr)
+{
+	u64 fld = pt_memo_field(f);
+
+	if (fld && !(attr & fld) && prot < PT_MEMO_VALID)
+		WRITE_ONCE(as->leaf_memo, attr | ((u64)prot + PT_MEMO_VALID) << f->oa_pte_lo);
+}
+
+/* Every bit pt_leaf_prot() reads in a level-0 leaf. */
+static __always_inline u64 pt_l0_prot_bits(const struct swmmu_format *f)
+{
+	return f->null_mask | f->level[0].mt_mask | pt_perm_mask(pt_lperm(f, 0));
+}
+
+/* pt_leaf_prot() of a level-0 leaf, through struct swmmu_as.prot_memo. */
+static __always_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu_as *as,
+				      u64 pte)
+{
+	u64 fld = pt_memo_field(f), dm = pt_l0_prot_bits(f), key, w;
+	u32 prot;
+
+	if (!fld || (dm & fld))
+		return pt_leaf_prot(f, 0, pte);
+	key = pte & dm;
+	w = READ_ONCE(as->prot_memo);
+	if ((w & ~fld) == key && (w & ((u64)PT_MEMO_VALID << f->oa_pte_lo)))
+		return (u32)((w & fld) >> f->oa_pte_lo) - PT_MEMO_VALID;
+	prot = pt_leaf_prot(f, 0, pte);
+	/* A cache like the walk cache: written by lock-free readers too. */
+	WRITE_ONCE(((struct swmmu_as *)as)->prot_memo,
+		   key | ((u64)prot + PT_MEMO_VALID) << f->oa_pte_lo);
+	return prot;
+}
+
+/* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
+static __always_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int lvl,
+					       u64 ia, u64 pte, u32 eff, u32 prot,
+					       struct swmmu_xlate *out)
 {
 	unsigned int sz = f->level[lvl].shift + pt_leaf_k(f, lvl, pte);
 	u64 m = pt_lowmask(sz);
@@ -558,7 +627,7 @@ static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned
 	out->va = pt_canon(f, ia);
 	out->entry_va = pt_canon(f, ia & ~m);
 	out->pte = pte;
-	out->prot = pt_leaf_prot(f, lvl, pte);
+	out->prot = prot;
 	out->eff_prot = out->prot & (eff | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X |
 						   SWMMU_PROT_U));
 	if (out->prot & SWMMU_PROT_NULL) {
@@ -572,6 +641,12 @@ static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned
 	out->level = (u8)lvl;
 	out->accessed = f->accessed && (pte & f->accessed) == f->accessed;
 	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
+}
+
+static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
+					  u64 pte, u32 eff, struct swmmu_xlate *out)
+{
+	pt_fill_xlate_prot(f, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
 }
 
 /*

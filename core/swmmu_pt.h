@@ -93,6 +93,10 @@ struct swmmu_pwc_slot {
  * @root: table address of the root table
  * @root_cpu: CPU pointer of the root table
  * @table_prot: permissions written into new table entries (default R|W|X|U)
+ * @leaf_memo: the level-0 leaf bits of the prot last mapped by a one-page or one-table map,
+ *             that prot in the output-address field (see pt_leaf_memo_get())
+ * @prot_memo: the prot last decoded from a level-0 leaf by a query, beside the leaf bits it
+ *             was decoded from
  * @nr_tables: live tables owned by this address space
  * @table_bytes: bytes of live tables owned by this address space
  * @nr_links: number of entries in @links
@@ -115,6 +119,8 @@ struct swmmu_as {
 	u64 root;
 	void *root_cpu;
 	u32 table_prot;
+	u64 leaf_memo;
+	u64 prot_memo;
 	swmmu_counter nr_tables;
 	swmmu_counter table_bytes;
 	unsigned int nr_links;
