@@ -1283,6 +1283,8 @@ static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_
 	}
 }
 
+int swmmu_split_edges(struct pt_ctx *c, u64 start, u64 last);
+
 /* Unmap/protect preamble: range, alignment and boundaries (splitting if asked). */
 static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
 				    u64 len, u32 flags, u64 *start, u64 *last, void **tbl,
@@ -1316,6 +1318,23 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 		return 0;
 	if (!(flags & SWMMU_UNMAP_SPLIT))
 		return -EINVAL;
+	ret = swmmu_split_edges(c, *start, *last);
+	if (ret)
+		return ret;
+	*tbl = pt_descend_common(f, c->as, *start, *last, 0, lvl);
+	return 0;
+}
+
+/*
+ * The splitting part of pt_edges(), compiled once (in swmmu_generic.c) for every format: it
+ * reads the format at run time, since a split is rare next to the walks around it.
+ */
+static __always_inline int pt_split_edges(const struct swmmu_format *f, struct pt_ctx *c,
+					  u64 start, u64 last)
+{
+	unsigned int i;
+	int ret;
+
 	for (i = 0; i < f->nr_levels; i++)
 		if (f->level[i].flags & SWMMU_LVL_TABLE)
 			if (pt_table_attr(f, i, c->as->table_prot, &c->tattr[i]))
@@ -1323,13 +1342,10 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 	ret = pt_alloc_pre(f, c);
 	if (ret)
 		return ret;
-	pt_split_at(f, c, *start, false);
-	pt_split_at(f, c, *last, true);
+	pt_split_at(f, c, start, false);
+	pt_split_at(f, c, last, true);
 	pt_free_pre(f, c);
-	if (c->err)
-		return c->err;
-	*tbl = pt_descend_common(f, c->as, *start, *last, 0, lvl);
-	return 0;
+	return c->err;
 }
 
 /* Clear every leaf in [start, last] (no leaf is cut); returns bytes, ORs changed levels. */
@@ -1802,7 +1818,7 @@ static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *o
 static noinline int name##_query_pa_walk(const struct swmmu_as *as, u64 ia, u64 *pa)	\
 {											\
 	struct swmmu_xlate x;								\
-	int ret = pt_query_walk(FMT, as, ia, &x);					\
+	int ret = name##_query_walk(as, ia, &x);					\
 											\
 	if (!ret)									\
 		*pa = x.pa;								\
