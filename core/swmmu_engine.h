@@ -35,6 +35,7 @@ struct pt_ctx {
 	unsigned int forced_k;		/* forced page size: lg2 of items per entry */
 	bool null;			/* mapping null/sparse entries */
 	bool table_add;
+	bool replace;			/* a leaf may replace empty tables (a gather frees them) */
 	int err;
 	struct swmmu_gather *g;
 	unsigned int need[SWMMU_MAX_LEVELS];	/* tables to pre-allocate per level */
@@ -261,6 +262,19 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 }
 
 /*
+ * True if a leaf may take items [idx, idx + n): all holes, or (when the map has a gather to free
+ * them through) holes and empty tables, which the commit pass unlinks first.
+ */
+static __always_inline bool pt_free_items(const struct swmmu_format *f, const struct pt_ctx *c,
+					  unsigned int lvl, const void *tbl, unsigned int idx,
+					  unsigned int n, u64 va)
+{
+	if (pt_all_holes(f, lvl, tbl, idx, n))
+		return true;
+	return c->replace && swmmu_vacant_items(c->as, lvl, tbl, idx, n, va);
+}
+
+/*
  * Page size choice: the largest entry at this level for which va and pa are aligned, which fits
  * in [va, last] and (for a contiguous entry) whose items are all holes. Returns lg2 of the number
  * of items, or PT_NO_LEAF to descend.
@@ -284,7 +298,7 @@ static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt
 			continue;
 		if ((align & m) || last - va < m)
 			continue;
-		if (k && tbl && !pt_all_holes(f, lvl, tbl, idx, 1u << k))
+		if (k && tbl && !pt_free_items(f, c, lvl, tbl, idx, 1u << k, va))
 			continue;
 		return k;
 	}
@@ -414,6 +428,26 @@ static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struc
 }
 
 /*
+ * A table entry where automatic sizes would put a leaf: the leaf's lg2 item count if the map
+ * may replace empty tables and every item the leaf takes is a hole or an empty table (the
+ * largest leaf whatever the history), else PT_NO_LEAF to descend.
+ */
+static __always_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+					   unsigned int lvl, const void *tbl, unsigned int idx,
+					   u64 va, u64 end, u64 pa)
+{
+	int k;
+
+	if (!c->replace || !tbl)
+		return PT_NO_LEAF;
+	k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+	/* pt_pick() looked at the items of a contiguous entry, not at a single one. */
+	if (k == 0 && !swmmu_vacant_items(c->as, lvl, tbl, idx, 1, va))
+		return PT_NO_LEAF;
+	return k;
+}
+
+/*
  * Whole runs of leaves above level 0: how many items from idx become leaves of one item each
  * (va and pa aligned to the item size, no contiguous entry to choose), lie whole inside
  * [va, end] and this table, and are zero now (zero is a hole in every valid format). 0 if the
@@ -506,13 +540,19 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		if (kind == SWMMU_ITEM_TABLE) {
 			if (c->forced_lvl == (int)lvl)
 				return -EEXIST;
+			k = pt_replace_pick(f, c, lvl, tbl, idx, va, end, pa);
+			if (k >= 0) {
+				/* The commit pass unlinks the empty tables: nothing to count. */
+				ilast = va + ((1ULL << (l->shift + k)) - 1);
+				goto next;
+			}
 			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
 			continue;
 		}
 		if (kind != SWMMU_ITEM_HOLE)
 			return -EEXIST;
 		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
-		if (k > 0 && tbl && !pt_all_holes(f, lvl, tbl, idx, 1u << k))
+		if (k > 0 && tbl && !pt_free_items(f, c, lvl, tbl, idx, 1u << k, va))
 			return -EEXIST;
 		if (k < 0) {
 			c->need[lvl - 1]++;
@@ -721,6 +761,9 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			}
 		}
 		if (kind == SWMMU_ITEM_TABLE) {
+			k = pt_replace_pick(f, c, lvl, tbl, idx, va, end, pa);
+			if (k >= 0)
+				goto leaf;
 			if (c->table_add)
 				pt_table_widen(f, c, lvl, tbl, idx, pte, va, ilast);
 			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
@@ -743,7 +786,10 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			pt_pos_push(&p, child, ilast);
 			continue;
 		}
+leaf:
 		ilast = va + ((1ULL << (l->shift + k)) - 1);
+		if (c->replace && (kind == SWMMU_ITEM_TABLE || k))
+			swmmu_unlink_vacant(c->as, c->g, lvl, tbl, idx, 1u << k, va);
 		pt_write_leaf(f, c, lvl, tbl, idx, k, pa, 1u << k);
 next:
 		if (!pt_pos_next(&p, ilast))
@@ -958,6 +1004,8 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 			return ret;
 		gran = o->pgsize;
 	}
+	/* Automatic sizes with a gather to free tables through: the largest leaf, always. */
+	c.replace = c.g && c.forced_lvl < 0;
 	if (!req->nr_segs)
 		return -EINVAL;
 	for (i = 0; i < req->nr_segs; i++) {
@@ -981,7 +1029,8 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 			return -ERANGE;
 	}
 
-	if (req->nr_segs == 1 && !c.table_add) {
+	/* Replacing: a leaf may belong above the lowest table holding the range. */
+	if (req->nr_segs == 1 && !c.table_add && !c.replace) {
 		/* A forced size must meet any table in its slot: do not descend past its level. */
 		tbl = pt_descend_common(f, as, start, last,
 					c.forced_lvl < 0 ? 0 : (unsigned int)c.forced_lvl, &lvl);

@@ -349,7 +349,10 @@ static noinline int swmmu_map_req1(struct swmmu_as *as, u64 va, u64 pa, u64 len,
  * size, -EINVAL if @va, @pa or @len is not aligned to it, -EEXIST if a table already occupies a
  * slot where such a leaf must go. SWMMU_MAP_TABLE_PROT writes @opts->table_prot into new table
  * entries; SWMMU_MAP_TABLE_ADD also adds those permissions to existing table entries on the way
- * (recorded in @opts->gather).
+ * (recorded in @opts->gather). With @opts->gather and automatic sizes, a leaf takes the place of
+ * tables that hold nothing (left by earlier unmaps): the largest leaf the alignment allows,
+ * whatever the history; those tables are freed after the gather's flush. Without a gather such
+ * a table is kept and mapped into, as by swmmu_map(): lock-free walkers may be inside it.
  *
  * Context: as swmmu_map().
  * Return: as swmmu_map().
@@ -359,10 +362,11 @@ int swmmu_map_ext(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
 {
 	/*
 	 * Options that change nothing, or one page of the smallest size forced: the same as
-	 * swmmu_map(), whose one-page path skips the request set-up of the general one.
+	 * swmmu_map(), whose one-page path skips the request set-up of the general one. (A
+	 * gather changes the choice of sizes: empty tables give way to larger leaves.)
 	 */
-	if (!opts || (!opts->flags && (!opts->pgsize || (opts->pgsize == len &&
-							  swmmu_is_min_page(as->fmt, len)))))
+	if (!opts || (!opts->flags && !opts->gather &&
+		      (!opts->pgsize || (opts->pgsize == len && swmmu_is_min_page(as->fmt, len)))))
 		return swmmu_ops(as)->map1(as, va, pa, len, prot);
 	return swmmu_map_req1(as, va, pa, len, prot, opts);
 }

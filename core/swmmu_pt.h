@@ -229,7 +229,8 @@ struct swmmu_seg {
  * @pgsize: 0 to choose page sizes automatically, or the one page size to use (bytes)
  * @flags: SWMMU_MAP_*
  * @table_prot: permissions for table entries (SWMMU_PROT_R/W/X/U)
- * @gather: records table entries widened by SWMMU_MAP_TABLE_ADD; may be NULL otherwise
+ * @gather: records table entries widened by SWMMU_MAP_TABLE_ADD, and with automatic sizes
+ *          the empty tables a larger leaf replaces (freed after its flush); may be NULL
  */
 struct swmmu_map_opts {
 	u64 pgsize;

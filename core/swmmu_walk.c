@@ -57,6 +57,96 @@ static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigne
 	swmmu_gather_add_table(g, as, lvl, tbl, addr);
 }
 
+/* True if a table of level-lvl items holds nothing but holes and such tables (no link). */
+static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			      u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int i, n = 1u << f->level[lvl].index_bits;
+
+	if (pt_is_dual(f, lvl))
+		return false;
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, i), cia = ia | ((u64)i << f->level[lvl].shift);
+		enum swmmu_item_kind k = pt_kind(f, lvl, pte);
+
+		if (k == SWMMU_ITEM_HOLE)
+			continue;
+		if (k != SWMMU_ITEM_TABLE || !lvl || swmmu_is_link(as, cia, lvl) ||
+		    !pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * swmmu_vacant_items() - may a leaf take the place of these items?
+ * @as: the address space
+ * @lvl: level of the items
+ * @tbl: the table holding them
+ * @idx: index of the first
+ * @n: number of items
+ * @ia: internal address of the first item
+ *
+ * Context: the caller holds the items' span. Internal to the library (map's page size choice).
+ * Return: true if each item is a hole or points at a table whose subtree holds only holes (an
+ * empty table an unmap left behind; never a subtree linked from another address space).
+ */
+bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			unsigned int idx, unsigned int n, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, idx + i), cia = ia + ((u64)i << f->level[lvl].shift);
+		enum swmmu_item_kind k = pt_kind(f, lvl, pte);
+
+		if (k == SWMMU_ITEM_HOLE)
+			continue;
+		if (k != SWMMU_ITEM_TABLE || !lvl || pt_is_dual(f, lvl) ||
+		    swmmu_is_link(as, cia, lvl) ||
+		    !pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * swmmu_unlink_vacant() - unlink the empty tables among items a leaf is about to take
+ * @as: the address space
+ * @g: the map's gather: records the changed items and frees the tables after its flush
+ * @lvl: level of the items
+ * @tbl: the table holding them
+ * @idx: index of the first
+ * @n: number of items (swmmu_vacant_items() said yes for them)
+ * @ia: internal address of the first item
+ *
+ * Each table entry becomes a hole first (to a walker, an empty table and a hole translate
+ * alike), then the caller writes the leaf over the holes.
+ *
+ * Context: the caller holds the items' span; lock-free readers may run. Internal to the library.
+ */
+void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			 void *tbl, unsigned int idx, unsigned int n, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	u64 m = pt_lowmask(f->level[lvl].shift);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, idx + i), cia = ia + ((u64)i << f->level[lvl].shift);
+
+		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
+			continue;
+		pt_clear(f, lvl, tbl, idx + i);
+		/* Walks cached through the entry are stale before the table can be freed. */
+		swmmu_pwc_invalidate(as);
+		swmmu_gather_add(g, as, pt_canon(f, cia), pt_canon(f, cia | m), 1u << lvl);
+		pt_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+	}
+}
+
 static void pt_forget_link(struct swmmu_as *as, u64 ia, unsigned int lvl)
 {
 	unsigned int i, s = as->fmt->level[lvl].shift;
