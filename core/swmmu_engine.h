@@ -462,6 +462,7 @@ static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
 	const struct swmmu_level *l = &f->level[lvl];
 	u64 im = pt_lowmask(l->shift), whole;
 	unsigned int n, max;
+	const u64 *q;
 
 	if (!lvl || pt_is_dual(f, lvl) || pt_esz(f, lvl) != 3 || ((va | pa) & im) || end - va < im)
 		return 0;
@@ -474,8 +475,12 @@ static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
 		max = (unsigned int)whole;
 	if (!tbl)
 		return max;
-	for (n = 0; n < max && !pt_load(f, lvl, tbl, idx + n); n++)
+	/* Zero in either byte order; plain loads: the caller holds the range (pt_l0_holes()). */
+	q = (const u64 *)tbl + idx;
+	for (n = 0; n + 4 <= max && !(q[n] | q[n + 1] | q[n + 2] | q[n + 3]); n += 4)
 		;
+	while (n < max && !q[n])
+		n++;
 	return n;
 }
 
