@@ -169,11 +169,11 @@ static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned 
 }
 
 /*
- * True if items [idx, end] of a level-0 table are all holes. Zero is a hole in every valid format,
+ * True if items [idx, last] of a level-0 table are all holes. Zero is a hole in every valid format,
  * so a run of 8-byte items is first OR-reduced (plain loads are fine: the caller holds the range).
  */
 static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
-					unsigned int idx, unsigned int end)
+					unsigned int idx, unsigned int last)
 {
 	unsigned int i;
 
@@ -181,46 +181,46 @@ static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void
 		const u64 *p = (const u64 *)tbl;
 		u64 acc = 0;
 
-		for (i = idx; i <= end; i++)
+		for (i = idx; i <= last; i++)
 			acc |= p[i];
 		if (!acc)
 			return true;
 	}
-	for (i = idx; i <= end; i++)
+	for (i = idx; i <= last; i++)
 		if (pt_kind(f, 0, pt_load(f, 0, tbl, i)) != SWMMU_ITEM_HOLE)
 			return false;
 	return true;
 }
 
 /*
- * Clear the leaf items among items [idx, end] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
+ * Clear the leaf items among items [idx, last] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
  * aligned 8-byte item is written whole, as with the kernel's memset64 users).
  */
 static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
-						unsigned int idx, unsigned int end)
+						unsigned int idx, unsigned int last)
 {
 	unsigned int i, cnt = 0, bad = 0;
 
 	if (pt_esz(f, 0) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
 		const u64 *p = (const u64 *)tbl;
 
-		for (i = idx; i <= end; i++) {
+		for (i = idx; i <= last; i++) {
 			enum swmmu_item_kind k = pt_kind(f, 0, p[i]);
 
 			cnt += k == SWMMU_ITEM_LEAF;
 			bad += k == SWMMU_ITEM_BAD;
 		}
 		if (!bad) {
-			if (cnt && end - idx >= 8)
-				memset((u64 *)tbl + idx, 0, (size_t)(end - idx + 1) * 8);
+			if (cnt && last - idx >= 8)
+				memset((u64 *)tbl + idx, 0, (size_t)(last - idx + 1) * 8);
 			else if (cnt)
-				for (i = idx; i <= end; i++)
+				for (i = idx; i <= last; i++)
 					WRITE_ONCE(((u64 *)tbl)[i], 0);
 			return cnt;
 		}
 		cnt = 0;
 	}
-	for (i = idx; i <= end; i++) {
+	for (i = idx; i <= last; i++) {
 		if (pt_kind(f, 0, pt_load(f, 0, tbl, i)) == SWMMU_ITEM_LEAF) {
 			pt_clear(f, 0, tbl, i);
 			cnt++;
@@ -312,7 +312,7 @@ static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt
  */
 struct pt_pos {
 	void *tbl[SWMMU_MAX_LEVELS];
-	u64 end[SWMMU_MAX_LEVELS];
+	u64 last[SWMMU_MAX_LEVELS];
 	unsigned int lvl;
 	unsigned int base;
 	u64 va;
@@ -324,7 +324,7 @@ static __always_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned in
 	p->lvl = lvl;
 	p->base = lvl;
 	p->tbl[lvl] = tbl;
-	p->end[lvl] = last;
+	p->last[lvl] = last;
 	p->va = va;
 }
 
@@ -333,13 +333,13 @@ static __always_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast
 {
 	p->lvl--;
 	p->tbl[p->lvl] = child;
-	p->end[p->lvl] = ilast;
+	p->last[p->lvl] = ilast;
 }
 
 /* Move past an item ending at ilast, climbing out of finished tables; false when done. */
 static __always_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
 {
-	while (ilast == p->end[p->lvl]) {
+	while (ilast == p->last[p->lvl]) {
 		if (p->lvl == p->base)
 			return false;
 		p->lvl++;
@@ -353,7 +353,7 @@ static __always_inline u64 pt_pos_ilast(const struct swmmu_format *f, const stru
 {
 	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
 
-	return il < p->end[p->lvl] ? il : p->end[p->lvl];
+	return il < p->last[p->lvl] ? il : p->last[p->lvl];
 }
 
 /* True if level 0 of this walk is written as one run (no per-item page size choice). */
@@ -434,13 +434,13 @@ static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struc
  */
 static __always_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 					   unsigned int lvl, const void *tbl, unsigned int idx,
-					   u64 va, u64 end, u64 pa)
+					   u64 va, u64 last, u64 pa)
 {
 	int k;
 
 	if (!c->replace || !tbl)
 		return PT_NO_LEAF;
-	k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+	k = pt_pick(f, c, lvl, tbl, idx, va, last, pa);
 	/* pt_pick() looked at the items of a contiguous entry, not at a single one. */
 	if (k == 0 && !swmmu_vacant_items(c->as, lvl, tbl, idx, 1, va))
 		return PT_NO_LEAF;
@@ -450,13 +450,13 @@ static __always_inline int pt_replace_pick(const struct swmmu_format *f, const s
 /*
  * Whole runs of leaves above level 0: how many items from idx become leaves of one item each
  * (va and pa aligned to the item size, no contiguous entry to choose), lie whole inside
- * [va, end] and this table, and are zero now (zero is a hole in every valid format). 0 if the
+ * [va, last] and this table, and are zero now (zero is a hole in every valid format). 0 if the
  * per-item path decides. A NULL table is one still to be made, all holes. The per-item path
  * would choose the same leaves one by one (pt_pick()); the run writes them with one pt_fill().
  */
 static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
 						const struct pt_ctx *c, unsigned int lvl,
-						const void *tbl, unsigned int idx, u64 va, u64 end,
+						const void *tbl, unsigned int idx, u64 va, u64 last,
 						u64 pa)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -464,13 +464,13 @@ static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
 	unsigned int n, max;
 	const u64 *q;
 
-	if (!lvl || pt_is_dual(f, lvl) || pt_esz(f, lvl) != 3 || ((va | pa) & im) || end - va < im)
+	if (!lvl || pt_is_dual(f, lvl) || pt_esz(f, lvl) != 3 || ((va | pa) & im) || last - va < im)
 		return 0;
 	if (c->forced_lvl >= 0 ? c->forced_lvl != (int)lvl || c->forced_k :
 				 !(l->flags & SWMMU_LVL_LEAF) || l->contig)
 		return 0;
 	max = (1u << l->index_bits) - idx;
-	whole = ((end - va) >> l->shift) + (((end - va) & im) == im);
+	whole = ((last - va) >> l->shift) + (((last - va) & im) == im);
 	if (whole < max)
 		max = (unsigned int)whole;
 	if (!tbl)
@@ -500,14 +500,14 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		unsigned int lvl = p.lvl;
 		const struct swmmu_level *l = &f->level[lvl];
 		const void *tbl = p.tbl[lvl];
-		u64 va = p.va, pa = va + delta, end = p.end[lvl], im = pt_lowmask(l->shift);
-		u64 ilast = end, pte;
+		u64 va = p.va, pa = va + delta, tlast = p.last[lvl], im = pt_lowmask(l->shift);
+		u64 ilast = tlast, pte;
 		unsigned int idx = pt_index(f, lvl, va);
 		enum swmmu_item_kind kind;
 		unsigned int n;
 		int k;
 
-		n = pt_leaf_run(f, c, lvl, tbl, idx, va, end, pa);
+		n = pt_leaf_run(f, c, lvl, tbl, idx, va, tlast, pa);
 		if (n) {
 			ilast = va + (((u64)n << l->shift) - 1);
 			goto next;
@@ -516,10 +516,10 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 			/* An empty table: only tables below need counting. */
 			if (c->forced_lvl == (int)lvl || !lvl ||
 			    (c->forced_lvl < 0 && (l->flags & SWMMU_LVL_LEAF) && !((va | pa) & im) &&
-			     (end & im) == im))
+			     (tlast & im) == im))
 				goto next;
 		} else if (!lvl && pt_l0_run(f, c)) {
-			if (!pt_l0_holes(f, tbl, idx, pt_index(f, 0, end)))
+			if (!pt_l0_holes(f, tbl, idx, pt_index(f, 0, tlast)))
 				return -EEXIST;
 			goto next;
 		}
@@ -535,7 +535,7 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 			if (kind == SWMMU_ITEM_TABLE && c->forced_lvl == (int)lvl)
 				return -EEXIST;
 			if (kind == SWMMU_ITEM_TABLE ||
-			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, end, pa) < 0)) {
+			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) < 0)) {
 				ret = pt_dual_map_check(f, c, &d, va, ilast, delta);
 				if (ret)
 					return ret;
@@ -545,7 +545,7 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		if (kind == SWMMU_ITEM_TABLE) {
 			if (c->forced_lvl == (int)lvl)
 				return -EEXIST;
-			k = pt_replace_pick(f, c, lvl, tbl, idx, va, end, pa);
+			k = pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa);
 			if (k >= 0) {
 				/* The commit pass unlinks the empty tables: nothing to count. */
 				ilast = va + ((1ULL << (l->shift + k)) - 1);
@@ -556,7 +556,7 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		}
 		if (kind != SWMMU_ITEM_HOLE)
 			return -EEXIST;
-		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+		k = pt_pick(f, c, lvl, tbl, idx, va, tlast, pa);
 		if (k > 0 && tbl && !pt_free_items(f, c, lvl, tbl, idx, 1u << k, va))
 			return -EEXIST;
 		if (k < 0) {
@@ -732,7 +732,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 		unsigned int lvl = p.lvl;
 		const struct swmmu_level *l = &f->level[lvl];
 		void *tbl = p.tbl[lvl];
-		u64 va = p.va, pa = va + delta, end = p.end[lvl], ilast = end, pte;
+		u64 va = p.va, pa = va + delta, tlast = p.last[lvl], ilast = tlast, pte;
 		unsigned int idx = pt_index(f, lvl, va), n;
 		enum swmmu_item_kind kind;
 		int k;
@@ -740,10 +740,10 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 		if (!lvl && pt_l0_run(f, c)) {
 			/* Pass 1 saw only holes here and the caller holds the range. */
 			pt_write_leaf(f, c, 0, tbl, idx, 0, pa,
-				      (unsigned int)((end - va) >> l->shift) + 1);
+				      (unsigned int)((tlast - va) >> l->shift) + 1);
 			goto next;
 		}
-		n = pt_leaf_run(f, c, lvl, tbl, idx, va, end, pa);
+		n = pt_leaf_run(f, c, lvl, tbl, idx, va, tlast, pa);
 		if (n) {
 			pt_write_leaf(f, c, lvl, tbl, idx, 0, pa, n);
 			ilast = va + (((u64)n << l->shift) - 1);
@@ -758,7 +758,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			pt_dual_get(f, c->as, tbl, idx, &d);
 			kind = pt_dual_kind(f, d.w0, d.w1);
 			if (kind == SWMMU_ITEM_TABLE ||
-			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, end, pa) < 0)) {
+			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) < 0)) {
 				pt_dual_map_commit(f, c, tbl, idx, &d, va, ilast, delta);
 				if (c->err)
 					return;
@@ -766,7 +766,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			}
 		}
 		if (kind == SWMMU_ITEM_TABLE) {
-			k = pt_replace_pick(f, c, lvl, tbl, idx, va, end, pa);
+			k = pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa);
 			if (k >= 0)
 				goto leaf;
 			if (c->table_add)
@@ -778,7 +778,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			c->err = -EEXIST;	/* only when the caller broke the locking contract */
 			return;
 		}
-		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+		k = pt_pick(f, c, lvl, tbl, idx, va, tlast, pa);
 		if (k < 0) {
 			bool fill = lvl == 1 && pt_l0_run(f, c) && !(va & pt_lowmask(l->shift)) &&
 				    (ilast & pt_lowmask(l->shift)) == pt_lowmask(l->shift), filled;
@@ -900,7 +900,7 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 				       u64 va, u64 pa, u64 len, u32 prot)
 {
 	const struct swmmu_level *l = &f->level[0];
-	unsigned int lvl, idx, end;
+	unsigned int lvl, idx, lidx;
 	u64 start, last, attr;
 	void *tbl;
 	u32 eff;
@@ -921,10 +921,10 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
 	if (lvl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, start);
-	end = pt_index(f, 0, last);
-	if (!pt_l0_holes(f, tbl, idx, end))
+	lidx = pt_index(f, 0, last);
+	if (!pt_l0_holes(f, tbl, idx, lidx))
 		return -EEXIST;
-	pt_fill(f, 0, tbl, idx, end - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
+	pt_fill(f, 0, tbl, idx, lidx - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
 	return 0;
 }
 
@@ -1415,7 +1415,7 @@ static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct s
 		unsigned int lvl = p.lvl, idx = pt_index(f, lvl, p.va), i, n;
 		const struct swmmu_level *l = &f->level[lvl];
 		void *tbl = p.tbl[lvl];
-		u64 ilast = p.end[lvl], pte;
+		u64 ilast = p.last[lvl], pte;
 		enum swmmu_item_kind kind;
 
 		if (!lvl) {
