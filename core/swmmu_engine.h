@@ -1545,7 +1545,7 @@ static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_a
 	if (bytes)
 		pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), levels);
 	if (flags & SWMMU_UNMAP_FREE_EMPTY)
-		swmmu_free_empty(as, va, len, g);
+		swmmu_free_empty_ia(as, start, last, start, last, g);
 	return bytes ? 0 : -ENOENT;
 }
 

@@ -742,19 +742,41 @@ int swmmu_free_empty(struct swmmu_as *as, u64 va, u64 len, struct swmmu_gather *
 int swmmu_free_empty_held(struct swmmu_as *as, u64 va, u64 len, u64 held_va, u64 held_len,
 			  struct swmmu_gather *g)
 {
-	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
-	struct pt_fe fe = { .as = as, .g = g };
-	u64 start, last;
+	u64 start, last, hstart, hlast;
 	int ret = pt_range(as->fmt, va, len, &start, &last);
 
 	if (!ret)
-		ret = pt_range(as->fmt, held_va, held_len, &fe.start, &fe.last);
+		ret = pt_range(as->fmt, held_va, held_len, &hstart, &hlast);
 	if (ret)
 		return ret;
-	if (start < fe.start || last > fe.last)
+	if (start < hstart || last > hlast)
 		return -EINVAL;
-	ret = swmmu_walk_mut(as, va, len, &ops, &fe, g);
-	return ret ? ret : fe.freed;
+	return swmmu_free_empty_ia(as, start, last, hstart, hlast, g);
+}
+
+/**
+ * swmmu_free_empty_ia() - swmmu_free_empty_held() on ranges already checked
+ * @as: the address space
+ * @start: first internal address of the range whose tables are looked at
+ * @last: its last internal address (inclusive)
+ * @hstart: first internal address of the range the caller holds (contains the range)
+ * @hlast: its last internal address (inclusive)
+ * @g: gather; the tables are freed when it is flushed (NULL frees at once)
+ *
+ * For the engine (unmap with SWMMU_UNMAP_FREE_EMPTY), which does not call back into the API.
+ *
+ * Context: as swmmu_free_empty_held(). Internal to the library.
+ * Return: the number of tables freed, or a negative errno.
+ */
+int swmmu_free_empty_ia(struct swmmu_as *as, u64 start, u64 last, u64 hstart, u64 hlast,
+			struct swmmu_gather *g)
+{
+	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
+	struct pt_fe fe = { .as = as, .g = g, .start = hstart, .last = hlast };
+	struct pt_walk w = { .as = as, .ops = &ops, .ctx = &fe, .g = g, .mut = true };
+	int ret = pt_walk_lvl(&w, as->fmt->nr_levels - 1u, as->root_cpu, as->root, start, last);
+
+	return ret < 0 ? ret : fe.freed;
 }
 
 /* Find the item of level lvl covering ia: every item above must be a table. */
