@@ -430,21 +430,27 @@ static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struc
 /*
  * A table entry where automatic sizes would put a leaf: the leaf's lg2 item count if the map
  * may replace empty tables and every item the leaf takes is a hole or an empty table (the
- * largest leaf whatever the history), else PT_NO_LEAF to descend.
+ * largest leaf whatever the history), else PT_NO_LEAF to descend. Out of line: maps with a
+ * gather that meet a table are rare next to the walks around them.
  */
-static __always_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
-					   unsigned int lvl, const void *tbl, unsigned int idx,
-					   u64 va, u64 last, u64 pa)
+static noinline int pt_replace_pick_slow(const struct swmmu_format *f, const struct pt_ctx *c,
+					 unsigned int lvl, const void *tbl, unsigned int idx,
+					 u64 va, u64 last, u64 pa)
 {
-	int k;
-
-	if (!c->replace || !tbl)
-		return PT_NO_LEAF;
-	k = pt_pick(f, c, lvl, tbl, idx, va, last, pa);
+	int k = pt_pick(f, c, lvl, tbl, idx, va, last, pa);
 	/* pt_pick() looked at the items of a contiguous entry, not at a single one. */
 	if (k == 0 && !swmmu_vacant_items(c->as, lvl, tbl, idx, 1, va))
 		return PT_NO_LEAF;
 	return k;
+}
+
+static __always_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+					   unsigned int lvl, const void *tbl, unsigned int idx,
+					   u64 va, u64 last, u64 pa)
+{
+	if (!c->replace || !tbl)
+		return PT_NO_LEAF;
+	return pt_replace_pick_slow(f, c, lvl, tbl, idx, va, last, pa);
 }
 
 /*
