@@ -772,7 +772,9 @@ void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr
 void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n);
 bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl);
 
-/* Empty tables: freed by unmap, replaced by a map's leaf (core/swmmu_walk.c). */
+/* Teardown and empty tables: freed by unmap, replaced by a map's leaf (core/swmmu_walk.c). */
+void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			void *tbl, u64 addr, u64 ia);
 int swmmu_free_empty_ia(struct swmmu_as *as, u64 start, u64 last, u64 hstart, u64 hlast,
 			struct swmmu_gather *g);
 bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,

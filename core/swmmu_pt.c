@@ -228,39 +228,6 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	return 0;
 }
 
-static void swmmu_destroy_lvl(struct swmmu_as *as, unsigned int lvl, void *tbl, u64 ia)
-{
-	const struct swmmu_format *f = as->fmt;
-	unsigned int i, n = 1u << f->level[lvl].index_bits;
-
-	for (i = 0; lvl > 0 && i < n; i++) {
-		u64 pte = pt_load(f, lvl, tbl, i);
-		u64 cia = ia | ((u64)i << f->level[lvl].shift);
-
-		if (pt_is_dual(f, lvl)) {
-			/* Both leaf tables of a dual item. */
-			u64 w1 = pt_load2(f, tbl, i);
-
-			if (pt_dual_kind(f, pte, w1) != SWMMU_ITEM_TABLE || swmmu_is_link(as, cia, lvl))
-				continue;
-			if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE) {
-				swmmu_table_free(as, 1, pt_child(f, as, pte), pt_oa_dec(f, pte));
-				swmmu_table_account(as, 1, -1);
-			}
-			if (pt_kind2(f, w1) == SWMMU_ITEM_TABLE) {
-				swmmu_table_free(as, 0, pt_child(f, as, w1), pt_oa_dec(f, w1));
-				swmmu_table_account(as, 0, -1);
-			}
-			continue;
-		}
-		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE || swmmu_is_link(as, cia, lvl))
-			continue;
-		swmmu_destroy_lvl(as, lvl - 1, pt_child(f, as, pte), cia);
-		swmmu_table_free(as, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte));
-		swmmu_table_account(as, lvl - 1, -1);
-	}
-}
-
 /**
  * swmmu_as_destroy() - free every table of an address space
  * @as: the address space
@@ -281,9 +248,7 @@ void swmmu_as_destroy(struct swmmu_as *as)
 		as->root_cpu = NULL;
 		return;
 	}
-	swmmu_destroy_lvl(as, top, as->root_cpu, 0);
-	swmmu_table_free(as, top, as->root_cpu, as->root);
-	swmmu_table_account(as, top, -1);
+	swmmu_free_subtree(as, NULL, top, as->root_cpu, as->root, 0);
 	as->root_cpu = NULL;
 	as->nr_links = 0;
 }

@@ -32,9 +32,23 @@ static bool pt_table_empty(const struct swmmu_format *f, unsigned int lvl, const
 	return true;
 }
 
-/* Queue a whole unlinked subtree (table of level lvl and everything below) for freeing. */
-static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
-			    void *tbl, u64 addr, u64 ia)
+/**
+ * swmmu_free_subtree() - free a whole unlinked subtree: a table and every table below it
+ * @as: the address space that owned it
+ * @g: gather to free through (after its flush), or NULL to free at once
+ * @lvl: level of the table's items
+ * @tbl: CPU pointer of the table
+ * @addr: its table address
+ * @ia: internal address of the first byte its span covers
+ *
+ * The one teardown walk: for a table an operation unlinked (through the gather) and for the
+ * whole tree at swmmu_as_destroy() (at once). Subtrees linked from another address space are
+ * skipped; every table freed is uncounted.
+ *
+ * Context: nothing reaches the subtree any more, or @g defers the frees. Internal to the library.
+ */
+void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			void *tbl, u64 addr, u64 ia)
 {
 	const struct swmmu_format *f = as->fmt;
 	unsigned int i, n = 1u << f->level[lvl].index_bits;
@@ -46,11 +60,11 @@ static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigne
 		if (swmmu_is_link(as, cia, lvl))
 			continue;
 		if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE)
-			pt_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+			swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
 		/* The level-0 table of a dual item. */
 		if (pt_is_dual(f, lvl) && pt_kind2(f, pt_load2(f, tbl, i)) == SWMMU_ITEM_TABLE) {
 			pte = pt_load2(f, tbl, i);
-			pt_free_subtree(as, g, 0, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+			swmmu_free_subtree(as, g, 0, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
 		}
 	}
 	swmmu_table_account(as, lvl, -1);
@@ -143,7 +157,7 @@ void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned i
 		/* Walks cached through the entry are stale before the table can be freed. */
 		swmmu_pwc_invalidate(as);
 		swmmu_gather_add(g, as, pt_canon(f, cia), pt_canon(f, cia | m), 1u << lvl);
-		pt_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+		swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
 	}
 }
 
@@ -184,7 +198,7 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 		pt_store_ext(f, tbl, idx, 0);
 		if (pt_kind2(f, w1) == SWMMU_ITEM_TABLE) {
 			swmmu_pwc_invalidate(w->as);
-			pt_free_subtree(w->as, w->g, 0, pt_child(f, w->as, w1), pt_oa_dec(f, w1),
+			swmmu_free_subtree(w->as, w->g, 0, pt_child(f, w->as, w1), pt_oa_dec(f, w1),
 					istart);
 		}
 	}
@@ -197,7 +211,7 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 		if (swmmu_is_link(w->as, istart, lvl))
 			pt_forget_link(w->as, istart, lvl);
 		else
-			pt_free_subtree(w->as, w->g, lvl - 1, pt_child(f, w->as, old),
+			swmmu_free_subtree(w->as, w->g, lvl - 1, pt_child(f, w->as, old),
 					pt_oa_dec(f, old), istart);
 	}
 	return true;
