@@ -5,9 +5,16 @@
  */
 #include "swmmu_internal.h"
 
+/* The engine instance of a format: its specialised one, or the generic one. */
+static const struct swmmu_pt_ops *swmmu_fmt_ops(const struct swmmu_format *fmt)
+{
+	return fmt->ops ? fmt->ops : &swmmu_generic_ops;
+}
+
+/* Looked up once, at init: every operation saves two dependent loads. */
 static const struct swmmu_pt_ops *swmmu_ops(const struct swmmu_as *as)
 {
-	return as->fmt->ops ? as->fmt->ops : &swmmu_generic_ops;
+	return as->ops;
 }
 
 /* True if len is the size of a single level-0 leaf, the smallest page of the format. */
@@ -177,6 +184,7 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 		return -EINVAL;
 	memset(as, 0, sizeof(*as));
 	as->fmt = fmt;
+	as->ops = swmmu_fmt_ops(fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
 	swmmu_counter_set(&as->pwc_gen, 1);
@@ -217,6 +225,7 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 		return -EINVAL;
 	memset(as, 0, sizeof(*as));
 	as->fmt = fmt;
+	as->ops = swmmu_fmt_ops(fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
 	as->root = root;

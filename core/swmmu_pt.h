@@ -88,6 +88,7 @@ struct swmmu_pwc_slot {
 /**
  * struct swmmu_as - an address space; fields are private to the library
  * @fmt: the format
+ * @ops: the engine instance of @fmt (its specialised one, or the generic one), looked up once
  * @mem: memory callbacks
  * @to_cpu: copy of @mem.ops->to_cpu (one load less on every walk step)
  * @root: table address of the root table
@@ -114,6 +115,7 @@ struct swmmu_pwc_slot {
  */
 struct swmmu_as {
 	const struct swmmu_format *fmt;
+	const struct swmmu_pt_ops *ops;
 	struct swmmu_mem mem;
 	void *(*to_cpu)(void *ctx, u64 addr);
 	u64 root;
