@@ -694,7 +694,8 @@ static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct
 	gen = (u64)swmmu_counter_read(&as->pwc_gen);
 	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */
 	smp_rmb();
-	return gen >> 31 ? 0 : gen;
+	/* 1 .. 2^31 - 1 in one compare: 0 and the off or worn-out values all fail it. */
+	return gen - 1 < (1ULL << 31) - 1 ? gen : 0;
 }
 
 static __always_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
@@ -706,8 +707,13 @@ static __always_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64
 static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
 							   const struct swmmu_as *as, u64 ia)
 {
-	return (struct swmmu_pwc_slot *)&as->pwc[(ia >> f->level[1].shift) &
-						 (SWMMU_PWC_SLOTS - 1)];
+	unsigned int sh = f->level[1].shift;
+
+	/* The byte offset of the slot in one shift and one mask (16-byte slots). */
+	if (sizeof(struct swmmu_pwc_slot) == 16 && sh >= 4)
+		return (struct swmmu_pwc_slot *)((char *)as->pwc +
+			((ia >> (sh - 4)) & ((u64)(SWMMU_PWC_SLOTS - 1) << 4)));
+	return (struct swmmu_pwc_slot *)&as->pwc[(ia >> sh) & (SWMMU_PWC_SLOTS - 1)];
 }
 
 /*
