@@ -483,7 +483,8 @@ static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
 		return max;
 	/* Zero in either byte order; plain loads: the caller holds the range (pt_l0_holes()). */
 	q = (const u64 *)tbl + idx;
-	for (n = 0; n + 4 <= max && !(q[n] | q[n + 1] | q[n + 2] | q[n + 3]); n += 4)
+	for (n = 0; n + 8 <= max && !(q[n] | q[n + 1] | q[n + 2] | q[n + 3] | q[n + 4] |
+				       q[n + 5] | q[n + 6] | q[n + 7]); n += 8)
 		;
 	while (n < max && !q[n])
 		n++;
