@@ -51,7 +51,7 @@ KSELFTEST_H := $(B)/ksrc/tools/testing/selftests/kselftest_harness.h
 USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/swmmu-bench) \
 	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud) \
 	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo) \
-	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo) \
+	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo $(B)/bin/swmmu-drv-example) \
 	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz)
 
 .PHONY: fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
@@ -94,7 +94,12 @@ $(B)/bin/swmmu-demo: $(wildcard tests/vm/demo/*.c) $(wildcard uapi/linux/*.h)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
 # An application of a named address space, for `make run` (uapi only, no library).
-$(B)/bin/swmmu-attach-demo: $(wildcard daemon/example/*.c) $(wildcard uapi/linux/*.h)
+$(B)/bin/swmmu-attach-demo: daemon/example/swmmu-attach-demo.c $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
+
+# A driver that writes its own page tables (docs/driver-prototyping.md; uapi only, no library).
+$(B)/bin/swmmu-drv-example: daemon/example/swmmu-drv-example.c $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
@@ -148,6 +153,10 @@ $(B)/vm/tests/uring_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/batch_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fail_nth_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/stress_race_test: VM_TEST_LDLIBS := -luring
+# The driver-managed context tests write their page tables with the core library.
+$(B)/vm/tests/driver_tables_test $(B)/vm/tests/tlb_check_test: $(LIB)
+$(B)/vm/tests/driver_tables_test: VM_TEST_LDLIBS := $(LIB)
+$(B)/vm/tests/tlb_check_test: VM_TEST_LDLIBS := $(LIB) -luring
 # The uAPI fuzzer: a short run as a VM suite, and the program `make fuzz-kernel` runs.
 FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c tests/vm/fuzz/*.h)
 $(B)/vm/tests/fuzz_test: VM_TEST_LDLIBS := -luring
@@ -171,7 +180,7 @@ vm-tests: $(VM_TEST_BINS)
 
 define kmod_shadow
 	@mkdir -p $(1)
-	@for d in core arch uapi kmod; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
+	@for d in core arch uapi include kmod samples; do mkdir -p $(1)/$$d; [ ! -d $$d ] || cp -rsf $(TOP)/$$d/. $(1)/$$d/; done
 	@find $(1) -xtype l -delete
 	@find $(1) -type l \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod' -o \
 		-name '*.mod.c' -o -name '*.a' -o -name modules.order -o -name Module.symvers -o \
@@ -195,6 +204,8 @@ debug-module:
 	@test -n "$(DEBUG_KDIR)" || { echo "set DEBUG_KDIR (scripts/debug-kernel/build.sh prints it)"; exit 1; }
 	$(call kmod_shadow,$(B)/kmod-debug)
 	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/kmod modules
+	$(MAKE) -C $(DEBUG_KDIR) M=$(TOP)/$(B)/kmod-debug/samples/swmmu-gpu \
+		KBUILD_EXTRA_SYMBOLS=$(TOP)/$(B)/kmod-debug/kmod/Module.symvers modules
 
 # --- install ---------------------------------------------------------------------------------
 # `make install [DESTDIR=...] [PREFIX=/usr/local]`: the tools, the systemd unit (naming the paths
@@ -222,8 +233,9 @@ DKMSDIR ?= /usr/src/swmmu-$(VERSION)
 MAN_PAGES := $(wildcard man/*.[1-8])
 DOCS := README.md $(wildcard docs/*.md) docs/netlink/swmmu.yaml
 INSTALL_HEADERS := core/swmmu_pt.h core/swmmu_format.h core/swmmu_platform.h
-DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h) \
-	kmod/Kbuild kmod/Makefile kmod/conftest.sh
+DKMS_SRCS := $(wildcard kmod/*.c kmod/*.h core/*.c core/*.h arch/*.c arch/*.h arch/*.def uapi/linux/*.h \
+	include/swmmu/*.h) \
+	kmod/Kbuild kmod/Makefile kmod/conftest.sh kmod/conftest.mk
 SUBST = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 
@@ -238,7 +250,7 @@ install: $(B)/bin/swmmuctl $(B)/bin/swmmud $(B)/bin/swmmu-sim $(LIB)
 		-e 's|/usr/share/doc/swmmu|$(DOCDIR)|' -e 's|^\(Documentation=.*\)|\1 man:swmmud(8)|' \
 		daemon/swmmud.service > $(DESTDIR)$(UNITDIR)/swmmud.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/swmmud.service
-	install -m 644 daemon/swmmud.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 daemon/swmmud.conf daemon/example/swmmu-drv-example.c $(DESTDIR)$(DOCDIR)/examples/
 	test -e $(DESTDIR)$(SYSCONFDIR)/swmmud.conf || \
 		install -m 644 daemon/swmmud.conf $(DESTDIR)$(SYSCONFDIR)/swmmud.conf
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/

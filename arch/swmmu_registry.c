@@ -20,6 +20,7 @@ unsigned int swmmu_format_count(void)
 {
 	return ARRAY_SIZE(swmmu_builtin);
 }
+SWMMU_EXPORT(swmmu_format_count);
 
 /**
  * swmmu_format_get() - built-in format by position
@@ -32,6 +33,7 @@ const struct swmmu_format *swmmu_format_get(unsigned int i)
 {
 	return i < swmmu_format_count() ? swmmu_builtin[i] : NULL;
 }
+SWMMU_EXPORT(swmmu_format_get);
 
 /**
  * swmmu_format_find() - built-in format by name
@@ -49,3 +51,4 @@ const struct swmmu_format *swmmu_format_find(const char *name)
 			return swmmu_builtin[i];
 	return NULL;
 }
+SWMMU_EXPORT(swmmu_format_find);

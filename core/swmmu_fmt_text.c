@@ -557,6 +557,7 @@ bad:
 		err->stmt = swmmu_stmt_name(&w[0]);
 	return -EINVAL;
 }
+SWMMU_EXPORT(swmmu_format_parse_err);
 
 /**
  * swmmu_format_parse() - parse a text format description
@@ -609,6 +610,7 @@ int swmmu_format_strerror(const struct swmmu_format_error *err, char *buf, size_
 		swmmu_out(&o, ": \"%s\"", err->word);
 	return (int)o.len;
 }
+SWMMU_EXPORT(swmmu_format_strerror);
 
 static void swmmu_print_perms(struct swmmu_out *o, const char *what,
 			      const struct swmmu_perm_enc *e)

@@ -282,6 +282,7 @@ u64 swmmu_format_pgsizes(const struct swmmu_format *f)
 	}
 	return sizes;
 }
+SWMMU_EXPORT(swmmu_format_pgsizes);
 
 /**
  * swmmu_format_va_size_last() - last byte of the internal VA space

@@ -20,6 +20,7 @@ void swmmu_gather_init(struct swmmu_gather *g,
 	g->flush = flush;
 	g->ctx = ctx;
 }
+SWMMU_EXPORT(swmmu_gather_init);
 
 static bool swmmu_range_touches(const struct swmmu_gather_range *r, u64 start, u64 last)
 {
@@ -127,3 +128,4 @@ void swmmu_gather_flush(struct swmmu_gather *g)
 	g->nr_ranges = 0;
 	g->flush_all = false;
 }
+SWMMU_EXPORT(swmmu_gather_flush);

@@ -91,6 +91,7 @@ static int hw_leaf(const struct swmmu_format *f, void *tbl, u64 table, unsigned 
 
 	out->pte = pte;
 	out->item = item;
+	out->item_cpu = (char *)tbl + ((size_t)idx << pt_esz(f, lvl));
 	out->level = (u8)lvl;
 	if (pt_is_null(f, lvl, pte)) {
 		sz = f->level[lvl].shift;
@@ -113,6 +114,10 @@ static int hw_leaf(const struct swmmu_format *f, void *tbl, u64 table, unsigned 
 	out->entry_pa = oa;
 	out->prot = pt_leaf_prot(f, lvl, pte);
 	out->eff_prot = out->prot;
+	/* RISC-V privileged spec 12.3.2 step 3: a leaf with W and without R is reserved. */
+	if ((f->flags & SWMMU_FMT_W_NEEDS_R) &&
+	    (out->prot & (SWMMU_PROT_R | SWMMU_PROT_W)) == SWMMU_PROT_W)
+		return hw_fault(out, SWMMU_HWF_RESERVED, lvl, pte, item);
 	if (below_table)
 		out->eff_prot &= pt_path_prot(f, all, any);
 	if (f->need_any && !(out->prot & f->need_any))
@@ -150,6 +155,7 @@ static int hw_dual(const struct swmmu_format *f, const struct swmmu_hw_mem *mem,
 	void *t;
 
 	item = table + ((u64)idx << pt_esz(f, 2));
+	out->dual = true;
 	if (k0 == SWMMU_ITEM_LEAF)
 		return hw_leaf(f, tbl, table, 2, idx, ia, w0, all, any, true, access, flags, out);
 	if (k0 == SWMMU_ITEM_BAD || k1 == SWMMU_ITEM_BAD)
@@ -249,6 +255,7 @@ again:
 		any |= pte;
 		out->step[out->nr_steps++] = (struct swmmu_hw_step){
 			.table = table, .pte = pte, .child = pt_oa_dec(f, pte),
+			.cpu = (char *)tbl + ((size_t)idx << pt_esz(f, lvl)),
 			.va = pt_canon(f, ia & ~pt_lowmask(f->level[lvl].shift)),
 			.all = all, .any = any, .level = (u8)lvl,
 		};
@@ -272,6 +279,21 @@ again:
 		goto again;
 	}
 	return ret;
+}
+SWMMU_EXPORT(swmmu_hw_walk);
+
+/**
+ * swmmu_hw_item_load() - read one item (primary word) at a CPU address, as the walker does
+ * @f: the format
+ * @level: the item's level (its size may depend on it)
+ * @item: CPU address of the item, as a walk recorded it
+ *
+ * Context: any.
+ * Return: the item's value in CPU byte order.
+ */
+u64 swmmu_hw_item_load(const struct swmmu_format *f, unsigned int level, const void *item)
+{
+	return pt_load(f, level, item, 0);
 }
 
 /**

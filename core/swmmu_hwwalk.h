@@ -49,6 +49,7 @@ struct swmmu_hw_mem {
 /**
  * struct swmmu_hw_step - one table item a walk read above the leaf
  * @table: address of the table holding the item
+ * @cpu: CPU address of the item (through the walker's @map)
  * @pte: the item's value (primary word)
  * @child: table address it points at
  * @va: first VA of the item's span (canonical)
@@ -58,6 +59,7 @@ struct swmmu_hw_mem {
  */
 struct swmmu_hw_step {
 	u64 table;
+	void *cpu;
 	u64 pte;
 	u64 child;
 	u64 va;
@@ -86,6 +88,7 @@ struct swmmu_hw_start {
  * @entry_pa: output address of @entry_va
  * @pte: the leaf item (or, on a fault, the item where the walk stopped)
  * @item: address of that item
+ * @item_cpu: CPU address of the leaf item (NULL on a fault)
  * @prot: permissions and memory type of the leaf (SWMMU_PROT_*; SWMMU_PROT_NULL for a null leaf)
  * @eff_prot: @prot restricted by the table entries above it
  * @fault: enum swmmu_hw_fault
@@ -94,6 +97,7 @@ struct swmmu_hw_start {
  * @accessed: the accessed bit is set (after the walk's own update)
  * @dirty: the dirty bit is set, or the format has none
  * @ad_set: the walk set an accessed or dirty bit
+ * @dual: the walk went through a dual directory, whose items @step does not record
  * @nr_steps: entries of @step
  * @step: the table items read, from the start level down (dual directories are not recorded)
  */
@@ -102,6 +106,7 @@ struct swmmu_hw_xlate {
 	u64 entry_pa;
 	u64 pte;
 	u64 item;
+	void *item_cpu;
 	u32 prot;
 	u32 eff_prot;
 	u32 fault;
@@ -110,6 +115,7 @@ struct swmmu_hw_xlate {
 	bool accessed;
 	bool dirty;
 	bool ad_set;
+	bool dual;
 	u8 nr_steps;
 	struct swmmu_hw_step step[SWMMU_MAX_LEVELS];
 };
@@ -118,6 +124,7 @@ int swmmu_hw_walk(const struct swmmu_format *f, const struct swmmu_hw_mem *mem, 
 		  u64 va, u32 access, u32 flags, const struct swmmu_hw_start *start,
 		  struct swmmu_hw_xlate *out);
 u64 swmmu_hw_root_bytes(const struct swmmu_format *f);
+u64 swmmu_hw_item_load(const struct swmmu_format *f, unsigned int level, const void *item);
 int swmmu_hw_read_item(const struct swmmu_format *f, const struct swmmu_hw_mem *mem, u64 table,
 		       unsigned int level, u64 va, u64 *pte);
 

@@ -20,6 +20,21 @@
 #include <linux/swab.h>
 #include <linux/stdarg.h>
 #include <asm/barrier.h>
+#include <linux/export.h>
+/* SWMMU_HAVE_*: what kmod/conftest.sh found in the kernel tree being built against. */
+#include "swmmu_compat_gen.h"
+
+/*
+ * The library's functions that kernel modules may call (include/swmmu/kapi.h), in the SWMMU
+ * symbol namespace. The namespace argument became a string literal in 6.13; before, it was a
+ * bare token the macros stringified. Both forms expand from SWMMU_NS.
+ */
+#ifdef SWMMU_HAVE_NS_TOKEN
+#define SWMMU_NS		SWMMU
+#else
+#define SWMMU_NS		"SWMMU"
+#endif
+#define SWMMU_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, SWMMU_NS)
 
 #define swmmu_cmpxchg(ptr, old, new)	cmpxchg(ptr, old, new)
 #define swmmu_counter			atomic_long_t
@@ -84,6 +99,9 @@ struct swmmu_counter_s {
 #define swmmu_counter_add(c, val)	__atomic_fetch_add(&(c)->v, (val), __ATOMIC_RELAXED)
 #define swmmu_counter_read(c)		__atomic_load_n(&(c)->v, __ATOMIC_RELAXED)
 #define swmmu_counter_set(c, val)	__atomic_store_n(&(c)->v, (val), __ATOMIC_RELAXED)
+
+/* Nothing to export in userspace; a declaration, so the line stays valid C at file scope. */
+#define SWMMU_EXPORT(sym)	struct swmmu_export_##sym
 
 #endif /* __KERNEL__ */
 

@@ -198,6 +198,7 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	swmmu_table_account(as, top, 1);
 	return 0;
 }
+SWMMU_EXPORT(swmmu_as_init);
 
 /**
  * swmmu_as_init_foreign() - a read-only address space over tables someone else built
@@ -236,6 +237,7 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	swmmu_counter_set(&as->pwc_gen, 1 + PT_PWC_GEN_OFF);
 	return 0;
 }
+SWMMU_EXPORT(swmmu_as_init_foreign);
 
 /**
  * swmmu_as_destroy() - free every table of an address space
@@ -261,6 +263,7 @@ void swmmu_as_destroy(struct swmmu_as *as)
 	as->root_cpu = NULL;
 	as->nr_links = 0;
 }
+SWMMU_EXPORT(swmmu_as_destroy);
 
 /**
  * swmmu_as_stats() - table statistics of an address space
@@ -274,6 +277,7 @@ void swmmu_as_stats(const struct swmmu_as *as, struct swmmu_stats *st)
 	st->nr_tables = (u64)swmmu_counter_read(&as->nr_tables);
 	st->table_bytes = (u64)swmmu_counter_read(&as->table_bytes);
 }
+SWMMU_EXPORT(swmmu_as_stats);
 
 /**
  * swmmu_map() - map a physically contiguous range with automatic page sizes
@@ -297,6 +301,7 @@ int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
 {
 	return swmmu_ops(as)->map1(as, va, pa, len, prot);
 }
+SWMMU_EXPORT(swmmu_map);
 
 /* The general map of one segment (out of line: the one-page path needs no frame). */
 static noinline int swmmu_map_req1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
@@ -344,6 +349,7 @@ int swmmu_map_ext(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
 		return swmmu_ops(as)->map1(as, va, pa, len, prot);
 	return swmmu_map_req1(as, va, pa, len, prot, opts);
 }
+SWMMU_EXPORT(swmmu_map_ext);
 
 /**
  * swmmu_map_sg() - map a list of physical segments at consecutive VAs
@@ -393,6 +399,7 @@ int swmmu_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_ga
 {
 	return swmmu_ops(as)->unmap(as, va, len, flags, g, unmapped);
 }
+SWMMU_EXPORT(swmmu_unmap);
 
 /**
  * swmmu_protect() - change permissions and memory type of every leaf in a range
@@ -414,6 +421,7 @@ int swmmu_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 {
 	return swmmu_ops(as)->protect(as, va, len, prot, flags, g);
 }
+SWMMU_EXPORT(swmmu_protect);
 
 /**
  * swmmu_query() - look up one VA
@@ -428,6 +436,7 @@ int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)
 {
 	return swmmu_ops(as)->query(as, va, out);
 }
+SWMMU_EXPORT(swmmu_query);
 
 /**
  * swmmu_query_pa() - the output address of one VA, and nothing else

@@ -136,6 +136,20 @@ struct swmmu_as {
 	struct swmmu_pwc_slot pwc[SWMMU_PWC_SLOTS];
 };
 
+/**
+ * swmmu_as_root() - the table address of an address space's root table
+ * @as: the address space
+ *
+ * What a driver programs into its hardware's context (TTBR, CR3, root pointer).
+ *
+ * Context: any.
+ * Return: the address, as written into table entries (physical or DMA address).
+ */
+static inline u64 swmmu_as_root(const struct swmmu_as *as)
+{
+	return as->root;
+}
+
 /* struct swmmu_as.pwc_off */
 #define SWMMU_PWC_OFF_STATIC	0x1	/* foreign tables, or a geometry the cache cannot tag */
 #define SWMMU_PWC_OFF_LINKS	0x2	/* subtrees of another address space are linked in */

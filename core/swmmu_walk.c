@@ -356,6 +356,7 @@ int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_wa
 
 	return pt_walk_range(&w, va, len);
 }
+SWMMU_EXPORT(swmmu_walk);
 
 /**
  * swmmu_walk_mut() - walk a VA range with callbacks that may change items
@@ -467,6 +468,7 @@ int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
 	}
 	return 0;
 }
+SWMMU_EXPORT(swmmu_regions);
 
 struct pt_dump {
 	struct swmmu_region *out;
@@ -733,6 +735,7 @@ int swmmu_free_empty(struct swmmu_as *as, u64 va, u64 len, struct swmmu_gather *
 {
 	return swmmu_free_empty_held(as, va, len, va, len, g);
 }
+SWMMU_EXPORT(swmmu_free_empty);
 
 /**
  * swmmu_free_empty_held() - free empty tables around a range, up to a span the caller holds

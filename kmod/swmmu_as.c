@@ -1679,8 +1679,9 @@ int swmmu_cmd_stats(struct swmmu_file *file, void *data)
 		return -ENOENT;
 	swmmu_as_stats(&as->pt, &st);
 	cmd->out_debug_id = as->debug_id;
-	cmd->out_nr_tables = st.nr_tables;
-	cmd->out_table_bytes = st.table_bytes;
+	/* A driver-managed context's tables are the caller's; swmmu's own root is not shown. */
+	cmd->out_nr_tables = as->dctx ? 0 : st.nr_tables;
+	cmd->out_table_bytes = as->dctx ? 0 : st.table_bytes;
 	cmd->out_nr_mappings = atomic64_read(&as->nr_mappings);
 	cmd->out_mapped_bytes = atomic64_read(&as->mapped_bytes);
 	cmd->out_invalidations = atomic64_read(&as->invalidations);

@@ -329,6 +329,9 @@ int swmmu_cmd_buf_export(struct swmmu_file *file, void *data)
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
+	/* An in-kernel client's file has no struct file: it has kernel addresses instead. */
+	if (!file->filp)
+		return -EOPNOTSUPP;
 	buf = swmmu_buf_get(file, cmd->buf_id);
 	if (!buf)
 		return -ENOENT;

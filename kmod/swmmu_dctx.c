@@ -36,8 +36,27 @@
 #define SWMMU_DTLB_ENTRIES	256
 #define SWMMU_DTLB_WAYS		4
 #define SWMMU_DWALK_ENTRIES	64
+#define SWMMU_DWALK_WAYS	4
 /* Reports one translation can produce before it drops the lock to send them. */
 #define SWMMU_DCTX_MAX_REPORTS	4
+
+/**
+ * struct swmmu_dpath - the items a cached translation was walked through, root first
+ * @n: entries (0: unknown, e.g. through a dual directory: the checker walks afresh)
+ * @level: level of each item
+ * @cpu: CPU address of each item (inside a buffer of the file: buffers outlive an enabled
+ *       context, and disabling drops every entry)
+ * @val: each item's value when it was cached
+ *
+ * A cached translation is still what the tables say exactly when none of these items changed
+ * (but for the accessed and dirty bits the device itself sets): the checker's fast test.
+ */
+struct swmmu_dpath {
+	u8 n;
+	u8 level[SWMMU_MAX_LEVELS];
+	void *cpu[SWMMU_MAX_LEVELS];
+	u64 val[SWMMU_MAX_LEVELS];
+};
 
 /**
  * struct swmmu_dtlbe - a cached leaf
@@ -52,6 +71,7 @@
  * @valid: the entry holds a translation
  * @dirty: the dirty bit is known set (or the format has none)
  * @reported: the checker reported this entry already
+ * @path: the items from the root to the leaf
  */
 struct swmmu_dtlbe {
 	u64 vpn;
@@ -65,6 +85,7 @@ struct swmmu_dtlbe {
 	bool valid;
 	bool dirty;
 	bool reported;
+	struct swmmu_dpath path;
 };
 
 /**
@@ -79,6 +100,7 @@ struct swmmu_dtlbe {
  * @level: level of the item (>= 1)
  * @valid: the entry is in use
  * @reported: the checker reported this entry already
+ * @path: the items from the root down to this one
  */
 struct swmmu_dwalke {
 	u64 va;
@@ -91,6 +113,7 @@ struct swmmu_dwalke {
 	u8 level;
 	bool valid;
 	bool reported;
+	struct swmmu_dpath path;
 };
 
 /**
@@ -105,11 +128,14 @@ struct swmmu_dwalke {
  * @check: SWMMU_CHECK_*
  * @root: programmed root table
  * @sizes: lg2 bitmap of the entry sizes in @tlb
+ * @last_chunk: the buffer chunk the last table or page was found in (tables cluster), or NULL;
+ *              reset when the context is disabled, before any buffer may be freed
+ * @last_data: the same for the pages translations point at
  * @victim: replacement counter of @tlb
  * @wvictim: replacement counter of @walk
  * @st: counters (struct swmmu_ctx_info's out_ fields)
  * @tlb: leaf entries, SWMMU_DTLB_WAYS per set
- * @walk: walk-cache entries
+ * @walk: walk-cache entries, SWMMU_DWALK_WAYS per set (keyed by level and span)
  * @node: in swmmu_dctx_list
  * @pid: thread group that created it
  */
@@ -124,6 +150,8 @@ struct swmmu_dctx {
 	u32 check;
 	u64 root;
 	u64 sizes;
+	struct swmmu_chunk *last_chunk;
+	struct swmmu_chunk *last_data;
 	unsigned int victim;
 	unsigned int wvictim;
 	struct {
@@ -177,10 +205,29 @@ static struct swmmu_chunk *swmmu_dctx_chunk(struct swmmu_file *file, u64 addr, u
 	return c;
 }
 
+/*
+ * swmmu_dctx_chunk() through a one-entry cache (@slot): tables cluster in a few buffers, and
+ * so do pages. The context's lock is held and the context is enabled, so no buffer of the file
+ * can be freed (swmmu_obj_remove()); disabling clears the caches.
+ */
+static struct swmmu_chunk *swmmu_dctx_cached_chunk(struct swmmu_dctx *d,
+						   struct swmmu_chunk **slot, u64 addr, u64 bytes)
+{
+	struct swmmu_chunk *c = *slot;
+
+	if (c && addr >= c->dma && bytes <= c->size && addr - c->dma <= c->size - bytes)
+		return c;
+	c = swmmu_dctx_chunk(d->as->file, addr, bytes);
+	if (c)
+		*slot = c;
+	return c;
+}
+
+/* The walker's window on memory; the context's lock is held. */
 static void *swmmu_dctx_map(void *ctx, u64 addr, u64 bytes)
 {
 	struct swmmu_dctx *d = ctx;
-	struct swmmu_chunk *c = swmmu_dctx_chunk(d->as->file, addr, bytes);
+	struct swmmu_chunk *c = swmmu_dctx_cached_chunk(d, &d->last_chunk, addr, bytes);
 
 	return c ? page_address(c->page) + (addr - c->dma) : NULL;
 }
@@ -211,51 +258,78 @@ static struct swmmu_dtlbe *swmmu_dtlb_find(struct swmmu_dctx *d, u64 va)
 	return NULL;
 }
 
+static struct swmmu_dwalke *swmmu_dwalk_set(struct swmmu_dctx *d, unsigned int level, u64 va)
+{
+	u64 key = (va >> d->fmt->level[level].shift) ^ ((u64)level << 56) ^ ((u64)d->asid << 40);
+	unsigned int set = hash_64(key, ilog2(SWMMU_DWALK_ENTRIES / SWMMU_DWALK_WAYS));
+
+	return &d->walk[set * SWMMU_DWALK_WAYS];
+}
+
 /* The deepest walk-cache entry of the current ASID whose span holds @va. */
 static struct swmmu_dwalke *swmmu_dwalk_find(struct swmmu_dctx *d, u64 va)
 {
-	struct swmmu_dwalke *best = NULL;
-	unsigned int i;
+	unsigned int lvl, w;
 
-	for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
-		struct swmmu_dwalke *w = &d->walk[i];
+	for (lvl = 1; lvl < d->fmt->nr_levels; lvl++) {
+		struct swmmu_dwalke *e = swmmu_dwalk_set(d, lvl, va);
+		u64 span = 1ULL << d->fmt->level[lvl].shift;
 
-		if (!w->valid || w->asid != d->asid || w->level >= d->fmt->nr_levels)
-			continue;
-		if (va < w->va || va - w->va >= 1ULL << d->fmt->level[w->level].shift)
-			continue;
-		if (!best || w->level < best->level)
-			best = w;
+		for (w = 0; w < SWMMU_DWALK_WAYS; w++)
+			if (e[w].valid && e[w].asid == d->asid && e[w].level == lvl &&
+			    va >= e[w].va && va - e[w].va < span)
+				return &e[w];
 	}
-	return best;
+	return NULL;
 }
 
-static void swmmu_dwalk_fill(struct swmmu_dctx *d, const struct swmmu_hw_step *s)
+/* Record the path of a walk: the prefix a walk-cache start skipped, then its own steps. */
+static void swmmu_dpath_build(struct swmmu_dpath *p, const struct swmmu_dpath *prefix,
+			      const struct swmmu_hw_xlate *xl, unsigned int nr_steps, bool leaf)
 {
-	struct swmmu_dwalke *slot = NULL;
 	unsigned int i;
 
-	for (i = 0; i < SWMMU_DWALK_ENTRIES; i++) {
-		struct swmmu_dwalke *w = &d->walk[i];
-
-		if (w->valid && w->asid == d->asid && w->level == s->level && w->va == s->va) {
-			slot = w;
-			break;
-		}
-		if (!w->valid && !slot)
-			slot = w;
+	p->n = 0;
+	if (xl->dual || (prefix && !prefix->n))
+		return;
+	if (prefix)
+		*p = *prefix;
+	for (i = 0; i < nr_steps && p->n < SWMMU_MAX_LEVELS; i++) {
+		p->level[p->n] = xl->step[i].level;
+		p->cpu[p->n] = xl->step[i].cpu;
+		p->val[p->n++] = xl->step[i].pte;
 	}
+	if (leaf && p->n < SWMMU_MAX_LEVELS) {
+		p->level[p->n] = xl->level;
+		p->cpu[p->n] = xl->item_cpu;
+		p->val[p->n++] = xl->pte;
+	}
+}
+
+static void swmmu_dwalk_fill(struct swmmu_dctx *d, const struct swmmu_hw_xlate *xl,
+			     unsigned int i, const struct swmmu_dpath *prefix)
+{
+	const struct swmmu_hw_step *s = &xl->step[i];
+	struct swmmu_dwalke *set = swmmu_dwalk_set(d, s->level, s->va), *slot = NULL;
+	unsigned int w;
+
+	for (w = 0; w < SWMMU_DWALK_WAYS && !slot; w++)
+		if (!set[w].valid || (set[w].asid == d->asid && set[w].level == s->level &&
+				      set[w].va == s->va))
+			slot = &set[w];
 	if (!slot)
-		slot = &d->walk[d->wvictim++ % SWMMU_DWALK_ENTRIES];
+		slot = &set[d->wvictim++ % SWMMU_DWALK_WAYS];
 	*slot = (struct swmmu_dwalke){
 		.va = s->va, .table = s->table, .pte = s->pte, .child = s->child,
 		.all = s->all, .any = s->any, .asid = (u16)d->asid, .level = s->level,
 		.valid = true,
 	};
+	swmmu_dpath_build(&slot->path, prefix, xl, i + 1, false);
 }
 
-static void swmmu_dtlb_fill(struct swmmu_dctx *d, const struct swmmu_hw_xlate *xl,
-			    struct swmmu_chunk *c)
+static struct swmmu_dtlbe *swmmu_dtlb_fill(struct swmmu_dctx *d,
+					   const struct swmmu_hw_xlate *xl, struct swmmu_chunk *c,
+					   const struct swmmu_dpath *prefix)
 {
 	u64 vpn = xl->entry_va >> xl->size_lg2;
 	struct swmmu_dtlbe *set = swmmu_dtlb_set(d, d->asid, vpn, xl->size_lg2), *slot = NULL;
@@ -272,6 +346,7 @@ static void swmmu_dtlb_fill(struct swmmu_dctx *d, const struct swmmu_hw_xlate *x
 		.asid = (u16)d->asid, .size_lg2 = xl->size_lg2, .level = xl->level, .valid = true,
 		.dirty = xl->dirty,
 	};
+	swmmu_dpath_build(&slot->path, prefix, xl, xl->nr_steps, true);
 	d->sizes |= BIT_ULL(xl->size_lg2);
 	/*
 	 * The walk's table items: what the next miss may skip. An item pointing at a dual
@@ -281,8 +356,9 @@ static void swmmu_dtlb_fill(struct swmmu_dctx *d, const struct swmmu_hw_xlate *x
 		u8 child = xl->step[i].level - 1;
 
 		if (!(child == 2 && (d->fmt->level[2].flags & SWMMU_LVL_DUAL)))
-			swmmu_dwalk_fill(d, &xl->step[i]);
+			swmmu_dwalk_fill(d, xl, i, prefix);
 	}
+	return slot;
 }
 
 /* ---- the checker --------------------------------------------------------------------------- */
@@ -303,7 +379,6 @@ static int swmmu_dctx_fresh(struct swmmu_dctx *d, u64 va, struct swmmu_hw_xlate 
 {
 	struct swmmu_hw_mem mem = { .map = swmmu_dctx_map, .ctx = d };
 
-	d->st.checks++;
 	return swmmu_hw_walk(d->fmt, &mem, d->root, va, 0, 0, NULL, xl);
 }
 
@@ -346,6 +421,23 @@ static bool swmmu_dctx_bbm_change(const struct swmmu_dctx *d, const struct swmmu
 }
 
 /*
+ * Did any item of a recorded path change (but for the accessed and dirty bits the device sets)?
+ * True also when the path is unknown: the caller then compares with a fresh walk.
+ */
+static bool swmmu_dpath_changed(const struct swmmu_dctx *d, const struct swmmu_dpath *p)
+{
+	u64 ad = d->fmt->accessed | d->fmt->dirty;
+	unsigned int i;
+
+	if (!p->n)
+		return true;
+	for (i = 0; i < p->n; i++)
+		if ((swmmu_hw_item_load(d->fmt, p->level[i], p->cpu[i]) ^ p->val[i]) & ~ad)
+			return true;
+	return false;
+}
+
+/*
  * Compare a cached leaf with the tables for @va; report and return true if they differ.
  * On a hit (@on_hit) any difference is a violation (stale or BBM); on an invalidation only a
  * valid-to-different-valid replacement on a BBM format is (the invalidation fixes the rest).
@@ -361,6 +453,10 @@ static bool swmmu_dctx_check_leaf(struct swmmu_dwork *w, struct swmmu_dtlbe *e, 
 
 	if (e->reported)
 		return false;
+	d->st.checks++;
+	/* The fast test: the same items, so the same translation. */
+	if (!swmmu_dpath_changed(d, &e->path))
+		return false;
 	ret = swmmu_dctx_fresh(d, va, &now);
 	bbm = swmmu_dctx_bbm_change(d, e, &now, ret);
 	differs = ret || now.entry_pa != e->pa || now.size_lg2 != e->size_lg2 ||
@@ -375,29 +471,41 @@ static bool swmmu_dctx_check_leaf(struct swmmu_dwork *w, struct swmmu_dtlbe *e, 
 	return true;
 }
 
-/* Does the table item a walk-cache entry copied still hold what it did? */
+/*
+ * Does the table item a walk-cache entry copied, or any item above it, still hold what it did?
+ * @cur is the entry's own item now.
+ */
 static bool swmmu_dctx_walk_changed(struct swmmu_dctx *d, const struct swmmu_dwalke *we,
 				    u64 *cur)
 {
 	struct swmmu_hw_mem mem = { .map = swmmu_dctx_map, .ctx = d };
 
+	d->st.checks++;
 	if (swmmu_hw_read_item(d->fmt, &mem, we->table, we->level, we->va, cur)) {
 		*cur = 0;
 		return true;
 	}
 	/* The accessed bit of a table item is the hardware's to set: not a change. */
-	return (*cur & ~d->fmt->accessed) != (we->pte & ~d->fmt->accessed);
+	if ((*cur & ~d->fmt->accessed) != (we->pte & ~d->fmt->accessed))
+		return true;
+	return we->path.n && swmmu_dpath_changed(d, &we->path);
 }
 
+/*
+ * Has a walk-cache entry's table item (or one above it) changed? Reported once per entry, but
+ * answered every time: strict mode must stop using the entry after the report too.
+ */
 static bool swmmu_dctx_check_walk(struct swmmu_dwork *w, struct swmmu_dwalke *we, u64 va)
 {
 	u64 cur;
 
-	if (we->reported || !swmmu_dctx_walk_changed(w->ctx, we, &cur))
+	if (!swmmu_dctx_walk_changed(w->ctx, we, &cur))
 		return false;
-	we->reported = true;
-	swmmu_dctx_add_report(w, SWMMU_CHECK_TABLE_REUSE, va, we->level, we->pte, cur, we->child,
-			      ~0ULL, we->asid);
+	if (!we->reported) {
+		we->reported = true;
+		swmmu_dctx_add_report(w, SWMMU_CHECK_TABLE_REUSE, va, we->level, we->pte, cur,
+				      we->child, ~0ULL, we->asid);
+	}
 	return true;
 }
 
@@ -456,8 +564,8 @@ static bool swmmu_dtlbe_serves(const struct swmmu_dtlbe *e, u32 access)
 }
 
 /* Walk (from the walk cache when it can) and fill; the context's lock is held. */
-static int swmmu_dctx_miss(struct swmmu_dwork *w, u64 va, u32 access, struct swmmu_dtlbe *te,
-			   struct swmmu_chunk **pc, struct swmmu_fault_info *fi)
+static int swmmu_dctx_miss(struct swmmu_dwork *w, u64 va, u32 access, struct swmmu_dtlbe **pe,
+			   struct swmmu_fault_info *fi)
 {
 	struct swmmu_dctx *d = w->ctx;
 	struct swmmu_hw_mem mem = { .map = swmmu_dctx_map, .ctx = d };
@@ -494,7 +602,7 @@ static int swmmu_dctx_miss(struct swmmu_dwork *w, u64 va, u32 access, struct swm
 		d->st.ad_updates++;
 	if (!(xl.prot & SWMMU_PROT_NULL)) {
 		pa_last = xl.entry_pa + ((1ULL << xl.size_lg2) - 1);
-		c = swmmu_dctx_chunk(d->as->file, xl.entry_pa, 1ULL << xl.size_lg2);
+		c = swmmu_dctx_cached_chunk(d, &d->last_data, xl.entry_pa, 1ULL << xl.size_lg2);
 		if (!c) {
 			/* The entry spans chunks: the page itself must still be inside one. */
 			u64 pa = xl.entry_pa + (va & ((1ULL << xl.size_lg2) - 1));
@@ -504,12 +612,7 @@ static int swmmu_dctx_miss(struct swmmu_dwork *w, u64 va, u32 access, struct swm
 							xl.level, xl.pte);
 		}
 	}
-	swmmu_dtlb_fill(d, &xl, c);
-	*te = (struct swmmu_dtlbe){
-		.pa = xl.entry_pa, .pte = xl.pte, .chunk = c, .prot = xl.eff_prot,
-		.size_lg2 = xl.size_lg2, .level = xl.level, .valid = true, .dirty = xl.dirty,
-	};
-	*pc = c;
+	*pe = swmmu_dtlb_fill(d, &xl, c, we ? &we->path : NULL);
 	return 0;
 }
 
@@ -529,11 +632,14 @@ int swmmu_dctx_translate(struct swmmu_exec *x, u64 va, u32 access, struct swmmu_
 			 struct swmmu_fault_info *fi)
 {
 	struct swmmu_dctx *d = x->q->as->dctx;
-	struct swmmu_dwork w = { .ctx = d };
-	struct swmmu_dtlbe te, *e;
+	struct swmmu_dtlbe *e;
 	struct swmmu_chunk *c;
+	struct swmmu_dwork w;
 	int ret = 0;
 
+	/* Not zeroed: only the first w.nr reports are ever read. */
+	w.ctx = d;
+	w.nr = 0;
 	spin_lock(&d->lock);
 	if (!(d->flags & SWMMU_CTX_ENABLE)) {
 		ret = swmmu_dctx_fault(d, fi, va, access, SWMMU_FAULT_DISABLED,
@@ -552,28 +658,28 @@ int swmmu_dctx_translate(struct swmmu_exec *x, u64 va, u32 access, struct swmmu_
 	}
 	if (e) {
 		d->st.hits++;
-		te = *e;
-		c = e->chunk;
 	} else {
-		ret = swmmu_dctx_miss(&w, va, access, &te, &c, fi);
+		ret = swmmu_dctx_miss(&w, va, access, &e, fi);
 		if (ret)
 			goto out;
 	}
-	if (!c && !(te.prot & SWMMU_PROT_NULL)) {
+	c = e->chunk;
+	if (!c && !(e->prot & SWMMU_PROT_NULL)) {
 		/* An entry that spans chunks: resolve the page at this VA. */
-		u64 pa = te.pa + (va & ((1ULL << te.size_lg2) - 1));
+		u64 pa = e->pa + (va & ((1ULL << e->size_lg2) - 1));
 
 		c = swmmu_dctx_chunk(d->as->file, pa, 1);
 		if (!c) {
-			ret = swmmu_dctx_fault(d, fi, va, access, SWMMU_FAULT_BAD_OUTPUT, te.level,
-					       te.pte);
+			ret = swmmu_dctx_fault(d, fi, va, access, SWMMU_FAULT_BAD_OUTPUT, e->level,
+					       e->pte);
 			goto out;
 		}
 	}
-	swmmu_dctx_out(&te, va, out, c);
+	swmmu_dctx_out(e, va, out, c);
 out:
 	spin_unlock(&d->lock);
-	swmmu_dctx_send(&w, x->q);
+	if (w.nr)
+		swmmu_dctx_send(&w, x->q);
 	return ret;
 }
 
@@ -772,39 +878,30 @@ static void swmmu_dctx_invalidate_all(struct swmmu_file *file, const struct swmm
 }
 
 /**
- * swmmu_cmd_invalidate() - SWMMU_INVALIDATE (ioctl and io_uring)
+ * swmmu_invalidate_kernel() - run invalidation commands, in order
  * @file: the file
- * @data: struct swmmu_invalidate
+ * @cmds: the commands, in kernel memory
+ * @nr: entries of @cmds, 1 to SWMMU_INVALIDATE_MAX_CMDS
+ *
+ * Every command is validated, and every context it names found, before the first one runs.
+ * Used by SWMMU_INVALIDATE (ioctl, io_uring) and by in-kernel clients.
  *
  * Context: process context, may sleep.
- * Return: 0, -EOPNOTSUPP, -EINVAL, -EOVERFLOW, -ENOENT (no such context), -EFAULT, -ENOMEM.
+ * Return: 0 (all ran), -EOPNOTSUPP, -EINVAL, -EOVERFLOW, -ENOENT (no such context), -ENOMEM.
  */
-int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
+int swmmu_invalidate_kernel(struct swmmu_file *file, const struct swmmu_inval_cmd *cmds,
+			    unsigned int nr)
 {
-	struct swmmu_invalidate *cmd = data;
-	struct swmmu_inval_cmd *cmds;
 	struct swmmu_as_obj **as;
 	unsigned int i;
 	int ret = 0;
 
-	cmd->out_nr_done = 0;
-	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
-		return -EOPNOTSUPP;
-	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_INVALIDATE_MAX_CMDS)
+	if (!nr || nr > SWMMU_INVALIDATE_MAX_CMDS)
 		return -EINVAL;
-	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
-	as = kvcalloc(cmd->nr_cmds, sizeof(*as), GFP_KERNEL_ACCOUNT);
-	if (!cmds || !as) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (copy_from_user(cmds, u64_to_user_ptr(cmd->cmds_uptr),
-			   array_size(cmd->nr_cmds, sizeof(*cmds)))) {
-		ret = -EFAULT;
-		goto out;
-	}
-	/* Validate every command, and find every context, before the first one runs. */
-	for (i = 0; i < cmd->nr_cmds && !ret; i++) {
+	as = kvcalloc(nr, sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as)
+		return -ENOMEM;
+	for (i = 0; i < nr && !ret; i++) {
 		ret = swmmu_inval_validate(&cmds[i]);
 		if (ret || cmds[i].opcode == SWMMU_INV_ALL)
 			continue;
@@ -812,20 +909,47 @@ int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
 		if (as[i])
 			ret = 0;
 	}
-	if (ret)
-		goto out;
-	for (i = 0; i < cmd->nr_cmds; i++) {
+	for (i = 0; i < nr && !ret; i++) {
 		if (cmds[i].opcode == SWMMU_INV_ALL)
 			swmmu_dctx_invalidate_all(file, &cmds[i]);
 		else
 			swmmu_dctx_invalidate(as[i], &cmds[i]);
 	}
-	cmd->out_nr_done = cmd->nr_cmds;
-out:
-	for (i = 0; as && i < cmd->nr_cmds; i++)
+	for (i = 0; i < nr; i++)
 		if (as[i])
 			swmmu_obj_put(&as[i]->obj);
 	kvfree(as);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_invalidate() - SWMMU_INVALIDATE (ioctl and io_uring)
+ * @file: the file
+ * @data: struct swmmu_invalidate
+ *
+ * Context: process context, may sleep.
+ * Return: as swmmu_invalidate_kernel(), and -EFAULT.
+ */
+int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
+{
+	struct swmmu_invalidate *cmd = data;
+	struct swmmu_inval_cmd *cmds;
+	int ret;
+
+	cmd->out_nr_done = 0;
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
+		return -EOPNOTSUPP;
+	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_INVALIDATE_MAX_CMDS)
+		return -EINVAL;
+	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
+	if (!cmds)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (!copy_from_user(cmds, u64_to_user_ptr(cmd->cmds_uptr),
+			    array_size(cmd->nr_cmds, sizeof(*cmds))))
+		ret = swmmu_invalidate_kernel(file, cmds, cmd->nr_cmds);
+	if (!ret)
+		cmd->out_nr_done = cmd->nr_cmds;
 	kvfree(cmds);
 	return ret;
 }
@@ -891,8 +1015,11 @@ int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
 	d->asid = cmd->asid;
 	d->root = cmd->root;
 	d->check = cmd->check;
-	if (!now)
+	if (!now) {
 		swmmu_dctx_drop_all(d, &w, false);
+		d->last_chunk = NULL;
+		d->last_data = NULL;
+	}
 	spin_unlock(&d->lock);
 	if (now && !was)
 		file->nr_dctx_enabled++;

@@ -67,6 +67,15 @@ static struct swmmu_queue *swmmu_queue_get(struct swmmu_file *file, u32 id)
 	return obj ? container_of(obj, struct swmmu_queue, obj) : NULL;
 }
 
+static bool swmmu_queue_exists(struct swmmu_file *file, u32 id)
+{
+	struct swmmu_queue *q = swmmu_queue_get(file, id);
+
+	if (q)
+		swmmu_obj_put(&q->obj);
+	return q;
+}
+
 /* ---- execution -------------------------------------------------------------------------------- */
 
 /* Enter a step: publish the epoch it runs under before translating (see swmmu_device.h). */
@@ -565,41 +574,35 @@ err_as:
 }
 
 /**
- * swmmu_cmd_submit() - SWMMU_SUBMIT
+ * swmmu_submit_kernel() - run DMA commands on a queue and wait for them
  * @file: the file
- * @data: struct swmmu_submit
+ * @queue_id: the queue
+ * @cmds: the commands, in kernel memory; their out_ fields are written
+ * @nr: entries of @cmds, 1 to SWMMU_SUBMIT_MAX_CMDS
+ * @done: out: commands that succeeded (command *@done failed if it is below @nr)
  *
- * Runs the commands in the caller's thread, after the queue's earlier io_uring commands.
+ * Runs the commands in the caller's thread, after the queue's earlier io_uring commands. Every
+ * command is validated before the first one runs. Used by SUBMIT and by in-kernel clients.
  *
- * Context: process context, may sleep (a stalled command waits for its response).
- * Return: 0 once the commands ran (see out_nr_done), or -EOPNOTSUPP, -EINVAL, -EOVERFLOW,
- * -ENOENT, -ENOMEM, -EFAULT, -EINTR before any ran.
+ * Context: process context, may sleep.
+ * Return: 0 (the commands ran; see *@done), -EINVAL, -EOPNOTSUPP, -EOVERFLOW (a bad command,
+ * nothing ran), -ENOENT (no such queue), -EINTR (a fatal signal before the first command).
  */
-int swmmu_cmd_submit(struct swmmu_file *file, void *data)
+int swmmu_submit_kernel(struct swmmu_file *file, u32 queue_id, struct swmmu_dma_cmd *cmds,
+			unsigned int nr, unsigned int *done)
 {
-	struct swmmu_submit *cmd = data;
-	struct swmmu_dma_cmd __user *ucmds = u64_to_user_ptr(cmd->cmds_uptr);
-	struct swmmu_dma_cmd *cmds;
 	struct swmmu_queue *q;
 	struct swmmu_exec x;
 	unsigned int i;
 	int ret;
 
-	if (cmd->flags || cmd->__reserved)
-		return -EOPNOTSUPP;
-	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_SUBMIT_MAX_CMDS)
+	*done = 0;
+	if (!nr || nr > SWMMU_SUBMIT_MAX_CMDS)
 		return -EINVAL;
-	q = swmmu_queue_get(file, cmd->queue_id);
+	q = swmmu_queue_get(file, queue_id);
 	if (!q)
 		return -ENOENT;
-	ret = -ENOMEM;
-	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
-	if (!cmds)
-		goto out_q;
-	ret = -EFAULT;
-	if (copy_from_user(cmds, ucmds, cmd->nr_cmds * sizeof(*cmds)))
-		goto out;
-	for (i = 0; i < cmd->nr_cmds; i++) {
+	for (i = 0; i < nr; i++) {
 		ret = swmmu_dma_validate(&cmds[i]);
 		if (ret)
 			goto out;
@@ -610,19 +613,54 @@ int swmmu_cmd_submit(struct swmmu_file *file, void *data)
 	swmmu_queue_run_pending(q);
 	x.q = q;
 	x.job = NULL;
-	for (i = 0; i < cmd->nr_cmds; i++) {
+	for (i = 0; i < nr; i++) {
 		x.cmd = &cmds[i];
 		if (swmmu_dma_run(&x))
 			break;
 	}
 	mutex_unlock(&q->exec);
-	cmd->out_nr_done = i;
-	ret = 0;
-	if (copy_to_user(ucmds, cmds, min(i + 1, cmd->nr_cmds) * sizeof(*cmds)))
+	*done = i;
+out:
+	swmmu_obj_put(&q->obj);
+	return ret;
+}
+
+/**
+ * swmmu_cmd_submit() - SWMMU_SUBMIT
+ * @file: the file
+ * @data: struct swmmu_submit
+ *
+ * Context: process context, may sleep.
+ * Return: as swmmu_submit_kernel(), and -EFAULT, -ENOMEM.
+ */
+int swmmu_cmd_submit(struct swmmu_file *file, void *data)
+{
+	struct swmmu_submit *cmd = data;
+	struct swmmu_dma_cmd __user *ucmds = u64_to_user_ptr(cmd->cmds_uptr);
+	struct swmmu_dma_cmd *cmds;
+	unsigned int done;
+	int ret;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!cmd->nr_cmds || cmd->nr_cmds > SWMMU_SUBMIT_MAX_CMDS)
+		return -EINVAL;
+	/* A bad queue ID is ENOENT before anything is copied, as it always was. */
+	if (!swmmu_queue_exists(file, cmd->queue_id))
+		return -ENOENT;
+	cmds = kvmalloc_array(cmd->nr_cmds, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
+	if (!cmds)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(cmds, ucmds, cmd->nr_cmds * sizeof(*cmds)))
+		goto out;
+	ret = swmmu_submit_kernel(file, cmd->queue_id, cmds, cmd->nr_cmds, &done);
+	if (ret)
+		goto out;
+	cmd->out_nr_done = done;
+	if (copy_to_user(ucmds, cmds, min(done + 1, cmd->nr_cmds) * sizeof(*cmds)))
 		ret = -EFAULT;
 out:
 	kvfree(cmds);
-out_q:
-	swmmu_obj_put(&q->obj);
 	return ret;
 }

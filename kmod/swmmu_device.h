@@ -89,6 +89,10 @@ struct swmmu_fq;
  * @fault_seq: last fault sequence number
  * @fq_lock: protects @fq
  * @fq: the fault queue, or NULL (holds a reference)
+ * @event_cb: an in-kernel client's callback for every fault and checker report, or NULL; called
+ *            in process context (the executor of the command, or the invalidating thread), with
+ *            no swmmu lock held. Set before the client creates its first queue.
+ * @event_arg: passed to @event_cb
  */
 struct swmmu_dev {
 	struct swmmu_file *file;
@@ -103,6 +107,8 @@ struct swmmu_dev {
 	atomic64_t fault_seq;
 	spinlock_t fq_lock;
 	struct swmmu_fq *fq;
+	void (*event_cb)(void *arg, const struct swmmu_event *ev);
+	void *event_arg;
 };
 
 struct swmmu_job;

@@ -160,6 +160,8 @@ void swmmu_fault_check_event(struct swmmu_dev *dev, struct swmmu_event *ev)
 	struct swmmu_fq *fq;
 
 	ev->fault.seq = atomic64_inc_return(&dev->fault_seq);
+	if (dev->event_cb)
+		dev->event_cb(dev->event_arg, ev);
 	spin_lock(&dev->fq_lock);
 	fq = dev->fq;
 	if (fq)
@@ -214,6 +216,16 @@ int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 	st.seq = atomic64_inc_return(&dev->fault_seq);
 	x->cmd->out_fault_seq = st.seq;
 	INIT_LIST_HEAD(&st.node);
+	if (dev->event_cb) {
+		struct swmmu_event ev = {
+			.fault = { .as_id = q->as_id, .queue_id = q->obj.id, .iova = fi->iova,
+				   .access = fi->access, .reason = fi->reason, .level = fi->level,
+				   .seq = st.seq },
+			.asid = fi->asid, .cached_pte = fi->pte, .current_pa = ~0ULL,
+		};
+
+		dev->event_cb(dev->event_arg, &ev);
+	}
 	/* A named address space's faults go to its control plane (swmmu_named.c). */
 	if (as->named)
 		return swmmu_named_fault(as, dev->file, fi->iova, fi->access, fi->reason,

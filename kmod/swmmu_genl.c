@@ -171,6 +171,30 @@ static struct swmmu_named *swmmu_nl_as(struct genl_info *info)
 
 /* ---- events ----------------------------------------------------------------------------------- */
 
+/*
+ * Start an event message: the next sequence number (taken whether anyone listens or not), the
+ * header, the sequence number and the type. NULL when nobody listens or on a failure.
+ */
+static struct sk_buff *swmmu_genl_event_start(u8 type, void **hdr)
+{
+	u64 seq = atomic64_inc_return(&swmmu_event_seq);
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(swmmu_genl_registered) ||
+	    !genl_has_listeners(&swmmu_genl_family, &init_net, 0))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &swmmu_genl_family, 0, SWMMU_NL_CMD_EVENT);
+	if (!*hdr || nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, seq, SWMMU_A_PAD) ||
+	    nla_put_u8(msg, SWMMU_A_EVENT_TYPE, type)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 /**
  * swmmu_genl_event() - announce a change on the "events" group
  * @ev: the event; NULL strings and zero numbers are left out
@@ -181,22 +205,13 @@ static struct swmmu_named *swmmu_nl_as(struct genl_info *info)
  */
 void swmmu_genl_event(const struct swmmu_nl_event_args *ev)
 {
-	u64 seq = atomic64_inc_return(&swmmu_event_seq);
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!READ_ONCE(swmmu_genl_registered) ||
-	    !genl_has_listeners(&swmmu_genl_family, &init_net, 0))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = swmmu_genl_event_start(ev->type, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &swmmu_genl_family, 0, SWMMU_NL_CMD_EVENT);
-	if (!hdr)
-		goto err;
-	if (nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, seq, SWMMU_A_PAD) ||
-	    nla_put_u8(msg, SWMMU_A_EVENT_TYPE, ev->type) ||
-	    (ev->as && nla_put_string(msg, SWMMU_A_AS, ev->as)) ||
+	if ((ev->as && nla_put_string(msg, SWMMU_A_AS, ev->as)) ||
 	    (ev->name && nla_put_string(msg, SWMMU_A_NAME, ev->name)) ||
 	    (ev->length && (nla_put_u64_64bit(msg, SWMMU_A_IOVA, ev->iova, SWMMU_A_PAD) ||
 			    nla_put_u64_64bit(msg, SWMMU_A_LENGTH, ev->length, SWMMU_A_PAD))) ||
@@ -1276,21 +1291,13 @@ err:
  */
 void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev)
 {
-	u64 seq = atomic64_inc_return(&swmmu_event_seq);
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!READ_ONCE(swmmu_genl_registered) ||
-	    !genl_has_listeners(&swmmu_genl_family, &init_net, 0))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = swmmu_genl_event_start(SWMMU_EVENT_CHECK, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &swmmu_genl_family, 0, SWMMU_NL_CMD_EVENT);
-	if (!hdr ||
-	    nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, seq, SWMMU_A_PAD) ||
-	    nla_put_u8(msg, SWMMU_A_EVENT_TYPE, SWMMU_EVENT_CHECK) ||
-	    nla_put_u32(msg, SWMMU_A_CTX, ctx_id) ||
+	if (nla_put_u32(msg, SWMMU_A_CTX, ctx_id) ||
 	    nla_put_u32(msg, SWMMU_A_ATTACHED_PID, pid) ||
 	    nla_put_u64_64bit(msg, SWMMU_A_IOVA, ev->fault.iova, SWMMU_A_PAD) ||
 	    nla_put_u32(msg, SWMMU_A_CHECK_CLASS, ev->class) ||

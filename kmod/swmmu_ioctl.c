@@ -160,7 +160,15 @@ static int swmmu_respond(struct swmmu_ucmd *ucmd, size_t len)
 	return 0;
 }
 
-static int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
+/**
+ * swmmu_cmd_destroy() - SWMMU_DESTROY: free an object nobody else uses
+ * @file: the file
+ * @data: struct swmmu_destroy
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ENOENT (no such object), -EBUSY (in use).
+ */
+int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
 {
 	struct swmmu_destroy *cmd = data;
 	struct swmmu_obj *obj;

@@ -61,18 +61,52 @@ void swmmu_file_init(struct swmmu_file *file)
 	file->mapping.a_ops = &swmmu_aops;
 }
 
-static int swmmu_open(struct inode *inode, struct file *filp)
+/**
+ * swmmu_file_create() - a new device file: objects, bus, the emulated device
+ *
+ * What open() of /dev/swmmu makes, and what an in-kernel client gets (swmmu_client.c).
+ *
+ * Context: process context, may sleep.
+ * Return: the file, or NULL on allocation failure.
+ */
+struct swmmu_file *swmmu_file_create(void)
 {
-	struct swmmu_file *file;
+	struct swmmu_file *file = kzalloc(sizeof(*file), GFP_KERNEL_ACCOUNT);
 
-	file = kzalloc(sizeof(*file), GFP_KERNEL_ACCOUNT);
 	if (!file)
-		return -ENOMEM;
+		return NULL;
 	swmmu_file_init(file);
 	if (swmmu_dev_open(file)) {
 		kfree(file);
-		return -ENOMEM;
+		return NULL;
 	}
+	atomic_long_inc(&swmmu_cnt.files);
+	return file;
+}
+
+/**
+ * swmmu_file_free() - free a device file and every object it still owns
+ * @file: the file; nothing else uses it (no ioctl, VMA, exported buffer or client call)
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_file_free(struct swmmu_file *file)
+{
+	swmmu_file_destroy_all(file);
+	swmmu_dev_release(file);
+	mtree_destroy(&file->bus);
+	xa_destroy(&file->objs);
+	mutex_destroy(&file->lock);
+	kfree(file);
+	atomic_long_dec(&swmmu_cnt.files);
+}
+
+static int swmmu_open(struct inode *inode, struct file *filp)
+{
+	struct swmmu_file *file = swmmu_file_create();
+
+	if (!file)
+		return -ENOMEM;
 	/*
 	 * A private address_space per open file: unmap_mapping_range() on it zaps exactly the VMAs
 	 * of this file, while the device inode's mapping is shared by every opener.
@@ -81,7 +115,6 @@ static int swmmu_open(struct inode *inode, struct file *filp)
 	filp->f_mapping = &file->mapping;
 	filp->private_data = file;
 	file->filp = filp;
-	atomic_long_inc(&swmmu_cnt.files);
 	return 0;
 }
 
@@ -90,13 +123,7 @@ static int swmmu_release(struct inode *inode, struct file *filp)
 	struct swmmu_file *file = filp->private_data;
 
 	/* No ioctl runs and no VMA exists any more: each of them holds a file reference. */
-	swmmu_file_destroy_all(file);
-	swmmu_dev_release(file);
-	mtree_destroy(&file->bus);
-	xa_destroy(&file->objs);
-	mutex_destroy(&file->lock);
-	kfree(file);
-	atomic_long_dec(&swmmu_cnt.files);
+	swmmu_file_free(file);
 	return 0;
 }
 
@@ -166,9 +193,14 @@ static int __init swmmu_init(void)
 	ret = swmmu_genl_init();
 	if (ret)
 		goto err_misc;
+	ret = swmmu_client_init();
+	if (ret)
+		goto err_genl;
 	pr_info("loaded, /dev/%s ready\n", swmmu_misc.name);
 	return 0;
 
+err_genl:
+	swmmu_genl_exit();
 err_misc:
 	misc_deregister(&swmmu_misc);
 err_iommu:
@@ -186,6 +218,7 @@ err_pdev:
 static void __exit swmmu_exit(void)
 {
 	/* No netlink request runs after this; no file is open (the module is not in use). */
+	swmmu_client_exit();
 	swmmu_genl_exit();
 	misc_deregister(&swmmu_misc);
 	swmmu_iommu_exit();

@@ -460,6 +460,7 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 void swmmu_file_destroy_all(struct swmmu_file *file);
 
 /* Buffers and the bus (swmmu_buf.c). */
+int swmmu_cmd_destroy(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_buf_info(struct swmmu_file *file, void *cmd);
 void swmmu_buf_free(struct swmmu_buf *buf);
@@ -535,6 +536,14 @@ int swmmu_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova
 		      u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);
 void swmmu_named_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
 void swmmu_file_init(struct swmmu_file *file);
+struct swmmu_file *swmmu_file_create(void);
+void swmmu_file_free(struct swmmu_file *file);
+
+/* swmmu_client.c: the in-kernel API (include/swmmu/kapi.h) */
+int swmmu_client_init(void);
+void swmmu_client_exit(void);
+int swmmu_invalidate_kernel(struct swmmu_file *file, const struct swmmu_inval_cmd *cmds,
+			    unsigned int nr);
 int swmmu_file_reserve_as(struct swmmu_file *file, int *window);
 void swmmu_named_exit(void);
 int swmmu_genl_init(void);
@@ -548,6 +557,8 @@ void swmmu_as_dev_init(struct swmmu_as_obj *as);
 void swmmu_as_dev_invalidate(struct swmmu_as_obj *as, const struct swmmu_gather *g);
 int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_submit(struct swmmu_file *file, void *cmd);
+int swmmu_submit_kernel(struct swmmu_file *file, u32 queue_id, struct swmmu_dma_cmd *cmds,
+			unsigned int nr, unsigned int *done);
 int swmmu_cmd_fault_queue(struct swmmu_file *file, void *cmd);
 void swmmu_fault_queue_install(void *cmd, bool ok);
 int swmmu_cmd_fault_config(struct swmmu_file *file, void *cmd);

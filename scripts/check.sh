@@ -87,11 +87,15 @@ vm_log_suite() {
 # vm_boot DIR NAME OUTDIR TIMEOUT [scripts/vm.sh ARGS...] -- COMMAND: one boot with $module and
 # $image, its output saved as DIR/NAME.log and its verdict as the suite NAME-kernel-log.
 vm_boot() {
-	local dir=$1 name=$2 out=$3 timeout=$4 vmrc t0=$SECONDS
+	local dir=$1 name=$2 out=$3 timeout=$4 vmrc t0=$SECONDS sample extra=()
 	shift 4
+	# The sample client module, built beside swmmu.ko (kclient_test loads it).
+	sample=$(dirname "$module")/../samples/swmmu-gpu/swmmu_gpu.ko
+	[ -f "$sample" ] && extra+=(-f "$sample:/opt/swmmu/swmmu_gpu.ko")
 	echo "== $name (booting $(basename "$image"); serial logs in $out)"
 	VM_KERNEL_IMAGE=$image scripts/vm.sh -o "$out" -t "$timeout" \
-		-f "$module:/opt/swmmu/swmmu.ko" -f tests/vm/run-in-vm.sh:/opt/swmmu/run-in-vm.sh "$@" \
+		-f "$module:/opt/swmmu/swmmu.ko" -f tests/vm/run-in-vm.sh:/opt/swmmu/run-in-vm.sh \
+		"${extra[@]}" "$@" \
 		> "$dir/$name-stdout.txt" 2> "$dir/$name-stderr.txt"
 	vmrc=$?
 	cp "$out/output.log" "$dir/$name.log"
@@ -104,15 +108,18 @@ vm_boot() {
 # kbuild_suite DIR PREFIX LOG: the module's build for one kernel, as a suite: it built, and
 # with no compiler warning.
 kbuild_suite() {
-	local dir=$1 p=$2 log=$3
+	local dir=$1 p=$2 log=$3 sample
 	{
 		echo "# swmmu-suite-begin $p:kbuild"
-		echo "1..2"
+		echo "1..3"
 		if [ -f "${module}" ]; then echo "ok 1 - swmmu.ko built"; else echo "not ok 1 - swmmu.ko built"; fi
+		sample=$(dirname "$module")/../samples/swmmu-gpu/swmmu_gpu.ko
+		if [ -f "$sample" ]; then echo "ok 2 - swmmu_gpu.ko (the sample client) built"
+		else echo "not ok 2 - swmmu_gpu.ko (the sample client) built"; fi
 		if [ -f "$log" ] && ! grep 'warning:' "$log" | grep -qv '^make'; then
-			echo "ok 2 - no compiler warning"
+			echo "ok 3 - no compiler warning"
 		else
-			echo "not ok 2 - no compiler warning (see $log)"
+			echo "not ok 3 - no compiler warning (see $log)"
 			grep 'warning:' "$log" 2>/dev/null | grep -v '^make' | sed 's/^/# /'
 		fi
 		echo "# swmmu-suite-end $p:kbuild rc=0"

@@ -11,7 +11,7 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev liburing-dev libyaml-dev
 	sparse cppcheck clang llvm libclang-rt-14-dev
 	debootstrap
-	mandoc dkms
+	mandoc dkms python3-yaml
 )
 CACHE=${SWMMU_CACHE:-/var/cache/swmmu}
 

@@ -230,9 +230,9 @@ build)
 	cd "$top"
 	# kbuild writes objects next to the sources, so build in a tree of symlinks per kernel.
 	mkdir -p "$out"
-	for d in core arch uapi kmod; do
+	for d in core arch uapi include kmod samples; do
 		mkdir -p "$out/$d"
-		cp -rsf "$top/$d/." "$out/$d/"
+		[ ! -d "$top/$d" ] || cp -rsf "$top/$d/." "$out/$d/"
 	done
 	find "$out" -xtype l -delete
 	# Objects of an in-place build (make -C KDIR M=$PWD/kmod) are not sources: never link them.
@@ -242,15 +242,20 @@ build)
 	echo "$kver" > "$out/kernel-release"
 	# The build's output is kept (build/kmod-PREFIX/build.log): make check fails on a warning.
 	echo "kernels: building swmmu.ko for $kver" >&2
+	# swmmu.ko, then the sample client against its Module.symvers (samples/swmmu-gpu).
+	builds='make -C "$1" M="$2/$3/kmod" modules &&
+		make -C "$1" M="$2/$3/samples/swmmu-gpu" \
+			KBUILD_EXTRA_SYMBOLS="$2/$3/kmod/Module.symvers" modules'
 	if [ "$root" = / ]; then
-		make -C "$kdir" M="$top/$out/kmod" modules 2>&1 | tee "$out/build.log"
+		sh -c "$builds" sh "$kdir" "$top" "$out" 2>&1 | tee "$out/build.log"
 	else
 		# In the chroot: the work tree bind-mounted at the same path (the symlinks resolve),
 		# and /proc for objtool, in a private mount namespace that goes with the build.
 		unshare -m sh -c 'mkdir -p "$1$2" && mount --bind "$2" "$1$2" &&
-			mount -t proc proc "$1/proc" && exec chroot "$1" make -C "$3" M="$2/$4/kmod" modules' \
-			sh "$root" "$top" "$kdir" "$out" 2>&1 | tee "$out/build.log"
+			mount -t proc proc "$1/proc" && exec chroot "$1" sh -c "$5" sh "$3" "$2" "$4"' \
+			sh "$root" "$top" "$kdir" "$out" "$builds" 2>&1 | tee "$out/build.log"
 	fi
+	[ -f "$out/kmod/swmmu.ko" ] && [ -f "$out/samples/swmmu-gpu/swmmu_gpu.ko" ]
 	;;
 *)
 	echo "usage: $0 fetch | list [PREFIX] | build PREFIX" >&2

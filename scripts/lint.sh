@@ -1,6 +1,6 @@
 #!/bin/bash
 # `make lint`: sparse on the module, checkpatch on the kernel-side sources, cppcheck on userspace,
-# mandoc on the man pages.
+# mandoc on the man pages, the netlink spec against its header.
 # Prints TAP (one test per tool); any finding fails.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,7 @@ report() { # report NAME FILE: ok if FILE is empty
 		echo "ok $n - $1"
 	fi
 }
-echo "1..4"
+echo "1..5"
 
 # sparse: C=2 checks every file of the module (core/ and arch/ included) whether rebuilt or not.
 make -s -C "$kdir" M="$top/build/kmod-6.1/kmod" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
@@ -30,13 +30,13 @@ grep -E '(warning|error):' "$out/sparse.raw" | grep -v '^/usr/src/' > "$out/spar
 report "sparse (C=2) on kmod/ core/ arch/" "$out/sparse.txt"
 
 # checkpatch (options in .checkpatch.conf): kernel style for everything that builds in the kernel.
-files=$(ls core/*.[ch] arch/*.[ch] kmod/*.[ch] uapi/linux/*.h 2>/dev/null)
+files=$(ls core/*.[ch] arch/*.[ch] kmod/*.[ch] uapi/linux/*.h include/swmmu/*.h samples/*/*.c 2>/dev/null)
 : > "$out/checkpatch.txt"
 if [ -n "$files" ]; then
 	perl build/ksrc/scripts/checkpatch.pl --terse -f $files 2>&1 |
 		grep -E '(ERROR|WARNING|CHECK):' > "$out/checkpatch.txt"
 fi
-report "checkpatch on core/ arch/ kmod/ uapi/" "$out/checkpatch.txt"
+report "checkpatch on core/ arch/ kmod/ uapi/ include/ samples/" "$out/checkpatch.txt"
 
 # cppcheck: userspace (daemon, tests, tools).
 user_files=$(find daemon tests -name '*.c' 2>/dev/null)
@@ -50,4 +50,9 @@ report "cppcheck on userspace" "$out/cppcheck.txt"
 ls man/*.[1-8] > /dev/null 2>&1 && { mandoc -T lint -W warning man/*.[1-8] > "$out/mandoc.txt" 2>&1 ||
 	[ -s "$out/mandoc.txt" ] || echo "mandoc failed" > "$out/mandoc.txt"; }
 report "mandoc -T lint on the man pages" "$out/mandoc.txt"
+# The netlink spec (docs/netlink/swmmu.yaml) names every command, event and attribute of
+# uapi/linux/swmmu_netlink.h with its value, and nothing else.
+scripts/nlspec-check.py > "$out/nlspec.txt" 2>&1 || [ -s "$out/nlspec.txt" ] ||
+	echo "nlspec-check.py failed" > "$out/nlspec.txt"
+report "netlink spec matches uapi/linux/swmmu_netlink.h" "$out/nlspec.txt"
 [ $fails -eq 0 ]

@@ -97,3 +97,9 @@ void jsonw_bool(struct jsonw *j, const char *key, bool v)
 	jsonw_key(j, key);
 	fputs(v ? "true" : "false", j->out);
 }
+
+void jsonw_null(struct jsonw *j, const char *key)
+{
+	jsonw_key(j, key);
+	fputs("null", j->out);
+}

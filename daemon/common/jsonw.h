@@ -23,6 +23,7 @@ void jsonw_arr_close(struct jsonw *j);
 void jsonw_str(struct jsonw *j, const char *key, const char *v);
 void jsonw_u64(struct jsonw *j, const char *key, uint64_t v);
 void jsonw_bool(struct jsonw *j, const char *key, bool v);
+void jsonw_null(struct jsonw *j, const char *key);
 /* A JSON string for C string s, written to out (quotes included). */
 void jsonw_quote(FILE *out, const char *s);
 

@@ -290,6 +290,7 @@ const char *swnl_event_name(unsigned int type)
 		[SWMMU_EVENT_FORMAT_NEW] = "format-new",
 		[SWMMU_EVENT_FORMAT_DEL] = "format-del",
 		[SWMMU_EVENT_FAULT] = "fault",
+		[SWMMU_EVENT_CHECK] = "check",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])
@@ -426,9 +427,41 @@ const char *swnl_fault_reason_name(unsigned int reason)
 		[SWMMU_FAULT_PERMISSION] = "permission",
 		[SWMMU_FAULT_ADDRESS_SIZE] = "address-size",
 		[SWMMU_FAULT_BAD_OUTPUT] = "bad-output",
+		[SWMMU_FAULT_TABLE_OUTSIDE] = "table-outside",
+		[SWMMU_FAULT_RESERVED] = "reserved",
+		[SWMMU_FAULT_LEAF_LEVEL] = "leaf-level",
+		[SWMMU_FAULT_OA_SIZE] = "oa-size",
+		[SWMMU_FAULT_ACCESS_FLAG] = "access-flag",
+		[SWMMU_FAULT_DISABLED] = "disabled",
 	};
 
 	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
 		return names[reason];
+	return "unknown";
+}
+
+const char *swnl_check_class_name(unsigned int cls)
+{
+	static const char *const names[] = {
+		[SWMMU_CHECK_STALE] = "stale",
+		[SWMMU_CHECK_BBM] = "bbm",
+		[SWMMU_CHECK_TABLE_REUSE] = "table-reuse",
+	};
+
+	if (cls < sizeof(names) / sizeof(names[0]) && names[cls])
+		return names[cls];
+	return "unknown";
+}
+
+const char *swnl_check_mode_name(unsigned int mode)
+{
+	static const char *const names[] = {
+		[SWMMU_CHECK_OFF] = "off",
+		[SWMMU_CHECK_REPORT] = "report",
+		[SWMMU_CHECK_STRICT] = "strict",
+	};
+
+	if (mode < sizeof(names) / sizeof(names[0]))
+		return names[mode];
 	return "unknown";
 }

@@ -53,8 +53,16 @@ int swnl_parse_nested(struct nlattr **tb, int max, struct nlattr *nest);
 /* Names of enum values, for printing. */
 const char *swnl_event_name(unsigned int type);
 const char *swnl_fault_mode_name(unsigned int mode);
-/* "not-present", "permission", "address-size", "bad-output" (struct swmmu_fault.reason). */
+/*
+ * "not-present", "permission", "address-size", "bad-output", and for driver-managed contexts
+ * "table-outside", "reserved", "leaf-level", "oa-size", "access-flag", "disabled"
+ * (struct swmmu_fault.reason).
+ */
 const char *swnl_fault_reason_name(unsigned int reason);
+/* "stale", "bbm", "table-reuse" (SWMMU_CHECK_* classes of the TLB checker). */
+const char *swnl_check_class_name(unsigned int cls);
+/* "off", "report", "strict" (SWMMU_CHECK_* modes of a driver-managed context). */
+const char *swnl_check_mode_name(unsigned int mode);
 int swnl_fault_mode_parse(const char *s);
 /* "rwx-ug" style; parse accepts letters r w x u g and "none". */
 void swnl_prot_str(uint32_t prot, char *buf, size_t len);

@@ -756,6 +756,18 @@ static const char *ctl_fault_reason(uint32_t r)
 		return "address size";
 	case SWMMU_FAULT_BAD_OUTPUT:
 		return "bad output address";
+	case SWMMU_FAULT_TABLE_OUTSIDE:
+		return "table outside the buffers";
+	case SWMMU_FAULT_RESERVED:
+		return "reserved bits";
+	case SWMMU_FAULT_LEAF_LEVEL:
+		return "leaf at a table-only level";
+	case SWMMU_FAULT_OA_SIZE:
+		return "output address size";
+	case SWMMU_FAULT_ACCESS_FLAG:
+		return "access flag";
+	case SWMMU_FAULT_DISABLED:
+		return "context disabled";
 	default:
 		return "unknown";
 	}
@@ -952,6 +964,55 @@ struct ctl_mon {
 	uint64_t last_seq;
 };
 
+/*
+ * A TLB checker report of a driver-managed context: what the device had cached for the VA and
+ * what the tables hold now. CURRENT_PA is ~0 when the tables no longer translate the VA.
+ */
+static void ctl_check_event(struct ctl *c, struct nlattr **tb, uint64_t seq)
+{
+#define CTL_U64(a) (tb[a] ? nla_get_u64(tb[a]) : 0)
+#define CTL_U32(a) (tb[a] ? nla_get_u32(tb[a]) : 0)
+	unsigned int level = tb[SWMMU_A_LEAF_LEVEL] ? nla_get_u8(tb[SWMMU_A_LEAF_LEVEL]) : 0;
+	const char *cls = swnl_check_class_name(CTL_U32(SWMMU_A_CHECK_CLASS));
+	uint64_t cur_pa = tb[SWMMU_A_CURRENT_PA] ? nla_get_u64(tb[SWMMU_A_CURRENT_PA]) : ~0ULL;
+
+	if (c->json) {
+		jsonw_init(&c->j, stdout);
+		jsonw_obj_open(&c->j, NULL);
+		jsonw_u64(&c->j, "seq", seq);
+		jsonw_str(&c->j, "event", "check");
+		jsonw_str(&c->j, "class", cls);
+		jsonw_u64(&c->j, "ctx", CTL_U32(SWMMU_A_CTX));
+		if (tb[SWMMU_A_ATTACHED_PID])
+			jsonw_u64(&c->j, "pid", CTL_U32(SWMMU_A_ATTACHED_PID));
+		jsonw_u64(&c->j, "asid", CTL_U32(SWMMU_A_ASID));
+		jsonw_u64(&c->j, "iova", CTL_U64(SWMMU_A_IOVA));
+		jsonw_u64(&c->j, "level", level);
+		jsonw_u64(&c->j, "cached_pte", CTL_U64(SWMMU_A_CACHED_PTE));
+		jsonw_u64(&c->j, "cached_pa", CTL_U64(SWMMU_A_CACHED_PA));
+		jsonw_u64(&c->j, "current_pte", CTL_U64(SWMMU_A_CURRENT_PTE));
+		if (cur_pa == ~0ULL)
+			jsonw_null(&c->j, "current_pa");
+		else
+			jsonw_u64(&c->j, "current_pa", cur_pa);
+		jsonw_obj_close(&c->j);
+		return;
+	}
+	printf("[%" PRIu64 "] check %s ctx %u", seq, cls, CTL_U32(SWMMU_A_CTX));
+	if (tb[SWMMU_A_ATTACHED_PID])
+		printf(" pid %u", CTL_U32(SWMMU_A_ATTACHED_PID));
+	printf(" asid %u iova %#" PRIx64 " level %u: cached pte %#" PRIx64 " pa %#" PRIx64
+	       ", now pte %#" PRIx64, CTL_U32(SWMMU_A_ASID), CTL_U64(SWMMU_A_IOVA), level,
+	       CTL_U64(SWMMU_A_CACHED_PTE), CTL_U64(SWMMU_A_CACHED_PA),
+	       CTL_U64(SWMMU_A_CURRENT_PTE));
+	if (cur_pa == ~0ULL)
+		printf(" (no translation)\n");
+	else
+		printf(" pa %#" PRIx64 "\n", cur_pa);
+#undef CTL_U64
+#undef CTL_U32
+}
+
 static int ctl_event_cb(struct nlattr **tb, void *arg)
 {
 	struct ctl_mon *m = arg;
@@ -966,7 +1027,9 @@ static int ctl_event_cb(struct nlattr **tb, void *arg)
 		fprintf(stderr, "swmmuctl: monitor: %" PRIu64 " event(s) lost\n",
 			seq - m->last_seq - 1);
 	m->last_seq = seq;
-	if (c->json) {
+	if (type == SWMMU_EVENT_CHECK) {
+		ctl_check_event(c, tb, seq);
+	} else if (c->json) {
 		/* NDJSON: one object per line, each a JSON document of its own. */
 		jsonw_init(&c->j, stdout);
 		jsonw_obj_open(&c->j, NULL);
@@ -993,6 +1056,8 @@ static int ctl_event_cb(struct nlattr **tb, void *arg)
 		if (tb[SWMMU_A_FAULT_REASON])
 			jsonw_str(&c->j, "reason",
 				  swnl_fault_reason_name(nla_get_u32(tb[SWMMU_A_FAULT_REASON])));
+		if (tb[SWMMU_A_LEAF_LEVEL])
+			jsonw_u64(&c->j, "level", nla_get_u8(tb[SWMMU_A_LEAF_LEVEL]));
 		if (tb[SWMMU_A_FAULT_ID])
 			jsonw_u64(&c->j, "fault_id", nla_get_u64(tb[SWMMU_A_FAULT_ID]));
 		jsonw_obj_close(&c->j);
@@ -1013,6 +1078,8 @@ static int ctl_event_cb(struct nlattr **tb, void *arg)
 		if (tb[SWMMU_A_FAULT_REASON])
 			printf(" reason %s",
 			       swnl_fault_reason_name(nla_get_u32(tb[SWMMU_A_FAULT_REASON])));
+		if (tb[SWMMU_A_LEAF_LEVEL])
+			printf(" level %u", nla_get_u8(tb[SWMMU_A_LEAF_LEVEL]));
 		if (tb[SWMMU_A_PROT]) {
 			swnl_prot_str(nla_get_u32(tb[SWMMU_A_PROT]), p, sizeof(p));
 			printf(" prot %s", p);

@@ -44,5 +44,6 @@ int ctl_draw(struct ctl *c, int argc, char **argv);
 int ctl_cpu_walk(struct ctl *c, int argc, char **argv);
 int ctl_vtd_check(struct ctl *c, int argc, char **argv);
 int ctl_amd_check(struct ctl *c, int argc, char **argv);
+int ctl_ctx(struct ctl *c, int argc, char **argv);
 
 #endif /* CTL_H */

@@ -32,6 +32,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "cpu-walk", ctl_cpu_walk, "cpu-walk [VA LEN]" },
 	{ "vtd-check", ctl_vtd_check, "vtd-check" },
 	{ "amd-check", ctl_amd_check, "amd-check" },
+	{ "ctx", ctl_ctx, "ctx { list | show ID }" },
 };
 
 #define CTL_NR_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -63,6 +64,8 @@ static void ctl_help(FILE *out)
 	for (i = 0; i < CTL_NR_CMDS; i++)
 		fprintf(out, "  swmmuctl %s\n", ctl_cmds[i].usage);
 	fprintf(out, "  -j, --json: JSON output (monitor: one object per line).\n"
+		"  ctx: the driver-managed contexts (tables written by a driver); monitor shows\n"
+		"  their TLB checker's reports as \"check\" events.\n"
 		"  Sizes and addresses take 0x.., K, M, G, T.  See swmmuctl(8).\n");
 }
 

@@ -119,6 +119,31 @@ static void reload(struct daemon *d)
 
 /* ---- events ---------------------------------------------------------------------------------- */
 
+/*
+ * A TLB checker report of a driver-managed context (a driver that skipped an invalidation or
+ * broke break-before-make): logged, nothing to serve.
+ */
+static void log_check(struct nlattr **tb)
+{
+#define U64(a) (tb[a] ? nla_get_u64(tb[a]) : 0)
+#define U32(a) (tb[a] ? nla_get_u32(tb[a]) : 0)
+	uint64_t cur_pa = tb[SWMMU_A_CURRENT_PA] ? nla_get_u64(tb[SWMMU_A_CURRENT_PA]) : ~0ULL;
+	char now[48];
+
+	if (cur_pa == ~0ULL)
+		snprintf(now, sizeof(now), "no translation");
+	else
+		snprintf(now, sizeof(now), "pa %#" PRIx64, cur_pa);
+	dlog(LOG_WARNING, "TLB check: %s translation in driver context %u (pid %u, asid %u) at %#"
+	     PRIx64 " level %u: cached pte %#" PRIx64 " pa %#" PRIx64 ", now pte %#" PRIx64 " %s",
+	     swnl_check_class_name(U32(SWMMU_A_CHECK_CLASS)), U32(SWMMU_A_CTX),
+	     U32(SWMMU_A_ATTACHED_PID), U32(SWMMU_A_ASID), U64(SWMMU_A_IOVA),
+	     tb[SWMMU_A_LEAF_LEVEL] ? nla_get_u8(tb[SWMMU_A_LEAF_LEVEL]) : 0,
+	     U64(SWMMU_A_CACHED_PTE), U64(SWMMU_A_CACHED_PA), U64(SWMMU_A_CURRENT_PTE), now);
+#undef U64
+#undef U32
+}
+
 static int event_cb(struct nlattr **tb, void *arg)
 {
 	struct daemon *d = arg;
@@ -131,6 +156,9 @@ static int event_cb(struct nlattr **tb, void *arg)
 	switch (type) {
 	case SWMMU_EVENT_FAULT:
 		serve_fault(d, tb);
+		break;
+	case SWMMU_EVENT_CHECK:
+		log_check(tb);
 		break;
 	case SWMMU_EVENT_ATTACH:
 	case SWMMU_EVENT_DETACH:

@@ -179,10 +179,31 @@ static void test_oa_size(void)
 		  "mali-lpae: a table address above 40 bits is an address-size fault");
 }
 
+/* RISC-V privileged spec 12.3.2 step 3: a leaf with W=1 and R=0 is reserved (PPN at bit 10). */
+static void test_riscv(void)
+{
+	const struct swmmu_format *f = swmmu_format_find("riscv-sv39");
+	struct swmmu_hw_xlate xl;
+	int ret;
+
+	memset(arena, 0, sizeof(arena));
+	/* Sv39 VA 0x40201000: VPN[2] = 1, VPN[1] = 1, VPN[0] = 1. */
+	arena[0][1] = (pg(1) >> 2) | B(0);
+	arena[1][1] = (pg(2) >> 2) | B(0);
+	arena[2][1] = (pg(8) >> 2) | B(0) | B(2) | B(6) | B(7);
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_RESERVED && xl.level == 0,
+		  "riscv-sv39: W without R in a leaf is reserved");
+	arena[2][1] |= B(1);
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_W, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.entry_pa == pg(8), "riscv-sv39: with R too it is a read-write leaf");
+}
+
 int main(void)
 {
 	test_x86();
 	test_aarch64();
 	test_oa_size();
+	test_riscv();
 	return tap_done();
 }

@@ -9,8 +9,11 @@
  * Every call that hit an injected failure must either return the result of an undisturbed call
  * (a fallback absorbed the failure, e.g. kmemleak's metadata pool; read-only commands must then
  * return the same data) or fail with an allocation errno and leave everything as it was: the
- * module's live counters (debugfs), STATS and DUMP of every address space, BUF_INFO of every
- * buffer, and for netlink STATS_GET and REGION_GET of the named address space. A SWMMU_MAP_BATCH
+ * module's live counters (debugfs), STATS and DUMP of every address space, what CTX_SET
+ * programmed into every driver-managed context (CTX_INFO), BUF_INFO of every buffer, and for
+ * netlink STATS_GET and REGION_GET of the named address space. Driver-managed contexts are swept
+ * over a table written by hand: AS_ALLOC(DRIVER_TABLES), BUF_EXPORT, CTX_SET, CTX_INFO,
+ * INVALIDATE (ioctl and io_uring) and DMA through the device's own walk. A SWMMU_MAP_BATCH
  * that fails after k operations must leave exactly what an undisturbed batch of its first k
  * operations leaves (compared in the canonical form). After each call the file is closed and
  * every counter must be back to zero. A splat anywhere fails the VM run
@@ -34,6 +37,7 @@
 #include "kselftest_harness.h"
 #include "swmmu_test.h"
 #include "swmmu_dev.h"
+#include "swmmu_drv.h"
 #include "swmmu_nl.h"
 
 #define MAX_POINTS	4000
@@ -169,11 +173,21 @@ struct ctx {
 	/* A batch (F_PARTIAL): how many of its operations to run (0: all), how many completed. */
 	uint32_t limit;
 	uint32_t done;
+	/* A driver-managed context's table buffer, exported and mapped (setup_drv_tables()). */
+	struct swmmu_dbuf tb;
 	uint8_t data[16 * 4096];
+};
+
+/* What CTX_SET programmed into a driver-managed context (CTX_INFO), not its counters. */
+struct ctx_state {
+	int rc;
+	uint32_t flags, format_id, va_bits, asid, check;
+	uint64_t root;
 };
 
 struct as_state {
 	int rc;
+	struct ctx_state ctx;
 	struct swmmu_as_stats st;
 	uint32_t nr;
 	struct swmmu_dump_region r[NR_REGIONS];
@@ -261,6 +275,17 @@ static void snapshot(struct ctx *c, struct state *s)
 		a->nr = NR_REGIONS;
 		if (_test_dump(c->fd, c->as[i], 0, 0, a->r, &a->nr))
 			a->nr = ~0U;
+		{
+			struct swmmu_ctx_info ci;
+
+			a->ctx.rc = _test_ctx_info(c->fd, c->as[i], &ci) ? errno : 0;
+			a->ctx.flags = ci.out_flags;
+			a->ctx.format_id = ci.out_format_id;
+			a->ctx.va_bits = ci.out_va_bits;
+			a->ctx.asid = ci.out_asid;
+			a->ctx.check = ci.out_check;
+			a->ctx.root = ci.out_root;
+		}
 	}
 	for (i = 0; i < c->nr_buf; i++) {
 		struct swmmu_buf_info bi = { .size = sizeof(bi), .buf_id = c->buf[i] };
@@ -294,6 +319,69 @@ static int map_fixed(struct ctx *c, uint32_t as, uint32_t buf, uint64_t off, uin
 		     uint64_t iova)
 {
 	return _test_map(c->fd, as, buf, off, len, SWMMU_MAP_FIXED_IOVA, PROT_RW, 0, &iova);
+}
+
+/*
+ * A driver-managed context (as[0], not enabled) over an x86-64 4-level table written by hand
+ * (Intel SDM vol. 3A 4.5) into an exported contiguous buffer (buf[0]): PML4E, PDPTE, PDE and 16
+ * PTEs mapping VA 0..64K to a second contiguous buffer (buf[1]).
+ */
+static int setup_drv_tables(struct ctx *c)
+{
+	uint64_t *t, data;
+	unsigned int i;
+
+	if (_test_drv_as_alloc(c->fd, c->fi.format_id, 0, &c->as[0], NULL))
+		return -1;
+	c->nr_as = 1;
+	if (swmmu_dbuf_new(c->fd, SZ_64K, &c->tb))
+		return -1;
+	c->buf[c->nr_buf++] = c->tb.id;
+	if (add_buf(c, SZ_64K, SWMMU_BUF_CONTIG))
+		return -1;
+	data = swmmu_buf_dma(c->fd, c->buf[1], 0);
+	t = (uint64_t *)c->tb.cpu;
+	t[0] = (c->tb.dma + SZ_4K) | 0x7;
+	t[512] = (c->tb.dma + 2 * SZ_4K) | 0x7;
+	t[1024] = (c->tb.dma + 3 * SZ_4K) | 0x7;
+	for (i = 0; i < 16; i++)
+		t[1536 + i] = (data + i * SZ_4K) | 0x3;
+	return 0;
+}
+
+static int drv_enable(struct ctx *c)
+{
+	return _test_ctx_set(c->fd, swmmu_ctx(c->as[0], SWMMU_CTX_ENABLE, c->fi.format_id,
+					      c->tb.dma, 1, SWMMU_CHECK_REPORT));
+}
+
+/* The same, enabled, with a queue on it. */
+static int setup_drv(struct ctx *c)
+{
+	if (setup_drv_tables(c) || drv_enable(c))
+		return -1;
+	return _test_queue_alloc(c->fd, c->as[0], &c->q);
+}
+
+/* The same, with the TLB and walk cache filled by a DMA command. */
+static int setup_drv_warm(struct ctx *c)
+{
+	struct swmmu_dma_cmd cmd = swmmu_cmd_crc32(0, 16 * SZ_4K);
+	uint32_t done = 0;
+
+	if (setup_drv(c) || _test_submit(c->fd, c->q, &cmd, 1, &done))
+		return -1;
+	return done == 1 ? 0 : -1;
+}
+
+static int setup_drv_ring(struct ctx *c)
+{
+	if (setup_drv_warm(c))
+		return -1;
+	if (io_uring_queue_init(8, &c->ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32))
+		return -1;
+	c->ring_up = true;
+	return 0;
 }
 
 /* An address space, a 16-page buffer, its first half mapped at VA 0. */
@@ -617,6 +705,56 @@ static int call_iotlb_read(struct ctx *c)
 	return rc_errno(_test_iotlb(c->fd, SWMMU_IOTLB_FLUSH, 0, &t));
 }
 
+static int call_as_alloc_drv(struct ctx *c)
+{
+	return rc_errno(_test_drv_as_alloc(c->fd, c->fi.format_id, 0, &c->out_id, NULL));
+}
+
+static int call_buf_export(struct ctx *c)
+{
+	return rc_errno(_test_buf_export(c->fd, c->buf[0], 0, &c->out_fd));
+}
+
+static int call_ctx_set(struct ctx *c)
+{
+	return rc_errno(drv_enable(c));
+}
+
+static int call_ctx_info(struct ctx *c)
+{
+	return rc_errno(_test_ctx_info(c->fd, c->as[0], c->out));
+}
+
+/* Every kind of invalidation, over entries the TLB and walk cache hold. */
+static const struct swmmu_inval_cmd *drv_invals(struct ctx *c, uint32_t *nr)
+{
+	static struct swmmu_inval_cmd cmds[5];
+
+	cmds[0] = swmmu_inv_va(c->as[0], 1, 0, SZ_4K);
+	cmds[1] = swmmu_inv_va_walk(c->as[0], 1, SZ_4K, 2 * SZ_4K);
+	cmds[2] = swmmu_inv_asid(c->as[0], 1);
+	cmds[3] = swmmu_inv_ctx(c->as[0]);
+	cmds[4] = swmmu_inv_all();
+	*nr = 5;
+	return cmds;
+}
+
+static int call_invalidate(struct ctx *c)
+{
+	uint32_t nr, done = 0;
+	const struct swmmu_inval_cmd *cmds = drv_invals(c, &nr);
+	int rc = _test_invalidate(c->fd, cmds, nr, &done);
+
+	return rc ? errno : (done == nr ? 0 : EPROTO);
+}
+
+/* The device walking the driver's tables: a miss per page, A and D set, data moved. */
+static int call_submit_drv(struct ctx *c)
+{
+	/* The same commands as call_submit(): c->q is bound to the driver-managed context. */
+	return call_submit(c);
+}
+
 /* io_uring: one passthrough command, submitted and reaped by this task. */
 static int uring_one(struct ctx *c, uint32_t op, const void *payload, size_t len)
 {
@@ -674,6 +812,17 @@ static int call_uring_map_batch(struct ctx *c)
 	};
 
 	return uring_one(c, SWMMU_MAP_BATCH, &b, sizeof(b));
+}
+
+static int call_uring_invalidate(struct ctx *c)
+{
+	uint32_t nr;
+	const struct swmmu_inval_cmd *cmds = drv_invals(c, &nr);
+	struct swmmu_invalidate iv = { .size = sizeof(iv), .nr_cmds = nr,
+				       .cmds_uptr = (uintptr_t)cmds };
+	int rc = uring_one(c, SWMMU_INVALIDATE, &iv, sizeof(iv));
+
+	return rc ? rc : (c->done == nr ? 0 : EPROTO);
 }
 
 static int call_uring_dma(struct ctx *c)
@@ -896,6 +1045,7 @@ static int ctx_open(struct ctx *c, const struct fcase *fc)
 {
 	memset(c, 0, offsetof(struct ctx, data));
 	c->out_fd = -1;
+	c->tb.efd = -1;
 	c->fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
 	if (c->fd < 0 || swmmu_format_by_name(c->fd, "x86_64", &c->fi))
 		return -1;
@@ -917,6 +1067,8 @@ static void ctx_close(struct ctx *c)
 		close(c->out_fd);
 	if (c->ring_up)
 		io_uring_queue_exit(&c->ring);
+	/* The export and its mapping hold the buffer: gone before the file. */
+	swmmu_dbuf_release(&c->tb);
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->nl_up) {
@@ -946,6 +1098,13 @@ static const char *state_diff(const struct state *a, const struct state *b)
 	for (i = 0; i < NR_AS; i++) {
 		const struct as_state *x = &a->as[i], *y = &b->as[i];
 
+		if (memcmp(&x->ctx, &y->ctx, sizeof(x->ctx))) {
+			snprintf(why, sizeof(why), "CTX_INFO of address space %u (rc %d/%d, flags "
+				 "%#x/%#x, root %#llx/%#llx)", i, x->ctx.rc, y->ctx.rc, x->ctx.flags,
+				 y->ctx.flags, (unsigned long long)x->ctx.root,
+				 (unsigned long long)y->ctx.root);
+			return why;
+		}
 		if (x->rc != y->rc || memcmp(&x->st, &y->st, sizeof(x->st))) {
 			snprintf(why, sizeof(why), "STATS of address space %u (rc %d/%d, tables "
 				 "%llu/%llu, mappings %llu/%llu, bytes %llu/%llu)", i, x->rc, y->rc,
@@ -1270,6 +1429,13 @@ TEST_F_TIMEOUT(fnth, ioctls, 900)
 		FCASE("FAULT_CONFIG", setup_base, call_fault_config),
 		FCASE("IOTLB(resize)", setup_base, call_iotlb_resize),
 		FCASE("IOTLB(flush)", setup_base, call_iotlb_read),
+		FCASE("AS_ALLOC(DRIVER_TABLES)", NULL, call_as_alloc_drv),
+		FCASE("BUF_EXPORT", setup_base, call_buf_export),
+		FCASE("CTX_SET", setup_drv_tables, call_ctx_set),
+		FCASE("CTX_INFO", setup_drv_warm, call_ctx_info, .flags = F_READONLY,
+		      .out_len = sizeof(struct swmmu_ctx_info)),
+		FCASE("INVALIDATE", setup_drv_warm, call_invalidate),
+		FCASE("SUBMIT(driver tables)", setup_drv, call_submit_drv),
 	};
 	unsigned int nr, i;
 	struct swmmu_format_info *fi;
@@ -1328,6 +1494,7 @@ TEST_F_TIMEOUT(fnth, io_uring, 600)
 		FCASE("URING(SWMMU_PROTECT)", setup_ring, call_uring_protect),
 		FCASE("URING(SWMMU_MAP_BATCH)", setup_ring, call_uring_map_batch, .flags = F_PARTIAL,
 		      .nr_ops = BATCH_OPS),
+		FCASE("URING(SWMMU_INVALIDATE)", setup_drv_ring, call_uring_invalidate),
 	};
 
 	if (_metadata->skip)

@@ -173,8 +173,13 @@ TEST_F(swmmu, unknown_flags_and_reserved)
 		rw.flags = 1u << bit;
 		EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_RW, &rw));
 	}
-	aa.flags = 1;
-	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	/* Every flag AS_ALLOC does not know (SWMMU_AS_DRIVER_TABLES is the one it does). */
+	for (bit = 0; bit < 32; bit++) {
+		if ((1u << bit) == SWMMU_AS_DRIVER_TABLES)
+			continue;
+		aa.flags = 1u << bit;
+		EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));
+	}
 	aa.flags = 0;
 	aa.__reserved = 1;
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, SWMMU_AS_ALLOC, &aa));

@@ -31,6 +31,8 @@
 #include <unistd.h>
 
 #include "fuzz_core.h"
+#include "swmmu_dev.h"
+#include "swmmu_drv.h"
 #include "swmmu_nl.h"
 #include "swmmu_test.h"
 
@@ -38,6 +40,7 @@ const char *const fuzz_op_names[FZ_NR_OPS] = {
 	[FZ_IOCTL] = "ioctl", [FZ_BADIOCTL] = "bad-ioctl", [FZ_MMAP] = "mmap",
 	[FZ_MUNMAP] = "munmap", [FZ_TOUCH] = "touch", [FZ_URING] = "io_uring",
 	[FZ_FAULTQ] = "fault-queue", [FZ_NETLINK] = "netlink", [FZ_REOPEN] = "close/open",
+	[FZ_DRIVER] = "driver-ctx",
 };
 
 #define MAX_FILES	8
@@ -46,6 +49,8 @@ const char *const fuzz_op_names[FZ_NR_OPS] = {
 #define SCRATCH		(1 << 20)
 #define GUARD		(1 << 20)	/* PROT_NONE, right behind each thread's scratch buffer */
 #define NL_NAMES	3
+#define MAX_EXPORTS	4	/* export descriptors a thread keeps */
+#define DRV_TB		SZ_64K	/* the table buffer of a thread's driver-managed context */
 #define BAD_PTR		0x10ULL		/* never mapped (below mmap_min_addr) */
 #define KERNEL_PTR	0xffff888000000000ULL
 /*
@@ -61,6 +66,7 @@ struct shared {
 	unsigned int nr_files;
 	uint32_t as_ids[POOL], buf_ids[POOL], q_ids[POOL];
 	uint64_t mmap_offs[POOL];
+	uint64_t dmas[POOL];		/* DMA addresses of buffers (BUF_INFO), for CTX_SET roots */
 	uint32_t format_ids[64];
 	unsigned int nr_formats;
 	volatile bool stop;
@@ -83,6 +89,16 @@ struct thread {
 	struct nlt nl;
 	bool nl_up;
 	int fq;			/* a fault queue descriptor of this thread, or -1 */
+	int efd[MAX_EXPORTS];	/* export descriptors (BUF_EXPORT) of this thread, or -1 */
+	/*
+	 * This thread's driver-managed context (FZ_DRIVER), on whatever file it was built on: a
+	 * table buffer the thread writes random tables into, a data buffer, a queue.
+	 */
+	struct {
+		int fd;			/* the file (a dup: REOPEN may close the number) or -1 */
+		uint32_t as_id, q, format_id;
+		struct swmmu_dbuf tb, db;
+	} drv;
 	uint64_t iterations, ok, signals, ops[FZ_NR_OPS];
 };
 
@@ -196,6 +212,10 @@ union cmd_buf {
 	struct swmmu_fault_config fault_config;
 	struct swmmu_iotlb iotlb;
 	struct swmmu_map_batch map_batch;
+	struct swmmu_ctx_set ctx_set;
+	struct swmmu_invalidate invalidate;
+	struct swmmu_ctx_info ctx_info;
+	struct swmmu_buf_export buf_export;
 	uint8_t raw[256];
 };
 
@@ -280,6 +300,10 @@ static const struct cmd_desc cmds[] = {
 	{ SWMMU_FAULT_CONFIG, sizeof(struct swmmu_fault_config) },
 	{ SWMMU_IOTLB, sizeof(struct swmmu_iotlb) },
 	{ SWMMU_MAP_BATCH, sizeof(struct swmmu_map_batch) },
+	{ SWMMU_CTX_SET, sizeof(struct swmmu_ctx_set) },
+	{ SWMMU_INVALIDATE, sizeof(struct swmmu_invalidate) },
+	{ SWMMU_CTX_INFO, sizeof(struct swmmu_ctx_info) },
+	{ SWMMU_BUF_EXPORT, sizeof(struct swmmu_buf_export) },
 	/* SWMMU_VTD_CHECK and SWMMU_AMD_CHECK are left out: they drive a real PCI device and take
 	 * seconds.
 	 */
@@ -294,6 +318,35 @@ static unsigned int cmd_index(unsigned long nr)
 		if (cmds[i].nr == nr)
 			return i;
 	abort();
+}
+
+/* A table root for CTX_SET: mostly inside a buffer the kernel gave out, 4 KiB aligned. */
+static uint64_t pick_root(struct thread *t)
+{
+	uint64_t d = __atomic_load_n(&t->sh->dmas[below(t, POOL)], __ATOMIC_RELAXED);
+
+	if (chance(t, 10))
+		return chance(t, 50) ? rnd(t) : rnd(t) & ~(SZ_4K - 1);
+	return d + below(t, 16) * SZ_4K;
+}
+
+/* Invalidation commands near what the threads use; sometimes any values at all. */
+static void fill_inval_cmd(struct thread *t, struct swmmu_inval_cmd *c, uint32_t as_id)
+{
+	memset(c, 0, sizeof(*c));
+	c->opcode = chance(t, 95) ? (uint32_t)below(t, 5) + 1 : (uint32_t)rnd(t);
+	if (c->opcode != SWMMU_INV_ALL)
+		c->as_id = chance(t, 80) ? as_id : pick_id(t, t->sh->as_ids);
+	if (c->opcode >= SWMMU_INV_ASID)
+		c->asid = chance(t, 90) ? (uint32_t)below(t, 4) : (uint32_t)rnd(t);
+	if (c->opcode >= SWMMU_INV_VA) {
+		c->iova = pick_va(t);
+		c->length = chance(t, 80) ? (below(t, 16) + 1) * SZ_4K : pick_len(t);
+	}
+	if (chance(t, 3))
+		c->flags = (uint32_t)rnd(t);
+	if (chance(t, 3))
+		c->iova ^= rnd(t);
 }
 
 /* Build a mostly valid struct for command @i. */
@@ -317,6 +370,8 @@ static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 					sh->format_ids[below(t, sh->nr_formats)] : (uint32_t)rnd(t);
 		if (chance(t, 30))
 			b->as_alloc.va_bits = (uint32_t)below(t, 70);
+		if (chance(t, 30))
+			b->as_alloc.flags = SWMMU_AS_DRIVER_TABLES;
 		break;
 	case SWMMU_BUF_ALLOC:
 		b->buf_alloc.length = pick_len(t);
@@ -441,7 +496,45 @@ static void build_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 						b->map_batch.op_size ? b->map_batch.op_size : 1);
 		break;
 	}
+	case SWMMU_CTX_SET:
+		b->ctx_set.as_id = pick_id(t, sh->as_ids);
+		b->ctx_set.flags = chance(t, 90) ? (uint32_t)below(t, 4) : (uint32_t)rnd(t);
+		b->ctx_set.format_id = chance(t, 90) && sh->nr_formats ?
+				       sh->format_ids[below(t, sh->nr_formats)] : (uint32_t)rnd(t);
+		if (chance(t, 20))
+			b->ctx_set.va_bits = (uint32_t)below(t, 70);
+		b->ctx_set.asid = chance(t, 90) ? (uint32_t)below(t, 4) : (uint32_t)rnd(t);
+		b->ctx_set.root = pick_root(t);
+		b->ctx_set.check = (uint32_t)below(t, chance(t, 95) ? 3 : 8);
+		break;
+	case SWMMU_INVALIDATE: {
+		struct swmmu_inval_cmd *c = (struct swmmu_inval_cmd *)t->scratch;
+		uint32_t n = (uint32_t)below(t, 8) + 1, i;
+		uint32_t as = pick_id(t, sh->as_ids);
+
+		for (i = 0; i < n; i++)
+			fill_inval_cmd(t, &c[i], as);
+		b->invalidate.nr_cmds = chance(t, 5) ? (uint32_t)below(t, 1000) : n;
+		b->invalidate.cmds_uptr = out_ptr(t, &b->invalidate.nr_cmds, sizeof(*c));
+		break;
 	}
+	case SWMMU_CTX_INFO:
+		b->ctx_info.as_id = pick_id(t, sh->as_ids);
+		break;
+	case SWMMU_BUF_EXPORT:
+		b->buf_export.buf_id = pick_id(t, sh->buf_ids);
+		break;
+	}
+}
+
+/* Keep an export descriptor, closing the one it replaces. */
+static void keep_export(struct thread *t, int efd)
+{
+	unsigned int i = (unsigned int)below(t, MAX_EXPORTS);
+
+	if (t->efd[i] >= 0)
+		close(t->efd[i]);
+	t->efd[i] = efd;
 }
 
 /* Remember what the kernel created. */
@@ -459,8 +552,20 @@ static void harvest(struct thread *t, unsigned int i, const union cmd_buf *b, in
 	case SWMMU_ATTACH:
 		put_id(t, sh->as_ids, b->attach.out_as_id);
 		break;
-	case SWMMU_BUF_ALLOC:
+	case SWMMU_BUF_ALLOC: {
+		struct swmmu_buf_seg seg;
+		struct swmmu_buf_info bi = { .size = sizeof(bi), .buf_id = b->buf_alloc.out_buf_id,
+					     .nr_segs = 1, .segs_uptr = (uintptr_t)&seg };
+
 		put_id(t, sh->buf_ids, b->buf_alloc.out_buf_id);
+		/* Its first DMA address: the roots CTX_SET is given point into buffers. */
+		if (ioctl(fd, SWMMU_BUF_INFO, &bi) == 0 || errno == EMSGSIZE)
+			__atomic_store_n(&sh->dmas[below(t, POOL)], seg.dma_addr,
+					 __ATOMIC_RELAXED);
+		break;
+	}
+	case SWMMU_BUF_EXPORT:
+		keep_export(t, b->buf_export.out_fd);
 		break;
 	case SWMMU_QUEUE_ALLOC:
 		put_id(t, sh->q_ids, b->queue_alloc.out_queue_id);
@@ -471,7 +576,6 @@ static void harvest(struct thread *t, unsigned int i, const union cmd_buf *b, in
 		t->fq = b->fault_queue.out_fd;
 		break;
 	}
-	(void)fd;
 }
 
 /*
@@ -520,6 +624,11 @@ static void fence_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 		fence_uptr(t, &b->submit.cmds_uptr,
 			   (uint64_t)b->submit.nr_cmds * sizeof(struct swmmu_dma_cmd));
 		break;
+	case SWMMU_INVALIDATE:
+		/* Read only, but a flipped capacity must not make the read reach far. */
+		fence_uptr(t, &b->invalidate.cmds_uptr,
+			   (uint64_t)b->invalidate.nr_cmds * sizeof(struct swmmu_inval_cmd));
+		break;
 	case SWMMU_MAP_BATCH:
 		/* The kernel writes out_iova/out_unmapped back into the ops. */
 		fence_uptr(t, &b->map_batch.ops_uptr,
@@ -556,7 +665,8 @@ static void op_ioctl(struct thread *t)
 		    cmds[i].nr == SWMMU_PROTECT || cmds[i].nr == SWMMU_DUMP ||
 		    cmds[i].nr == SWMMU_QUERY || cmds[i].nr == SWMMU_IOTLB ||
 		    cmds[i].nr == SWMMU_FAULT_CONFIG || cmds[i].nr == SWMMU_STATS ||
-		    cmds[i].nr == SWMMU_MAP_BATCH)
+		    cmds[i].nr == SWMMU_MAP_BATCH || cmds[i].nr == SWMMU_CTX_SET ||
+		    cmds[i].nr == SWMMU_INVALIDATE)
 			b.raw[4 + below(t, cmds[i].size - 4)] = (uint8_t)rnd(t);
 		break;
 	default:
@@ -593,8 +703,12 @@ static void op_badioctl(struct thread *t)
 	if (nr == SWMMU_VTD_CHECK || nr == SWMMU_AMD_CHECK)
 		return;
 	buf[0] = (uint8_t)below(t, 256);
-	if (ioctl(pick_fd(t), nr, buf) == 0)
+	if (ioctl(pick_fd(t), nr, buf) == 0) {
 		t->ok++;
+		/* A descriptor it made (BUF_EXPORT of a zero ID that exists) is not leaked. */
+		if (nr == SWMMU_BUF_EXPORT)
+			keep_export(t, ((struct swmmu_buf_export *)buf)->out_fd);
+	}
 }
 
 /* ---- mmap and CPU accesses --------------------------------------------------------------------- */
@@ -629,9 +743,24 @@ static void op_mmap(struct thread *t)
 	int prot = chance(t, 80) ? PROT_READ | PROT_WRITE : PROT_READ;
 	void *p;
 
+	int efd = t->efd[below(t, MAX_EXPORTS)];
+
 	if (m->addr)
 		return;
 	off += chance(t, 80) ? below(t, 64) * SZ_4K : pick_va(t) & ~(SZ_4K - 1);
+	if (efd >= 0 && chance(t, 30)) {
+		/* An exported buffer: what the CPU writes there, driver contexts may walk. */
+		off = chance(t, 90) ? below(t, 16) * SZ_4K : pick_va(t) & ~(SZ_4K - 1);
+		len = chance(t, 90) ? (below(t, 16) + 1) * SZ_4K : pick_len(t) & ~(SZ_4K - 1);
+		p = mmap(NULL, len ? len : SZ_4K, prot, chance(t, 95) ? MAP_SHARED : MAP_PRIVATE,
+			 efd, (off_t)off);
+		if (p != MAP_FAILED) {
+			m->addr = p;
+			m->len = len ? len : SZ_4K;
+			t->ok++;
+		}
+		return;
+	}
 	p = mmap(NULL, len, prot, chance(t, 95) ? MAP_SHARED : MAP_PRIVATE, pick_fd(t),
 		 (off_t)off);
 	if (p != MAP_FAILED) {
@@ -704,7 +833,7 @@ static void op_uring(struct thread *t)
 		memset(&b, 0, sizeof(b));
 		sqe->opcode = IORING_OP_URING_CMD;
 		sqe->fd = pick_fd(t);
-		switch (below(t, 6)) {
+		switch (below(t, 7)) {
 		case 0:
 		case 1: {
 			struct swmmu_uring_dma *u = (struct swmmu_uring_dma *)b.raw;
@@ -730,6 +859,11 @@ static void op_uring(struct thread *t)
 			b.map_batch.size = sizeof(b.map_batch);
 			sqe->cmd_op = SWMMU_MAP_BATCH;
 			break;
+		case 5:
+			build_cmd(t, cmd_index(SWMMU_INVALIDATE), &b);
+			b.invalidate.size = sizeof(b.invalidate);
+			sqe->cmd_op = SWMMU_INVALIDATE;
+			break;
 		default:
 			b.raw[0] = (uint8_t)below(t, 96);
 			sqe->cmd_op = (uint32_t)rnd(t);
@@ -740,6 +874,8 @@ static void op_uring(struct thread *t)
 		/* As in op_ioctl(): the corruption may have moved the ops the kernel writes back. */
 		if (sqe->cmd_op == SWMMU_MAP_BATCH)
 			fence_cmd(t, cmd_index(SWMMU_MAP_BATCH), &b);
+		if (sqe->cmd_op == SWMMU_INVALIDATE)
+			fence_cmd(t, cmd_index(SWMMU_INVALIDATE), &b);
 		memcpy(raw + offsetof(struct io_uring_sqe, cmd), b.raw, 80);
 	}
 	io_uring_submit(&t->ring);
@@ -857,6 +993,143 @@ static void op_netlink(struct thread *t)
 	pthread_mutex_unlock(&nl_lock);
 }
 
+/* ---- driver-managed contexts ---------------------------------------------------------------- */
+
+static void drv_drop(struct thread *t)
+{
+	swmmu_dbuf_release(&t->drv.tb);
+	swmmu_dbuf_release(&t->drv.db);
+	if (t->drv.fd >= 0)
+		close(t->drv.fd);
+	t->drv.fd = -1;
+}
+
+/*
+ * A driver-managed context on one of the files: a table buffer and a data buffer, both
+ * contiguous, exported and mapped, and a queue. The file is dup()ed: REOPEN may close the
+ * number, the context's file lives on until the next rebuild.
+ */
+static int drv_build(struct thread *t)
+{
+	struct shared *sh = t->sh;
+	int fd = dup(pick_fd(t));
+
+	t->drv.fd = fd;
+	if (fd < 0 || !sh->nr_formats)
+		return -1;
+	t->drv.format_id = sh->format_ids[below(t, sh->nr_formats)];
+	if (_test_drv_as_alloc(fd, t->drv.format_id, 0, &t->drv.as_id, NULL) ||
+	    swmmu_dbuf_new(fd, DRV_TB, &t->drv.tb) || swmmu_dbuf_new(fd, DRV_TB, &t->drv.db) ||
+	    _test_queue_alloc(fd, t->drv.as_id, &t->drv.q))
+		return -1;
+	/* Other threads' commands reach them too. */
+	put_id(t, sh->as_ids, t->drv.as_id);
+	put_id(t, sh->buf_ids, t->drv.tb.id);
+	put_id(t, sh->q_ids, t->drv.q);
+	__atomic_store_n(&sh->dmas[below(t, POOL)], t->drv.tb.dma, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/*
+ * An item for the tables: random bits, or an address in the table or data buffer with random
+ * low bits (in the x86/Arm layout, or shifted as RISC-V's PPN), or a hole.
+ */
+static uint64_t drv_item(struct thread *t)
+{
+	uint64_t a = (chance(t, 60) ? t->drv.tb.dma : t->drv.db.dma) + below(t, 16) * SZ_4K;
+
+	switch (below(t, 5)) {
+	case 0:
+		return rnd(t);
+	case 1:
+		return 0;
+	case 2:
+		return (a >> 2) | below(t, 1024);
+	default:
+		return a | below(t, 4096) | (chance(t, 10) ? rnd(t) & ~((1ULL << 52) - 1) : 0);
+	}
+}
+
+static void op_driver(struct thread *t)
+{
+	volatile uint64_t *tb;
+	unsigned int n, i;
+
+	if (t->drv.fd < 0 || chance(t, 2)) {
+		drv_drop(t);
+		if (drv_build(t)) {
+			drv_drop(t);
+			return;
+		}
+	}
+	tb = (volatile uint64_t *)t->drv.tb.cpu;
+	switch (below(t, 6)) {
+	case 0:
+		/* Random items anywhere in the tables. */
+		for (n = (unsigned int)below(t, 64) + 1, i = 0; i < n; i++)
+			tb[below(t, DRV_TB / 8)] = drv_item(t);
+		t->ok++;
+		break;
+	case 1:
+		/*
+		 * A chain from the first table page down through pages 1..3 to data pages, the
+		 * low bits present/table/page/accessed in the x86 and Arm layouts: deep walks that
+		 * translate, in the formats where that means something.
+		 */
+		for (i = 0; i < 3; i++)
+			tb[i * 512] = (t->drv.tb.dma + (i + 1) * SZ_4K) | 0x407;
+		for (i = 0; i < 16; i++)
+			tb[3 * 512 + i] = (t->drv.db.dma + below(t, 16) * SZ_4K) | 0x467 |
+					  (chance(t, 5) ? rnd(t) & 0xfff0000000000ff8ULL : 0);
+		t->ok++;
+		break;
+	case 2: {
+		struct swmmu_ctx_set c = {
+			.size = sizeof(c),
+			.flags = chance(t, 90) ? SWMMU_CTX_ENABLE | (uint32_t)below(t, 2) * 2 :
+				 (uint32_t)below(t, 8),
+			.as_id = t->drv.as_id,
+			.format_id = chance(t, 90) ? t->drv.format_id :
+				     t->sh->format_ids[below(t, t->sh->nr_formats)],
+			.asid = (uint32_t)below(t, 4),
+			.root = chance(t, 90) ? t->drv.tb.dma + below(t, 16) * SZ_4K : pick_root(t),
+			.check = (uint32_t)below(t, 3),
+		};
+
+		if (_test_ctx_set(t->drv.fd, c) == 0)
+			t->ok++;
+		break;
+	}
+	case 3: {
+		struct swmmu_inval_cmd c[4];
+
+		for (n = (unsigned int)below(t, 4) + 1, i = 0; i < n; i++)
+			fill_inval_cmd(t, &c[i], t->drv.as_id);
+		if (_test_invalidate(t->drv.fd, c, n, NULL) == 0)
+			t->ok++;
+		break;
+	}
+	default: {
+		struct swmmu_dma_cmd c[4];
+		uint32_t done = 0;
+
+		for (n = (unsigned int)below(t, 4) + 1, i = 0; i < n; i++) {
+			fill_dma_cmd(t, &c[i]);
+			/* The chain above maps VA 0..64K on the formats it suits. */
+			if (chance(t, 50)) {
+				c[i].src = c[i].src ? below(t, 16) * SZ_4K + below(t, 64) : 0;
+				c[i].dst = c[i].dst ? below(t, 16) * SZ_4K + below(t, 64) : 0;
+				if (c[i].length > SZ_4K)
+					c[i].length = below(t, SZ_4K) + 1;
+			}
+		}
+		if (_test_submit(t->drv.fd, t->drv.q, c, n, &done) == 0)
+			t->ok++;
+		break;
+	}
+	}
+}
+
 /* ---- close racing everything ------------------------------------------------------------------- */
 
 static void op_reopen(struct thread *t)
@@ -885,7 +1158,7 @@ static void *fuzz_thread(void *arg)
 	static const unsigned int weight[FZ_NR_OPS] = {
 		[FZ_IOCTL] = 60, [FZ_BADIOCTL] = 3, [FZ_MMAP] = 4, [FZ_MUNMAP] = 3,
 		[FZ_TOUCH] = 8, [FZ_URING] = 6, [FZ_FAULTQ] = 3, [FZ_NETLINK] = 4,
-		[FZ_REOPEN] = 1,
+		[FZ_REOPEN] = 1, [FZ_DRIVER] = 8,
 	};
 	unsigned int total = 0, i;
 
@@ -922,6 +1195,9 @@ static void *fuzz_thread(void *arg)
 			break;
 		case FZ_NETLINK:
 			op_netlink(t);
+			break;
+		case FZ_DRIVER:
+			op_driver(t);
 			break;
 		default:
 			op_reopen(t);
@@ -1056,6 +1332,10 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		t->sh = sh;
 		t->index = i;
 		t->fq = -1;
+		t->drv.fd = -1;
+		t->drv.tb.efd = t->drv.db.efd = -1;
+		for (j = 0; j < MAX_EXPORTS; j++)
+			t->efd[j] = -1;
 		t->rng = (cfg->seed + 1) * 0x9e3779b97f4a7c15ULL ^ (i + 1) * 0xbf58476d1ce4e5b9ULL;
 		t->scratch = scratch_alloc();
 		if (!t->scratch)
@@ -1089,6 +1369,10 @@ out_threads:
 				munmap(t->maps[j].addr, t->maps[j].len);
 		if (t->fq >= 0)
 			close(t->fq);
+		for (j = 0; j < MAX_EXPORTS; j++)
+			if (t->efd[j] >= 0)
+				close(t->efd[j]);
+		drv_drop(t);
 		if (t->ring_up)
 			io_uring_queue_exit(&t->ring);
 		if (t->nl_up)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A seeded random sequence generator for the /dev/swmmu uAPI: ioctls with valid and corrupted
- * structs, mmap/munmap and CPU accesses through the mappings, io_uring passthrough commands,
+ * structs, mmap/munmap and CPU accesses through the mappings (address-space windows and exported
+ * buffers), driver-managed contexts walking random tables, io_uring passthrough commands,
  * fault queues, generic netlink requests, and close/open of the files other threads use, from
  * several threads over several open files. Used by the standalone tool (swmmu-fuzz.c) and by
  * the VM suite (tests/vm/fuzz_test.c).
@@ -22,6 +23,9 @@ enum fuzz_op {
 	FZ_FAULTQ,	/* fault queue read/write/poll */
 	FZ_NETLINK,
 	FZ_REOPEN,	/* close a file others use and open a new one in its place */
+	FZ_DRIVER,	/* a driver-managed context: random tables in an exported buffer, random
+			 * CTX_SET values and invalidations, DMA through it
+			 */
 	FZ_NR_OPS
 };
 
