@@ -455,6 +455,7 @@ int swmmu_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)
 {
 	return swmmu_ops(as)->query_pa(as, va, pa);
 }
+SWMMU_EXPORT(swmmu_query_pa);
 
 /**
  * swmmu_translate() - translate an access like the device would (IOTLB miss path)
