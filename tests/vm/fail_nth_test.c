@@ -284,7 +284,12 @@ static void snapshot(struct ctx *c, struct state *s)
 			a->ctx.va_bits = ci.out_va_bits;
 			a->ctx.asid = ci.out_asid;
 			a->ctx.check = ci.out_check;
-			a->ctx.root = ci.out_root;
+			/*
+			 * The root is a DMA address of this setup's table buffer: another setup
+			 * gets another buffer, so compare its offset in the buffer.
+			 */
+			a->ctx.root = ci.out_root && c->tb.dma ? ci.out_root - c->tb.dma :
+				      ci.out_root;
 		}
 	}
 	for (i = 0; i < c->nr_buf; i++) {
