@@ -42,13 +42,13 @@ struct pt_ctx {
 	void *pre[SWMMU_MAX_LEVELS];		/* pre-allocated tables, linked through word 0 */
 };
 
-static __always_inline unsigned int pt_top(const struct swmmu_format *f)
+static pt_inline unsigned int pt_top(const struct swmmu_format *f)
 {
 	return f->nr_levels - 1u;
 }
 
 /* True if [start, last] lies inside the span of one level-0 table. */
-static __always_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last)
+static pt_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last)
 {
 	return f->nr_levels < 2 || !((start ^ last) >> f->level[1].shift);
 }
@@ -60,7 +60,7 @@ static __always_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u6
  * is not a table entry, and a walk that reaches level 0 caches its table (replacing a live slot
  * only if @replace). Lock-free.
  */
-static __always_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
 					u64 ia, bool replace, unsigned int *plvl, u32 *peff)
 {
 	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0;
@@ -72,7 +72,7 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 		return tbl;
 	}
 	tbl = as->root_cpu;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i + 1 < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
 		u64 pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
@@ -96,7 +96,7 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
  * The level-0 table holding ia: walked if @walk, else from the paging-structure cache only
  * (NULL on a miss), so that the inline part of a single-page operation stays small.
  */
-static __always_inline void *pt_l0_table(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void *pt_l0_table(const struct swmmu_format *f, const struct swmmu_as *as,
 					 u64 ia, bool walk, u32 *peff)
 {
 	unsigned int lvl;
@@ -109,7 +109,7 @@ static __always_inline void *pt_l0_table(const struct swmmu_format *f, const str
 }
 
 /* Write n items of one leaf run: v for the first, v + step for the next, ... */
-static __always_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				    unsigned int idx, unsigned int n, u64 v, u64 step)
 {
 	unsigned int i;
@@ -137,7 +137,7 @@ static __always_inline void pt_fill(const struct swmmu_format *f, unsigned int l
  * pt_fill() into a table no walker can reach yet (not linked): plain stores, which the compiler
  * may unroll or vectorise; the link that publishes the table orders them (pt_link_new()).
  */
-static __always_inline void pt_fill_unpublished(const struct swmmu_format *f, unsigned int lvl,
+static pt_inline void pt_fill_unpublished(const struct swmmu_format *f, unsigned int lvl,
 						void *tbl, unsigned int n, u64 v, u64 step)
 {
 	unsigned int i;
@@ -157,7 +157,7 @@ static __always_inline void pt_fill_unpublished(const struct swmmu_format *f, un
 	pt_fill(f, lvl, tbl, 0, n, v, step);
 }
 
-static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
+static pt_inline bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
 					 const void *tbl, unsigned int idx, unsigned int n)
 {
 	unsigned int i;
@@ -172,7 +172,7 @@ static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned 
  * True if items [idx, last] of a level-0 table are all holes. Zero is a hole in every valid format,
  * so a run of 8-byte items is first OR-reduced (plain loads are fine: the caller holds the range).
  */
-static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
+static pt_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
 					unsigned int idx, unsigned int last)
 {
 	unsigned int i;
@@ -193,10 +193,41 @@ static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void
 }
 
 /*
+ * Count the leaves among 8-byte level-0 items [idx, last] when the level has no table entries:
+ * then an item is a hole without the present bit, a leaf with its leaf bits (or a null entry).
+ * Branch-free, with the descriptor's fields hoisted, so the loop runs at load speed even when the
+ * format is read at run time. False when some item is neither (a contiguous or reserved one):
+ * the caller then classifies each item.
+ */
+static pt_inline bool pt_l0_count_plain(const struct swmmu_format *f, const u64 *p,
+					      unsigned int idx, unsigned int last,
+					      unsigned int *cnt)
+{
+	const struct swmmu_level *l = &f->level[0];
+	u64 present = f->present, lmask = l->leaf_mask, lval = l->leaf_val;
+	u64 nmask = f->null_mask, nval = f->null_val;
+	unsigned int i, leaves = 0, holes = 0;
+	bool has_null = nmask != 0;
+
+	if ((l->flags & SWMMU_LVL_TABLE) || !(l->flags & SWMMU_LVL_LEAF))
+		return false;
+	for (i = idx; i <= last; i++) {
+		u64 pte = p[i];
+		bool null = has_null && (pte & nmask) == nval;
+		bool here = pte & present;
+
+		leaves += null || (here && (pte & lmask) == lval);
+		holes += !null && !here;
+	}
+	*cnt = leaves;
+	return leaves + holes == last - idx + 1;
+}
+
+/*
  * Clear the leaf items among items [idx, last] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
  * aligned 8-byte item is written whole, as with the kernel's memset64 users).
  */
-static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
+static pt_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
 						unsigned int idx, unsigned int last)
 {
 	unsigned int i, cnt = 0, bad = 0;
@@ -204,11 +235,13 @@ static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, vo
 	if (pt_esz(f, 0) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
 		const u64 *p = (const u64 *)tbl;
 
-		for (i = idx; i <= last; i++) {
-			enum swmmu_item_kind k = pt_kind(f, 0, p[i]);
+		if (!pt_l0_count_plain(f, p, idx, last, &cnt)) {
+			for (i = idx, cnt = 0; i <= last; i++) {
+				enum swmmu_item_kind k = pt_kind(f, 0, p[i]);
 
-			cnt += k == SWMMU_ITEM_LEAF;
-			bad += k == SWMMU_ITEM_BAD;
+				cnt += k == SWMMU_ITEM_LEAF;
+				bad += k == SWMMU_ITEM_BAD;
+			}
 		}
 		if (!bad) {
 			if (cnt && last - idx >= 8)
@@ -233,7 +266,7 @@ static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, vo
  * Descend from the root while [start, last] lies inside one item that points at a table: the
  * lowest table that holds the whole range. Every range operation starts there.
  */
-static __always_inline void *pt_descend_common(const struct swmmu_format *f,
+static pt_inline void *pt_descend_common(const struct swmmu_format *f,
 					       const struct swmmu_as *as, u64 start, u64 last,
 					       unsigned int floor, unsigned int *plvl)
 {
@@ -243,7 +276,7 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 	/* Below a dual directory the range walkers do not use the position stack. */
 	if (pt_dual(f) && floor < 2)
 		floor = 2;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i + 1 + floor < f->nr_levels; i++) {
 		unsigned int s = f->level[pt_top(f) - i].shift;
 		u64 pte;
@@ -265,7 +298,7 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
  * True if a leaf may take items [idx, idx + n): all holes, or (when the map has a gather to free
  * them through) holes and empty tables, which the commit pass unlinks first.
  */
-static __always_inline bool pt_free_items(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_inline bool pt_free_items(const struct swmmu_format *f, const struct pt_ctx *c,
 					  unsigned int lvl, const void *tbl, unsigned int idx,
 					  unsigned int n, u64 va)
 {
@@ -279,7 +312,7 @@ static __always_inline bool pt_free_items(const struct swmmu_format *f, const st
  * in [va, last] and (for a contiguous entry) whose items are all holes. Returns lg2 of the number
  * of items, or PT_NO_LEAF to descend.
  */
-static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_inline int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 				   unsigned int lvl, const void *tbl, unsigned int idx, u64 va,
 				   u64 last, u64 pa)
 {
@@ -318,7 +351,7 @@ struct pt_pos {
 	u64 va;
 };
 
-static __always_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+static pt_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
 					u64 last)
 {
 	p->lvl = lvl;
@@ -329,7 +362,7 @@ static __always_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned in
 }
 
 /* Descend into the table of the current item, which covers up to ilast. */
-static __always_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+static pt_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
 {
 	p->lvl--;
 	p->tbl[p->lvl] = child;
@@ -337,7 +370,7 @@ static __always_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast
 }
 
 /* Move past an item ending at ilast, climbing out of finished tables; false when done. */
-static __always_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
+static pt_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
 {
 	while (ilast == p->last[p->lvl]) {
 		if (p->lvl == p->base)
@@ -349,7 +382,7 @@ static __always_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
 }
 
 /* Item span at the current position, clipped to the range. */
-static __always_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+static pt_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
 {
 	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
 
@@ -357,7 +390,7 @@ static __always_inline u64 pt_pos_ilast(const struct swmmu_format *f, const stru
 }
 
 /* True if level 0 of this walk is written as one run (no per-item page size choice). */
-static __always_inline bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
+static pt_inline bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
 {
 	return c->forced_lvl >= 0 ? !c->forced_lvl && !c->forced_k : !f->level[0].contig;
 }
@@ -377,7 +410,7 @@ struct pt_dual {
 };
 
 /* Read a dual item (tbl NULL: an item of a table still to be made, all holes). */
-static __always_inline void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
 					const void *tbl, unsigned int idx, struct pt_dual *d)
 {
 	d->w0 = tbl ? pt_load(f, 2, tbl, idx) : 0;
@@ -390,7 +423,7 @@ static __always_inline void pt_dual_get(const struct swmmu_format *f, const stru
  * Does the piece of a map starting at va (ending at e, at most one level-1 item) become a level-1
  * leaf? A forced size decides; otherwise a whole, aligned level-1 item does.
  */
-static __always_inline bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_inline bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
 					u64 va, u64 e, u64 pa)
 {
 	u64 m = pt_lowmask(f->level[1].shift);
@@ -401,7 +434,7 @@ static __always_inline bool pt_dual_big(const struct swmmu_format *f, const stru
 }
 
 /* Map pass 1 for [va, last] inside one dual item that is a hole or a table. */
-static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_inline int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 					     const struct pt_dual *d, u64 va, u64 last, u64 delta)
 {
 	bool nbig = false, nsmall = false;
@@ -444,7 +477,7 @@ static noinline int pt_replace_pick_slow(const struct swmmu_format *f, const str
 	return k;
 }
 
-static __always_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 					   unsigned int lvl, const void *tbl, unsigned int idx,
 					   u64 va, u64 last, u64 pa)
 {
@@ -460,7 +493,7 @@ static __always_inline int pt_replace_pick(const struct swmmu_format *f, const s
  * per-item path decides. A NULL table is one still to be made, all holes. The per-item path
  * would choose the same leaves one by one (pt_pick()); the run writes them with one pt_fill().
  */
-static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
+static pt_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
 						const struct pt_ctx *c, unsigned int lvl,
 						const void *tbl, unsigned int idx, u64 va, u64 last,
 						u64 pa)
@@ -495,7 +528,7 @@ static __always_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
  * Map pass 1: overlap check and table count for [va, last] mapped at pa. A NULL table stands for
  * a table still to be made (all holes).
  */
-static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_inline int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 					unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					u64 pa0)
 {
@@ -578,7 +611,7 @@ next:
 	}
 }
 
-static __always_inline void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_inline void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
 					  unsigned int lvl, void *tbl, unsigned int idx,
 					  unsigned int k, u64 pa, unsigned int n)
 {
@@ -599,7 +632,7 @@ static __always_inline void pt_write_leaf(const struct swmmu_format *f, const st
  * With fill, the new table is a level-0 table entirely covered by the map: it is written with
  * its leaves (mapping pa) before it is published, and *filled says so.
  */
-static __always_inline void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_inline void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
 					 unsigned int lvl, void *tbl, unsigned int idx, u64 old,
 					 bool fill, u64 pa, bool *filled)
 {
@@ -656,7 +689,7 @@ static void pt_table_widen(const struct swmmu_format *f, struct pt_ctx *c, unsig
  * Link a pre-allocated, zeroed table of level cl (1: word 0, 0: word 1) into the dual item
  * tbl[idx], which held old in that word. Returns the table, or NULL with c->err set.
  */
-static __always_inline void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_inline void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
 					  void *tbl, unsigned int idx, unsigned int cl, u64 old)
 {
 	void *child = c->pre[cl];
@@ -727,7 +760,7 @@ static void pt_dual_map_commit(const struct swmmu_format *f, struct pt_ctx *c, v
 }
 
 /* Map pass 2: write leaves and link new tables. Cannot fail within the locking contract. */
-static __always_inline void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_inline void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
 					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					  u64 pa0)
 {
@@ -809,11 +842,11 @@ next:
 	}
 }
 
-static __always_inline void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
+static pt_inline void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		while (c->pre[lvl]) {
 			void *t = c->pre[lvl];
@@ -825,11 +858,11 @@ static __always_inline void pt_free_pre(const struct swmmu_format *f, struct pt_
 }
 
 /* Allocate the tables counted in c->need; on failure nothing is left allocated. */
-static __always_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
+static pt_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		for (; c->need[lvl]; c->need[lvl]--) {
 			u64 addr;
@@ -848,13 +881,13 @@ static __always_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_
 }
 
 /* Leaf and table bits for every level; -EOPNOTSUPP if a prot cannot be encoded. */
-static __always_inline int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
+static pt_inline int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
 					u32 tprot)
 {
 	unsigned int lvl;
 	int ret;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF) {
 			ret = pt_leaf_attr(f, lvl, prot, &c->attr[lvl]);
@@ -903,7 +936,7 @@ static inline int pt_size_level(const struct swmmu_format *f, u64 pgsize, int *p
  */
 #define PT_SLOW	1
 
-static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_inline int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
 				       u64 va, u64 pa, u64 len, u32 prot)
 {
 	const struct swmmu_level *l = &f->level[0];
@@ -939,7 +972,7 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
  * Map of exactly one smallest page: validation, one cached or walked descent and one store.
  * PT_SLOW when the general path must decide (as pt_map_fast()).
  */
-static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				      u64 pa, u32 prot, bool walk)
 {
 	u64 m = pt_lowmask(f->level[0].shift), ia, attr;
@@ -967,7 +1000,7 @@ static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu
 	return 0;
 }
 
-static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_inline int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 				  const struct swmmu_map_req *req)
 {
 	const struct swmmu_map_opts *o = req->opts;
@@ -992,7 +1025,7 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 	c.table_add = o && (o->flags & SWMMU_MAP_TABLE_ADD);
 	c.tadd_set = 0;
 	c.tadd_clr = 0;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < SWMMU_MAX_LEVELS; lvl++) {
 		c.need[lvl] = 0;
 		c.pre[lvl] = NULL;
@@ -1074,7 +1107,7 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 }
 
 /* Rewrite the attributes of one leaf item, keeping the bits in keep (and A/D a device sets). */
-static __always_inline void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
+static pt_inline void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
 					   void *tbl, unsigned int idx, u64 keep, u64 attr)
 {
 	u64 old = pt_load(f, lvl, tbl, idx), v;
@@ -1193,7 +1226,7 @@ static void pt_dual_split(const struct swmmu_format *f, struct pt_ctx *c, void *
  * end after it (end)? Counts in need[] the tables a split would take. Returns 1 if cut, 0 if not,
  * -EINVAL if the leaf cannot be split.
  */
-static __always_inline int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
+static pt_inline int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
 		       unsigned int lvl, u64 addr, bool end, unsigned int *need)
 {
 	for (;;) {
@@ -1311,7 +1344,7 @@ static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsi
 }
 
 /* Split every leaf cut at addr (pre-allocated tables in c->pre). */
-static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
+static pt_inline void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
 {
 	void *tbl = c->as->root_cpu;
 	unsigned int lvl = pt_top(f);
@@ -1347,7 +1380,7 @@ static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_
 int swmmu_split_edges(struct pt_ctx *c, u64 start, u64 last);
 
 /* Unmap/protect preamble: range, alignment and boundaries (splitting if asked). */
-static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
+static pt_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
 				    u64 len, u32 flags, u64 *start, u64 *last, void **tbl,
 				    unsigned int *lvl)
 {
@@ -1362,7 +1395,7 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 	ret = pt_range(f, va, len, start, last);
 	if (ret)
 		return ret;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i < SWMMU_MAX_LEVELS; i++) {
 		c->need[i] = 0;
 		c->pre[i] = NULL;
@@ -1390,7 +1423,7 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
  * The splitting part of pt_edges(), compiled once (in swmmu_generic.c) for every format: it
  * reads the format at run time, since a split is rare next to the walks around it.
  */
-static __always_inline int pt_split_edges(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_inline int pt_split_edges(const struct swmmu_format *f, struct pt_ctx *c,
 					  u64 start, u64 last)
 {
 	unsigned int i;
@@ -1410,7 +1443,7 @@ static __always_inline int pt_split_edges(const struct swmmu_format *f, struct p
 }
 
 /* Clear every leaf in [start, last] (no leaf is cut); returns bytes, ORs changed levels. */
-static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_inline u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
 					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					  u32 *levels)
 {
@@ -1464,7 +1497,7 @@ next:
  * it (so no leaf can be cut). PT_SLOW otherwise.
  */
 /* Unmap of exactly one smallest page at an aligned va, without flags; PT_SLOW as below. */
-static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 					struct swmmu_gather *g, u64 *unmapped, bool walk)
 {
 	u64 m = pt_lowmask(f->level[0].shift), ia, pte;
@@ -1494,7 +1527,7 @@ static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swm
 	return 0;
 }
 
-static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
 					 u64 va, u64 len, u32 flags, struct swmmu_gather *g,
 					 u64 *unmapped)
 {
@@ -1529,7 +1562,7 @@ static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct sw
 	return 0;
 }
 
-static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				    u64 len, u32 flags, struct swmmu_gather *g, u64 *unmapped)
 {
 	struct pt_ctx c;
@@ -1557,7 +1590,7 @@ static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_a
 }
 
 /* Rewrite the permissions of every leaf in [start, last]; returns bytes of leaves seen. */
-static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_inline u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
 					    unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					    u32 *levels)
 {
@@ -1601,7 +1634,7 @@ next:
 	}
 }
 
-static __always_inline int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_inline int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				      u64 len, u32 prot, u32 flags, struct swmmu_gather *g)
 {
 	struct pt_ctx c;
@@ -1672,7 +1705,7 @@ static int pt_dual_lookup(const struct swmmu_format *f, const struct swmmu_as *a
  * decode the item. The decoding is unrolled over the levels so that every level's descriptor
  * fields are constants in a specialised instance.
  */
-static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					  u64 ia, bool cached, void **ptbl, unsigned int *plvl,
 					  struct swmmu_xlate *out)
 {
@@ -1691,7 +1724,7 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 		return 0;
 	}
 	tbl = as->root_cpu;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
 		enum swmmu_item_kind kind;
@@ -1729,7 +1762,7 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
  * when the item is not a level-0 leaf, so that the walk and its errors stay out of line. ia was
  * checked by the caller (the one canonical check of a query).
  */
-static __always_inline int pt_query_cached(const struct swmmu_format *f,
+static pt_inline int pt_query_cached(const struct swmmu_format *f,
 					   const struct swmmu_as *as, u64 ia,
 					   struct swmmu_xlate *out)
 {
@@ -1747,7 +1780,7 @@ static __always_inline int pt_query_cached(const struct swmmu_format *f,
 }
 
 /* The walk of a query whose cached path missed: ia is already checked. */
-static __always_inline int pt_query_walk(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline int pt_query_walk(const struct swmmu_format *f, const struct swmmu_as *as,
 					 u64 ia, struct swmmu_xlate *out)
 {
 	unsigned int lvl;
@@ -1761,7 +1794,7 @@ static __always_inline int pt_query_walk(const struct swmmu_format *f, const str
  * contiguous entry, not null), without decoding permissions or building a struct swmmu_xlate.
  * PT_SLOW for everything else, which the full query then answers.
  */
-static __always_inline int pt_query_pa_cached(const struct swmmu_format *f,
+static pt_inline int pt_query_pa_cached(const struct swmmu_format *f,
 					      const struct swmmu_as *as, u64 ia, u64 *pa)
 {
 	u64 m = pt_lowmask(f->level[0].shift), pte;
@@ -1779,7 +1812,7 @@ static __always_inline int pt_query_pa_cached(const struct swmmu_format *f,
 	return 0;
 }
 
-static __always_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
 					u64 va, u32 access, bool set_ad, struct swmmu_xlate *out)
 {
 	unsigned int lvl;
@@ -1812,39 +1845,36 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 	}
 }
 
-/* Instantiate the engine for one format expression (constant, or as->fmt for the generic one). */
+/*
+ * The cold paths, compiled once in core/swmmu_generic.c and reading the format at run time:
+ * the general map, unmap and protect of ranges, single-page operations whose level-0 table is
+ * not in the paging-structure cache, the walk of a query that missed it, and translate. An
+ * instance reaches them through direct calls (its ops table names them too), so only the hot
+ * paths are copied per format.
+ */
+int swmmu_cold_map(struct swmmu_as *as, const struct swmmu_map_req *req);
+int swmmu_cold_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot);
+int swmmu_cold_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_gather *g,
+		     u64 *unmapped);
+int swmmu_cold_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
+		       struct swmmu_gather *g);
+int swmmu_cold_query_walk(const struct swmmu_as *as, u64 ia, struct swmmu_xlate *out);
+int swmmu_cold_query_pa_walk(const struct swmmu_as *as, u64 ia, u64 *pa);
+int swmmu_cold_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
+			 struct swmmu_xlate *out);
+
+/*
+ * Instantiate the hot paths of the engine for one format expression (a constant descriptor, or
+ * as->fmt for the generic instance): single-page map and unmap and the two queries, each served
+ * from the paging-structure cache; everything else is a cold path.
+ */
 #define SWMMU_ENGINE_INSTANCE(scope, name, FMT)						\
-static noinline int name##_map(struct swmmu_as *as, const struct swmmu_map_req *req)	\
-{											\
-	return pt_map(FMT, as, req);							\
-}											\
-static noinline int name##_map1_slow(struct swmmu_as *as, u64 va, u64 pa, u64 len,	\
-				      u32 prot)						\
-{											\
-	struct swmmu_seg seg = { .pa = pa, .len = len };				\
-	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };\
-	int ret = len == pt_bit((FMT)->level[0].shift) ?				\
-		  pt_map_one(FMT, as, va, pa, prot, true) :				\
-		  pt_map_fast(FMT, as, va, pa, len, prot);				\
-											\
-	return ret != PT_SLOW ? ret : name##_map(as, &req);				\
-}											\
 static int name##_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)		\
 {											\
 	int ret = len == pt_bit((FMT)->level[0].shift) ?				\
 		  pt_map_one(FMT, as, va, pa, prot, false) : PT_SLOW;			\
 											\
-	return likely(ret != PT_SLOW) ? ret : name##_map1_slow(as, va, pa, len, prot);	\
-}											\
-static noinline int name##_unmap_slow(struct swmmu_as *as, u64 va, u64 len, u32 flags,	\
-				      struct swmmu_gather *g, u64 *unmapped)		\
-{											\
-	int ret = !flags && len == pt_bit((FMT)->level[0].shift) &&			\
-		  !(va & pt_lowmask((FMT)->level[0].shift)) ?				\
-		  pt_unmap_one(FMT, as, va, g, unmapped, true) :			\
-		  pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
-											\
-	return ret != PT_SLOW ? ret : pt_unmap(FMT, as, va, len, flags, g, unmapped);	\
+	return likely(ret != PT_SLOW) ? ret : swmmu_cold_map1(as, va, pa, len, prot);	\
 }											\
 static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
 			struct swmmu_gather *g, u64 *unmapped)				\
@@ -1853,18 +1883,8 @@ static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
 		  !(va & pt_lowmask((FMT)->level[0].shift)) ?				\
 		  pt_unmap_one(FMT, as, va, g, unmapped, false) : PT_SLOW;		\
 											\
-	return likely(ret != PT_SLOW) ? ret : name##_unmap_slow(as, va, len, flags, g,	\
-								unmapped);		\
-}											\
-static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,	\
-			  struct swmmu_gather *g)					\
-{											\
-	return pt_protect(FMT, as, va, len, prot, flags, g);				\
-}											\
-static noinline int name##_query_walk(const struct swmmu_as *as, u64 ia,		\
-				       struct swmmu_xlate *out)				\
-{											\
-	return pt_query_walk(FMT, as, ia, out);						\
+	return likely(ret != PT_SLOW) ? ret :						\
+	       swmmu_cold_unmap(as, va, len, flags, g, unmapped);			\
 }											\
 static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)	\
 {											\
@@ -1874,16 +1894,7 @@ static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *o
 	if (unlikely(!pt_va_to_ia(FMT, va, &ia)))					\
 		return -ERANGE;								\
 	ret = pt_query_cached(FMT, as, ia, out);					\
-	return likely(ret != PT_SLOW) ? ret : name##_query_walk(as, ia, out);		\
-}											\
-static noinline int name##_query_pa_walk(const struct swmmu_as *as, u64 ia, u64 *pa)	\
-{											\
-	struct swmmu_xlate x;								\
-	int ret = name##_query_walk(as, ia, &x);					\
-											\
-	if (!ret)									\
-		*pa = x.pa;								\
-	return ret;									\
+	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_walk(as, ia, out);	\
 }											\
 static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\
 {											\
@@ -1893,21 +1904,16 @@ static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\
 	if (unlikely(!pt_va_to_ia(FMT, va, &ia)))					\
 		return -ERANGE;								\
 	ret = pt_query_pa_cached(FMT, as, ia, pa);					\
-	return likely(ret != PT_SLOW) ? ret : name##_query_pa_walk(as, ia, pa);	\
-}											\
-static int name##_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,	\
-			    struct swmmu_xlate *out)					\
-{											\
-	return pt_translate(FMT, as, va, access, set_ad, out);				\
+	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_pa_walk(as, ia, pa);	\
 }											\
 scope const struct swmmu_pt_ops name = {						\
-	.map = name##_map,								\
+	.map = swmmu_cold_map,								\
 	.map1 = name##_map1,								\
 	.unmap = name##_unmap,								\
-	.protect = name##_protect,							\
+	.protect = swmmu_cold_protect,							\
 	.query = name##_query,								\
 	.query_pa = name##_query_pa,							\
-	.translate = name##_translate,							\
+	.translate = swmmu_cold_translate,						\
 }
 
 #endif /* SWMMU_ENGINE_H */

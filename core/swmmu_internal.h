@@ -41,23 +41,34 @@ struct swmmu_pt_ops {
 extern const struct swmmu_pt_ops swmmu_generic_ops;
 
 /*
- * Loops over levels, permissions and memory types have constant trip counts in a specialised
- * instance; "#pragma GCC unroll" on them lets every descriptor read fold to a constant.
+ * The engine's helpers are inlined whole into every specialised instance, where the descriptor is
+ * a constant and they fold away, and loops over levels, permissions and memory types have
+ * constant trip counts there, so unrolling them (PT_UNROLL) lets every descriptor read fold to a
+ * constant. The cold paths are compiled once with the descriptor read at run time
+ * (core/swmmu_generic.c defines SWMMU_ENGINE_COLD): there folding gains nothing, so the compiler
+ * chooses what to inline and nothing is unrolled, which keeps that one copy small.
  */
+#ifdef SWMMU_ENGINE_COLD
+#define pt_inline	inline
+#define PT_UNROLL
+#else
+#define pt_inline	__always_inline
+#define PT_UNROLL	_Pragma("GCC unroll 8")
+#endif
 
-static __always_inline u64 pt_bit(unsigned int n)
+static pt_inline u64 pt_bit(unsigned int n)
 {
 	return n >= 64 ? 0 : 1ULL << n;
 }
 
 /* Mask of the low n bits, n in 0..64. */
-static __always_inline u64 pt_lowmask(unsigned int n)
+static pt_inline u64 pt_lowmask(unsigned int n)
 {
 	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 
 /* lg2 of the item size of a level (SWMMU_FMT_LEVEL_ENTRY: the level may override the format's). */
-static __always_inline unsigned int pt_esz(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline unsigned int pt_esz(const struct swmmu_format *f, unsigned int lvl)
 {
 	if ((f->flags & SWMMU_FMT_LEVEL_ENTRY) && f->level[lvl].entry_lg2)
 		return f->level[lvl].entry_lg2;
@@ -65,28 +76,28 @@ static __always_inline unsigned int pt_esz(const struct swmmu_format *f, unsigne
 }
 
 /* True if level 2 is a dual directory (SWMMU_LVL_DUAL; see swmmu_format.h). */
-static __always_inline bool pt_dual(const struct swmmu_format *f)
+static pt_inline bool pt_dual(const struct swmmu_format *f)
 {
 	return f->nr_levels > 2 && (f->level[2].flags & SWMMU_LVL_DUAL);
 }
 
-static __always_inline bool pt_is_dual(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline bool pt_is_dual(const struct swmmu_format *f, unsigned int lvl)
 {
 	return pt_dual(f) && lvl == 2;
 }
 
 /* True if a 16-byte item of this level carries the constant second word ext_leaf/ext_table. */
-static __always_inline bool pt_has_ext(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline bool pt_has_ext(const struct swmmu_format *f, unsigned int lvl)
 {
 	return pt_esz(f, lvl) == 4 && !pt_is_dual(f, lvl);
 }
 
-static __always_inline unsigned int pt_table_lg2(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline unsigned int pt_table_lg2(const struct swmmu_format *f, unsigned int lvl)
 {
 	return f->level[lvl].index_bits + pt_esz(f, lvl);
 }
 
-static __always_inline unsigned int pt_index(const struct swmmu_format *f, unsigned int lvl, u64 ia)
+static pt_inline unsigned int pt_index(const struct swmmu_format *f, unsigned int lvl, u64 ia)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 
@@ -100,7 +111,7 @@ static inline u64 pt_ia_last(const struct swmmu_format *f)
 }
 
 /* Internal address -> canonical VA. */
-static __always_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
+static pt_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
 {
 	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 && (ia >> (f->va_bits - 1)) & 1)
 		return ia | ~pt_lowmask(f->va_bits);
@@ -108,7 +119,7 @@ static __always_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
 }
 
 /* Canonical VA -> internal address; false if the VA is outside the format. */
-static __always_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
+static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
 {
 	u64 top;
 
@@ -128,7 +139,7 @@ static __always_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u6
 }
 
 /* Check a (va, len) range: -EINVAL for len 0, -ERANGE outside the format or across the hole. */
-static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64 *start, u64 *last)
+static pt_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64 *start, u64 *last)
 {
 	u64 vlast = va + (len - 1);
 
@@ -145,7 +156,7 @@ static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 le
 }
 
 /* Item access: values are 64-bit in CPU byte order. */
-static __always_inline u64 pt_load(const struct swmmu_format *f, unsigned int lvl, const void *tbl,
+static pt_inline u64 pt_load(const struct swmmu_format *f, unsigned int lvl, const void *tbl,
 				   unsigned int i)
 {
 	u64 v;
@@ -162,7 +173,7 @@ static __always_inline u64 pt_load(const struct swmmu_format *f, unsigned int lv
 	return v;
 }
 
-static __always_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
+static pt_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
 {
 	if (f->flags & SWMMU_FMT_BIG_ENDIAN)
 		return f->entry_lg2 == 2 ? swab32((u32)v) : swab64(v);
@@ -170,7 +181,7 @@ static __always_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
 }
 
 /* The second word of a 16-byte item. */
-static __always_inline u64 pt_load2(const struct swmmu_format *f, const void *tbl, unsigned int i)
+static pt_inline u64 pt_load2(const struct swmmu_format *f, const void *tbl, unsigned int i)
 {
 	u64 v = READ_ONCE(((const u64 *)tbl)[(size_t)i * 2 + 1]);
 
@@ -183,7 +194,7 @@ static inline void pt_store_ext(const struct swmmu_format *f, void *tbl, unsigne
 	WRITE_ONCE(((u64 *)tbl)[(size_t)i * 2 + 1], pt_to_mem(f, ext));
 }
 
-static __always_inline void pt_store(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline void pt_store(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				     unsigned int i, u64 v)
 {
 	if (f->entry_lg2 == 2)
@@ -192,7 +203,7 @@ static __always_inline void pt_store(const struct swmmu_format *f, unsigned int 
 		WRITE_ONCE(((u64 *)tbl)[(size_t)i << (pt_esz(f, lvl) - 3)], pt_to_mem(f, v));
 }
 
-static __always_inline void pt_clear(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline void pt_clear(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				     unsigned int idx)
 {
 	pt_store(f, lvl, tbl, idx, 0);
@@ -201,7 +212,7 @@ static __always_inline void pt_clear(const struct swmmu_format *f, unsigned int 
 }
 
 /* Compare-and-swap of one item (primary word); true on success. */
-static __always_inline bool pt_cas(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline bool pt_cas(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				   unsigned int i, u64 old, u64 new)
 {
 	if (f->entry_lg2 == 2) {
@@ -219,7 +230,7 @@ static __always_inline bool pt_cas(const struct swmmu_format *f, unsigned int lv
 }
 
 /* Compare-and-swap of the second word of a 16-byte item; true on success. */
-static __always_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, unsigned int i,
+static pt_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, unsigned int i,
 				    u64 old, u64 new)
 {
 	u64 *p = &((u64 *)tbl)[(size_t)i * 2 + 1];
@@ -228,13 +239,13 @@ static __always_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, uns
 	return swmmu_cmpxchg(p, o, pt_to_mem(f, new)) == o;
 }
 
-static __always_inline bool pt_is_null(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+static pt_inline bool pt_is_null(const struct swmmu_format *f, unsigned int lvl, u64 pte)
 {
 	return f->null_mask && (f->level[lvl].flags & SWMMU_LVL_LEAF) &&
 	       (pte & f->null_mask) == f->null_val;
 }
 
-static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f,
+static pt_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f,
 						    unsigned int lvl, u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -261,7 +272,7 @@ static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f
 }
 
 /* Kind of word 1 of a dual item: a table entry, a hole (zero or not present), else reserved. */
-static __always_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *f, u64 w1)
+static pt_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *f, u64 w1)
 {
 	enum swmmu_item_kind k;
 
@@ -275,7 +286,7 @@ static __always_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *
  * Kind of a whole dual item: a leaf of level 2 in word 0 (word 1 is then ignored), a table when
  * either word points at a table, a hole when neither holds anything, else reserved.
  */
-static __always_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_format *f, u64 w0,
+static pt_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_format *f, u64 w0,
 							 u64 w1)
 {
 	enum swmmu_item_kind k0 = pt_kind(f, 2, w0), k1;
@@ -289,23 +300,23 @@ static __always_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_form
 								 SWMMU_ITEM_HOLE;
 }
 
-static __always_inline u64 pt_oa_enc(const struct swmmu_format *f, u64 oa)
+static pt_inline u64 pt_oa_enc(const struct swmmu_format *f, u64 oa)
 {
 	return ((oa >> f->oa_lo) & pt_lowmask(f->oa_width)) << f->oa_pte_lo;
 }
 
-static __always_inline u64 pt_oa_dec(const struct swmmu_format *f, u64 pte)
+static pt_inline u64 pt_oa_dec(const struct swmmu_format *f, u64 pte)
 {
 	return ((pte >> f->oa_pte_lo) & pt_lowmask(f->oa_width)) << f->oa_lo;
 }
 
 /* True if an output address (or the last byte of a range) is representable. */
-static __always_inline bool pt_oa_ok(const struct swmmu_format *f, u64 oa)
+static pt_inline bool pt_oa_ok(const struct swmmu_format *f, u64 oa)
 {
 	return f->oa_bits >= 64 || !(oa >> f->oa_bits);
 }
 
-static __always_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
+static pt_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
 {
 	if (as->to_cpu)
 		return as->to_cpu(as->mem.ctx, addr);
@@ -313,13 +324,13 @@ static __always_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
 }
 
 /* Table address held by a table entry. */
-static __always_inline void *pt_child(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void *pt_child(const struct swmmu_format *f, const struct swmmu_as *as,
 				     u64 pte)
 {
 	return pt_cpu(as, pt_oa_dec(f, pte));
 }
 
-static __always_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
+static pt_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
 {
 	return f->contig_mask ? (u32)__builtin_ctzll(f->contig_mask) : 0;
 }
@@ -328,7 +339,7 @@ static __always_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
  * lg2 of the number of items of the leaf entry that holds this leaf item (0 for a single item).
  * Reserved or inconsistent contiguous encodings decode as a single item.
  */
-static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsigned int lvl,
+static pt_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsigned int lvl,
 					      u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -359,7 +370,7 @@ static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsi
 }
 
 /* Bits of a contiguous entry of 2^k items (k >= 1): OA pattern and marker. */
-static __always_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned int lvl, unsigned int k)
+static pt_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned int lvl, unsigned int k)
 {
 	unsigned int s = f->level[lvl].shift;
 
@@ -378,18 +389,18 @@ static __always_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned
 }
 
 /* True if consecutive items of a contiguous entry each carry their own output address. */
-static __always_inline bool pt_contig_steps(const struct swmmu_format *f)
+static pt_inline bool pt_contig_steps(const struct swmmu_format *f)
 {
 	return f->contig_kind != SWMMU_CONTIG_NAPOT && f->contig_kind != SWMMU_CONTIG_NAPOT_ONES;
 }
 
 /* Permission encoding of a prot word; -EOPNOTSUPP if a permission cannot be expressed. */
-static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot, u64 *bits)
+static pt_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot, u64 *bits)
 {
 	u64 v = 0;
 	unsigned int p;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		bool want = prot & (1u << p);
 
@@ -414,12 +425,12 @@ static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot
  * Permissions granted by every one of several entries: @all is the AND of the entries (for set
  * bits), @any their OR (for clr bits). With one entry, both are that entry.
  */
-static __always_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 all, u64 any)
+static pt_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 all, u64 any)
 {
 	u32 prot = e->implied;
 	unsigned int p;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		if ((e->implied & (1u << p)) || (!e->set[p] && !e->clr[p]))
 			continue;
@@ -429,13 +440,13 @@ static __always_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 a
 	return prot;
 }
 
-static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
+static pt_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
 {
 	return pt_perm_decode2(e, pte, pte);
 }
 
 /* Permission encoding of leaves of a level. */
-static __always_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_format *f,
+static pt_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_format *f,
 							     unsigned int lvl)
 {
 	return (f->level[lvl].flags & SWMMU_LVL_OWN_PERM) ? &f->level[lvl].leaf_perm :
@@ -443,19 +454,19 @@ static __always_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_
 }
 
 /* All bits that encode permissions in entries using @e. */
-static __always_inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
+static pt_inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
 {
 	u64 m = 0;
 	unsigned int p;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++)
 		m |= e->set[p] | e->clr[p];
 	return m;
 }
 
 /* Validate a leaf prot word against the format. */
-static __always_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
+static pt_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
 {
 	u32 mt = SWMMU_PROT_GET_MT(prot);
 
@@ -471,7 +482,7 @@ static __always_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 pro
 }
 
 /* Leaf bits of a level without the output address (and without contiguous marker). */
-static __always_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
+static pt_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
 					u64 *attr)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -493,7 +504,7 @@ static __always_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned i
 }
 
 /* Table entry bits of a level without the table address. */
-static __always_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
+static pt_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
 				u64 *attr)
 {
 	u64 bits;
@@ -506,14 +517,14 @@ static __always_inline int pt_table_attr(const struct swmmu_format *f, unsigned 
 }
 
 /* Prot word (permissions, memory type, NULL) of a leaf item. */
-static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+static pt_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 	unsigned int mt;
 
 	if (pt_is_null(f, lvl, pte))
 		return SWMMU_PROT_NULL;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if ((f->mt_valid & (1u << mt)) && (pte & l->mt_mask) == l->mt[mt])
 			break;
@@ -523,7 +534,7 @@ static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned i
 }
 
 /* Permissions of a table entry that restrict what is below it (R/W/X/U). */
-static __always_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
+static pt_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
 {
 	return pt_perm_decode(&f->table_perm, pte) | SWMMU_PROT_G;
 }
@@ -532,18 +543,18 @@ static __always_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
  * Permissions of a path of table entries (AND and OR of their values) restricting what is below
  * it, as a mask: the bits of R/W/X/U a path denies are clear, every other bit is set.
  */
-static __always_inline u32 pt_path_prot(const struct swmmu_format *f, u64 all, u64 any)
+static pt_inline u32 pt_path_prot(const struct swmmu_format *f, u64 all, u64 any)
 {
 	return pt_perm_decode2(&f->table_perm, all, any) | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W |
 								   SWMMU_PROT_X | SWMMU_PROT_U);
 }
 
 /* Lowest level that may hold leaves: its item size is the smallest page size. */
-static __always_inline unsigned int pt_min_leaf_shift(const struct swmmu_format *f)
+static pt_inline unsigned int pt_min_leaf_shift(const struct swmmu_format *f)
 {
 	unsigned int lvl;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++)
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF)
 			return f->level[lvl].shift;
@@ -560,13 +571,13 @@ static __always_inline unsigned int pt_min_leaf_shift(const struct swmmu_format 
  */
 #define PT_MEMO_VALID	0x800u
 
-static __always_inline u64 pt_memo_field(const struct swmmu_format *f)
+static pt_inline u64 pt_memo_field(const struct swmmu_format *f)
 {
 	return f->oa_width >= 12 && f->oa_pte_lo <= 52 ? 0xfffULL << f->oa_pte_lo : 0;
 }
 
 /* The level-0 leaf bits (pt_leaf_attr()) of a prot that was memoised, if it is this one. */
-static __always_inline bool pt_leaf_memo_get(const struct swmmu_format *f,
+static pt_inline bool pt_leaf_memo_get(const struct swmmu_format *f,
 					     const struct swmmu_as *as, u32 prot, u64 *attr)
 {
 	u64 fld = pt_memo_field(f), w;
@@ -581,7 +592,7 @@ static __always_inline bool pt_leaf_memo_get(const struct swmmu_format *f,
 }
 
 /* Memoise a valid prot's level-0 leaf bits (when they leave the memo's field free). */
-static __always_inline void pt_leaf_memo_put(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_inline void pt_leaf_memo_put(const struct swmmu_format *f, struct swmmu_as *as,
 					     u32 prot, u64 attr)
 {
 	u64 fld = pt_memo_field(f);
@@ -591,13 +602,13 @@ static __always_inline void pt_leaf_memo_put(const struct swmmu_format *f, struc
 }
 
 /* Every bit pt_leaf_prot() reads in a level-0 leaf. */
-static __always_inline u64 pt_l0_prot_bits(const struct swmmu_format *f)
+static pt_inline u64 pt_l0_prot_bits(const struct swmmu_format *f)
 {
 	return f->null_mask | f->level[0].mt_mask | pt_perm_mask(pt_lperm(f, 0));
 }
 
 /* pt_leaf_prot() of a level-0 leaf, through struct swmmu_as.prot_memo. */
-static __always_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu_as *as,
 				      u64 pte)
 {
 	u64 fld = pt_memo_field(f), dm = pt_l0_prot_bits(f), key, w;
@@ -617,7 +628,7 @@ static __always_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct
 }
 
 /* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
-static __always_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int lvl,
+static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int lvl,
 					       u64 ia, u64 pte, u32 eff, u32 prot,
 					       struct swmmu_xlate *out)
 {
@@ -643,7 +654,7 @@ static __always_inline void pt_fill_xlate_prot(const struct swmmu_format *f, uns
 	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
 }
 
-static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
+static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
 					  u64 pte, u32 eff, struct swmmu_xlate *out)
 {
 	pt_fill_xlate_prot(f, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
@@ -670,7 +681,7 @@ static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned
 #define PT_PWC_BUSY	(~0ULL)
 
 /* Bits of the key above the slot index (the rest of the tag is the generation). */
-static __always_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
+static pt_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
 {
 	unsigned int kb = f->va_bits - f->level[f->nr_levels > 1].shift;
 
@@ -684,7 +695,7 @@ static __always_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
 #define PT_PWC_GEN_OFF	(1L << 40)
 
 /* Current generation, or 0 if the cache is off. Read before the walk whose result is cached. */
-static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
+static pt_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
 {
 	u64 gen;
 
@@ -698,13 +709,13 @@ static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct
 	return gen - 1 < (1ULL << 31) - 1 ? gen : 0;
 }
 
-static __always_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
+static pt_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
 {
 	/* Two shifts: level[1].shift + SWMMU_PWC_SLOTS_LG2 may reach 64. */
 	return gen << pt_pwc_kb(f) | (ia >> f->level[1].shift) >> SWMMU_PWC_SLOTS_LG2;
 }
 
-static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
+static pt_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
 							   const struct swmmu_as *as, u64 ia)
 {
 	unsigned int sh = f->level[1].shift;
@@ -720,7 +731,7 @@ static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_for
  * The cached level-0 table holding ia (in *tbl) and the permission mask of its path; false on a
  * miss. A slot whose tag matches always holds a table (pt_pwc_fill() never caches NULL).
  */
-static __always_inline bool pt_pwc_lookup(const struct swmmu_format *f,
+static pt_inline bool pt_pwc_lookup(const struct swmmu_format *f,
 					  const struct swmmu_as *as, u64 gen, u64 ia, void **tbl,
 					  u32 *eff)
 {
@@ -749,7 +760,7 @@ static __always_inline bool pt_pwc_lookup(const struct swmmu_format *f,
  * Cache a level-0 table found by a walk that started at generation gen (see above); all and any
  * are the AND and OR of the table entries of the path.
  */
-static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					u64 gen, u64 ia, void *tbl, u64 all, u64 any, bool replace)
 {
 	struct swmmu_pwc_slot *s = pt_pwc_slot(f, as, ia);
@@ -791,7 +802,7 @@ void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned i
 /* Gather (core/swmmu_gather.c). */
 void swmmu_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start, u64 last,
 		      u32 levels);
-static __always_inline void pt_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start,
+static pt_inline void pt_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start,
 					  u64 last, u32 levels)
 {
 	if (g)
