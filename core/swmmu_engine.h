@@ -980,7 +980,8 @@ static pt_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *a
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || ((va | pa) & m) || !pt_va_to_ia(f, va, &ia) || !pt_oa_ok(f, pa | m))
+	if (pt_dual(f) || ((va | pa) & m) || !pt_va_to_ia_w(f, pt_as_va_bits(as), va, &ia) ||
+	    !pt_oa_ok(f, pa | m))
 		return PT_SLOW;
 	if (!pt_leaf_memo_get(f, as, prot, &attr)) {
 		if (!walk || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
@@ -1505,7 +1506,7 @@ static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as 
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || !pt_va_to_ia(f, va, &ia))
+	if (pt_dual(f) || !pt_va_to_ia_w(f, pt_as_va_bits(as), va, &ia))
 		return PT_SLOW;
 	tbl = pt_l0_table(f, as, ia, walk, &eff);
 	if (!tbl)
@@ -1523,7 +1524,8 @@ static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as 
 	pt_clear(f, 0, tbl, idx);
 	if (unmapped)
 		*unmapped = m + 1;
-	pt_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | m), 1);
+	pt_gather_add(g, as, pt_canon_w(f, pt_as_va_bits(as), ia),
+		      pt_canon_w(f, pt_as_va_bits(as), ia | m), 1);
 	return 0;
 }
 
@@ -1775,7 +1777,7 @@ static pt_inline int pt_query_cached(const struct swmmu_format *f,
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 		return PT_SLOW;
-	pt_fill_xlate_prot(f, 0, ia, pte, eff, pt_l0_prot(f, as, pte), out);
+	pt_fill_xlate_prot(f, pt_as_va_bits(as), 0, ia, pte, eff, pt_l0_prot(f, as, pte), out);
 	return 0;
 }
 
@@ -1891,7 +1893,7 @@ static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *o
 	u64 ia;										\
 	int ret;									\
 											\
-	if (unlikely(!pt_va_to_ia(FMT, va, &ia)))					\
+	if (unlikely(!pt_va_to_ia_w(FMT, pt_as_va_bits(as), va, &ia)))			\
 		return -ERANGE;								\
 	ret = pt_query_cached(FMT, as, ia, out);					\
 	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_walk(as, ia, out);	\
@@ -1901,7 +1903,7 @@ static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\
 	u64 ia;										\
 	int ret;									\
 											\
-	if (unlikely(!pt_va_to_ia(FMT, va, &ia)))					\
+	if (unlikely(!pt_va_to_ia_w(FMT, pt_as_va_bits(as), va, &ia)))			\
 		return -ERANGE;								\
 	ret = pt_query_pa_cached(FMT, as, ia, pa);					\
 	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_pa_walk(as, ia, pa);	\

@@ -276,7 +276,10 @@ struct swmmu_format {
 	const struct swmmu_pt_ops *ops;
 };
 
-/* Built-in format registry (arch/swmmu_formats.def lists them). */
+/*
+ * Built-in format registry: defined in arch/swmmu_registry.c over arch/swmmu_formats.def, for the
+ * library's users. core/ never calls it: the layers point one way, core/ below arch/.
+ */
 const struct swmmu_format *swmmu_format_find(const char *name);
 const struct swmmu_format *swmmu_format_get(unsigned int i);
 unsigned int swmmu_format_count(void);

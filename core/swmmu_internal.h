@@ -110,32 +110,54 @@ static inline u64 pt_ia_last(const struct swmmu_format *f)
 	return pt_lowmask(f->va_bits);
 }
 
-/* Internal address -> canonical VA. */
-static pt_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
+/*
+ * The VA width of an address space. One specialised instance serves every VA width of a format
+ * (x86-64 with 4 or 5 levels, Sv39/48/57, VT-d with 3 to 5 levels): its constant descriptor gives
+ * the leaf level's encoding, and the hot paths take the width from the address space's own
+ * format. The number of levels is read only by the cold paths, which read the whole format there.
+ */
+static pt_inline unsigned int pt_as_va_bits(const struct swmmu_as *as)
 {
-	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 && (ia >> (f->va_bits - 1)) & 1)
-		return ia | ~pt_lowmask(f->va_bits);
+	return as->fmt->va_bits;
+}
+
+/* Internal address -> canonical VA, in a VA space of va_bits. */
+static pt_inline u64 pt_canon_w(const struct swmmu_format *f, unsigned int va_bits, u64 ia)
+{
+	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && va_bits < 64 && (ia >> (va_bits - 1)) & 1)
+		return ia | ~pt_lowmask(va_bits);
 	return ia;
 }
 
-/* Canonical VA -> internal address; false if the VA is outside the format. */
-static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
+static pt_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
+{
+	return pt_canon_w(f, f->va_bits, ia);
+}
+
+/* Canonical VA -> internal address in a VA space of va_bits; false if the VA is outside it. */
+static pt_inline bool pt_va_to_ia_w(const struct swmmu_format *f, unsigned int va_bits, u64 va,
+				    u64 *ia)
 {
 	u64 top;
 
-	if (f->va_bits >= 64) {
+	if (va_bits >= 64) {
 		*ia = va;
 		return true;
 	}
-	top = va >> (f->va_bits - 1);
+	top = va >> (va_bits - 1);
 	if (f->flags & SWMMU_FMT_SIGN_EXTEND) {
-		if (top != 0 && top != (~0ULL >> (f->va_bits - 1)))
+		if (top != 0 && top != (~0ULL >> (va_bits - 1)))
 			return false;
-	} else if (va >> f->va_bits) {
+	} else if (va >> va_bits) {
 		return false;
 	}
-	*ia = va & pt_lowmask(f->va_bits);
+	*ia = va & pt_lowmask(va_bits);
 	return true;
+}
+
+static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
+{
+	return pt_va_to_ia_w(f, f->va_bits, va, ia);
 }
 
 /* Check a (va, len) range: -EINVAL for len 0, -ERANGE outside the format or across the hole. */
@@ -628,15 +650,15 @@ static pt_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu
 }
 
 /* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
-static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int lvl,
-					       u64 ia, u64 pte, u32 eff, u32 prot,
-					       struct swmmu_xlate *out)
+static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
+					 unsigned int lvl, u64 ia, u64 pte, u32 eff, u32 prot,
+					 struct swmmu_xlate *out)
 {
 	unsigned int sz = f->level[lvl].shift + pt_leaf_k(f, lvl, pte);
 	u64 m = pt_lowmask(sz);
 
-	out->va = pt_canon(f, ia);
-	out->entry_va = pt_canon(f, ia & ~m);
+	out->va = pt_canon_w(f, va_bits, ia);
+	out->entry_va = pt_canon_w(f, va_bits, ia & ~m);
 	out->pte = pte;
 	out->prot = prot;
 	out->eff_prot = out->prot & (eff | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X |
@@ -657,7 +679,7 @@ static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned 
 static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
 					  u64 pte, u32 eff, struct swmmu_xlate *out)
 {
-	pt_fill_xlate_prot(f, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
+	pt_fill_xlate_prot(f, f->va_bits, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
 }
 
 /*
@@ -680,13 +702,12 @@ static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int l
  */
 #define PT_PWC_BUSY	(~0ULL)
 
-/* Bits of the key above the slot index (the rest of the tag is the generation). */
-static pt_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
-{
-	unsigned int kb = f->va_bits - f->level[f->nr_levels > 1].shift;
-
-	return kb > SWMMU_PWC_SLOTS_LG2 ? kb - SWMMU_PWC_SLOTS_LG2 : 0;
-}
+/*
+ * Bits of the key above the slot index: the low half of the tag (the generation is the high
+ * half), so that the tag does not depend on the VA width. swmmu_as_init() leaves the cache off
+ * for a format whose key does not fit (swmmu_pwc_fits()).
+ */
+#define PT_PWC_KB	32
 
 /*
  * Added to the generation for as long as the cache is off (struct swmmu_as.pwc_off), so that
@@ -699,8 +720,8 @@ static pt_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu
 {
 	u64 gen;
 
-	/* A dual directory has two level-0 spans per level-1 item: not cached. */
-	if (f->nr_levels < 2 || pt_dual(f) || pt_pwc_kb(f) > 32)
+	/* A dual directory has two level-0 spans per level-1 item: never cached (see above). */
+	if (pt_dual(f))
 		return 0;
 	gen = (u64)swmmu_counter_read(&as->pwc_gen);
 	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */
@@ -712,7 +733,7 @@ static pt_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu
 static pt_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
 {
 	/* Two shifts: level[1].shift + SWMMU_PWC_SLOTS_LG2 may reach 64. */
-	return gen << pt_pwc_kb(f) | (ia >> f->level[1].shift) >> SWMMU_PWC_SLOTS_LG2;
+	return gen << PT_PWC_KB | (ia >> f->level[1].shift) >> SWMMU_PWC_SLOTS_LG2;
 }
 
 static pt_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
@@ -770,7 +791,7 @@ static pt_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swm
 	if (!gen || !p || (p & 0xf))
 		return;
 	old = READ_ONCE(s->tag);
-	if (old == want || old == PT_PWC_BUSY || (!replace && old >> pt_pwc_kb(f) == gen))
+	if (old == want || old == PT_PWC_BUSY || (!replace && old >> PT_PWC_KB == gen))
 		return;
 	if (swmmu_cmpxchg(&s->tag, old, PT_PWC_BUSY) != old)
 		return;

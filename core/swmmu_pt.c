@@ -160,6 +160,21 @@ static u32 swmmu_default_table_prot(const struct swmmu_format *fmt)
 	return prot;
 }
 
+/*
+ * Can the paging-structure cache serve this format? It caches the level-0 table under a level-1
+ * item, so it needs two levels and no dual directory (two level-0 spans per item), and the span
+ * key above the slot index must fit the low half of a tag (PT_PWC_KB).
+ */
+static bool swmmu_pwc_fits(const struct swmmu_format *f)
+{
+	unsigned int key;
+
+	if (f->nr_levels < 2 || pt_dual(f) || f->va_bits <= f->level[1].shift)
+		return false;
+	key = f->va_bits - f->level[1].shift;
+	return key <= SWMMU_PWC_SLOTS_LG2 + PT_PWC_KB;
+}
+
 /**
  * swmmu_as_init() - create an empty address space
  * @as: caller-owned structure to initialise
@@ -187,7 +202,12 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->ops = swmmu_fmt_ops(fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
-	swmmu_counter_set(&as->pwc_gen, 1);
+	if (swmmu_pwc_fits(fmt)) {
+		swmmu_counter_set(&as->pwc_gen, 1);
+	} else {
+		as->pwc_off = SWMMU_PWC_OFF_STATIC;
+		swmmu_counter_set(&as->pwc_gen, 1 + PT_PWC_GEN_OFF);
+	}
 	as->table_prot = swmmu_default_table_prot(fmt);
 	top = fmt->nr_levels - 1u;
 	as->root_cpu = swmmu_table_alloc(as, top, &addr);
