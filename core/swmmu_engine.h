@@ -21,9 +21,24 @@
 #ifndef SWMMU_ENGINE_H
 #define SWMMU_ENGINE_H
 
+/* A specialised instance unless the includer compiles the cold paths (see swmmu_internal.h). */
+#ifndef SWMMU_ENGINE_COLD
+#ifdef SWMMU_INTERNAL_H
+#error "include swmmu_engine.h before swmmu_internal.h: it decides how the helpers are inlined"
+#endif
+#define SWMMU_ENGINE_HOT
+#endif
 #include "swmmu_internal.h"
 
 #define PT_NO_LEAF	(-1)
+
+/*
+ * The engine's functions other than the hot paths (pt_inline: the single-page map and unmap, the
+ * two cached queries and the walk they share) run only in the cold paths, compiled once in
+ * core/swmmu_generic.c: no inlining hint, the compiler decides there. A specialised instance
+ * does not use them.
+ */
+#define pt_cold		__maybe_unused
 
 struct pt_ctx {
 	struct swmmu_as *as;
@@ -109,7 +124,7 @@ static pt_inline void *pt_l0_table(const struct swmmu_format *f, const struct sw
 }
 
 /* Write n items of one leaf run: v for the first, v + step for the next, ... */
-static pt_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_cold void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				    unsigned int idx, unsigned int n, u64 v, u64 step)
 {
 	unsigned int i;
@@ -137,7 +152,7 @@ static pt_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, vo
  * pt_fill() into a table no walker can reach yet (not linked): plain stores, which the compiler
  * may unroll or vectorise; the link that publishes the table orders them (pt_link_new()).
  */
-static pt_inline void pt_fill_unpublished(const struct swmmu_format *f, unsigned int lvl,
+static pt_cold void pt_fill_unpublished(const struct swmmu_format *f, unsigned int lvl,
 						void *tbl, unsigned int n, u64 v, u64 step)
 {
 	unsigned int i;
@@ -157,7 +172,7 @@ static pt_inline void pt_fill_unpublished(const struct swmmu_format *f, unsigned
 	pt_fill(f, lvl, tbl, 0, n, v, step);
 }
 
-static pt_inline bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
+static pt_cold bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
 					 const void *tbl, unsigned int idx, unsigned int n)
 {
 	unsigned int i;
@@ -172,7 +187,7 @@ static pt_inline bool pt_all_holes(const struct swmmu_format *f, unsigned int lv
  * True if items [idx, last] of a level-0 table are all holes. Zero is a hole in every valid format,
  * so a run of 8-byte items is first OR-reduced (plain loads are fine: the caller holds the range).
  */
-static pt_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
+static pt_cold bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
 					unsigned int idx, unsigned int last)
 {
 	unsigned int i;
@@ -199,7 +214,7 @@ static pt_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
  * format is read at run time. False when some item is neither (a contiguous or reserved one):
  * the caller then classifies each item.
  */
-static pt_inline bool pt_l0_count_plain(const struct swmmu_format *f, const u64 *p,
+static pt_cold bool pt_l0_count_plain(const struct swmmu_format *f, const u64 *p,
 					      unsigned int idx, unsigned int last,
 					      unsigned int *cnt)
 {
@@ -227,7 +242,7 @@ static pt_inline bool pt_l0_count_plain(const struct swmmu_format *f, const u64 
  * Clear the leaf items among items [idx, last] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
  * aligned 8-byte item is written whole, as with the kernel's memset64 users).
  */
-static pt_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
+static pt_cold unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
 						unsigned int idx, unsigned int last)
 {
 	unsigned int i, cnt = 0, bad = 0;
@@ -266,7 +281,7 @@ static pt_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tb
  * Descend from the root while [start, last] lies inside one item that points at a table: the
  * lowest table that holds the whole range. Every range operation starts there.
  */
-static pt_inline void *pt_descend_common(const struct swmmu_format *f,
+static pt_cold void *pt_descend_common(const struct swmmu_format *f,
 					       const struct swmmu_as *as, u64 start, u64 last,
 					       unsigned int floor, unsigned int *plvl)
 {
@@ -298,7 +313,7 @@ PT_UNROLL
  * True if a leaf may take items [idx, idx + n): all holes, or (when the map has a gather to free
  * them through) holes and empty tables, which the commit pass unlinks first.
  */
-static pt_inline bool pt_free_items(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold bool pt_free_items(const struct swmmu_format *f, const struct pt_ctx *c,
 					  unsigned int lvl, const void *tbl, unsigned int idx,
 					  unsigned int n, u64 va)
 {
@@ -312,7 +327,7 @@ static pt_inline bool pt_free_items(const struct swmmu_format *f, const struct p
  * in [va, last] and (for a contiguous entry) whose items are all holes. Returns lg2 of the number
  * of items, or PT_NO_LEAF to descend.
  */
-static pt_inline int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 				   unsigned int lvl, const void *tbl, unsigned int idx, u64 va,
 				   u64 last, u64 pa)
 {
@@ -351,7 +366,7 @@ struct pt_pos {
 	u64 va;
 };
 
-static pt_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
 					u64 last)
 {
 	p->lvl = lvl;
@@ -362,7 +377,7 @@ static pt_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl,
 }
 
 /* Descend into the table of the current item, which covers up to ilast. */
-static pt_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+static pt_cold void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
 {
 	p->lvl--;
 	p->tbl[p->lvl] = child;
@@ -370,7 +385,7 @@ static pt_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
 }
 
 /* Move past an item ending at ilast, climbing out of finished tables; false when done. */
-static pt_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
+static pt_cold bool pt_pos_next(struct pt_pos *p, u64 ilast)
 {
 	while (ilast == p->last[p->lvl]) {
 		if (p->lvl == p->base)
@@ -382,7 +397,7 @@ static pt_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
 }
 
 /* Item span at the current position, clipped to the range. */
-static pt_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+static pt_cold u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
 {
 	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
 
@@ -390,7 +405,7 @@ static pt_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_
 }
 
 /* True if level 0 of this walk is written as one run (no per-item page size choice). */
-static pt_inline bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
+static pt_cold bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
 {
 	return c->forced_lvl >= 0 ? !c->forced_lvl && !c->forced_k : !f->level[0].contig;
 }
@@ -410,7 +425,7 @@ struct pt_dual {
 };
 
 /* Read a dual item (tbl NULL: an item of a table still to be made, all holes). */
-static pt_inline void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_cold void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
 					const void *tbl, unsigned int idx, struct pt_dual *d)
 {
 	d->w0 = tbl ? pt_load(f, 2, tbl, idx) : 0;
@@ -423,7 +438,7 @@ static pt_inline void pt_dual_get(const struct swmmu_format *f, const struct swm
  * Does the piece of a map starting at va (ending at e, at most one level-1 item) become a level-1
  * leaf? A forced size decides; otherwise a whole, aligned level-1 item does.
  */
-static pt_inline bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
 					u64 va, u64 e, u64 pa)
 {
 	u64 m = pt_lowmask(f->level[1].shift);
@@ -434,7 +449,7 @@ static pt_inline bool pt_dual_big(const struct swmmu_format *f, const struct pt_
 }
 
 /* Map pass 1 for [va, last] inside one dual item that is a hole or a table. */
-static pt_inline int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 					     const struct pt_dual *d, u64 va, u64 last, u64 delta)
 {
 	bool nbig = false, nsmall = false;
@@ -477,7 +492,7 @@ static noinline int pt_replace_pick_slow(const struct swmmu_format *f, const str
 	return k;
 }
 
-static pt_inline int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 					   unsigned int lvl, const void *tbl, unsigned int idx,
 					   u64 va, u64 last, u64 pa)
 {
@@ -493,7 +508,7 @@ static pt_inline int pt_replace_pick(const struct swmmu_format *f, const struct 
  * per-item path decides. A NULL table is one still to be made, all holes. The per-item path
  * would choose the same leaves one by one (pt_pick()); the run writes them with one pt_fill().
  */
-static pt_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
+static pt_cold unsigned int pt_leaf_run(const struct swmmu_format *f,
 						const struct pt_ctx *c, unsigned int lvl,
 						const void *tbl, unsigned int idx, u64 va, u64 last,
 						u64 pa)
@@ -528,7 +543,7 @@ static pt_inline unsigned int pt_leaf_run(const struct swmmu_format *f,
  * Map pass 1: overlap check and table count for [va, last] mapped at pa. A NULL table stands for
  * a table still to be made (all holes).
  */
-static pt_inline int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 					unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					u64 pa0)
 {
@@ -611,7 +626,7 @@ next:
 	}
 }
 
-static pt_inline void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
 					  unsigned int lvl, void *tbl, unsigned int idx,
 					  unsigned int k, u64 pa, unsigned int n)
 {
@@ -632,7 +647,7 @@ static pt_inline void pt_write_leaf(const struct swmmu_format *f, const struct p
  * With fill, the new table is a level-0 table entirely covered by the map: it is written with
  * its leaves (mapping pa) before it is published, and *filled says so.
  */
-static pt_inline void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
 					 unsigned int lvl, void *tbl, unsigned int idx, u64 old,
 					 bool fill, u64 pa, bool *filled)
 {
@@ -689,7 +704,7 @@ static void pt_table_widen(const struct swmmu_format *f, struct pt_ctx *c, unsig
  * Link a pre-allocated, zeroed table of level cl (1: word 0, 0: word 1) into the dual item
  * tbl[idx], which held old in that word. Returns the table, or NULL with c->err set.
  */
-static pt_inline void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
 					  void *tbl, unsigned int idx, unsigned int cl, u64 old)
 {
 	void *child = c->pre[cl];
@@ -760,7 +775,7 @@ static void pt_dual_map_commit(const struct swmmu_format *f, struct pt_ctx *c, v
 }
 
 /* Map pass 2: write leaves and link new tables. Cannot fail within the locking contract. */
-static pt_inline void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
 					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					  u64 pa0)
 {
@@ -842,7 +857,7 @@ next:
 	}
 }
 
-static pt_inline void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
+static pt_cold void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
@@ -858,7 +873,7 @@ PT_UNROLL
 }
 
 /* Allocate the tables counted in c->need; on failure nothing is left allocated. */
-static pt_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
+static pt_cold int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
@@ -881,7 +896,7 @@ PT_UNROLL
 }
 
 /* Leaf and table bits for every level; -EOPNOTSUPP if a prot cannot be encoded. */
-static pt_inline int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
+static pt_cold int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
 					u32 tprot)
 {
 	unsigned int lvl;
@@ -936,7 +951,7 @@ static inline int pt_size_level(const struct swmmu_format *f, u64 pgsize, int *p
  */
 #define PT_SLOW	1
 
-static pt_inline int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
 				       u64 va, u64 pa, u64 len, u32 prot)
 {
 	const struct swmmu_level *l = &f->level[0];
@@ -1001,7 +1016,7 @@ static pt_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *a
 	return 0;
 }
 
-static pt_inline int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 				  const struct swmmu_map_req *req)
 {
 	const struct swmmu_map_opts *o = req->opts;
@@ -1108,7 +1123,7 @@ PT_UNROLL
 }
 
 /* Rewrite the attributes of one leaf item, keeping the bits in keep (and A/D a device sets). */
-static pt_inline void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
+static pt_cold void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
 					   void *tbl, unsigned int idx, u64 keep, u64 attr)
 {
 	u64 old = pt_load(f, lvl, tbl, idx), v;
@@ -1227,7 +1242,7 @@ static void pt_dual_split(const struct swmmu_format *f, struct pt_ctx *c, void *
  * end after it (end)? Counts in need[] the tables a split would take. Returns 1 if cut, 0 if not,
  * -EINVAL if the leaf cannot be split.
  */
-static pt_inline int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
+static pt_cold int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
 		       unsigned int lvl, u64 addr, bool end, unsigned int *need)
 {
 	for (;;) {
@@ -1345,7 +1360,7 @@ static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsi
 }
 
 /* Split every leaf cut at addr (pre-allocated tables in c->pre). */
-static pt_inline void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
+static pt_cold void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
 {
 	void *tbl = c->as->root_cpu;
 	unsigned int lvl = pt_top(f);
@@ -1381,7 +1396,7 @@ static pt_inline void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c
 int swmmu_split_edges(struct pt_ctx *c, u64 start, u64 last);
 
 /* Unmap/protect preamble: range, alignment and boundaries (splitting if asked). */
-static pt_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
+static pt_cold int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
 				    u64 len, u32 flags, u64 *start, u64 *last, void **tbl,
 				    unsigned int *lvl)
 {
@@ -1424,7 +1439,7 @@ PT_UNROLL
  * The splitting part of pt_edges(), compiled once (in swmmu_generic.c) for every format: it
  * reads the format at run time, since a split is rare next to the walks around it.
  */
-static pt_inline int pt_split_edges(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold int pt_split_edges(const struct swmmu_format *f, struct pt_ctx *c,
 					  u64 start, u64 last)
 {
 	unsigned int i;
@@ -1444,7 +1459,7 @@ static pt_inline int pt_split_edges(const struct swmmu_format *f, struct pt_ctx 
 }
 
 /* Clear every leaf in [start, last] (no leaf is cut); returns bytes, ORs changed levels. */
-static pt_inline u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
 					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					  u32 *levels)
 {
@@ -1529,7 +1544,7 @@ static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as 
 	return 0;
 }
 
-static pt_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
 					 u64 va, u64 len, u32 flags, struct swmmu_gather *g,
 					 u64 *unmapped)
 {
@@ -1564,7 +1579,7 @@ static pt_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as
 	return 0;
 }
 
-static pt_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_cold int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				    u64 len, u32 flags, struct swmmu_gather *g, u64 *unmapped)
 {
 	struct pt_ctx c;
@@ -1592,7 +1607,7 @@ static pt_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as,
 }
 
 /* Rewrite the permissions of every leaf in [start, last]; returns bytes of leaves seen. */
-static pt_inline u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
 					    unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					    u32 *levels)
 {
@@ -1636,7 +1651,7 @@ next:
 	}
 }
 
-static pt_inline int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_cold int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				      u64 len, u32 prot, u32 flags, struct swmmu_gather *g)
 {
 	struct pt_ctx c;
@@ -1707,7 +1722,7 @@ static int pt_dual_lookup(const struct swmmu_format *f, const struct swmmu_as *a
  * decode the item. The decoding is unrolled over the levels so that every level's descriptor
  * fields are constants in a specialised instance.
  */
-static pt_inline int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					  u64 ia, bool cached, void **ptbl, unsigned int *plvl,
 					  struct swmmu_xlate *out)
 {
@@ -1782,7 +1797,7 @@ static pt_inline int pt_query_cached(const struct swmmu_format *f,
 }
 
 /* The walk of a query whose cached path missed: ia is already checked. */
-static pt_inline int pt_query_walk(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_cold int pt_query_walk(const struct swmmu_format *f, const struct swmmu_as *as,
 					 u64 ia, struct swmmu_xlate *out)
 {
 	unsigned int lvl;
@@ -1814,7 +1829,7 @@ static pt_inline int pt_query_pa_cached(const struct swmmu_format *f,
 	return 0;
 }
 
-static pt_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
 					u64 va, u32 access, bool set_ad, struct swmmu_xlate *out)
 {
 	unsigned int lvl;

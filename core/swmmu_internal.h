@@ -41,19 +41,20 @@ struct swmmu_pt_ops {
 extern const struct swmmu_pt_ops swmmu_generic_ops;
 
 /*
- * The engine's helpers are inlined whole into every specialised instance, where the descriptor is
- * a constant and they fold away, and loops over levels, permissions and memory types have
- * constant trip counts there, so unrolling them (PT_UNROLL) lets every descriptor read fold to a
- * constant. The cold paths are compiled once with the descriptor read at run time
- * (core/swmmu_generic.c defines SWMMU_ENGINE_COLD): there folding gains nothing, so the compiler
- * chooses what to inline and nothing is unrolled, which keeps that one copy small.
+ * The engine's helpers are inlined whole into every specialised instance (the files that include
+ * swmmu_engine.h with a constant descriptor: SWMMU_ENGINE_HOT), where they fold away, and loops
+ * over levels, permissions and memory types have constant trip counts there, so unrolling them
+ * (PT_UNROLL) lets every descriptor read fold to a constant. Everywhere else the descriptor is
+ * read at run time (the cold paths in core/swmmu_generic.c, the walkers in core/swmmu_walk.c and
+ * core/swmmu_hwwalk.c): folding gains nothing there, so the compiler chooses what to inline and
+ * nothing is unrolled, which keeps each of those single copies small.
  */
-#ifdef SWMMU_ENGINE_COLD
-#define pt_inline	inline
-#define PT_UNROLL
-#else
+#ifdef SWMMU_ENGINE_HOT
 #define pt_inline	__always_inline
 #define PT_UNROLL	_Pragma("GCC unroll 8")
+#else
+#define pt_inline	inline
+#define PT_UNROLL
 #endif
 
 static pt_inline u64 pt_bit(unsigned int n)
