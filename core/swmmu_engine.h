@@ -226,6 +226,17 @@ static pt_cold bool pt_l0_count_plain(const struct swmmu_format *f, const u64 *p
 
 	if ((l->flags & SWMMU_LVL_TABLE) || !(l->flags & SWMMU_LVL_LEAF))
 		return false;
+	/* The common cases first, three operations an item: a run of leaves, or of zeros. */
+	if (lval & present) {
+		u64 diff = 0;
+
+		for (i = idx; i <= last; i++)
+			diff |= (p[i] & lmask) ^ lval;
+		if (!diff) {
+			*cnt = last - idx + 1;
+			return true;
+		}
+	}
 	for (i = idx; i <= last; i++) {
 		u64 pte = p[i];
 		bool null = has_null && (pte & nmask) == nval;
@@ -995,7 +1006,7 @@ static pt_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *a
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || ((va | pa) & m) || !pt_va_to_ia_w(f, pt_as_va_bits(as), va, &ia) ||
+	if (pt_dual(f) || ((va | pa) & m) || !pt_as_va_to_ia(as, va, &ia) ||
 	    !pt_oa_ok(f, pa | m))
 		return PT_SLOW;
 	if (!pt_leaf_memo_get(f, as, prot, &attr)) {
@@ -1521,7 +1532,7 @@ static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as 
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || !pt_va_to_ia_w(f, pt_as_va_bits(as), va, &ia))
+	if (pt_dual(f) || !pt_as_va_to_ia(as, va, &ia))
 		return PT_SLOW;
 	tbl = pt_l0_table(f, as, ia, walk, &eff);
 	if (!tbl)
@@ -1607,6 +1618,44 @@ static pt_cold int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u
 }
 
 /* Rewrite the permissions of every leaf in [start, last]; returns bytes of leaves seen. */
+/*
+ * Protect items [idx, e] of a level-0 table when every one is a plain leaf or zero, the common
+ * case, with the attributes computed once: the cold path reads the format at run time, and per
+ * item that would dominate. False, with nothing changed, when some item is anything else (or the
+ * format has null or size-pattern entries): the caller then goes item by item.
+ */
+static pt_cold bool pt_l0_protect_run(const struct swmmu_format *f, const struct pt_ctx *c,
+				      void *tbl, unsigned int idx, unsigned int e, u64 *bytes,
+				      u32 *levels)
+{
+	const struct swmmu_level *l = &f->level[0];
+	u64 lmask = l->leaf_mask, lval = l->leaf_val, keep, attr;
+	const u64 *p = (const u64 *)tbl;
+	unsigned int i, n = 0;
+
+	if (pt_esz(f, 0) != 3 || (f->flags & SWMMU_FMT_BIG_ENDIAN) || (l->flags & SWMMU_LVL_TABLE) ||
+	    f->null_mask || !(lval & f->present) ||
+	    (f->contig_kind && f->contig_kind != SWMMU_CONTIG_HINT))
+		return false;
+	for (i = idx; i <= e; i++)
+		if (p[i] && (p[i] & lmask) != lval)
+			return false;
+	/* As pt_protect_range() for a level-0 leaf (a contiguous hint stays as it is). */
+	attr = c->attr[0] & ~(f->accessed | f->dirty);
+	keep = pt_oa_enc(f, ~pt_lowmask(l->shift)) | f->contig_mask | f->contig_val |
+	       f->accessed | f->dirty;
+	for (i = idx; i <= e; i++) {
+		if (!p[i])
+			continue;
+		pt_protect_one(f, 0, tbl, i, keep, attr);
+		n++;
+	}
+	*bytes += (u64)n << l->shift;
+	if (n)
+		*levels |= 1;
+	return true;
+}
+
 static pt_cold u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
 					    unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					    u32 *levels)
@@ -1623,8 +1672,17 @@ static pt_cold u64 pt_protect_range(const struct swmmu_format *f, const struct p
 		u64 keep = pt_oa_enc(f, ~pt_lowmask(l->shift)) | f->contig_mask | f->contig_val |
 			   f->accessed | f->dirty;
 		void *tbl = p.tbl[lvl];
-		u64 ilast = pt_pos_ilast(f, &p), pte = pt_load(f, lvl, tbl, idx);
-		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+		u64 ilast, pte;
+		enum swmmu_item_kind kind;
+
+		if (!lvl && pt_l0_protect_run(f, c, tbl, idx, pt_index(f, 0, p.last[0]), &bytes,
+					      levels)) {
+			ilast = p.last[0];
+			goto next;
+		}
+		ilast = pt_pos_ilast(f, &p);
+		pte = pt_load(f, lvl, tbl, idx);
+		kind = pt_kind(f, lvl, pte);
 
 		if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF) {
 			bytes += pt_dual_range(f, c->as, c, tbl, idx, p.va, ilast, levels);
@@ -1908,7 +1966,7 @@ static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *o
 	u64 ia;										\
 	int ret;									\
 											\
-	if (unlikely(!pt_va_to_ia_w(FMT, pt_as_va_bits(as), va, &ia)))			\
+	if (unlikely(!pt_as_va_to_ia(as, va, &ia)))			\
 		return -ERANGE;								\
 	ret = pt_query_cached(FMT, as, ia, out);					\
 	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_walk(as, ia, out);	\
@@ -1918,7 +1976,7 @@ static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\
 	u64 ia;										\
 	int ret;									\
 											\
-	if (unlikely(!pt_va_to_ia_w(FMT, pt_as_va_bits(as), va, &ia)))			\
+	if (unlikely(!pt_as_va_to_ia(as, va, &ia)))			\
 		return -ERANGE;								\
 	ret = pt_query_pa_cached(FMT, as, ia, pa);					\
 	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_pa_walk(as, ia, pa);	\

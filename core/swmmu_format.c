@@ -119,7 +119,7 @@ static int swmmu_level_check(const struct swmmu_format *f, unsigned int lvl,
  * Context: any.
  * Return: 0 if valid, -EINVAL otherwise.
  */
-int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *err)
+__cold int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *err)
 {
 	unsigned int lvl, top, ebits;
 	int ret;
@@ -195,7 +195,7 @@ int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *
  * Context: any.
  * Return: 0 if valid, -EINVAL otherwise.
  */
-int swmmu_format_validate(const struct swmmu_format *f)
+__cold int swmmu_format_validate(const struct swmmu_format *f)
 {
 	return swmmu_format_check(f, NULL);
 }
@@ -236,7 +236,7 @@ static bool swmmu_level_equal(const struct swmmu_level *a, const struct swmmu_le
  * Context: any.
  * Return: true if they describe the same format.
  */
-bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b)
+__cold bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b)
 {
 	unsigned int lvl;
 
@@ -312,7 +312,7 @@ u64 swmmu_format_va_size_last(const struct swmmu_format *f)
  * Context: any.
  * Return: 0, -EOPNOTSUPP for a sign-extended format, -EINVAL if no valid format has that size.
  */
-int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+__cold int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
 			struct swmmu_format *out)
 {
 	unsigned int n;

@@ -2,7 +2,7 @@
 /*
  * The engine's cold paths and the generic instance: compiled once, reading the descriptor at run
  * time (as->fmt). Every format's instance calls the cold paths here; formats parsed from a text
- * description use the generic instance for the hot paths too.
+ * description use them for every operation.
  */
 #define SWMMU_ENGINE_COLD
 #include "swmmu_engine.h"
@@ -136,7 +136,41 @@ int swmmu_cold_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
 	return pt_translate(as->fmt, as, va, access, set_ad, out);
 }
 
-SWMMU_ENGINE_INSTANCE(, swmmu_generic_ops, as->fmt);
+/* A full query of a format read at run time: the walk itself tries the cache first. */
+static int swmmu_generic_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)
+{
+	unsigned int lvl;
+	void *tbl;
+	u64 ia;
+
+	if (!pt_va_to_ia(as->fmt, va, &ia))
+		return -ERANGE;
+	return pt_lookup_fill(as->fmt, as, ia, true, &tbl, &lvl, out);
+}
+
+static int swmmu_generic_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)
+{
+	struct swmmu_xlate x;
+	int ret = swmmu_generic_query(as, va, &x);
+
+	if (!ret)
+		*pa = x.pa;
+	return ret;
+}
+
+/*
+ * The generic instance, for formats parsed from a text description: the cold paths serve every
+ * operation (a hot path specialised on a descriptor read at run time would only copy them).
+ */
+const struct swmmu_pt_ops swmmu_generic_ops = {
+	.map = swmmu_cold_map,
+	.map1 = swmmu_cold_map1,
+	.unmap = swmmu_cold_unmap,
+	.protect = swmmu_cold_protect,
+	.query = swmmu_generic_query,
+	.query_pa = swmmu_generic_query_pa,
+	.translate = swmmu_cold_translate,
+};
 
 /**
  * swmmu_split_edges() - split the leaves an unmap or protect range cuts at its two ends

@@ -51,9 +51,11 @@ extern const struct swmmu_pt_ops swmmu_generic_ops;
  */
 #ifdef SWMMU_ENGINE_HOT
 #define pt_inline	__always_inline
+#define pt_heavy	__always_inline
 #define PT_UNROLL	_Pragma("GCC unroll 8")
 #else
 #define pt_inline	inline
+#define pt_heavy	noinline __maybe_unused
 #define PT_UNROLL
 #endif
 
@@ -122,6 +124,18 @@ static pt_inline unsigned int pt_as_va_bits(const struct swmmu_as *as)
 	return as->fmt->va_bits;
 }
 
+/*
+ * Canonical VA -> internal address in an address space's own VA width, with one add and one
+ * compare (struct swmmu_as.va_bias): the check of the hot paths. False outside the format.
+ */
+static pt_inline bool pt_as_va_to_ia(const struct swmmu_as *as, u64 va, u64 *ia)
+{
+	if (va + as->va_bias > as->va_mask)
+		return false;
+	*ia = va & as->va_mask;
+	return true;
+}
+
 /* Internal address -> canonical VA, in a VA space of va_bits. */
 static pt_inline u64 pt_canon_w(const struct swmmu_format *f, unsigned int va_bits, u64 ia)
 {
@@ -135,30 +149,24 @@ static pt_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
 	return pt_canon_w(f, f->va_bits, ia);
 }
 
-/* Canonical VA -> internal address in a VA space of va_bits; false if the VA is outside it. */
-static pt_inline bool pt_va_to_ia_w(const struct swmmu_format *f, unsigned int va_bits, u64 va,
-				    u64 *ia)
+/* Canonical VA -> internal address; false if the VA is outside the format. */
+static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
 {
 	u64 top;
 
-	if (va_bits >= 64) {
+	if (f->va_bits >= 64) {
 		*ia = va;
 		return true;
 	}
-	top = va >> (va_bits - 1);
+	top = va >> (f->va_bits - 1);
 	if (f->flags & SWMMU_FMT_SIGN_EXTEND) {
-		if (top != 0 && top != (~0ULL >> (va_bits - 1)))
+		if (top != 0 && top != (~0ULL >> (f->va_bits - 1)))
 			return false;
-	} else if (va >> va_bits) {
+	} else if (va >> f->va_bits) {
 		return false;
 	}
-	*ia = va & pt_lowmask(va_bits);
+	*ia = va & pt_lowmask(f->va_bits);
 	return true;
-}
-
-static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
-{
-	return pt_va_to_ia_w(f, f->va_bits, va, ia);
 }
 
 /* Check a (va, len) range: -EINVAL for len 0, -ERANGE outside the format or across the hole. */
@@ -489,7 +497,7 @@ PT_UNROLL
 }
 
 /* Validate a leaf prot word against the format. */
-static pt_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
+static pt_heavy int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
 {
 	u32 mt = SWMMU_PROT_GET_MT(prot);
 
@@ -505,7 +513,7 @@ static pt_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
 }
 
 /* Leaf bits of a level without the output address (and without contiguous marker). */
-static pt_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
+static pt_heavy int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
 					u64 *attr)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -527,7 +535,7 @@ static pt_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl
 }
 
 /* Table entry bits of a level without the table address. */
-static pt_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
+static pt_heavy int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
 				u64 *attr)
 {
 	u64 bits;
@@ -540,7 +548,7 @@ static pt_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lv
 }
 
 /* Prot word (permissions, memory type, NULL) of a leaf item. */
-static pt_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+static pt_heavy u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 	unsigned int mt;
@@ -557,7 +565,7 @@ PT_UNROLL
 }
 
 /* Permissions of a table entry that restrict what is below it (R/W/X/U). */
-static pt_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
+static pt_heavy u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
 {
 	return pt_perm_decode(&f->table_perm, pte) | SWMMU_PROT_G;
 }
@@ -651,7 +659,7 @@ static pt_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu
 }
 
 /* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
-static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
+static pt_heavy void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
 					 unsigned int lvl, u64 ia, u64 pte, u32 eff, u32 prot,
 					 struct swmmu_xlate *out)
 {
@@ -677,7 +685,7 @@ static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned 
 	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
 }
 
-static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
+static pt_heavy void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
 					  u64 pte, u32 eff, struct swmmu_xlate *out)
 {
 	pt_fill_xlate_prot(f, f->va_bits, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
@@ -782,7 +790,7 @@ static pt_inline bool pt_pwc_lookup(const struct swmmu_format *f,
  * Cache a level-0 table found by a walk that started at generation gen (see above); all and any
  * are the AND and OR of the table entries of the path.
  */
-static pt_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_heavy void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					u64 gen, u64 ia, void *tbl, u64 all, u64 any, bool replace)
 {
 	struct swmmu_pwc_slot *s = pt_pwc_slot(f, as, ia);

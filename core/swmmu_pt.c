@@ -160,6 +160,13 @@ static u32 swmmu_default_table_prot(const struct swmmu_format *fmt)
 	return prot;
 }
 
+/* The VA range check of the hot paths (struct swmmu_as.va_mask, .va_bias). */
+static void swmmu_as_set_va_range(struct swmmu_as *as, const struct swmmu_format *f)
+{
+	as->va_mask = pt_lowmask(f->va_bits);
+	as->va_bias = (f->flags & SWMMU_FMT_SIGN_EXTEND) ? pt_bit(f->va_bits - 1) : 0;
+}
+
 /*
  * Can the paging-structure cache serve this format? It caches the level-0 table under a level-1
  * item, so it needs two levels and no dual directory (two level-0 spans per item), and the span
@@ -200,6 +207,7 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 	memset(as, 0, sizeof(*as));
 	as->fmt = fmt;
 	as->ops = swmmu_fmt_ops(fmt);
+	swmmu_as_set_va_range(as, fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
 	if (swmmu_pwc_fits(fmt)) {
@@ -247,6 +255,7 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	memset(as, 0, sizeof(*as));
 	as->fmt = fmt;
 	as->ops = swmmu_fmt_ops(fmt);
+	swmmu_as_set_va_range(as, fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
 	as->root = root;

@@ -92,6 +92,10 @@ struct swmmu_pwc_slot {
  * @mem: memory callbacks
  * @to_cpu: copy of @mem.ops->to_cpu (one load less on every walk step)
  * @root: table address of the root table
+ * @va_mask: mask of an internal address: the low va_bits bits
+ * @va_bias: half the VA space for a sign-extended format, else 0: a VA is inside the format
+ *           exactly when va + @va_bias <= @va_mask, one compare for the hot paths whichever VA
+ *           width their instance serves (pt_as_va_to_ia())
  * @root_cpu: CPU pointer of the root table
  * @table_prot: permissions written into new table entries (default R|W|X|U)
  * @leaf_memo: the level-0 leaf bits of the prot last mapped by a one-page or one-table map,
@@ -116,6 +120,8 @@ struct swmmu_pwc_slot {
 struct swmmu_as {
 	const struct swmmu_format *fmt;
 	const struct swmmu_pt_ops *ops;
+	u64 va_mask;
+	u64 va_bias;
 	struct swmmu_mem mem;
 	void *(*to_cpu)(void *ctx, u64 addr);
 	u64 root;

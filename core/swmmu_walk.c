@@ -347,7 +347,7 @@ static int pt_walk_range(struct pt_walk *w, u64 va, u64 len)
  * Context: lock-free; the callbacks run in the caller's context.
  * Return: 0 (also after STOP), -EINVAL/-ERANGE for the range, or a callback's errno.
  */
-int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
+__cold int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
 	       void *ctx)
 {
 	struct pt_walk w = {
@@ -375,7 +375,7 @@ SWMMU_EXPORT(swmmu_walk);
  * Context: the caller holds the range; lock-free readers may run.
  * Return: as swmmu_walk().
  */
-int swmmu_walk_mut(struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
+__cold int swmmu_walk_mut(struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
 		   void *ctx, struct swmmu_gather *g)
 {
 	struct pt_walk w = { .as = as, .ops = ops, .ctx = ctx, .g = g, .mut = true };
@@ -448,7 +448,7 @@ static int pt_region_leaf(void *ctx, struct swmmu_walk_item *it)
  * Context: lock-free.
  * Return: 0, range errors as swmmu_walk(), or @fn's negative return.
  */
-int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
+__cold int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
 		  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx)
 {
 	static const struct swmmu_walk_ops ops = { .leaf = pt_region_leaf };
@@ -498,7 +498,7 @@ static int pt_dump_one(void *ctx, const struct swmmu_region *r)
  * Return: 0, -EMSGSIZE if @max is too small (@out holds the first @max, @needed the count),
  * or range errors as swmmu_walk().
  */
-int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
+__cold int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
 	       unsigned int max, unsigned int *needed)
 {
 	struct pt_dump d = { .out = out, .max = max };
@@ -595,7 +595,7 @@ int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,
  * Context: any; pure function of its arguments.
  * Return: the number of levels written to @levels (0, 1 or 2).
  */
-unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
+__cold unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
 				     const struct swmmu_walk_item *it, unsigned int levels[2])
 {
 	struct swmmu_xlate x;
@@ -631,7 +631,7 @@ unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
  * Return: the enum swmmu_item_kind of the item, -EINVAL for a bad level, -ERANGE if @va is
  * outside the format.
  */
-int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
+__cold int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
 		      struct swmmu_xlate *out)
 {
 	enum swmmu_item_kind kind;
@@ -829,7 +829,7 @@ static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, voi
  * there, -EOPNOTSUPP if the format cannot express @prot in a table entry, or @level is a dual
  * directory (SWMMU_LVL_DUAL).
  */
-int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
+__cold int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
 			 struct swmmu_gather *g)
 {
 	const struct swmmu_format *f = as->fmt;
@@ -879,7 +879,7 @@ int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 pr
  * entry there, -EEXIST if @dst has something there, -ENOSPC if @dst has SWMMU_MAX_LINKS links,
  * -ENOMEM (nothing changed), -EOPNOTSUPP if @level is a dual directory (SWMMU_LVL_DUAL).
  */
-int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level)
+__cold int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level)
 {
 	const struct swmmu_format *f = dst->fmt;
 	void *tbl, *mk[SWMMU_MAX_LEVELS];
@@ -963,7 +963,7 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
  * Context: the caller holds the span.
  * Return: 0, -ERANGE, -ENOENT if there is no such link.
  */
-int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_gather *g)
+__cold int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_gather *g)
 {
 	const struct swmmu_format *f = dst->fmt;
 	unsigned int idx;
