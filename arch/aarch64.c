@@ -13,8 +13,6 @@
 #include "aarch64.h"
 #include "swmmu_engine.h"
 
-static const struct swmmu_pt_ops aarch64_4k_ops;
-
 const struct swmmu_format swmmu_fmt_aarch64_4k = {
 	.name = "aarch64-4k",
 	.nr_levels = 4,
@@ -40,7 +38,7 @@ const struct swmmu_format swmmu_fmt_aarch64_4k = {
 		ARM_LVL_BLOCK(30, 9, 12, 0, ARM_MT_MASK, ARM_MT),
 		ARM_LVL_TABLE(39, 9, 12),
 	},
-	.ops = &aarch64_4k_ops,
+	.ops = &swmmu_aarch64_4k_ops,
 };
 
-SWMMU_ENGINE_INSTANCE(static, aarch64_4k_ops, &swmmu_fmt_aarch64_4k);
+SWMMU_ENGINE_INSTANCE(, swmmu_aarch64_4k_ops, &swmmu_fmt_aarch64_4k);

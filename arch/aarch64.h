@@ -112,4 +112,7 @@
 	.table_mask = ARM_TYPE, .table_val = ARM_TYPE,			\
 }
 
+/* The 4K-granule stage-1 engine instance, shared by every VA width of that format. */
+extern const struct swmmu_pt_ops swmmu_aarch64_4k_ops;
+
 #endif /* SWMMU_ARCH_AARCH64_H */

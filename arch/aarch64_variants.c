@@ -39,7 +39,6 @@
 #define ARM_S1_PAGE(s, b, c)	ARM_LVL_PAGE(s, b, s, c, ARM_MT_MASK, ARM_MT)
 #define ARM_S1_BLOCK(s, b, g, c) ARM_LVL_BLOCK(s, b, g, c, ARM_MT_MASK, ARM_MT)
 
-static const struct swmmu_pt_ops aarch64_4k_39_ops;
 static const struct swmmu_pt_ops aarch64_16k_ops;
 static const struct swmmu_pt_ops aarch64_64k_ops;
 static const struct swmmu_pt_ops aarch64_s2_4k_ops;
@@ -56,7 +55,7 @@ const struct swmmu_format swmmu_fmt_aarch64_4k_39 = {
 		ARM_S1_BLOCK(21, 9, 12, ARM_C16),
 		ARM_S1_BLOCK(30, 9, 12, 0),
 	},
-	.ops = &aarch64_4k_39_ops,
+	.ops = &swmmu_aarch64_4k_ops,	/* the 48-bit format's instance serves 39 bits */
 };
 
 /* 16K granule, T0SZ = 16: levels 0-3 (level 0 has 2 entries), 32M blocks, 16K pages. */
@@ -127,7 +126,6 @@ const struct swmmu_format swmmu_fmt_aarch64_s2_4k = {
 	.ops = &aarch64_s2_4k_ops,
 };
 
-SWMMU_ENGINE_INSTANCE(static, aarch64_4k_39_ops, &swmmu_fmt_aarch64_4k_39);
 SWMMU_ENGINE_INSTANCE(static, aarch64_16k_ops, &swmmu_fmt_aarch64_16k);
 SWMMU_ENGINE_INSTANCE(static, aarch64_64k_ops, &swmmu_fmt_aarch64_64k);
 SWMMU_ENGINE_INSTANCE(static, aarch64_s2_4k_ops, &swmmu_fmt_aarch64_s2_4k);

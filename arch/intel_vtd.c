@@ -76,9 +76,8 @@
 		.implied = SWMMU_PROT_R | SWMMU_PROT_X | SWMMU_PROT_U,	\
 	}
 
+/* One engine instance for the three AGAWs: the hot paths take the VA width from the AS. */
 static const struct swmmu_pt_ops vtd_ss_ops;
-static const struct swmmu_pt_ops vtd_ss_39_ops;
-static const struct swmmu_pt_ops vtd_ss_57_ops;
 
 const struct swmmu_format swmmu_fmt_vtd_ss = {
 	.name = "vtd-ss",
@@ -105,7 +104,7 @@ const struct swmmu_format swmmu_fmt_vtd_ss_39 = {
 		VTD_LEVEL_PS(21),
 		VTD_LEVEL_PS(30),
 	},
-	.ops = &vtd_ss_39_ops,
+	.ops = &vtd_ss_ops,
 };
 
 /* AGAW 57: an SS-PML5E table above the SS-PML4E table. */
@@ -121,9 +120,7 @@ const struct swmmu_format swmmu_fmt_vtd_ss_57 = {
 		VTD_LEVEL_TOP(39),
 		VTD_LEVEL_TOP(48),
 	},
-	.ops = &vtd_ss_57_ops,
+	.ops = &vtd_ss_ops,
 };
 
 SWMMU_ENGINE_INSTANCE(static, vtd_ss_ops, &swmmu_fmt_vtd_ss);
-SWMMU_ENGINE_INSTANCE(static, vtd_ss_39_ops, &swmmu_fmt_vtd_ss_39);
-SWMMU_ENGINE_INSTANCE(static, vtd_ss_57_ops, &swmmu_fmt_vtd_ss_57);

@@ -75,9 +75,8 @@
 		.implied = SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X | SWMMU_PROT_U,	\
 	}
 
-static const struct swmmu_pt_ops riscv_sv39_ops;
-static const struct swmmu_pt_ops riscv_sv48_ops;
-static const struct swmmu_pt_ops riscv_sv57_ops;
+/* One engine instance for Sv39/48/57: the hot paths take the VA width from the AS. */
+static const struct swmmu_pt_ops riscv_ops;
 
 const struct swmmu_format swmmu_fmt_riscv_sv39 = {
 	.name = "riscv-sv39",
@@ -85,7 +84,7 @@ const struct swmmu_format swmmu_fmt_riscv_sv39 = {
 	.va_bits = 39,
 	RV_COMMON,
 	.level = { RV_LEAF0, RV_UPPER(21), RV_UPPER(30) },
-	.ops = &riscv_sv39_ops,
+	.ops = &riscv_ops,
 };
 
 const struct swmmu_format swmmu_fmt_riscv_sv48 = {
@@ -94,7 +93,7 @@ const struct swmmu_format swmmu_fmt_riscv_sv48 = {
 	.va_bits = 48,
 	RV_COMMON,
 	.level = { RV_LEAF0, RV_UPPER(21), RV_UPPER(30), RV_UPPER(39) },
-	.ops = &riscv_sv48_ops,
+	.ops = &riscv_ops,
 };
 
 const struct swmmu_format swmmu_fmt_riscv_sv57 = {
@@ -103,9 +102,7 @@ const struct swmmu_format swmmu_fmt_riscv_sv57 = {
 	.va_bits = 57,
 	RV_COMMON,
 	.level = { RV_LEAF0, RV_UPPER(21), RV_UPPER(30), RV_UPPER(39), RV_UPPER(48) },
-	.ops = &riscv_sv57_ops,
+	.ops = &riscv_ops,
 };
 
-SWMMU_ENGINE_INSTANCE(static, riscv_sv39_ops, &swmmu_fmt_riscv_sv39);
-SWMMU_ENGINE_INSTANCE(static, riscv_sv48_ops, &swmmu_fmt_riscv_sv48);
-SWMMU_ENGINE_INSTANCE(static, riscv_sv57_ops, &swmmu_fmt_riscv_sv57);
+SWMMU_ENGINE_INSTANCE(static, riscv_ops, &swmmu_fmt_riscv_sv48);

@@ -72,8 +72,8 @@
 		.implied = SWMMU_PROT_R,				\
 	}
 
+/* One engine instance for 4 and 5 levels: the hot paths take the VA width from the AS. */
 static const struct swmmu_pt_ops x86_64_ops;
-static const struct swmmu_pt_ops x86_64_la57_ops;
 
 const struct swmmu_format swmmu_fmt_x86_64 = {
 	.name = "x86_64",
@@ -95,8 +95,7 @@ const struct swmmu_format swmmu_fmt_x86_64_la57 = {
 		X86_LEVEL_PT, X86_LEVEL_LARGE(21), X86_LEVEL_LARGE(30), X86_LEVEL_TOP(39),
 		X86_LEVEL_TOP(48),
 	},
-	.ops = &x86_64_la57_ops,
+	.ops = &x86_64_ops,
 };
 
 SWMMU_ENGINE_INSTANCE(static, x86_64_ops, &swmmu_fmt_x86_64);
-SWMMU_ENGINE_INSTANCE(static, x86_64_la57_ops, &swmmu_fmt_x86_64_la57);

@@ -21,9 +21,24 @@
 #ifndef SWMMU_ENGINE_H
 #define SWMMU_ENGINE_H
 
+/* A specialised instance unless the includer compiles the cold paths (see swmmu_internal.h). */
+#ifndef SWMMU_ENGINE_COLD
+#ifdef SWMMU_INTERNAL_H
+#error "include swmmu_engine.h before swmmu_internal.h: it decides how the helpers are inlined"
+#endif
+#define SWMMU_ENGINE_HOT
+#endif
 #include "swmmu_internal.h"
 
 #define PT_NO_LEAF	(-1)
+
+/*
+ * The engine's functions other than the hot paths (pt_inline: the single-page map and unmap, the
+ * two cached queries and the walk they share) run only in the cold paths, compiled once in
+ * core/swmmu_generic.c: no inlining hint, the compiler decides there. A specialised instance
+ * does not use them.
+ */
+#define pt_cold		__maybe_unused
 
 struct pt_ctx {
 	struct swmmu_as *as;
@@ -35,19 +50,20 @@ struct pt_ctx {
 	unsigned int forced_k;		/* forced page size: lg2 of items per entry */
 	bool null;			/* mapping null/sparse entries */
 	bool table_add;
+	bool replace;			/* a leaf may replace empty tables (a gather frees them) */
 	int err;
 	struct swmmu_gather *g;
 	unsigned int need[SWMMU_MAX_LEVELS];	/* tables to pre-allocate per level */
 	void *pre[SWMMU_MAX_LEVELS];		/* pre-allocated tables, linked through word 0 */
 };
 
-static __always_inline unsigned int pt_top(const struct swmmu_format *f)
+static pt_inline unsigned int pt_top(const struct swmmu_format *f)
 {
 	return f->nr_levels - 1u;
 }
 
 /* True if [start, last] lies inside the span of one level-0 table. */
-static __always_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last)
+static pt_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last)
 {
 	return f->nr_levels < 2 || !((start ^ last) >> f->level[1].shift);
 }
@@ -59,19 +75,19 @@ static __always_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u6
  * is not a table entry, and a walk that reaches level 0 caches its table (replacing a live slot
  * only if @replace). Lock-free.
  */
-static __always_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
 					u64 ia, bool replace, unsigned int *plvl, u32 *peff)
 {
 	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0;
-	void *tbl = pt_pwc_lookup(f, as, gen, ia, peff);
 	unsigned int i;
+	void *tbl;
 
-	if (tbl) {
+	if (pt_pwc_lookup(f, as, gen, ia, &tbl, peff)) {
 		*plvl = 0;
 		return tbl;
 	}
 	tbl = as->root_cpu;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i + 1 < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
 		u64 pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
@@ -91,16 +107,37 @@ static __always_inline void *pt_walk_to(const struct swmmu_format *f, const stru
 	return tbl;
 }
 
+/*
+ * The level-0 table holding ia: walked if @walk, else from the paging-structure cache only
+ * (NULL on a miss), so that the inline part of a single-page operation stays small.
+ */
+static pt_inline void *pt_l0_table(const struct swmmu_format *f, const struct swmmu_as *as,
+					 u64 ia, bool walk, u32 *peff)
+{
+	unsigned int lvl;
+	void *tbl;
+
+	if (!walk)
+		return pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, peff) ? tbl : NULL;
+	tbl = pt_walk_to(f, as, ia, true, &lvl, peff);
+	return lvl ? NULL : tbl;
+}
+
 /* Write n items of one leaf run: v for the first, v + step for the next, ... */
-static __always_inline void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_cold void pt_fill(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				    unsigned int idx, unsigned int n, u64 v, u64 step)
 {
 	unsigned int i;
 
 	if (pt_esz(f, lvl) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
-		u64 *p = (u64 *)tbl + idx;
+		u64 *p = (u64 *)tbl + idx, s2 = 2 * step;
 
-		for (i = 0; i < n; i++, v += step)
+		/* Two items per step and two chains of adds: the loop runs at store speed. */
+		for (i = 0; i + 1 < n; i += 2, v += s2) {
+			WRITE_ONCE(p[i], v);
+			WRITE_ONCE(p[i + 1], v + step);
+		}
+		if (i < n)
 			WRITE_ONCE(p[i], v);
 		return;
 	}
@@ -111,7 +148,31 @@ static __always_inline void pt_fill(const struct swmmu_format *f, unsigned int l
 	}
 }
 
-static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
+/*
+ * pt_fill() into a table no walker can reach yet (not linked): plain stores, which the compiler
+ * may unroll or vectorise; the link that publishes the table orders them (pt_link_new()).
+ */
+static pt_cold void pt_fill_unpublished(const struct swmmu_format *f, unsigned int lvl,
+						void *tbl, unsigned int n, u64 v, u64 step)
+{
+	unsigned int i;
+
+	if (pt_esz(f, lvl) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN) && !(n & 3)) {
+		u64 *p = tbl, s2 = 2 * step, s4 = 4 * step;
+
+		/* Four stores per step and two chains of adds: the loop runs at store speed. */
+		for (i = 0; i < n; i += 4, v += s4) {
+			p[i] = v;
+			p[i + 1] = v + step;
+			p[i + 2] = v + s2;
+			p[i + 3] = v + s2 + step;
+		}
+		return;
+	}
+	pt_fill(f, lvl, tbl, 0, n, v, step);
+}
+
+static pt_cold bool pt_all_holes(const struct swmmu_format *f, unsigned int lvl,
 					 const void *tbl, unsigned int idx, unsigned int n)
 {
 	unsigned int i;
@@ -123,11 +184,11 @@ static __always_inline bool pt_all_holes(const struct swmmu_format *f, unsigned 
 }
 
 /*
- * True if items [idx, end] of a level-0 table are all holes. Zero is a hole in every valid format,
+ * True if items [idx, last] of a level-0 table are all holes. Zero is a hole in every valid format,
  * so a run of 8-byte items is first OR-reduced (plain loads are fine: the caller holds the range).
  */
-static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
-					unsigned int idx, unsigned int end)
+static pt_cold bool pt_l0_holes(const struct swmmu_format *f, const void *tbl,
+					unsigned int idx, unsigned int last)
 {
 	unsigned int i;
 
@@ -135,46 +196,90 @@ static __always_inline bool pt_l0_holes(const struct swmmu_format *f, const void
 		const u64 *p = (const u64 *)tbl;
 		u64 acc = 0;
 
-		for (i = idx; i <= end; i++)
+		for (i = idx; i <= last; i++)
 			acc |= p[i];
 		if (!acc)
 			return true;
 	}
-	for (i = idx; i <= end; i++)
+	for (i = idx; i <= last; i++)
 		if (pt_kind(f, 0, pt_load(f, 0, tbl, i)) != SWMMU_ITEM_HOLE)
 			return false;
 	return true;
 }
 
 /*
- * Clear the leaf items among items [idx, end] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
+ * Count the leaves among 8-byte level-0 items [idx, last] when the level has no table entries:
+ * then an item is a hole without the present bit, a leaf with its leaf bits (or a null entry).
+ * Branch-free, with the descriptor's fields hoisted, so the loop runs at load speed even when the
+ * format is read at run time. False when some item is neither (a contiguous or reserved one):
+ * the caller then classifies each item.
+ */
+static pt_cold bool pt_l0_count_plain(const struct swmmu_format *f, const u64 *p,
+					      unsigned int idx, unsigned int last,
+					      unsigned int *cnt)
+{
+	const struct swmmu_level *l = &f->level[0];
+	u64 present = f->present, lmask = l->leaf_mask, lval = l->leaf_val;
+	u64 nmask = f->null_mask, nval = f->null_val;
+	unsigned int i, leaves = 0, holes = 0;
+	bool has_null = nmask != 0;
+
+	if ((l->flags & SWMMU_LVL_TABLE) || !(l->flags & SWMMU_LVL_LEAF))
+		return false;
+	/* The common cases first, three operations an item: a run of leaves, or of zeros. */
+	if (lval & present) {
+		u64 diff = 0;
+
+		for (i = idx; i <= last; i++)
+			diff |= (p[i] & lmask) ^ lval;
+		if (!diff) {
+			*cnt = last - idx + 1;
+			return true;
+		}
+	}
+	for (i = idx; i <= last; i++) {
+		u64 pte = p[i];
+		bool null = has_null && (pte & nmask) == nval;
+		bool here = pte & present;
+
+		leaves += null || (here && (pte & lmask) == lval);
+		holes += !null && !here;
+	}
+	*cnt = leaves;
+	return leaves + holes == last - idx + 1;
+}
+
+/*
+ * Clear the leaf items among items [idx, last] of a level-0 table; returns how many there were. Runs without reserved items are cleared with one memset (each
  * aligned 8-byte item is written whole, as with the kernel's memset64 users).
  */
-static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
-						unsigned int idx, unsigned int end)
+static pt_cold unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
+						unsigned int idx, unsigned int last)
 {
 	unsigned int i, cnt = 0, bad = 0;
 
 	if (pt_esz(f, 0) == 3 && !(f->flags & SWMMU_FMT_BIG_ENDIAN)) {
 		const u64 *p = (const u64 *)tbl;
 
-		for (i = idx; i <= end; i++) {
-			enum swmmu_item_kind k = pt_kind(f, 0, p[i]);
+		if (!pt_l0_count_plain(f, p, idx, last, &cnt)) {
+			for (i = idx, cnt = 0; i <= last; i++) {
+				enum swmmu_item_kind k = pt_kind(f, 0, p[i]);
 
-			cnt += k == SWMMU_ITEM_LEAF;
-			bad += k == SWMMU_ITEM_BAD;
+				cnt += k == SWMMU_ITEM_LEAF;
+				bad += k == SWMMU_ITEM_BAD;
+			}
 		}
 		if (!bad) {
-			if (cnt && end - idx >= 8)
-				memset((u64 *)tbl + idx, 0, (size_t)(end - idx + 1) * 8);
+			if (cnt && last - idx >= 8)
+				memset((u64 *)tbl + idx, 0, (size_t)(last - idx + 1) * 8);
 			else if (cnt)
-				for (i = idx; i <= end; i++)
+				for (i = idx; i <= last; i++)
 					WRITE_ONCE(((u64 *)tbl)[i], 0);
 			return cnt;
 		}
 		cnt = 0;
 	}
-	for (i = idx; i <= end; i++) {
+	for (i = idx; i <= last; i++) {
 		if (pt_kind(f, 0, pt_load(f, 0, tbl, i)) == SWMMU_ITEM_LEAF) {
 			pt_clear(f, 0, tbl, i);
 			cnt++;
@@ -187,7 +292,7 @@ static __always_inline unsigned int pt_l0_clear(const struct swmmu_format *f, vo
  * Descend from the root while [start, last] lies inside one item that points at a table: the
  * lowest table that holds the whole range. Every range operation starts there.
  */
-static __always_inline void *pt_descend_common(const struct swmmu_format *f,
+static pt_cold void *pt_descend_common(const struct swmmu_format *f,
 					       const struct swmmu_as *as, u64 start, u64 last,
 					       unsigned int floor, unsigned int *plvl)
 {
@@ -197,7 +302,7 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 	/* Below a dual directory the range walkers do not use the position stack. */
 	if (pt_dual(f) && floor < 2)
 		floor = 2;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i + 1 + floor < f->nr_levels; i++) {
 		unsigned int s = f->level[pt_top(f) - i].shift;
 		u64 pte;
@@ -216,11 +321,24 @@ static __always_inline void *pt_descend_common(const struct swmmu_format *f,
 }
 
 /*
+ * True if a leaf may take items [idx, idx + n): all holes, or (when the map has a gather to free
+ * them through) holes and empty tables, which the commit pass unlinks first.
+ */
+static pt_cold bool pt_free_items(const struct swmmu_format *f, const struct pt_ctx *c,
+					  unsigned int lvl, const void *tbl, unsigned int idx,
+					  unsigned int n, u64 va)
+{
+	if (pt_all_holes(f, lvl, tbl, idx, n))
+		return true;
+	return c->replace && swmmu_vacant_items(c->as, lvl, tbl, idx, n, va);
+}
+
+/*
  * Page size choice: the largest entry at this level for which va and pa are aligned, which fits
  * in [va, last] and (for a contiguous entry) whose items are all holes. Returns lg2 of the number
  * of items, or PT_NO_LEAF to descend.
  */
-static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 				   unsigned int lvl, const void *tbl, unsigned int idx, u64 va,
 				   u64 last, u64 pa)
 {
@@ -239,7 +357,7 @@ static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt
 			continue;
 		if ((align & m) || last - va < m)
 			continue;
-		if (k && tbl && !pt_all_holes(f, lvl, tbl, idx, 1u << k))
+		if (k && tbl && !pt_free_items(f, c, lvl, tbl, idx, 1u << k, va))
 			continue;
 		return k;
 	}
@@ -253,34 +371,34 @@ static __always_inline int pt_pick(const struct swmmu_format *f, const struct pt
  */
 struct pt_pos {
 	void *tbl[SWMMU_MAX_LEVELS];
-	u64 end[SWMMU_MAX_LEVELS];
+	u64 last[SWMMU_MAX_LEVELS];
 	unsigned int lvl;
 	unsigned int base;
 	u64 va;
 };
 
-static __always_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
 					u64 last)
 {
 	p->lvl = lvl;
 	p->base = lvl;
 	p->tbl[lvl] = tbl;
-	p->end[lvl] = last;
+	p->last[lvl] = last;
 	p->va = va;
 }
 
 /* Descend into the table of the current item, which covers up to ilast. */
-static __always_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+static pt_cold void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
 {
 	p->lvl--;
 	p->tbl[p->lvl] = child;
-	p->end[p->lvl] = ilast;
+	p->last[p->lvl] = ilast;
 }
 
 /* Move past an item ending at ilast, climbing out of finished tables; false when done. */
-static __always_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
+static pt_cold bool pt_pos_next(struct pt_pos *p, u64 ilast)
 {
-	while (ilast == p->end[p->lvl]) {
+	while (ilast == p->last[p->lvl]) {
 		if (p->lvl == p->base)
 			return false;
 		p->lvl++;
@@ -290,15 +408,15 @@ static __always_inline bool pt_pos_next(struct pt_pos *p, u64 ilast)
 }
 
 /* Item span at the current position, clipped to the range. */
-static __always_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+static pt_cold u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
 {
 	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
 
-	return il < p->end[p->lvl] ? il : p->end[p->lvl];
+	return il < p->last[p->lvl] ? il : p->last[p->lvl];
 }
 
 /* True if level 0 of this walk is written as one run (no per-item page size choice). */
-static __always_inline bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
+static pt_cold bool pt_l0_run(const struct swmmu_format *f, const struct pt_ctx *c)
 {
 	return c->forced_lvl >= 0 ? !c->forced_lvl && !c->forced_k : !f->level[0].contig;
 }
@@ -318,7 +436,7 @@ struct pt_dual {
 };
 
 /* Read a dual item (tbl NULL: an item of a table still to be made, all holes). */
-static __always_inline void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_cold void pt_dual_get(const struct swmmu_format *f, const struct swmmu_as *as,
 					const void *tbl, unsigned int idx, struct pt_dual *d)
 {
 	d->w0 = tbl ? pt_load(f, 2, tbl, idx) : 0;
@@ -331,7 +449,7 @@ static __always_inline void pt_dual_get(const struct swmmu_format *f, const stru
  * Does the piece of a map starting at va (ending at e, at most one level-1 item) become a level-1
  * leaf? A forced size decides; otherwise a whole, aligned level-1 item does.
  */
-static __always_inline bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold bool pt_dual_big(const struct swmmu_format *f, const struct pt_ctx *c,
 					u64 va, u64 e, u64 pa)
 {
 	u64 m = pt_lowmask(f->level[1].shift);
@@ -342,7 +460,7 @@ static __always_inline bool pt_dual_big(const struct swmmu_format *f, const stru
 }
 
 /* Map pass 1 for [va, last] inside one dual item that is a hole or a table. */
-static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold int pt_dual_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 					     const struct pt_dual *d, u64 va, u64 last, u64 delta)
 {
 	bool nbig = false, nsmall = false;
@@ -369,10 +487,74 @@ static __always_inline int pt_dual_map_check(const struct swmmu_format *f, struc
 }
 
 /*
+ * A table entry where automatic sizes would put a leaf: the leaf's lg2 item count if the map
+ * may replace empty tables and every item the leaf takes is a hole or an empty table (the
+ * largest leaf whatever the history), else PT_NO_LEAF to descend. Out of line: maps with a
+ * gather that meet a table are rare next to the walks around them.
+ */
+static noinline int pt_replace_pick_slow(const struct swmmu_format *f, const struct pt_ctx *c,
+					 unsigned int lvl, const void *tbl, unsigned int idx,
+					 u64 va, u64 last, u64 pa)
+{
+	int k = pt_pick(f, c, lvl, tbl, idx, va, last, pa);
+	/* pt_pick() looked at the items of a contiguous entry, not at a single one. */
+	if (k == 0 && !swmmu_vacant_items(c->as, lvl, tbl, idx, 1, va))
+		return PT_NO_LEAF;
+	return k;
+}
+
+static pt_cold int pt_replace_pick(const struct swmmu_format *f, const struct pt_ctx *c,
+					   unsigned int lvl, const void *tbl, unsigned int idx,
+					   u64 va, u64 last, u64 pa)
+{
+	if (!c->replace || !tbl)
+		return PT_NO_LEAF;
+	return pt_replace_pick_slow(f, c, lvl, tbl, idx, va, last, pa);
+}
+
+/*
+ * Whole runs of leaves above level 0: how many items from idx become leaves of one item each
+ * (va and pa aligned to the item size, no contiguous entry to choose), lie whole inside
+ * [va, last] and this table, and are zero now (zero is a hole in every valid format). 0 if the
+ * per-item path decides. A NULL table is one still to be made, all holes. The per-item path
+ * would choose the same leaves one by one (pt_pick()); the run writes them with one pt_fill().
+ */
+static pt_cold unsigned int pt_leaf_run(const struct swmmu_format *f,
+						const struct pt_ctx *c, unsigned int lvl,
+						const void *tbl, unsigned int idx, u64 va, u64 last,
+						u64 pa)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	u64 im = pt_lowmask(l->shift), whole;
+	unsigned int n, max;
+	const u64 *q;
+
+	if (!lvl || pt_is_dual(f, lvl) || pt_esz(f, lvl) != 3 || ((va | pa) & im) || last - va < im)
+		return 0;
+	if (c->forced_lvl >= 0 ? c->forced_lvl != (int)lvl || c->forced_k :
+				 !(l->flags & SWMMU_LVL_LEAF) || l->contig)
+		return 0;
+	max = (1u << l->index_bits) - idx;
+	whole = ((last - va) >> l->shift) + (((last - va) & im) == im);
+	if (whole < max)
+		max = (unsigned int)whole;
+	if (!tbl)
+		return max;
+	/* Zero in either byte order; plain loads: the caller holds the range (pt_l0_holes()). */
+	q = (const u64 *)tbl + idx;
+	for (n = 0; n + 8 <= max && !(q[n] | q[n + 1] | q[n + 2] | q[n + 3] | q[n + 4] |
+				       q[n + 5] | q[n + 6] | q[n + 7]); n += 8)
+		;
+	while (n < max && !q[n])
+		n++;
+	return n;
+}
+
+/*
  * Map pass 1: overlap check and table count for [va, last] mapped at pa. A NULL table stands for
  * a table still to be made (all holes).
  */
-static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 					unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					u64 pa0)
 {
@@ -384,20 +566,26 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		unsigned int lvl = p.lvl;
 		const struct swmmu_level *l = &f->level[lvl];
 		const void *tbl = p.tbl[lvl];
-		u64 va = p.va, pa = va + delta, end = p.end[lvl], im = pt_lowmask(l->shift);
-		u64 ilast = end, pte;
+		u64 va = p.va, pa = va + delta, tlast = p.last[lvl], im = pt_lowmask(l->shift);
+		u64 ilast = tlast, pte;
 		unsigned int idx = pt_index(f, lvl, va);
 		enum swmmu_item_kind kind;
+		unsigned int n;
 		int k;
 
+		n = pt_leaf_run(f, c, lvl, tbl, idx, va, tlast, pa);
+		if (n) {
+			ilast = va + (((u64)n << l->shift) - 1);
+			goto next;
+		}
 		if (!tbl) {
 			/* An empty table: only tables below need counting. */
 			if (c->forced_lvl == (int)lvl || !lvl ||
 			    (c->forced_lvl < 0 && (l->flags & SWMMU_LVL_LEAF) && !((va | pa) & im) &&
-			     (end & im) == im))
+			     (tlast & im) == im))
 				goto next;
 		} else if (!lvl && pt_l0_run(f, c)) {
-			if (!pt_l0_holes(f, tbl, idx, pt_index(f, 0, end)))
+			if (!pt_l0_holes(f, tbl, idx, pt_index(f, 0, tlast)))
 				return -EEXIST;
 			goto next;
 		}
@@ -413,7 +601,7 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 			if (kind == SWMMU_ITEM_TABLE && c->forced_lvl == (int)lvl)
 				return -EEXIST;
 			if (kind == SWMMU_ITEM_TABLE ||
-			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, end, pa) < 0)) {
+			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) < 0)) {
 				ret = pt_dual_map_check(f, c, &d, va, ilast, delta);
 				if (ret)
 					return ret;
@@ -423,13 +611,19 @@ static __always_inline int pt_map_check(const struct swmmu_format *f, struct pt_
 		if (kind == SWMMU_ITEM_TABLE) {
 			if (c->forced_lvl == (int)lvl)
 				return -EEXIST;
+			k = pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa);
+			if (k >= 0) {
+				/* The commit pass unlinks the empty tables: nothing to count. */
+				ilast = va + ((1ULL << (l->shift + k)) - 1);
+				goto next;
+			}
 			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
 			continue;
 		}
 		if (kind != SWMMU_ITEM_HOLE)
 			return -EEXIST;
-		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
-		if (k > 0 && tbl && !pt_all_holes(f, lvl, tbl, idx, 1u << k))
+		k = pt_pick(f, c, lvl, tbl, idx, va, tlast, pa);
+		if (k > 0 && tbl && !pt_free_items(f, c, lvl, tbl, idx, 1u << k, va))
 			return -EEXIST;
 		if (k < 0) {
 			c->need[lvl - 1]++;
@@ -443,7 +637,7 @@ next:
 	}
 }
 
-static __always_inline void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
+static pt_cold void pt_write_leaf(const struct swmmu_format *f, const struct pt_ctx *c,
 					  unsigned int lvl, void *tbl, unsigned int idx,
 					  unsigned int k, u64 pa, unsigned int n)
 {
@@ -464,7 +658,7 @@ static __always_inline void pt_write_leaf(const struct swmmu_format *f, const st
  * With fill, the new table is a level-0 table entirely covered by the map: it is written with
  * its leaves (mapping pa) before it is published, and *filled says so.
  */
-static __always_inline void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold void *pt_link_new(const struct swmmu_format *f, struct pt_ctx *c,
 					 unsigned int lvl, void *tbl, unsigned int idx, u64 old,
 					 bool fill, u64 pa, bool *filled)
 {
@@ -479,7 +673,9 @@ static __always_inline void *pt_link_new(const struct swmmu_format *f, struct pt
 	c->pre[lvl - 1] = *(void **)child;
 	addr = ((u64 *)child)[1];
 	if (fill)
-		pt_write_leaf(f, c, 0, child, 0, 0, pa, 1u << f->level[0].index_bits);
+		pt_fill_unpublished(f, 0, child, 1u << f->level[0].index_bits,
+				    c->attr[0] | (c->null ? 0 : pt_oa_enc(f, pa)),
+				    c->null ? 0 : pt_oa_enc(f, pt_bit(f->level[0].shift)));
 	else
 		memset(child, 0, (size_t)1 << pt_table_lg2(f, lvl - 1));
 	if (pt_has_ext(f, lvl))
@@ -519,7 +715,7 @@ static void pt_table_widen(const struct swmmu_format *f, struct pt_ctx *c, unsig
  * Link a pre-allocated, zeroed table of level cl (1: word 0, 0: word 1) into the dual item
  * tbl[idx], which held old in that word. Returns the table, or NULL with c->err set.
  */
-static __always_inline void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold void *pt_dual_link(const struct swmmu_format *f, struct pt_ctx *c,
 					  void *tbl, unsigned int idx, unsigned int cl, u64 old)
 {
 	void *child = c->pre[cl];
@@ -590,7 +786,7 @@ static void pt_dual_map_commit(const struct swmmu_format *f, struct pt_ctx *c, v
 }
 
 /* Map pass 2: write leaves and link new tables. Cannot fail within the locking contract. */
-static __always_inline void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
+static pt_cold void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c,
 					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					  u64 pa0)
 {
@@ -602,15 +798,21 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 		unsigned int lvl = p.lvl;
 		const struct swmmu_level *l = &f->level[lvl];
 		void *tbl = p.tbl[lvl];
-		u64 va = p.va, pa = va + delta, end = p.end[lvl], ilast = end, pte;
-		unsigned int idx = pt_index(f, lvl, va);
+		u64 va = p.va, pa = va + delta, tlast = p.last[lvl], ilast = tlast, pte;
+		unsigned int idx = pt_index(f, lvl, va), n;
 		enum swmmu_item_kind kind;
 		int k;
 
 		if (!lvl && pt_l0_run(f, c)) {
 			/* Pass 1 saw only holes here and the caller holds the range. */
 			pt_write_leaf(f, c, 0, tbl, idx, 0, pa,
-				      (unsigned int)((end - va) >> l->shift) + 1);
+				      (unsigned int)((tlast - va) >> l->shift) + 1);
+			goto next;
+		}
+		n = pt_leaf_run(f, c, lvl, tbl, idx, va, tlast, pa);
+		if (n) {
+			pt_write_leaf(f, c, lvl, tbl, idx, 0, pa, n);
+			ilast = va + (((u64)n << l->shift) - 1);
 			goto next;
 		}
 		ilast = pt_pos_ilast(f, &p);
@@ -622,7 +824,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			pt_dual_get(f, c->as, tbl, idx, &d);
 			kind = pt_dual_kind(f, d.w0, d.w1);
 			if (kind == SWMMU_ITEM_TABLE ||
-			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, end, pa) < 0)) {
+			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) < 0)) {
 				pt_dual_map_commit(f, c, tbl, idx, &d, va, ilast, delta);
 				if (c->err)
 					return;
@@ -630,6 +832,9 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			}
 		}
 		if (kind == SWMMU_ITEM_TABLE) {
+			k = pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa);
+			if (k >= 0)
+				goto leaf;
 			if (c->table_add)
 				pt_table_widen(f, c, lvl, tbl, idx, pte, va, ilast);
 			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
@@ -639,7 +844,7 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			c->err = -EEXIST;	/* only when the caller broke the locking contract */
 			return;
 		}
-		k = pt_pick(f, c, lvl, tbl, idx, va, end, pa);
+		k = pt_pick(f, c, lvl, tbl, idx, va, tlast, pa);
 		if (k < 0) {
 			bool fill = lvl == 1 && pt_l0_run(f, c) && !(va & pt_lowmask(l->shift)) &&
 				    (ilast & pt_lowmask(l->shift)) == pt_lowmask(l->shift), filled;
@@ -652,7 +857,10 @@ static __always_inline void pt_map_commit(const struct swmmu_format *f, struct p
 			pt_pos_push(&p, child, ilast);
 			continue;
 		}
+leaf:
 		ilast = va + ((1ULL << (l->shift + k)) - 1);
+		if (c->replace && (kind == SWMMU_ITEM_TABLE || k))
+			swmmu_unlink_vacant(c->as, c->g, lvl, tbl, idx, 1u << k, va);
 		pt_write_leaf(f, c, lvl, tbl, idx, k, pa, 1u << k);
 next:
 		if (!pt_pos_next(&p, ilast))
@@ -660,11 +868,11 @@ next:
 	}
 }
 
-static __always_inline void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
+static pt_cold void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		while (c->pre[lvl]) {
 			void *t = c->pre[lvl];
@@ -676,11 +884,11 @@ static __always_inline void pt_free_pre(const struct swmmu_format *f, struct pt_
 }
 
 /* Allocate the tables counted in c->need; on failure nothing is left allocated. */
-static __always_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
+static pt_cold int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		for (; c->need[lvl]; c->need[lvl]--) {
 			u64 addr;
@@ -699,13 +907,13 @@ static __always_inline int pt_alloc_pre(const struct swmmu_format *f, struct pt_
 }
 
 /* Leaf and table bits for every level; -EOPNOTSUPP if a prot cannot be encoded. */
-static __always_inline int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
+static pt_cold int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, u32 prot,
 					u32 tprot)
 {
 	unsigned int lvl;
 	int ret;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF) {
 			ret = pt_leaf_attr(f, lvl, prot, &c->attr[lvl]);
@@ -754,31 +962,35 @@ static inline int pt_size_level(const struct swmmu_format *f, u64 pgsize, int *p
  */
 #define PT_SLOW	1
 
-static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_map_fast(const struct swmmu_format *f, struct swmmu_as *as,
 				       u64 va, u64 pa, u64 len, u32 prot)
 {
 	const struct swmmu_level *l = &f->level[0];
-	unsigned int lvl, idx, end;
+	unsigned int lvl, idx, lidx;
 	u64 start, last, attr;
 	void *tbl;
 	u32 eff;
 
 	/* No contiguous entry fits if len is below the smallest one. */
 	if (pt_dual(f) || (l->contig && len >> (l->shift + __builtin_ctz(l->contig))) ||
-	    (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
 	    !len || ((va | pa | len) & pt_lowmask(l->shift)) ||
 	    pt_range(f, va, len, &start, &last) || pa + (len - 1) < pa ||
-	    !pt_oa_ok(f, pa + (len - 1)) || !pt_in_l0(f, start, last) ||
-	    pt_leaf_attr(f, 0, prot, &attr))
+	    !pt_oa_ok(f, pa + (len - 1)) || !pt_in_l0(f, start, last))
 		return PT_SLOW;
+	if (!pt_leaf_memo_get(f, as, prot, &attr)) {
+		if ((prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
+		    pt_leaf_attr(f, 0, prot, &attr))
+			return PT_SLOW;
+		pt_leaf_memo_put(f, as, prot, attr);
+	}
 	tbl = pt_walk_to(f, as, start, true, &lvl, &eff);
 	if (lvl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, start);
-	end = pt_index(f, 0, last);
-	if (!pt_l0_holes(f, tbl, idx, end))
+	lidx = pt_index(f, 0, last);
+	if (!pt_l0_holes(f, tbl, idx, lidx))
 		return -EEXIST;
-	pt_fill(f, 0, tbl, idx, end - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
+	pt_fill(f, 0, tbl, idx, lidx - idx + 1, attr | pt_oa_enc(f, pa), pt_oa_enc(f, pt_bit(l->shift)));
 	return 0;
 }
 
@@ -786,19 +998,25 @@ static __always_inline int pt_map_fast(const struct swmmu_format *f, struct swmm
  * Map of exactly one smallest page: validation, one cached or walked descent and one store.
  * PT_SLOW when the general path must decide (as pt_map_fast()).
  */
-static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
-				      u64 pa, u32 prot)
+static pt_inline int pt_map_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+				      u64 pa, u32 prot, bool walk)
 {
 	u64 m = pt_lowmask(f->level[0].shift), ia, attr;
-	unsigned int lvl, idx;
+	unsigned int idx;
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) || ((va | pa) & m) ||
-	    !pt_va_to_ia(f, va, &ia) || !pt_oa_ok(f, pa | m) || pt_leaf_attr(f, 0, prot, &attr))
+	if (pt_dual(f) || ((va | pa) & m) || !pt_as_va_to_ia(as, va, &ia) ||
+	    !pt_oa_ok(f, pa | m))
 		return PT_SLOW;
-	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
-	if (lvl)
+	if (!pt_leaf_memo_get(f, as, prot, &attr)) {
+		if (!walk || (prot & SWMMU_PROT_NULL) || pt_leaf_prot_ok(f, prot) ||
+		    pt_leaf_attr(f, 0, prot, &attr))
+			return PT_SLOW;
+		pt_leaf_memo_put(f, as, prot, attr);
+	}
+	tbl = pt_l0_table(f, as, ia, walk, &eff);
+	if (!tbl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, ia);
 	if (pt_kind(f, 0, pt_load(f, 0, tbl, idx)) != SWMMU_ITEM_HOLE)
@@ -809,7 +1027,7 @@ static __always_inline int pt_map_one(const struct swmmu_format *f, struct swmmu
 	return 0;
 }
 
-static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 				  const struct swmmu_map_req *req)
 {
 	const struct swmmu_map_opts *o = req->opts;
@@ -834,7 +1052,7 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 	c.table_add = o && (o->flags & SWMMU_MAP_TABLE_ADD);
 	c.tadd_set = 0;
 	c.tadd_clr = 0;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < SWMMU_MAX_LEVELS; lvl++) {
 		c.need[lvl] = 0;
 		c.pre[lvl] = NULL;
@@ -858,6 +1076,8 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 			return ret;
 		gran = o->pgsize;
 	}
+	/* Automatic sizes with a gather to free tables through: the largest leaf, always. */
+	c.replace = c.g && c.forced_lvl < 0;
 	if (!req->nr_segs)
 		return -EINVAL;
 	for (i = 0; i < req->nr_segs; i++) {
@@ -881,7 +1101,8 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 			return -ERANGE;
 	}
 
-	if (req->nr_segs == 1 && !c.table_add) {
+	/* Replacing: a leaf may belong above the lowest table holding the range. */
+	if (req->nr_segs == 1 && !c.table_add && !c.replace) {
 		/* A forced size must meet any table in its slot: do not descend past its level. */
 		tbl = pt_descend_common(f, as, start, last,
 					c.forced_lvl < 0 ? 0 : (unsigned int)c.forced_lvl, &lvl);
@@ -913,7 +1134,7 @@ static __always_inline int pt_map(const struct swmmu_format *f, struct swmmu_as 
 }
 
 /* Rewrite the attributes of one leaf item, keeping the bits in keep (and A/D a device sets). */
-static __always_inline void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
+static pt_cold void pt_protect_one(const struct swmmu_format *f, unsigned int lvl,
 					   void *tbl, unsigned int idx, u64 keep, u64 attr)
 {
 	u64 old = pt_load(f, lvl, tbl, idx), v;
@@ -1032,7 +1253,7 @@ static void pt_dual_split(const struct swmmu_format *f, struct pt_ctx *c, void *
  * end after it (end)? Counts in need[] the tables a split would take. Returns 1 if cut, 0 if not,
  * -EINVAL if the leaf cannot be split.
  */
-static __always_inline int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
+static pt_cold int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
 		       unsigned int lvl, u64 addr, bool end, unsigned int *need)
 {
 	for (;;) {
@@ -1150,7 +1371,7 @@ static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsi
 }
 
 /* Split every leaf cut at addr (pre-allocated tables in c->pre). */
-static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
+static pt_cold void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
 {
 	void *tbl = c->as->root_cpu;
 	unsigned int lvl = pt_top(f);
@@ -1183,8 +1404,10 @@ static __always_inline void pt_split_at(const struct swmmu_format *f, struct pt_
 	}
 }
 
+int swmmu_split_edges(struct pt_ctx *c, u64 start, u64 last);
+
 /* Unmap/protect preamble: range, alignment and boundaries (splitting if asked). */
-static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
+static pt_cold int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 va,
 				    u64 len, u32 flags, u64 *start, u64 *last, void **tbl,
 				    unsigned int *lvl)
 {
@@ -1199,7 +1422,7 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 	ret = pt_range(f, va, len, start, last);
 	if (ret)
 		return ret;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i < SWMMU_MAX_LEVELS; i++) {
 		c->need[i] = 0;
 		c->pre[i] = NULL;
@@ -1216,6 +1439,23 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 		return 0;
 	if (!(flags & SWMMU_UNMAP_SPLIT))
 		return -EINVAL;
+	ret = swmmu_split_edges(c, *start, *last);
+	if (ret)
+		return ret;
+	*tbl = pt_descend_common(f, c->as, *start, *last, 0, lvl);
+	return 0;
+}
+
+/*
+ * The splitting part of pt_edges(), compiled once (in swmmu_generic.c) for every format: it
+ * reads the format at run time, since a split is rare next to the walks around it.
+ */
+static pt_cold int pt_split_edges(const struct swmmu_format *f, struct pt_ctx *c,
+					  u64 start, u64 last)
+{
+	unsigned int i;
+	int ret;
+
 	for (i = 0; i < f->nr_levels; i++)
 		if (f->level[i].flags & SWMMU_LVL_TABLE)
 			if (pt_table_attr(f, i, c->as->table_prot, &c->tattr[i]))
@@ -1223,17 +1463,14 @@ static __always_inline int pt_edges(const struct swmmu_format *f, struct pt_ctx 
 	ret = pt_alloc_pre(f, c);
 	if (ret)
 		return ret;
-	pt_split_at(f, c, *start, false);
-	pt_split_at(f, c, *last, true);
+	pt_split_at(f, c, start, false);
+	pt_split_at(f, c, last, true);
 	pt_free_pre(f, c);
-	if (c->err)
-		return c->err;
-	*tbl = pt_descend_common(f, c->as, *start, *last, 0, lvl);
-	return 0;
+	return c->err;
 }
 
 /* Clear every leaf in [start, last] (no leaf is cut); returns bytes, ORs changed levels. */
-static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as *as,
 					  unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					  u32 *levels)
 {
@@ -1245,7 +1482,7 @@ static __always_inline u64 pt_unmap_range(const struct swmmu_format *f, struct s
 		unsigned int lvl = p.lvl, idx = pt_index(f, lvl, p.va), i, n;
 		const struct swmmu_level *l = &f->level[lvl];
 		void *tbl = p.tbl[lvl];
-		u64 ilast = p.end[lvl], pte;
+		u64 ilast = p.last[lvl], pte;
 		enum swmmu_item_kind kind;
 
 		if (!lvl) {
@@ -1287,18 +1524,18 @@ next:
  * it (so no leaf can be cut). PT_SLOW otherwise.
  */
 /* Unmap of exactly one smallest page at an aligned va, without flags; PT_SLOW as below. */
-static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
-					struct swmmu_gather *g, u64 *unmapped)
+static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+					struct swmmu_gather *g, u64 *unmapped, bool walk)
 {
 	u64 m = pt_lowmask(f->level[0].shift), ia, pte;
-	unsigned int lvl, idx;
+	unsigned int idx;
 	void *tbl;
 	u32 eff;
 
-	if (pt_dual(f) || !pt_va_to_ia(f, va, &ia))
+	if (pt_dual(f) || !pt_as_va_to_ia(as, va, &ia))
 		return PT_SLOW;
-	tbl = pt_walk_to(f, as, ia, true, &lvl, &eff);
-	if (lvl)
+	tbl = pt_l0_table(f, as, ia, walk, &eff);
+	if (!tbl)
 		return PT_SLOW;
 	idx = pt_index(f, 0, ia);
 	pte = pt_load(f, 0, tbl, idx);
@@ -1313,11 +1550,12 @@ static __always_inline int pt_unmap_one(const struct swmmu_format *f, struct swm
 	pt_clear(f, 0, tbl, idx);
 	if (unmapped)
 		*unmapped = m + 1;
-	pt_gather_add(g, as, pt_canon(f, ia), pt_canon(f, ia | m), 1);
+	pt_gather_add(g, as, pt_canon_w(f, pt_as_va_bits(as), ia),
+		      pt_canon_w(f, pt_as_va_bits(as), ia | m), 1);
 	return 0;
 }
 
-static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
+static pt_cold int pt_unmap_fast(const struct swmmu_format *f, struct swmmu_as *as,
 					 u64 va, u64 len, u32 flags, struct swmmu_gather *g,
 					 u64 *unmapped)
 {
@@ -1352,7 +1590,7 @@ static __always_inline int pt_unmap_fast(const struct swmmu_format *f, struct sw
 	return 0;
 }
 
-static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_cold int pt_unmap(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				    u64 len, u32 flags, struct swmmu_gather *g, u64 *unmapped)
 {
 	struct pt_ctx c;
@@ -1375,12 +1613,50 @@ static __always_inline int pt_unmap(const struct swmmu_format *f, struct swmmu_a
 	if (bytes)
 		pt_gather_add(g, as, pt_canon(f, start), pt_canon(f, last), levels);
 	if (flags & SWMMU_UNMAP_FREE_EMPTY)
-		swmmu_free_empty(as, va, len, g);
+		swmmu_free_empty_ia(as, start, last, start, last, g);
 	return bytes ? 0 : -ENOENT;
 }
 
 /* Rewrite the permissions of every leaf in [start, last]; returns bytes of leaves seen. */
-static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
+/*
+ * Protect items [idx, e] of a level-0 table when every one is a plain leaf or zero, the common
+ * case, with the attributes computed once: the cold path reads the format at run time, and per
+ * item that would dominate. False, with nothing changed, when some item is anything else (or the
+ * format has null or size-pattern entries): the caller then goes item by item.
+ */
+static pt_cold bool pt_l0_protect_run(const struct swmmu_format *f, const struct pt_ctx *c,
+				      void *tbl, unsigned int idx, unsigned int e, u64 *bytes,
+				      u32 *levels)
+{
+	const struct swmmu_level *l = &f->level[0];
+	u64 lmask = l->leaf_mask, lval = l->leaf_val, keep, attr;
+	const u64 *p = (const u64 *)tbl;
+	unsigned int i, n = 0;
+
+	if (pt_esz(f, 0) != 3 || (f->flags & SWMMU_FMT_BIG_ENDIAN) || (l->flags & SWMMU_LVL_TABLE) ||
+	    f->null_mask || !(lval & f->present) ||
+	    (f->contig_kind && f->contig_kind != SWMMU_CONTIG_HINT))
+		return false;
+	for (i = idx; i <= e; i++)
+		if (p[i] && (p[i] & lmask) != lval)
+			return false;
+	/* As pt_protect_range() for a level-0 leaf (a contiguous hint stays as it is). */
+	attr = c->attr[0] & ~(f->accessed | f->dirty);
+	keep = pt_oa_enc(f, ~pt_lowmask(l->shift)) | f->contig_mask | f->contig_val |
+	       f->accessed | f->dirty;
+	for (i = idx; i <= e; i++) {
+		if (!p[i])
+			continue;
+		pt_protect_one(f, 0, tbl, i, keep, attr);
+		n++;
+	}
+	*bytes += (u64)n << l->shift;
+	if (n)
+		*levels |= 1;
+	return true;
+}
+
+static pt_cold u64 pt_protect_range(const struct swmmu_format *f, const struct pt_ctx *c,
 					    unsigned int lvl0, void *tbl0, u64 start, u64 last,
 					    u32 *levels)
 {
@@ -1396,8 +1672,17 @@ static __always_inline u64 pt_protect_range(const struct swmmu_format *f, const 
 		u64 keep = pt_oa_enc(f, ~pt_lowmask(l->shift)) | f->contig_mask | f->contig_val |
 			   f->accessed | f->dirty;
 		void *tbl = p.tbl[lvl];
-		u64 ilast = pt_pos_ilast(f, &p), pte = pt_load(f, lvl, tbl, idx);
-		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
+		u64 ilast, pte;
+		enum swmmu_item_kind kind;
+
+		if (!lvl && pt_l0_protect_run(f, c, tbl, idx, pt_index(f, 0, p.last[0]), &bytes,
+					      levels)) {
+			ilast = p.last[0];
+			goto next;
+		}
+		ilast = pt_pos_ilast(f, &p);
+		pte = pt_load(f, lvl, tbl, idx);
+		kind = pt_kind(f, lvl, pte);
 
 		if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF) {
 			bytes += pt_dual_range(f, c->as, c, tbl, idx, p.va, ilast, levels);
@@ -1424,7 +1709,7 @@ next:
 	}
 }
 
-static __always_inline int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
+static pt_cold int pt_protect(const struct swmmu_format *f, struct swmmu_as *as, u64 va,
 				      u64 len, u32 prot, u32 flags, struct swmmu_gather *g)
 {
 	struct pt_ctx c;
@@ -1495,16 +1780,16 @@ static int pt_dual_lookup(const struct swmmu_format *f, const struct swmmu_as *a
  * decode the item. The decoding is unrolled over the levels so that every level's descriptor
  * fields are constants in a specialised instance.
  */
-static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					  u64 ia, bool cached, void **ptbl, unsigned int *plvl,
 					  struct swmmu_xlate *out)
 {
 	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0, pte;
 	unsigned int i;
 	u32 eff;
-	void *tbl = cached ? pt_pwc_lookup(f, as, gen, ia, &eff) : NULL;
+	void *tbl;
 
-	if (tbl) {
+	if (cached && pt_pwc_lookup(f, as, gen, ia, &tbl, &eff)) {
 		pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 		if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 			return -ENOENT;
@@ -1514,7 +1799,7 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 		return 0;
 	}
 	tbl = as->root_cpu;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (i = 0; i < f->nr_levels; i++) {
 		unsigned int lvl = pt_top(f) - i;
 		enum swmmu_item_kind kind;
@@ -1549,42 +1834,60 @@ static __always_inline int pt_lookup_fill(const struct swmmu_format *f, const st
 
 /*
  * Query through the paging-structure cache only (no walk, few registers): PT_SLOW on a miss or
- * when the item is not a level-0 leaf, so that the walk and its errors stay in pt_query().
+ * when the item is not a level-0 leaf, so that the walk and its errors stay out of line. ia was
+ * checked by the caller (the one canonical check of a query).
  */
-static __always_inline int pt_query_cached(const struct swmmu_format *f,
-					   const struct swmmu_as *as, u64 va,
+static pt_inline int pt_query_cached(const struct swmmu_format *f,
+					   const struct swmmu_as *as, u64 ia,
 					   struct swmmu_xlate *out)
 {
-	u64 ia, pte;
+	u64 pte;
 	void *tbl;
 	u32 eff;
 
-	if (!pt_va_to_ia(f, va, &ia))
-		return -ERANGE;
-	tbl = pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &eff);
-	if (!tbl)
+	if (!pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, &eff))
 		return PT_SLOW;
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 		return PT_SLOW;
-	pt_fill_xlate(f, 0, ia, pte, eff, out);
+	pt_fill_xlate_prot(f, pt_as_va_bits(as), 0, ia, pte, eff, pt_l0_prot(f, as, pte), out);
 	return 0;
 }
 
-static __always_inline int pt_query(const struct swmmu_format *f, const struct swmmu_as *as,
-				    u64 va, struct swmmu_xlate *out)
+/* The walk of a query whose cached path missed: ia is already checked. */
+static pt_cold int pt_query_walk(const struct swmmu_format *f, const struct swmmu_as *as,
+					 u64 ia, struct swmmu_xlate *out)
 {
 	unsigned int lvl;
 	void *tbl;
-	u64 ia;
 
-	if (!pt_va_to_ia(f, va, &ia))
-		return -ERANGE;
-	/* Called after pt_query_cached() missed: walk at once. */
 	return pt_lookup_fill(f, as, ia, false, &tbl, &lvl, out);
 }
 
-static __always_inline int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
+/*
+ * Address-only query through the cache: the output address of a plain level-0 leaf (no
+ * contiguous entry, not null), without decoding permissions or building a struct swmmu_xlate.
+ * PT_SLOW for everything else, which the full query then answers.
+ */
+static pt_inline int pt_query_pa_cached(const struct swmmu_format *f,
+					      const struct swmmu_as *as, u64 ia, u64 *pa)
+{
+	u64 m = pt_lowmask(f->level[0].shift), pte;
+	void *tbl;
+	u32 eff;
+
+	if (f->level[0].contig)
+		return PT_SLOW;
+	if (!pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, &eff))
+		return PT_SLOW;
+	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
+	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF || pt_is_null(f, 0, pte))
+		return PT_SLOW;
+	*pa = (pt_oa_dec(f, pte) & ~m) | (ia & m);
+	return 0;
+}
+
+static pt_cold int pt_translate(const struct swmmu_format *f, struct swmmu_as *as,
 					u64 va, u32 access, bool set_ad, struct swmmu_xlate *out)
 {
 	unsigned int lvl;
@@ -1617,71 +1920,75 @@ static __always_inline int pt_translate(const struct swmmu_format *f, struct swm
 	}
 }
 
-/* Instantiate the engine for one format expression (constant, or as->fmt for the generic one). */
+/*
+ * The cold paths, compiled once in core/swmmu_generic.c and reading the format at run time:
+ * the general map, unmap and protect of ranges, single-page operations whose level-0 table is
+ * not in the paging-structure cache, the walk of a query that missed it, and translate. An
+ * instance reaches them through direct calls (its ops table names them too), so only the hot
+ * paths are copied per format.
+ */
+int swmmu_cold_map(struct swmmu_as *as, const struct swmmu_map_req *req);
+int swmmu_cold_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot);
+int swmmu_cold_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_gather *g,
+		     u64 *unmapped);
+int swmmu_cold_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
+		       struct swmmu_gather *g);
+int swmmu_cold_query_walk(const struct swmmu_as *as, u64 ia, struct swmmu_xlate *out);
+int swmmu_cold_query_pa_walk(const struct swmmu_as *as, u64 ia, u64 *pa);
+int swmmu_cold_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
+			 struct swmmu_xlate *out);
+
+/*
+ * Instantiate the hot paths of the engine for one format expression (a constant descriptor, or
+ * as->fmt for the generic instance): single-page map and unmap and the two queries, each served
+ * from the paging-structure cache; everything else is a cold path.
+ */
 #define SWMMU_ENGINE_INSTANCE(scope, name, FMT)						\
-static noinline int name##_map(struct swmmu_as *as, const struct swmmu_map_req *req)	\
-{											\
-	return pt_map(FMT, as, req);							\
-}											\
-static noinline int name##_map1_slow(struct swmmu_as *as, u64 va, u64 pa, u64 len,	\
-				      u32 prot)						\
-{											\
-	struct swmmu_seg seg = { .pa = pa, .len = len };				\
-	struct swmmu_map_req req = { .va = va, .segs = &seg, .nr_segs = 1, .prot = prot };\
-											\
-	return pt_map(FMT, as, &req);							\
-}											\
 static int name##_map1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)		\
 {											\
 	int ret = len == pt_bit((FMT)->level[0].shift) ?				\
-		  pt_map_one(FMT, as, va, pa, prot) :					\
-		  pt_map_fast(FMT, as, va, pa, len, prot);				\
+		  pt_map_one(FMT, as, va, pa, prot, false) : PT_SLOW;			\
 											\
-	return ret != PT_SLOW ? ret : name##_map1_slow(as, va, pa, len, prot);		\
-}											\
-static noinline int name##_unmap_slow(struct swmmu_as *as, u64 va, u64 len, u32 flags,	\
-				      struct swmmu_gather *g, u64 *unmapped)		\
-{											\
-	return pt_unmap(FMT, as, va, len, flags, g, unmapped);				\
+	return likely(ret != PT_SLOW) ? ret : swmmu_cold_map1(as, va, pa, len, prot);	\
 }											\
 static int name##_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags,		\
 			struct swmmu_gather *g, u64 *unmapped)				\
 {											\
 	int ret = !flags && len == pt_bit((FMT)->level[0].shift) &&			\
 		  !(va & pt_lowmask((FMT)->level[0].shift)) ?				\
-		  pt_unmap_one(FMT, as, va, g, unmapped) :				\
-		  pt_unmap_fast(FMT, as, va, len, flags, g, unmapped);			\
+		  pt_unmap_one(FMT, as, va, g, unmapped, false) : PT_SLOW;		\
 											\
-	return ret != PT_SLOW ? ret : name##_unmap_slow(as, va, len, flags, g, unmapped);\
-}											\
-static int name##_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,	\
-			  struct swmmu_gather *g)					\
-{											\
-	return pt_protect(FMT, as, va, len, prot, flags, g);				\
-}											\
-static noinline int name##_query_walk(const struct swmmu_as *as, u64 va,		\
-				       struct swmmu_xlate *out)				\
-{											\
-	return pt_query(FMT, as, va, out);						\
+	return likely(ret != PT_SLOW) ? ret :						\
+	       swmmu_cold_unmap(as, va, len, flags, g, unmapped);			\
 }											\
 static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)	\
 {											\
-	int ret = pt_query_cached(FMT, as, va, out);					\
+	u64 ia;										\
+	int ret;									\
 											\
-	return ret != PT_SLOW ? ret : name##_query_walk(as, va, out);			\
+	if (unlikely(!pt_as_va_to_ia(as, va, &ia)))			\
+		return -ERANGE;								\
+	ret = pt_query_cached(FMT, as, ia, out);					\
+	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_walk(as, ia, out);	\
 }											\
-static int name##_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,	\
-			    struct swmmu_xlate *out)					\
+static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\
 {											\
-	return pt_translate(FMT, as, va, access, set_ad, out);				\
+	u64 ia;										\
+	int ret;									\
+											\
+	if (unlikely(!pt_as_va_to_ia(as, va, &ia)))			\
+		return -ERANGE;								\
+	ret = pt_query_pa_cached(FMT, as, ia, pa);					\
+	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_pa_walk(as, ia, pa);	\
 }											\
 scope const struct swmmu_pt_ops name = {						\
-	.map = name##_map,								\
+	.map = swmmu_cold_map,								\
 	.map1 = name##_map1,								\
 	.unmap = name##_unmap,								\
-	.protect = name##_protect,							\
+	.protect = swmmu_cold_protect,							\
 	.query = name##_query,								\
-	.translate = name##_translate,							\
+	.query_pa = name##_query_pa,							\
+	.translate = swmmu_cold_translate,						\
 }
 
 #endif /* SWMMU_ENGINE_H */

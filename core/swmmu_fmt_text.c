@@ -66,7 +66,7 @@ static bool swmmu_word_is(const struct swmmu_word *w, const char *s)
  * Context: any.
  * Return: 0, or -EINVAL if @s is not a number or the value does not fit in 64 bits.
  */
-int swmmu_parse_u64(const char *s, size_t len, u64 *out)
+__cold int swmmu_parse_u64(const char *s, size_t len, u64 *out)
 {
 	unsigned int base = 10, shift = 0;
 	size_t i = 0;
@@ -479,7 +479,7 @@ static void swmmu_set_word(struct swmmu_format_error *err, const struct swmmu_wo
  * Context: any; does not allocate.
  * Return: 0, or -EINVAL for a syntax error, a missing level or an invalid descriptor.
  */
-int swmmu_format_parse_err(const char *text, size_t len, struct swmmu_format *out,
+__cold int swmmu_format_parse_err(const char *text, size_t len, struct swmmu_format *out,
 			   struct swmmu_format_error *err)
 {
 	struct swmmu_word w[SWMMU_MAX_WORDS];
@@ -570,7 +570,7 @@ SWMMU_EXPORT(swmmu_format_parse_err);
  * Context: any; does not allocate.
  * Return: 0, or -EINVAL for a syntax error, a missing level or an invalid descriptor.
  */
-int swmmu_format_parse(const char *text, size_t len, struct swmmu_format *out,
+__cold int swmmu_format_parse(const char *text, size_t len, struct swmmu_format *out,
 		       unsigned int *err_line)
 {
 	struct swmmu_format_error err;
@@ -593,7 +593,7 @@ int swmmu_format_parse(const char *text, size_t len, struct swmmu_format *out,
  * Context: any.
  * Return: the length of the full text (excluding the NUL).
  */
-int swmmu_format_strerror(const struct swmmu_format_error *err, char *buf, size_t size)
+__cold int swmmu_format_strerror(const struct swmmu_format_error *err, char *buf, size_t size)
 {
 	struct swmmu_out o = { .buf = buf, .size = size, .len = 0 };
 
@@ -643,7 +643,7 @@ static void swmmu_print_perms(struct swmmu_out *o, const char *what,
  * Context: any.
  * Return: the length of the full description (excluding the NUL).
  */
-int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size)
+__cold int swmmu_format_print(const struct swmmu_format *f, char *buf, size_t size)
 {
 	struct swmmu_out o = { .buf = buf, .size = size, .len = 0 };
 	unsigned int i, lvl, p;

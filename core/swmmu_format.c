@@ -119,7 +119,7 @@ static int swmmu_level_check(const struct swmmu_format *f, unsigned int lvl,
  * Context: any.
  * Return: 0 if valid, -EINVAL otherwise.
  */
-int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *err)
+__cold int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *err)
 {
 	unsigned int lvl, top, ebits;
 	int ret;
@@ -195,7 +195,7 @@ int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *
  * Context: any.
  * Return: 0 if valid, -EINVAL otherwise.
  */
-int swmmu_format_validate(const struct swmmu_format *f)
+__cold int swmmu_format_validate(const struct swmmu_format *f)
 {
 	return swmmu_format_check(f, NULL);
 }
@@ -236,7 +236,7 @@ static bool swmmu_level_equal(const struct swmmu_level *a, const struct swmmu_le
  * Context: any.
  * Return: true if they describe the same format.
  */
-bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b)
+__cold bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b)
 {
 	unsigned int lvl;
 
@@ -296,15 +296,6 @@ u64 swmmu_format_va_size_last(const struct swmmu_format *f)
 	return pt_ia_last(f);
 }
 
-/* Equal descriptors apart from the name and the engine instance. */
-static bool swmmu_format_same_geometry(const struct swmmu_format *a, const struct swmmu_format *b)
-{
-	struct swmmu_format t = *b;
-
-	memcpy(t.name, a->name, SWMMU_NAME_MAX);
-	return swmmu_format_equal(a, &t);
-}
-
 /**
  * swmmu_format_derive() - a format with a smaller VA size
  * @f: the format
@@ -313,17 +304,18 @@ static bool swmmu_format_same_geometry(const struct swmmu_format *a, const struc
  *
  * The levels above the one that covers @va_bits are dropped and that level's table shrinks (what
  * AArch64 TnSZ or a smaller VT-d AGAW does). Sign-extended formats keep their size: their
- * canonical form depends on it. If a built-in format has the derived geometry (e.g. "vtd-ss-39"
- * for vtd-ss at 39 bits), its specialised engine serves the derived format; otherwise the
- * generic engine does.
+ * canonical form depends on it. When the new top level is whole (e.g. vtd-ss at 39 bits, the
+ * geometry of "vtd-ss-39"), @f's specialised engine instance serves the derived format: an
+ * instance takes the VA width from its address space. A shrunk top level runs on the generic
+ * engine.
  *
  * Context: any.
  * Return: 0, -EOPNOTSUPP for a sign-extended format, -EINVAL if no valid format has that size.
  */
-int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
+__cold int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
 			struct swmmu_format *out)
 {
-	unsigned int n, i;
+	unsigned int n;
 
 	if (swmmu_format_validate(f))
 		return -EINVAL;
@@ -345,18 +337,10 @@ int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
 	out->va_bits = (u8)va_bits;
 	out->level[n - 1].index_bits = (u8)(va_bits - f->level[n - 1].shift);
 	memset(&out->level[n], 0, sizeof(out->level[0]) * (SWMMU_MAX_LEVELS - n));
-	/* The specialised engine instance of @f assumes its geometry. */
-	out->ops = NULL;
+	if (out->level[n - 1].index_bits != f->level[n - 1].index_bits)
+		out->ops = NULL;
 	if (swmmu_format_validate(out))
 		return -EINVAL;
-	for (i = 0; i < swmmu_format_count(); i++) {
-		const struct swmmu_format *b = swmmu_format_get(i);
-
-		if (b->ops && swmmu_format_same_geometry(out, b)) {
-			out->ops = b->ops;
-			break;
-		}
-	}
 	return 0;
 }
 

@@ -14,8 +14,18 @@
  *           2^k aligned items of the same level that together map 2^k * item size bytes.
  * leaf      An entry that translates (page or block); "table entry" points at a lower table.
  * hole      An item that is neither a leaf nor a table pointer (not present).
- * start/last  An inclusive range: last is the last byte (so the top of a 64-bit VA space is
- *           expressible). start/end is half-open. Lengths are in bytes.
+ * va, len   A range as the API takes it: the first byte and a length in bytes (len > 0). va +
+ *           len may be 2^64 (wrap to 0) at the top of a 64-bit VA space; a range whose last
+ *           byte would lie beyond 2^64 - 1 is -ERANGE, as is any range outside the format.
+ * start/last  The one range convention inside the library: inclusive, last is the last byte (or
+ *           the last index, for runs of items), so the top of a 64-bit VA space is expressible.
+ *           Every (va, len) becomes a start/last pair once, at the API (pt_range()); the walk
+ *           engine's position keeps the last address of the range at each level. No range is
+ *           given as a half-open start/end pair.
+ * ia        Internal address: a VA with the sign extension of SWMMU_FMT_SIGN_EXTEND formats
+ *           removed (bits va_bits and up clear): what the tables index. pt_va_to_ia() checks a
+ *           VA and converts it, pt_canon() converts back; ranges reported to callers (gather,
+ *           walk items, query results) are canonical VAs.
  * _lg2      A log2: shift_lg2 = 12 means 4096.
  * VA / OA   Input (virtual / IO virtual) address and output (physical / DMA) address.
  *
@@ -266,7 +276,10 @@ struct swmmu_format {
 	const struct swmmu_pt_ops *ops;
 };
 
-/* Built-in format registry (arch/swmmu_formats.def lists them). */
+/*
+ * Built-in format registry: defined in arch/swmmu_registry.c over arch/swmmu_formats.def, for the
+ * library's users. core/ never calls it: the layers point one way, core/ below arch/.
+ */
 const struct swmmu_format *swmmu_format_find(const char *name);
 const struct swmmu_format *swmmu_format_get(unsigned int i);
 unsigned int swmmu_format_count(void);

@@ -33,6 +33,7 @@ struct swmmu_pt_ops {
 	int (*protect)(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 		       struct swmmu_gather *g);
 	int (*query)(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out);
+	int (*query_pa)(const struct swmmu_as *as, u64 va, u64 *pa);
 	int (*translate)(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
 			 struct swmmu_xlate *out);
 };
@@ -40,23 +41,37 @@ struct swmmu_pt_ops {
 extern const struct swmmu_pt_ops swmmu_generic_ops;
 
 /*
- * Loops over levels, permissions and memory types have constant trip counts in a specialised
- * instance; "#pragma GCC unroll" on them lets every descriptor read fold to a constant.
+ * The engine's helpers are inlined whole into every specialised instance (the files that include
+ * swmmu_engine.h with a constant descriptor: SWMMU_ENGINE_HOT), where they fold away, and loops
+ * over levels, permissions and memory types have constant trip counts there, so unrolling them
+ * (PT_UNROLL) lets every descriptor read fold to a constant. Everywhere else the descriptor is
+ * read at run time (the cold paths in core/swmmu_generic.c, the walkers in core/swmmu_walk.c and
+ * core/swmmu_hwwalk.c): folding gains nothing there, so the compiler chooses what to inline and
+ * nothing is unrolled, which keeps each of those single copies small.
  */
+#ifdef SWMMU_ENGINE_HOT
+#define pt_inline	__always_inline
+#define pt_heavy	__always_inline
+#define PT_UNROLL	_Pragma("GCC unroll 8")
+#else
+#define pt_inline	inline
+#define pt_heavy	noinline __maybe_unused
+#define PT_UNROLL
+#endif
 
-static __always_inline u64 pt_bit(unsigned int n)
+static pt_inline u64 pt_bit(unsigned int n)
 {
 	return n >= 64 ? 0 : 1ULL << n;
 }
 
 /* Mask of the low n bits, n in 0..64. */
-static __always_inline u64 pt_lowmask(unsigned int n)
+static pt_inline u64 pt_lowmask(unsigned int n)
 {
 	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 
 /* lg2 of the item size of a level (SWMMU_FMT_LEVEL_ENTRY: the level may override the format's). */
-static __always_inline unsigned int pt_esz(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline unsigned int pt_esz(const struct swmmu_format *f, unsigned int lvl)
 {
 	if ((f->flags & SWMMU_FMT_LEVEL_ENTRY) && f->level[lvl].entry_lg2)
 		return f->level[lvl].entry_lg2;
@@ -64,28 +79,28 @@ static __always_inline unsigned int pt_esz(const struct swmmu_format *f, unsigne
 }
 
 /* True if level 2 is a dual directory (SWMMU_LVL_DUAL; see swmmu_format.h). */
-static __always_inline bool pt_dual(const struct swmmu_format *f)
+static pt_inline bool pt_dual(const struct swmmu_format *f)
 {
 	return f->nr_levels > 2 && (f->level[2].flags & SWMMU_LVL_DUAL);
 }
 
-static __always_inline bool pt_is_dual(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline bool pt_is_dual(const struct swmmu_format *f, unsigned int lvl)
 {
 	return pt_dual(f) && lvl == 2;
 }
 
 /* True if a 16-byte item of this level carries the constant second word ext_leaf/ext_table. */
-static __always_inline bool pt_has_ext(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline bool pt_has_ext(const struct swmmu_format *f, unsigned int lvl)
 {
 	return pt_esz(f, lvl) == 4 && !pt_is_dual(f, lvl);
 }
 
-static __always_inline unsigned int pt_table_lg2(const struct swmmu_format *f, unsigned int lvl)
+static pt_inline unsigned int pt_table_lg2(const struct swmmu_format *f, unsigned int lvl)
 {
 	return f->level[lvl].index_bits + pt_esz(f, lvl);
 }
 
-static __always_inline unsigned int pt_index(const struct swmmu_format *f, unsigned int lvl, u64 ia)
+static pt_inline unsigned int pt_index(const struct swmmu_format *f, unsigned int lvl, u64 ia)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 
@@ -98,16 +113,44 @@ static inline u64 pt_ia_last(const struct swmmu_format *f)
 	return pt_lowmask(f->va_bits);
 }
 
-/* Internal address -> canonical VA. */
-static __always_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
+/*
+ * The VA width of an address space. One specialised instance serves every VA width of a format
+ * (x86-64 with 4 or 5 levels, Sv39/48/57, VT-d with 3 to 5 levels): its constant descriptor gives
+ * the leaf level's encoding, and the hot paths take the width from the address space's own
+ * format. The number of levels is read only by the cold paths, which read the whole format there.
+ */
+static pt_inline unsigned int pt_as_va_bits(const struct swmmu_as *as)
 {
-	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 && (ia >> (f->va_bits - 1)) & 1)
-		return ia | ~pt_lowmask(f->va_bits);
+	return as->fmt->va_bits;
+}
+
+/*
+ * Canonical VA -> internal address in an address space's own VA width, with one add and one
+ * compare (struct swmmu_as.va_bias): the check of the hot paths. False outside the format.
+ */
+static pt_inline bool pt_as_va_to_ia(const struct swmmu_as *as, u64 va, u64 *ia)
+{
+	if (va + as->va_bias > as->va_mask)
+		return false;
+	*ia = va & as->va_mask;
+	return true;
+}
+
+/* Internal address -> canonical VA, in a VA space of va_bits. */
+static pt_inline u64 pt_canon_w(const struct swmmu_format *f, unsigned int va_bits, u64 ia)
+{
+	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && va_bits < 64 && (ia >> (va_bits - 1)) & 1)
+		return ia | ~pt_lowmask(va_bits);
 	return ia;
 }
 
+static pt_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
+{
+	return pt_canon_w(f, f->va_bits, ia);
+}
+
 /* Canonical VA -> internal address; false if the VA is outside the format. */
-static __always_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
+static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
 {
 	u64 top;
 
@@ -127,7 +170,7 @@ static __always_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u6
 }
 
 /* Check a (va, len) range: -EINVAL for len 0, -ERANGE outside the format or across the hole. */
-static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64 *start, u64 *last)
+static pt_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64 *start, u64 *last)
 {
 	u64 vlast = va + (len - 1);
 
@@ -144,7 +187,7 @@ static __always_inline int pt_range(const struct swmmu_format *f, u64 va, u64 le
 }
 
 /* Item access: values are 64-bit in CPU byte order. */
-static __always_inline u64 pt_load(const struct swmmu_format *f, unsigned int lvl, const void *tbl,
+static pt_inline u64 pt_load(const struct swmmu_format *f, unsigned int lvl, const void *tbl,
 				   unsigned int i)
 {
 	u64 v;
@@ -161,7 +204,7 @@ static __always_inline u64 pt_load(const struct swmmu_format *f, unsigned int lv
 	return v;
 }
 
-static __always_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
+static pt_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
 {
 	if (f->flags & SWMMU_FMT_BIG_ENDIAN)
 		return f->entry_lg2 == 2 ? swab32((u32)v) : swab64(v);
@@ -169,7 +212,7 @@ static __always_inline u64 pt_to_mem(const struct swmmu_format *f, u64 v)
 }
 
 /* The second word of a 16-byte item. */
-static __always_inline u64 pt_load2(const struct swmmu_format *f, const void *tbl, unsigned int i)
+static pt_inline u64 pt_load2(const struct swmmu_format *f, const void *tbl, unsigned int i)
 {
 	u64 v = READ_ONCE(((const u64 *)tbl)[(size_t)i * 2 + 1]);
 
@@ -182,7 +225,7 @@ static inline void pt_store_ext(const struct swmmu_format *f, void *tbl, unsigne
 	WRITE_ONCE(((u64 *)tbl)[(size_t)i * 2 + 1], pt_to_mem(f, ext));
 }
 
-static __always_inline void pt_store(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline void pt_store(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				     unsigned int i, u64 v)
 {
 	if (f->entry_lg2 == 2)
@@ -191,7 +234,7 @@ static __always_inline void pt_store(const struct swmmu_format *f, unsigned int 
 		WRITE_ONCE(((u64 *)tbl)[(size_t)i << (pt_esz(f, lvl) - 3)], pt_to_mem(f, v));
 }
 
-static __always_inline void pt_clear(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline void pt_clear(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				     unsigned int idx)
 {
 	pt_store(f, lvl, tbl, idx, 0);
@@ -200,7 +243,7 @@ static __always_inline void pt_clear(const struct swmmu_format *f, unsigned int 
 }
 
 /* Compare-and-swap of one item (primary word); true on success. */
-static __always_inline bool pt_cas(const struct swmmu_format *f, unsigned int lvl, void *tbl,
+static pt_inline bool pt_cas(const struct swmmu_format *f, unsigned int lvl, void *tbl,
 				   unsigned int i, u64 old, u64 new)
 {
 	if (f->entry_lg2 == 2) {
@@ -218,7 +261,7 @@ static __always_inline bool pt_cas(const struct swmmu_format *f, unsigned int lv
 }
 
 /* Compare-and-swap of the second word of a 16-byte item; true on success. */
-static __always_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, unsigned int i,
+static pt_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, unsigned int i,
 				    u64 old, u64 new)
 {
 	u64 *p = &((u64 *)tbl)[(size_t)i * 2 + 1];
@@ -227,13 +270,13 @@ static __always_inline bool pt_cas2(const struct swmmu_format *f, void *tbl, uns
 	return swmmu_cmpxchg(p, o, pt_to_mem(f, new)) == o;
 }
 
-static __always_inline bool pt_is_null(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+static pt_inline bool pt_is_null(const struct swmmu_format *f, unsigned int lvl, u64 pte)
 {
 	return f->null_mask && (f->level[lvl].flags & SWMMU_LVL_LEAF) &&
 	       (pte & f->null_mask) == f->null_val;
 }
 
-static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f,
+static pt_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f,
 						    unsigned int lvl, u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -260,7 +303,7 @@ static __always_inline enum swmmu_item_kind pt_kind(const struct swmmu_format *f
 }
 
 /* Kind of word 1 of a dual item: a table entry, a hole (zero or not present), else reserved. */
-static __always_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *f, u64 w1)
+static pt_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *f, u64 w1)
 {
 	enum swmmu_item_kind k;
 
@@ -274,7 +317,7 @@ static __always_inline enum swmmu_item_kind pt_kind2(const struct swmmu_format *
  * Kind of a whole dual item: a leaf of level 2 in word 0 (word 1 is then ignored), a table when
  * either word points at a table, a hole when neither holds anything, else reserved.
  */
-static __always_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_format *f, u64 w0,
+static pt_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_format *f, u64 w0,
 							 u64 w1)
 {
 	enum swmmu_item_kind k0 = pt_kind(f, 2, w0), k1;
@@ -288,23 +331,23 @@ static __always_inline enum swmmu_item_kind pt_dual_kind(const struct swmmu_form
 								 SWMMU_ITEM_HOLE;
 }
 
-static __always_inline u64 pt_oa_enc(const struct swmmu_format *f, u64 oa)
+static pt_inline u64 pt_oa_enc(const struct swmmu_format *f, u64 oa)
 {
 	return ((oa >> f->oa_lo) & pt_lowmask(f->oa_width)) << f->oa_pte_lo;
 }
 
-static __always_inline u64 pt_oa_dec(const struct swmmu_format *f, u64 pte)
+static pt_inline u64 pt_oa_dec(const struct swmmu_format *f, u64 pte)
 {
 	return ((pte >> f->oa_pte_lo) & pt_lowmask(f->oa_width)) << f->oa_lo;
 }
 
 /* True if an output address (or the last byte of a range) is representable. */
-static __always_inline bool pt_oa_ok(const struct swmmu_format *f, u64 oa)
+static pt_inline bool pt_oa_ok(const struct swmmu_format *f, u64 oa)
 {
 	return f->oa_bits >= 64 || !(oa >> f->oa_bits);
 }
 
-static __always_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
+static pt_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
 {
 	if (as->to_cpu)
 		return as->to_cpu(as->mem.ctx, addr);
@@ -312,13 +355,13 @@ static __always_inline void *pt_cpu(const struct swmmu_as *as, u64 addr)
 }
 
 /* Table address held by a table entry. */
-static __always_inline void *pt_child(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void *pt_child(const struct swmmu_format *f, const struct swmmu_as *as,
 				     u64 pte)
 {
 	return pt_cpu(as, pt_oa_dec(f, pte));
 }
 
-static __always_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
+static pt_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
 {
 	return f->contig_mask ? (u32)__builtin_ctzll(f->contig_mask) : 0;
 }
@@ -327,7 +370,7 @@ static __always_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
  * lg2 of the number of items of the leaf entry that holds this leaf item (0 for a single item).
  * Reserved or inconsistent contiguous encodings decode as a single item.
  */
-static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsigned int lvl,
+static pt_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsigned int lvl,
 					      u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -358,7 +401,7 @@ static __always_inline unsigned int pt_leaf_k(const struct swmmu_format *f, unsi
 }
 
 /* Bits of a contiguous entry of 2^k items (k >= 1): OA pattern and marker. */
-static __always_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned int lvl, unsigned int k)
+static pt_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned int lvl, unsigned int k)
 {
 	unsigned int s = f->level[lvl].shift;
 
@@ -377,18 +420,18 @@ static __always_inline u64 pt_contig_bits(const struct swmmu_format *f, unsigned
 }
 
 /* True if consecutive items of a contiguous entry each carry their own output address. */
-static __always_inline bool pt_contig_steps(const struct swmmu_format *f)
+static pt_inline bool pt_contig_steps(const struct swmmu_format *f)
 {
 	return f->contig_kind != SWMMU_CONTIG_NAPOT && f->contig_kind != SWMMU_CONTIG_NAPOT_ONES;
 }
 
 /* Permission encoding of a prot word; -EOPNOTSUPP if a permission cannot be expressed. */
-static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot, u64 *bits)
+static pt_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot, u64 *bits)
 {
 	u64 v = 0;
 	unsigned int p;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		bool want = prot & (1u << p);
 
@@ -413,12 +456,12 @@ static __always_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot
  * Permissions granted by every one of several entries: @all is the AND of the entries (for set
  * bits), @any their OR (for clr bits). With one entry, both are that entry.
  */
-static __always_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 all, u64 any)
+static pt_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 all, u64 any)
 {
 	u32 prot = e->implied;
 	unsigned int p;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		if ((e->implied & (1u << p)) || (!e->set[p] && !e->clr[p]))
 			continue;
@@ -428,13 +471,13 @@ static __always_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 a
 	return prot;
 }
 
-static __always_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
+static pt_inline u32 pt_perm_decode(const struct swmmu_perm_enc *e, u64 pte)
 {
 	return pt_perm_decode2(e, pte, pte);
 }
 
 /* Permission encoding of leaves of a level. */
-static __always_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_format *f,
+static pt_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_format *f,
 							     unsigned int lvl)
 {
 	return (f->level[lvl].flags & SWMMU_LVL_OWN_PERM) ? &f->level[lvl].leaf_perm :
@@ -442,18 +485,19 @@ static __always_inline const struct swmmu_perm_enc *pt_lperm(const struct swmmu_
 }
 
 /* All bits that encode permissions in entries using @e. */
-static inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
+static pt_inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
 {
 	u64 m = 0;
 	unsigned int p;
 
+PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++)
 		m |= e->set[p] | e->clr[p];
 	return m;
 }
 
 /* Validate a leaf prot word against the format. */
-static __always_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
+static pt_heavy int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
 {
 	u32 mt = SWMMU_PROT_GET_MT(prot);
 
@@ -469,7 +513,7 @@ static __always_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 pro
 }
 
 /* Leaf bits of a level without the output address (and without contiguous marker). */
-static __always_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
+static pt_heavy int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
 					u64 *attr)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -491,7 +535,7 @@ static __always_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned i
 }
 
 /* Table entry bits of a level without the table address. */
-static __always_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
+static pt_heavy int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
 				u64 *attr)
 {
 	u64 bits;
@@ -504,14 +548,14 @@ static __always_inline int pt_table_attr(const struct swmmu_format *f, unsigned 
 }
 
 /* Prot word (permissions, memory type, NULL) of a leaf item. */
-static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+static pt_heavy u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 	unsigned int mt;
 
 	if (pt_is_null(f, lvl, pte))
 		return SWMMU_PROT_NULL;
-#pragma GCC unroll 8
+PT_UNROLL
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if ((f->mt_valid & (1u << mt)) && (pte & l->mt_mask) == l->mt[mt])
 			break;
@@ -521,7 +565,7 @@ static __always_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned i
 }
 
 /* Permissions of a table entry that restrict what is below it (R/W/X/U). */
-static __always_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
+static pt_heavy u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
 {
 	return pt_perm_decode(&f->table_perm, pte) | SWMMU_PROT_G;
 }
@@ -530,34 +574,102 @@ static __always_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
  * Permissions of a path of table entries (AND and OR of their values) restricting what is below
  * it, as a mask: the bits of R/W/X/U a path denies are clear, every other bit is set.
  */
-static __always_inline u32 pt_path_prot(const struct swmmu_format *f, u64 all, u64 any)
+static pt_inline u32 pt_path_prot(const struct swmmu_format *f, u64 all, u64 any)
 {
 	return pt_perm_decode2(&f->table_perm, all, any) | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W |
 								   SWMMU_PROT_X | SWMMU_PROT_U);
 }
 
 /* Lowest level that may hold leaves: its item size is the smallest page size. */
-static __always_inline unsigned int pt_min_leaf_shift(const struct swmmu_format *f)
+static pt_inline unsigned int pt_min_leaf_shift(const struct swmmu_format *f)
 {
 	unsigned int lvl;
 
-#pragma GCC unroll 8
+PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++)
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF)
 			return f->level[lvl].shift;
 	return 64;
 }
 
-static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
-				 u64 pte, u32 eff, struct swmmu_xlate *out)
+/*
+ * One-word memos of the prot last encoded into (struct swmmu_as.leaf_memo) and decoded from
+ * (.prot_memo) a level-0 leaf, so that a run of single-page operations with one prot encodes
+ * and decodes it once. The word holds the leaf bits and, in 12 bits of the output-address field,
+ * the prot plus PT_MEMO_VALID (every valid prot is below it). A memo is written and read as one
+ * word: operations on disjoint ranges and lock-free readers see one whole memo or another. Off
+ * (field 0) where the output-address field is narrower than 12 bits.
+ */
+#define PT_MEMO_VALID	0x800u
+
+static pt_inline u64 pt_memo_field(const struct swmmu_format *f)
+{
+	return f->oa_width >= 12 && f->oa_pte_lo <= 52 ? 0xfffULL << f->oa_pte_lo : 0;
+}
+
+/* The level-0 leaf bits (pt_leaf_attr()) of a prot that was memoised, if it is this one. */
+static pt_inline bool pt_leaf_memo_get(const struct swmmu_format *f,
+					     const struct swmmu_as *as, u32 prot, u64 *attr)
+{
+	u64 fld = pt_memo_field(f), w;
+
+	if (!fld)
+		return false;
+	w = READ_ONCE(as->leaf_memo);
+	if ((w & fld) >> f->oa_pte_lo != (u64)prot + PT_MEMO_VALID)
+		return false;
+	*attr = w & ~fld;
+	return true;
+}
+
+/* Memoise a valid prot's level-0 leaf bits (when they leave the memo's field free). */
+static pt_inline void pt_leaf_memo_put(const struct swmmu_format *f, struct swmmu_as *as,
+					     u32 prot, u64 attr)
+{
+	u64 fld = pt_memo_field(f);
+
+	if (fld && !(attr & fld) && prot < PT_MEMO_VALID)
+		WRITE_ONCE(as->leaf_memo, attr | ((u64)prot + PT_MEMO_VALID) << f->oa_pte_lo);
+}
+
+/* Every bit pt_leaf_prot() reads in a level-0 leaf. */
+static pt_inline u64 pt_l0_prot_bits(const struct swmmu_format *f)
+{
+	return f->null_mask | f->level[0].mt_mask | pt_perm_mask(pt_lperm(f, 0));
+}
+
+/* pt_leaf_prot() of a level-0 leaf, through struct swmmu_as.prot_memo. */
+static pt_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu_as *as,
+				      u64 pte)
+{
+	u64 fld = pt_memo_field(f), dm = pt_l0_prot_bits(f), key, w;
+	u32 prot;
+
+	if (!fld || (dm & fld))
+		return pt_leaf_prot(f, 0, pte);
+	key = pte & dm;
+	w = READ_ONCE(as->prot_memo);
+	if ((w & ~fld) == key && (w & ((u64)PT_MEMO_VALID << f->oa_pte_lo)))
+		return (u32)((w & fld) >> f->oa_pte_lo) - PT_MEMO_VALID;
+	prot = pt_leaf_prot(f, 0, pte);
+	/* A cache like the walk cache: written by lock-free readers too. */
+	WRITE_ONCE(((struct swmmu_as *)as)->prot_memo,
+		   key | ((u64)prot + PT_MEMO_VALID) << f->oa_pte_lo);
+	return prot;
+}
+
+/* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
+static pt_heavy void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
+					 unsigned int lvl, u64 ia, u64 pte, u32 eff, u32 prot,
+					 struct swmmu_xlate *out)
 {
 	unsigned int sz = f->level[lvl].shift + pt_leaf_k(f, lvl, pte);
 	u64 m = pt_lowmask(sz);
 
-	out->va = pt_canon(f, ia);
-	out->entry_va = pt_canon(f, ia & ~m);
+	out->va = pt_canon_w(f, va_bits, ia);
+	out->entry_va = pt_canon_w(f, va_bits, ia & ~m);
 	out->pte = pte;
-	out->prot = pt_leaf_prot(f, lvl, pte);
+	out->prot = prot;
 	out->eff_prot = out->prot & (eff | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X |
 						   SWMMU_PROT_U));
 	if (out->prot & SWMMU_PROT_NULL) {
@@ -571,6 +683,12 @@ static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned
 	out->level = (u8)lvl;
 	out->accessed = f->accessed && (pte & f->accessed) == f->accessed;
 	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
+}
+
+static pt_heavy void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
+					  u64 pte, u32 eff, struct swmmu_xlate *out)
+{
+	pt_fill_xlate_prot(f, f->va_bits, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
 }
 
 /*
@@ -593,80 +711,96 @@ static __always_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned
  */
 #define PT_PWC_BUSY	(~0ULL)
 
-/* Bits of the key above the slot index (the rest of the tag is the generation). */
-static __always_inline unsigned int pt_pwc_kb(const struct swmmu_format *f)
-{
-	unsigned int kb = f->va_bits - f->level[f->nr_levels > 1].shift;
+/*
+ * Bits of the key above the slot index: the low half of the tag (the generation is the high
+ * half), so that the tag does not depend on the VA width. swmmu_as_init() leaves the cache off
+ * for a format whose key does not fit (swmmu_pwc_fits()).
+ */
+#define PT_PWC_KB	32
 
-	return kb > SWMMU_PWC_SLOTS_LG2 ? kb - SWMMU_PWC_SLOTS_LG2 : 0;
-}
+/*
+ * Added to the generation for as long as the cache is off (struct swmmu_as.pwc_off), so that
+ * one load and one test of the generation tell both (every generation in use is below 2^31).
+ */
+#define PT_PWC_GEN_OFF	(1L << 40)
 
 /* Current generation, or 0 if the cache is off. Read before the walk whose result is cached. */
-static __always_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
+static pt_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
 {
 	u64 gen;
 
-	/* A dual directory has two level-0 spans per level-1 item: not cached. */
-	if (f->nr_levels < 2 || pt_dual(f) || pt_pwc_kb(f) > 32 || READ_ONCE(as->pwc_off))
+	/* A dual directory has two level-0 spans per level-1 item: never cached (see above). */
+	if (pt_dual(f))
 		return 0;
 	gen = (u64)swmmu_counter_read(&as->pwc_gen);
 	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */
 	smp_rmb();
-	return gen >> 31 ? 0 : gen;
+	/* 1 .. 2^31 - 1 in one compare: 0 and the off or worn-out values all fail it. */
+	return gen - 1 < (1ULL << 31) - 1 ? gen : 0;
 }
 
-static __always_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
+static pt_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
 {
 	/* Two shifts: level[1].shift + SWMMU_PWC_SLOTS_LG2 may reach 64. */
-	return gen << pt_pwc_kb(f) | (ia >> f->level[1].shift) >> SWMMU_PWC_SLOTS_LG2;
+	return gen << PT_PWC_KB | (ia >> f->level[1].shift) >> SWMMU_PWC_SLOTS_LG2;
 }
 
-static __always_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
+static pt_inline struct swmmu_pwc_slot *pt_pwc_slot(const struct swmmu_format *f,
 							   const struct swmmu_as *as, u64 ia)
 {
-	return (struct swmmu_pwc_slot *)&as->pwc[(ia >> f->level[1].shift) &
-						 (SWMMU_PWC_SLOTS - 1)];
+	unsigned int sh = f->level[1].shift;
+
+	/* The byte offset of the slot in one shift and one mask (16-byte slots). */
+	if (sizeof(struct swmmu_pwc_slot) == 16 && sh >= 4)
+		return (struct swmmu_pwc_slot *)((char *)as->pwc +
+			((ia >> (sh - 4)) & ((u64)(SWMMU_PWC_SLOTS - 1) << 4)));
+	return (struct swmmu_pwc_slot *)&as->pwc[(ia >> sh) & (SWMMU_PWC_SLOTS - 1)];
 }
 
-/* The cached level-0 table holding ia and the permission mask of its path, or NULL. */
-static __always_inline void *pt_pwc_lookup(const struct swmmu_format *f,
-					   const struct swmmu_as *as, u64 gen, u64 ia, u32 *eff)
+/*
+ * The cached level-0 table holding ia (in *tbl) and the permission mask of its path; false on a
+ * miss. A slot whose tag matches always holds a table (pt_pwc_fill() never caches NULL).
+ */
+static pt_inline bool pt_pwc_lookup(const struct swmmu_format *f,
+					  const struct swmmu_as *as, u64 gen, u64 ia, void **tbl,
+					  u32 *eff)
 {
 	const struct swmmu_pwc_slot *s;
 	unsigned long p;
 	u64 t;
 
 	if (!gen)
-		return NULL;
+		return false;
 	s = pt_pwc_slot(f, as, ia);
 	t = READ_ONCE(s->tag);
 	if (t != pt_pwc_tag(f, gen, ia))
-		return NULL;
+		return false;
 	/* Tag, pointer, tag again: pairs with the smp_wmb() of pt_pwc_fill(). */
 	smp_rmb();
 	p = READ_ONCE(s->tbl);
 	smp_rmb();	/* the second tag read comes after the pointer read */
 	if (READ_ONCE(s->tag) != t)
-		return NULL;
+		return false;
 	*eff = (u32)(p & 0xf) | ~0xfu;
-	return (void *)(p & ~0xfUL);
+	*tbl = (void *)(p & ~0xfUL);
+	return true;
 }
 
 /*
  * Cache a level-0 table found by a walk that started at generation gen (see above); all and any
  * are the AND and OR of the table entries of the path.
  */
-static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_heavy void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					u64 gen, u64 ia, void *tbl, u64 all, u64 any, bool replace)
 {
 	struct swmmu_pwc_slot *s = pt_pwc_slot(f, as, ia);
 	unsigned long p = (unsigned long)tbl;
 	u64 want = pt_pwc_tag(f, gen, ia), old;
 
-	if (!gen || (p & 0xf))
+	if (!gen || !p || (p & 0xf))
 		return;
 	old = READ_ONCE(s->tag);
-	if (old == want || old == PT_PWC_BUSY || (!replace && old >> pt_pwc_kb(f) == gen))
+	if (old == want || old == PT_PWC_BUSY || (!replace && old >> PT_PWC_KB == gen))
 		return;
 	if (swmmu_cmpxchg(&s->tag, old, PT_PWC_BUSY) != old)
 		return;
@@ -677,6 +811,7 @@ static __always_inline void pt_pwc_fill(const struct swmmu_format *f, const stru
 }
 
 void swmmu_pwc_invalidate(struct swmmu_as *as);
+void swmmu_pwc_set_off(struct swmmu_as *as, u8 why, bool off);
 
 /* Table memory (core/swmmu_pt.c). The tables are not zeroed and not counted. */
 void *swmmu_table_alloc(struct swmmu_as *as, unsigned int lvl, u64 *addr);
@@ -684,10 +819,20 @@ void swmmu_table_free(struct swmmu_as *as, unsigned int lvl, void *cpu, u64 addr
 void swmmu_table_account(struct swmmu_as *as, unsigned int lvl, long n);
 bool swmmu_is_link(const struct swmmu_as *as, u64 ia, unsigned int lvl);
 
+/* Teardown and empty tables: freed by unmap, replaced by a map's leaf (core/swmmu_walk.c). */
+void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			void *tbl, u64 addr, u64 ia);
+int swmmu_free_empty_ia(struct swmmu_as *as, u64 start, u64 last, u64 hstart, u64 hlast,
+			struct swmmu_gather *g);
+bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			unsigned int idx, unsigned int n, u64 ia);
+void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			 void *tbl, unsigned int idx, unsigned int n, u64 ia);
+
 /* Gather (core/swmmu_gather.c). */
 void swmmu_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start, u64 last,
 		      u32 levels);
-static __always_inline void pt_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start,
+static pt_inline void pt_gather_add(struct swmmu_gather *g, struct swmmu_as *as, u64 start,
 					  u64 last, u32 levels)
 {
 	if (g)

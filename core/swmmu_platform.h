@@ -63,6 +63,12 @@
 #ifndef noinline
 #define noinline	__attribute_noinline__
 #endif
+#ifndef __maybe_unused
+#define __maybe_unused	__attribute__((__unused__))
+#endif
+#ifndef __cold
+#define __cold		__attribute__((__cold__))
+#endif
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)

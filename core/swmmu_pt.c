@@ -5,9 +5,22 @@
  */
 #include "swmmu_internal.h"
 
+/* The engine instance of a format: its specialised one, or the generic one. */
+static const struct swmmu_pt_ops *swmmu_fmt_ops(const struct swmmu_format *fmt)
+{
+	return fmt->ops ? fmt->ops : &swmmu_generic_ops;
+}
+
+/* Looked up once, at init: every operation saves two dependent loads. */
 static const struct swmmu_pt_ops *swmmu_ops(const struct swmmu_as *as)
 {
-	return as->fmt->ops ? as->fmt->ops : &swmmu_generic_ops;
+	return as->ops;
+}
+
+/* True if len is the size of a single level-0 leaf, the smallest page of the format. */
+static bool swmmu_is_min_page(const struct swmmu_format *f, u64 len)
+{
+	return (f->level[0].flags & SWMMU_LVL_LEAF) && len == pt_bit(f->level[0].shift);
 }
 
 /**
@@ -77,6 +90,28 @@ void swmmu_pwc_invalidate(struct swmmu_as *as)
 }
 
 /**
+ * swmmu_pwc_set_off() - turn the paging-structure cache off or on for one reason
+ * @as: the address space
+ * @why: a SWMMU_PWC_OFF_* bit
+ * @off: true to set it, false to clear it
+ *
+ * The cache is used while no reason is set: struct swmmu_as.pwc_gen carries PT_PWC_GEN_OFF for
+ * as long as one is, so that a walker tests a single word. The caller invalidates the cache
+ * (swmmu_pwc_invalidate()) around the change that made the reason.
+ *
+ * Context: the caller serialises changes of @as's links. Internal to the library.
+ */
+void swmmu_pwc_set_off(struct swmmu_as *as, u8 why, bool off)
+{
+	u8 was = as->pwc_off, now = off ? was | why : was & ~why;
+
+	if (!was == !now)
+		return;
+	WRITE_ONCE(as->pwc_off, now);
+	swmmu_counter_add(&as->pwc_gen, now ? PT_PWC_GEN_OFF : -PT_PWC_GEN_OFF);
+}
+
+/**
  * swmmu_table_account() - count tables linked into or unlinked from an address space
  * @as: the address space
  * @lvl: level of the tables' items
@@ -125,6 +160,28 @@ static u32 swmmu_default_table_prot(const struct swmmu_format *fmt)
 	return prot;
 }
 
+/* The VA range check of the hot paths (struct swmmu_as.va_mask, .va_bias). */
+static void swmmu_as_set_va_range(struct swmmu_as *as, const struct swmmu_format *f)
+{
+	as->va_mask = pt_lowmask(f->va_bits);
+	as->va_bias = (f->flags & SWMMU_FMT_SIGN_EXTEND) ? pt_bit(f->va_bits - 1) : 0;
+}
+
+/*
+ * Can the paging-structure cache serve this format? It caches the level-0 table under a level-1
+ * item, so it needs two levels and no dual directory (two level-0 spans per item), and the span
+ * key above the slot index must fit the low half of a tag (PT_PWC_KB).
+ */
+static bool swmmu_pwc_fits(const struct swmmu_format *f)
+{
+	unsigned int key;
+
+	if (f->nr_levels < 2 || pt_dual(f) || f->va_bits <= f->level[1].shift)
+		return false;
+	key = f->va_bits - f->level[1].shift;
+	return key <= SWMMU_PWC_SLOTS_LG2 + PT_PWC_KB;
+}
+
 /**
  * swmmu_as_init() - create an empty address space
  * @as: caller-owned structure to initialise
@@ -149,9 +206,16 @@ int swmmu_as_init(struct swmmu_as *as, const struct swmmu_format *fmt,
 		return -EINVAL;
 	memset(as, 0, sizeof(*as));
 	as->fmt = fmt;
+	as->ops = swmmu_fmt_ops(fmt);
+	swmmu_as_set_va_range(as, fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
-	swmmu_counter_set(&as->pwc_gen, 1);
+	if (swmmu_pwc_fits(fmt)) {
+		swmmu_counter_set(&as->pwc_gen, 1);
+	} else {
+		as->pwc_off = SWMMU_PWC_OFF_STATIC;
+		swmmu_counter_set(&as->pwc_gen, 1 + PT_PWC_GEN_OFF);
+	}
 	as->table_prot = swmmu_default_table_prot(fmt);
 	top = fmt->nr_levels - 1u;
 	as->root_cpu = swmmu_table_alloc(as, top, &addr);
@@ -190,6 +254,8 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 		return -EINVAL;
 	memset(as, 0, sizeof(*as));
 	as->fmt = fmt;
+	as->ops = swmmu_fmt_ops(fmt);
+	swmmu_as_set_va_range(as, fmt);
 	as->mem = *mem;
 	as->to_cpu = mem->ops->to_cpu;
 	as->root = root;
@@ -197,42 +263,10 @@ int swmmu_as_init_foreign(struct swmmu_as *as, const struct swmmu_format *fmt,
 	as->table_prot = swmmu_default_table_prot(fmt);
 	as->foreign = true;
 	as->pwc_off = SWMMU_PWC_OFF_STATIC;
+	swmmu_counter_set(&as->pwc_gen, 1 + PT_PWC_GEN_OFF);
 	return 0;
 }
 SWMMU_EXPORT(swmmu_as_init_foreign);
-
-static void swmmu_destroy_lvl(struct swmmu_as *as, unsigned int lvl, void *tbl, u64 ia)
-{
-	const struct swmmu_format *f = as->fmt;
-	unsigned int i, n = 1u << f->level[lvl].index_bits;
-
-	for (i = 0; lvl > 0 && i < n; i++) {
-		u64 pte = pt_load(f, lvl, tbl, i);
-		u64 cia = ia | ((u64)i << f->level[lvl].shift);
-
-		if (pt_is_dual(f, lvl)) {
-			/* Both leaf tables of a dual item. */
-			u64 w1 = pt_load2(f, tbl, i);
-
-			if (pt_dual_kind(f, pte, w1) != SWMMU_ITEM_TABLE || swmmu_is_link(as, cia, lvl))
-				continue;
-			if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE) {
-				swmmu_table_free(as, 1, pt_child(f, as, pte), pt_oa_dec(f, pte));
-				swmmu_table_account(as, 1, -1);
-			}
-			if (pt_kind2(f, w1) == SWMMU_ITEM_TABLE) {
-				swmmu_table_free(as, 0, pt_child(f, as, w1), pt_oa_dec(f, w1));
-				swmmu_table_account(as, 0, -1);
-			}
-			continue;
-		}
-		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE || swmmu_is_link(as, cia, lvl))
-			continue;
-		swmmu_destroy_lvl(as, lvl - 1, pt_child(f, as, pte), cia);
-		swmmu_table_free(as, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte));
-		swmmu_table_account(as, lvl - 1, -1);
-	}
-}
 
 /**
  * swmmu_as_destroy() - free every table of an address space
@@ -254,9 +288,7 @@ void swmmu_as_destroy(struct swmmu_as *as)
 		as->root_cpu = NULL;
 		return;
 	}
-	swmmu_destroy_lvl(as, top, as->root_cpu, 0);
-	swmmu_table_free(as, top, as->root_cpu, as->root);
-	swmmu_table_account(as, top, -1);
+	swmmu_free_subtree(as, NULL, top, as->root_cpu, as->root, 0);
 	as->root_cpu = NULL;
 	as->nr_links = 0;
 }
@@ -300,6 +332,18 @@ int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
 }
 SWMMU_EXPORT(swmmu_map);
 
+/* The general map of one segment (out of line: the one-page path needs no frame). */
+static noinline int swmmu_map_req1(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
+				   const struct swmmu_map_opts *opts)
+{
+	struct swmmu_seg seg = { .pa = pa, .len = len };
+	struct swmmu_map_req req = {
+		.va = va, .segs = &seg, .nr_segs = 1, .prot = prot, .opts = opts,
+	};
+
+	return swmmu_ops(as)->map(as, &req);
+}
+
 /**
  * swmmu_map_ext() - map with options: forced page size, table entry permissions
  * @as: the address space
@@ -313,7 +357,10 @@ SWMMU_EXPORT(swmmu_map);
  * size, -EINVAL if @va, @pa or @len is not aligned to it, -EEXIST if a table already occupies a
  * slot where such a leaf must go. SWMMU_MAP_TABLE_PROT writes @opts->table_prot into new table
  * entries; SWMMU_MAP_TABLE_ADD also adds those permissions to existing table entries on the way
- * (recorded in @opts->gather).
+ * (recorded in @opts->gather). With @opts->gather and automatic sizes, a leaf takes the place of
+ * tables that hold nothing (left by earlier unmaps): the largest leaf the alignment allows,
+ * whatever the history; those tables are freed after the gather's flush. Without a gather such
+ * a table is kept and mapped into, as by swmmu_map(): lock-free walkers may be inside it.
  *
  * Context: as swmmu_map().
  * Return: as swmmu_map().
@@ -321,12 +368,15 @@ SWMMU_EXPORT(swmmu_map);
 int swmmu_map_ext(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot,
 		  const struct swmmu_map_opts *opts)
 {
-	struct swmmu_seg seg = { .pa = pa, .len = len };
-	struct swmmu_map_req req = {
-		.va = va, .segs = &seg, .nr_segs = 1, .prot = prot, .opts = opts,
-	};
-
-	return swmmu_ops(as)->map(as, &req);
+	/*
+	 * Options that change nothing, or one page of the smallest size forced: the same as
+	 * swmmu_map(), whose one-page path skips the request set-up of the general one. (A
+	 * gather changes the choice of sizes: empty tables give way to larger leaves.)
+	 */
+	if (!opts || (!opts->flags && !opts->gather &&
+		      (!opts->pgsize || (opts->pgsize == len && swmmu_is_min_page(as->fmt, len)))))
+		return swmmu_ops(as)->map1(as, va, pa, len, prot);
+	return swmmu_map_req1(as, va, pa, len, prot, opts);
 }
 SWMMU_EXPORT(swmmu_map_ext);
 
@@ -416,6 +466,25 @@ int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out)
 	return swmmu_ops(as)->query(as, va, out);
 }
 SWMMU_EXPORT(swmmu_query);
+
+/**
+ * swmmu_query_pa() - the output address of one VA, and nothing else
+ * @as: the address space
+ * @va: the VA (canonical)
+ * @pa: set to the output address @va translates to (0 for a null leaf, as swmmu_query())
+ *
+ * The address-only form of swmmu_query() (as iommu_iova_to_phys() is of a full walk): neither
+ * permissions nor memory type are decoded, so a plain small leaf costs one cached table lookup
+ * and one load.
+ *
+ * Context: lock-free; any context.
+ * Return: 0, -ERANGE if @va is outside the format, -ENOENT if it is not mapped.
+ */
+int swmmu_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)
+{
+	return swmmu_ops(as)->query_pa(as, va, pa);
+}
+SWMMU_EXPORT(swmmu_query_pa);
 
 /**
  * swmmu_translate() - translate an access like the device would (IOTLB miss path)

@@ -16,7 +16,7 @@
  * - A table unlinked by an operation (split, freeing empty tables) is put on the invalidation
  *   gather and freed only after swmmu_gather_flush() has called the caller's flush callback.
  * - The single-page paths (query, translate, one-page map and unmap) find the level-0 table
- *   through a small per-address-space cache (struct swmmu_as.pwc) that every unlinking of a table
+ *   through a per-address-space cache (struct swmmu_as.pwc) that every unlinking of a table
  *   or change of a table entry's permissions invalidates before the operation returns; a table it
  *   still pointed at is, like any table a concurrent walker read, freed only after the flush.
  *   Tables must only be changed through this API (foreign address spaces do not use the cache).
@@ -67,8 +67,12 @@ struct swmmu_mem {
 
 #define SWMMU_MAX_LINKS	8
 
-/* Software paging-structure cache: slots of struct swmmu_as.pwc (a power of two). */
-#define SWMMU_PWC_SLOTS_LG2	6
+/*
+ * Software paging-structure cache: slots of struct swmmu_as.pwc (a power of two), direct-mapped
+ * by the span of a level-1 item. 512 slots cover 1 GiB of 4K pages (512 level-0 tables) without
+ * a conflict: a random single-page operation over that much finds its table without a walk.
+ */
+#define SWMMU_PWC_SLOTS_LG2	9
 #define SWMMU_PWC_SLOTS		(1u << SWMMU_PWC_SLOTS_LG2)
 
 /**
@@ -84,11 +88,20 @@ struct swmmu_pwc_slot {
 /**
  * struct swmmu_as - an address space; fields are private to the library
  * @fmt: the format
+ * @ops: the engine instance of @fmt (its specialised one, or the generic one), looked up once
  * @mem: memory callbacks
  * @to_cpu: copy of @mem.ops->to_cpu (one load less on every walk step)
  * @root: table address of the root table
+ * @va_mask: mask of an internal address: the low va_bits bits
+ * @va_bias: half the VA space for a sign-extended format, else 0: a VA is inside the format
+ *           exactly when va + @va_bias <= @va_mask, one compare for the hot paths whichever VA
+ *           width their instance serves (pt_as_va_to_ia())
  * @root_cpu: CPU pointer of the root table
  * @table_prot: permissions written into new table entries (default R|W|X|U)
+ * @leaf_memo: the level-0 leaf bits of the prot last mapped by a one-page or one-table map,
+ *             that prot in the output-address field (see pt_leaf_memo_get())
+ * @prot_memo: the prot last decoded from a level-0 leaf by a query, beside the leaf bits it
+ *             was decoded from
  * @nr_tables: live tables owned by this address space
  * @table_bytes: bytes of live tables owned by this address space
  * @nr_links: number of entries in @links
@@ -96,7 +109,8 @@ struct swmmu_pwc_slot {
  * @foreign: the tables belong to someone else (swmmu_as_init_foreign())
  * @pwc_off: the paging-structure cache is not used (SWMMU_PWC_OFF_*)
  * @pwc_gen: generation of the paging-structure cache; every operation that unlinks a table or
- *           changes a table entry's permissions increments it, which invalidates every slot
+ *           changes a table entry's permissions increments it, which invalidates every slot;
+ *           it also carries a large constant while @pwc_off is non-zero (one test for both)
  * @pwc: the paging-structure cache: level-0 tables by the span of their level-1 item, used by
  *       the single-page paths (query, translate, small map and unmap). Like a hardware walk
  *       cache it is filled by walks and made stale by the generation, never by a table write:
@@ -105,11 +119,16 @@ struct swmmu_pwc_slot {
  */
 struct swmmu_as {
 	const struct swmmu_format *fmt;
+	const struct swmmu_pt_ops *ops;
+	u64 va_mask;
+	u64 va_bias;
 	struct swmmu_mem mem;
 	void *(*to_cpu)(void *ctx, u64 addr);
 	u64 root;
 	void *root_cpu;
 	u32 table_prot;
+	u64 leaf_memo;
+	u64 prot_memo;
 	swmmu_counter nr_tables;
 	swmmu_counter table_bytes;
 	unsigned int nr_links;
@@ -232,7 +251,8 @@ struct swmmu_seg {
  * @pgsize: 0 to choose page sizes automatically, or the one page size to use (bytes)
  * @flags: SWMMU_MAP_*
  * @table_prot: permissions for table entries (SWMMU_PROT_R/W/X/U)
- * @gather: records table entries widened by SWMMU_MAP_TABLE_ADD; may be NULL otherwise
+ * @gather: records table entries widened by SWMMU_MAP_TABLE_ADD, and with automatic sizes
+ *          the empty tables a larger leaf replaces (freed after its flush); may be NULL
  */
 struct swmmu_map_opts {
 	u64 pgsize;
@@ -353,6 +373,7 @@ int swmmu_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_ga
 int swmmu_protect(struct swmmu_as *as, u64 va, u64 len, u32 prot, u32 flags,
 		  struct swmmu_gather *g);
 int swmmu_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *out);
+int swmmu_query_pa(const struct swmmu_as *as, u64 va, u64 *pa);
 int swmmu_translate(struct swmmu_as *as, u64 va, u32 access, bool set_ad,
 		    struct swmmu_xlate *out);
 

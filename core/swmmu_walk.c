@@ -2,9 +2,9 @@
 /*
  * The generic walk with callbacks (read-only and modifying), and the operations built on it or
  * next to it: region iteration and dump, accessed/dirty read-and-clear, freeing empty tables,
- * table entry permissions, linking subtrees between address spaces, backing-page allocation and
- * copying bytes through a translation. These are not hot paths: they read the descriptor at run
- * time.
+ * table entry permissions, linking subtrees between address spaces, and the empty tables a
+ * map's leaf replaces. These are not hot paths: they read the descriptor at run time. (The
+ * helpers above the API, swmmu_allocate_range() and swmmu_copy(), are in swmmu_helpers.c.)
  */
 #include "swmmu_internal.h"
 
@@ -32,9 +32,23 @@ static bool pt_table_empty(const struct swmmu_format *f, unsigned int lvl, const
 	return true;
 }
 
-/* Queue a whole unlinked subtree (table of level lvl and everything below) for freeing. */
-static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
-			    void *tbl, u64 addr, u64 ia)
+/**
+ * swmmu_free_subtree() - free a whole unlinked subtree: a table and every table below it
+ * @as: the address space that owned it
+ * @g: gather to free through (after its flush), or NULL to free at once
+ * @lvl: level of the table's items
+ * @tbl: CPU pointer of the table
+ * @addr: its table address
+ * @ia: internal address of the first byte its span covers
+ *
+ * The one teardown walk: for a table an operation unlinked (through the gather) and for the
+ * whole tree at swmmu_as_destroy() (at once). Subtrees linked from another address space are
+ * skipped; every table freed is uncounted.
+ *
+ * Context: nothing reaches the subtree any more, or @g defers the frees. Internal to the library.
+ */
+void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			void *tbl, u64 addr, u64 ia)
 {
 	const struct swmmu_format *f = as->fmt;
 	unsigned int i, n = 1u << f->level[lvl].index_bits;
@@ -46,15 +60,105 @@ static void pt_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigne
 		if (swmmu_is_link(as, cia, lvl))
 			continue;
 		if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE)
-			pt_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+			swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
 		/* The level-0 table of a dual item. */
 		if (pt_is_dual(f, lvl) && pt_kind2(f, pt_load2(f, tbl, i)) == SWMMU_ITEM_TABLE) {
 			pte = pt_load2(f, tbl, i);
-			pt_free_subtree(as, g, 0, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+			swmmu_free_subtree(as, g, 0, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
 		}
 	}
 	swmmu_table_account(as, lvl, -1);
 	swmmu_gather_add_table(g, as, lvl, tbl, addr);
+}
+
+/* True if a table of level-lvl items holds nothing but holes and such tables (no link). */
+static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			      u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int i, n = 1u << f->level[lvl].index_bits;
+
+	if (pt_is_dual(f, lvl))
+		return false;
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, i), cia = ia | ((u64)i << f->level[lvl].shift);
+		enum swmmu_item_kind k = pt_kind(f, lvl, pte);
+
+		if (k == SWMMU_ITEM_HOLE)
+			continue;
+		if (k != SWMMU_ITEM_TABLE || !lvl || swmmu_is_link(as, cia, lvl) ||
+		    !pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * swmmu_vacant_items() - may a leaf take the place of these items?
+ * @as: the address space
+ * @lvl: level of the items
+ * @tbl: the table holding them
+ * @idx: index of the first
+ * @n: number of items
+ * @ia: internal address of the first item
+ *
+ * Context: the caller holds the items' span. Internal to the library (map's page size choice).
+ * Return: true if each item is a hole or points at a table whose subtree holds only holes (an
+ * empty table an unmap left behind; never a subtree linked from another address space).
+ */
+bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			unsigned int idx, unsigned int n, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, idx + i), cia = ia + ((u64)i << f->level[lvl].shift);
+		enum swmmu_item_kind k = pt_kind(f, lvl, pte);
+
+		if (k == SWMMU_ITEM_HOLE)
+			continue;
+		if (k != SWMMU_ITEM_TABLE || !lvl || pt_is_dual(f, lvl) ||
+		    swmmu_is_link(as, cia, lvl) ||
+		    !pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * swmmu_unlink_vacant() - unlink the empty tables among items a leaf is about to take
+ * @as: the address space
+ * @g: the map's gather: records the changed items and frees the tables after its flush
+ * @lvl: level of the items
+ * @tbl: the table holding them
+ * @idx: index of the first
+ * @n: number of items (swmmu_vacant_items() said yes for them)
+ * @ia: internal address of the first item
+ *
+ * Each table entry becomes a hole first (to a walker, an empty table and a hole translate
+ * alike), then the caller writes the leaf over the holes.
+ *
+ * Context: the caller holds the items' span; lock-free readers may run. Internal to the library.
+ */
+void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			 void *tbl, unsigned int idx, unsigned int n, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	u64 m = pt_lowmask(f->level[lvl].shift);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 pte = pt_load(f, lvl, tbl, idx + i), cia = ia + ((u64)i << f->level[lvl].shift);
+
+		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
+			continue;
+		pt_clear(f, lvl, tbl, idx + i);
+		/* Walks cached through the entry are stale before the table can be freed. */
+		swmmu_pwc_invalidate(as);
+		swmmu_gather_add(g, as, pt_canon(f, cia), pt_canon(f, cia | m), 1u << lvl);
+		swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+	}
 }
 
 static void pt_forget_link(struct swmmu_as *as, u64 ia, unsigned int lvl)
@@ -65,7 +169,7 @@ static void pt_forget_link(struct swmmu_as *as, u64 ia, unsigned int lvl)
 		if (as->links[i].level == lvl && (as->links[i].va >> s) == (ia >> s)) {
 			as->links[i] = as->links[--as->nr_links];
 			if (!as->nr_links)
-				WRITE_ONCE(as->pwc_off, as->pwc_off & ~SWMMU_PWC_OFF_LINKS);
+				swmmu_pwc_set_off(as, SWMMU_PWC_OFF_LINKS, false);
 			return;
 		}
 	}
@@ -94,7 +198,7 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 		pt_store_ext(f, tbl, idx, 0);
 		if (pt_kind2(f, w1) == SWMMU_ITEM_TABLE) {
 			swmmu_pwc_invalidate(w->as);
-			pt_free_subtree(w->as, w->g, 0, pt_child(f, w->as, w1), pt_oa_dec(f, w1),
+			swmmu_free_subtree(w->as, w->g, 0, pt_child(f, w->as, w1), pt_oa_dec(f, w1),
 					istart);
 		}
 	}
@@ -107,7 +211,7 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 		if (swmmu_is_link(w->as, istart, lvl))
 			pt_forget_link(w->as, istart, lvl);
 		else
-			pt_free_subtree(w->as, w->g, lvl - 1, pt_child(f, w->as, old),
+			swmmu_free_subtree(w->as, w->g, lvl - 1, pt_child(f, w->as, old),
 					pt_oa_dec(f, old), istart);
 	}
 	return true;
@@ -243,7 +347,7 @@ static int pt_walk_range(struct pt_walk *w, u64 va, u64 len)
  * Context: lock-free; the callbacks run in the caller's context.
  * Return: 0 (also after STOP), -EINVAL/-ERANGE for the range, or a callback's errno.
  */
-int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
+__cold int swmmu_walk(const struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
 	       void *ctx)
 {
 	struct pt_walk w = {
@@ -271,7 +375,7 @@ SWMMU_EXPORT(swmmu_walk);
  * Context: the caller holds the range; lock-free readers may run.
  * Return: as swmmu_walk().
  */
-int swmmu_walk_mut(struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
+__cold int swmmu_walk_mut(struct swmmu_as *as, u64 va, u64 len, const struct swmmu_walk_ops *ops,
 		   void *ctx, struct swmmu_gather *g)
 {
 	struct pt_walk w = { .as = as, .ops = ops, .ctx = ctx, .g = g, .mut = true };
@@ -344,7 +448,7 @@ static int pt_region_leaf(void *ctx, struct swmmu_walk_item *it)
  * Context: lock-free.
  * Return: 0, range errors as swmmu_walk(), or @fn's negative return.
  */
-int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
+__cold int swmmu_regions(const struct swmmu_as *as, u64 va, u64 len,
 		  int (*fn)(void *ctx, const struct swmmu_region *r), void *ctx)
 {
 	static const struct swmmu_walk_ops ops = { .leaf = pt_region_leaf };
@@ -394,7 +498,7 @@ static int pt_dump_one(void *ctx, const struct swmmu_region *r)
  * Return: 0, -EMSGSIZE if @max is too small (@out holds the first @max, @needed the count),
  * or range errors as swmmu_walk().
  */
-int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
+__cold int swmmu_dump(const struct swmmu_as *as, u64 va, u64 len, struct swmmu_region *out,
 	       unsigned int max, unsigned int *needed)
 {
 	struct pt_dump d = { .out = out, .max = max };
@@ -491,7 +595,7 @@ int swmmu_read_clear_ad(struct swmmu_as *as, u64 va, u64 len, u32 flags,
  * Context: any; pure function of its arguments.
  * Return: the number of levels written to @levels (0, 1 or 2).
  */
-unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
+__cold unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
 				     const struct swmmu_walk_item *it, unsigned int levels[2])
 {
 	struct swmmu_xlate x;
@@ -527,7 +631,7 @@ unsigned int swmmu_item_child_tables(const struct swmmu_format *f,
  * Return: the enum swmmu_item_kind of the item, -EINVAL for a bad level, -ERANGE if @va is
  * outside the format.
  */
-int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
+__cold int swmmu_decode_item(const struct swmmu_format *f, unsigned int level, u64 va, u64 pte,
 		      struct swmmu_xlate *out)
 {
 	enum swmmu_item_kind kind;
@@ -655,19 +759,41 @@ SWMMU_EXPORT(swmmu_free_empty);
 int swmmu_free_empty_held(struct swmmu_as *as, u64 va, u64 len, u64 held_va, u64 held_len,
 			  struct swmmu_gather *g)
 {
-	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
-	struct pt_fe fe = { .as = as, .g = g };
-	u64 start, last;
+	u64 start, last, hstart, hlast;
 	int ret = pt_range(as->fmt, va, len, &start, &last);
 
 	if (!ret)
-		ret = pt_range(as->fmt, held_va, held_len, &fe.start, &fe.last);
+		ret = pt_range(as->fmt, held_va, held_len, &hstart, &hlast);
 	if (ret)
 		return ret;
-	if (start < fe.start || last > fe.last)
+	if (start < hstart || last > hlast)
 		return -EINVAL;
-	ret = swmmu_walk_mut(as, va, len, &ops, &fe, g);
-	return ret ? ret : fe.freed;
+	return swmmu_free_empty_ia(as, start, last, hstart, hlast, g);
+}
+
+/**
+ * swmmu_free_empty_ia() - swmmu_free_empty_held() on ranges already checked
+ * @as: the address space
+ * @start: first internal address of the range whose tables are looked at
+ * @last: its last internal address (inclusive)
+ * @hstart: first internal address of the range the caller holds (contains the range)
+ * @hlast: its last internal address (inclusive)
+ * @g: gather; the tables are freed when it is flushed (NULL frees at once)
+ *
+ * For the engine (unmap with SWMMU_UNMAP_FREE_EMPTY), which does not call back into the API.
+ *
+ * Context: as swmmu_free_empty_held(). Internal to the library.
+ * Return: the number of tables freed, or a negative errno.
+ */
+int swmmu_free_empty_ia(struct swmmu_as *as, u64 start, u64 last, u64 hstart, u64 hlast,
+			struct swmmu_gather *g)
+{
+	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
+	struct pt_fe fe = { .as = as, .g = g, .start = hstart, .last = hlast };
+	struct pt_walk w = { .as = as, .ops = &ops, .ctx = &fe, .g = g, .mut = true };
+	int ret = pt_walk_lvl(&w, as->fmt->nr_levels - 1u, as->root_cpu, as->root, start, last);
+
+	return ret < 0 ? ret : fe.freed;
 }
 
 /* Find the item of level lvl covering ia: every item above must be a table. */
@@ -703,7 +829,7 @@ static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, voi
  * there, -EOPNOTSUPP if the format cannot express @prot in a table entry, or @level is a dual
  * directory (SWMMU_LVL_DUAL).
  */
-int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
+__cold int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 prot,
 			 struct swmmu_gather *g)
 {
 	const struct swmmu_format *f = as->fmt;
@@ -753,7 +879,7 @@ int swmmu_set_table_prot(struct swmmu_as *as, u64 va, unsigned int level, u32 pr
  * entry there, -EEXIST if @dst has something there, -ENOSPC if @dst has SWMMU_MAX_LINKS links,
  * -ENOMEM (nothing changed), -EOPNOTSUPP if @level is a dual directory (SWMMU_LVL_DUAL).
  */
-int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level)
+__cold int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigned int level)
 {
 	const struct swmmu_format *f = dst->fmt;
 	void *tbl, *mk[SWMMU_MAX_LEVELS];
@@ -814,7 +940,7 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
 	}
 	idx = pt_index(f, level, ia);
 	/* The owner unlinks tables of the subtree without our cache generation. */
-	WRITE_ONCE(dst->pwc_off, dst->pwc_off | SWMMU_PWC_OFF_LINKS);
+	swmmu_pwc_set_off(dst, SWMMU_PWC_OFF_LINKS, true);
 	swmmu_pwc_invalidate(dst);
 	if (pt_has_ext(f, level))
 		pt_store_ext(f, tbl, idx, f->ext_table);
@@ -837,7 +963,7 @@ int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, unsigne
  * Context: the caller holds the span.
  * Return: 0, -ERANGE, -ENOENT if there is no such link.
  */
-int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_gather *g)
+__cold int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_gather *g)
 {
 	const struct swmmu_format *f = dst->fmt;
 	unsigned int idx;
@@ -855,128 +981,5 @@ int swmmu_unlink(struct swmmu_as *dst, u64 va, unsigned int level, struct swmmu_
 	ia &= ~pt_lowmask(f->level[level].shift);
 	swmmu_gather_add(g, dst, pt_canon(f, ia), pt_canon(f, ia | pt_lowmask(f->level[level].shift)),
 			 1u << level);
-	return 0;
-}
-
-struct pt_any {
-	bool found;
-};
-
-static int pt_any_leaf(void *ctx, struct swmmu_walk_item *it)
-{
-	((struct pt_any *)ctx)->found = it->kind == SWMMU_ITEM_LEAF;
-	return SWMMU_WALK_STOP;
-}
-
-static void *pt_page_cpu(const struct swmmu_mem *m, u64 addr)
-{
-	if (m->ops->to_cpu)
-		return m->ops->to_cpu(m->ctx, addr);
-	return (void *)(unsigned long)(addr + m->cpu_offset);
-}
-
-/**
- * swmmu_allocate_range() - back a VA range with newly allocated, zeroed pages
- * @as: the address space
- * @va: first VA, aligned to the smallest page size
- * @len: bytes, a multiple of the smallest page size
- * @prot: SWMMU_PROT_* for the mappings
- * @pages: allocator for the pages (alloc/free with the page size as size and alignment)
- *
- * The range must be entirely unmapped. Pages are mapped one by one with the smallest page size.
- * On failure every page allocated by this call is unmapped and freed (tables created for it stay,
- * empty; swmmu_free_empty() removes them).
- *
- * Context: the caller holds the range; may sleep if the callbacks sleep.
- * Return: 0, errors of swmmu_map(), -EEXIST if something is mapped in the range, -ENOMEM.
- */
-int swmmu_allocate_range(struct swmmu_as *as, u64 va, u64 len, u32 prot,
-			 const struct swmmu_mem *pages)
-{
-	static const struct swmmu_walk_ops ops = { .leaf = pt_any_leaf };
-	u64 gran = pt_bit(pt_min_leaf_shift(as->fmt)), done, start, last;
-	struct pt_any any = { .found = false };
-	int ret;
-
-	if (!len || ((va | len) & (gran - 1)))
-		return -EINVAL;
-	ret = pt_leaf_prot_ok(as->fmt, prot);
-	if (!ret)
-		ret = pt_range(as->fmt, va, len, &start, &last);
-	if (!ret)
-		ret = swmmu_walk(as, va, len, &ops, &any);
-	if (ret)
-		return ret;
-	if (any.found)
-		return -EEXIST;
-	for (done = 0; done < len; done += gran) {
-		u64 addr;
-		void *cpu = pages->ops->alloc(pages->ctx, gran, gran, &addr);
-
-		if (!cpu) {
-			ret = -ENOMEM;
-			break;
-		}
-		memset(cpu, 0, gran);
-		ret = swmmu_map(as, va + done, addr, gran, prot);
-		if (ret) {
-			pages->ops->free(pages->ctx, cpu, addr, gran);
-			break;
-		}
-	}
-	if (!ret)
-		return 0;
-	while (done) {
-		struct swmmu_xlate x;
-
-		done -= gran;
-		if (!swmmu_query(as, va + done, &x)) {
-			swmmu_unmap(as, va + done, gran, 0, NULL, NULL);
-			pages->ops->free(pages->ctx, pt_page_cpu(pages, x.pa), x.pa, gran);
-		}
-	}
-	return ret;
-}
-
-/**
- * swmmu_copy() - copy bytes between a buffer and memory mapped at a VA range
- * @as: the address space
- * @va: first VA
- * @buf: the buffer
- * @len: bytes
- * @to_va: true to write @buf into the mapped memory, false to read it
- *
- * Output addresses are turned into CPU pointers with @as's memory callbacks (to_cpu or the linear
- * offset). Permissions are not checked. Null (sparse) leaves read as zero and drop writes.
- *
- * Context: lock-free; the caller keeps the range mapped.
- * Return: 0, -ERANGE, -ENOENT if a byte of the range is not mapped (bytes before it were copied).
- */
-int swmmu_copy(const struct swmmu_as *as, u64 va, void *buf, size_t len, bool to_va)
-{
-	char *b = buf;
-
-	while (len) {
-		struct swmmu_xlate x;
-		u64 chunk;
-		int ret = swmmu_query(as, va, &x);
-
-		if (ret)
-			return ret;
-		chunk = pt_lowmask(x.size_lg2) - (x.pa - x.entry_pa) + 1;
-		if (!chunk || chunk > len)
-			chunk = len;
-		if (x.prot & SWMMU_PROT_NULL) {
-			if (!to_va)
-				memset(b, 0, chunk);
-		} else if (to_va) {
-			memcpy(pt_cpu(as, x.pa), b, chunk);
-		} else {
-			memcpy(b, pt_cpu(as, x.pa), chunk);
-		}
-		b += chunk;
-		len -= chunk;
-		va += chunk;
-	}
 	return 0;
 }

@@ -635,7 +635,8 @@ static int run(char **w, int n)
 		if (num_arg("VA", w[1], &va) || num_arg("LEN", w[2], &len) ||
 		    opt_args(w, n, 3, &flags, NULL))
 			return -EINVAL;
-		ret = swmmu_unmap(&as, va, len, flags, NULL, &done);
+		/* As the module does: the tables the range leaves empty go with it. */
+		ret = swmmu_unmap(&as, va, len, flags | SWMMU_UNMAP_FREE_EMPTY, NULL, &done);
 		if (!ret)
 			fprintf(sim_out, "unmapped 0x%llx\n", (unsigned long long)done);
 		return ret ? explain(ret, "unmap", va, 0, len, 0, 0) : 0;

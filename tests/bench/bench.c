@@ -6,12 +6,15 @@
  *   (how per-page mappers work);
  * - single map+unmap and random query: the same operation on the generic engine instance (the
  *   format read at run time from its text description) instead of the specialised one.
+ * Then the text size of the kernel module, if it was built (the part of it that is engine copies
+ * grows with every format instance).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdbool.h>
 #include <time.h>
+#include <elf.h>
 #include <sys/mman.h>
 #include "swmmu_pt.h"
 
@@ -104,8 +107,8 @@ static void report(const char *name, const char *unit, double v, double base, co
  * ns per page for: one bulk call vs one call per page; both followed by an untimed cleanup that
  * also frees the tables (fresh) or keeps them (maps then reuse existing empty tables).
  */
-static void bench_bulk(struct swmmu_as *as, const char *name, int op, u64 va, u64 pa, u64 pgsize,
-		       u64 bstep, bool fresh, const char *target)
+static double bench_bulk(struct swmmu_as *as, const char *name, int op, u64 va, u64 pa,
+			 u64 pgsize, u64 bstep, bool fresh, const char *target)
 {
 	u32 uflags = fresh ? SWMMU_UNMAP_FREE_EMPTY : 0;
 	struct swmmu_map_opts o = { .pgsize = pgsize };
@@ -153,16 +156,21 @@ static void bench_bulk(struct swmmu_as *as, const char *name, int op, u64 va, u6
 		if (op != 1 || fresh)
 			swmmu_unmap(as, va, GIB, uflags, NULL, NULL);
 	}
-	report(name, "ns/4K", median(v, RUNS), median(b, RUNS), target);
+	t = median(v, RUNS);
+	report(name, "ns/4K", t, median(b, RUNS), target);
+	return t;
 }
 
-static double single_pair(struct swmmu_as *as, int n)
+/* n map+unmap pairs of one 4K page; ext: map with swmmu_map_ext() and the page size forced. */
+static double single_pair(struct swmmu_as *as, int n, bool ext)
 {
+	static const struct swmmu_map_opts o = { .pgsize = PAGE };
 	double t = now();
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (swmmu_map(as, 0x7000000000ULL, 0x5000, PAGE, RW) ||
+		if ((ext ? swmmu_map_ext(as, 0x7000000000ULL, 0x5000, PAGE, RW, &o) :
+			   swmmu_map(as, 0x7000000000ULL, 0x5000, PAGE, RW)) ||
 		    swmmu_unmap(as, 0x7000000000ULL, PAGE, 0, NULL, NULL))
 			die("single map/unmap", -1);
 	}
@@ -187,15 +195,70 @@ static double queries(struct swmmu_as *as, const u64 *va, int n)
 	return t;
 }
 
+/* The same with the address-only query. */
+static double queries_pa(struct swmmu_as *as, const u64 *va, int n)
+{
+	u64 sum = 0, pa;
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (swmmu_query_pa(as, va[i], &pa))
+			die("query_pa", -1);
+		sum += pa;
+	}
+	t = (now() - t) / n;
+	if (sum == 1)
+		printf("\n");
+	return t;
+}
+
+/*
+ * Text size of an ELF64 object as size(1) counts it: every allocated section that is not
+ * writable (code and read-only data); *code: the executable sections alone. 0 if the file is
+ * missing or not ELF64.
+ */
+static unsigned long elf_text_size(const char *path, unsigned long *code)
+{
+	FILE *fp = fopen(path, "rb");
+	unsigned long text = 0;
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh;
+	unsigned int i;
+
+	*code = 0;
+	if (!fp)
+		return 0;
+	if (fread(&eh, sizeof(eh), 1, fp) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(sh))
+		goto out;
+	for (i = 0; i < eh.e_shnum; i++) {
+		if (fseek(fp, (long)(eh.e_shoff + (u64)i * sizeof(sh)), SEEK_SET) ||
+		    fread(&sh, sizeof(sh), 1, fp) != 1) {
+			text = 0;
+			goto out;
+		}
+		if ((sh.sh_flags & SHF_ALLOC) && !(sh.sh_flags & SHF_WRITE))
+			text += sh.sh_size;
+		if ((sh.sh_flags & SHF_ALLOC) && (sh.sh_flags & SHF_EXECINSTR))
+			*code += sh.sh_size;
+	}
+out:
+	fclose(fp);
+	return text;
+}
+
 int main(int argc, char **argv)
 {
 	const struct swmmu_format *f = swmmu_format_find(argc > 1 ? argv[1] : "x86_64");
 	static struct swmmu_format rt;
 	static char text[8192];
 	struct swmmu_as as, gas;
-	double v[RUNS], b[RUNS];
+	double v[RUNS], b[RUNS], m2m, m4k, pair, pair_ext, q1g, q64m, qpa1g, qpa64m;
+	const char *ko = getenv("SWMMU_BENCH_KO");
 	u64 *qva, seed = 88172645463325252ULL;
 	int r, i, nq = 1 << 20;
+	unsigned long ko_text, ko_code;
 
 	if (!f) {
 		fprintf(stderr, "usage: swmmu-bench [FORMAT]\n");
@@ -219,14 +282,14 @@ int main(int argc, char **argv)
 	printf("swmmu-bench: format %s, medians of %d runs, 1 GiB = 262144 4K pages\n", f->name,
 	       RUNS);
 	printf("bulk baselines: one call per page; single/query baselines: generic engine\n\n");
-	bench_bulk(&as, "map 1 GiB 4K, fresh VA", 0, GIB, 2 * GIB, PAGE, PAGE, true,
-		   "(target <= 1.5, >= 10x)");
+	m4k = bench_bulk(&as, "map 1 GiB 4K, fresh VA", 0, GIB, 2 * GIB, PAGE, PAGE, true,
+			 "(target <= 1.5, >= 10x)");
 	bench_bulk(&as, "map 1 GiB 4K, reusing empty tables", 0, GIB, 2 * GIB, PAGE, PAGE, false,
 		   "(target <= 1.5, >= 10x)");
 	bench_bulk(&as, "unmap 1 GiB of 4K pages", 1, GIB, 2 * GIB, PAGE, PAGE, false,
 		   "(target <= 1.0)");
-	bench_bulk(&as, "map 1 GiB, 2M pages chosen", 0, GIB + (2 << 20), 2 * GIB, 0, PAGE, true,
-		   "(baseline: 4K per call)");
+	m2m = bench_bulk(&as, "map 1 GiB, 2M pages chosen", 0, GIB + (2 << 20), 2 * GIB, 0, PAGE,
+			 true, "(baseline: 4K per call)");
 	bench_bulk(&as, "unmap 1 GiB of 2M pages", 1, GIB + (2 << 20), 2 * GIB, 0, 2 << 20, true,
 		   "(baseline: 2M per call)");
 	bench_bulk(&as, "map 1 GiB, 1G page chosen", 0, GIB, 2 * GIB, 0, PAGE, true,
@@ -234,11 +297,17 @@ int main(int argc, char **argv)
 	bench_bulk(&as, "protect 1 GiB of 4K pages", 2, GIB, 2 * GIB, PAGE, PAGE, false, "");
 
 	for (r = 0; r < RUNS; r++) {
-		v[r] = single_pair(&as, 1 << 21);
-		b[r] = single_pair(&gas, 1 << 21);
+		v[r] = single_pair(&as, 1 << 21, false);
+		b[r] = single_pair(&gas, 1 << 21, false);
 	}
-	report("single 4K map+unmap pair", "ns/pair", median(v, RUNS), median(b, RUNS),
-	       "(target <= 10)");
+	pair = median(v, RUNS);
+	report("single 4K map+unmap pair", "ns/pair", pair, median(b, RUNS), "(target <= 7.5)");
+	for (r = 0; r < RUNS; r++) {
+		v[r] = single_pair(&as, 1 << 21, true);
+		b[r] = single_pair(&gas, 1 << 21, true);
+	}
+	pair_ext = median(v, RUNS);
+	report("single 4K map_ext(4K)+unmap pair", "ns/pair", pair_ext, median(b, RUNS), "");
 
 	qva = malloc(sizeof(*qva) * nq);
 	if (!qva || swmmu_map_ext(&as, GIB, 2 * GIB, GIB, RW, &(struct swmmu_map_opts){
@@ -255,17 +324,48 @@ int main(int argc, char **argv)
 		v[r] = queries(&as, qva, nq);
 		b[r] = queries(&gas, qva, nq);
 	}
-	report("query, random in 1 GiB of 4K pages", "ns/query", median(v, RUNS), median(b, RUNS),
-	       "(target <= 5)");
+	q1g = median(v, RUNS);
+	report("query, random in 1 GiB of 4K pages", "ns/query", q1g, median(b, RUNS),
+	       "(target <= 4.75)");
+	for (r = 0; r < RUNS; r++) {
+		v[r] = queries_pa(&as, qva, nq);
+		b[r] = queries_pa(&gas, qva, nq);
+	}
+	qpa1g = median(v, RUNS);
+	report("query_pa, random in 1 GiB", "ns/query", qpa1g, median(b, RUNS), "(target <= 4.75)");
 	for (i = 0; i < nq; i++)
 		qva[i] = GIB + (qva[i] & ((64 << 20) - 1));
 	for (r = 0; r < RUNS; r++) {
 		v[r] = queries(&as, qva, nq);
 		b[r] = queries(&gas, qva, nq);
 	}
-	report("query, random in 64 MiB of 4K pages", "ns/query", median(v, RUNS), median(b, RUNS),
-	       "(target <= 5)");
+	q64m = median(v, RUNS);
+	report("query, random in 64 MiB of 4K pages", "ns/query", q64m, median(b, RUNS),
+	       "(target <= 2.55)");
+	for (r = 0; r < RUNS; r++) {
+		v[r] = queries_pa(&as, qva, nq);
+		b[r] = queries_pa(&gas, qva, nq);
+	}
+	qpa64m = median(v, RUNS);
+	report("query_pa, random in 64 MiB", "ns/query", qpa64m, median(b, RUNS),
+	       "(target <= 2.55)");
 	free(qva);
+
+	printf("\nsingle operations (medians):\n");
+	printf("  query, random VA in 1 GiB        %7.2f ns (address only %.2f ns)\n", q1g, qpa1g);
+	printf("  query, random VA in 64 MiB       %7.2f ns (address only %.2f ns)\n", q64m, qpa64m);
+	printf("  4K map+unmap pair                %7.2f ns (swmmu_map_ext() %.2f ns)\n", pair,
+	       pair_ext);
+	printf("  1 GiB as 512 aligned 2M leaves   %7.2f us\n", m2m * (GIB / PAGE) / 1000);
+	printf("  bulk 4K map, fresh tables        %7.2f ns/page\n", m4k);
+	if (!ko)
+		ko = "build/kmod-6.1/kmod/swmmu.ko";
+	ko_text = elf_text_size(ko, &ko_code);
+	if (ko_text)
+		printf("  module text (size(1); code)      %7lu bytes (%lu of code, %s)\n", ko_text,
+		       ko_code, ko);
+	else
+		printf("  module text: %s not built\n", ko);
 	swmmu_as_destroy(&as);
 	swmmu_as_destroy(&gas);
 	return 0;

@@ -40,8 +40,15 @@ static void check_query(struct model *m, u64 ia)
 {
 	struct mpage *p = mp(m, ia);
 	struct swmmu_xlate x;
-	int ret = swmmu_query(&m->as, canon(m, ia), &x);
+	int ret = swmmu_query(&m->as, canon(m, ia), &x), pret;
+	u64 pa = ~0ULL;
 
+	/* The address-only query answers as the full one. */
+	pret = swmmu_query_pa(&m->as, canon(m, ia), &pa);
+	if (pret != ret || (!ret && pa != x.pa))
+		FAILF(m, "%s: query_pa 0x%llx: %s pa 0x%llx, query %s pa 0x%llx", m->where,
+		      (unsigned long long)canon(m, ia), test_errname(pret), (unsigned long long)pa,
+		      test_errname(ret), (unsigned long long)x.pa);
 	if (!p)
 		return;
 	if (!p->mapped) {

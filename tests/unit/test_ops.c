@@ -668,6 +668,64 @@ static void test_free_held(void)
 	swmmu_as_destroy(&as);
 }
 
+/*
+ * One engine instance serves every VA width of a format: the built-in formats that share an
+ * instance must agree on everything but the geometry above level 1 (the instance's constant
+ * descriptor gives the leaf level and the cache's key), and on each of them the hot paths must
+ * take the VA width from the address space: the last page of the VA space maps, is found by both
+ * queries and unmaps through the cached path, and one page above it is out of range.
+ */
+static void test_shared_instances(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < swmmu_format_count(); i++) {
+		const struct swmmu_format *a = swmmu_format_get(i);
+		u64 top, pa = 7ULL << a->level[0].shift, got = 0, unmapped = 0;
+		struct swmmu_xlate x;
+		struct swmmu_format t;
+		struct swmmu_as as;
+		bool sign = a->flags & SWMMU_FMT_SIGN_EXTEND;
+
+		for (j = 0; j < i; j++) {
+			const struct swmmu_format *b = swmmu_format_get(j);
+
+			if (!a->ops || a->ops != b->ops)
+				continue;
+			t = *b;
+			memcpy(t.name, a->name, sizeof(t.name));
+			t.nr_levels = a->nr_levels;
+			t.va_bits = a->va_bits;
+			memcpy(&t.level[2], &a->level[2], sizeof(t.level) - 2 * sizeof(t.level[0]));
+			TAP_CHECK(swmmu_format_equal(a, &t),
+				  "%s shares %s's instance: equal apart from the levels above 1",
+				  a->name, b->name);
+		}
+		if (a->va_bits >= 64 || (a->level[0].flags & SWMMU_LVL_DUAL))
+			continue;
+		if (swmmu_as_init(&as, a, &tm.mem)) {
+			tap_ok(false, "%s: create", a->name);
+			continue;
+		}
+		/* The last page below the (upper half's) top: 2^(va_bits - 1) if sign-extended. */
+		top = (1ULL << (a->va_bits - sign)) - (1ULL << a->level[0].shift);
+		TAP_EQ(swmmu_map(&as, top, pa, 1ULL << a->level[0].shift, R | W), 0,
+		       "%s: map the last page of the lower half or space", a->name);
+		TAP_CHECK(!swmmu_query(&as, top, &x) && x.pa == pa && x.va == top,
+			  "%s: query finds it", a->name);
+		TAP_CHECK(!swmmu_query_pa(&as, top + 1, &got) && got == pa + 1,
+			  "%s: query_pa finds it", a->name);
+		TAP_EQ(swmmu_query_pa(&as, top + (1ULL << a->level[0].shift), &got), -ERANGE,
+		       "%s: one page above is out of range", a->name);
+		TAP_EQ(swmmu_map(&as, top + (1ULL << a->level[0].shift), pa,
+				 1ULL << a->level[0].shift, R), -ERANGE,
+		       "%s: map one page above is out of range", a->name);
+		TAP_CHECK(!swmmu_unmap(&as, top, 1ULL << a->level[0].shift, 0, NULL, &unmapped) &&
+			  unmapped == 1ULL << a->level[0].shift, "%s: unmap it", a->name);
+		swmmu_as_destroy(&as);
+	}
+}
+
 int main(void)
 {
 	if (test_mem_init(&tm, 1UL << 30))
@@ -684,6 +742,7 @@ int main(void)
 	test_format_api();
 	test_decode();
 	test_free_held();
+	test_shared_instances();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	return tap_done();
 }
