@@ -361,6 +361,52 @@ static pt_inline void *pt_child(const struct swmmu_format *f, const struct swmmu
 	return pt_cpu(as, pt_oa_dec(f, pte));
 }
 
+/*
+ * struct pt_path - where a single-address descent stopped (pt_descend())
+ * @tbl: the table holding the item
+ * @lvl: its level
+ * @pte: the item's value
+ * @all: AND of the table entries followed from where the descent started (~0 if none)
+ * @any: OR of the same (0 if none): pt_path_prot() turns both into the path's permissions
+ */
+struct pt_path {
+	void *tbl;
+	unsigned int lvl;
+	u64 pte;
+	u64 all;
+	u64 any;
+};
+
+/*
+ * The one single-address descent, shared by every operation that needs the item covering one
+ * address: from table @tbl at level @lvl, follow table entries toward @ia while the level is
+ * above @floor, stopping at the first item that is not a table entry (a leaf, a hole, a reserved
+ * item) or that is a dual directory's (SWMMU_LVL_DUAL: its two words need their own handling).
+ * The item where it stopped is loaded. Lock-free readers and writers holding the range use it
+ * alike: every entry is read once.
+ */
+static pt_inline void pt_descend(const struct swmmu_format *f, const struct swmmu_as *as,
+				 void *tbl, unsigned int lvl, u64 ia, unsigned int floor,
+				 struct pt_path *at)
+{
+	u64 all = ~0ULL, any = 0, pte;
+
+	for (;;) {
+		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
+		if (lvl <= floor || pt_is_dual(f, lvl) || pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
+			break;
+		all &= pte;
+		any |= pte;
+		tbl = pt_child(f, as, pte);
+		lvl--;
+	}
+	at->tbl = tbl;
+	at->lvl = lvl;
+	at->pte = pte;
+	at->all = all;
+	at->any = any;
+}
+
 static pt_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
 {
 	return f->contig_mask ? (u32)__builtin_ctzll(f->contig_mask) : 0;
