@@ -2,16 +2,19 @@
 /*
  * swmmu walk engine: map, unmap, protect, query and translate.
  *
- * This header is the one engine. It is included by core/swmmu_generic.c (descriptor read at run
- * time) and by every built-in format in arch/ (descriptor constant), and each user instantiates it
- * with SWMMU_ENGINE_INSTANCE(). All functions take the format as their first argument; in an arch
- * file every call passes the same constant descriptor, so the compiler inlines the item helpers
- * and propagates the constant into the recursive walkers (interprocedural constant propagation),
- * which removes the entry-size, endianness and encoding branches from the hot loops.
+ * This header is the one engine, in two parts. The hot paths (single-page map and unmap, the full
+ * and the address-only query, each served from the paging-structure cache) are instantiated per
+ * format with SWMMU_ENGINE_INSTANCE() by the files in arch/: every call passes the same constant
+ * descriptor, so the item helpers fold to constants. One instance serves every VA width of a
+ * format: the hot paths take the width from the address space (struct swmmu_as.va_mask) and
+ * never walk from the root. Everything else, the cold paths, is compiled once in
+ * core/swmmu_generic.c with the descriptor read at run time (the swmmu_cold_*() functions):
+ * range map, unmap and protect, the walks behind a cache miss, translate, splitting and the
+ * empty-table handling. Formats parsed from a text description use the cold paths alone.
  *
- * Multi-page operations keep their position in the walk: a range is processed table by table,
- * recursing only where it spans several items, and runs of leaves inside one table are written
- * with "pte += step" because the output-address field is linear.
+ * Every single-address descent is pt_descend() (swmmu_internal.h); range operations keep their
+ * position in the walk (struct pt_pos): a range is processed table by table, and runs of leaves
+ * inside one table are written with "pte += step" because the output-address field is linear.
  *
  * Map is two-phase so that a failure changes nothing: a read-only pass checks for overlap
  * (-EEXIST) and counts the tables the commit pass will need, those are allocated up front
