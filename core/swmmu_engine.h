@@ -855,7 +855,7 @@ static pt_cold void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		while (c->pre[lvl]) {
 			void *t = c->pre[lvl];
@@ -871,7 +871,7 @@ static pt_cold int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		for (; c->need[lvl]; c->need[lvl]--) {
 			u64 addr;
@@ -896,7 +896,7 @@ static pt_cold int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, 
 	unsigned int lvl;
 	int ret;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF) {
 			ret = pt_leaf_attr(f, lvl, prot, &c->attr[lvl]);
@@ -1035,7 +1035,7 @@ static pt_cold int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 	c.table_add = o && (o->flags & SWMMU_MAP_TABLE_ADD);
 	c.tadd_set = 0;
 	c.tadd_clr = 0;
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < SWMMU_MAX_LEVELS; lvl++) {
 		c.need[lvl] = 0;
 		c.pre[lvl] = NULL;
@@ -1395,7 +1395,7 @@ static pt_cold int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 
 	ret = pt_range(f, va, len, start, last);
 	if (ret)
 		return ret;
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (i = 0; i < SWMMU_MAX_LEVELS; i++) {
 		c->need[i] = 0;
 		c->pre[i] = NULL;
