@@ -2,16 +2,19 @@
 /*
  * swmmu walk engine: map, unmap, protect, query and translate.
  *
- * This header is the one engine. It is included by core/swmmu_generic.c (descriptor read at run
- * time) and by every built-in format in arch/ (descriptor constant), and each user instantiates it
- * with SWMMU_ENGINE_INSTANCE(). All functions take the format as their first argument; in an arch
- * file every call passes the same constant descriptor, so the compiler inlines the item helpers
- * and propagates the constant into the recursive walkers (interprocedural constant propagation),
- * which removes the entry-size, endianness and encoding branches from the hot loops.
+ * This header is the one engine, in two parts. The hot paths (single-page map and unmap, the full
+ * and the address-only query, each served from the paging-structure cache) are instantiated per
+ * format with SWMMU_ENGINE_INSTANCE() by the files in arch/: every call passes the same constant
+ * descriptor, so the item helpers fold to constants. One instance serves every VA width of a
+ * format: the hot paths take the width from the address space (struct swmmu_as.va_mask) and
+ * never walk from the root. Everything else, the cold paths, is compiled once in
+ * core/swmmu_generic.c with the descriptor read at run time (the swmmu_cold_*() functions):
+ * range map, unmap and protect, the walks behind a cache miss, translate, splitting and the
+ * empty-table handling. Formats parsed from a text description use the cold paths alone.
  *
- * Multi-page operations keep their position in the walk: a range is processed table by table,
- * recursing only where it spans several items, and runs of leaves inside one table are written
- * with "pte += step" because the output-address field is linear.
+ * Every single-address descent is pt_descend() (swmmu_internal.h); range operations keep their
+ * position in the walk (struct pt_pos): a range is processed table by table, and runs of leaves
+ * inside one table are written with "pte += step" because the output-address field is linear.
  *
  * Map is two-phase so that a failure changes nothing: a read-only pass checks for overlap
  * (-EEXIST) and counts the tables the commit pass will need, those are allocated up front
@@ -71,40 +74,28 @@ static pt_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last
 /*
  * Single-address walk: the table holding the item that translates ia, its level, and the
  * permission mask of the table entries above it (see pt_path_prot()). The level-0 table comes
- * from the paging-structure cache when it can; a walk from the root stops at the first item that
- * is not a table entry, and a walk that reaches level 0 caches its table (replacing a live slot
- * only if @replace). Lock-free.
+ * from the paging-structure cache when it can; a walk from the root (pt_descend()) stops at the
+ * first item that is not a table entry, and a walk that reaches level 0 caches its table
+ * (replacing a live slot only if @replace). Lock-free. Only the cold paths walk (f is the
+ * address space's own format there): a specialised instance serves several VA widths.
  */
 static pt_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
-					u64 ia, bool replace, unsigned int *plvl, u32 *peff)
+				  u64 ia, bool replace, unsigned int *plvl, u32 *peff)
 {
-	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0;
-	unsigned int i;
+	u64 gen = pt_pwc_gen(f, as);
+	struct pt_path at;
 	void *tbl;
 
 	if (pt_pwc_lookup(f, as, gen, ia, &tbl, peff)) {
 		*plvl = 0;
 		return tbl;
 	}
-	tbl = as->root_cpu;
-PT_UNROLL
-	for (i = 0; i + 1 < f->nr_levels; i++) {
-		unsigned int lvl = pt_top(f) - i;
-		u64 pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
-
-		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE) {
-			*plvl = lvl;
-			*peff = i ? pt_path_prot(f, all, any) : ~0u;
-			return tbl;
-		}
-		all &= pte;
-		any |= pte;
-		tbl = pt_child(f, as, pte);
-	}
-	*plvl = 0;
-	*peff = f->nr_levels > 1 ? pt_path_prot(f, all, any) : ~0u;
-	pt_pwc_fill(f, as, gen, ia, tbl, all, any, replace);
-	return tbl;
+	pt_descend(f, as, as->root_cpu, pt_top(f), ia, 0, &at);
+	*plvl = at.lvl;
+	*peff = at.lvl < pt_top(f) ? pt_path_prot(f, at.all, at.any) : ~0u;
+	if (!at.lvl)
+		pt_pwc_fill(f, as, gen, ia, at.tbl, at.all, at.any, replace);
+	return at.tbl;
 }
 
 /*
@@ -290,34 +281,26 @@ static pt_cold unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
 
 /*
  * Descend from the root while [start, last] lies inside one item that points at a table: the
- * lowest table that holds the whole range. Every range operation starts there.
+ * lowest table that holds the whole range. Every range operation starts there. The range lies
+ * inside one item of every level above the highest one whose index differs at its ends, so that
+ * level bounds the descent (pt_descend()).
  */
 static pt_cold void *pt_descend_common(const struct swmmu_format *f,
-					       const struct swmmu_as *as, u64 start, u64 last,
-					       unsigned int floor, unsigned int *plvl)
+				       const struct swmmu_as *as, u64 start, u64 last,
+				       unsigned int floor, unsigned int *plvl)
 {
-	void *tbl = as->root_cpu;
-	unsigned int i, lvl = pt_top(f);
+	struct pt_path at;
+	unsigned int lvl;
 
 	/* Below a dual directory the range walkers do not use the position stack. */
 	if (pt_dual(f) && floor < 2)
 		floor = 2;
-PT_UNROLL
-	for (i = 0; i + 1 + floor < f->nr_levels; i++) {
-		unsigned int s = f->level[pt_top(f) - i].shift;
-		u64 pte;
-
-		lvl = pt_top(f) - i;
-		if ((start >> s) != (last >> s))
+	for (lvl = pt_top(f); lvl > floor; lvl--)
+		if ((start >> f->level[lvl].shift) != (last >> f->level[lvl].shift))
 			break;
-		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, start));
-		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
-			break;
-		tbl = pt_child(f, as, pte);
-		lvl--;
-	}
-	*plvl = lvl;
-	return tbl;
+	pt_descend(f, as, as->root_cpu, pt_top(f), start, lvl, &at);
+	*plvl = at.lvl;
+	return at.tbl;
 }
 
 /*
@@ -872,7 +855,7 @@ static pt_cold void pt_free_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		while (c->pre[lvl]) {
 			void *t = c->pre[lvl];
@@ -888,7 +871,7 @@ static pt_cold int pt_alloc_pre(const struct swmmu_format *f, struct pt_ctx *c)
 {
 	unsigned int lvl;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		for (; c->need[lvl]; c->need[lvl]--) {
 			u64 addr;
@@ -913,7 +896,7 @@ static pt_cold int pt_ctx_attrs(const struct swmmu_format *f, struct pt_ctx *c, 
 	unsigned int lvl;
 	int ret;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++) {
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF) {
 			ret = pt_leaf_attr(f, lvl, prot, &c->attr[lvl]);
@@ -1052,7 +1035,7 @@ static pt_cold int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 	c.table_add = o && (o->flags & SWMMU_MAP_TABLE_ADD);
 	c.tadd_set = 0;
 	c.tadd_clr = 0;
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < SWMMU_MAX_LEVELS; lvl++) {
 		c.need[lvl] = 0;
 		c.pre[lvl] = NULL;
@@ -1254,50 +1237,42 @@ static void pt_dual_split(const struct swmmu_format *f, struct pt_ctx *c, void *
  * -EINVAL if the leaf cannot be split.
  */
 static pt_cold int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_as *as, void *tbl,
-		       unsigned int lvl, u64 addr, bool end, unsigned int *need)
+			       unsigned int lvl, u64 addr, bool end, unsigned int *need)
 {
-	for (;;) {
-		u64 pte = pt_load(f, lvl, tbl, pt_index(f, lvl, addr));
-		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
-		unsigned int s;
-		u64 m;
+	struct pt_path at;
+	unsigned int s;
+	u64 m;
 
-		if (pt_is_dual(f, lvl)) {
-			struct pt_dual d;
+	pt_descend(f, as, tbl, lvl, addr, 0, &at);
+	if (pt_is_dual(f, at.lvl)) {
+		struct pt_dual d;
 
-			pt_dual_get(f, as, tbl, pt_index(f, lvl, addr), &d);
-			if (pt_dual_kind(f, d.w0, d.w1) == SWMMU_ITEM_TABLE) {
-				/* Only a level-1 leaf can be cut; it splits into the level-0 table. */
-				if (!d.big || !((end ? ~addr : addr) & pt_lowmask(f->level[1].shift)) ||
-				    pt_kind(f, 1, pt_load(f, 1, d.big, pt_index(f, 1, addr))) !=
-				    SWMMU_ITEM_LEAF)
-					return 0;
-				need[0] += !d.small;
-				return 1;
-			}
-		}
-		if (kind == SWMMU_ITEM_TABLE) {
-			tbl = pt_child(f, as, pte);
-			lvl--;
-			continue;
-		}
-		if (kind != SWMMU_ITEM_LEAF)
-			return 0;
-		m = pt_lowmask(f->level[lvl].shift + pt_leaf_k(f, lvl, pte));
-		if ((end ? ~addr : addr) & m) {
-			/* Contiguous entries split in place; then whole items into tables. */
-			for (s = lvl; s > 0; s--) {
-				m = pt_lowmask(f->level[s].shift);
-				if (!((end ? ~addr : addr) & m))
-					break;
-				if (!(f->level[s - 1].flags & SWMMU_LVL_LEAF))
-					return -EINVAL;
-				need[s - 1]++;
-			}
+		pt_dual_get(f, as, at.tbl, pt_index(f, at.lvl, addr), &d);
+		if (pt_dual_kind(f, d.w0, d.w1) == SWMMU_ITEM_TABLE) {
+			/* Only a level-1 leaf can be cut; it splits into the level-0 table. */
+			if (!d.big || !((end ? ~addr : addr) & pt_lowmask(f->level[1].shift)) ||
+			    pt_kind(f, 1, pt_load(f, 1, d.big, pt_index(f, 1, addr))) !=
+			    SWMMU_ITEM_LEAF)
+				return 0;
+			need[0] += !d.small;
 			return 1;
 		}
-		return 0;
 	}
+	if (pt_kind(f, at.lvl, at.pte) != SWMMU_ITEM_LEAF)
+		return 0;
+	m = pt_lowmask(f->level[at.lvl].shift + pt_leaf_k(f, at.lvl, at.pte));
+	if (!((end ? ~addr : addr) & m))
+		return 0;
+	/* Contiguous entries split in place; then whole items into tables. */
+	for (s = at.lvl; s > 0; s--) {
+		m = pt_lowmask(f->level[s].shift);
+		if (!((end ? ~addr : addr) & m))
+			break;
+		if (!(f->level[s - 1].flags & SWMMU_LVL_LEAF))
+			return -EINVAL;
+		need[s - 1]++;
+	}
+	return 1;
 }
 
 /* Replace the leaf item tbl[idx] of level lvl by a table of leaves of level lvl - 1. */
@@ -1375,30 +1350,28 @@ static pt_cold void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, 
 {
 	void *tbl = c->as->root_cpu;
 	unsigned int lvl = pt_top(f);
+	struct pt_path at;
 
 	while (!c->err) {
-		unsigned int idx = pt_index(f, lvl, addr);
-		u64 pte = pt_load(f, lvl, tbl, idx);
-		enum swmmu_item_kind kind = pt_kind(f, lvl, pte);
-		u64 im = pt_lowmask(f->level[lvl].shift);
+		unsigned int idx;
+		u64 k;
 
+		/* Down to the leaf holding addr; a split leaf becomes a table to go on through. */
+		pt_descend(f, c->as, tbl, lvl, addr, 0, &at);
+		tbl = at.tbl;
+		lvl = at.lvl;
+		idx = pt_index(f, lvl, addr);
 		if (pt_is_dual(f, lvl) &&
-		    pt_dual_kind(f, pte, pt_load2(f, tbl, idx)) == SWMMU_ITEM_TABLE) {
+		    pt_dual_kind(f, at.pte, pt_load2(f, tbl, idx)) == SWMMU_ITEM_TABLE) {
 			pt_dual_split(f, c, tbl, idx, addr, end);
 			return;
 		}
-		if (kind == SWMMU_ITEM_TABLE) {
-			tbl = pt_child(f, c->as, pte);
-			lvl--;
-			continue;
-		}
-		if (kind != SWMMU_ITEM_LEAF)
+		if (pt_kind(f, lvl, at.pte) != SWMMU_ITEM_LEAF)
 			return;
-		if (pt_leaf_k(f, lvl, pte) &&
-		    ((end ? ~addr : addr) & pt_lowmask(f->level[lvl].shift +
-							pt_leaf_k(f, lvl, pte))))
+		k = pt_leaf_k(f, lvl, at.pte);
+		if (k && ((end ? ~addr : addr) & pt_lowmask(f->level[lvl].shift + k)))
 			pt_split_contig(f, c, lvl, tbl, idx, addr);
-		if (!((end ? ~addr : addr) & im) || lvl == 0)
+		if (!((end ? ~addr : addr) & pt_lowmask(f->level[lvl].shift)) || lvl == 0)
 			return;
 		pt_split_item(f, c, lvl, tbl, idx, addr);
 	}
@@ -1422,7 +1395,7 @@ static pt_cold int pt_edges(const struct swmmu_format *f, struct pt_ctx *c, u64 
 	ret = pt_range(f, va, len, start, last);
 	if (ret)
 		return ret;
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (i = 0; i < SWMMU_MAX_LEVELS; i++) {
 		c->need[i] = 0;
 		c->pre[i] = NULL;
@@ -1784,8 +1757,9 @@ static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swm
 					  u64 ia, bool cached, void **ptbl, unsigned int *plvl,
 					  struct swmmu_xlate *out)
 {
-	u64 gen = pt_pwc_gen(f, as), all = ~0ULL, any = 0, pte;
-	unsigned int i;
+	u64 gen = pt_pwc_gen(f, as), pte;
+	enum swmmu_item_kind kind;
+	struct pt_path at;
 	u32 eff;
 	void *tbl;
 
@@ -1798,38 +1772,26 @@ static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swm
 		*plvl = 0;
 		return 0;
 	}
-	tbl = as->root_cpu;
-PT_UNROLL
-	for (i = 0; i < f->nr_levels; i++) {
-		unsigned int lvl = pt_top(f) - i;
-		enum swmmu_item_kind kind;
-
-		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
-		kind = pt_kind(f, lvl, pte);
-		if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF)
-			return pt_dual_lookup(f, as, tbl, pt_index(f, lvl, ia), ia, all, any, ptbl,
-					      plvl, out);
-		if (kind == SWMMU_ITEM_LEAF) {
-			pt_fill_xlate(f, lvl, ia, pte, i ? pt_path_prot(f, all, any) : ~0u, out);
-			*ptbl = tbl;
-			*plvl = lvl;
-			return 0;
-		}
-		if (kind != SWMMU_ITEM_TABLE || !lvl)
-			return -ENOENT;
-		all &= pte;
-		any |= pte;
-		tbl = pt_child(f, as, pte);
-		/*
-		 * A reader replaces a live slot on one miss in 64 (by page number): the cache
-		 * follows a moving working set without a compare-and-swap (a full barrier) on
-		 * every miss of a working set larger than the cache.
-		 */
-		if (lvl == 1)
-			pt_pwc_fill(f, as, gen, ia, tbl, all, any,
-				    !((ia >> f->level[0].shift) & 63));
-	}
-	return -ENOENT;
+	pt_descend(f, as, as->root_cpu, pt_top(f), ia, 0, &at);
+	/*
+	 * A reader replaces a live slot on one miss in 64 (by page number): the cache follows a
+	 * moving working set without a compare-and-swap (a full barrier) on every miss of a
+	 * working set larger than the cache.
+	 */
+	if (!at.lvl && pt_top(f))
+		pt_pwc_fill(f, as, gen, ia, at.tbl, at.all, at.any,
+			    !((ia >> f->level[0].shift) & 63));
+	kind = pt_kind(f, at.lvl, at.pte);
+	if (pt_is_dual(f, at.lvl) && kind != SWMMU_ITEM_LEAF)
+		return pt_dual_lookup(f, as, at.tbl, pt_index(f, at.lvl, ia), ia, at.all, at.any,
+				      ptbl, plvl, out);
+	if (kind != SWMMU_ITEM_LEAF)
+		return -ENOENT;
+	pt_fill_xlate(f, at.lvl, ia, at.pte,
+		      at.lvl < pt_top(f) ? pt_path_prot(f, at.all, at.any) : ~0u, out);
+	*ptbl = at.tbl;
+	*plvl = at.lvl;
+	return 0;
 }
 
 /*

@@ -44,19 +44,18 @@ extern const struct swmmu_pt_ops swmmu_generic_ops;
  * The engine's helpers are inlined whole into every specialised instance (the files that include
  * swmmu_engine.h with a constant descriptor: SWMMU_ENGINE_HOT), where they fold away, and loops
  * over levels, permissions and memory types have constant trip counts there, so unrolling them
- * (PT_UNROLL) lets every descriptor read fold to a constant. Everywhere else the descriptor is
- * read at run time (the cold paths in core/swmmu_generic.c, the walkers in core/swmmu_walk.c and
+ * ("#pragma GCC unroll PT_UNROLL": the pragma takes a constant expression, hence an enum) lets
+ * every descriptor read fold to a constant. Everywhere else the descriptor is read at run time
+ * (the cold paths in core/swmmu_generic.c, the walkers in core/swmmu_walk.c and
  * core/swmmu_hwwalk.c): folding gains nothing there, so the compiler chooses what to inline and
  * nothing is unrolled, which keeps each of those single copies small.
  */
 #ifdef SWMMU_ENGINE_HOT
 #define pt_inline	__always_inline
-#define pt_heavy	__always_inline
-#define PT_UNROLL	_Pragma("GCC unroll 8")
+enum { PT_UNROLL = 8 };
 #else
 #define pt_inline	inline
-#define pt_heavy	noinline __maybe_unused
-#define PT_UNROLL
+enum { PT_UNROLL = 1 };
 #endif
 
 static pt_inline u64 pt_bit(unsigned int n)
@@ -361,6 +360,52 @@ static pt_inline void *pt_child(const struct swmmu_format *f, const struct swmmu
 	return pt_cpu(as, pt_oa_dec(f, pte));
 }
 
+/*
+ * struct pt_path - where a single-address descent stopped (pt_descend())
+ * @tbl: the table holding the item
+ * @lvl: its level
+ * @pte: the item's value
+ * @all: AND of the table entries followed from where the descent started (~0 if none)
+ * @any: OR of the same (0 if none): pt_path_prot() turns both into the path's permissions
+ */
+struct pt_path {
+	void *tbl;
+	unsigned int lvl;
+	u64 pte;
+	u64 all;
+	u64 any;
+};
+
+/*
+ * The one single-address descent, shared by every operation that needs the item covering one
+ * address: from table @tbl at level @lvl, follow table entries toward @ia while the level is
+ * above @floor, stopping at the first item that is not a table entry (a leaf, a hole, a reserved
+ * item) or that is a dual directory's (SWMMU_LVL_DUAL: its two words need their own handling).
+ * The item where it stopped is loaded. Lock-free readers and writers holding the range use it
+ * alike: every entry is read once.
+ */
+static pt_inline void pt_descend(const struct swmmu_format *f, const struct swmmu_as *as,
+				 void *tbl, unsigned int lvl, u64 ia, unsigned int floor,
+				 struct pt_path *at)
+{
+	u64 all = ~0ULL, any = 0, pte;
+
+	for (;;) {
+		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
+		if (lvl <= floor || pt_is_dual(f, lvl) || pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
+			break;
+		all &= pte;
+		any |= pte;
+		tbl = pt_child(f, as, pte);
+		lvl--;
+	}
+	at->tbl = tbl;
+	at->lvl = lvl;
+	at->pte = pte;
+	at->all = all;
+	at->any = any;
+}
+
 static pt_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
 {
 	return f->contig_mask ? (u32)__builtin_ctzll(f->contig_mask) : 0;
@@ -431,7 +476,7 @@ static pt_inline int pt_perm_bits(const struct swmmu_perm_enc *e, u32 prot, u64 
 	u64 v = 0;
 	unsigned int p;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		bool want = prot & (1u << p);
 
@@ -461,7 +506,7 @@ static pt_inline u32 pt_perm_decode2(const struct swmmu_perm_enc *e, u64 all, u6
 	u32 prot = e->implied;
 	unsigned int p;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++) {
 		if ((e->implied & (1u << p)) || (!e->set[p] && !e->clr[p]))
 			continue;
@@ -490,14 +535,14 @@ static pt_inline u64 pt_perm_mask(const struct swmmu_perm_enc *e)
 	u64 m = 0;
 	unsigned int p;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (p = 0; p < SWMMU_NR_PERMS; p++)
 		m |= e->set[p] | e->clr[p];
 	return m;
 }
 
 /* Validate a leaf prot word against the format. */
-static pt_heavy int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
+static pt_inline int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
 {
 	u32 mt = SWMMU_PROT_GET_MT(prot);
 
@@ -513,7 +558,7 @@ static pt_heavy int pt_leaf_prot_ok(const struct swmmu_format *f, u32 prot)
 }
 
 /* Leaf bits of a level without the output address (and without contiguous marker). */
-static pt_heavy int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
+static pt_inline int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl, u32 prot,
 					u64 *attr)
 {
 	const struct swmmu_level *l = &f->level[lvl];
@@ -535,7 +580,7 @@ static pt_heavy int pt_leaf_attr(const struct swmmu_format *f, unsigned int lvl,
 }
 
 /* Table entry bits of a level without the table address. */
-static pt_heavy int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
+static pt_inline int pt_table_attr(const struct swmmu_format *f, unsigned int lvl, u32 tprot,
 				u64 *attr)
 {
 	u64 bits;
@@ -548,14 +593,14 @@ static pt_heavy int pt_table_attr(const struct swmmu_format *f, unsigned int lvl
 }
 
 /* Prot word (permissions, memory type, NULL) of a leaf item. */
-static pt_heavy u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
+static pt_inline u32 pt_leaf_prot(const struct swmmu_format *f, unsigned int lvl, u64 pte)
 {
 	const struct swmmu_level *l = &f->level[lvl];
 	unsigned int mt;
 
 	if (pt_is_null(f, lvl, pte))
 		return SWMMU_PROT_NULL;
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if ((f->mt_valid & (1u << mt)) && (pte & l->mt_mask) == l->mt[mt])
 			break;
@@ -565,7 +610,7 @@ PT_UNROLL
 }
 
 /* Permissions of a table entry that restrict what is below it (R/W/X/U). */
-static pt_heavy u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
+static pt_inline u32 pt_table_prot(const struct swmmu_format *f, u64 pte)
 {
 	return pt_perm_decode(&f->table_perm, pte) | SWMMU_PROT_G;
 }
@@ -585,7 +630,7 @@ static pt_inline unsigned int pt_min_leaf_shift(const struct swmmu_format *f)
 {
 	unsigned int lvl;
 
-PT_UNROLL
+#pragma GCC unroll PT_UNROLL
 	for (lvl = 0; lvl < f->nr_levels; lvl++)
 		if (f->level[lvl].flags & SWMMU_LVL_LEAF)
 			return f->level[lvl].shift;
@@ -659,7 +704,7 @@ static pt_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu
 }
 
 /* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
-static pt_heavy void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
+static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
 					 unsigned int lvl, u64 ia, u64 pte, u32 eff, u32 prot,
 					 struct swmmu_xlate *out)
 {
@@ -685,7 +730,7 @@ static pt_heavy void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned i
 	out->dirty = f->dirty && (pte & f->dirty) == f->dirty;
 }
 
-static pt_heavy void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
+static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
 					  u64 pte, u32 eff, struct swmmu_xlate *out)
 {
 	pt_fill_xlate_prot(f, f->va_bits, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
@@ -790,7 +835,7 @@ static pt_inline bool pt_pwc_lookup(const struct swmmu_format *f,
  * Cache a level-0 table found by a walk that started at generation gen (see above); all and any
  * are the AND and OR of the table entries of the path.
  */
-static pt_heavy void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
+static pt_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swmmu_as *as,
 					u64 gen, u64 ia, void *tbl, u64 all, u64 any, bool replace)
 {
 	struct swmmu_pwc_slot *s = pt_pwc_slot(f, as, ia);

@@ -64,10 +64,11 @@
 #define noinline	__attribute_noinline__
 #endif
 #ifndef __maybe_unused
-#define __maybe_unused	__attribute__((__unused__))
+#define __maybe_unused	__attribute_maybe_unused__
 #endif
+/* The kernel build optimises cold control-plane functions for size; userspace keeps -O2. */
 #ifndef __cold
-#define __cold		__attribute__((__cold__))
+#define __cold
 #endif
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)

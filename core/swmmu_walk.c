@@ -801,17 +801,12 @@ static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, voi
 			unsigned int *pidx)
 {
 	const struct swmmu_format *f = as->fmt;
-	unsigned int l = f->nr_levels - 1u;
-	void *tbl = as->root_cpu;
+	struct pt_path at;
 
-	for (; l > lvl; l--) {
-		u64 pte = pt_load(f, l, tbl, pt_index(f, l, ia));
-
-		if (pt_kind(f, l, pte) != SWMMU_ITEM_TABLE)
-			return -ENOENT;
-		tbl = pt_child(f, as, pte);
-	}
-	*ptbl = tbl;
+	pt_descend(f, as, as->root_cpu, f->nr_levels - 1u, ia, lvl, &at);
+	if (at.lvl != lvl)
+		return -ENOENT;
+	*ptbl = at.tbl;
 	*pidx = pt_index(f, lvl, ia);
 	return 0;
 }
@@ -885,6 +880,7 @@ __cold int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, 
 	void *tbl, *mk[SWMMU_MAX_LEVELS];
 	u64 ia, pte, mk_addr[SWMMU_MAX_LEVELS];
 	unsigned int idx, l, n = 0, i;
+	struct pt_path at;
 	int ret;
 
 	if ((dst->fmt != src->fmt && !swmmu_format_equal(dst->fmt, src->fmt)) || !level ||
@@ -903,18 +899,10 @@ __cold int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, 
 	if (dst->nr_links == SWMMU_MAX_LINKS)
 		return -ENOSPC;
 	/* Count and allocate the tables dst lacks above the level, then link. */
-	tbl = dst->root_cpu;
-	for (l = f->nr_levels - 1u; l > level; l--) {
-		u64 v = pt_load(f, l, tbl, pt_index(f, l, ia));
-		enum swmmu_item_kind k = pt_kind(f, l, v);
-
-		if (k == SWMMU_ITEM_HOLE)
-			break;
-		if (k != SWMMU_ITEM_TABLE)
-			return -EEXIST;
-		tbl = pt_child(f, dst, v);
-	}
-	if (l == level && pt_kind(f, l, pt_load(f, l, tbl, pt_index(f, l, ia))) != SWMMU_ITEM_HOLE)
+	pt_descend(f, dst, dst->root_cpu, f->nr_levels - 1u, ia, level, &at);
+	tbl = at.tbl;
+	l = at.lvl;
+	if (pt_kind(f, l, at.pte) != SWMMU_ITEM_HOLE)
 		return -EEXIST;
 	for (i = l; i > level; i--) {
 		mk[n] = swmmu_table_alloc(dst, i - 1, &mk_addr[n]);
