@@ -16,7 +16,8 @@
  * hole      An item that is neither a leaf nor a table pointer (not present).
  * va, len   A range as the API takes it: the first byte and a length in bytes (len > 0). va +
  *           len may be 2^64 (wrap to 0) at the top of a 64-bit VA space; a range whose last
- *           byte would lie beyond 2^64 - 1 is -ERANGE, as is any range outside the format.
+ *           byte would lie beyond 2^64 - 1 is -EOVERFLOW everywhere (the library, the uAPI); a
+ *           range outside the format is -ERANGE.
  * start/last  The one range convention inside the library: inclusive, last is the last byte (or
  *           the last index, for runs of items), so the top of a 64-bit VA space is expressible.
  *           Every (va, len) becomes a start/last pair once, at the API (pt_range()); the walk

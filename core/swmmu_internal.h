@@ -176,7 +176,7 @@ static pt_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64
 	if (!len)
 		return -EINVAL;
 	if (vlast < va)
-		return -ERANGE;
+		return -EOVERFLOW;
 	if (!pt_va_to_ia(f, va, start) || !pt_va_to_ia(f, vlast, last) || *last < *start)
 		return -ERANGE;
 	/* Both ends canonical but in different halves: the range crosses the hole. */

@@ -324,6 +324,7 @@ SWMMU_EXPORT(swmmu_as_stats);
  * Return: 0; errors are checked in this order and nothing is changed on failure:
  * -EINVAL invalid prot bits, -EOPNOTSUPP inexpressible permission or memory type,
  * -EINVAL zero or unaligned length/VA/PA, -ERANGE VA or PA outside the format,
+ * -EOVERFLOW a range that wraps past 2^64,
  * -EEXIST overlap with an existing leaf, -ENOMEM table allocation failed.
  */
 int swmmu_map(struct swmmu_as *as, u64 va, u64 pa, u64 len, u32 prot)
@@ -420,8 +421,9 @@ int swmmu_map_sg(struct swmmu_as *as, u64 va, const struct swmmu_seg *segs, unsi
  *
  * Context: the caller holds the range; lock-free readers may run.
  * Return: 0; -EINVAL for bad flags, zero or unaligned @va/@len, or a range that starts or ends
- * inside a larger leaf (without SWMMU_UNMAP_SPLIT); -ERANGE outside the format; -ENOMEM if a split
- * table cannot be allocated; -ENOENT if nothing was mapped. Nothing changes on failure.
+ * inside a larger leaf (without SWMMU_UNMAP_SPLIT); -ERANGE outside the format; -EOVERFLOW a
+ * range that wraps past 2^64; -ENOMEM if a split table cannot be allocated; -ENOENT if nothing
+ * was mapped. Nothing changes on failure.
  */
 int swmmu_unmap(struct swmmu_as *as, u64 va, u64 len, u32 flags, struct swmmu_gather *g,
 		u64 *unmapped)

@@ -24,11 +24,12 @@
  *
  * Ranges: VA ranges are (va, len) with len > 0; va + len may wrap to 0 at the top of the VA space.
  * On formats with SWMMU_FMT_SIGN_EXTEND, VAs are canonical (sign-extended) and a range may not
- * cross the non-canonical hole. Out-of-format VAs or OAs give -ERANGE.
+ * cross the non-canonical hole. Out-of-format VAs or OAs give -ERANGE; a range whose last byte
+ * would lie beyond 2^64 - 1 gives -EOVERFLOW.
  *
  * Errors (negative errno): -EINVAL bad argument or alignment, or a range that starts or ends
  * inside a larger leaf; -EEXIST overlap with an existing mapping; -ENOENT nothing mapped;
- * -ERANGE VA or OA outside the format; -ENOMEM allocation failure; -EOPNOTSUPP a permission,
+ * -ERANGE VA or OA outside the format; -EOVERFLOW a range that wraps past 2^64; -ENOMEM allocation failure; -EOPNOTSUPP a permission,
  * memory type or page size the format cannot express. A failed operation leaves the tables
  * exactly as they were.
  */

@@ -25,13 +25,18 @@ static struct mpage *mp(struct model *m, u64 ia)
 	return &m->pg[(ia - m->base) >> m->g];
 }
 
-/* Expected result of the VA range checks shared by all operations (0 or -ERANGE). */
+/*
+ * Expected result of the VA range checks shared by all operations: -EOVERFLOW for a range past
+ * 2^64 - 1, -ERANGE outside the format (swmmu_format.h, "va, len"), else 0.
+ */
 static int model_range(struct model *m, u64 va, u64 len, u64 *start, u64 *last)
 {
 	const struct swmmu_format *f = m->f;
 	u64 vl = va + len - 1;
 
-	if (vl < va || !pt_va_to_ia(f, va, start) || !pt_va_to_ia(f, vl, last) || *last < *start)
+	if (vl < va)
+		return -EOVERFLOW;
+	if (!pt_va_to_ia(f, va, start) || !pt_va_to_ia(f, vl, last) || *last < *start)
 		return -ERANGE;
 	return 0;
 }
@@ -180,7 +185,8 @@ static u64 rnd_align(struct model *m)
 
 /*
  * Keep [ia, ia + len) inside the window unless the window ends at the end of the VA space (or at
- * the canonical hole), where running past the end must fail with -ERANGE. Returns false to skip.
+ * the canonical hole), where running past the end must fail with -ERANGE (-EOVERFLOW past 2^64).
+ * Returns false to skip.
  */
 static bool fit(struct model *m, u64 ia, u64 *len, u64 align)
 {

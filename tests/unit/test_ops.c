@@ -55,7 +55,8 @@ static void test_map_edges(void)
 	       "map the last page of the VA space (top OA page)");
 	TAP_EQ(qpa(&as, 0xffffffffffffffffULL), 0xfffffffffffffULL, "query the last byte");
 	TAP_EQ(swmmu_map(&as, top - K4, 0, 2 * K4, R), -EEXIST, "overlap with the last page");
-	TAP_EQ(swmmu_map(&as, top, 0, 2 * K4, R), -ERANGE, "range wrapping past 2^64 -> ERANGE");
+	TAP_EQ(swmmu_map(&as, top, 0, 2 * K4, R), -EOVERFLOW,
+	       "range wrapping past 2^64 -> EOVERFLOW, as swmmu_format_range() and the uAPI");
 	TAP_EQ(swmmu_map(&as, 0x00007ffffffff000ULL, 0, 2 * K4, R), -ERANGE,
 	       "range crossing the canonical hole -> ERANGE");
 	TAP_EQ(swmmu_map(&as, 0x00007ffffffff000ULL, 0, K4, R), 0, "last lower-half page");
