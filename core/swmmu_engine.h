@@ -1523,8 +1523,8 @@ static pt_inline int pt_unmap_one(const struct swmmu_format *f, struct swmmu_as 
 	pt_clear(f, 0, tbl, idx);
 	if (unmapped)
 		*unmapped = m + 1;
-	pt_gather_add(g, as, pt_canon_w(f, pt_as_va_bits(as), ia),
-		      pt_canon_w(f, pt_as_va_bits(as), ia | m), 1);
+	/* va is canonical, and so is the page's last byte. */
+	pt_gather_add(g, as, va & ~m, va | m, 1);
 	return 0;
 }
 
@@ -1796,12 +1796,12 @@ static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swm
 
 /*
  * Query through the paging-structure cache only (no walk, few registers): PT_SLOW on a miss or
- * when the item is not a level-0 leaf, so that the walk and its errors stay out of line. ia was
- * checked by the caller (the one canonical check of a query).
+ * when the item is not a level-0 leaf, so that the walk and its errors stay out of line. The
+ * caller checked va and converted it to ia (the one canonical check of a query).
  */
 static pt_inline int pt_query_cached(const struct swmmu_format *f,
-					   const struct swmmu_as *as, u64 ia,
-					   struct swmmu_xlate *out)
+				     const struct swmmu_as *as, u64 va, u64 ia,
+				     struct swmmu_xlate *out)
 {
 	u64 pte;
 	void *tbl;
@@ -1812,7 +1812,7 @@ static pt_inline int pt_query_cached(const struct swmmu_format *f,
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
 		return PT_SLOW;
-	pt_fill_xlate_prot(f, pt_as_va_bits(as), 0, ia, pte, eff, pt_l0_prot(f, as, pte), out);
+	pt_fill_xlate_prot(f, 0, va, ia, pte, eff, pt_l0_prot(f, as, pte), out);
 	return 0;
 }
 
@@ -1930,7 +1930,7 @@ static int name##_query(const struct swmmu_as *as, u64 va, struct swmmu_xlate *o
 											\
 	if (unlikely(!pt_as_va_to_ia(as, va, &ia)))			\
 		return -ERANGE;								\
-	ret = pt_query_cached(FMT, as, ia, out);					\
+	ret = pt_query_cached(FMT, as, va, ia, out);					\
 	return likely(ret != PT_SLOW) ? ret : swmmu_cold_query_walk(as, ia, out);	\
 }											\
 static int name##_query_pa(const struct swmmu_as *as, u64 va, u64 *pa)			\

@@ -113,17 +113,6 @@ static inline u64 pt_ia_last(const struct swmmu_format *f)
 }
 
 /*
- * The VA width of an address space. One specialised instance serves every VA width of a format
- * (x86-64 with 4 or 5 levels, Sv39/48/57, VT-d with 3 to 5 levels): its constant descriptor gives
- * the leaf level's encoding, and the hot paths take the width from the address space's own
- * format. The number of levels is read only by the cold paths, which read the whole format there.
- */
-static pt_inline unsigned int pt_as_va_bits(const struct swmmu_as *as)
-{
-	return as->fmt->va_bits;
-}
-
-/*
  * Canonical VA -> internal address in an address space's own VA width, with one add and one
  * compare (struct swmmu_as.va_bias): the check of the hot paths. False outside the format.
  */
@@ -135,17 +124,12 @@ static pt_inline bool pt_as_va_to_ia(const struct swmmu_as *as, u64 va, u64 *ia)
 	return true;
 }
 
-/* Internal address -> canonical VA, in a VA space of va_bits. */
-static pt_inline u64 pt_canon_w(const struct swmmu_format *f, unsigned int va_bits, u64 ia)
-{
-	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && va_bits < 64 && (ia >> (va_bits - 1)) & 1)
-		return ia | ~pt_lowmask(va_bits);
-	return ia;
-}
-
+/* Internal address -> canonical VA. */
 static pt_inline u64 pt_canon(const struct swmmu_format *f, u64 ia)
 {
-	return pt_canon_w(f, f->va_bits, ia);
+	if ((f->flags & SWMMU_FMT_SIGN_EXTEND) && f->va_bits < 64 && (ia >> (f->va_bits - 1)) & 1)
+		return ia | ~pt_lowmask(f->va_bits);
+	return ia;
 }
 
 /* Canonical VA -> internal address; false if the VA is outside the format. */
@@ -168,7 +152,10 @@ static pt_inline bool pt_va_to_ia(const struct swmmu_format *f, u64 va, u64 *ia)
 	return true;
 }
 
-/* Check a (va, len) range: -EINVAL for len 0, -ERANGE outside the format or across the hole. */
+/*
+ * Check a (va, len) range: -EINVAL for len 0, -EOVERFLOW past 2^64 - 1, -ERANGE outside the
+ * format or across the hole.
+ */
 static pt_inline int pt_range(const struct swmmu_format *f, u64 va, u64 len, u64 *start, u64 *last)
 {
 	u64 vlast = va + (len - 1);
@@ -703,16 +690,20 @@ static pt_inline u32 pt_l0_prot(const struct swmmu_format *f, const struct swmmu
 	return prot;
 }
 
-/* Fill a query result from a leaf whose prot word is known (pt_leaf_prot()). */
-static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int va_bits,
-					 unsigned int lvl, u64 ia, u64 pte, u32 eff, u32 prot,
+/*
+ * Fill a query result from a leaf whose prot word is known (pt_leaf_prot()); va is ia's canonical
+ * form. Clearing the offset bits of va gives the entry's canonical VA: an entry spans less than
+ * half the VA space (at least the root level lies above it).
+ */
+static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned int lvl, u64 va,
+					 u64 ia, u64 pte, u32 eff, u32 prot,
 					 struct swmmu_xlate *out)
 {
 	unsigned int sz = f->level[lvl].shift + pt_leaf_k(f, lvl, pte);
 	u64 m = pt_lowmask(sz);
 
-	out->va = pt_canon_w(f, va_bits, ia);
-	out->entry_va = pt_canon_w(f, va_bits, ia & ~m);
+	out->va = va;
+	out->entry_va = va & ~m;
 	out->pte = pte;
 	out->prot = prot;
 	out->eff_prot = out->prot & (eff | ~(u32)(SWMMU_PROT_R | SWMMU_PROT_W | SWMMU_PROT_X |
@@ -733,7 +724,7 @@ static pt_inline void pt_fill_xlate_prot(const struct swmmu_format *f, unsigned 
 static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int lvl, u64 ia,
 					  u64 pte, u32 eff, struct swmmu_xlate *out)
 {
-	pt_fill_xlate_prot(f, f->va_bits, lvl, ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
+	pt_fill_xlate_prot(f, lvl, pt_canon(f, ia), ia, pte, eff, pt_leaf_prot(f, lvl, pte), out);
 }
 
 /*
