@@ -138,7 +138,11 @@ vm_suite() {
 	[ -d build/bin ] && vmargs+=(-f build/bin:/opt/swmmu/bin)
 	# The module's gcov counts on the debug kernel (tests/vm/run-in-vm.sh writes them there).
 	[ -n "${CHECK_GCOV_TOOL:-}" ] && vmargs+=(-O /tmp/swmmu-gcov)
-	vm_boot "$dir" "$p:vm" "$out" "${VM_TIMEOUT:-1200}" "${vmargs[@]}" -- sh ./run-in-vm.sh -p "$p:"
+	# CHECK_VM_SUITES (names of tests/vm binaries) runs only those: a quicker look at one
+	# area, e.g. CHECK_VM_SUITES="ioctl_test driver_tables_test" make check-debug.
+	# shellcheck disable=SC2086 # a list of names
+	vm_boot "$dir" "$p:vm" "$out" "${VM_TIMEOUT:-1200}" "${vmargs[@]}" -- sh ./run-in-vm.sh -p "$p:" \
+		${CHECK_VM_SUITES:-}
 	# The debug kernel has no AMD IOMMU driver, so check-debug leaves it out (CHECK_VM_AMD=0).
 	if [ "${CHECK_VM_AMD:-1}" = 1 ]; then
 		VM_IOMMU=amd vm_boot "$dir" "$p:vm-amd" "$out-amd" "${VM_AMD_TIMEOUT:-300}" \
