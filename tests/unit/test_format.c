@@ -157,6 +157,43 @@ static void test_parse_errors(void)
 		     "3: entry-bytes: entry-bytes must be 4, 8 or 16",
 		     "a statement not given: the last line");
 	expect_error("", "1: levels: levels must be given, 1 to 6", "an empty description");
+	/* Each statement's own refusals, with the word at fault. */
+	expect_error(edit(b, sizeof(b), "flags none", "flags bogus"),
+		     "8: flags: unknown flag: \"bogus\"", "unknown flag");
+	expect_error(edit(b, sizeof(b), "memtypes wb", "memtypes wc"),
+		     "9: memtypes: not one of wb wt uc device: \"wc\"", "unknown memory type");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set 0x1\n", "leaf-perm\n"),
+		     "12: leaf-perm: a permission letter (r w x u g) is missing",
+		     "permission letter missing");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set", "leaf-perm q set"),
+		     "12: leaf-perm: not one of r w x u g: \"q\"", "unknown permission letter");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set", "leaf-perm r put"),
+		     "12: leaf-perm: expected set BITS, clr BITS or implied: \"put\"",
+		     "unknown permission keyword");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set 0x1", "leaf-perm r set 0xZ"),
+		     "12: leaf-perm: not a number: \"0xZ\"", "a bad hex digit");
+	expect_error(edit(b, sizeof(b), "leaf-perm w set 0x2", "leaf-perm w clr 0x"),
+		     "13: leaf-perm: not a number: \"0x\"", "a prefix without digits");
+	expect_error(edit(b, sizeof(b), "oa-bits 32", "oa-bits 99999999999999999999"),
+		     "6: oa-bits: not a number: \"99999999999999999999\"", "a number past 64 bits");
+	expect_error(edit(b, sizeof(b), "oa-bits 32", "oa-bits 0X2F"), "",
+		     "upper-case hex digits and prefix");
+	expect_error(edit(b, sizeof(b), "level 0 shift 12 bits 10 align 12 leaf 0x0 0x0", "level"),
+		     "16: level: the level number is missing", "level number missing");
+	expect_error(edit(b, sizeof(b), "level 0 shift", "level 6 shift"),
+		     "16: level: the level number must be 0 to 5: \"6\"", "level number too large");
+	expect_error(edit(b, sizeof(b), "level 1 shift 22", "level 1 entry-bytes 12 shift 22"),
+		     "17: level: a level's entry-bytes is 8 or 16: \"12\"", "a level's entry size");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\nlevel-perm 0\n"),
+		     "19: level-perm: expected level-perm L P [set BITS] ...", "level-perm too short");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\nlevel-perm 9 r implied\n"),
+		     "19: level-perm: the level number must be 0 to 5: \"9\"", "level-perm level");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\ncontig bogus 0x1 0x1\n"),
+		     "19: contig: not none, hint, napot, napot-ones or fragment: \"bogus\"",
+		     "unknown contig kind");
+	expect_error(edit(b, sizeof(b), "name tiny", "name abcdefghijklmnopqrstuvwxyz012345"),
+		     "2: name: a name has at most 31 characters: \"abcdefghijklmnopqrstuvw\"",
+		     "a name too long (the word shown truncated)");
 	/* swmmu_format_check() alone: no line, the level and what. */
 	f = *swmmu_format_find("x86_64");
 	f.level[0].flags |= SWMMU_LVL_TABLE;
