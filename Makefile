@@ -27,6 +27,9 @@ LDLIBS_USER := -pthread
 # The sanitizer lane (`make san`) sets SANITIZE; empty otherwise.
 CFLAGS_USER += $(SANITIZE)
 LDLIBS_USER += $(SANITIZE)
+# The coverage build (`make coverage`) sets COVERAGE; empty otherwise.
+CFLAGS_USER += $(COVERAGE)
+LDLIBS_USER += $(COVERAGE)
 
 LIB_SRCS := $(wildcard core/*.c arch/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
@@ -54,7 +57,7 @@ USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/sw
 	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo $(B)/bin/swmmu-drv-example) \
 	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz)
 
-.PHONY: fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
+.PHONY: coverage fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
 # Keep objects between runs (they are intermediates of the pattern rules).
 .SECONDARY:
@@ -347,7 +350,7 @@ SAN_OPT ?= -O0
 SAN_B ?= $(B)/san
 SAN_FLAGS := $(SAN_OPT) -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_NAMES := $(filter-out sim_harness,$(basename $(notdir $(wildcard tests/fuzz/*.c))))
+FUZZ_NAMES := $(filter-out sim_harness replay,$(basename $(notdir $(wildcard tests/fuzz/*.c))))
 SIM_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out daemon/sim/main.c,$(SIM_SRCS)))
 san:
 	@$(MAKE) --no-print-directory B=$(SAN_B) CC=clang SANITIZE="$(SAN_FLAGS)" san-bins
@@ -357,6 +360,25 @@ $(B)/fuzz/%: $(B)/obj/tests/fuzz/%.o $(B)/obj/tests/fuzz/sim_harness.o $(SIM_LIB
 		$(B)/obj/daemon/common/swdraw.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_USER)
+
+# --- coverage: gcov/lcov of the host tests, plus the debug lane's module when it ran ------------
+# `make coverage` builds the library, the unit tests, swmmu-sim and a plain-gcc replay program for
+# each tests/fuzz target (tests/fuzz/replay.c: libFuzzer needs clang, gcov data wants gcc) with
+# --coverage -O0 into build/cov-host, then scripts/coverage.sh runs them and reports. -O0 so that
+# lines and branches are the source's, not what the optimizer left of them; atomic counters
+# because test_concurrency runs the core from several threads (plain ones lose counts).
+COV_B := $(B)/cov-host
+.PHONY: cov-bins
+coverage: deps
+	@mkdir -p $(B)
+	@$(MAKE) --no-print-directory B=$(COV_B) COVERAGE="--coverage -fprofile-update=atomic -O0" cov-bins > $(B)/cov-build.log 2>&1 || \
+		{ tail -n 30 $(B)/cov-build.log; exit 1; }
+	@scripts/coverage.sh
+cov-bins: $(LIB) $(UNIT_BINS) $(B)/bin/swmmu-sim $(FUZZ_NAMES:%=$(B)/replay/%)
+$(B)/replay/%: $(B)/obj/tests/fuzz/%.o $(B)/obj/tests/fuzz/replay.o $(B)/obj/tests/fuzz/sim_harness.o \
+		$(SIM_LIB_OBJS) $(B)/obj/daemon/common/swdraw.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDLIBS_USER)
 
 clean:
 	rm -rf $(B)
