@@ -401,6 +401,7 @@ static inline u32 swmmu_prot_to_user(u32 prot)
 struct swmmu_fault_queue_kcmd {
 	struct swmmu_fault_queue_alloc cmd;
 	struct file *filp;
+	struct swmmu_dev *dev;
 };
 
 /* Objects (swmmu_ioctl.c). */

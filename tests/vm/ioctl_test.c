@@ -507,7 +507,8 @@ TEST_F(swmmu, unmap_frees_tables)
 /*
  * A result that cannot be written back (the struct is in a read-only page: the kernel reads it,
  * its copy_to_user() fails): EFAULT, and what the command made is undone, the tables MAP added
- * for it included, as if it had not run. Allocating commands destroy their new object.
+ * for it included, as if it had not run. Allocating commands destroy their new object, and a
+ * fault queue leaves the device.
  */
 TEST_F(swmmu, unwritable_result_undone)
 {
@@ -515,6 +516,7 @@ TEST_F(swmmu, unwritable_result_undone)
 	struct swmmu_counters c0, c1;
 	struct swmmu_map *m;
 	struct swmmu_as_alloc *a;
+	struct swmmu_fault_queue_alloc *fq;
 	void *page = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned int i;
 
@@ -542,10 +544,17 @@ TEST_F(swmmu, unwritable_result_undone)
 	*a = (struct swmmu_as_alloc){ .size = sizeof(*a), .format_id = self->x86.format_id };
 	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ));
 	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_AS_ALLOC, a));
+	/* A fault queue whose descriptor number was lost: not left on the device either. */
+	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ | PROT_WRITE));
+	fq = page;
+	*fq = (struct swmmu_fault_queue_alloc){ .size = sizeof(*fq), .depth = 16 };
+	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ));
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_FAULT_QUEUE, fq));
 	ASSERT_EQ(0, swmmu_read_counters(&c1));
 	EXPECT_EQ(c0.address_spaces, c1.address_spaces);
 	EXPECT_EQ(c0.tables, c1.tables);
 	EXPECT_EQ(c0.mappings, c1.mappings);
+	EXPECT_EQ(c0.fault_queues, c1.fault_queues);
 	munmap(page, SZ_4K);
 }
 
