@@ -333,11 +333,13 @@ FUZZ_TIME ?= 60
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_TIME)
 
-# The uAPI fuzzer on the debug kernel for DURATION seconds (SEED=, THREADS=, FILES= optional).
+# The uAPI fuzzer on the debug kernel for DURATION seconds (SEED=, THREADS=, FILES= optional;
+# GUIDED=1: coverage-guided, with the corpus kept in FUZZ_CORPUS).
 DURATION ?= 300
 fuzz-kernel: deps
 	@$(MAKE) --no-print-directory $(B)/bin/swmmu-fuzz
-	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) scripts/fuzz-kernel.sh
+	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) GUIDED=$(GUIDED) \
+		FUZZ_CORPUS=$(FUZZ_CORPUS) scripts/fuzz-kernel.sh
 
 # --- sanitizer lane: ASan+UBSan (clang) and the libFuzzer targets of tests/fuzz -----------------
 # `make san` builds the library, the unit tests, swmmu-sim and every tests/fuzz target into
