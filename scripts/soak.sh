@@ -26,12 +26,14 @@ splat=$(cat scripts/kernel-splat.re)
 cat > build/soak-run.sh <<SCRIPT
 rc=0
 done_rounds=0
+: > /tmp/soak-all.log
 [ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
 for r in \$(seq 1 $rounds); do
 	echo "# round \$r of $rounds"
 	before=\$(dmesg | wc -l)
 	insmod ./swmmu.ko || { echo "not ok \$r - insmod"; rc=1; break; }
-	./bin/swmmu-soak ${args[*]} -s \$(( $seed + r - 1 )) || rc=1
+	./bin/swmmu-soak ${args[*]} -s \$(( $seed + r - 1 )) > /tmp/soak-round.log || rc=1
+	cat /tmp/soak-round.log; grep '^# operations' /tmp/soak-round.log >> /tmp/soak-all.log
 	rmmod swmmu || { echo "# rmmod failed"; rc=1; }
 	bad=\$(dmesg | tail -n +\$(( before + 1 )) | grep -E '$splat')
 	if [ -n "\$bad" ]; then echo "# kernel log of round \$r:"; echo "\$bad" | head -n 40 | sed 's/^/# /'; rc=1; fi
@@ -45,7 +47,13 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 else
 	echo "# kmemleak: not available in this kernel"; rc=1
 fi
-echo "# soak: \$done_rounds of $rounds rounds of $per s passed, kmemleak \$([ -z "\${leaks:-}" ] && echo clean || echo LEAKS), exit \$rc"
+# The totals of the rounds' "# operations N (+ netlink N), copies N, bytes verified N, faults
+# served N, ..." lines.
+totals=\$(awk '{ for (i = 1; i < NF; i++) { v = \$(i + 1) + 0
+	if (\$i == "operations") o += v; if (\$i == "netlink") n += v; if (\$i == "copies") c += v
+	if (\$i == "verified") b += v; if (\$i == "served") f += v } }
+	END { printf "%.0f operations + %.0f netlink, %.0f copies, %.0f bytes verified, %.0f faults served", o, n, c, b, f }' /tmp/soak-all.log 2>/dev/null)
+echo "# soak: \$done_rounds of $rounds rounds of $per s passed (\$totals), kmemleak \$([ -z "\${leaks:-}" ] && echo clean || echo LEAKS), exit \$rc"
 exit \$rc
 SCRIPT
 # Each round may take GRACE_S (60 s) past its deadline, plus the boot and the kmemleak scans.
