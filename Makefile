@@ -55,9 +55,10 @@ USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/sw
 	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud) \
 	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo) \
 	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo $(B)/bin/swmmu-drv-example) \
-	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz)
+	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz) \
+	$(if $(wildcard tests/vm/soak/*.c),$(B)/bin/swmmu-soak)
 
-.PHONY: coverage fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
+.PHONY: coverage soak fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
 # Keep objects between runs (they are intermediates of the pattern rules).
 .SECONDARY:
@@ -165,6 +166,12 @@ FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c tests/vm/fuzz/*.h)
 $(B)/vm/tests/fuzz_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fuzz_test: $(FUZZ_SRCS)
 $(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
+		$(LDLIBS_USER) -luring
+
+# The soak program `make soak` runs (scripts/soak.sh), one round per run.
+$(B)/bin/swmmu-soak: $(wildcard tests/vm/soak/*.c) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
 		$(LDLIBS_USER) -luring
@@ -340,6 +347,12 @@ fuzz-kernel: deps
 	@$(MAKE) --no-print-directory $(B)/bin/swmmu-fuzz
 	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) GUIDED=$(GUIDED) \
 		FUZZ_CORPUS=$(FUZZ_CORPUS) scripts/fuzz-kernel.sh
+
+# The soak on the debug kernel for DURATION seconds, in rounds of ROUND seconds (default 30) with
+# an unload and reload of the module between rounds (PROCS=, THREADS=, SEED= optional).
+soak: deps
+	@$(MAKE) --no-print-directory $(B)/bin/swmmu-soak $(B)/bin/swmmud
+	@DURATION=$(DURATION) ROUND=$(ROUND) PROCS=$(PROCS) THREADS=$(THREADS) SEED=$(SEED) scripts/soak.sh
 
 # --- sanitizer lane: ASan+UBSan (clang) and the libFuzzer targets of tests/fuzz -----------------
 # `make san` builds the library, the unit tests, swmmu-sim and every tests/fuzz target into
