@@ -318,9 +318,12 @@ check-nodeps: user vm-module vm-tests
 	@scripts/check.sh
 
 # The reliability lane: the VM suite on a KASAN/lockdep/kmemleak/fault-injection kernel.
+# Then a soak of SOAK_SECONDS (scripts/soak.sh; `make soak` for a longer one).
+SOAK_SECONDS ?= 300
 check-debug: deps
 	@$(MAKE) --no-print-directory user vm-tests
 	@scripts/check-debug.sh
+	@DURATION=$(SOAK_SECONDS) ROUND=30 scripts/soak.sh
 
 lint: $(KSELFTEST_H)
 	@$(MAKE) --no-print-directory vm-module VM_KERNEL=6.1
