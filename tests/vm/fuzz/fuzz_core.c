@@ -1451,7 +1451,7 @@ static void make_input(struct thread *t, struct fuzz_input *in)
 
 	pthread_mutex_lock(&cov_lock);
 	n = sh->nr_corpus;
-	if (n && chance(t, 85)) {
+	if (n && chance(t, 50)) {
 		*in = sh->corpus[below(t, n)];
 		other = sh->corpus[below(t, n)];
 	} else {
