@@ -110,17 +110,7 @@ static void sleep_ms(int ms)
 
 static pid_t start_daemon(void)
 {
-	pid_t pid = fork();
-
-	if (!pid) {
-		int fd = open(LOG, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-		if (fd < 0 || dup2(fd, 2) < 0)
-			_exit(126);
-		execl(SWMMUD, "swmmud", "-f", "-c", CONF, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
+	return swmmu_daemon_start(SWMMUD, CONF, LOG);
 }
 
 static int stop_daemon(pid_t pid)

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "swmmu_test.h"
 
@@ -393,4 +395,19 @@ bool swmmu_check(const void *buf, size_t len, uint64_t seed)
 		if (b[i] != (uint8_t)((i * 31 + seed * 7 + (i >> 12)) ^ (seed >> 3)))
 			return false;
 	return true;
+}
+
+pid_t swmmu_daemon_start(const char *path, const char *conf, const char *log)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		execl(path, "swmmud", "-f", "-c", conf, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/types.h>
 
 #include <linux/swmmu.h>
 
@@ -103,6 +104,12 @@ struct swmmu_map_batch_op swmmu_bop_unmap(uint64_t iova, uint64_t length);
  * goes to *val when val is not NULL; a write stores wval.
  */
 int swmmu_probe(volatile uint8_t *p, bool write, uint8_t wval, uint8_t *val);
+
+/*
+ * Start swmmud in the foreground (-f) with configuration conf, its stderr appended to log; the
+ * child's exit status is 126 if the log cannot be opened, 127 if swmmud cannot be run.
+ */
+pid_t swmmu_daemon_start(const char *path, const char *conf, const char *log);
 
 /* Fill / check a pattern that depends on the byte's position and a seed. */
 void swmmu_fill(void *buf, size_t len, uint64_t seed);

@@ -616,17 +616,7 @@ static int monitor_main(void)
 /* swmmud: started with a configuration that creates DAEMON_AS. */
 static pid_t daemon_start(const char *path)
 {
-	pid_t pid = fork();
-
-	if (!pid) {
-		int fd = open(DAEMON_LOG, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-		if (fd < 0 || dup2(fd, 2) < 0)
-			_exit(126);
-		execl(path, "swmmud", "-f", "-c", DAEMON_CONF, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
+	return swmmu_daemon_start(path, DAEMON_CONF, DAEMON_LOG);
 }
 
 /* SIGTERM and wait (bounded): 0 if it exited with status 0. */
