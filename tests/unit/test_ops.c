@@ -192,6 +192,22 @@ static void test_query_translate(void)
 	       "set_table_prot where there is no table -> ENOENT");
 	TAP_EQ(swmmu_set_table_prot(&as, 0x40000000000ULL, 3, W, NULL), -EOPNOTSUPP,
 	       "table entry without R -> EOPNOTSUPP");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x40000000000ULL, 4, R, NULL), -EINVAL,
+	       "set_table_prot above the root level -> EINVAL");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x40000000000ULL, 3, R | SWMMU_PROT_G, NULL), -EINVAL,
+	       "set_table_prot with a bit beyond R/W/X/U -> EINVAL");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x0000800000000000ULL, 3, R, NULL), -ERANGE,
+	       "set_table_prot at a non-canonical VA -> ERANGE");
+	TAP_EQ(swmmu_map(&as, 0x60000000000ULL, 0x200000, M2, R), 0, "a 2M leaf");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x60000000000ULL, 1, R, NULL), -ENOENT,
+	       "set_table_prot on a leaf, not a table entry -> ENOENT");
+	swmmu_as_destroy(&as);
+
+	/* A dual directory's item holds two table entries: not one set_table_prot can change. */
+	mk(&as, "nv-gp100");
+	TAP_EQ(swmmu_map(&as, 0x1000, 0x2000, K4, R | W), 0, "nv-gp100: a small page");
+	TAP_EQ(swmmu_set_table_prot(&as, 0x1000, 2, R, NULL), -EOPNOTSUPP,
+	       "set_table_prot of a dual item -> EOPNOTSUPP");
 	swmmu_as_destroy(&as);
 
 	mk(&as, "aarch64-4k");
@@ -524,6 +540,14 @@ static void test_pages_copy(void)
 		  "backing pages mapped");
 	TAP_EQ(swmmu_allocate_range(&as, 0x0fe000, 4 * K4, R, &tm.mem), -EEXIST,
 	       "allocate over mapped pages -> EEXIST");
+	TAP_EQ(swmmu_allocate_range(&as, 0x200800, 4 * K4, R, &tm.mem), -EINVAL,
+	       "allocate at an unaligned VA -> EINVAL");
+	TAP_EQ(swmmu_allocate_range(&as, 0x200000, 0, R, &tm.mem), -EINVAL,
+	       "allocate nothing -> EINVAL");
+	TAP_EQ(swmmu_allocate_range(&as, 0x200000, K4, R | (1u << 30), &tm.mem), -EINVAL,
+	       "allocate with an unknown prot bit -> EINVAL");
+	TAP_EQ(swmmu_allocate_range(&as, 1ULL << 48, K4, R, &tm.mem), -ERANGE,
+	       "allocate outside the VA space -> ERANGE");
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (char)(i * 7);
 	TAP_EQ(swmmu_copy(&as, 0x100800, in, sizeof(in), true), 0, "copy into the VA range");
