@@ -27,6 +27,9 @@ LDLIBS_USER := -pthread
 # The sanitizer lane (`make san`) sets SANITIZE; empty otherwise.
 CFLAGS_USER += $(SANITIZE)
 LDLIBS_USER += $(SANITIZE)
+# The coverage build (`make coverage`) sets COVERAGE; empty otherwise.
+CFLAGS_USER += $(COVERAGE)
+LDLIBS_USER += $(COVERAGE)
 
 LIB_SRCS := $(wildcard core/*.c arch/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
@@ -52,9 +55,10 @@ USER_BINS := $(if $(SIM_SRCS),$(B)/bin/swmmu-sim) $(if $(BENCH_SRCS),$(B)/bin/sw
 	$(if $(CTL_SRCS),$(B)/bin/swmmuctl) $(if $(SWMMUD_SRCS),$(B)/bin/swmmud) \
 	$(if $(wildcard tests/vm/demo/*.c),$(B)/bin/swmmu-demo) \
 	$(if $(wildcard daemon/example/*.c),$(B)/bin/swmmu-attach-demo $(B)/bin/swmmu-drv-example) \
-	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz)
+	$(if $(wildcard tests/vm/fuzz/*.c),$(B)/bin/swmmu-fuzz) \
+	$(if $(wildcard tests/vm/soak/*.c),$(B)/bin/swmmu-soak)
 
-.PHONY: fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
+.PHONY: coverage soak fuzz-kernel check-debug debug-module all user module vm-module vm-tests deps run check check-nodeps lint bench fuzz clean ksrc
 .DELETE_ON_ERROR:
 # Keep objects between runs (they are intermediates of the pattern rules).
 .SECONDARY:
@@ -162,6 +166,12 @@ FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c tests/vm/fuzz/*.h)
 $(B)/vm/tests/fuzz_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fuzz_test: $(FUZZ_SRCS)
 $(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
+		$(LDLIBS_USER) -luring
+
+# The soak program `make soak` runs (scripts/soak.sh), one round per run.
+$(B)/bin/swmmu-soak: $(wildcard tests/vm/soak/*.c) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
 		$(LDLIBS_USER) -luring
@@ -308,9 +318,12 @@ check-nodeps: user vm-module vm-tests
 	@scripts/check.sh
 
 # The reliability lane: the VM suite on a KASAN/lockdep/kmemleak/fault-injection kernel.
+# Then a soak of SOAK_SECONDS (scripts/soak.sh; `make soak` for a longer one).
+SOAK_SECONDS ?= 300
 check-debug: deps
 	@$(MAKE) --no-print-directory user vm-tests
 	@scripts/check-debug.sh
+	@DURATION=$(SOAK_SECONDS) ROUND=30 scripts/soak.sh
 
 lint: $(KSELFTEST_H)
 	@$(MAKE) --no-print-directory vm-module VM_KERNEL=6.1
@@ -330,11 +343,19 @@ FUZZ_TIME ?= 60
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_TIME)
 
-# The uAPI fuzzer on the debug kernel for DURATION seconds (SEED=, THREADS=, FILES= optional).
+# The uAPI fuzzer on the debug kernel for DURATION seconds (SEED=, THREADS=, FILES= optional;
+# GUIDED=1: coverage-guided, with the corpus kept in FUZZ_CORPUS).
 DURATION ?= 300
 fuzz-kernel: deps
 	@$(MAKE) --no-print-directory $(B)/bin/swmmu-fuzz
-	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) scripts/fuzz-kernel.sh
+	@DURATION=$(DURATION) SEED=$(SEED) THREADS=$(THREADS) FILES=$(FILES) GUIDED=$(GUIDED) \
+		FUZZ_CORPUS=$(FUZZ_CORPUS) scripts/fuzz-kernel.sh
+
+# The soak on the debug kernel for DURATION seconds, in rounds of ROUND seconds (default 30) with
+# an unload and reload of the module between rounds (PROCS=, THREADS=, SEED= optional).
+soak: deps
+	@$(MAKE) --no-print-directory $(B)/bin/swmmu-soak $(B)/bin/swmmud
+	@DURATION=$(DURATION) ROUND=$(ROUND) PROCS=$(PROCS) THREADS=$(THREADS) SEED=$(SEED) scripts/soak.sh
 
 # --- sanitizer lane: ASan+UBSan (clang) and the libFuzzer targets of tests/fuzz -----------------
 # `make san` builds the library, the unit tests, swmmu-sim and every tests/fuzz target into
@@ -347,7 +368,7 @@ SAN_OPT ?= -O0
 SAN_B ?= $(B)/san
 SAN_FLAGS := $(SAN_OPT) -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_NAMES := $(filter-out sim_harness,$(basename $(notdir $(wildcard tests/fuzz/*.c))))
+FUZZ_NAMES := $(filter-out sim_harness replay,$(basename $(notdir $(wildcard tests/fuzz/*.c))))
 SIM_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out daemon/sim/main.c,$(SIM_SRCS)))
 san:
 	@$(MAKE) --no-print-directory B=$(SAN_B) CC=clang SANITIZE="$(SAN_FLAGS)" san-bins
@@ -357,6 +378,25 @@ $(B)/fuzz/%: $(B)/obj/tests/fuzz/%.o $(B)/obj/tests/fuzz/sim_harness.o $(SIM_LIB
 		$(B)/obj/daemon/common/swdraw.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_USER)
+
+# --- coverage: gcov/lcov of the host tests, plus the debug lane's module when it ran ------------
+# `make coverage` builds the library, the unit tests, swmmu-sim and a plain-gcc replay program for
+# each tests/fuzz target (tests/fuzz/replay.c: libFuzzer needs clang, gcov data wants gcc) with
+# --coverage -O0 into build/cov-host, then scripts/coverage.sh runs them and reports. -O0 so that
+# lines and branches are the source's, not what the optimizer left of them; atomic counters
+# because test_concurrency runs the core from several threads (plain ones lose counts).
+COV_B := $(B)/cov-host
+.PHONY: cov-bins
+coverage: deps
+	@mkdir -p $(B)
+	@$(MAKE) --no-print-directory B=$(COV_B) COVERAGE="--coverage -fprofile-update=atomic -O0" cov-bins > $(B)/cov-build.log 2>&1 || \
+		{ tail -n 30 $(B)/cov-build.log; exit 1; }
+	@scripts/coverage.sh
+cov-bins: $(LIB) $(UNIT_BINS) $(B)/bin/swmmu-sim $(FUZZ_NAMES:%=$(B)/replay/%)
+$(B)/replay/%: $(B)/obj/tests/fuzz/%.o $(B)/obj/tests/fuzz/replay.o $(B)/obj/tests/fuzz/sim_harness.o \
+		$(SIM_LIB_OBJS) $(B)/obj/daemon/common/swdraw.o $(UNIT_HELPERS:%.c=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDLIBS_USER)
 
 clean:
 	rm -rf $(B)

@@ -1074,6 +1074,49 @@ int swmmu_cmd_map(struct swmmu_file *file, void *data)
 	return ret;
 }
 
+/**
+ * swmmu_map_revert() - remove what SWMMU_MAP mapped, its result could not be written back
+ * @file: the file
+ * @data: struct swmmu_map after swmmu_cmd_map() succeeded
+ *
+ * Unmaps the mapping and frees the tables left empty up to a child of the root: those MAP
+ * allocated for it (and any other empty one in that span), so that the tables are as before.
+ *
+ * Context: process context, may sleep.
+ */
+void swmmu_map_revert(struct swmmu_file *file, void *data)
+{
+	struct swmmu_map *cmd = data;
+	u64 last = cmd->iova + cmd->length - 1, first = cmd->iova, held_last = last, bytes;
+	const struct swmmu_format *f;
+	struct swmmu_unmap_gather ug;
+	struct swmmu_as_obj *as;
+	struct swmmu_range r;
+	unsigned int lg2;
+
+	as = swmmu_as_get_tables(file, cmd->as_id);
+	if (IS_ERR(as))
+		return;
+	f = as->fmt;
+	if (f->nr_levels >= 2) {
+		lg2 = min_t(unsigned int, f->va_bits,
+			    f->level[f->nr_levels - 2].shift + f->level[f->nr_levels - 2].index_bits);
+		if (lg2 < 64) {
+			first = round_down(cmd->iova, 1ULL << lg2);
+			held_last = round_down(last, 1ULL << lg2) + (1ULL << lg2) - 1;
+		}
+	}
+	swmmu_range_lock(&as->range, &r, first, held_last);
+	swmmu_unmap_gather_init(as, &ug);
+	/* An error means another thread unmapped it first: nothing is left to remove. */
+	if (!swmmu_as_unmap_gather(as, cmd->iova, last, &ug, &bytes))
+		swmmu_free_empty_held(&as->pt, cmd->iova, cmd->length, first,
+				      held_last - first + 1, &ug.g);
+	swmmu_unmap_gather_flush(as, &ug);
+	swmmu_range_unlock(&as->range, &r);
+	swmmu_obj_put(&as->obj);
+}
+
 /* ---- UNMAP, PROTECT --------------------------------------------------------------------------- */
 
 /*

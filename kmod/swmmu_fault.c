@@ -475,6 +475,7 @@ int swmmu_cmd_fault_queue(struct swmmu_file *file, void *data)
 		return ret;
 	}
 	k->filp = f;
+	k->dev = dev;
 	cmd->out_fd = fd;
 	return 0;
 }
@@ -485,20 +486,29 @@ int swmmu_cmd_fault_queue(struct swmmu_file *file, void *data)
  * @ok: the result, with the descriptor number, reached userspace
  *
  * Installs the descriptor, or, when userspace could not be told its number, gives the number
- * back and closes the file (as if userspace had closed it: the device drops the queue when
- * another one is opened).
+ * back, takes the queue off the device and closes the file: no queue is left, as if the
+ * command had not run.
  *
  * Context: process context, may sleep.
  */
 void swmmu_fault_queue_install(void *data, bool ok)
 {
 	struct swmmu_fault_queue_kcmd *k = data;
+	struct swmmu_fq *fq = k->filp->private_data;
 
 	if (ok) {
 		fd_install(k->cmd.out_fd, k->filp);
 		return;
 	}
 	put_unused_fd(k->cmd.out_fd);
+	spin_lock(&k->dev->fq_lock);
+	if (k->dev->fq == fq)
+		k->dev->fq = NULL;
+	else
+		fq = NULL;
+	spin_unlock(&k->dev->fq_lock);
+	/* The device's reference; the file holds the last one. */
+	swmmu_fq_put(fq);
 	fput(k->filp);
 }
 

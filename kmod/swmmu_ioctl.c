@@ -251,6 +251,7 @@ static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
  * @respond_err: write them back after any error of the handler too (a count of what was done)
  * @execute: the handler, working on the kernel copy
  * @undo: for an allocating command, destroys the new object if writing the result back failed
+ * @revert: for a command that changes state, undoes the change if writing the result back failed
  * @install: for a command that returns a new file descriptor, called after a successful
  *           execute with whether the result was written back: installs the descriptor only then
  */
@@ -262,6 +263,7 @@ struct swmmu_ioctl_op {
 	bool respond_err;
 	int (*execute)(struct swmmu_file *file, void *cmd);
 	u32 (*undo)(void *cmd);
+	void (*revert)(struct swmmu_file *file, void *cmd);
 	void (*install)(void *cmd, bool ok);
 };
 
@@ -298,7 +300,7 @@ static u32 swmmu_undo_queue(void *cmd)
 	return ((struct swmmu_queue_alloc *)cmd)->out_queue_id;
 }
 
-/* One entry of swmmu_ops[]; more fields (respond_err, install) may follow. */
+/* One entry of swmmu_ops[]; more fields (respond_err, revert, install) may follow. */
 #define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, _undo, ...)			\
 	[_IOC_NR(_ioctl) - SWMMU_CMD_BASE] = {						\
 		.size = sizeof(struct _struct),						\
@@ -318,7 +320,8 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 	SWMMU_OP(SWMMU_BUF_ALLOC, swmmu_cmd_buf_alloc, swmmu_buf_alloc, __reserved, true,
 		 swmmu_undo_buf),
 	SWMMU_OP(SWMMU_BUF_INFO, swmmu_cmd_buf_info, swmmu_buf_info, __reserved, true, NULL),
-	SWMMU_OP(SWMMU_MAP, swmmu_cmd_map, swmmu_map, pgsize_lg2, true, NULL),
+	SWMMU_OP(SWMMU_MAP, swmmu_cmd_map, swmmu_map, pgsize_lg2, true, NULL,
+		 .revert = swmmu_map_revert),
 	SWMMU_OP(SWMMU_UNMAP, swmmu_cmd_unmap, swmmu_unmap, out_unmapped, true, NULL),
 	SWMMU_OP(SWMMU_PROTECT, swmmu_cmd_protect, swmmu_protect, length, false, NULL),
 	SWMMU_OP(SWMMU_QUERY, swmmu_cmd_query, swmmu_query, out_buf_offset, true, NULL),
@@ -429,6 +432,8 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 				if (obj)
 					swmmu_obj_free(obj);
 			}
+			if (!ret && op->revert)
+				op->revert(file, &buf);
 			if (!ret && op->install)
 				op->install(&buf, false);
 			ret = err;

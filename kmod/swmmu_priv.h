@@ -401,6 +401,7 @@ static inline u32 swmmu_prot_to_user(u32 prot)
 struct swmmu_fault_queue_kcmd {
 	struct swmmu_fault_queue_alloc cmd;
 	struct file *filp;
+	struct swmmu_dev *dev;
 };
 
 /* Objects (swmmu_ioctl.c). */
@@ -480,6 +481,7 @@ struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 la
 struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last);
 struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
+void swmmu_map_revert(struct swmmu_file *file, void *cmd);
 int swmmu_map_check(const struct swmmu_map *cmd);
 int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
 		      const struct swmmu_map *cmd, struct swmmu_mapping *m);

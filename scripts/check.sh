@@ -136,7 +136,13 @@ vm_suite() {
 	[ -d build/vm/tests ] && vmargs+=(-f build/vm/tests:/opt/swmmu/tests)
 	# The userspace tools (swmmud, swmmuctl) that VM tests start.
 	[ -d build/bin ] && vmargs+=(-f build/bin:/opt/swmmu/bin)
-	vm_boot "$dir" "$p:vm" "$out" "${VM_TIMEOUT:-1200}" "${vmargs[@]}" -- sh ./run-in-vm.sh -p "$p:"
+	# The module's gcov counts on the debug kernel (tests/vm/run-in-vm.sh writes them there).
+	[ -n "${CHECK_GCOV_TOOL:-}" ] && vmargs+=(-O /tmp/swmmu-gcov)
+	# CHECK_VM_SUITES (names of tests/vm binaries) runs only those: a quicker look at one
+	# area, e.g. CHECK_VM_SUITES="ioctl_test driver_tables_test" make check-debug.
+	# shellcheck disable=SC2086 # a list of names
+	vm_boot "$dir" "$p:vm" "$out" "${VM_TIMEOUT:-1200}" "${vmargs[@]}" -- sh ./run-in-vm.sh -p "$p:" \
+		${CHECK_VM_SUITES:-}
 	# The debug kernel has no AMD IOMMU driver, so check-debug leaves it out (CHECK_VM_AMD=0).
 	if [ "${CHECK_VM_AMD:-1}" = 1 ]; then
 		VM_IOMMU=amd vm_boot "$dir" "$p:vm-amd" "$out-amd" "${VM_AMD_TIMEOUT:-300}" \
@@ -166,6 +172,27 @@ else
 			vm_suite "$p" "$res/$p" "$vmout/$p"
 		fi
 	done
+fi
+
+# check-debug: the module's coverage (scripts/coverage.sh --kernel), merged with the last host
+# capture of `make coverage` if there is one. Only missing data is a failure: a capture that
+# went wrong is said, but measuring is not what the lane tests.
+if [ -n "${CHECK_GCOV_TOOL:-}" ] && [ -n "${CHECK_MODULE:-}" ]; then
+	echo "== coverage (scripts/coverage.sh, log in $res/coverage.txt)"
+	scripts/coverage.sh --kernel "$vmout/out/tmp/swmmu-gcov" "$CHECK_GCOV_TOOL" > "$res/coverage.txt" 2>&1
+	covrc=$?
+	sed 's/^/   /' "$res/coverage.txt"
+	{
+		echo "# swmmu-suite-begin coverage"
+		echo "1..1"
+		if [ $covrc -eq 2 ]; then
+			echo "not ok 1 - the module's gcov data came out of the VM"
+		else
+			echo "ok 1 - the module's gcov data came out of the VM"
+		fi
+		echo "# swmmu-suite-end coverage rc=0"
+	} > "$res/coverage.log"
+	[ $covrc -ne 1 ] || echo "   coverage: the capture failed (above); the lane goes on"
 fi
 
 echo

@@ -12,6 +12,7 @@ PKGS=(
 	sparse cppcheck clang llvm libclang-rt-14-dev
 	debootstrap
 	mandoc dkms python3-yaml
+	lcov
 )
 CACHE=${SWMMU_CACHE:-/var/cache/swmmu}
 

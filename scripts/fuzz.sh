@@ -10,6 +10,8 @@
 #                                       corpus grows in build/fuzz/corpus/NAME
 #   scripts/fuzz.sh --check [SECONDS]   `make check`: all targets at once for SECONDS (default
 #                                       5) from the seeds only; prints TAP, one test per target
+#   scripts/fuzz.sh --seeds             only make the seeds, with SIM (default build/bin/swmmu-sim):
+#                                       `make coverage` replays them
 #
 # Seeds are made afresh in build/fuzz/seeds/NAME: tests/sim scripts with the files they load,
 # the description of every built-in format (`describe`), tests/sim/*.fmt, the images of
@@ -20,8 +22,12 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 check=0
+seeds_only=0
 if [ "${1:-}" = --check ]; then
 	check=1
+	shift
+elif [ "${1:-}" = --seeds ]; then
+	seeds_only=1
 	shift
 fi
 secs=${1:-$([ $check = 1 ] && echo 5 || echo 60)}
@@ -29,12 +35,12 @@ secs=${1:-$([ $check = 1 ] && echo 5 || echo 60)}
 sanb=build/san
 [ $check = 1 ] || sanb=build/san-O1
 # Seeds are made with the plain build when there is one (quicker to start than the sanitized one).
-sim=build/bin/swmmu-sim
+sim=${SIM:-build/bin/swmmu-sim}
 [ -x "$sim" ] || sim=$sanb/bin/swmmu-sim
 out=build/fuzz
 mkdir -p "$out"
 
-make --no-print-directory -j"$(nproc)" san SAN_B="$sanb" SAN_OPT="$([ $check = 1 ] && echo -O0 || echo -O1)" \
+[ $seeds_only = 1 ] || make --no-print-directory -j"$(nproc)" san SAN_B="$sanb" SAN_OPT="$([ $check = 1 ] && echo -O0 || echo -O1)" \
 	> "$out/build.log" 2>&1 || {
 	[ $check = 1 ] && echo "1..1" && echo "not ok 1 - sanitizer build (make san)"
 	sed 's/^/# /' "$out/build.log" | tail -n 30
@@ -65,6 +71,17 @@ for f in $formats; do
 	printf 'format %s\nmap 0x1000 0x1000 4K rw\nmap 0x200000 0x200000 2M r\nunmap 0x200000 4K split\nunmap 0x1000 4K\nfree\ndump\nimage-save i\nimage i\nwalk 0x200000\nformat %s va-bits=39\nload i\n' \
 		"$f" "$f" > "$seeds/fuzz_sim/fmt-$f"
 done
+# fuzz_core: for each format (byte 0) and VA window (byte 1), 1 KiB of operations from a fixed
+# pseudo-random stream (perl's srand: the same bytes on every run), so that a replay of the
+# seeds alone (`make coverage`) drives the core through every format.
+nfmt=$(printf '%s\n' $formats | wc -l)
+for ((i = 0; i < nfmt; i++)); do
+	for w in 0 1 2 3; do
+		perl -e 'my ($f, $w) = @ARGV; srand(1 + 4 * $f + $w);
+			print chr($f), chr($w), map { chr(int(rand(256))) } 1 .. 1024' "$i" "$w" \
+			> "$seeds/fuzz_core/fmt$i-window$w"
+	done
+done
 # fuzz_fmt: the built-in formats as descriptions, and the run-time ones of tests/sim.
 for f in $formats; do
 	echo describe | "$sim" -f "$f" > "$seeds/fuzz_fmt/$f" 2>/dev/null
@@ -84,6 +101,7 @@ printf 'map 0x400000 0x800000 4M w\nmap 0x1000 0x2000 8K r\nimage-save %s\n' "$o
 	"$sim" -F tests/sim/tiny.fmt > /dev/null 2>&1
 { printf '%%%%fmt\n'; cat tests/sim/tiny.fmt; printf '\n%%%%img\n'; cat "$out/tiny.img"; } \
 	> "$seeds/fuzz_image/tiny32"
+[ $seeds_only = 0 ] || exit 0
 
 # --- runs ----------------------------------------------------------------------------------
 # run NAME: one target for $secs seconds, its output in $out/NAME.log and its status in .rc.

@@ -205,7 +205,8 @@ if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
 	exit 124
 fi
 rc=$(sed -n 's/^SWMMU-VM-EXIT=\([0-9]*\).*/\1/p' "$console" | tail -n 1)
-bad=$(grep -E 'WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|inconsistent lock state|list_add corruption|list_del corruption|blocked for more than|Kernel panic|general protection fault|kernel BUG at|kmemleak: [0-9]+ new suspected' "$console" | head -n 20)
+# The lines that mean a kernel problem (scripts/kernel-splat.re, also used by scripts/soak.sh).
+bad=$(grep -E -f "$top/scripts/kernel-splat.re" "$console" | head -n 20)
 if [ -n "$bad" ]; then
 	echo "vm: the kernel log shows problems:" >&2
 	printf '  %s\n' "$bad" | sed 's/\r//' >&2

@@ -157,6 +157,43 @@ static void test_parse_errors(void)
 		     "3: entry-bytes: entry-bytes must be 4, 8 or 16",
 		     "a statement not given: the last line");
 	expect_error("", "1: levels: levels must be given, 1 to 6", "an empty description");
+	/* Each statement's own refusals, with the word at fault. */
+	expect_error(edit(b, sizeof(b), "flags none", "flags bogus"),
+		     "8: flags: unknown flag: \"bogus\"", "unknown flag");
+	expect_error(edit(b, sizeof(b), "memtypes wb", "memtypes wc"),
+		     "9: memtypes: not one of wb wt uc device: \"wc\"", "unknown memory type");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set 0x1\n", "leaf-perm\n"),
+		     "12: leaf-perm: a permission letter (r w x u g) is missing",
+		     "permission letter missing");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set", "leaf-perm q set"),
+		     "12: leaf-perm: not one of r w x u g: \"q\"", "unknown permission letter");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set", "leaf-perm r put"),
+		     "12: leaf-perm: expected set BITS, clr BITS or implied: \"put\"",
+		     "unknown permission keyword");
+	expect_error(edit(b, sizeof(b), "leaf-perm r set 0x1", "leaf-perm r set 0xZ"),
+		     "12: leaf-perm: not a number: \"0xZ\"", "a bad hex digit");
+	expect_error(edit(b, sizeof(b), "leaf-perm w set 0x2", "leaf-perm w clr 0x"),
+		     "13: leaf-perm: not a number: \"0x\"", "a prefix without digits");
+	expect_error(edit(b, sizeof(b), "oa-bits 32", "oa-bits 99999999999999999999"),
+		     "6: oa-bits: not a number: \"99999999999999999999\"", "a number past 64 bits");
+	expect_error(edit(b, sizeof(b), "oa-bits 32", "oa-bits 0X2F"), "",
+		     "upper-case hex digits and prefix");
+	expect_error(edit(b, sizeof(b), "level 0 shift 12 bits 10 align 12 leaf 0x0 0x0", "level"),
+		     "16: level: the level number is missing", "level number missing");
+	expect_error(edit(b, sizeof(b), "level 0 shift", "level 6 shift"),
+		     "16: level: the level number must be 0 to 5: \"6\"", "level number too large");
+	expect_error(edit(b, sizeof(b), "level 1 shift 22", "level 1 entry-bytes 12 shift 22"),
+		     "17: level: a level's entry-bytes is 8 or 16: \"12\"", "a level's entry size");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\nlevel-perm 0\n"),
+		     "19: level-perm: expected level-perm L P [set BITS] ...", "level-perm too short");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\nlevel-perm 9 r implied\n"),
+		     "19: level-perm: the level number must be 0 to 5: \"9\"", "level-perm level");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\ncontig bogus 0x1 0x1\n"),
+		     "19: contig: not none, hint, napot, napot-ones or fragment: \"bogus\"",
+		     "unknown contig kind");
+	expect_error(edit(b, sizeof(b), "name tiny", "name abcdefghijklmnopqrstuvwxyz012345"),
+		     "2: name: a name has at most 31 characters: \"abcdefghijklmnopqrstuvw\"",
+		     "a name too long (the word shown truncated)");
 	/* swmmu_format_check() alone: no line, the level and what. */
 	f = *swmmu_format_find("x86_64");
 	f.level[0].flags |= SWMMU_LVL_TABLE;
@@ -216,6 +253,131 @@ static void test_validate(void)
 	f.level[3].entry_lg2 = 4;
 	f.level[3].index_bits = 9;
 	TAP_EQ(swmmu_format_validate(&f), 0, "x86_64 with a 16-byte top level validates");
+}
+
+/*
+ * Every rejection of swmmu_format_check(), one field at a time on a valid built-in format: the
+ * run-time format parser (and so FORMAT_NEW) relies on it to refuse what the engine cannot walk,
+ * and the text of each reason is what a user reads.
+ */
+enum { CK_GLOBAL = -1 };
+struct check_case {
+	const char *base;	/* the valid format changed */
+	int level;		/* the level the reason names, or CK_GLOBAL */
+	const char *why;
+};
+
+static const struct check_case check_cases[] = {
+	{ "x86_64", CK_GLOBAL, "a name of 1 to 31 characters is needed" },
+	{ "x86_64", CK_GLOBAL, "levels must be 1 to 6" },
+	{ "x86_64", CK_GLOBAL, "entry-bytes must be 4, 8 or 16" },
+	{ "x86_64", CK_GLOBAL, "va-bits must be 1 to 64" },
+	{ "x86_64", CK_GLOBAL, "oa-bits must be 1 to 64" },
+	{ "x86_64", CK_GLOBAL, "WIDTH must not be 0" },
+	{ "x86_64", CK_GLOBAL, "the field goes past the entry (PTE_LO + WIDTH)" },
+	{ "x86_64", CK_GLOBAL, "OA_LO + WIDTH goes past bit 63" },
+	{ "x86_64", CK_GLOBAL, "unknown flag" },
+	{ "x86_64", CK_GLOBAL, "at least one memory type is needed" },
+	{ "x86_64", CK_GLOBAL, "at least one of rwxug is needed" },
+	{ "x86_64", CK_GLOBAL, "4-byte entries: a bit above 31 is used" },
+	{ "x86_64", CK_GLOBAL, "MASK must be non-zero and contain VAL" },
+	{ "x86_64", CK_GLOBAL, "VAL must be non-zero and inside MASK" },
+	{ "x86_64", CK_GLOBAL, "no level has 16-byte items (that is not dual)" },
+	{ "x86_64", CK_GLOBAL, "unknown permission" },	/* leaf-perm */
+	{ "x86_64", CK_GLOBAL, "unknown permission" },	/* table-perm */
+	{ "x86_64", 1, "bits must be 1 to 16" },
+	{ "x86_64", 1, "shift must be below 64" },
+	{ "x86_64", 1, "entry-bytes needs 8 or 16 and a format of 8- or 16-byte items" },
+	{ "x86_64", 0, "a table must be at least 16 bytes" },
+	{ "x86_64", 1, "align is below the lowest OA bit (oa-field)" },
+	{ "x86_64", 1, "align must be 30 or less" },
+	{ "x86_64", 1, "needs leaf MASK VAL or table MASK VAL" },
+	{ "x86_64", 1, "a level's own encoding without the flag" },
+	{ "x86_64", 3, "the level holds no leaves" },
+	{ "x86_64", 1, "encodes nothing (give set, clr or implied)" },
+	{ "x86_64", 2, "levels above 0 need table MASK VAL" },
+	{ "nv-gp100", 1, "under a dual directory: shift must be above level 0's" },
+	{ "x86_64", 1, "table VAL has bits outside its MASK" },
+	{ "x86_64", 1, "table entries would not be present (table VAL, table-set)" },
+	{ "x86_64", 0, "leaves below the lowest OA bit (oa-field)" },
+	{ "x86_64", 0, "contig bit 0 is not a contiguous size" },
+	{ "x86_64", 3, "contig on a level without leaves" },
+	{ "x86_64", 0, "contig needs a contig statement (not none)" },
+	{ "aarch64-4k", 0, "contig larger than a table" },
+	{ "aarch64-4k", 0, "contig hint allows one size only" },
+	{ "x86_64", 0, "mt value has bits outside mt-mask" },
+	{ "x86_64", CK_GLOBAL, "the top level's shift plus bits must equal va-bits" },
+};
+
+/* Case @i of check_cases[] applied to @f (a copy of its base format). */
+static void check_case_apply(struct swmmu_format *f, unsigned int i)
+{
+	switch (i) {
+	case 0: f->name[0] = 0; break;
+	case 1: f->nr_levels = 0; break;
+	case 2: f->entry_lg2 = 5; break;
+	case 3: f->va_bits = 0; break;
+	case 4: f->oa_bits = 65; break;
+	case 5: f->oa_width = 0; break;
+	case 6: f->oa_pte_lo = 60; break;
+	case 7: f->oa_lo = 30; break;
+	case 8: f->flags |= 0x200; break;
+	case 9: f->mt_valid = 0; break;
+	case 10: f->need_any = 0; break;
+	/* 4-byte items: the OA field made to fit, then a bit above 31 used. */
+	case 11: f->entry_lg2 = 2; f->oa_width = 20; f->dirty = 1ULL << 40; break;
+	case 12: f->contig_kind = SWMMU_CONTIG_NR; break;
+	case 13: f->null_val = 1; break;
+	case 14: f->ext_leaf = 1; break;
+	case 15: f->leaf_perm.implied |= 0x80000000u; break;
+	case 16: f->table_perm.implied |= 0x80000000u; break;
+	case 17: f->level[1].index_bits = 0; break;
+	case 18: f->level[1].shift = 64; break;
+	case 19: f->level[1].entry_lg2 = 4; break;
+	/* 4-byte items and one index bit: an 8-byte table. */
+	case 20: f->entry_lg2 = 2; f->oa_width = 20; f->level[0].index_bits = 1; break;
+	case 21: f->level[1].table_align_lg2 = 4; break;
+	case 22: f->level[1].table_align_lg2 = 31; break;
+	case 23: f->level[1].flags = 0; break;
+	case 24: f->level[1].leaf_perm.implied = SWMMU_PROT_R; break;
+	case 25: f->level[3].flags |= SWMMU_LVL_OWN_PERM;
+		 f->level[3].leaf_perm.implied = SWMMU_PROT_R; break;
+	case 26: f->level[1].flags |= SWMMU_LVL_OWN_PERM; break;
+	case 27: f->level[2].flags = SWMMU_LVL_LEAF; break;
+	case 28: f->level[1].shift = 12; break;
+	case 29: f->level[1].table_val |= 1ULL << 50; break;
+	case 30: f->level[1].table_val = 0; f->level[1].table_mask = 0; break;
+	case 31: f->level[0].shift = 11; break;
+	case 32: f->level[0].contig = 1; break;
+	case 33: f->level[3].contig = 2; break;
+	case 34: f->level[0].contig = 16; break;
+	case 35: f->level[0].contig = 1u << 10; break;
+	case 36: f->level[0].contig = 16 | 32; break;
+	case 37: f->level[0].mt[SWMMU_MT_WB] = ~0ULL; break;
+	case 38: f->va_bits = 47; break;
+	}
+}
+
+static void test_check_reasons(void)
+{
+	struct swmmu_format_error err;
+	struct swmmu_format f;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(check_cases) / sizeof(check_cases[0]); i++) {
+		const struct check_case *c = &check_cases[i];
+		int ret;
+
+		f = *swmmu_format_find(c->base);
+		TAP_EQ(swmmu_format_check(&f, &err), 0, "check %u: %s is valid", i, c->base);
+		check_case_apply(&f, i);
+		ret = swmmu_format_check(&f, &err);
+		TAP_CHECK(ret == -EINVAL && err.why && !strcmp(err.why, c->why) &&
+			  err.level == c->level, "check %u: %s: level %d: %s", i, c->base,
+			  c->level, c->why);
+		if (ret != -EINVAL || !err.why || strcmp(err.why, c->why) || err.level != c->level)
+			tap_diag("got %d, level %d: %s", ret, err.level, err.why ? err.why : "(none)");
+	}
 }
 
 /* A run-time format with a 16-byte middle level between 8-byte levels: maps and walks. */
@@ -293,6 +455,7 @@ int main(void)
 	test_parse();
 	test_parse_errors();
 	test_validate();
+	test_check_reasons();
 	test_level_entry();
 	test_runtime_engine();
 	return tap_done();

@@ -199,11 +199,104 @@ static void test_riscv(void)
 	TAP_CHECK(!ret && xl.entry_pa == pg(8), "riscv-sv39: with R too it is a read-write leaf");
 }
 
+/*
+ * What the module's TLB checker reads between walks (kmod/swmmu_dctx.c): one item of a table
+ * that holds a VA, and an item again at the CPU address a walk recorded; and the root table's
+ * size a driver-managed context aligns its root to.
+ */
+static void test_read_item(void)
+{
+	const struct swmmu_format *f = swmmu_format_find("x86_64");
+	struct swmmu_hw_xlate xl;
+	u64 pte = 0;
+	int ret;
+
+	/* SDM 4.5: a PML4 is one 4 KiB page of 512 8-byte entries. */
+	TAP_EQ(swmmu_hw_root_bytes(f), 4096, "x86-64: the root table is 4 KiB");
+	x86_tables();
+	ret = swmmu_hw_read_item(f, &mem, pg(3), 0, VA, &pte);
+	TAP_CHECK(!ret && pte == (pg(8) | X86_P | X86_RW | X86_US),
+		  "x86-64: read_item of the PT at the VA is PT[1]");
+	ret = swmmu_hw_read_item(f, &mem, pg(2), 1, VA + 0x1000, &pte);
+	TAP_CHECK(!ret && pte == (pg(3) | X86_P | X86_RW | X86_US),
+		  "x86-64: read_item of the PD at the next page is still PD[1]");
+	TAP_EQ(swmmu_hw_read_item(f, &mem, 0x123000, 0, VA, &pte), -EFAULT,
+	       "x86-64: read_item of a table outside the device's memory");
+	TAP_EQ(swmmu_hw_read_item(f, &mem, pg(3), 0, 0x0000900000000000ULL, &pte), -ERANGE,
+	       "x86-64: read_item of a non-canonical VA");
+	TAP_EQ(swmmu_hw_read_item(f, &mem, pg(0), 4, VA, &pte), -EINVAL,
+	       "x86-64: read_item at a level the format does not have");
+
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.nr_steps == 3, "x86-64: the walk records three table items");
+	if (!ret && xl.nr_steps == 3) {
+		arena[2][1] |= X86_A;
+		TAP_EQ(swmmu_hw_item_load(f, 1, xl.step[2].cpu), pg(3) | X86_P | X86_RW | X86_US | X86_A,
+		       "x86-64: item_load at the recorded PDE sees a later change");
+	}
+}
+
+/*
+ * NVIDIA Pascal (open-gpu-doc gp100-mmu-format, dev_mmu.h NV_MMU_VER2_*): PD3 -> PD2 -> PD1 ->
+ * PD0, whose 16-byte dual PDE points at a big-page (64 KiB) table in bits 63:0 and a small-page
+ * (4 KiB) table in bits 127:64. PDE: APERTURE[2:1] = 2 (system coherent), ADDRESS_SYS[53:8] =
+ * address >> 12; big: ADDRESS_BIG_SYS[53:4] = address >> 8; small: ADDRESS_SMALL_SYS[117:72];
+ * PTE: VALID[0], APERTURE[2:1], ADDRESS_SYS[53:8]. A zero big PTE defers to the small table.
+ */
+#define NV_VALID	B(0)
+#define NV_SYS_COH	(2ULL << 1)
+
+static void test_nv_dual(void)
+{
+	const struct swmmu_format *f = swmmu_format_find("nv-gp100");
+	struct swmmu_hw_xlate xl;
+	int ret;
+
+	/* VA 0x201000: PD3, PD2, PD1 index 0, PD0 index 1 (VA[28:21]), big 0, small 1. */
+	memset(arena, 0, sizeof(arena));
+	arena[0][0] = ((pg(1) >> 12) << 8) | NV_SYS_COH;
+	arena[1][0] = ((pg(2) >> 12) << 8) | NV_SYS_COH;
+	arena[2][0] = ((pg(3) >> 12) << 8) | NV_SYS_COH;
+	/* PD0[1]: bytes 16..31 of the table, words 2 (big) and 3 (small). */
+	arena[3][3] = ((pg(4) >> 12) << 8) | NV_SYS_COH;
+	arena[4][1] = ((pg(8) >> 12) << 8) | NV_SYS_COH | NV_VALID;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.dual && xl.entry_pa == pg(8) && xl.size_lg2 == 12,
+		  "nv-gp100: no big-page table: the small PTE maps 4 KiB");
+
+	/* Big-page table at pg(5) (256 bytes); VA 0x210000 is big index 1 (VA[20:16]). */
+	arena[3][2] = ((pg(5) >> 8) << 4) | NV_SYS_COH;
+	arena[5][1] = ((0x40010000ULL >> 12) << 8) | NV_SYS_COH | NV_VALID;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x210000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.dual && xl.entry_pa == 0x40010000ULL && xl.size_lg2 == 16,
+		  "nv-gp100: a valid big PTE maps 64 KiB");
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.entry_pa == pg(8) && xl.size_lg2 == 12,
+		  "nv-gp100: a zero big PTE defers to the small PTE");
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x202000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_NOT_PRESENT && xl.level == 0,
+		  "nv-gp100: zero big and small PTEs: not present at level 0");
+
+	/* A small-page table outside the device's memory is never read. */
+	arena[3][3] = ((0x7f000000ULL >> 12) << 8) | NV_SYS_COH;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_TABLE_OUTSIDE && xl.level == 0,
+		  "nv-gp100: a small-page table outside the device's memory: table outside, level 0");
+
+	/* IS_PTE (bit 0) in bits 63:0 of the dual PDE: a 2 MiB page, the small word ignored. */
+	arena[3][2] = ((0x40200000ULL >> 12) << 8) | NV_SYS_COH | NV_VALID;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.dual && xl.entry_pa == 0x40200000ULL && xl.size_lg2 == 21,
+		  "nv-gp100: IS_PTE in the dual PDE maps 2 MiB");
+}
+
 int main(void)
 {
 	test_x86();
+	test_read_item();
 	test_aarch64();
 	test_oa_size();
 	test_riscv();
+	test_nv_dual();
 	return tap_done();
 }

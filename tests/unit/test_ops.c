@@ -458,6 +458,59 @@ static void test_link(void)
 	TAP_EQ(tm.live, 0, "each table freed exactly once (live count 0)");
 }
 
+/* Every refusal of swmmu_link() and swmmu_unlink(), each leaving both address spaces usable. */
+static void test_link_errors(void)
+{
+	struct swmmu_as kern, a, arm, nva, nvb, many;
+	u64 khalf = 0xffff800000000000ULL, bad = 0x0000900000000000ULL, P = 1ULL << 39;
+	unsigned int i;
+
+	mk(&kern, "x86_64");
+	mk(&a, "x86_64");
+	mk(&arm, "aarch64-4k");
+	swmmu_map(&kern, khalf, 0x100000, K4, R);
+	TAP_EQ(swmmu_link(&a, &arm, 0x1000, 3), -EINVAL, "link: another format -> EINVAL");
+	TAP_EQ(swmmu_link(&a, &kern, khalf, 0), -EINVAL, "link: level 0 -> EINVAL");
+	TAP_EQ(swmmu_link(&a, &kern, khalf, 4), -EINVAL, "link: past the top level -> EINVAL");
+	TAP_EQ(swmmu_link(&a, &kern, bad, 3), -ERANGE, "link: non-canonical VA -> ERANGE");
+	/* A 1 GiB leaf in A where a PD entry of the kernel would be linked. */
+	TAP_EQ(swmmu_map(&a, khalf, 0x40000000, G1, R), 0, "A maps a 1 GiB leaf there");
+	TAP_EQ(swmmu_link(&a, &kern, khalf, 1), -EEXIST, "link under A's leaf -> EEXIST");
+	TAP_EQ(swmmu_unmap(&a, khalf, G1, 0, NULL, NULL), 0, "unmap the leaf");
+	TAP_EQ(swmmu_link(&a, &kern, khalf, 1), 0, "then the PD entry links (tables made above it)");
+	TAP_EQ(qpa(&a, khalf), 0x100000, "A sees the kernel's page through the link");
+	TAP_EQ(swmmu_unlink(&a, bad, 1, NULL), -ERANGE, "unlink: non-canonical VA -> ERANGE");
+	TAP_EQ(swmmu_unlink(&a, khalf, 4, NULL), -ENOENT, "unlink: past the top level -> ENOENT");
+	TAP_EQ(swmmu_unlink(&a, khalf, 1, NULL), 0, "unlink the PD entry");
+
+	/* SWMMU_MAX_LINKS links per address space, then ENOSPC. */
+	mk(&many, "x86_64");
+	for (i = 0; i <= SWMMU_MAX_LINKS; i++)
+		swmmu_map(&kern, khalf + i * P, 0x100000, K4, R);
+	for (i = 0; i < SWMMU_MAX_LINKS; i++)
+		if (swmmu_link(&many, &kern, khalf + i * P, 3))
+			break;
+	TAP_EQ(i, SWMMU_MAX_LINKS, "%d links into one address space", SWMMU_MAX_LINKS);
+	TAP_EQ(swmmu_link(&many, &kern, khalf + SWMMU_MAX_LINKS * P, 3), -ENOSPC,
+	       "one more -> ENOSPC");
+	swmmu_as_destroy(&many);
+
+	/* A dual directory (nv-gp100 PD0, level 2) holds two tables per item: no link there. */
+	mk(&nva, "nv-gp100");
+	mk(&nvb, "nv-gp100");
+	swmmu_map(&nva, 0x200000, 0x100000, K4, R);
+	TAP_EQ(swmmu_link(&nvb, &nva, 0x200000, 2), -EOPNOTSUPP, "link at a dual level -> EOPNOTSUPP");
+	TAP_EQ(swmmu_link(&nvb, &nva, 0x200000, 3), 0, "the PD1 entry above it links");
+	TAP_EQ(qpa(&nvb, 0x200000), 0x100000, "and shows the small page");
+	TAP_EQ(swmmu_unlink(&nvb, 0x200000, 3, NULL), 0, "unlink it");
+	swmmu_as_destroy(&nvb);
+	swmmu_as_destroy(&nva);
+	swmmu_as_destroy(&arm);
+	swmmu_as_destroy(&a);
+	swmmu_as_destroy(&kern);
+	TAP_EQ(tm.live, 0, "each table freed exactly once (live count 0)");
+}
+
 static void test_pages_copy(void)
 {
 	struct swmmu_as as;
@@ -738,6 +791,7 @@ int main(void)
 	test_regions_ad();
 	test_free_gather();
 	test_link();
+	test_link_errors();
 	test_pages_copy();
 	test_memtypes();
 	test_format_api();

@@ -3,12 +3,15 @@
  * fail-nth sweeps, as iommufd's fail_nth selftest does them: for every ioctl of linux/swmmu.h,
  * the io_uring passthrough commands and every command of the "swmmu" generic netlink family,
  * write n to /proc/self/task/<tid>/fail-nth, make the call, and repeat with n + 1 until the call
- * no longer reaches the n-th fault-injection point. The n-th failslab / fail_page_alloc check
- * of this task fails (fail-nth is per task; other tasks are not affected).
+ * no longer reaches the n-th fault-injection point. The n-th failslab / fail_page_alloc /
+ * fail_usercopy check of this task fails (fail-nth is per task; other tasks are not affected):
+ * an allocation, or a copy_from_user()/copy_to_user() (FAULT_INJECTION_USERCOPY; get_user() and
+ * put_user() are not injection points on x86).
  *
  * Every call that hit an injected failure must either return the result of an undisturbed call
  * (a fallback absorbed the failure, e.g. kmemleak's metadata pool; read-only commands must then
- * return the same data) or fail with an allocation errno and leave everything as it was: the
+ * return the same data) or fail with an allocation errno (EFAULT for a user copy) and leave
+ * everything as it was: the
  * module's live counters (debugfs), STATS and DUMP of every address space, what CTX_SET
  * programmed into every driver-managed context (CTX_INFO), BUF_INFO of every buffer, and for
  * netlink STATS_GET and REGION_GET of the named address space. Driver-managed contexts are swept
@@ -21,7 +24,8 @@
  *
  * Needs CONFIG_FAULT_INJECTION (fail-nth) with FAILSLAB, FAIL_PAGE_ALLOC and their debugfs knobs:
  * the debug kernel of `make check-debug`. Debian's kernel has none of them: every sweep SKIPs.
- * Prints "# CMD: N injection points" per command.
+ * FAULT_INJECTION_USERCOPY is optional (without it, allocations only). Prints "# CMD: N
+ * injection points (U user copies, A absorbed)" per command.
  */
 #include <fcntl.h>
 #include <liburing.h>
@@ -45,6 +49,7 @@
 #define NL_FMT		"fnth-fmt"
 #define FS_DIR		"/sys/kernel/debug/failslab/"
 #define FPA_DIR		"/sys/kernel/debug/fail_page_alloc/"
+#define FUC_DIR		"/sys/kernel/debug/fail_usercopy/"
 #define NR_AS		3
 #define NR_BUF		3
 #define NR_REGIONS	160
@@ -71,24 +76,48 @@ static int fnth_set(unsigned int n)
 	return pwrite(fnth_fd, b, len, 0) == len ? 0 : -1;
 }
 
+/*
+ * With usercopy injection, reading and writing the fail-nth file are injection points of their
+ * own: the copy_to_user() of the read consumes one of what is left, and fails when it is the
+ * last one (EFAULT). The number was taken before, so a failed read means that one was left.
+ */
 static long fnth_get(void)
 {
 	char b[16] = "";
 	ssize_t r = pread(fnth_fd, b, sizeof(b) - 1, 0);
 
+	if (r < 0 && errno == EFAULT)
+		return 1;
 	if (r <= 0)
 		return -1;
 	b[r] = 0;
 	return strtol(b, NULL, 10);
 }
 
+/* The same for the write of 0: if its copy_from_user() took the last point, 0 is left anyway. */
+static int fnth_clear(void)
+{
+	return fnth_set(0) && (errno != EFAULT || fnth_set(0)) ? -1 : 0;
+}
+
 /* A debugfs knob and its value before the test, restored in teardown. */
 struct knob {
 	const char *path;
 	const char *value;
+	bool optional;		/* fail_usercopy: kernels without FAULT_INJECTION_USERCOPY */
 	char saved[32];
 	bool set;
 };
+
+/*
+ * fail_usercopy's "times" counts down at each failure it injects (fail-nth ones included), and
+ * probability 0 keeps it from doing anything else: its drop over a call tells whether the
+ * injected failure was a copy_from_user()/copy_to_user() one. The start value only has to
+ * outlast the run.
+ */
+#define FUC_TIMES	FUC_DIR "times"
+#define FUC_START	"1000000000"
+static bool usercopy_on;
 
 static struct knob knobs[] = {
 	/* GFP_KERNEL allocations are exempt from injection by default: include them. */
@@ -105,6 +134,9 @@ static struct knob knobs[] = {
 	 */
 	{ .path = FS_DIR "task-filter", .value = "Y" },
 	{ .path = FPA_DIR "task-filter", .value = "Y" },
+	{ .path = FUC_DIR "verbose", .value = "0", .optional = true },
+	{ .path = FUC_DIR "task-filter", .value = "Y", .optional = true },
+	{ .path = FUC_TIMES, .value = FUC_START, .optional = true },
 };
 
 static int knob_rw(const char *path, char *buf, size_t len, const char *val)
@@ -132,6 +164,8 @@ static int knobs_set(void)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		if (knobs[i].optional && access(knobs[i].path, W_OK))
+			continue;
 		if (knob_rw(knobs[i].path, knobs[i].saved, sizeof(knobs[i].saved), NULL))
 			return -1;
 		if (knob_rw(knobs[i].path, NULL, 0, knobs[i].value))
@@ -139,6 +173,16 @@ static int knobs_set(void)
 		knobs[i].set = true;
 	}
 	return 0;
+}
+
+/* fail_usercopy's failures so far (counting down), or 0 without usercopy injection. */
+static long usercopy_times(void)
+{
+	char v[32] = "";
+
+	if (!usercopy_on || knob_rw(FUC_TIMES, v, sizeof(v), NULL))
+		return 0;
+	return strtol(v, NULL, 10);
 }
 
 static void knobs_restore(void)
@@ -1035,6 +1079,11 @@ static int call_nl_fault_resolve(struct ctx *c)
 #define F_READONLY	0x1	/* output compared with an undisturbed call's */
 #define F_NL		0x2	/* a netlink request: ENOBUFS may also mean the ACK was lost */
 #define F_PARTIAL	0x4	/* a batch of nr_ops: a failure keeps the operations before it */
+/*
+ * Work that cannot be undone (mappings removed, a batch run), then its result written back: a
+ * failure of that last copy_to_user() is EFAULT with the work done, as with a lost netlink ACK.
+ */
+#define F_REPORT	0x8
 
 struct fcase {
 	const char *name;
@@ -1207,6 +1256,9 @@ FIXTURE_SETUP(fnth)
 	if (access(FS_DIR "ignore-gfp-wait", W_OK) || access(FPA_DIR "min-order", W_OK))
 		SKIP(return, "no failslab/fail_page_alloc debugfs knobs (FAULT_INJECTION_DEBUG_FS)");
 	ASSERT_EQ(0, knobs_set());
+	usercopy_on = !access(FUC_TIMES, W_OK);
+	if (!usercopy_on)
+		printf("# no fail_usercopy (FAULT_INJECTION_USERCOPY): allocation failures only\n");
 	/* Leftovers of an earlier failed run. */
 	ASSERT_EQ(0, nlt_open(&n));
 	nlt_as_del(&n, NL_AS);
@@ -1226,7 +1278,7 @@ FIXTURE_SETUP(fnth)
 FIXTURE_TEARDOWN(fnth)
 {
 	if (fnth_fd >= 0) {
-		fnth_set(0);
+		fnth_clear();
 		close(fnth_fd);
 	}
 	knobs_restore();
@@ -1234,7 +1286,9 @@ FIXTURE_TEARDOWN(fnth)
 
 /* What a sweep saw besides the injection points. */
 struct sweep_counts {
+	unsigned int usercopy;	/* injection points that were copy_{from,to}_user() */
 	unsigned int absorbed;	/* failures the call absorbed */
+	unsigned int lost;	/* F_REPORT: the work done, its result not written back */
 	unsigned int partial;	/* F_PARTIAL: failures after some of the batch's operations */
 };
 
@@ -1282,7 +1336,7 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc,
 	ctx_close(c);
 
 	for (n = 1; n < MAX_POINTS; n++) {
-		long left;
+		long left, uc;
 		const char *diff;
 
 		ASSERT_EQ(0, ctx_open(c, fc));
@@ -1292,11 +1346,17 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc,
 			memcpy(c->ref, c->out, c->ref_len);
 		}
 		snapshot(c, &before);
+		uc = usercopy_times();
 		ASSERT_EQ(0, fnth_set(n));
 		err = fc->call(c);
 		left = fnth_get();
-		ASSERT_EQ(0, fnth_set(0));
+		ASSERT_EQ(0, fnth_clear());
 		ASSERT_LE(0, left);
+		/* Whether the n-th point was a user copy: fail_usercopy counted a failure. */
+		uc = left ? 0 : uc - usercopy_times();
+		ASSERT_LE(0, uc);
+		ASSERT_GE(1, uc);
+		cnt->usercopy += uc;
 		if (left) {
 			/* n is past the last injection point: the call ran undisturbed. */
 			if (err != fc->want)
@@ -1321,12 +1381,15 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc,
 				ASSERT_TRUE(false);
 			}
 		} else {
-			if (!alloc_errno(err))
-				TH_LOG("%s: fault %u gave %s, not an allocation errno", fc->name, n,
-				       strerror(err));
-			ASSERT_TRUE(alloc_errno(err));
+			/* A failed user copy is EFAULT; a failed allocation an allocation errno. */
+			if (uc ? err != EFAULT : !alloc_errno(err))
+				TH_LOG("%s: fault %u (%s) gave %s, not %s", fc->name, n,
+				       uc ? "user copy" : "allocation", strerror(err),
+				       uc ? "EFAULT" : "an allocation errno");
+			ASSERT_TRUE(uc ? err == EFAULT : alloc_errno(err));
 			snapshot(c, &after);
-			if ((fc->flags & F_PARTIAL) && c->done) {
+			/* ~0: _test_map_batch()'s initial count, the kernel could not write it back. */
+			if ((fc->flags & F_PARTIAL) && c->done && c->done != ~0U) {
 				ASSERT_GT(fc->nr_ops, c->done);
 				cnt->partial++;
 				canonical(&after);
@@ -1334,8 +1397,17 @@ static int sweep(struct __test_metadata *_metadata, const struct fcase *fc,
 			} else {
 				diff = state_diff(&before, &after);
 			}
-			if (diff && (fc->flags & F_NL) && err == ENOBUFS) {
-				/* The request was done but its ACK could not be allocated. */
+			if (diff && uc && (fc->flags & F_REPORT)) {
+				cnt->lost++;
+				canonical(&after);
+				diff = state_diff(&ref_after, &after);
+			}
+			if (diff && (fc->flags & F_NL) && (err == ENOBUFS || err == EFAULT)) {
+				/*
+				 * The request was done but its ACK could not be allocated, or
+				 * could not be copied to the receive buffer (the message is
+				 * dropped).
+				 */
 				cnt->absorbed++;
 				canonical(&after);
 				diff = state_diff(&ref_after, &after);
@@ -1383,10 +1455,12 @@ static void run_cases(struct __test_metadata *_metadata, const struct fcase *cas
 		int points = sweep(_metadata, &cases[i], &cnt);
 
 		ASSERT_LE(0, points);
-		printf("# %s: %d injection points (%u absorbed", cases[i].name, points,
-		       cnt.absorbed);
+		printf("# %s: %d injection points (%u user copies, %u absorbed", cases[i].name,
+		       points, cnt.usercopy, cnt.absorbed);
 		if (cases[i].flags & F_PARTIAL)
 			printf(", %u failed after some operations", cnt.partial);
+		if (cnt.lost)
+			printf(", %u done but the result not written back", cnt.lost);
 		printf(")\n");
 		if (!dbg_off && dma_debug_off())
 			printf("# %s: an injected failure inside DMA API debugging disabled it\n",
@@ -1408,12 +1482,14 @@ TEST_F_TIMEOUT(fnth, ioctls, 900)
 		FCASE("BUF_INFO", setup_base, call_buf_info),
 		FCASE("MAP(fixed)", setup_base, call_map),
 		FCASE("MAP(any VA)", setup_base, call_map_any),
-		FCASE("UNMAP", setup_two_maps, call_unmap),
-		FCASE("UNMAP(two mappings)", setup_two_maps, call_unmap_two),
-		FCASE("UNMAP(1 of 64 mappings)", setup_many_maps, call_unmap_middle),
-		FCASE("UNMAP(20 of 64 mappings)", setup_many_maps, call_unmap_some),
+		FCASE("UNMAP", setup_two_maps, call_unmap, .flags = F_REPORT),
+		FCASE("UNMAP(two mappings)", setup_two_maps, call_unmap_two, .flags = F_REPORT),
+		FCASE("UNMAP(1 of 64 mappings)", setup_many_maps, call_unmap_middle,
+		      .flags = F_REPORT),
+		FCASE("UNMAP(20 of 64 mappings)", setup_many_maps, call_unmap_some,
+		      .flags = F_REPORT),
 		FCASE("PROTECT", setup_base, call_protect),
-		FCASE("MAP_BATCH", setup_base, call_map_batch, .flags = F_PARTIAL,
+		FCASE("MAP_BATCH", setup_base, call_map_batch, .flags = F_PARTIAL | F_REPORT,
 		      .nr_ops = BATCH_OPS),
 		FCASE("QUERY", setup_base, call_query, .flags = F_READONLY,
 		      .out_len = sizeof(struct swmmu_query)),

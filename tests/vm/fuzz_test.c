@@ -7,7 +7,12 @@
  * suite only. Passes when the fuzzer ran to the end and every debugfs counter is back to zero
  * after everything was closed; a splat fails the VM run. `make fuzz-kernel DURATION=...` runs the
  * same fuzzer longer on the debug kernel (build/bin/swmmu-fuzz).
+ *
+ * The guided mode's input files must read back as written, and malformed ones be refused. On a
+ * kernel with KCOV (the debug kernel), a short guided run must reach module code and grow its
+ * corpus directory; elsewhere a guided run must refuse to start.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +100,106 @@ TEST_F_TIMEOUT(fuzz, dies, 300)
 	nlt_close(&n);
 	ASSERT_EQ(0, param_rw(MAX_BUF_PARAM, after, sizeof(after), NULL));
 	EXPECT_STREQ(before, after);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* An input file reads back as written; a file that is not one is refused. */
+TEST_F(fuzz, input_file)
+{
+	const char *path = "/tmp/swmmu-fuzz-input";
+	struct fuzz_input in = { 0 }, back;
+	char big[64 * (FUZZ_INPUT_OPS + 2)] = "swmmu-fuzz input 1\n";
+	unsigned int i;
+
+	for (i = 0; i < FUZZ_INPUT_OPS; i++) {
+		in.ops[i].op = (uint8_t)(i % FZ_NR_OPS);
+		in.ops[i].seed = 0x8000000000000001ULL * (i + 1) ^ (uint64_t)i << 20;
+	}
+	in.nr = FUZZ_INPUT_OPS;
+	ASSERT_EQ(0, fuzz_input_write(path, &in));
+	ASSERT_EQ(0, fuzz_input_read(path, &back));
+	ASSERT_EQ(in.nr, back.nr);
+	for (i = 0; i < in.nr; i++) {
+		EXPECT_EQ(in.ops[i].op, back.ops[i].op);
+		EXPECT_EQ(in.ops[i].seed, back.ops[i].seed);
+	}
+	write_text(path, "swmmu-fuzz input 2\nioctl 0x1\n");
+	EXPECT_EQ(-1, fuzz_input_read(path, &back));
+	write_text(path, "swmmu-fuzz input 1\nnot-an-op 0x1\n");
+	EXPECT_EQ(-1, fuzz_input_read(path, &back));
+	write_text(path, "swmmu-fuzz input 1\n");
+	EXPECT_EQ(-1, fuzz_input_read(path, &back));
+	/* One operation more than an input holds. */
+	for (i = 0; i <= FUZZ_INPUT_OPS; i++)
+		strcat(big, "netlink 0x2\n");
+	write_text(path, big);
+	EXPECT_EQ(-1, fuzz_input_read(path, &back));
+	unlink(path);
+}
+
+/* The guided mode: KCOV sees module code, and the corpus directory receives new inputs. */
+TEST_F_TIMEOUT(fuzz, guided, 300)
+{
+	const char *dir = "/tmp/swmmu-fuzz-corpus";
+	struct fuzz_config cfg = {
+		.seed = 3, .seconds = 10, .threads = 2, .files = 2, .netlink = geteuid() == 0,
+		.guided = true, .corpus_dir = dir,
+	};
+	struct fuzz_input in = { .nr = 2, .ops = { { FZ_IOCTL, 1 }, { FZ_DRIVER, 2 } } }, back;
+	char path[300];
+	struct fuzz_result r;
+	unsigned int files = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (!fuzz_kcov_available()) {
+		/* Without KCOV the threads cannot start: the run must say it did not. */
+		cfg.seconds = 1;
+		cfg.corpus_dir = NULL;
+		ASSERT_EQ(-1, fuzz_run_isolated(&cfg, &r));
+		SKIP(return, "no /sys/kernel/debug/kcov (CONFIG_KCOV): only the refusal is tested");
+	}
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/seed", dir);
+	ASSERT_EQ(0, fuzz_input_write(path, &in));
+	ASSERT_EQ(0, fuzz_run_isolated(&cfg, &r));
+	EXPECT_EQ(0, r.signal);
+	EXPECT_TRUE(r.counters_zero);
+	printf("# guided, %u s: %llu inputs, %llu module PCs, %llu edges, corpus %llu (%llu new)\n",
+	       cfg.seconds, (unsigned long long)r.inputs, (unsigned long long)r.pcs,
+	       (unsigned long long)r.edges, (unsigned long long)r.corpus,
+	       (unsigned long long)r.corpus_new);
+	EXPECT_LT(0, r.inputs);
+	/* Any ioctl runs instrumented module code; an edge needs two PCs in a row. */
+	EXPECT_LT(0, r.pcs);
+	EXPECT_LE(r.pcs, r.edges);
+	/* The first inputs after the seed always reach something new. */
+	EXPECT_LT(0, r.corpus_new);
+	EXPECT_EQ(r.corpus, r.corpus_new + 1);
+	/* Every new input is a file there (a name per content: duplicates share one). */
+	d = opendir(dir);
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		EXPECT_EQ(0, fuzz_input_read(path, &back));
+		unlink(path);
+		files++;
+	}
+	closedir(d);
+	rmdir(dir);
+	EXPECT_LT(1, files);
+	EXPECT_GE(r.corpus_new + 1, files);
 }
 
 TEST_HARNESS_MAIN

@@ -504,6 +504,60 @@ TEST_F(swmmu, unmap_frees_tables)
 	ASSERT_LT(st1.out_invalidations, st2.out_invalidations);
 }
 
+/*
+ * A result that cannot be written back (the struct is in a read-only page: the kernel reads it,
+ * its copy_to_user() fails): EFAULT, and what the command made is undone, the tables MAP added
+ * for it included, as if it had not run. Allocating commands destroy their new object, and a
+ * fault queue leaves the device.
+ */
+TEST_F(swmmu, unwritable_result_undone)
+{
+	struct swmmu_as_stats st0, st1;
+	struct swmmu_counters c0, c1;
+	struct swmmu_map *m;
+	struct swmmu_as_alloc *a;
+	struct swmmu_fault_queue_alloc *fq;
+	void *page = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned int i;
+
+	ASSERT_NE(MAP_FAILED, page);
+	ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st0));
+	ASSERT_EQ(0, swmmu_read_counters(&c0));
+	/* At a fixed VA that needs new tables, then anywhere. */
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ | PROT_WRITE));
+		m = page;
+		*m = (struct swmmu_map){
+			.size = sizeof(*m), .flags = i ? 0 : SWMMU_MAP_FIXED_IOVA,
+			.as_id = self->as_id, .buf_id = self->buf_id, .length = 4 * SZ_4K,
+			.iova = i ? 0 : 0x500000000000ULL, .prot = PROT_RW,
+		};
+		ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ));
+		EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_MAP, m));
+		ASSERT_EQ(0, _test_stats(self->fd, self->as_id, &st1));
+		EXPECT_EQ(st0.out_nr_mappings, st1.out_nr_mappings);
+		EXPECT_EQ(st0.out_mapped_bytes, st1.out_mapped_bytes);
+		EXPECT_EQ(st0.out_nr_tables, st1.out_nr_tables);
+	}
+	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ | PROT_WRITE));
+	a = page;
+	*a = (struct swmmu_as_alloc){ .size = sizeof(*a), .format_id = self->x86.format_id };
+	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ));
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_AS_ALLOC, a));
+	/* A fault queue whose descriptor number was lost: not left on the device either. */
+	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ | PROT_WRITE));
+	fq = page;
+	*fq = (struct swmmu_fault_queue_alloc){ .size = sizeof(*fq), .depth = 16 };
+	ASSERT_EQ(0, mprotect(page, SZ_4K, PROT_READ));
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_FAULT_QUEUE, fq));
+	ASSERT_EQ(0, swmmu_read_counters(&c1));
+	EXPECT_EQ(c0.address_spaces, c1.address_spaces);
+	EXPECT_EQ(c0.tables, c1.tables);
+	EXPECT_EQ(c0.mappings, c1.mappings);
+	EXPECT_EQ(c0.fault_queues, c1.fault_queues);
+	munmap(page, SZ_4K);
+}
+
 static int set_param(const char *name, unsigned long v)
 {
 	char path[96];

@@ -83,3 +83,15 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	fi
 	echo "# swmmu-suite-end ${prefix}kmemleak rc=0"
 fi
+
+# On the debug kernel (CONFIG_GCOV_KERNEL; the module is built with GCOV_PROFILE): the module's
+# gcov counts, for scripts/coverage.sh. gcov keeps the counts of an unloaded module (gcov_persist=1,
+# the default) and adds those of every later load, so this runs after the last rmmod and covers
+# the exit paths too. debugfs shows every file with size 0, which tar would copy as empty: each
+# is read into /tmp/swmmu-gcov (scripts/vm.sh -O copies that out).
+if [ -d /sys/kernel/debug/gcov ]; then
+	find /sys/kernel/debug/gcov -name '*.gcda' | while read -r f; do
+		mkdir -p "/tmp/swmmu-gcov$(dirname "$f")"
+		cat "$f" > "/tmp/swmmu-gcov$f"
+	done
+fi

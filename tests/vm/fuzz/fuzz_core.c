@@ -11,8 +11,10 @@
  * (pointer and capacity) is fenced into the thread's scratch buffer and the PROT_NONE guard
  * behind it, or to addresses where nothing of the process is mapped (fence_cmd()).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcov.h>
 #include <liburing.h>
 #include <poll.h>
 #include <pthread.h>
@@ -71,6 +73,14 @@ struct shared {
 	unsigned int nr_formats;
 	volatile bool stop;
 	bool netlink;
+	/* cfg->coverage: the module PCs and edges seen (struct cov_set), under cov_lock. */
+	struct cov_set *pcs, *edges;
+	/* cfg->guided: the corpus, under cov_lock. */
+	struct fuzz_input *corpus;
+	unsigned int nr_corpus, nr_corpus_start;
+	uint64_t inputs, corpus_new;
+	const char *corpus_dir;
+	bool kcov_failed;
 };
 
 struct map {
@@ -100,6 +110,9 @@ struct thread {
 		struct swmmu_dbuf tb, db;
 	} drv;
 	uint64_t iterations, ok, signals, ops[FZ_NR_OPS];
+	/* KCOV of this thread (cfg->coverage): the descriptor and the trace buffer, or -1. */
+	int kcov_fd;
+	uint64_t *kcov;
 };
 
 static uint64_t rnd(struct thread *t)
@@ -1151,59 +1164,397 @@ static void op_reopen(struct thread *t)
 
 /* ---- threads ----------------------------------------------------------------------------------- */
 
-static void *fuzz_thread(void *arg)
+/* An operation kind, drawn with these relative weights. */
+static unsigned int pick_op(struct thread *t)
 {
-	struct thread *t = arg;
-	/* Relative weights of the operations. */
 	static const unsigned int weight[FZ_NR_OPS] = {
 		[FZ_IOCTL] = 60, [FZ_BADIOCTL] = 3, [FZ_MMAP] = 4, [FZ_MUNMAP] = 3,
 		[FZ_TOUCH] = 8, [FZ_URING] = 6, [FZ_FAULTQ] = 3, [FZ_NETLINK] = 4,
 		[FZ_REOPEN] = 1, [FZ_DRIVER] = 8,
 	};
-	unsigned int total = 0, i;
+	unsigned int total = 0, i, r;
 
 	for (i = 0; i < FZ_NR_OPS; i++)
 		total += weight[i];
-	while (!__atomic_load_n(&t->sh->stop, __ATOMIC_RELAXED)) {
-		unsigned int r = (unsigned int)below(t, total);
+	r = (unsigned int)below(t, total);
+	for (i = 0; r >= weight[i]; i++)
+		r -= weight[i];
+	return i;
+}
 
-		for (i = 0; r >= weight[i]; i++)
-			r -= weight[i];
-		t->ops[i]++;
-		t->iterations++;
-		switch (i) {
-		case FZ_IOCTL:
-			op_ioctl(t);
+static void run_op(struct thread *t, unsigned int i)
+{
+	t->ops[i]++;
+	t->iterations++;
+	switch (i) {
+	case FZ_IOCTL:
+		op_ioctl(t);
+		break;
+	case FZ_BADIOCTL:
+		op_badioctl(t);
+		break;
+	case FZ_MMAP:
+		op_mmap(t);
+		break;
+	case FZ_MUNMAP:
+		op_munmap(t);
+		break;
+	case FZ_TOUCH:
+		op_touch(t);
+		break;
+	case FZ_URING:
+		op_uring(t);
+		break;
+	case FZ_FAULTQ:
+		op_faultq(t);
+		break;
+	case FZ_NETLINK:
+		op_netlink(t);
+		break;
+	case FZ_DRIVER:
+		op_driver(t);
+		break;
+	default:
+		op_reopen(t);
+		break;
+	}
+}
+
+/* ---- coverage (KCOV) and the guided mode ------------------------------------------------------ */
+
+/*
+ * KCOV_TRACE_PC records the PC of every basic block of instrumented code the thread runs: with
+ * KCOV_INSTRUMENT_ALL off, the module only (kmod/Kbuild instruments it in the debug lane).
+ */
+#define KCOV_PATH	"/sys/kernel/debug/kcov"
+#define KCOV_WORDS	(1UL << 18)	/* trace entries per thread; more are dropped */
+
+/* A set of 64-bit values (PCs, edge hashes): open addressing, 0 means empty. */
+struct cov_set {
+	unsigned int bits;
+	uint64_t count;
+	uint64_t slot[];
+};
+
+static pthread_mutex_t cov_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct cov_set *cov_new(unsigned int bits)
+{
+	struct cov_set *c = calloc(1, sizeof(*c) + (sizeof(uint64_t) << bits));
+
+	if (c)
+		c->bits = bits;
+	return c;
+}
+
+/* Add @v (non-zero); true if it is new. A full set takes nothing more. */
+static bool cov_add(struct cov_set *c, uint64_t v)
+{
+	uint64_t mask = (1ULL << c->bits) - 1, i = (v * 0x9e3779b97f4a7c15ULL) >> (64 - c->bits);
+
+	if (c->count >= mask)
+		return false;
+	for (;; i = (i + 1) & mask) {
+		if (c->slot[i] == v)
+			return false;
+		if (!c->slot[i]) {
+			c->slot[i] = v;
+			c->count++;
+			return true;
+		}
+	}
+}
+
+bool fuzz_kcov_available(void)
+{
+	int fd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* KCOV for the calling thread; 0 or -1. */
+static int kcov_start(struct thread *t)
+{
+	void *p;
+
+	t->kcov_fd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
+	if (t->kcov_fd < 0)
+		return -1;
+	if (ioctl(t->kcov_fd, KCOV_INIT_TRACE, KCOV_WORDS))
+		goto fail;
+	p = mmap(NULL, KCOV_WORDS * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 t->kcov_fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	t->kcov = p;
+	if (ioctl(t->kcov_fd, KCOV_ENABLE, KCOV_TRACE_PC)) {
+		munmap(p, KCOV_WORDS * sizeof(uint64_t));
+		t->kcov = NULL;
+		goto fail;
+	}
+	__atomic_store_n(&t->kcov[0], 0, __ATOMIC_RELAXED);
+	return 0;
+fail:
+	close(t->kcov_fd);
+	t->kcov_fd = -1;
+	return -1;
+}
+
+static void kcov_stop(struct thread *t)
+{
+	if (t->kcov_fd < 0)
+		return;
+	ioctl(t->kcov_fd, KCOV_DISABLE, 0);
+	munmap(t->kcov, KCOV_WORDS * sizeof(uint64_t));
+	close(t->kcov_fd);
+	t->kcov_fd = -1;
+	t->kcov = NULL;
+}
+
+/*
+ * Move what the thread's trace holds into the run's sets and empty it; returns the number of
+ * new edges. An edge is a pair of successive PCs of the trace (hashed).
+ */
+static unsigned int kcov_collect(struct thread *t)
+{
+	uint64_t n = __atomic_load_n(&t->kcov[0], __ATOMIC_RELAXED), i, prev = 0;
+	unsigned int fresh = 0;
+
+	if (n > KCOV_WORDS - 1)
+		n = KCOV_WORDS - 1;
+	pthread_mutex_lock(&cov_lock);
+	for (i = 1; i <= n; i++) {
+		uint64_t pc = t->kcov[i];
+
+		cov_add(t->sh->pcs, pc);
+		fresh += cov_add(t->sh->edges, ((prev * 0xbf58476d1ce4e5b9ULL) ^ pc) | 1);
+		prev = pc;
+	}
+	pthread_mutex_unlock(&cov_lock);
+	__atomic_store_n(&t->kcov[0], 0, __ATOMIC_RELAXED);
+	return fresh;
+}
+
+int fuzz_input_read(const char *path, struct fuzz_input *in)
+{
+	FILE *f = fopen(path, "re");
+	char line[128], name[32];
+	unsigned long long seed;
+	unsigned int i;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	memset(in, 0, sizeof(*in));
+	if (!fgets(line, sizeof(line), f) || strcmp(line, "swmmu-fuzz input 1\n"))
+		goto out;
+	while (fgets(line, sizeof(line), f)) {
+		if (in->nr == FUZZ_INPUT_OPS || sscanf(line, "%31s %llx", name, &seed) != 2)
+			goto out;
+		for (i = 0; i < FZ_NR_OPS && strcmp(name, fuzz_op_names[i]); i++)
+			;
+		if (i == FZ_NR_OPS)
+			goto out;
+		in->ops[in->nr].op = (uint8_t)i;
+		in->ops[in->nr++].seed = seed;
+	}
+	ret = in->nr ? 0 : -1;
+out:
+	fclose(f);
+	return ret;
+}
+
+int fuzz_input_write(const char *path, const struct fuzz_input *in)
+{
+	FILE *f = fopen(path, "we");
+	unsigned int i;
+
+	if (!f)
+		return -1;
+	fprintf(f, "swmmu-fuzz input 1\n");
+	for (i = 0; i < in->nr; i++)
+		fprintf(f, "%s %#018llx\n", fuzz_op_names[in->ops[i].op],
+			(unsigned long long)in->ops[i].seed);
+	return fclose(f) ? -1 : 0;
+}
+
+/* FNV-1a of the input: the name of its file in the corpus directory. */
+static uint64_t input_hash(const struct fuzz_input *in)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned int i, j;
+
+	for (i = 0; i < in->nr; i++) {
+		uint64_t v = in->ops[i].seed ^ ((uint64_t)in->ops[i].op << 56);
+
+		for (j = 0; j < 8; j++)
+			h = (h ^ ((v >> (8 * j)) & 0xff)) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define MAX_CORPUS	4096
+
+/* Keep @in in the corpus (and its directory). Called under cov_lock. */
+static void corpus_add(struct shared *sh, const struct fuzz_input *in, bool fresh)
+{
+	char path[4096];
+
+	if (sh->nr_corpus == MAX_CORPUS)
+		return;
+	sh->corpus[sh->nr_corpus++] = *in;
+	if (!fresh)
+		return;
+	sh->corpus_new++;
+	if (sh->corpus_dir) {
+		snprintf(path, sizeof(path), "%s/%016llx", sh->corpus_dir,
+			 (unsigned long long)input_hash(in));
+		fuzz_input_write(path, in);
+	}
+}
+
+static int corpus_load(struct shared *sh, const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	struct fuzz_input in;
+	char path[4096];
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!fuzz_input_read(path, &in))
+			corpus_add(sh, &in, false);
+	}
+	closedir(d);
+	return 0;
+}
+
+static void random_op(struct thread *t, struct fuzz_input *in, unsigned int k)
+{
+	in->ops[k].op = (uint8_t)pick_op(t);
+	in->ops[k].seed = rnd(t);
+}
+
+/* A new input, or a mutation of one of the corpus (or of two: a splice). */
+static void make_input(struct thread *t, struct fuzz_input *in)
+{
+	struct shared *sh = t->sh;
+	struct fuzz_input other;
+	unsigned int k, n, m;
+
+	pthread_mutex_lock(&cov_lock);
+	n = sh->nr_corpus;
+	if (n && chance(t, 50)) {
+		*in = sh->corpus[below(t, n)];
+		other = sh->corpus[below(t, n)];
+	} else {
+		n = 0;
+	}
+	pthread_mutex_unlock(&cov_lock);
+	if (!n) {
+		in->nr = (unsigned int)below(t, 16) + 1;
+		for (k = 0; k < in->nr; k++)
+			random_op(t, in, k);
+		return;
+	}
+	/* One to three mutations. */
+	for (m = (unsigned int)below(t, 3) + 1; m; m--) {
+		k = (unsigned int)below(t, in->nr);
+		switch (below(t, 6)) {
+		case 0:		/* the same operation, drawn again */
+			in->ops[k].seed = rnd(t);
 			break;
-		case FZ_BADIOCTL:
-			op_badioctl(t);
+		case 1:		/* the same operation, a nearby draw (one bit of the seed) */
+			in->ops[k].seed ^= 1ULL << below(t, 64);
 			break;
-		case FZ_MMAP:
-			op_mmap(t);
+		case 2:		/* another operation in its place */
+			random_op(t, in, k);
 			break;
-		case FZ_MUNMAP:
-			op_munmap(t);
+		case 3:		/* a new operation inserted */
+			if (in->nr == FUZZ_INPUT_OPS)
+				break;
+			memmove(&in->ops[k + 1], &in->ops[k], (in->nr - k) * sizeof(in->ops[0]));
+			in->nr++;
+			random_op(t, in, k);
 			break;
-		case FZ_TOUCH:
-			op_touch(t);
+		case 4:		/* one removed */
+			if (in->nr == 1)
+				break;
+			memmove(&in->ops[k], &in->ops[k + 1], (in->nr - k - 1) * sizeof(in->ops[0]));
+			in->nr--;
 			break;
-		case FZ_URING:
-			op_uring(t);
-			break;
-		case FZ_FAULTQ:
-			op_faultq(t);
-			break;
-		case FZ_NETLINK:
-			op_netlink(t);
-			break;
-		case FZ_DRIVER:
-			op_driver(t);
-			break;
-		default:
-			op_reopen(t);
+		default:	/* the first k + 1 of this one, then the rest of another */
+			n = (unsigned int)below(t, other.nr);
+			while (k + 1 < FUZZ_INPUT_OPS && n < other.nr)
+				in->ops[++k] = other.ops[n++];
+			in->nr = k + 1;
 			break;
 		}
 	}
+}
+
+static void run_input(struct thread *t, const struct fuzz_input *in)
+{
+	uint64_t keep = t->rng;
+	unsigned int k;
+
+	for (k = 0; k < in->nr && !__atomic_load_n(&t->sh->stop, __ATOMIC_RELAXED); k++) {
+		/* xorshift must not start from 0. */
+		t->rng = in->ops[k].seed * 0x9e3779b97f4a7c15ULL | 1;
+		run_op(t, in->ops[k].op);
+	}
+	t->rng = keep;
+}
+
+static void *fuzz_thread(void *arg)
+{
+	struct thread *t = arg;
+	struct fuzz_input in;
+	bool cov = t->sh->pcs;
+
+	if (cov && kcov_start(t)) {
+		__atomic_store_n(&t->sh->kcov_failed, true, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	if (t->sh->corpus) {
+		/* The corpus's own inputs first (thread 0), to have their coverage as a base. */
+		unsigned int i;
+
+		for (i = 0; !t->index; i++) {
+			pthread_mutex_lock(&cov_lock);
+			if (i < t->sh->nr_corpus)
+				in = t->sh->corpus[i];
+			pthread_mutex_unlock(&cov_lock);
+			if (i >= t->sh->nr_corpus_start)
+				break;
+			run_input(t, &in);
+			kcov_collect(t);
+		}
+		while (!__atomic_load_n(&t->sh->stop, __ATOMIC_RELAXED)) {
+			make_input(t, &in);
+			run_input(t, &in);
+			if (kcov_collect(t)) {
+				pthread_mutex_lock(&cov_lock);
+				corpus_add(t->sh, &in, true);
+				pthread_mutex_unlock(&cov_lock);
+			}
+			__atomic_fetch_add(&t->sh->inputs, 1, __ATOMIC_RELAXED);
+		}
+	} else {
+		while (!__atomic_load_n(&t->sh->stop, __ATOMIC_RELAXED)) {
+			run_op(t, pick_op(t));
+			if (cov)
+				kcov_collect(t);
+		}
+	}
+	kcov_stop(t);
 	return NULL;
 }
 
@@ -1322,6 +1673,22 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		param_rw(MAX_BUF_PARAM, NULL, 0, "33554432");
 	if (sh->netlink && fuzz_del_names())
 		sh->netlink = false;
+	if (cfg->coverage || cfg->guided) {
+		/* Far more than the module's PCs; edges a few times that. */
+		sh->pcs = cov_new(18);
+		sh->edges = cov_new(21);
+		if (!sh->pcs || !sh->edges)
+			goto out_files;
+	}
+	if (cfg->guided) {
+		sh->corpus = calloc(MAX_CORPUS, sizeof(*sh->corpus));
+		if (!sh->corpus)
+			goto out_files;
+		sh->corpus_dir = cfg->corpus_dir;
+		if (sh->corpus_dir)
+			corpus_load(sh, sh->corpus_dir);
+		sh->nr_corpus_start = sh->nr_corpus;
+	}
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
@@ -1332,6 +1699,7 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		t->sh = sh;
 		t->index = i;
 		t->fq = -1;
+		t->kcov_fd = -1;
 		t->drv.fd = -1;
 		t->drv.tb.efd = t->drv.db.efd = -1;
 		for (j = 0; j < MAX_EXPORTS; j++)
@@ -1358,7 +1726,14 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 	__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
 	for (j = 0; j < i; j++)
 		pthread_join(tid[j], NULL);
-	ret = 0;
+	ret = sh->kcov_failed ? -1 : 0;
+	if (sh->pcs) {
+		res->pcs = sh->pcs->count;
+		res->edges = sh->edges->count;
+	}
+	res->inputs = sh->inputs;
+	res->corpus = sh->nr_corpus;
+	res->corpus_new = sh->corpus_new;
 
 out_threads:
 	for (i = 0; i < cfg->threads; i++) {
@@ -1395,6 +1770,11 @@ out_files:
 		param_rw(MAX_BUF_PARAM, NULL, 0, saved);
 	fuzz_check_counters(res);
 out:
+	if (sh) {
+		free(sh->pcs);
+		free(sh->edges);
+		free(sh->corpus);
+	}
 	free(sh);
 	free(th);
 	free(tid);

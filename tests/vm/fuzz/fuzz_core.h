@@ -39,7 +39,44 @@ struct fuzz_config {
 	bool die_at_end;	/* for the test of fuzz_run_isolated(): at the end of the run,
 				 * make sure "fz0" exists, then die of SIGSEGV
 				 */
+	/*
+	 * KCOV (the module's PCs, CONFIG_KCOV): count the distinct PCs and edges the threads
+	 * reach (coverage), and with guided, run inputs (struct fuzz_input) instead of one long
+	 * random sequence: new ones and mutations of a corpus, which keeps the inputs that reached
+	 * new edges. corpus_dir (may be NULL) is read at the start and receives the new inputs.
+	 */
+	bool coverage;
+	bool guided;
+	const char *corpus_dir;
 };
+
+/*
+ * An input of the guided mode: a short sequence of operations, each an operation kind and the
+ * seed of the PRNG that draws everything else about it (the thread's PRNG is reset to it before
+ * the operation). As a file (fuzz_input_write()): the line "swmmu-fuzz input 1", then one line
+ * per operation, its name (fuzz_op_names) and its seed in hex: "ioctl 0x1234abcd5678ef00".
+ * Replaying an input repeats its operations; what they do also depends on the objects the
+ * threads created before (the pools of IDs), so an input is a starting point, not a
+ * reproducer.
+ */
+#define FUZZ_INPUT_OPS	32
+
+struct fuzz_input {
+	unsigned int nr;
+	struct {
+		uint8_t op;		/* enum fuzz_op */
+		uint64_t seed;
+	} ops[FUZZ_INPUT_OPS];
+};
+
+/* Parse an input file; 0 or -1 (not an input). */
+int fuzz_input_read(const char *path, struct fuzz_input *in);
+
+/* Write an input file; 0 or -1. */
+int fuzz_input_write(const char *path, const struct fuzz_input *in);
+
+/* Whether KCOV can be used (the fuzzer's coverage and guided modes need it). */
+bool fuzz_kcov_available(void);
 
 struct fuzz_result {
 	uint64_t iterations;
@@ -51,6 +88,10 @@ struct fuzz_result {
 	/* fuzz_run_isolated() only: */
 	int signal;		/* the fuzzer process died of this signal (0: it did not) */
 	bool timed_out;		/* it did not finish in time and was killed */
+	/* cfg->coverage: distinct module PCs and edges (pairs of successive PCs) reached. */
+	uint64_t pcs, edges;
+	/* cfg->guided: inputs run, corpus size at the end, inputs the run added to it. */
+	uint64_t inputs, corpus, corpus_new;
 };
 
 /* How long fuzz_run_isolated() waits beyond the run's seconds before it kills the fuzzer. */

@@ -1,0 +1,1 @@
+WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|inconsistent lock state|list_add corruption|list_del corruption|blocked for more than|Kernel panic|general protection fault|kernel BUG at|kmemleak: [0-9]+ new suspected
