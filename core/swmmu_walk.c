@@ -217,106 +217,171 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 	return true;
 }
 
-static int pt_walk_lvl(struct pt_walk *w, unsigned int lvl, void *tbl, u64 taddr, u64 va,
-		       u64 last);
-
 /*
- * Under a dual item, [va, last] in VA order: each level-1 item that is not a hole (or every
- * level-1 item when there is no level-0 table), else the level-0 items it defers to.
+ * One table of an iterative walk: items from @idx of @tbl, covering [@va, @last] (@va is the first
+ * address of the current item's part of the range). A dual item's descent has a frame of its own
+ * (@dual): it walks the level-1 spans of [@va, @last] one by one, each in the big table @bt
+ * (level 1) or in the small one @st (level 0), whichever holds it.
  */
-static int pt_walk_dual(struct pt_walk *w, void *tbl, unsigned int idx, u64 va, u64 last)
+struct pt_wframe {
+	void *tbl;
+	u64 taddr;
+	u64 va;
+	u64 last;
+	unsigned int lvl;
+	unsigned int idx;
+	bool dual;
+	void *bt;
+	void *st;
+	u64 w0;
+	u64 w1;
+};
+
+/* A table frame: its items from the one holding va. */
+static void pt_wframe_table(const struct swmmu_format *f, struct pt_wframe *fr, unsigned int lvl,
+			    void *tbl, u64 taddr, u64 va, u64 last)
 {
-	const struct swmmu_format *f = w->as->fmt;
-	u64 w0 = pt_load(f, 2, tbl, idx), w1 = pt_load2(f, tbl, idx);
-	void *bt = pt_kind(f, 2, w0) == SWMMU_ITEM_TABLE ? pt_child(f, w->as, w0) : NULL;
-	void *st = pt_kind2(f, w1) == SWMMU_ITEM_TABLE ? pt_child(f, w->as, w1) : NULL;
-	int ret;
-
-	for (;;) {
-		u64 e = va | pt_lowmask(f->level[1].shift);
-
-		if (e > last)
-			e = last;
-		if (bt && (!st || pt_kind(f, 1, pt_load(f, 1, bt, pt_index(f, 1, va))) !=
-			   SWMMU_ITEM_HOLE))
-			ret = pt_walk_lvl(w, 1, bt, pt_oa_dec(f, w0), va, e);
-		else if (st)
-			ret = pt_walk_lvl(w, 0, st, pt_oa_dec(f, w1), va, e);
-		else
-			return 0;
-		if (ret || e >= last)
-			return ret;
-		va = e + 1;
-	}
+	memset(fr, 0, sizeof(*fr));
+	fr->tbl = tbl;
+	fr->taddr = taddr;
+	fr->va = va;
+	fr->last = last;
+	fr->lvl = lvl;
+	fr->idx = pt_index(f, lvl, va);
 }
 
-/* Returns 0 to go on, 1 to stop, or a negative errno. */
-static int pt_walk_lvl(struct pt_walk *w, unsigned int lvl, void *tbl, u64 taddr, u64 va,
-		       u64 last)
+/* Fill a walk item from item idx of a table of level lvl (both words of a 16-byte item). */
+static void pt_walk_item(const struct swmmu_format *f, struct swmmu_walk_item *it,
+			 const struct pt_wframe *fr, u64 istart, u64 ilast)
+{
+	u64 pte = pt_load(f, fr->lvl, fr->tbl, fr->idx);
+
+	it->va = pt_canon(f, istart);
+	it->last = pt_canon(f, ilast);
+	it->level = fr->lvl;
+	it->index = fr->idx;
+	it->pte2 = pt_esz(f, fr->lvl) == 4 ? pt_load2(f, fr->tbl, fr->idx) : 0;
+	it->kind = pt_is_dual(f, fr->lvl) ? pt_dual_kind(f, pte, it->pte2) : pt_kind(f, fr->lvl, pte);
+	it->pte = pte;
+	it->table = fr->taddr;
+}
+
+/*
+ * The walker behind swmmu_walk(), swmmu_walk_mut() and the empty-table freeing: items in VA order,
+ * tables before (pre_table) and after (post_table) their descent, without recursion: a stack of
+ * frames, one per table entered. Returns 0 to go on, 1 after STOP, or a negative errno.
+ */
+static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 {
 	const struct swmmu_format *f = w->as->fmt;
-	u64 im = pt_lowmask(f->level[lvl].shift);
-	unsigned int idx = pt_index(f, lvl, va);
-	int ret;
+	struct pt_wframe stack[SWMMU_MAX_LEVELS + 1];
+	unsigned int depth = 1;
+	bool resume = false;
 
-	for (;;) {
-		u64 istart = va & ~im, ilast = va | im, clip = ilast < last ? ilast : last;
+	pt_wframe_table(f, &stack[0], f->nr_levels - 1u, w->as->root_cpu, w->as->root, start,
+			last);
+	while (depth) {
+		struct pt_wframe *fr = &stack[depth - 1];
+		u64 im, istart, ilast, clip, pte;
 		struct swmmu_walk_item it;
-		int (*cb)(void *ctx, struct swmmu_walk_item *it);
 		int act;
-		u64 pte;
 
+		if (fr->dual) {
+			u64 e = fr->va | pt_lowmask(f->level[1].shift);
+			u64 va = fr->va;
+
+			resume = false;
+			/* Back from a span, or past the last one: the dual item's descent ends. */
+			if (va > fr->last) {
+				depth--;
+				resume = true;
+				continue;
+			}
+			if (e > fr->last)
+				e = fr->last;
+			fr->va = e + 1;
+			if (e == ~0ULL)
+				fr->last = 0, fr->va = 1;	/* the span ends the address space */
+			if (fr->bt && (!fr->st || pt_kind(f, 1, pt_load(f, 1, fr->bt,
+							pt_index(f, 1, va))) != SWMMU_ITEM_HOLE))
+				pt_wframe_table(f, &stack[depth++], 1, fr->bt, pt_oa_dec(f, fr->w0), va,
+						e);
+			else if (fr->st)
+				pt_wframe_table(f, &stack[depth++], 0, fr->st, pt_oa_dec(f, fr->w1), va,
+						e);
+			else
+				fr->last = 0, fr->va = 1;	/* neither table: nothing below */
+			continue;
+		}
+		im = pt_lowmask(f->level[fr->lvl].shift);
+		istart = fr->va & ~im;
+		ilast = fr->va | im;
+		clip = ilast < fr->last ? ilast : fr->last;
+		if (resume) {
+			/* Back from the descent into the current item: report it again. */
+			resume = false;
+			if (w->ops->post_table) {
+				pt_walk_item(f, &it, fr, istart, ilast);
+				pte = it.pte;
+				act = w->ops->post_table(w->ctx, &it);
+				if (act < 0)
+					return act;
+				if (w->mut && it.pte != pte)
+					pt_walk_write(w, fr->lvl, fr->tbl, fr->idx, pte, it.pte, istart,
+						      ilast);
+				if (act == SWMMU_WALK_STOP)
+					return 1;
+			}
+			goto next;
+		}
 		do {
-			pte = pt_load(f, lvl, tbl, idx);
-			it.va = pt_canon(f, istart);
-			it.last = pt_canon(f, ilast);
-			it.level = lvl;
-			it.index = idx;
-			it.pte2 = pt_esz(f, lvl) == 4 ? pt_load2(f, tbl, idx) : 0;
-			it.kind = pt_is_dual(f, lvl) ? pt_dual_kind(f, pte, it.pte2) :
-						       pt_kind(f, lvl, pte);
-			it.pte = pte;
-			it.table = taddr;
+			int (*cb)(void *ctx, struct swmmu_walk_item *it);
+
+			pt_walk_item(f, &it, fr, istart, ilast);
+			pte = it.pte;
 			cb = it.kind == SWMMU_ITEM_LEAF ? w->ops->leaf :
 			     it.kind == SWMMU_ITEM_TABLE ? w->ops->pre_table : w->ops->hole;
 			act = cb ? cb(w->ctx, &it) : SWMMU_WALK_DESCEND;
 			if (act < 0)
 				return act;
 			if (w->mut && it.pte != pte &&
-			    !pt_walk_write(w, lvl, tbl, idx, pte, it.pte, istart, ilast))
+			    !pt_walk_write(w, fr->lvl, fr->tbl, fr->idx, pte, it.pte, istart, ilast))
 				act = SWMMU_WALK_RETRY;
 		} while (act == SWMMU_WALK_RETRY);
 		if (act == SWMMU_WALK_STOP)
 			return 1;
 		if (act == SWMMU_WALK_DESCEND && it.kind == SWMMU_ITEM_TABLE &&
 		    (!w->mut || it.pte == pte)) {
-			if (pt_is_dual(f, lvl))
-				ret = pt_walk_dual(w, tbl, idx, va, clip);
-			else
-				ret = pt_walk_lvl(w, lvl - 1, pt_child(f, w->as, pte),
-						  pt_oa_dec(f, pte), va, clip);
-			if (ret)
-				return ret;
-			if (w->ops->post_table) {
-				pte = pt_load(f, lvl, tbl, idx);
-				it.pte = pte;
-				it.pte2 = pt_esz(f, lvl) == 4 ? pt_load2(f, tbl, idx) : 0;
-				it.kind = pt_is_dual(f, lvl) ? pt_dual_kind(f, pte, it.pte2) :
-							       pt_kind(f, lvl, pte);
-				act = w->ops->post_table(w->ctx, &it);
-				if (act < 0)
-					return act;
-				if (w->mut && it.pte != pte)
-					pt_walk_write(w, lvl, tbl, idx, pte, it.pte, istart, ilast);
-				if (act == SWMMU_WALK_STOP)
-					return 1;
+			struct pt_wframe *child = &stack[depth++];
+
+			if (pt_is_dual(f, fr->lvl)) {
+				memset(child, 0, sizeof(*child));
+				child->dual = true;
+				child->va = fr->va;
+				child->last = clip;
+				child->w0 = pte;
+				child->w1 = it.pte2;
+				child->bt = pt_kind(f, 2, pte) == SWMMU_ITEM_TABLE ?
+					    pt_child(f, w->as, pte) : NULL;
+				child->st = pt_kind2(f, it.pte2) == SWMMU_ITEM_TABLE ?
+					    pt_child(f, w->as, it.pte2) : NULL;
+			} else {
+				pt_wframe_table(f, child, fr->lvl - 1, pt_child(f, w->as, pte),
+						pt_oa_dec(f, pte), fr->va, clip);
 			}
+			continue;
 		}
-		if (clip >= last)
-			return 0;
-		va = clip + 1;
-		idx++;
+next:
+		/* Past this item: the next one, or back up when the table's part is done. */
+		if (clip >= fr->last) {
+			depth--;
+			resume = true;
+			continue;
+		}
+		fr->va = clip + 1;
+		fr->idx++;
 	}
+	return 0;
 }
 
 static int pt_walk_range(struct pt_walk *w, u64 va, u64 len)
@@ -327,7 +392,7 @@ static int pt_walk_range(struct pt_walk *w, u64 va, u64 len)
 
 	if (ret)
 		return ret;
-	ret = pt_walk_lvl(w, f->nr_levels - 1u, w->as->root_cpu, w->as->root, start, last);
+	ret = pt_walk_ia(w, start, last);
 	return ret < 0 ? ret : 0;
 }
 
@@ -791,7 +856,7 @@ int swmmu_free_empty_ia(struct swmmu_as *as, u64 start, u64 last, u64 hstart, u6
 	static const struct swmmu_walk_ops ops = { .post_table = pt_fe_post };
 	struct pt_fe fe = { .as = as, .g = g, .start = hstart, .last = hlast };
 	struct pt_walk w = { .as = as, .ops = &ops, .ctx = &fe, .g = g, .mut = true };
-	int ret = pt_walk_lvl(&w, as->fmt->nr_levels - 1u, as->root_cpu, as->root, start, last);
+	int ret = pt_walk_ia(&w, start, last);
 
 	return ret < 0 ? ret : fe.freed;
 }
