@@ -194,6 +194,33 @@ static void test_parse_errors(void)
 	expect_error(edit(b, sizeof(b), "name tiny", "name abcdefghijklmnopqrstuvwxyz012345"),
 		     "2: name: a name has at most 31 characters: \"abcdefghijklmnopqrstuvw\"",
 		     "a name too long (the word shown truncated)");
+	/* A level's fields and the statements that take several values: the word at fault. */
+	expect_error(edit(b, sizeof(b), "level 0 shift 12", "level 0 shift 1x"),
+		     "16: level: not a number: \"1x\"", "level shift not a number");
+	expect_error(edit(b, sizeof(b), "level 0 shift 12 bits 10", "level 0 shift 12 bits 300"),
+		     "16: level: number out of range: \"300\"", "level bits out of range");
+	expect_error(edit(b, sizeof(b), "bits 10 align 12 leaf 0x0", "bits 10 align q leaf 0x0"),
+		     "16: level: not a number: \"q\"", "level align not a number");
+	expect_error(edit(b, sizeof(b), "align 12 leaf 0x0 0x0", "align 12 contig 0x100000000 leaf 0x0 0x0"),
+		     "16: level: number out of range: \"0x100000000\"", "level contig out of range");
+	expect_error(edit(b, sizeof(b), "align 12 leaf 0x0 0x0", "align 12 mt-mask 0xZ leaf 0x0 0x0"),
+		     "16: level: not a number: \"0xZ\"", "level mt-mask not a number");
+	expect_error(edit(b, sizeof(b), "leaf 0x0 0x0", "leaf 0x0 0xq"),
+		     "16: level: not a number: \"0xq\"", "level leaf value not a number");
+	expect_error(edit(b, sizeof(b), "table 0x80 0x0", "table 0xg 0x0"),
+		     "17: level: not a number: \"0xg\"", "level table mask not a number");
+	expect_error(edit(b, sizeof(b), "align 12 leaf 0x0 0x0", "align 12 mt 0 0 0 x leaf 0x0 0x0"),
+		     "16: level: not a number: \"x\"", "level memory-type value not a number");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\nlevel 2 shift 32 bits 0 align 12 leaf 0 0\n"),
+		     "19: level 2: a level at or above levels", "a level at or above levels");
+	expect_error(edit(b, sizeof(b), "name tiny", "name"), "2: name: takes one value",
+		     "name without its value");
+	expect_error(edit(b, sizeof(b), "entry-bytes 4", "entry-bytes"),
+		     "4: entry-bytes: takes one value", "entry-bytes without its value");
+	expect_error(edit(b, sizeof(b), "table-set 0x3\n", "table-set 0x3\ncontig hint 0x1\n"),
+		     "19: contig: takes three values", "contig with too few values");
+	expect_error(edit(b, sizeof(b), "need-any rw", "need-any -"),
+		     "10: need-any: at least one of rwxug is needed", "need-any - (the empty set)");
 	/* swmmu_format_check() alone: no line, the level and what. */
 	f = *swmmu_format_find("x86_64");
 	f.level[0].flags |= SWMMU_LVL_TABLE;

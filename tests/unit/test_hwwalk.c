@@ -177,6 +177,11 @@ static void test_oa_size(void)
 	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
 	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_OA_SIZE && xl.level == 1,
 		  "mali-lpae: a table address above 40 bits is an address-size fault");
+	ret = swmmu_hw_walk(f, &mem, B(45) | pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_OA_SIZE && xl.nr_steps == 0,
+		  "mali-lpae: a root above 40 bits is an address-size fault before any read");
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R | (1u << 7), 0, NULL, &xl);
+	TAP_EQ(ret, -EINVAL, "an access with a bit other than R, W, X, U is refused");
 }
 
 /* RISC-V privileged spec 12.3.2 step 3: a leaf with W=1 and R=0 is reserved (PPN at bit 10). */
