@@ -286,6 +286,15 @@ static int w_cut(void *ctx, struct swmmu_walk_item *it)
 	return SWMMU_WALK_DESCEND;
 }
 
+/* Modifying walk on nv-gp100: clear the dual item (PD0, level 2) that covers VA 0. */
+static int w_cut_dual(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)ctx;
+	if (it->level == 2 && it->va == 0)
+		it->pte = 0;
+	return SWMMU_WALK_DESCEND;
+}
+
 static int flushes;
 static struct swmmu_gather_range last_range;
 
@@ -342,6 +351,23 @@ static void test_walk(void)
 	swmmu_gather_flush(&g);
 	TAP_EQ(tm.live, live - 1, "freed after the flush");
 	TAP_CHECK(flushes == 1 && g.nr_ranges == 0 && g.nr_tables == 0, "flush callback ran once, gather reset");
+	swmmu_as_destroy(&as);
+
+	/*
+	 * A hole written into a dual item clears both of its words: the big-page table and the
+	 * small-page table under it go, through the gather.
+	 */
+	mk(&as, "nv-gp100");
+	TAP_EQ(swmmu_map(&as, 0x1000, 0x2000, K4, R | W), 0, "nv-gp100: a small page");
+	TAP_EQ(swmmu_map(&as, 0x10000, 0x100000, 0x10000, R | W), 0, "nv-gp100: a 64K big page");
+	live = tm.live;
+	TAP_EQ(swmmu_walk_mut(&as, 0, M2, &(struct swmmu_walk_ops){ .pre_table = w_cut_dual }, NULL,
+			      &g), 0, "modifying walk clears a dual item");
+	TAP_CHECK(qpa(&as, 0x1000) == ~0ULL && qpa(&as, 0x10000) == ~0ULL,
+		  "both the small and the big page are gone");
+	TAP_EQ(tm.live, live, "the two tables are not freed before the flush");
+	swmmu_gather_flush(&g);
+	TAP_EQ(tm.live, live - 2, "both tables freed after the flush");
 	swmmu_as_destroy(&as);
 }
 
