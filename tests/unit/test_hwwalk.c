@@ -246,10 +246,12 @@ static void test_read_item(void)
  * PD0, whose 16-byte dual PDE points at a big-page (64 KiB) table in bits 63:0 and a small-page
  * (4 KiB) table in bits 127:64. PDE: APERTURE[2:1] = 2 (system coherent), ADDRESS_SYS[53:8] =
  * address >> 12; big: ADDRESS_BIG_SYS[53:4] = address >> 8; small: ADDRESS_SMALL_SYS[117:72];
- * PTE: VALID[0], APERTURE[2:1], ADDRESS_SYS[53:8]. A zero big PTE defers to the small table.
+ * PTE: VALID[0], APERTURE[2:1], VOL[3], ADDRESS_SYS[53:8]. A zero big PTE defers to the small
+ * table.
  */
 #define NV_VALID	B(0)
 #define NV_SYS_COH	(2ULL << 1)
+#define NV_VOL		B(3)
 
 static void test_nv_dual(void)
 {
@@ -281,6 +283,26 @@ static void test_nv_dual(void)
 	ret = swmmu_hw_walk(f, &mem, pg(0), 0x202000, SWMMU_PROT_R, 0, NULL, &xl);
 	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_NOT_PRESENT && xl.level == 0,
 		  "nv-gp100: zero big and small PTEs: not present at level 0");
+
+	/*
+	 * Sparse (nouveau gp100_vmm_pgt_sparse(): "VALID_FALSE + VOL tells the MMU to treat the PTE
+	 * as sparse"): a translation with no pages behind it, reads zero and writes dropped.
+	 */
+	arena[4][1] = NV_VOL;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_W, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.prot == SWMMU_PROT_NULL && xl.size_lg2 == 12 && xl.level == 0,
+		  "nv-gp100: a sparse small PTE translates to the null mapping, even for a write");
+	arena[4][1] = ((pg(8) >> 12) << 8) | NV_SYS_COH | NV_VALID;
+
+	/*
+	 * Bits 127:64 of a dual PDE only ever point at a small-page table (dev_mmu.h defines no
+	 * IS_PTE there): bit 64 set is a reserved encoding, reported at PD0 whatever the big half.
+	 */
+	arena[3][3] |= NV_VALID;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_RESERVED && xl.level == 2,
+		  "nv-gp100: a valid bit in the small half of a dual PDE is reserved, level 2");
+	arena[3][3] &= ~NV_VALID;
 
 	/* A small-page table outside the device's memory is never read. */
 	arena[3][3] = ((0x7f000000ULL >> 12) << 8) | NV_SYS_COH;
