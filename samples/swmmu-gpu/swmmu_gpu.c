@@ -17,6 +17,8 @@
  *   control  write "run N"     N rounds of bind, fill, checksum (device vs CPU), unbind
  *                  "bug NAME"  one deliberate driver bug the checker must report:
  *                              no-inval-unbind, rebind-no-inval, table-reuse
+ *                  "reset"     an engine reset: the queue and the context are destroyed (in
+ *                              the order swmmu requires) and made again on the same tables
  *   status   read: counters, one "name value" per line
  * Module parameters: by_hand (bool), check (the context's checker mode), leak (bool: keep the
  * swmmu handle open at unload, to show that swmmu reclaims it).
@@ -26,6 +28,7 @@
 #include <linux/completion.h>
 #include <linux/crc32.h>
 #include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
@@ -67,6 +70,7 @@ MODULE_PARM_DESC(leak, "Leave the swmmu handle open at unload (swmmu reclaims it
  * struct sgpu - the sample's one GPU
  * @c: swmmu handle
  * @fmt: the page-table format
+ * @fmt_id: its ID, to make the context again after a reset
  * @ctx: device context (the GPU's address space as the hardware sees it)
  * @queue: DMA queue on @ctx (the copy engine)
  * @pool: table memory
@@ -77,10 +81,12 @@ MODULE_PARM_DESC(leak, "Leave the swmmu handle open at unload (swmmu reclaims it
  * @lock: serialises everything (one debugfs writer at a time)
  * @dir: debugfs directory
  * @st: counters shown in status
+ * @dma_mask_bits: width of the device's DMA mask (status)
  */
 struct sgpu {
 	struct swmmu_client *c;
 	const struct swmmu_format *fmt;
+	u32 fmt_id;
 	u32 ctx;
 	u32 queue;
 	struct swmmu_client_buf pool;
@@ -92,8 +98,9 @@ struct sgpu {
 	struct dentry *dir;
 	struct {
 		atomic64_t binds, unbinds, dma_ok, dma_bad, faults, invalidations;
-		atomic64_t stale, bbm, table_reuse;
+		atomic64_t stale, bbm, table_reuse, resets;
 	} st;
+	int dma_mask_bits;
 };
 
 static struct sgpu gpu;
@@ -395,6 +402,46 @@ static int sgpu_bug(const char *name)
 	return 0;
 }
 
+/* The context and its queue on the page tables the driver keeps. */
+static int sgpu_engine_start(u32 fmt_id)
+{
+	int ret = swmmu_client_ctx_create(gpu.c, fmt_id, 0, &gpu.ctx);
+
+	if (!ret)
+		ret = swmmu_client_ctx_program(gpu.c, gpu.ctx, SWMMU_CTX_ENABLE, gpu.root, 1,
+					       check);
+	if (!ret)
+		ret = swmmu_client_queue_create(gpu.c, gpu.ctx, &gpu.queue);
+	return ret;
+}
+
+/*
+ * An engine reset, as a driver recovers a hung engine: destroy the queue, then the context, and
+ * make both again over the same page tables. Before that, the refusals swmmu_client_destroy()
+ * documents: a context with a queue on it, and a buffer while an enabled context may hold its
+ * pages in the TLB, are busy; a destroyed queue is gone. -EPROTO when swmmu broke a rule.
+ */
+static int sgpu_reset(void)
+{
+	int ret;
+
+	if (swmmu_client_destroy(gpu.c, gpu.ctx) != -EBUSY ||
+	    swmmu_client_destroy(gpu.c, gpu.bo[0].id) != -EBUSY)
+		return -EPROTO;
+	ret = swmmu_client_destroy(gpu.c, gpu.queue);
+	if (ret)
+		return ret;
+	if (swmmu_client_destroy(gpu.c, gpu.queue) != -ENOENT)
+		return -EPROTO;
+	ret = swmmu_client_destroy(gpu.c, gpu.ctx);
+	if (ret)
+		return ret;
+	ret = sgpu_engine_start(gpu.fmt_id);
+	if (!ret)
+		atomic64_inc(&gpu.st.resets);
+	return ret;
+}
+
 /* ---- debugfs --------------------------------------------------------------------------------- */
 
 static ssize_t sgpu_control_write(struct file *f, const char __user *ubuf, size_t len,
@@ -415,6 +462,8 @@ static ssize_t sgpu_control_write(struct file *f, const char __user *ubuf, size_
 			ret = sgpu_round(i % 8, i % NR_BOS);
 	} else if (sscanf(buf, "bug %31s", name) == 1) {
 		ret = sgpu_bug(name);
+	} else if (!strcmp(buf, "reset") || !strcmp(buf, "reset\n")) {
+		ret = sgpu_reset();
 	} else {
 		ret = -EINVAL;
 	}
@@ -442,7 +491,9 @@ static int sgpu_status_show(struct seq_file *m, void *unused)
 	SGPU_ST(stale);
 	SGPU_ST(bbm);
 	SGPU_ST(table_reuse);
+	SGPU_ST(resets);
 #undef SGPU_ST
+	seq_printf(m, "dma_mask_bits %d\n", gpu.dma_mask_bits);
 	if (!swmmu_client_ctx_info(gpu.c, gpu.ctx, &info))
 		seq_printf(m, "tlb_used %u\nchecks %llu\n", info.out_tlb_used, info.out_checks);
 	return 0;
@@ -454,18 +505,25 @@ DEFINE_SHOW_ATTRIBUTE(sgpu_status);
 static int __init sgpu_init(void)
 {
 	struct swmmu_mem mem = { .ops = &sgpu_mem_ops };
-	u32 fmt_id;
+	struct device *dev;
 	unsigned int i;
 	int ret;
 
 	mutex_init(&gpu.lock);
-	ret = swmmu_client_format_id("gpu-xe", &fmt_id);
+	ret = swmmu_client_format_id("gpu-xe", &gpu.fmt_id);
 	if (ret)
 		return ret;
-	gpu.fmt = swmmu_format_get(fmt_id);
+	gpu.fmt = swmmu_format_get(gpu.fmt_id);
 	gpu.c = swmmu_client_open(THIS_MODULE, &sgpu_ops, NULL);
 	if (IS_ERR(gpu.c))
 		return PTR_ERR(gpu.c);
+	/* What the device can address decides where a driver may put memory of its own. */
+	dev = swmmu_client_dma_device(gpu.c);
+	if (!dev) {
+		ret = -ENODEV;
+		goto err;
+	}
+	gpu.dma_mask_bits = fls64(dma_get_mask(dev));
 	ret = swmmu_client_buf_alloc(gpu.c, POOL_SIZE, &gpu.pool);
 	for (i = 0; i < NR_BOS && !ret; i++)
 		ret = swmmu_client_buf_alloc(gpu.c, BO_SIZE, &gpu.bo[i]);
@@ -484,12 +542,7 @@ static int __init sgpu_init(void)
 			goto err;
 		gpu.root = swmmu_as_root(&gpu.as);
 	}
-	ret = swmmu_client_ctx_create(gpu.c, fmt_id, 0, &gpu.ctx);
-	if (!ret)
-		ret = swmmu_client_ctx_program(gpu.c, gpu.ctx, SWMMU_CTX_ENABLE, gpu.root, 1,
-					       check);
-	if (!ret)
-		ret = swmmu_client_queue_create(gpu.c, gpu.ctx, &gpu.queue);
+	ret = sgpu_engine_start(gpu.fmt_id);
 	if (ret)
 		goto err_as;
 	gpu.dir = debugfs_create_dir("swmmu_gpu", NULL);

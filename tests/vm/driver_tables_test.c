@@ -284,6 +284,33 @@ static uint8_t *db_cpu(FIXTURE_DATA(drv) *self, uint64_t page)
 	return self->r.db.cpu + page * self->r.pg;
 }
 
+/*
+ * The debugfs file `contexts` (root only) shows the context on a line of its own, with what
+ * CTX_INFO reports: the process that made it, the format by name, its root and the TLB's use.
+ */
+static void expect_debugfs_context(struct __test_metadata *_metadata, struct rig *r,
+				   const struct swmmu_ctx_info *ci)
+{
+	char want[256], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(want, sizeof(want),
+		 " pid %d format %s va_bits %u asid %u root 0x%llx flags 0x%x check %u tlb %u/%u walk ",
+		 (int)getpid(), r->fi.name, ci->out_va_bits, ci->out_asid,
+		 (unsigned long long)ci->out_root, ci->out_flags, ci->out_check, ci->out_tlb_used,
+		 ci->out_tlb_entries);
+	f = fopen("/sys/kernel/debug/swmmu/contexts", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "ctx ", 4) && strstr(line, want))
+			found = true;
+	fclose(f);
+	if (!found)
+		TH_LOG("no line of /sys/kernel/debug/swmmu/contexts has \"%s\"", want);
+	EXPECT_TRUE(found);
+}
+
 /* Translations of the core's tables, through every kind of DMA command; no report. */
 TEST_F(drv, translate)
 {
@@ -334,6 +361,7 @@ TEST_F(drv, translate)
 	EXPECT_LT(0, ci.out_checks);
 	EXPECT_EQ(0, ci.out_faults);
 	expect_no_reports(_metadata, r);
+	expect_debugfs_context(_metadata, r, &ci);
 	free(tmp);
 }
 

@@ -736,6 +736,39 @@ TEST_F(swmmu, debugfs_pagetable)
 	ASSERT_TRUE(header);
 }
 
+/*
+ * A partial munmap() splits the VMA of an address space's window: the new VMA takes its own
+ * reference (vm_operations_struct.open), both parts keep their pages, and the count of the
+ * module's VMAs follows the VMAs the kernel holds.
+ */
+TEST_F(swmmu, mmap_split_by_partial_munmap)
+{
+	struct swmmu_counters c0, c;
+	uint64_t iova = 0;
+	uint8_t *p;
+
+	test_cmd_map(self->as_id, self->buf_id, 0, 3 * SZ_4K, 0, PROT_RW, &iova);
+	ASSERT_EQ(0, swmmu_read_counters(&c0));
+	p = mmap(NULL, 3 * SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 self->mmap_offset + iova);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 0x11;
+	p[2 * SZ_4K] = 0x33;
+	ASSERT_EQ(0, swmmu_read_counters(&c));
+	EXPECT_EQ(c0.vmas + 1, c.vmas);
+	ASSERT_EQ(0, munmap(p + SZ_4K, SZ_4K));
+	ASSERT_EQ(0, swmmu_read_counters(&c));
+	EXPECT_EQ(c0.vmas + 2, c.vmas);
+	EXPECT_EQ(0x11, *(volatile uint8_t *)p);
+	EXPECT_EQ(0x33, *(volatile uint8_t *)(p + 2 * SZ_4K));
+	ASSERT_EQ(0, munmap(p, SZ_4K));
+	ASSERT_EQ(0, swmmu_read_counters(&c));
+	EXPECT_EQ(c0.vmas + 1, c.vmas);
+	ASSERT_EQ(0, munmap(p + 2 * SZ_4K, SZ_4K));
+	ASSERT_EQ(0, swmmu_read_counters(&c));
+	EXPECT_EQ(c0.vmas, c.vmas);
+}
+
 TEST_F(swmmu, close_with_everything_live)
 {
 	uint32_t big;

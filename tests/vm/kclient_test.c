@@ -227,6 +227,33 @@ TEST_F(kclient, unknown_bug_and_bad_commands_are_refused)
 	ASSERT_EQ(0, unload("swmmu_gpu"));
 }
 
+/*
+ * An engine reset through swmmu_client_destroy() (include/swmmu/kapi.h): the sample checks the
+ * refusals of a busy context and buffer and of a destroyed queue (-EPROTO if one is wrong), then
+ * makes the context again; work after it runs through the same page tables.
+ */
+TEST_F(kclient, engine_reset_destroys_and_remakes_the_context)
+{
+	struct swmmu_counters c;
+	int by_hand;
+
+	for (by_hand = 0; by_hand < 2; by_hand++) {
+		ASSERT_EQ(0, load(SAMPLE_PATH, by_hand ? "by_hand=1" : ""));
+		/* kmod/swmmu_main.c gives the emulated device a 64-bit DMA mask. */
+		EXPECT_EQ(64, status("dma_mask_bits"));
+		ASSERT_EQ(0, control("run 3"));
+		ASSERT_EQ(0, control("reset"));
+		ASSERT_EQ(0, control("reset"));
+		EXPECT_EQ(2, status("resets"));
+		ASSERT_EQ(0, control("run 5"));
+		EXPECT_EQ(8, status("dma_ok"));
+		expect_silent(_metadata);
+		ASSERT_EQ(0, unload("swmmu_gpu"));
+	}
+	ASSERT_EQ(0, swmmu_read_counters(&c));
+	EXPECT_TRUE(swmmu_counters_zero(&c));
+}
+
 TEST_F(kclient, unload_order)
 {
 	ASSERT_EQ(0, load(SAMPLE_PATH, ""));
