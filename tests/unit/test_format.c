@@ -475,6 +475,71 @@ static void test_runtime_engine(void)
 	test_mem_fini(&tm);
 }
 
+/*
+ * swmmu_format_equal() (core/swmmu_format.c kernel-doc): every field the text carries counts,
+ * the engine instance and the levels beyond nr_levels do not. swmmu_link() relies on it to
+ * accept a subtree of an equal run-time format.
+ */
+static void test_equal(void)
+{
+	const struct swmmu_format *x = swmmu_format_find("x86_64");
+	struct swmmu_format f = *x;
+
+	TAP_CHECK(swmmu_format_equal(x, &f), "equal: a copy");
+	f.ops = NULL;
+	f.level[5].shift = 7;
+	TAP_CHECK(swmmu_format_equal(x, &f),
+		  "equal: the engine instance and a level past nr_levels are not compared");
+	f = *x;
+	f.level[1].mt[SWMMU_MT_UC] ^= 1ULL << 4;
+	TAP_CHECK(!swmmu_format_equal(x, &f), "equal: a level's memory-type value differs");
+	f = *x;
+	/* The index of a permission is its bit number in the prot word (core/swmmu_format.h). */
+	f.level[0].leaf_perm.set[__builtin_ctz(SWMMU_PROT_W)] ^= 1ULL << 9;
+	TAP_CHECK(!swmmu_format_equal(x, &f), "equal: a level's permission encoding differs");
+	f = *x;
+	f.table_perm.implied ^= SWMMU_PROT_X;
+	TAP_CHECK(!swmmu_format_equal(x, &f), "equal: the implied table permissions differ");
+	f = *x;
+	f.level[3].table_val ^= 1ULL << 9;
+	TAP_CHECK(!swmmu_format_equal(x, &f), "equal: the top level's table encoding differs");
+}
+
+/* swmmu_parse_u64() (core/swmmu_fmt_text.c kernel-doc): decimal or 0x hex, K/M/G/T binary. */
+static void test_parse_u64(void)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		u64 v;
+	} cases[] = {
+		{ "4096", 0, 4096 },
+		{ "0x1F", 0, 0x1f },
+		{ "4K", 0, 4096 },
+		{ "0x10M", 0, 16ULL << 20 },
+		{ "16777215T", 0, 0xffffff0000000000ULL },
+		{ "18446744073709551615", 0, ~0ULL },
+		{ "", -EINVAL, 0 },
+		{ "K", -EINVAL, 0 },		/* a multiple of nothing */
+		{ "0xG", -EINVAL, 0 },		/* "0x" and a suffix: no digit */
+		{ "0x", -EINVAL, 0 },
+		{ "12a", -EINVAL, 0 },		/* hex digits need 0x */
+		{ "18446744073709551616", -EINVAL, 0 },	/* 2^64 */
+		{ "0x10000000000000000", -EINVAL, 0 },
+		{ "16777216T", -EINVAL, 0 },	/* 2^24 << 40 = 2^64 */
+		{ "4P", -EINVAL, 0 },		/* not a multiple swmmu knows */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		u64 v = 0;
+		int ret = swmmu_parse_u64(cases[i].s, strlen(cases[i].s), &v);
+
+		TAP_CHECK(ret == cases[i].ret && (ret || v == cases[i].v), "parse_u64 \"%s\" -> %s",
+			  cases[i].s, cases[i].ret ? "EINVAL" : "its value");
+	}
+}
+
 int main(void)
 {
 	test_roundtrip();
@@ -485,5 +550,7 @@ int main(void)
 	test_check_reasons();
 	test_level_entry();
 	test_runtime_engine();
+	test_equal();
+	test_parse_u64();
 	return tap_done();
 }

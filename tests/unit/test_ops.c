@@ -830,6 +830,107 @@ static void test_shared_instances(void)
 	}
 }
 
+/*
+ * A table allocator whose addresses sit @high_bias above the arena's: past the output-address
+ * width of a format they cannot be written into a table entry.
+ */
+static u64 high_bias;
+
+static void *high_alloc(void *ctx, size_t size, size_t align, u64 *addr)
+{
+	void *cpu = tm.mem.ops->alloc(tm.mem.ctx, size, align, addr);
+
+	(void)ctx;
+	if (cpu)
+		*addr += high_bias;
+	return cpu;
+}
+
+static void high_free(void *ctx, void *cpu, u64 addr, size_t size)
+{
+	(void)ctx;
+	tm.mem.ops->free(tm.mem.ctx, cpu, addr - high_bias, size);
+}
+
+/* The arena's linear translation, given as a callback instead of cpu_offset. */
+static void *arena_to_cpu(void *ctx, u64 addr)
+{
+	(void)ctx;
+	return (void *)(unsigned long)(addr + tm.mem.cpu_offset);
+}
+
+/* Refusals and unwinding of the API's entry points that the other tests do not reach. */
+static void test_api_edges(void)
+{
+	const struct swmmu_mem_ops high_ops = { .alloc = high_alloc, .free = high_free };
+	struct swmmu_mem high = { .ops = &high_ops, .cpu_offset = tm.mem.cpu_offset };
+	struct swmmu_mem_ops to_cpu_ops = *tm.mem.ops;
+	struct swmmu_mem pages = tm.mem;
+	struct swmmu_format bad = *swmmu_format_find("vtd-ss"), d;
+	struct swmmu_as as, b;
+	struct swmmu_gather g;
+	struct swmmu_xlate x;
+	long live = tm.live;
+
+	/*
+	 * Mali LPAE output addresses are 40 bits (arch/mali_lpae.c): a root table at 2^40 cannot
+	 * be pointed at, so swmmu_as_init() gives it back and fails as for no memory.
+	 */
+	high_bias = 1ULL << 40;
+	TAP_EQ(swmmu_as_init(&as, swmmu_format_find("mali-lpae"), &high), -ENOMEM,
+	       "as_init: a root table above the format's output addresses -> ENOMEM");
+	TAP_EQ(tm.live, live, "as_init: that table was freed again");
+
+	/* A format that does not validate is refused by every entry point that takes one. */
+	bad.nr_levels = 0;
+	TAP_EQ(swmmu_as_init(&as, &bad, &tm.mem), -EINVAL, "as_init: an invalid format -> EINVAL");
+	TAP_EQ(swmmu_as_init_foreign(&as, &bad, &tm.mem, TEST_BUS_BASE, NULL), -EINVAL,
+	       "as_init_foreign: an invalid format -> EINVAL");
+	TAP_EQ(swmmu_format_derive(&bad, 39, &d), -EINVAL, "derive: an invalid format -> EINVAL");
+
+	/* One gather over two address spaces: a table of the second flushes the first's. */
+	mk(&as, "x86_64");
+	mk(&b, "x86_64");
+	swmmu_map(&as, 0x40000000, 0, K4, R);
+	swmmu_map(&b, 0x40000000, 0, K4, R);
+	swmmu_unmap(&as, 0x40000000, K4, 0, NULL, NULL);
+	swmmu_unmap(&b, 0x40000000, K4, 0, NULL, NULL);
+	live = tm.live;
+	swmmu_gather_init(&g, count_flush, NULL);
+	flushes = 0;
+	TAP_EQ(swmmu_free_empty(&as, 0, 1ULL << 47, &g), 3, "gather: first space's 3 tables");
+	TAP_CHECK(flushes == 0 && tm.live == live, "gather: held until a flush");
+	TAP_EQ(swmmu_free_empty(&b, 0, 1ULL << 47, &g), 3, "gather: second space's 3 tables");
+	TAP_CHECK(flushes == 1 && tm.live == live - 3,
+		  "gather: the second space's first table flushed and freed the first space's");
+	swmmu_gather_flush(&g);
+	TAP_CHECK(flushes == 2 && tm.live == live - 6, "gather: the rest at the flush");
+	swmmu_as_destroy(&b);
+
+	/*
+	 * swmmu_allocate_range() unwinding, with pages translated by a to_cpu callback: allocation
+	 * 1 is the first page, 2 its new page table (a fresh 2 MiB span), 3 the second page.
+	 */
+	to_cpu_ops.to_cpu = arena_to_cpu;
+	pages.ops = &to_cpu_ops;
+	live = tm.live;
+	tm.allocs = 0;
+	tm.fail_at = 3;
+	TAP_EQ(swmmu_allocate_range(&as, 0x7f0000000000ULL, 4 * K4, R, &pages), -ENOMEM,
+	       "allocate_range: the second page fails -> ENOMEM");
+	TAP_EQ(swmmu_query(&as, 0x7f0000000000ULL, &x), -ENOENT,
+	       "allocate_range: the first page unmapped again");
+	/* Allocation 2 is now the page table under the first page: swmmu_map() fails. */
+	tm.allocs = 0;
+	tm.fail_at = 2;
+	TAP_EQ(swmmu_allocate_range(&as, 0x7f0000200000ULL, 4 * K4, R, &pages), -ENOMEM,
+	       "allocate_range: the page table of the first page fails -> ENOMEM");
+	tm.fail_at = 0;
+	swmmu_free_empty(&as, 0, 1ULL << 47, NULL);
+	TAP_EQ(tm.live, live, "allocate_range: every page and table given back");
+	swmmu_as_destroy(&as);
+}
+
 int main(void)
 {
 	if (test_mem_init(&tm, 1UL << 30))
@@ -848,6 +949,7 @@ int main(void)
 	test_decode();
 	test_free_held();
 	test_shared_instances();
+	test_api_edges();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	return tap_done();
 }
