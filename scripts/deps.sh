@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
 	build-essential gcc make bc flex bison kmod cpio xz-utils pkg-config
-	libelf-dev libssl-dev
+	libelf-dev libssl-dev pahole
 	linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev liburing-dev libyaml-dev

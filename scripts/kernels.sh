@@ -193,7 +193,14 @@ fetch_newest() {
 	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="[^ ]*-\(gcc-[0-9]*\) .*/\1/p' \
 		"$SID_ROOT/usr/src/linux-headers-$kver/.config")
 	[ -n "$cc" ] || die "cannot tell which gcc built $kver"
-	sid_install "$cc"
+	# Since 7.x kbuild runs pahole (scripts/gen-btf.sh) for every module of a kernel with
+	# CONFIG_DEBUG_INFO_BTF_MODULES, even with no vmlinux to take the types from: without it the
+	# module's final link fails ("pahole: not found").
+	if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$SID_ROOT/usr/src/linux-headers-$kver/.config"; then
+		sid_install "$cc" pahole
+	else
+		sid_install "$cc"
+	fi
 	echo "$major $kver $(find_image "$root/image") /usr/src/linux-headers-$kver $SID_ROOT"
 }
 
