@@ -447,6 +447,59 @@ out:
 	swmmu_as_destroy(&as);
 }
 
+static int nflush;
+
+static void count_flush(void *ctx, const struct swmmu_gather *g)
+{
+	(void)ctx;
+	(void)g;
+	nflush++;
+}
+
+/* Refusals the kernel-doc of each function documents. */
+static void test_refusals(void)
+{
+	struct swmmu_map_opts bad = { .flags = 0x80 };
+	struct swmmu_seg seg = { .pa = 0x10000000, .len = K4 };
+	struct swmmu_as as, b;
+	struct swmmu_gather g;
+	long live;
+
+	/* swmmu_as_init(), swmmu_as_init_foreign(): -EINVAL for missing memory callbacks. */
+	TAP_EQ(swmmu_as_init(&as, swmmu_format_find("x86_64"), NULL), -EINVAL,
+	       "as_init without memory callbacks -> EINVAL");
+	TAP_EQ(swmmu_as_init_foreign(&as, swmmu_format_find("x86_64"), NULL, 0x100000, NULL),
+	       -EINVAL, "as_init_foreign without memory callbacks -> EINVAL");
+	if (!mk(&as, "x86_64"))
+		return;
+	/* swmmu_pt.h: -EINVAL bad argument (an unknown SWMMU_MAP_* flag); @nr >= 1. */
+	TAP_EQ(swmmu_map_ext(&as, 0, 0x10000000, K4, R, &bad), -EINVAL,
+	       "map_ext with an unknown flag -> EINVAL");
+	TAP_EQ(swmmu_map_sg(&as, 0, &seg, 0, R, NULL), -EINVAL, "map_sg of no segment -> EINVAL");
+	TAP_EQ(nr_tables(&as), 1, "the refused maps made no table");
+
+	/*
+	 * One gather, tables of two address spaces: struct swmmu_gather holds the tables of one
+	 * (@as), so recording the second's flushes the first's (flush callback, then free) first.
+	 */
+	if (!mk(&b, "x86_64"))
+		goto out;
+	TAP_EQ(swmmu_map(&as, M2, 0x10000000, K4, R), 0, "space A: a page");
+	TAP_EQ(swmmu_map(&b, M2, 0x10000000, K4, R), 0, "space B: a page");
+	swmmu_gather_init(&g, count_flush, NULL);
+	live = tm.live;
+	TAP_EQ(swmmu_unmap(&as, 0, G1, SWMMU_UNMAP_FREE_EMPTY, &g, NULL), 0, "A: unmap, free PD");
+	TAP_CHECK(nflush == 0 && tm.live == live, "A's tables wait in the gather");
+	TAP_EQ(swmmu_unmap(&b, 0, G1, SWMMU_UNMAP_FREE_EMPTY, &g, NULL), 0, "B: unmap, free PD");
+	TAP_EQ(nflush, 1, "B's first table flushed the gather holding A's");
+	TAP_EQ(tm.live, live - 2, "A's two tables (PD, PT) were freed then");
+	swmmu_gather_flush(&g);
+	TAP_EQ(tm.live, live - 4, "B's two after the final flush");
+	swmmu_as_destroy(&b);
+out:
+	swmmu_as_destroy(&as);
+}
+
 int main(void)
 {
 	if (test_mem_init(&tm, 1UL << 28))
@@ -454,6 +507,7 @@ int main(void)
 	test_dual_items();
 	test_dual_split();
 	test_walk_paths();
+	test_refusals();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	test_mem_fini(&tm);
 	return tap_done();
