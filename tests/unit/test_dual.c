@@ -284,6 +284,134 @@ static void test_dual_split(void)
 	swmmu_as_destroy(&as);
 }
 
+/*
+ * Run-time dual formats (docs/format-language.md, level field "dual"): nv-gp100's encoding with
+ * a table permission bit (table-perm w clr: a table entry with bit 62, above the address field,
+ * denies writes below it) and leaves allowed at level 3 (512M).
+ * dual64 has the same levels over a 64-bit VA (level 3 10 bits, the root 16 bits).
+ */
+#define DUAL_COMMON							\
+	"entry-bytes 8\n"						\
+	"oa-bits 58\n"							\
+	"oa-field 8 4 50\n"						\
+	"flags level-entry\n"						\
+	"memtypes wb uc device\n"					\
+	"need-any r\n"							\
+	"present 0x27\n"						\
+	"table-set 0x8\n"						\
+	"null 0xf 0x8\n"						\
+	"leaf-perm r implied\n"						\
+	"leaf-perm w clr 0x40\n"					\
+	"leaf-perm u clr 0x20\n"					\
+	"table-perm r implied\n"					\
+	"table-perm w clr 0x4000000000000000\n"					\
+	"table-perm x implied\n"					\
+	"table-perm u implied\n"					\
+	"level 0 shift 12 bits 9 align 12 leaf 0x1 0x1 mt-mask 0xe mt 0x4 0x0 0xc 0xe\n"	\
+	"level 1 shift 16 bits 5 align 8 leaf 0x1 0x1 mt-mask 0xe mt 0x4 0x0 0xc 0xe\n"	\
+	"level 2 shift 21 bits 8 align 12 leaf 0x1 0x1 table 0x7 0x4 mt-mask 0xe "		\
+	"mt 0x4 0x0 0xc 0xe entry-bytes 16 dual\n"
+static const char dualx_text[] =
+	"name dualx\n" "levels 6\n" "va-bits 49\n" DUAL_COMMON
+	"level 3 shift 29 bits 9 align 12 leaf 0x1 0x1 table 0x7 0x4 mt-mask 0xe "
+	"mt 0x4 0x0 0xc 0xe\n"
+	"level 4 shift 38 bits 9 align 12 table 0x7 0x4\n"
+	"level 5 shift 47 bits 2 align 12 table 0x7 0x4\n";
+static const char dual64_text[] =
+	"name dual64\n" "levels 6\n" "va-bits 64\n" DUAL_COMMON
+	"level 3 shift 29 bits 10 align 13 table 0x7 0x4\n"
+	"level 4 shift 39 bits 9 align 12 table 0x7 0x4\n"
+	"level 5 shift 48 bits 16 align 19 table 0x7 0x4\n";
+static struct swmmu_format dualx_fmt, dual64_fmt;
+
+static void test_runtime_dual(void)
+{
+	/* R, X and U are implied in table entries: a table_prot must grant them (swmmu_format.h). */
+	struct swmmu_map_opts o = { .flags = SWMMU_MAP_TABLE_PROT, .table_prot = R | X | U };
+	struct swmmu_gather g;
+	struct swmmu_xlate x;
+	struct swmmu_as as;
+	struct dctx d;
+	unsigned int i, bad;
+
+	if (!TAP_EQ(swmmu_format_parse(dualx_text, strlen(dualx_text), &dualx_fmt, NULL), 0,
+		    "dualx parses") ||
+	    !TAP_EQ(swmmu_as_init(&as, &dualx_fmt, &tm.mem), 0, "dualx: create"))
+		return;
+
+	/* New table entries with table_prot R: bit 6 set in both words of the dual item. */
+	TAP_EQ(swmmu_map_ext(&as, 0x1000, 0x1001000, K4, R | W, &o), 0, "dualx: 4K, tables r");
+	TAP_EQ(swmmu_map_ext(&as, K64, 0x1010000, K64, R | W, &o), 0, "dualx: 64K, tables r");
+	TAP_CHECK(!swmmu_query(&as, 0x1000, &x) && x.prot == (R | W) && !(x.eff_prot & W),
+		  "dualx: the small page's tables deny the write");
+	TAP_CHECK(!swmmu_query(&as, K64, &x) && x.prot == (R | W) && !(x.eff_prot & W),
+		  "dualx: the big page's tables deny the write");
+	d_walk(&as, 0, M2, &d);
+	TAP_CHECK((d.l2_pte[0] >> 62 & 1) && (d.l2_pte2[0] >> 62 & 1),
+		  "dualx: both words carry bit 62");
+	/* SWMMU_MAP_TABLE_ADD with table_prot R|W widens the existing entries on the way. */
+	o.flags = SWMMU_MAP_TABLE_PROT | SWMMU_MAP_TABLE_ADD;
+	o.table_prot = R | W | X | U;
+	o.gather = &g;
+	swmmu_gather_init(&g, NULL, NULL);
+	TAP_EQ(swmmu_map_ext(&as, 0x2000, 0x1002000, K4, R | W, &o), 0, "dualx: TABLE_ADD r|w");
+	bad = 0;
+	for (i = 0; i < g.nr_ranges; i++)
+		bad += g.range[i].start > 0x2000 || g.range[i].last < 0x2fff;
+	TAP_CHECK(g.nr_ranges >= 1 && !bad && (g.range[0].levels & (1u << 2)),
+		  "dualx: the gather holds the widened entries' spans, level 2 among them");
+	swmmu_gather_flush(&g);
+	d_walk(&as, 0, M2, &d);
+	TAP_CHECK(!(d.l2_pte[0] >> 62 & 1) && !(d.l2_pte2[0] >> 62 & 1),
+		  "dualx: bit 62 gone from both");
+	TAP_CHECK(!swmmu_query(&as, 0x1000, &x) && (x.eff_prot & W),
+		  "dualx: the small page is writable through its tables now");
+	TAP_CHECK(!swmmu_query(&as, K64, &x) && (x.eff_prot & W),
+		  "dualx: so is the big page (word 0 widened too)");
+	TAP_EQ(swmmu_unmap(&as, 0, M2, 0, NULL, NULL), 0, "dualx: unmap");
+
+	/*
+	 * A map with a gather over an empty dual table, where a 512M leaf would fit: whatever
+	 * leaves it chooses, every byte translates to its output address with the prot asked.
+	 */
+	TAP_EQ(swmmu_map(&as, 0x20000000, 0x1000, K4, R), 0, "dualx: a page in the second 512M");
+	TAP_EQ(swmmu_unmap(&as, 0x20000000, K4, 0, NULL, NULL), 0, "dualx: unmapped, tables kept");
+	o.flags = 0;
+	o.gather = &g;
+	TAP_EQ(swmmu_map_ext(&as, 0x20000000, 0x40000000, 0x20000000, R, &o), 0,
+	       "dualx: map 512M with a gather over the empty tables");
+	swmmu_gather_flush(&g);
+	bad = 0;
+	for (i = 0; i < 64; i++) {
+		u64 va = 0x20000000 + (u64)i * 0x801000;
+
+		bad += swmmu_query(&as, va, &x) || x.pa != va + 0x20000000 || x.prot != R;
+	}
+	TAP_EQ(bad, 0, "dualx: 64 probes translate to va + 512M, read-only");
+	TAP_EQ(swmmu_unmap(&as, 0x20000000, 0x20000000, 0, NULL, NULL), 0, "dualx: unmap 512M");
+	swmmu_free_empty(&as, 0, 1ULL << 49, NULL);
+	TAP_EQ(nr_tables(&as), 1, "dualx: back to the root");
+	swmmu_as_destroy(&as);
+
+	/* The last dual item of a 64-bit VA space: the walk ends with the address space. */
+	if (!TAP_EQ(swmmu_format_parse(dual64_text, strlen(dual64_text), &dual64_fmt, NULL), 0,
+		    "dual64 parses") ||
+	    !TAP_EQ(swmmu_as_init(&as, &dual64_fmt, &tm.mem), 0, "dual64: create"))
+		return;
+	TAP_EQ(swmmu_map(&as, ~0ULL - K4 + 1, 0x5000, K4, R), 0, "dual64: the last 4K page");
+	TAP_EQ(swmmu_map(&as, ~0ULL - M2 + 1 + K64, 0x10000, K64, R), 0,
+	       "dual64: a 64K page in the last 2M");
+	/* va + len is 2^64: "may wrap to 0 at the top of the VA space" (swmmu_pt.h). */
+	d_walk(&as, ~0ULL - M2 + 1, M2, &d);
+	TAP_CHECK(d.leaves[0] == 1 && d.leaves[1] == 1, "dual64: both leaves walked");
+	TAP_CHECK(d.leaf_va[0] == ~0ULL - M2 + 1 + K64 && d.leaf_va[1] == ~0ULL - K4 + 1,
+		  "dual64: in VA order, the last at 2^64 - 4K");
+	/* Span 0 and spans 2..30: 16 small holes each; span 31: 15 and the page. */
+	TAP_EQ(d.holes[0], 16 + 29 * 16 + 15, "dual64: the small holes under the big holes");
+	TAP_CHECK(!swmmu_query(&as, ~0ULL, &x) && x.pa == 0x5fff, "dual64: the last byte");
+	swmmu_as_destroy(&as);
+}
+
 /* ---- walk paths shared by every format (x86_64) ---- */
 
 struct wctx {
@@ -463,8 +591,19 @@ static void test_refusals(void)
 	struct swmmu_seg seg = { .pa = 0x10000000, .len = K4 };
 	struct swmmu_as as, b;
 	struct swmmu_gather g;
+	struct swmmu_xlate x;
 	long live;
 
+	/*
+	 * swmmu_translate(): "A null (sparse) leaf translates with prot SWMMU_PROT_NULL" (nv-gp100
+	 * sparse: VALID = 0, VOL = 1), whatever the access.
+	 */
+	if (mk(&as, "nv-gp100")) {
+		TAP_EQ(swmmu_map(&as, K64, 0, K64, SWMMU_PROT_NULL), 0, "nv-gp100: a sparse 64K");
+		TAP_CHECK(!swmmu_translate(&as, K64 + 0x100, R | W, true, &x) &&
+			  x.prot == SWMMU_PROT_NULL, "a write to it translates as NULL");
+		swmmu_as_destroy(&as);
+	}
 	/* swmmu_as_init(), swmmu_as_init_foreign(): -EINVAL for missing memory callbacks. */
 	TAP_EQ(swmmu_as_init(&as, swmmu_format_find("x86_64"), NULL), -EINVAL,
 	       "as_init without memory callbacks -> EINVAL");
@@ -477,6 +616,13 @@ static void test_refusals(void)
 	       "map_ext with an unknown flag -> EINVAL");
 	TAP_EQ(swmmu_map_sg(&as, 0, &seg, 0, R, NULL), -EINVAL, "map_sg of no segment -> EINVAL");
 	TAP_EQ(nr_tables(&as), 1, "the refused maps made no table");
+	/* swmmu_protect(): @flags 0 or SWMMU_UNMAP_SPLIT; swmmu_translate(): -ERANGE outside. */
+	TAP_EQ(swmmu_map(&as, 0, 0x10000000, K4, R), 0, "a page at 0");
+	TAP_EQ(swmmu_protect(&as, 0, K4, R, SWMMU_UNMAP_FREE_EMPTY, NULL), -EINVAL,
+	       "protect with FREE_EMPTY -> EINVAL");
+	TAP_EQ(swmmu_translate(&as, 0x800000000000ULL, R, false, &x), -ERANGE,
+	       "translate at a non-canonical VA -> ERANGE");
+	TAP_EQ(swmmu_unmap(&as, 0, K4, 0, NULL, NULL), 0, "unmap it");
 
 	/*
 	 * One gather, tables of two address spaces: struct swmmu_gather holds the tables of one
@@ -492,9 +638,10 @@ static void test_refusals(void)
 	TAP_CHECK(nflush == 0 && tm.live == live, "A's tables wait in the gather");
 	TAP_EQ(swmmu_unmap(&b, 0, G1, SWMMU_UNMAP_FREE_EMPTY, &g, NULL), 0, "B: unmap, free PD");
 	TAP_EQ(nflush, 1, "B's first table flushed the gather holding A's");
-	TAP_EQ(tm.live, live - 2, "A's two tables (PD, PT) were freed then");
+	/* A: its PD and both PTs (the one of the page at 0, emptied above, too). */
+	TAP_EQ(tm.live, live - 3, "A's three tables (PD, two PTs) were freed then");
 	swmmu_gather_flush(&g);
-	TAP_EQ(tm.live, live - 4, "B's two after the final flush");
+	TAP_EQ(tm.live, live - 5, "B's two (PD, PT) after the final flush");
 	swmmu_as_destroy(&b);
 out:
 	swmmu_as_destroy(&as);
@@ -506,6 +653,7 @@ int main(void)
 		return 1;
 	test_dual_items();
 	test_dual_split();
+	test_runtime_dual();
 	test_walk_paths();
 	test_refusals();
 	TAP_EQ(tm.live, 0, "nothing leaked");

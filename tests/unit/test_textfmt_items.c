@@ -399,6 +399,60 @@ out:
 }
 
 /*
+ * toy-gpu with 1G leaves at level 2 and none at level 1 (tables only): a 1G leaf cannot be split,
+ * since the level below holds no leaves ("Level 0 holds leaves only; every higher level must be
+ * able to point at tables", docs/format-language.md: only level 0 must hold leaves).
+ */
+static const char nosplit_text[] =
+	"name toy-1g\n"
+	"levels 3\n"
+	"entry-bytes 8\n"
+	"va-bits 40\n"
+	"oa-bits 52\n"
+	"oa-field 12 12 40\n"
+	"flags none\n"
+	"memtypes wb\n"
+	"present 0x1\n"
+	"leaf-set 0x1\n"
+	"table-set 0x1\n"
+	"need-any r\n"
+	"leaf-perm r implied\n"
+	"leaf-perm w clr 0x4\n"
+	"level 0 shift 12 bits 9 align 12 leaf 0x2 0x2\n"
+	"level 1 shift 21 bits 9 align 12 table 0x2 0x0\n"
+	"level 2 shift 30 bits 10 align 13 leaf 0x2 0x2 table 0x2 0x0\n";
+static struct swmmu_format nosplit_fmt;
+
+static void test_unsplittable(void)
+{
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+	u64 snap;
+
+	if (!TAP_EQ(swmmu_format_parse(nosplit_text, strlen(nosplit_text), &nosplit_fmt, NULL), 0,
+		    "toy-1g parses") ||
+	    !TAP_EQ(swmmu_as_init(&as, &nosplit_fmt, &tm.mem), 0, "toy-1g: create"))
+		return;
+	TAP_EQ(swmmu_map(&as, 1ULL << 30, 1ULL << 31, 1ULL << 30, R | W), 0, "toy-1g: a 1G leaf");
+	TAP_CHECK(!swmmu_query(&as, (1ULL << 30) + 0x5000, &x) && x.size_lg2 == 30 && x.level == 2,
+		  "toy-1g: mapped as one level-2 leaf");
+	snap = test_snapshot(&as);
+	/*
+	 * swmmu_pt.h: -EINVAL for "a range that starts or ends inside a larger leaf"; with
+	 * SWMMU_UNMAP_SPLIT the leaf would have to split into level-1 leaves, which the format
+	 * has not. "A failed operation leaves the tables exactly as they were."
+	 */
+	TAP_EQ(swmmu_unmap(&as, (1ULL << 30) + 0x5000, K4, SWMMU_UNMAP_SPLIT, NULL, NULL), -EINVAL,
+	       "toy-1g: unmap starting inside the leaf, SPLIT -> EINVAL");
+	TAP_EQ(swmmu_protect(&as, 1ULL << 30, K4, R, SWMMU_UNMAP_SPLIT, NULL), -EINVAL,
+	       "toy-1g: protect ending inside the leaf, SPLIT -> EINVAL");
+	TAP_EQ(test_snapshot(&as), snap, "toy-1g: the tables are unchanged");
+	TAP_CHECK(!swmmu_query(&as, (1ULL << 30) + 0x5000, &x) && x.size_lg2 == 30 &&
+		  x.prot == (R | W) && x.pa == (1ULL << 31) + 0x5000, "toy-1g: the leaf translates");
+	swmmu_as_destroy(&as);
+}
+
+/*
  * swmmu_parse_u64(), the number syntax of the language: "decimal or 0x-prefixed hex,
  * optionally followed by one of K, M, G, T"; -EINVAL if not a number or the value does not fit.
  */
@@ -419,6 +473,7 @@ int main(void)
 		return 1;
 	test_big_endian();
 	test_ext_words();
+	test_unsplittable();
 	test_numbers();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	test_mem_fini(&tm);
