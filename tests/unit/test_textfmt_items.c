@@ -309,6 +309,14 @@ static void test_ext_words(void)
 		       s.it[i].pte2 != want;
 	}
 	TAP_EQ(bad, 0, "ext16: each item's second word is ext_leaf or ext_table (also as pte2)");
+	/* A second page into the level-0 table the first one made (the one-page path). */
+	TAP_EQ(swmmu_map(&as, 0x3000, 0x40003000ULL, K4, R), 0, "ext16: map a second page");
+	seen_walk(&as, 0x3000, K4, &s);
+	k = seen_find(&s, 0, 0x3000, 12);
+	TAP_CHECK(k >= 0 && s.it[k].pte == (0x40003000ULL | 0xf) &&
+		  le64_at(raw_item(s.it[k].table, s.it[k].index, 16) + 8) == EXT_LEAF,
+		  "ext16: the second page is read-only and carries ext_leaf");
+	TAP_EQ(swmmu_unmap(&as, 0x3000, K4, 0, NULL, NULL), 0, "ext16: unmap the second page");
 
 	/* A 1M leaf at level 1, then a protect that splits it: the item becomes a table entry. */
 	TAP_EQ(swmmu_map(&as, M1, 0x40100000ULL, M1, R | W), 0, "ext16: map a 1M leaf");
