@@ -602,6 +602,16 @@ static void test_refusals(void)
 		TAP_EQ(swmmu_map(&as, K64, 0, K64, SWMMU_PROT_NULL), 0, "nv-gp100: a sparse 64K");
 		TAP_CHECK(!swmmu_translate(&as, K64 + 0x100, R | W, true, &x) &&
 			  x.prot == SWMMU_PROT_NULL, "a write to it translates as NULL");
+		/*
+		 * nv-gp100 table entries imply R, W, X and U (no permission bits in a PDE): a
+		 * table_prot without W cannot be expressed (swmmu_pt.h: -EOPNOTSUPP "a permission
+		 * ... the format cannot express"; swmmu_format.h: never silently widened).
+		 */
+		TAP_EQ(swmmu_map_ext(&as, 4 * K64, 0x1000000, K4, R,
+				     &(struct swmmu_map_opts){ .flags = SWMMU_MAP_TABLE_PROT,
+							       .table_prot = R | X | U }),
+		       -EOPNOTSUPP, "nv-gp100: table_prot without W -> EOPNOTSUPP");
+		TAP_EQ(swmmu_query(&as, 4 * K64, &x), -ENOENT, "nothing mapped");
 		swmmu_as_destroy(&as);
 	}
 	/* swmmu_as_init(), swmmu_as_init_foreign(): -EINVAL for missing memory callbacks. */
