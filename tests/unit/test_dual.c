@@ -575,24 +575,13 @@ out:
 	swmmu_as_destroy(&as);
 }
 
-static int nflush;
-
-static void count_flush(void *ctx, const struct swmmu_gather *g)
-{
-	(void)ctx;
-	(void)g;
-	nflush++;
-}
-
 /* Refusals the kernel-doc of each function documents. */
 static void test_refusals(void)
 {
 	struct swmmu_map_opts bad = { .flags = 0x80 };
 	struct swmmu_seg seg = { .pa = 0x10000000, .len = K4 };
-	struct swmmu_as as, b;
-	struct swmmu_gather g;
+	struct swmmu_as as;
 	struct swmmu_xlate x;
-	long live;
 
 	/*
 	 * swmmu_translate(): "A null (sparse) leaf translates with prot SWMMU_PROT_NULL" (nv-gp100
@@ -633,27 +622,6 @@ static void test_refusals(void)
 	TAP_EQ(swmmu_translate(&as, 0x800000000000ULL, R, false, &x), -ERANGE,
 	       "translate at a non-canonical VA -> ERANGE");
 	TAP_EQ(swmmu_unmap(&as, 0, K4, 0, NULL, NULL), 0, "unmap it");
-
-	/*
-	 * One gather, tables of two address spaces: struct swmmu_gather holds the tables of one
-	 * (@as), so recording the second's flushes the first's (flush callback, then free) first.
-	 */
-	if (!mk(&b, "x86_64"))
-		goto out;
-	TAP_EQ(swmmu_map(&as, M2, 0x10000000, K4, R), 0, "space A: a page");
-	TAP_EQ(swmmu_map(&b, M2, 0x10000000, K4, R), 0, "space B: a page");
-	swmmu_gather_init(&g, count_flush, NULL);
-	live = tm.live;
-	TAP_EQ(swmmu_unmap(&as, 0, G1, SWMMU_UNMAP_FREE_EMPTY, &g, NULL), 0, "A: unmap, free PD");
-	TAP_CHECK(nflush == 0 && tm.live == live, "A's tables wait in the gather");
-	TAP_EQ(swmmu_unmap(&b, 0, G1, SWMMU_UNMAP_FREE_EMPTY, &g, NULL), 0, "B: unmap, free PD");
-	TAP_EQ(nflush, 1, "B's first table flushed the gather holding A's");
-	/* A: its PD and both PTs (the one of the page at 0, emptied above, too). */
-	TAP_EQ(tm.live, live - 3, "A's three tables (PD, two PTs) were freed then");
-	swmmu_gather_flush(&g);
-	TAP_EQ(tm.live, live - 5, "B's two (PD, PT) after the final flush");
-	swmmu_as_destroy(&b);
-out:
 	swmmu_as_destroy(&as);
 }
 

@@ -460,21 +460,6 @@ static void test_unsplittable(void)
 	swmmu_as_destroy(&as);
 }
 
-/*
- * swmmu_parse_u64(), the number syntax of the language: "decimal or 0x-prefixed hex,
- * optionally followed by one of K, M, G, T"; -EINVAL if not a number or the value does not fit.
- */
-static void test_numbers(void)
-{
-	u64 v = 0;
-
-	TAP_CHECK(!swmmu_parse_u64("0x10K", 5, &v) && v == 0x4000, "0x10K is 16 KiB");
-	TAP_EQ(swmmu_parse_u64("0xK", 3, &v), -EINVAL, "a prefix and a suffix, no digit -> EINVAL");
-	TAP_EQ(swmmu_parse_u64("16777216T", 9, &v), -EINVAL, "2^24 T is 2^64: does not fit -> EINVAL");
-	TAP_CHECK(!swmmu_parse_u64("16777215T", 9, &v) && v == 0xffffff0000000000ULL,
-		  "(2^24 - 1) T fits");
-}
-
 int main(void)
 {
 	if (test_mem_init(&tm, 1UL << 26))
@@ -482,7 +467,6 @@ int main(void)
 	test_big_endian();
 	test_ext_words();
 	test_unsplittable();
-	test_numbers();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	test_mem_fini(&tm);
 	return tap_done();
