@@ -1075,7 +1075,7 @@ static pt_cold int pt_map(const struct swmmu_format *f, struct swmmu_as *as,
 		if (!s->len || (s->len & (gran - 1)) || (!c.null && (s->pa & (gran - 1))))
 			return -EINVAL;
 		if (total + s->len < total)
-			return -ERANGE;
+			return -EOVERFLOW;	/* the segments add up past 2^64: a wrapping range */
 		total += s->len;
 	}
 	if (req->va & (gran - 1))

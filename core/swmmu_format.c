@@ -21,6 +21,50 @@ static int swmmu_bad(struct swmmu_format_error *err, int lvl, const char *stmt, 
 	return -EINVAL;
 }
 
+/*
+ * The entry bits of the output-address field that can hold a 1 for an address aligned to
+ * 2^@align_lg2: the field's bits below that alignment always read 0, so encodings may use them.
+ */
+static u64 swmmu_oa_live_bits(const struct swmmu_format *f, unsigned int align_lg2)
+{
+	unsigned int lo = align_lg2 > f->oa_lo ? align_lg2 : f->oa_lo;
+	unsigned int hi = f->oa_bits < f->oa_lo + f->oa_width ? f->oa_bits :
+								 f->oa_lo + f->oa_width;
+
+	if (lo >= hi)
+		return 0;
+	return pt_lowmask(hi - f->oa_lo + f->oa_pte_lo) & ~pt_lowmask(lo - f->oa_lo + f->oa_pte_lo);
+}
+
+/*
+ * No bit the engine writes or tests beside an address may fall where that address can have a
+ * 1: the entry would point elsewhere (a table entry at memory that is not the table), or read as
+ * another kind. Leaves of a level are aligned to its size, tables to their table alignment. The
+ * present bits are left out: every leaf and table value holds one of them already, so an address
+ * bit among them cannot turn an entry into a hole (nv-gp100 counts PRIV, bit 5, as present).
+ */
+static int swmmu_level_overlap_check(const struct swmmu_format *f, unsigned int lvl,
+				     struct swmmu_format_error *err)
+{
+	const struct swmmu_level *l = &f->level[lvl];
+	u64 enc;
+
+	if (l->flags & SWMMU_LVL_LEAF) {
+		enc = pt_perm_mask(pt_lperm(f, lvl)) | l->leaf_mask | l->mt_mask | f->leaf_set |
+		      f->accessed | f->dirty | f->null_mask | (l->contig ? f->contig_mask : 0);
+		if (enc & swmmu_oa_live_bits(f, l->shift))
+			return swmmu_bad(err, (int)lvl, "level",
+					 "a leaf bit (leaf-perm, mt-mask, accessed, dirty, contig) is an address bit (oa-field)");
+	}
+	if (lvl && (l->flags & SWMMU_LVL_TABLE)) {
+		enc = pt_perm_mask(&f->table_perm) | l->table_mask | f->table_set;
+		if (enc & swmmu_oa_live_bits(f, f->level[lvl - 1].table_align_lg2))
+			return swmmu_bad(err, (int)lvl, "level",
+					 "a table-entry bit (table-perm, table MASK, table-set) is an address bit of its table (oa-field)");
+	}
+	return 0;
+}
+
 static int swmmu_level_check(const struct swmmu_format *f, unsigned int lvl,
 			     struct swmmu_format_error *err)
 {
@@ -103,7 +147,7 @@ static int swmmu_level_check(const struct swmmu_format *f, unsigned int lvl,
 	for (mt = 0; mt < SWMMU_MT_NR; mt++)
 		if (!swmmu_bits_in(l->mt[mt], l->mt_mask))
 			return swmmu_bad(err, L, "level", "mt value has bits outside mt-mask");
-	return 0;
+	return swmmu_level_overlap_check(f, lvl, err);
 }
 
 /**
@@ -114,7 +158,9 @@ static int swmmu_level_check(const struct swmmu_format *f, unsigned int lvl,
  * Checks ranges of every field, that levels tile the VA space exactly (each level's shift is the
  * one below plus its index bits, the root covers va_bits), that level 0 holds only leaves and
  * every higher level may point at tables, that type values lie inside their masks, that table
- * entries are present, and the contiguous-entry and memory-type encodings.
+ * entries are present, the contiguous-entry and memory-type encodings, and that no bit written
+ * beside an address is one of that address's bits (a run-time format from userspace must not
+ * make the engine follow a table entry to memory that is not the table).
  *
  * Context: any.
  * Return: 0 if valid, -EINVAL otherwise.

@@ -282,7 +282,8 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 			last);
 	while (depth) {
 		struct pt_wframe *fr = &stack[depth - 1];
-		u64 im, istart, ilast, clip, pte;
+		u64 im, istart, ilast, clip, pte, pte2;
+		enum swmmu_item_kind kind;
 		struct swmmu_walk_item it;
 		int act;
 
@@ -338,9 +339,15 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 			int (*cb)(void *ctx, struct swmmu_walk_item *it);
 
 			pt_walk_item(f, &it, fr, istart, ilast);
+			/*
+			 * What the descent follows is read here, not from @it after the callback:
+			 * only it.pte is the callback's to change (and only in a modifying walk).
+			 */
 			pte = it.pte;
-			cb = it.kind == SWMMU_ITEM_LEAF ? w->ops->leaf :
-			     it.kind == SWMMU_ITEM_TABLE ? w->ops->pre_table : w->ops->hole;
+			pte2 = it.pte2;
+			kind = it.kind;
+			cb = kind == SWMMU_ITEM_LEAF ? w->ops->leaf :
+			     kind == SWMMU_ITEM_TABLE ? w->ops->pre_table : w->ops->hole;
 			act = cb ? cb(w->ctx, &it) : SWMMU_WALK_DESCEND;
 			if (act < 0)
 				return act;
@@ -350,7 +357,7 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 		} while (act == SWMMU_WALK_RETRY);
 		if (act == SWMMU_WALK_STOP)
 			return 1;
-		if (act == SWMMU_WALK_DESCEND && it.kind == SWMMU_ITEM_TABLE &&
+		if (act == SWMMU_WALK_DESCEND && kind == SWMMU_ITEM_TABLE &&
 		    (!w->mut || it.pte == pte)) {
 			struct pt_wframe *child = &stack[depth++];
 
@@ -360,11 +367,11 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 				child->va = fr->va;
 				child->last = clip;
 				child->w0 = pte;
-				child->w1 = it.pte2;
+				child->w1 = pte2;
 				child->bt = pt_kind(f, 2, pte) == SWMMU_ITEM_TABLE ?
 					    pt_child(f, w->as, pte) : NULL;
-				child->st = pt_kind2(f, it.pte2) == SWMMU_ITEM_TABLE ?
-					    pt_child(f, w->as, it.pte2) : NULL;
+				child->st = pt_kind2(f, pte2) == SWMMU_ITEM_TABLE ?
+					    pt_child(f, w->as, pte2) : NULL;
 			} else {
 				pt_wframe_table(f, child, fr->lvl - 1, pt_child(f, w->as, pte),
 						pt_oa_dec(f, pte), fr->va, clip);

@@ -663,9 +663,20 @@ static int run(char **w, int n)
 			fprintf(sim_out, "0x%llx unmapped\n", (unsigned long long)va);
 			return 0;
 		}
-		if (ret == -EACCES)
+		if (ret == -EACCES) {
+			struct swmmu_xlate q;
+			char leaf[16], path[16];
+
+			/* The leaf may allow the access and a table entry above it not. */
+			if (!swmmu_query(&as, va, &q) && (q.prot & prot) == prot) {
+				perms_str(q.prot, leaf);
+				perms_str(q.eff_prot, path);
+				return fail(ret, "access %s to 0x%llx denied by a table entry above the leaf (the leaf allows %s, the tables on its path only %s: table-perm)",
+					    w[2], (unsigned long long)va, leaf, path);
+			}
 			return fail(ret, "access %s to 0x%llx denied by the leaf's permissions", w[2],
 				    (unsigned long long)va);
+		}
 		if (ret == -ENOENT || ret == -ERANGE)
 			return fail(ret, "0x%llx is %s", (unsigned long long)va,
 				    ret == -ENOENT ? "not mapped" : "outside the format's VA space");

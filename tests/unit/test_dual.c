@@ -575,6 +575,45 @@ out:
 	swmmu_as_destroy(&as);
 }
 
+static int scribble_leaves;
+
+static int scribble_leaf(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)ctx;
+	(void)it;
+	scribble_leaves++;
+	return SWMMU_WALK_DESCEND;
+}
+
+/* A callback that writes the fields swmmu_pt.h says are the walk's own, not the callback's. */
+static int scribble_table(void *ctx, struct swmmu_walk_item *it)
+{
+	(void)ctx;
+	it->pte2 = 0;
+	it->kind = SWMMU_ITEM_HOLE;
+	return SWMMU_WALK_DESCEND;
+}
+
+/*
+ * A read-only walk follows the tables it read, whatever its callbacks write into the item: a
+ * dual item's small-page word cleared, a table called a hole, change nothing of the descent.
+ */
+static void test_walk_ignores_callback_writes(void)
+{
+	const struct swmmu_walk_ops ops = { .leaf = scribble_leaf, .pre_table = scribble_table };
+	struct swmmu_as as;
+
+	if (!mk(&as, "nv-gp100"))
+		return;
+	/* One dual item: a 4K page through the small-page word, a 64K page through the big one. */
+	TAP_EQ(swmmu_map(&as, M2 + K4, 0x1000000, K4, R), 0, "nv-gp100: a 4K page");
+	TAP_EQ(swmmu_map(&as, M2 + K64, 0x1010000, K64, R), 0, "nv-gp100: a 64K page");
+	scribble_leaves = 0;
+	TAP_EQ(swmmu_walk(&as, 0, 2 * M2, &ops, NULL), 0, "walk with scribbling callbacks");
+	TAP_EQ(scribble_leaves, 2, "both leaves visited: the walk used what it read");
+	swmmu_as_destroy(&as);
+}
+
 /* Refusals the kernel-doc of each function documents. */
 static void test_refusals(void)
 {
@@ -614,6 +653,11 @@ static void test_refusals(void)
 	TAP_EQ(swmmu_map_ext(&as, 0, 0x10000000, K4, R, &bad), -EINVAL,
 	       "map_ext with an unknown flag -> EINVAL");
 	TAP_EQ(swmmu_map_sg(&as, 0, &seg, 0, R, NULL), -EINVAL, "map_sg of no segment -> EINVAL");
+	/* swmmu_pt.h: -EOVERFLOW a range that wraps past 2^64 (two segments of 2^63). */
+	TAP_EQ(swmmu_map_sg(&as, 0, (struct swmmu_seg[]){ { .pa = 0, .len = 1ULL << 63 },
+							  { .pa = 0, .len = 1ULL << 63 } },
+			    2, R, NULL),
+	       -EOVERFLOW, "map_sg of segments adding up past 2^64 -> EOVERFLOW");
 	TAP_EQ(nr_tables(&as), 1, "the refused maps made no table");
 	/* swmmu_protect(): @flags 0 or SWMMU_UNMAP_SPLIT; swmmu_translate(): -ERANGE outside. */
 	TAP_EQ(swmmu_map(&as, 0, 0x10000000, K4, R), 0, "a page at 0");
@@ -631,6 +675,7 @@ int main(void)
 		return 1;
 	test_dual_items();
 	test_dual_split();
+	test_walk_ignores_callback_writes();
 	test_runtime_dual();
 	test_walk_paths();
 	test_refusals();

@@ -334,6 +334,11 @@ static const struct check_case check_cases[] = {
 	{ "aarch64-4k", 0, "contig hint allows one size only" },
 	{ "x86_64", 0, "mt value has bits outside mt-mask" },
 	{ "x86_64", CK_GLOBAL, "the top level's shift plus bits must equal va-bits" },
+	/* SDM 4.5: a 4 KiB PTE holds address bits 51:12, a PDE its page table's 51:12. */
+	{ "x86_64", 0, "a leaf bit (leaf-perm, mt-mask, accessed, dirty, contig) is an address bit (oa-field)" },
+	{ "x86_64", 1, "a table-entry bit (table-perm, table MASK, table-set) is an address bit of its table (oa-field)" },
+	/* gp100: a dual PDE's big-page table is 256-byte aligned, its address from entry bit 4. */
+	{ "nv-gp100", 2, "a table-entry bit (table-perm, table MASK, table-set) is an address bit of its table (oa-field)" },
 };
 
 /* Case @i of check_cases[] applied to @f (a copy of its base format). */
@@ -382,6 +387,10 @@ static void check_case_apply(struct swmmu_format *f, unsigned int i)
 	case 36: f->level[0].contig = 16 | 32; break;
 	case 37: f->level[0].mt[SWMMU_MT_WB] = ~0ULL; break;
 	case 38: f->va_bits = 47; break;
+	case 39: f->accessed = 1ULL << 20; break;
+	case 40: f->table_set |= 1ULL << 12; break;
+	/* Bit 6 (READ_ONLY in a PTE) as the W bit of a PDE: address bit 10 of a big-page table. */
+	case 41: f->table_perm.clr[__builtin_ctz(SWMMU_PROT_W)] = 1ULL << 6; break;
 	}
 }
 
