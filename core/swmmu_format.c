@@ -54,13 +54,13 @@ static int swmmu_level_overlap_check(const struct swmmu_format *f, unsigned int 
 		      f->accessed | f->dirty | f->null_mask | (l->contig ? f->contig_mask : 0);
 		if (enc & swmmu_oa_live_bits(f, l->shift))
 			return swmmu_bad(err, (int)lvl, "level",
-					 "a leaf bit (leaf-perm, mt-mask, accessed, dirty, contig) is an address bit (oa-field)");
+					 "a leaf encoding bit is an address bit");
 	}
 	if (lvl && (l->flags & SWMMU_LVL_TABLE)) {
 		enc = pt_perm_mask(&f->table_perm) | l->table_mask | f->table_set;
 		if (enc & swmmu_oa_live_bits(f, f->level[lvl - 1].table_align_lg2))
 			return swmmu_bad(err, (int)lvl, "level",
-					 "a table-entry bit (table-perm, table MASK, table-set) is an address bit of its table (oa-field)");
+					 "a table-entry encoding bit is an address bit");
 	}
 	return 0;
 }

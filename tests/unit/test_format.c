@@ -335,10 +335,10 @@ static const struct check_case check_cases[] = {
 	{ "x86_64", 0, "mt value has bits outside mt-mask" },
 	{ "x86_64", CK_GLOBAL, "the top level's shift plus bits must equal va-bits" },
 	/* SDM 4.5: a 4 KiB PTE holds address bits 51:12, a PDE its page table's 51:12. */
-	{ "x86_64", 0, "a leaf bit (leaf-perm, mt-mask, accessed, dirty, contig) is an address bit (oa-field)" },
-	{ "x86_64", 1, "a table-entry bit (table-perm, table MASK, table-set) is an address bit of its table (oa-field)" },
+	{ "x86_64", 0, "a leaf encoding bit is an address bit" },
+	{ "x86_64", 1, "a table-entry encoding bit is an address bit" },
 	/* gp100: a dual PDE's big-page table is 256-byte aligned, its address from entry bit 4. */
-	{ "nv-gp100", 2, "a table-entry bit (table-perm, table MASK, table-set) is an address bit of its table (oa-field)" },
+	{ "nv-gp100", 2, "a table-entry encoding bit is an address bit" },
 };
 
 /* Case @i of check_cases[] applied to @f (a copy of its base format). */

@@ -509,6 +509,37 @@ TEST_F(nl, map_query_protect_unmap_and_events)
 	nlt_close(&ev);
 }
 
+/*
+ * A hostile description: APTable's W bit (62) of @text moved to bit 12, an address bit of the
+ * table an aarch64 table descriptor points at (Arm ARM D8.3.1: next-level table address
+ * [47:12]). The engine would follow such an entry to memory beside the table: refused at the
+ * level 1 statement, the first level with table entries.
+ */
+static void expect_table_perm_in_address(struct __test_metadata *_metadata, struct nlt *n,
+					 const char *text)
+{
+	static char bad[SWMMU_NL_FORMAT_TEXT_LEN];
+	const char *old = "table-perm w clr 0x4000000000000000";
+	char want[256], *at;
+	const char *p;
+	struct nlt_msg m;
+	int line = 1;
+
+	at = strstr(text, old);
+	ASSERT_NE(NULL, at);
+	snprintf(bad, sizeof(bad), "%.*stable-perm w clr 0x1000%s", (int)(at - text), text,
+		 at + strlen(old));
+	for (p = bad; p <= strstr(bad, "\nlevel 1 "); p++)
+		line += *p == '\n';
+	snprintf(want, sizeof(want), "format description: %d: level 1: %s", line,
+		 "a table-entry encoding bit is an address bit");
+	nlt_start(n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-hostile");
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, bad);
+	nlt_request(n, &m, NULL, NULL);
+	EXPECT_NLERR_ANY(n, EINVAL, want, strstr(want, "a table-entry"));
+}
+
 TEST_F(nl, runtime_format)
 {
 	static char text[SWMMU_NL_FORMAT_TEXT_LEN];
@@ -543,6 +574,7 @@ TEST_F(nl, runtime_format)
 			 "format description: 2: level 1: a level from 0 to levels - 1 is missing",
 			 "a level from 0 to levels - 1 is missing");
 	memcpy(strstr(text, "\n#evel 1 "), "\nlevel 1 ", 9);
+	expect_table_perm_in_address(_metadata, &self->n, text);
 
 	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
 	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
