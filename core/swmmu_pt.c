@@ -274,7 +274,7 @@ SWMMU_EXPORT(swmmu_as_init_foreign);
  *
  * Subtrees linked from another address space with swmmu_link() are not freed (their owner frees
  * them), nor the tables of an address space made with swmmu_as_init_foreign(). Nothing may walk
- * the tables any more: no invalidation is gathered.
+ * the tables any more: no invalidation is gathered. Destroying it again does nothing.
  *
  * Context: exclusive access to @as; may sleep if the free callback sleeps.
  */

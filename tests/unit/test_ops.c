@@ -929,6 +929,9 @@ static void test_api_edges(void)
 	swmmu_free_empty(&as, 0, 1ULL << 47, NULL);
 	TAP_EQ(tm.live, live, "allocate_range: every page and table given back");
 	swmmu_as_destroy(&as);
+	live = tm.live;
+	swmmu_as_destroy(&as);
+	TAP_EQ(tm.live, live, "as_destroy again does nothing");
 }
 
 int main(void)
