@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The one-word prot memos of core/swmmu_internal.h (pt_leaf_memo_get(), pt_l0_prot()) are off
- * where they cannot work: "Off (field 0) where the output-address field is narrower than 12
- * bits", and a level-0 prot decode is not memoised when a bit it reads lies in the memo's 12 bits
- * of the output-address field. Two run-time formats (docs/format-language.md) in those cases; a
- * run of maps and queries with alternating prots must give each page its own prot and raw bits.
+ * The one-word prot memos of core/swmmu_internal.h ("One-word memos of the prot last encoded
+ * into (struct swmmu_as.leaf_memo) and decoded from (.prot_memo) a level-0 leaf") where they
+ * cannot hold: "Off (field 0) where the output-address field is narrower than 12 bits"
+ * (pt_leaf_memo_get() finds nothing), and "when they leave the memo's field free" only
+ * (pt_leaf_memo_put(): a format whose level-0 leaf bits of a prot lie in the memo's 12 bits of the
+ * output-address field is not memoised). Two run-time formats (docs/format-language.md) in
+ * those cases; a run of maps and queries with alternating prots must give each page its own
+ * prot and raw bits.
  */
 #include <stdio.h>
 #include <string.h>
