@@ -22,6 +22,8 @@
 #define ARM_V	B(0)
 #define ARM_T	B(1)
 #define ARM_AF	B(10)
+/* Mali LPAE (Linux io-pgtable-arm.c, arm_lpae_prot_to_pte() for ARM_MALI_LPAE): HAP read, bit 6. */
+#define MALI_R	B(6)
 
 #define ARENA_BASE	0x40000000ULL	/* the "DMA address" of the arena */
 #define ARENA_PAGES	16
@@ -182,6 +184,100 @@ static void test_oa_size(void)
 		  "mali-lpae: a root above 40 bits is an address-size fault before any read");
 	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R | (1u << 7), 0, NULL, &xl);
 	TAP_EQ(ret, -EINVAL, "an access with a bit other than R, W, X, U is refused");
+
+	/*
+	 * The same 40-bit limit on a leaf's output address (Linux io-pgtable-arm.c
+	 * arm_mali_lpae_alloc_pgtable(): oas 40): a 4K leaf (type 0b01 at the last level, HAP read
+	 * bit 6) with output address bit 45 set faults at the leaf, level 0.
+	 */
+	arena[2][1] = pg(3) | ARM_V | ARM_T;
+	arena[3][1] = B(45) | pg(8) | ARM_V | MALI_R;
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_OA_SIZE && xl.level == 0 &&
+		  xl.item == pg(3) + 8 && xl.pte == (B(45) | pg(8) | ARM_V | MALI_R),
+		  "mali-lpae: a 4K leaf with output address bit 45: address-size fault at the leaf");
+	arena[3][1] &= ~B(45);
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.entry_pa == pg(8) && xl.size_lg2 == 12,
+		  "mali-lpae: the same leaf below 40 bits translates");
+
+	/*
+	 * arch/mali_lpae.c (Linux io-pgtable-arm.c: Mali has no page descriptor type 0b11): a leaf
+	 * is 0b01 at every level, so 0b11 at the last level is a reserved encoding. The level
+	 * holds leaves, so it is not "a leaf where the level cannot hold one".
+	 */
+	arena[3][1] = pg(8) | ARM_V | ARM_T | MALI_R;
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_RESERVED && xl.level == 0 &&
+		  xl.item == pg(3) + 8, "mali-lpae: type 0b11 at the last level is reserved, level 0");
+}
+
+/*
+ * AMD IOMMU v1 (AMD IOMMU spec #48882, 2.2.3 "I/O Page Tables for Host Translations"): PR[0],
+ * NextLevel[11:9], address[51:12], IR[61], IW[62]. With DTE Mode 4 the root is level 4, and a
+ * PDE's NextLevel is the level of the table it points at (3, 2, 1); NextLevel 0 makes an entry
+ * a PTE, which the top level cannot hold (Table 15 "Page Table Level Parameters").
+ */
+#define AMD_PR		B(0)
+#define AMD_NL(n)	((u64)(n) << 9)
+#define AMD_IR		B(61)
+#define AMD_IW		B(62)
+
+static void amd_tables(void)
+{
+	memset(arena, 0, sizeof(arena));
+	arena[0][0] = pg(1) | AMD_PR | AMD_NL(3) | AMD_IR | AMD_IW;
+	arena[1][1] = pg(2) | AMD_PR | AMD_NL(2) | AMD_IR | AMD_IW;
+	arena[2][1] = pg(3) | AMD_PR | AMD_NL(1) | AMD_IR | AMD_IW;
+	arena[3][1] = pg(8) | AMD_PR | AMD_NL(0) | AMD_IR | AMD_IW;
+}
+
+static void test_amd_v1(void)
+{
+	const struct swmmu_format *f = swmmu_format_find("amd-v1");
+	struct swmmu_hw_xlate xl;
+	int ret;
+
+	amd_tables();
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_W, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.entry_pa == pg(8) && xl.size_lg2 == 12 && xl.nr_steps == 3,
+		  "amd-v1: PDEs with NextLevel 3, 2, 1 and a PTE with NextLevel 0 map 4K");
+
+	/* A PTE (NextLevel 0) in the level-4 table: a leaf where the level holds none. */
+	arena[0][0] = pg(1) | AMD_PR | AMD_NL(0) | AMD_IR | AMD_IW;
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_LEAF_LEVEL && xl.level == 3 &&
+		  xl.item == pg(0), "amd-v1: NextLevel 0 in a level-4 entry: leaf level, level 3");
+
+	/*
+	 * NextLevel 5 in a level-4 entry points at no level below it, and is no PTE encoding of
+	 * any lower level either (those are NextLevel 0 and 7): a reserved encoding.
+	 */
+	arena[0][0] = pg(1) | AMD_PR | AMD_NL(5) | AMD_IR | AMD_IW;
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_RESERVED && xl.level == 3 &&
+		  xl.item == pg(0), "amd-v1: NextLevel 5 in a level-4 entry is reserved, level 3");
+
+	/* NextLevel 2 in a level-2 entry (it may only be 1, 0 or 7): reserved at a leaf level. */
+	amd_tables();
+	arena[2][1] = pg(3) | AMD_PR | AMD_NL(2) | AMD_IR | AMD_IW;
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_RESERVED && xl.level == 1 &&
+		  xl.item == pg(2) + 8, "amd-v1: NextLevel 2 in a level-2 entry is reserved, level 1");
+
+	/*
+	 * A present PTE with IR = IW = 0 permits no access: every access faults at the PTE. The
+	 * walker's reason is not asserted here: it says NOT_PRESENT (need_any, hwwalk.c), where
+	 * the AMD spec's IO_PAGE_FAULT event would carry PR = 1 (present) and PE = 1 (permission).
+	 */
+	amd_tables();
+	arena[3][1] = pg(8) | AMD_PR | AMD_NL(0);
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.level == 0 && xl.item == pg(3) + 8 &&
+		  xl.pte == (pg(8) | AMD_PR), "amd-v1: a PTE with IR = IW = 0 denies a read, at the PTE");
+	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_W, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.level == 0 && xl.item == pg(3) + 8,
+		  "amd-v1: and a write");
 }
 
 /* RISC-V privileged spec 12.3.2 step 3: a leaf with W=1 and R=0 is reserved (PPN at bit 10). */
@@ -252,6 +348,7 @@ static void test_read_item(void)
 #define NV_VALID	B(0)
 #define NV_SYS_COH	(2ULL << 1)
 #define NV_VOL		B(3)
+#define NV_PRIV		B(5)
 
 static void test_nv_dual(void)
 {
@@ -283,6 +380,21 @@ static void test_nv_dual(void)
 	ret = swmmu_hw_walk(f, &mem, pg(0), 0x202000, SWMMU_PROT_R, 0, NULL, &xl);
 	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_NOT_PRESENT && xl.level == 0,
 		  "nv-gp100: zero big and small PTEs: not present at level 0");
+
+	/*
+	 * nouveau gp100_vmm_lpt_invalid(): "VALID_FALSE + PRIV tells the MMU to ignore
+	 * corresponding SPTEs". A big PTE of PRIVILEGE[5] alone is occupied but no leaf: the level-1
+	 * item decides when it is not a hole (swmmu_format.h, dual directories), so the valid small
+	 * PTE below it is not used and the walk faults on a reserved item in the big-page table.
+	 */
+	arena[5][0] = NV_PRIV;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_RESERVED && xl.level == 1 &&
+		  xl.item == pg(5) && xl.pte == NV_PRIV,
+		  "nv-gp100: an invalid big PTE with PRIV hides the small PTE: reserved, level 1");
+	arena[5][0] = 0;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.entry_pa == pg(8), "nv-gp100: a zero big PTE there again defers");
 
 	/*
 	 * Sparse (nouveau gp100_vmm_pgt_sparse(): "VALID_FALSE + VOL tells the MMU to treat the PTE
@@ -317,6 +429,57 @@ static void test_nv_dual(void)
 		  "nv-gp100: IS_PTE in the dual PDE maps 2 MiB");
 }
 
+/*
+ * nv-gp100's encoding as a run-time format (tests/unit/test_dual.c dualx without its extras) but
+ * with a 48-bit output size: oa_bits bounds the tables a dual PDE points at as well
+ * (swmmu_hwwalk.h: SWMMU_HWF_OA_SIZE, "a table or output address above oa_bits"). The built-in
+ * nv-gp100 cannot reach this: its field holds exactly its 58 bits.
+ */
+static const char nv48_text[] =
+	"name nv48\n" "levels 6\n" "va-bits 49\n"
+	"entry-bytes 8\n" "oa-bits 48\n" "oa-field 8 4 50\n" "flags level-entry\n"
+	"memtypes wb uc device\n" "need-any r\n" "present 0x27\n" "table-set 0x8\n"
+	"null 0xf 0x8\n" "leaf-perm r implied\n" "leaf-perm w clr 0x40\n"
+	"leaf-perm u clr 0x20\n" "table-perm r implied\n" "table-perm w implied\n"
+	"table-perm x implied\n" "table-perm u implied\n"
+	"level 0 shift 12 bits 9 align 12 leaf 0x1 0x1 mt-mask 0xe mt 0x4 0x0 0xc 0xe\n"
+	"level 1 shift 16 bits 5 align 8 leaf 0x1 0x1 mt-mask 0xe mt 0x4 0x0 0xc 0xe\n"
+	"level 2 shift 21 bits 8 align 12 leaf 0x1 0x1 table 0x7 0x4 mt-mask 0xe "
+	"mt 0x4 0x0 0xc 0xe entry-bytes 16 dual\n"
+	"level 3 shift 29 bits 9 align 12 table 0x7 0x4\n"
+	"level 4 shift 38 bits 9 align 12 table 0x7 0x4\n"
+	"level 5 shift 47 bits 2 align 12 table 0x7 0x4\n";
+static struct swmmu_format nv48_fmt;
+
+static void test_dual_oa_size(void)
+{
+	const struct swmmu_format *f = &nv48_fmt;
+	struct swmmu_hw_xlate xl;
+	u64 w1;
+	int ret;
+
+	if (!TAP_EQ(swmmu_format_parse(nv48_text, strlen(nv48_text), &nv48_fmt, NULL), 0,
+		    "nv48 parses"))
+		return;
+	/* The tables of test_nv_dual(): VA 0x201000 is PD0[1], small index 1. */
+	memset(arena, 0, sizeof(arena));
+	arena[0][0] = ((pg(1) >> 12) << 8) | NV_SYS_COH;
+	arena[1][0] = ((pg(2) >> 12) << 8) | NV_SYS_COH;
+	arena[2][0] = ((pg(3) >> 12) << 8) | NV_SYS_COH;
+	arena[3][3] = ((pg(4) >> 12) << 8) | NV_SYS_COH;
+	arena[4][1] = ((pg(8) >> 12) << 8) | NV_SYS_COH | NV_VALID;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(!ret && xl.dual && xl.entry_pa == pg(8) && xl.size_lg2 == 12,
+		  "nv48: the small PTE maps 4 KiB");
+	/* ADDRESS_SMALL_SYS = address >> 12 with address bit 50 set: above 48 bits. */
+	w1 = (((B(50) | pg(4)) >> 12) << 8) | NV_SYS_COH;
+	arena[3][3] = w1;
+	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_OA_SIZE && xl.level == 2 &&
+		  xl.pte == w1 && xl.item == pg(3) + 16,
+		  "nv48: a small-page table above 48 bits: address-size fault at the dual PDE");
+}
+
 int main(void)
 {
 	test_x86();
@@ -324,6 +487,8 @@ int main(void)
 	test_aarch64();
 	test_oa_size();
 	test_riscv();
+	test_amd_v1();
 	test_nv_dual();
+	test_dual_oa_size();
 	return tap_done();
 }

@@ -407,6 +407,72 @@ out:
 }
 
 /*
+ * A map with an explicit 4K page size (struct swmmu_map_opts.pgsize: "the one page size to use")
+ * over a whole level-1 span into fresh tables writes a complete level-0 table of leaves. Every one
+ * of its items is checked in memory: the big-endian format's 512 words big-endian, the ext16
+ * format's 256 items with ext_leaf as their second word.
+ */
+static void test_full_l0_table(void)
+{
+	struct swmmu_map_opts o = { .pgsize = K4 };
+	struct swmmu_as as;
+	struct swmmu_xlate x;
+	struct seen s;
+	unsigned int i, bad, bad2;
+	u64 unmapped = 0, t;
+	int k;
+
+	if (!(be_fmt.flags & SWMMU_FMT_BIG_ENDIAN) || ext_fmt.ext_leaf != EXT_LEAF) {
+		tap_ok(false, "full level-0 tables: the formats did not parse");
+		return;
+	}
+	if (!TAP_EQ(swmmu_as_init(&as, &be_fmt, &tm.mem), 0, "big-endian full table: create"))
+		return;
+	TAP_EQ(swmmu_map_ext(&as, M2, 0x80000000ULL, M2, R | W, &o), 0,
+	       "big-endian: map 2M at 2M as 4K pages");
+	TAP_CHECK(!swmmu_query(&as, M2 + M2 - K4, &x) && x.size_lg2 == 12 && x.level == 0 &&
+		  x.pa == 0x80000000ULL + M2 - K4 && x.prot == (R | W),
+		  "big-endian: the last page is a 4K leaf at level 0");
+	seen_walk(&as, M2, K4, &s);
+	k = seen_find(&s, 0, M2, 12);
+	if (TAP_CHECK(k >= 0 && s.it[k].index == 0, "big-endian: the first leaf is item 0")) {
+		/* VALID | PTE | NO_EXEC, as the worked example's rw leaves (0x...0b), big-endian. */
+		t = s.it[k].table;
+		for (i = 0, bad = bad2 = 0; i < 512; i++) {
+			bad += be64_at(raw_item(t, i, 8)) != ((0x80000000ULL + i * K4) | 0xb);
+			bad2 += le64_at(raw_item(t, i, 8)) == ((0x80000000ULL + i * K4) | 0xb);
+		}
+		TAP_EQ(bad, 0, "big-endian: all 512 items are PA + i * 4K | 0x0b, stored big-endian");
+		TAP_EQ(bad2, 0, "big-endian: none of them reads so little-endian");
+	}
+	TAP_EQ(swmmu_unmap(&as, M2, M2, 0, NULL, &unmapped), 0, "big-endian: unmap the 2M");
+	TAP_EQ(unmapped, M2, "big-endian: 512 pages unmapped");
+	swmmu_as_destroy(&as);
+
+	if (!TAP_EQ(swmmu_as_init(&as, &ext_fmt, &tm.mem), 0, "ext16 full table: create"))
+		return;
+	TAP_EQ(swmmu_map_ext(&as, 3 * M1, 0x40300000ULL, M1, R, &o), 0,
+	       "ext16: map 1M at 3M as 4K pages");
+	TAP_CHECK(!swmmu_query(&as, 3 * M1 + 0x80000, &x) && x.size_lg2 == 12 && x.level == 0 &&
+		  x.pa == 0x40380000ULL && x.prot == R, "ext16: a page in the middle is a 4K leaf");
+	seen_walk(&as, 3 * M1, K4, &s);
+	k = seen_find(&s, 0, 3 * M1, 12);
+	if (TAP_CHECK(k >= 0 && s.it[k].index == 0, "ext16: the first leaf is item 0")) {
+		/* VALID | PTE | READ_ONLY | NO_EXEC: 0xf; then the ext statement's leaf word. */
+		t = s.it[k].table;
+		for (i = 0, bad = bad2 = 0; i < 256; i++) {
+			bad += le64_at(raw_item(t, i, 16)) != ((0x40300000ULL + i * K4) | 0xf);
+			bad2 += le64_at(raw_item(t, i, 16) + 8) != EXT_LEAF;
+		}
+		TAP_EQ(bad, 0, "ext16: all 256 primary words are PA + i * 4K | 0xf");
+		TAP_EQ(bad2, 0, "ext16: all 256 second words are ext_leaf");
+	}
+	TAP_EQ(swmmu_unmap(&as, 3 * M1, M1, 0, NULL, &unmapped), 0, "ext16: unmap the 1M");
+	TAP_EQ(unmapped, M1, "ext16: 256 pages unmapped");
+	swmmu_as_destroy(&as);
+}
+
+/*
  * toy-gpu with 1G leaves at level 2 and none at level 1 (tables only): a 1G leaf cannot be split,
  * since the level below holds no leaves ("Level 0 holds leaves only; every higher level must be
  * able to point at tables", docs/format-language.md: only level 0 must hold leaves).
@@ -466,6 +532,7 @@ int main(void)
 		return 1;
 	test_big_endian();
 	test_ext_words();
+	test_full_l0_table();
 	test_unsplittable();
 	TAP_EQ(tm.live, 0, "nothing leaked");
 	test_mem_fini(&tm);
