@@ -266,18 +266,18 @@ static void test_amd_v1(void)
 		  xl.item == pg(2) + 8, "amd-v1: NextLevel 2 in a level-2 entry is reserved, level 1");
 
 	/*
-	 * A present PTE with IR = IW = 0 permits no access: every access faults at the PTE. The
-	 * walker's reason is not asserted here: it says NOT_PRESENT (need_any, hwwalk.c), where
-	 * the AMD spec's IO_PAGE_FAULT event would carry PR = 1 (present) and PE = 1 (permission).
+	 * A present PTE with IR = IW = 0 permits no access: every access faults at the PTE, as a
+	 * permission fault (the IO_PAGE_FAULT event carries PR = 1, present, and PE = 1).
 	 */
 	amd_tables();
 	arena[3][1] = pg(8) | AMD_PR | AMD_NL(0);
 	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_R, 0, NULL, &xl);
-	TAP_CHECK(ret == -EFAULT && xl.level == 0 && xl.item == pg(3) + 8 &&
-		  xl.pte == (pg(8) | AMD_PR), "amd-v1: a PTE with IR = IW = 0 denies a read, at the PTE");
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_PERMISSION && xl.level == 0 &&
+		  xl.item == pg(3) + 8 && xl.pte == (pg(8) | AMD_PR),
+		  "amd-v1: a PTE with IR = IW = 0 denies a read: permission fault at the PTE");
 	ret = swmmu_hw_walk(f, &mem, pg(0), VA, SWMMU_PROT_W, 0, NULL, &xl);
-	TAP_CHECK(ret == -EFAULT && xl.level == 0 && xl.item == pg(3) + 8,
-		  "amd-v1: and a write");
+	TAP_CHECK(ret == -EFAULT && xl.fault == SWMMU_HWF_PERMISSION && xl.level == 0 &&
+		  xl.item == pg(3) + 8, "amd-v1: and a write");
 }
 
 /* RISC-V privileged spec 12.3.2 step 3: a leaf with W=1 and R=0 is reserved (PPN at bit 10). */
