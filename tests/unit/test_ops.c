@@ -853,9 +853,12 @@ static void high_free(void *ctx, void *cpu, u64 addr, size_t size)
 }
 
 /* The arena's linear translation, given as a callback instead of cpu_offset. */
+static int to_cpu_calls;
+
 static void *arena_to_cpu(void *ctx, u64 addr)
 {
 	(void)ctx;
+	to_cpu_calls++;
 	return (void *)(unsigned long)(addr + tm.mem.cpu_offset);
 }
 
@@ -908,23 +911,28 @@ static void test_api_edges(void)
 	swmmu_as_destroy(&b);
 
 	/*
-	 * swmmu_allocate_range() unwinding, with pages translated by a to_cpu callback: allocation
-	 * 1 is the first page, 2 its new page table (a fresh 2 MiB span), 3 the second page.
+	 * swmmu_allocate_range() unwinding, with pages translated by a to_cpu callback. In a span
+	 * of x86-64 with no table yet, allocation 1 is the first page, 2 to 4 its PDPT, PD and PT,
+	 * 5 the second page.
 	 */
 	to_cpu_ops.to_cpu = arena_to_cpu;
 	pages.ops = &to_cpu_ops;
 	live = tm.live;
 	tm.allocs = 0;
-	tm.fail_at = 3;
+	tm.failed = 0;
+	tm.fail_at = 5;
 	TAP_EQ(swmmu_allocate_range(&as, 0x7f0000000000ULL, 4 * K4, R, &pages), -ENOMEM,
 	       "allocate_range: the second page fails -> ENOMEM");
+	TAP_CHECK(tm.failed == 1 && to_cpu_calls == 1,
+		  "allocate_range: one failure; the page mapped before it freed through to_cpu");
 	TAP_EQ(swmmu_query(&as, 0x7f0000000000ULL, &x), -ENOENT,
 	       "allocate_range: the first page unmapped again");
-	/* Allocation 2 is now the page table under the first page: swmmu_map() fails. */
+	/* In the next 512 GiB span allocation 2 is the PDPT under the first page: map fails. */
 	tm.allocs = 0;
+	tm.failed = 0;
 	tm.fail_at = 2;
-	TAP_EQ(swmmu_allocate_range(&as, 0x7f0000200000ULL, 4 * K4, R, &pages), -ENOMEM,
-	       "allocate_range: the page table of the first page fails -> ENOMEM");
+	TAP_EQ(swmmu_allocate_range(&as, 0x7f8000000000ULL, 4 * K4, R, &pages), -ENOMEM,
+	       "allocate_range: a table of the first page fails -> ENOMEM");
 	tm.fail_at = 0;
 	swmmu_free_empty(&as, 0, 1ULL << 47, NULL);
 	TAP_EQ(tm.live, live, "allocate_range: every page and table given back");
