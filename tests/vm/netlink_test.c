@@ -61,6 +61,61 @@ FIXTURE_TEARDOWN(nl)
 	EXPECT_TRUE(!strcmp(full, (n)->extack) || !strcmp(part, (n)->extack));	\
 } while (0)
 
+/* The attributes each command needs, and values the policy lets through but the command not. */
+TEST_F(nl, command_refusals)
+{
+	struct nlt_msg m;
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_UNMAP, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, SZ_4K);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing IOVA (SWMMU_A_IOVA)");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_UNMAP, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0x100000);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, SZ_4K);
+	nlt_put_u32(&m, SWMMU_A_PROT, PROT_RW);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "UNMAP takes no permissions");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_PROTECT, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0x100000);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, SZ_4K);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing permissions (SWMMU_A_PROT)");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_QUERY, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing IOVA (SWMMU_A_IOVA)");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FAULT_RESOLVE, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing fault ID (SWMMU_A_FAULT_ID)");
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "no-such-format");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ENOENT, "no format of that name");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "bad name!");
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, "name x\n");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "invalid name: use letters, digits, _ - .");
+
+	/* (uid_t)-1 and (gid_t)-1 are the "no ID" values: the policy's range leaves them out. */
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_SET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_put_u32(&m, SWMMU_A_OWNER_UID, 0xffffffffu);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ERANGE, "integer out of range");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_SET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	nlt_put_u32(&m, SWMMU_A_OWNER_GID, 0xffffffffu);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ERANGE, "integer out of range");
+}
+
 TEST_F(nl, get_info)
 {
 	struct nlt_msg m;
@@ -515,6 +570,18 @@ TEST_F(nl, map_query_protect_unmap_and_events)
  * [47:12]). The engine would follow such an entry to memory beside the table: refused at the
  * level 1 statement, the first level with table entries.
  */
+static int rt_formats_seen;
+
+/* FORMAT_GET dump: count the messages of the runtime format "rt-arm". */
+static void count_rt_arm(const struct nlattr *attrs, int len, void *arg)
+{
+	const struct nlattr *name = nlt_find(attrs, len, SWMMU_A_NAME);
+
+	(void)arg;
+	if (name && !strcmp(nlt_get_str(name), "rt-arm"))
+		rt_formats_seen++;
+}
+
 static void expect_table_perm_in_address(struct __test_metadata *_metadata, struct nlt *n,
 					 const char *text)
 {
@@ -585,6 +652,18 @@ TEST_F(nl, runtime_format)
 	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, text);
 	nlt_request(&self->n, &m, NULL, NULL);
 	EXPECT_NLERR(&self->n, EEXIST, "a format of that name exists");
+
+	/* FORMAT_GET finds it by name, and its dump lists it after the built-in ones. */
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-arm");
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	a = nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT);
+	ASSERT_NE(NULL, a);
+	EXPECT_NE(NULL, strstr(nlt_get_str(a), "levels 4"));
+	rt_formats_seen = 0;
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, count_rt_arm, NULL));
+	EXPECT_EQ(1, rt_formats_seen);
 
 	ASSERT_EQ(0, nlt_as_new(&self->n, "rtas", "rt-arm"));
 	ASSERT_EQ(0, nlt_map(&self->n, "rtas", 0x200000, 16 * SZ_4K, PROT_RW));
