@@ -116,6 +116,56 @@ TEST_F(nl, command_refusals)
 	EXPECT_NLERR(&self->n, ERANGE, "integer out of range");
 }
 
+/*
+ * The module's limits (kmod/swmmu_named.h: SWMMU_RTFMT_MAX 64 runtime formats, SWMMU_NAMED_MAX
+ * 256 named address spaces): the next one is refused with ENOSPC and says why.
+ */
+TEST_F_TIMEOUT(nl, limits, 300)
+{
+	static char text[SWMMU_NL_FORMAT_TEXT_LEN];
+	char name[32];
+	struct nlt_msg m;
+	uint32_t nr_as;
+	int i, made;
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "x86_64");
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	ASSERT_NE(NULL, nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT));
+	snprintf(text, sizeof(text), "%s", nlt_get_str(nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT)));
+	for (made = 0; made <= 64; made++) {
+		snprintf(name, sizeof(name), "limit-fmt-%d", made);
+		nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+		nlt_put_str(&m, SWMMU_A_NAME, name);
+		nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, text);
+		if (nlt_request(&self->n, &m, NULL, NULL))
+			break;
+	}
+	EXPECT_EQ(64, made);
+	EXPECT_NLERR(&self->n, ENOSPC, "too many runtime formats");
+	for (i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "limit-fmt-%d", i);
+		nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+		nlt_put_str(&m, SWMMU_A_NAME, name);
+		EXPECT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	}
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_GET_INFO, 0);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	nr_as = nlt_get_u32(nlt_attr(&self->n, SWMMU_A_NR_AS));
+	for (made = 0; made <= 256; made++) {
+		snprintf(name, sizeof(name), "limit-as-%d", made);
+		if (nlt_as_new(&self->n, name, "x86_64"))
+			break;
+	}
+	EXPECT_EQ(256 - (int)nr_as, made);
+	EXPECT_NLERR(&self->n, ENOSPC, "too many named address spaces");
+	for (i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "limit-as-%d", i);
+		EXPECT_EQ(0, nlt_as_del(&self->n, name));
+	}
+}
+
 TEST_F(nl, get_info)
 {
 	struct nlt_msg m;
