@@ -938,6 +938,38 @@ static void init_buf_export(struct swmmu_buf_export *c)
 	c->buf_id = 99999;
 }
 
+/*
+ * CTX_SET with a VA size the format derives (VT-d: a 3-level, 39-bit second stage of the 48-bit
+ * format, VT-d spec 3.6 "the number of page-table levels"): tables a driver wrote for 39 bits
+ * translate as they do under the built-in vtd-ss-39.
+ */
+TEST(ctx_set_va_size_of_the_format)
+{
+	struct swmmu_ctx_info ci;
+	struct swmmu_ctx_set c;
+	struct drv_pt pt;
+	struct rig r;
+	uint64_t va;
+
+	rig_open(_metadata, &r, FMT_vtd_ss_39);
+	ASSERT_EQ(0, drv_pt_init(&pt, r.f, &r.tb, 0, TB_LEN, r.fd, r.as_id, ASID));
+	va = base_va(r.f);
+	ASSERT_EQ(0, drv_pt_map(&pt, va, r.db.dma + 3 * r.pg, r.pg, PROT_RW, r.pg));
+	c = swmmu_ctx(r.as_id, SWMMU_CTX_ENABLE | SWMMU_CTX_HW_AD, FMT_vtd_ss, pt.as.root, ASID,
+		      SWMMU_CHECK_REPORT);
+	c.va_bits = 39;
+	ASSERT_EQ(0, _test_ctx_set(r.fd, c));
+	EXPECT_EQ(swmmu_crc32(r.db.cpu + 3 * r.pg, r.pg), rig_crc(_metadata, &r, va, r.pg));
+	ASSERT_EQ(0, _test_ctx_info(r.fd, r.as_id, &ci));
+	EXPECT_EQ(FMT_vtd_ss, ci.out_format_id);
+	EXPECT_EQ(39, ci.out_va_bits);
+	/* A VA size no level boundary of the format fits is refused. */
+	c.va_bits = 12;
+	EXPECT_ERRNO(EINVAL, _test_ctx_set(r.fd, c));
+	rig_close(&r);
+	test_no_leaks();
+}
+
 TEST_F(api, size_rules)
 {
 	size_as = self->r.as_id;
