@@ -970,6 +970,47 @@ TEST(ctx_set_va_size_of_the_format)
 	test_no_leaks();
 }
 
+/*
+ * Sparse leaves (include/uapi/linux/swmmu.h: "a sparse (null) leaf reads as zeros and drops
+ * writes"; Xe PTE NULL bit, gp100 VALID = 0 with VOL = 1): the DMA engine's CRC32 of one reads
+ * zeros, a COPY into one is dropped, a COPY out of one writes zeros.
+ */
+TEST(sparse_leaves_read_zeros_and_drop_writes)
+{
+	static const unsigned int fmts[] = { FMT_gpu_xe, FMT_nv_gp100 };
+	struct swmmu_dma_cmd o;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		struct drv_pt pt;
+		uint8_t *zero;
+		struct rig r;
+		uint64_t va;
+
+		rig_open(_metadata, &r, fmts[i]);
+		zero = calloc(1, r.pg);
+		ASSERT_NE(NULL, zero);
+		ASSERT_EQ(0, drv_pt_init(&pt, r.f, &r.tb, 0, TB_LEN, r.fd, r.as_id, ASID));
+		va = base_va(r.f);
+		ASSERT_EQ(0, drv_pt_map(&pt, va, 0, r.pg, SWMMU_PROT_NULL, r.pg));
+		ASSERT_EQ(0, drv_pt_map(&pt, va + r.pg, r.db.dma + 2 * r.pg, r.pg, PROT_RW, r.pg));
+		ASSERT_EQ(0, rig_ctx(&r, SWMMU_CTX_ENABLE | (r.f->accessed ? SWMMU_CTX_HW_AD : 0),
+				     pt.as.root, ASID, SWMMU_CHECK_REPORT));
+		EXPECT_EQ(swmmu_crc32(zero, r.pg), rig_crc(_metadata, &r, va, r.pg));
+		ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_copy(va + r.pg, va, r.pg), &o));
+		EXPECT_EQ(r.pg, o.out_result);
+		EXPECT_EQ(swmmu_crc32(zero, r.pg), rig_crc(_metadata, &r, va, r.pg));
+		ASSERT_EQ(0, rig_dma(&r, swmmu_cmd_copy(va, va + r.pg, r.pg), &o));
+		EXPECT_EQ(r.pg, o.out_result);
+		EXPECT_EQ(0, memcmp(zero, r.db.cpu + 2 * r.pg, r.pg)) {
+			TH_LOG("%s: a COPY out of a sparse page did not write zeros", r.fi.name);
+		}
+		free(zero);
+		rig_close(&r);
+	}
+	test_no_leaks();
+}
+
 TEST_F(api, size_rules)
 {
 	size_as = self->r.as_id;
