@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -1008,6 +1009,37 @@ TEST(sparse_leaves_read_zeros_and_drop_writes)
 		free(zero);
 		rig_close(&r);
 	}
+	test_no_leaks();
+}
+
+/*
+ * BUF_EXPORT in a process out of file descriptors: EMFILE (get_unused_fd_flags()), nothing
+ * left behind, and the same export works once a descriptor is free.
+ */
+TEST(buf_export_without_a_free_descriptor)
+{
+	struct rlimit old, lim;
+	int fd, free_fd, efd = -1;
+	uint32_t buf;
+
+	fd = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, _test_buf_alloc(fd, SZ_4K, SWMMU_BUF_CONTIG, &buf));
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	/* The lowest free descriptor becomes the limit: none is left to hand out. */
+	free_fd = dup(fd);
+	ASSERT_LE(0, free_fd);
+	close(free_fd);
+	lim = old;
+	lim.rlim_cur = (rlim_t)free_fd;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &lim));
+	EXPECT_ERRNO(EMFILE, _test_buf_export(fd, buf, 0, &efd));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	EXPECT_EQ(0, _test_buf_export(fd, buf, 0, &efd));
+	EXPECT_LE(0, efd);
+	if (efd >= 0)
+		close(efd);
+	close(fd);
 	test_no_leaks();
 }
 
