@@ -722,6 +722,59 @@ static void ctx_dump_cb(const struct nlattr *attrs, int len, void *arg)
 	}
 }
 
+/* CTX_GET dump callback: count this process's contexts, and each ID once. */
+struct ctx_count {
+	uint32_t ids[160];
+	unsigned int nr, dup;
+};
+
+static void ctx_count_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	const struct nlattr *pid = nlt_find(attrs, len, SWMMU_A_ATTACHED_PID);
+	const struct nlattr *id = nlt_find(attrs, len, SWMMU_A_CTX);
+	struct ctx_count *c = arg;
+	unsigned int i;
+
+	if (!pid || !id || nlt_get_u32(pid) != (uint32_t)getpid())
+		return;
+	for (i = 0; i < c->nr; i++)
+		if (c->ids[i] == nlt_get_u32(id))
+			c->dup++;
+	if (c->nr < sizeof(c->ids) / sizeof(c->ids[0]))
+		c->ids[c->nr++] = nlt_get_u32(id);
+}
+
+/*
+ * A CTX_GET dump of more contexts than one message holds (each entry is about 400 bytes, a
+ * dump message at most 32 KiB): the dump resumes where it stopped, every context once.
+ */
+TEST(ctx_dump_across_messages)
+{
+	struct ctx_count *seen = calloc(1, sizeof(*seen));
+	struct nlt req = {};
+	struct nlt_msg m;
+	int fd[3], f, i;
+	uint32_t as;
+
+	ASSERT_NE(NULL, seen);
+	for (f = 0; f < 3; f++) {
+		fd[f] = open(SWMMU_DEV, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd[f]);
+		for (i = 0; i < 50; i++)
+			ASSERT_EQ(0, _test_drv_as_alloc(fd[f], FMT_x86_64, 0, &as, NULL));
+	}
+	ASSERT_EQ(0, nlt_open(&req));
+	nlt_start(&req, &m, SWMMU_NL_CMD_CTX_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nlt_request(&req, &m, ctx_count_cb, seen));
+	EXPECT_EQ(150, seen->nr);
+	EXPECT_EQ(0, seen->dup);
+	nlt_close(&req);
+	for (f = 0; f < 3; f++)
+		close(fd[f]);
+	free(seen);
+	test_no_leaks();
+}
+
 /*
  * The checker's report on the netlink "events" group (SWMMU_EVENT_CHECK, what swmmuctl monitor
  * shows), and the context in a CTX_GET dump and do (what swmmuctl ctx shows); an unknown
