@@ -577,16 +577,6 @@ out:
 	swmmu_as_destroy(&as);
 }
 
-static int scribble_leaves;
-
-static int scribble_leaf(void *ctx, struct swmmu_walk_item *it)
-{
-	(void)ctx;
-	(void)it;
-	scribble_leaves++;
-	return SWMMU_WALK_DESCEND;
-}
-
 /* A callback that writes the fields swmmu_pt.h says are the walk's own, not the callback's. */
 static int scribble_table(void *ctx, struct swmmu_walk_item *it)
 {
@@ -602,7 +592,8 @@ static int scribble_table(void *ctx, struct swmmu_walk_item *it)
  */
 static void test_walk_ignores_callback_writes(void)
 {
-	const struct swmmu_walk_ops ops = { .leaf = scribble_leaf, .pre_table = scribble_table };
+	const struct swmmu_walk_ops ops = { .leaf = w_leaf, .pre_table = scribble_table };
+	struct wctx w = { 0 };
 	struct swmmu_as as;
 
 	if (!mk(&as, "nv-gp100"))
@@ -610,9 +601,8 @@ static void test_walk_ignores_callback_writes(void)
 	/* One dual item: a 4K page through the small-page word, a 64K page through the big one. */
 	TAP_EQ(swmmu_map(&as, M2 + K4, 0x1000000, K4, R), 0, "nv-gp100: a 4K page");
 	TAP_EQ(swmmu_map(&as, M2 + K64, 0x1010000, K64, R), 0, "nv-gp100: a 64K page");
-	scribble_leaves = 0;
-	TAP_EQ(swmmu_walk(&as, 0, 2 * M2, &ops, NULL), 0, "walk with scribbling callbacks");
-	TAP_EQ(scribble_leaves, 2, "both leaves visited: the walk used what it read");
+	TAP_EQ(swmmu_walk(&as, 0, 2 * M2, &ops, &w), 0, "walk with scribbling callbacks");
+	TAP_EQ(w.leaves, 2, "both leaves visited: the walk used what it read");
 	swmmu_as_destroy(&as);
 }
 

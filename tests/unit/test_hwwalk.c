@@ -350,13 +350,12 @@ static void test_read_item(void)
 #define NV_VOL		B(3)
 #define NV_PRIV		B(5)
 
-static void test_nv_dual(void)
+/*
+ * VA 0x201000: PD3, PD2, PD1 index 0, PD0 index 1 (VA[28:21]), big 0, small 1; tables in pages
+ * 0..4, no big-page table, the 4 KiB page at pg(8).
+ */
+static void nv_tables(void)
 {
-	const struct swmmu_format *f = swmmu_format_find("nv-gp100");
-	struct swmmu_hw_xlate xl;
-	int ret;
-
-	/* VA 0x201000: PD3, PD2, PD1 index 0, PD0 index 1 (VA[28:21]), big 0, small 1. */
 	memset(arena, 0, sizeof(arena));
 	arena[0][0] = ((pg(1) >> 12) << 8) | NV_SYS_COH;
 	arena[1][0] = ((pg(2) >> 12) << 8) | NV_SYS_COH;
@@ -364,6 +363,15 @@ static void test_nv_dual(void)
 	/* PD0[1]: bytes 16..31 of the table, words 2 (big) and 3 (small). */
 	arena[3][3] = ((pg(4) >> 12) << 8) | NV_SYS_COH;
 	arena[4][1] = ((pg(8) >> 12) << 8) | NV_SYS_COH | NV_VALID;
+}
+
+static void test_nv_dual(void)
+{
+	const struct swmmu_format *f = swmmu_format_find("nv-gp100");
+	struct swmmu_hw_xlate xl;
+	int ret;
+
+	nv_tables();
 	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
 	TAP_CHECK(!ret && xl.dual && xl.entry_pa == pg(8) && xl.size_lg2 == 12,
 		  "nv-gp100: no big-page table: the small PTE maps 4 KiB");
@@ -461,13 +469,7 @@ static void test_dual_oa_size(void)
 	if (!TAP_EQ(swmmu_format_parse(nv48_text, strlen(nv48_text), &nv48_fmt, NULL), 0,
 		    "nv48 parses"))
 		return;
-	/* The tables of test_nv_dual(): VA 0x201000 is PD0[1], small index 1. */
-	memset(arena, 0, sizeof(arena));
-	arena[0][0] = ((pg(1) >> 12) << 8) | NV_SYS_COH;
-	arena[1][0] = ((pg(2) >> 12) << 8) | NV_SYS_COH;
-	arena[2][0] = ((pg(3) >> 12) << 8) | NV_SYS_COH;
-	arena[3][3] = ((pg(4) >> 12) << 8) | NV_SYS_COH;
-	arena[4][1] = ((pg(8) >> 12) << 8) | NV_SYS_COH | NV_VALID;
+	nv_tables();
 	ret = swmmu_hw_walk(f, &mem, pg(0), 0x201000, SWMMU_PROT_R, 0, NULL, &xl);
 	TAP_CHECK(!ret && xl.dual && xl.entry_pa == pg(8) && xl.size_lg2 == 12,
 		  "nv48: the small PTE maps 4 KiB");
