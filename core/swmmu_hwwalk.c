@@ -122,13 +122,11 @@ static int hw_leaf(const struct swmmu_format *f, void *tbl, u64 table, unsigned 
 		out->eff_prot &= pt_path_prot(f, all, any);
 	/*
 	 * A present leaf that grants none of need_any allows no access at all: a permission
-	 * fault, not a hole (AMD IOMMU PR = 1 with IR = IW = 0: IO_PAGE_FAULT with PR and PE set;
-	 * Arm stage 2 S2AP = 0b00: a Permission fault). Formats whose presence is those
-	 * permissions (VT-d: R or W) classify such an item as a hole before it gets here.
+	 * fault like any other denied access, not a hole (AMD IOMMU PR = 1 with IR = IW = 0:
+	 * IO_PAGE_FAULT with PR and PE set; Arm stage 2 S2AP = 0b00: a Permission fault). Formats
+	 * whose presence is those permissions (VT-d: R or W) see such an item as a hole earlier.
 	 */
-	if (f->need_any && !(out->prot & f->need_any))
-		return hw_fault(out, SWMMU_HWF_PERMISSION, lvl, pte, item);
-	if (access & ~out->eff_prot)
+	if ((f->need_any && !(out->prot & f->need_any)) || (access & ~out->eff_prot))
 		return hw_fault(out, SWMMU_HWF_PERMISSION, lvl, pte, item);
 	need = f->accessed | ((access & SWMMU_PROT_W) ? f->dirty : 0);
 	if ((pte & need) != need) {
