@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Address spaces: the core's page tables in DMA-able memory, the VA range lock, the mapping
- * records, and the commands that change or read the tables (MAP, UNMAP, PROTECT, QUERY, DUMP,
- * RW, STATS).
+ * Address spaces: their life cycle and the typed operations on them (map, unmap, protect, query,
+ * rw, dump), each doing its locking, invalidation gathering, CPU-view zapping and notification
+ * here, once, for every caller: the ioctls (swmmu_as_cmd.c), netlink, MAP_BATCH, io_uring and
+ * the named address spaces. See swmmu_as.h for the layers.
  */
 #include <linux/dma-mapping.h>
 #include <linux/log2.h>
@@ -15,273 +16,26 @@
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 /* The whole VA space as a range-lock range. */
 #define SWMMU_ALL_FIRST		0ULL
 #define SWMMU_ALL_LAST		U64_MAX
 
-/* RW moves at most this much per call. */
-#define SWMMU_RW_MAX		(64ULL << 20)
-
 static atomic_t swmmu_as_serial = ATOMIC_INIT(0);
 
-/* ---- VA range lock ---------------------------------------------------------------------------- */
-
-static void swmmu_range_lock_init(struct swmmu_range_lock *rl)
-{
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	static struct lock_class_key key;
-
-	lockdep_init_map(&rl->dep_map, "swmmu_as_range", &key, 0);
-#endif
-	spin_lock_init(&rl->lock);
-	INIT_LIST_HEAD(&rl->held);
-	init_waitqueue_head(&rl->wq);
-}
-
-static bool swmmu_range_try(struct swmmu_range_lock *rl, struct swmmu_range *r)
-{
-	struct swmmu_range *h;
-
-	spin_lock(&rl->lock);
-	list_for_each_entry(h, &rl->held, node) {
-		if (h->start <= r->last && r->start <= h->last) {
-			spin_unlock(&rl->lock);
-			return false;
-		}
-	}
-	list_add(&r->node, &rl->held);
-	spin_unlock(&rl->lock);
-	return true;
-}
+/* The layers above, told of what happens here (struct swmmu_as_hooks); set at module init. */
+static const struct swmmu_as_hooks *swmmu_hooks;
 
 /**
- * swmmu_range_lock() - lock [start, last] of an address space's VA space
- * @rl: the range lock
- * @r: caller-provided node describing the range (usually on the stack)
- * @start: first VA
- * @last: last VA (inclusive)
+ * swmmu_as_set_hooks() - install how the layers above hear of address-space events
+ * @hooks: every member set; must outlive every address space
  *
- * Waits until no held range overlaps. Disjoint ranges are held concurrently; the core's
- * concurrency contract needs exactly this from its caller. A thread holds at most one range.
- *
- * Context: process context, may sleep; no user copy while held.
+ * Context: module init, before the first address space is created.
  */
-void swmmu_range_lock(struct swmmu_range_lock *rl, struct swmmu_range *r, u64 start, u64 last)
+void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks)
 {
-	might_sleep();
-	r->start = start;
-	r->last = last;
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lock_map_acquire(&rl->dep_map);
-#endif
-	wait_event(rl->wq, swmmu_range_try(rl, r));
-}
-
-/**
- * swmmu_range_unlock() - release a range locked with swmmu_range_lock()
- * @rl: the range lock
- * @r: the node passed to swmmu_range_lock()
- *
- * Context: any context that may take a spinlock.
- */
-void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r)
-{
-	spin_lock(&rl->lock);
-	list_del(&r->node);
-	spin_unlock(&rl->lock);
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lock_map_release(&rl->dep_map);
-#endif
-	/*
-	 * Most unlocks have no waiter: skip the wait queue's lock then. The barrier in
-	 * wq_has_sleeper() pairs with the one in prepare_to_wait(): either a waiter sees our
-	 * list_del() when it tries again, or we see it queued.
-	 */
-	if (wq_has_sleeper(&rl->wq))
-		wake_up_all(&rl->wq);
-}
-
-/* ---- table memory ----------------------------------------------------------------------------- */
-
-/**
- * struct swmmu_table - one page-table allocation
- * @cpu: CPU address
- * @dma: DMA address (what table entries hold)
- * @bytes: allocated bytes (a power of two, at least a page, aligned to itself)
- * @as: owner, for the deferred free
- * @rwork: the deferred free, run after an RCU grace period
- */
-struct swmmu_table {
-	void *cpu;
-	dma_addr_t dma;
-	size_t bytes;
-	struct swmmu_as_obj *as;
-	struct rcu_work rwork;
-};
-
-/* Runs the deferred table frees; destroyed (so drained) at module exit. */
-static struct workqueue_struct *swmmu_tbl_wq;
-
-/*
- * Tables are coherent DMA memory of the module's device, so a real device could walk them without
- * cache maintenance. Every page of a table is indexed by its DMA page number; that index is also
- * the core's table address -> CPU pointer translation, valid whatever the DMA API maps.
- */
-static void *swmmu_tbl_alloc(void *ctx, size_t size, size_t align, u64 *addr)
-{
-	struct swmmu_as_obj *as = ctx;
-	struct swmmu_file *file = as->file;
-	struct swmmu_table *t;
-	size_t bytes = roundup_pow_of_two(max3(size, align, (size_t)PAGE_SIZE));
-	unsigned long i, pfn;
-
-	if (atomic64_add_return(bytes, &file->table_bytes) > swmmu_max_table_bytes) {
-		WRITE_ONCE(as->quota_hit, true);
-		goto err_quota;
-	}
-	t = kmalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
-	if (!t)
-		goto err_quota;
-	t->bytes = bytes;
-	t->cpu = dma_alloc_coherent(swmmu_dma_dev, bytes, &t->dma,
-				    GFP_KERNEL | __GFP_ACCOUNT | __GFP_NOWARN);
-	if (!t->cpu)
-		goto err_t;
-	pfn = t->dma >> PAGE_SHIFT;
-	for (i = 0; i < bytes >> PAGE_SHIFT; i++)
-		if (xa_err(xa_store(&as->tables, pfn + i, t, GFP_KERNEL_ACCOUNT)))
-			goto err_xa;
-	atomic_long_inc(&swmmu_cnt.tables);
-	atomic_long_add(bytes, &swmmu_cnt.table_bytes);
-	*addr = t->dma;
-	return t->cpu;
-
-err_xa:
-	while (i--)
-		xa_erase(&as->tables, pfn + i);
-	dma_free_coherent(swmmu_dma_dev, bytes, t->cpu, t->dma);
-err_t:
-	kfree(t);
-err_quota:
-	atomic64_sub(bytes, &file->table_bytes);
-	return NULL;
-}
-
-/* Give a table's memory back; its to_cpu() index goes with it. */
-static void swmmu_tbl_release(struct swmmu_as_obj *as, struct swmmu_table *t)
-{
-	unsigned long i, pfn = t->dma >> PAGE_SHIFT;
-
-	for (i = 0; i < t->bytes >> PAGE_SHIFT; i++)
-		xa_erase(&as->tables, pfn + i);
-	dma_free_coherent(swmmu_dma_dev, t->bytes, t->cpu, t->dma);
-	kfree(t);
-}
-
-static void swmmu_tbl_free_work(struct work_struct *work)
-{
-	struct swmmu_table *t = container_of(to_rcu_work(work), struct swmmu_table, rwork);
-	struct swmmu_as_obj *as = t->as;
-
-	swmmu_tbl_release(as, t);
-	atomic_long_dec(&swmmu_cnt.tables_freeing);
-	/* The last access to @as: swmmu_as_free() may free it as soon as this reaches zero. */
-	if (atomic_dec_and_test(&as->tbl_pending))
-		wake_up_var(&as->tbl_pending);
-}
-
-/*
- * The core calls this only after the gather's flush (swmmu_as_flush()) has invalidated the
- * device's caches, so no new walk can reach the table. Walks that began before, lock-free
- * under rcu_read_lock() (the DMA engine's IOTLB miss, QUERY, RW), may still read it, and
- * to_cpu() must still find it: memory and index go after a grace period, in process context
- * because dma_free_coherent() and the xarray's lock need it. Waiting for the grace period here
- * instead (synchronize_rcu()) would stall every UNMAP that empties a table.
- */
-static void swmmu_tbl_free(void *ctx, void *cpu, u64 addr, size_t size)
-{
-	struct swmmu_as_obj *as = ctx;
-	struct swmmu_table *t = xa_load(&as->tables, addr >> PAGE_SHIFT);
-
-	if (WARN_ON_ONCE(!t || t->cpu != cpu))
-		return;
-	/*
-	 * The table is no longer the address space's: the file's limit and the live counters
-	 * drop now, so that an UNMAP followed by a MAP does not fail on memory that only waits
-	 * for a grace period (still charged to the memcg, counted in tables_freeing), and a
-	 * failed operation leaves the counters as they were.
-	 */
-	atomic64_sub(t->bytes, &as->file->table_bytes);
-	atomic_long_dec(&swmmu_cnt.tables);
-	atomic_long_sub(t->bytes, &swmmu_cnt.table_bytes);
-	if (!READ_ONCE(as->tbl_defer)) {
-		swmmu_tbl_release(as, t);
-		return;
-	}
-	t->as = as;
-	atomic_inc(&as->tbl_pending);
-	atomic_long_inc(&swmmu_cnt.tables_freeing);
-	INIT_RCU_WORK(&t->rwork, swmmu_tbl_free_work);
-	queue_rcu_work(swmmu_tbl_wq, &t->rwork);
-}
-
-static void *swmmu_tbl_to_cpu(void *ctx, u64 addr)
-{
-	struct swmmu_as_obj *as = ctx;
-	struct swmmu_table *t = xa_load(&as->tables, addr >> PAGE_SHIFT);
-
-	/* Table entries are written only by the core from our own allocations. */
-	if (WARN_ON_ONCE(!t))
-		return NULL;
-	return t->cpu + (addr - t->dma);
-}
-
-static const struct swmmu_mem_ops swmmu_tbl_ops = {
-	.alloc = swmmu_tbl_alloc,
-	.free = swmmu_tbl_free,
-	.to_cpu = swmmu_tbl_to_cpu,
-};
-
-/*
- * Invalidation: the core calls this once the tables no longer reach what an operation removed,
- * before it frees unlinked tables. This is where a software IOTLB is invalidated (per range and
- * level, as the gather says). Lock-free walkers run under rcu_read_lock(), so the unlinked
- * tables are handed back only after a grace period, without waiting here (swmmu_tbl_free()).
- */
-static void swmmu_as_flush(void *ctx, const struct swmmu_gather *g)
-{
-	struct swmmu_as_obj *as = ctx;
-
-	atomic64_inc(&as->invalidations);
-	/* The device's IOTLBs, and DMA accesses still using an old translation. */
-	swmmu_as_dev_invalidate(as, g);
-}
-
-/**
- * swmmu_tbl_init() - set up the deferred freeing of page tables
- *
- * Context: module init.
- * Return: 0 or -ENOMEM.
- */
-int swmmu_tbl_init(void)
-{
-	swmmu_tbl_wq = alloc_workqueue("swmmu_tbl_free", WQ_UNBOUND, 0);
-	return swmmu_tbl_wq ? 0 : -ENOMEM;
-}
-
-/**
- * swmmu_tbl_exit() - tear down the deferred freeing of page tables
- *
- * Every address space is gone, and swmmu_as_free() waited for its tables; destroying the
- * workqueue also waits until the last free work has returned from module code.
- *
- * Context: module exit.
- */
-void swmmu_tbl_exit(void)
-{
-	destroy_workqueue(swmmu_tbl_wq);
+	swmmu_hooks = hooks;
 }
 
 /* ---- formats ---------------------------------------------------------------------------------- */
@@ -308,21 +62,6 @@ unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f)
 	return v;
 }
 
-/**
- * swmmu_as_va_last() - last device VA of the lower (or only) half of the VA space
- * @as: the address space
- *
- * Context: any.
- * Return: the VA.
- */
-u64 swmmu_as_va_last(const struct swmmu_as_obj *as)
-{
-	const struct swmmu_format *f = as->fmt;
-	unsigned int bits = f->va_bits - !!(f->flags & SWMMU_FMT_SIGN_EXTEND);
-
-	return bits >= 64 ? U64_MAX : (1ULL << bits) - 1;
-}
-
 /* Smallest leaf of the format, and never below a CPU page: buffers are made of pages. */
 static u64 swmmu_as_granule(const struct swmmu_as_obj *as)
 {
@@ -331,242 +70,22 @@ static u64 swmmu_as_granule(const struct swmmu_as_obj *as)
 	return max_t(u64, pg & -pg, PAGE_SIZE);
 }
 
-/* ---- mapping records --------------------------------------------------------------------------- */
-
-/* The records; a cache of their own so that SWMMU_MAP_BATCH can allocate many at once. */
-static struct kmem_cache *swmmu_mapping_cache;
-
-/**
- * swmmu_maps_init() - create the cache of mapping records
- *
- * Context: module init.
- * Return: 0 or -ENOMEM.
- */
-int swmmu_maps_init(void)
-{
-	swmmu_mapping_cache = KMEM_CACHE(swmmu_mapping, SLAB_ACCOUNT);
-	return swmmu_mapping_cache ? 0 : -ENOMEM;
-}
-
-/**
- * swmmu_maps_exit() - destroy the cache of mapping records
- *
- * Context: module exit, after the last address space is gone.
- */
-void swmmu_maps_exit(void)
-{
-	kmem_cache_destroy(swmmu_mapping_cache);
-}
-
-/**
- * swmmu_mappings_alloc() - allocate zeroed mapping records in bulk
- * @nr: how many
- * @m: filled with @nr records
- *
- * Context: process context, may sleep.
- * Return: 0, or -ENOMEM (none allocated).
- */
-int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m)
-{
-	return kmem_cache_alloc_bulk(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT | __GFP_ZERO, nr,
-				     (void **)m) ? 0 : -ENOMEM;
-}
-
-/**
- * swmmu_mappings_free() - free records swmmu_mappings_alloc() gave and nothing used
- * @nr: how many
- * @m: the records
- *
- * Context: any context that may free memory.
- */
-void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m)
-{
-	if (nr)
-		kmem_cache_free_bulk(swmmu_mapping_cache, nr, (void **)m);
-}
-
 /*
- * The records of an address space are an rbtree ordered by VA; they never overlap, so ordering by
- * first VA also orders them by last VA. maps_lock guards only the tree's shape: a caller that holds
- * the range lock over a record may use the record after dropping maps_lock, because only a holder
- * of that range inserts or removes it.
+ * Invalidation: the core calls this once the tables no longer reach what an operation removed,
+ * before it frees unlinked tables. This is where a software IOTLB is invalidated (per range and
+ * level, as the gather says). Lock-free walkers run under rcu_read_lock(), so the unlinked
+ * tables are handed back only after a grace period, without waiting here (swmmu_tbl_free()).
  */
-
-/**
- * __swmmu_maps_find() - the first record that overlaps a VA range
- * @as: the address space
- * @first: first VA
- * @last: last VA (inclusive)
- *
- * Context: @as->maps_lock held.
- * Return: the record with the lowest VA that overlaps [first, last], or NULL.
- */
-static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
+static void swmmu_as_flush(void *ctx, const struct swmmu_gather *g)
 {
-	struct rb_node *n = as->maps.rb_node;
-	struct swmmu_mapping *found = NULL;
+	struct swmmu_as_obj *as = ctx;
 
-	while (n) {
-		struct swmmu_mapping *m = rb_entry(n, struct swmmu_mapping, node);
-
-		if (m->last < first) {
-			n = n->rb_right;
-		} else {
-			found = m;
-			n = n->rb_left;
-		}
-	}
-	return found && found->iova <= last ? found : NULL;
-}
-
-/**
- * __swmmu_maps_next() - the record after one, if it begins at or below a VA
- * @m: a record in the tree
- * @last: last VA (inclusive) of the range being walked
- *
- * Context: the tree's maps_lock held.
- * Return: the next record, or NULL.
- */
-static struct swmmu_mapping *__swmmu_maps_next(struct swmmu_mapping *m, u64 last)
-{
-	struct rb_node *n = rb_next(&m->node);
-
-	m = n ? rb_entry(n, struct swmmu_mapping, node) : NULL;
-	return m && m->iova <= last ? m : NULL;
-}
-
-/**
- * swmmu_maps_find() - the first mapping record that overlaps a VA range
- * @as: the address space
- * @first: first VA
- * @last: last VA (inclusive)
- *
- * Context: any context that may take a spinlock; the record stays valid while the caller holds
- * a range of @as->range over it.
- * Return: the record with the lowest VA that overlaps [first, last], or NULL.
- */
-struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
-{
-	struct swmmu_mapping *m;
-
-	spin_lock(&as->maps_lock);
-	m = __swmmu_maps_find(as, first, last);
-	spin_unlock(&as->maps_lock);
-	return m;
-}
-
-/**
- * swmmu_maps_next() - the record after one, if it still overlaps a VA range
- * @as: the address space
- * @m: a record in the tree
- * @last: last VA (inclusive) of the range being walked
- *
- * Context: as swmmu_maps_find(); the caller holds a range over @m.
- * Return: the next record by VA if it begins at or below @last, or NULL.
- */
-struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last)
-{
-	spin_lock(&as->maps_lock);
-	m = __swmmu_maps_next(m, last);
-	spin_unlock(&as->maps_lock);
-	return m;
-}
-
-/**
- * swmmu_maps_insert() - insert a mapping record
- * @as: the address space
- * @m: the record, iova and last set
- *
- * Context: any context that may take a spinlock; the caller holds the record's range.
- * Return: 0, or -EEXIST if it overlaps a record.
- */
-static int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m)
-{
-	struct rb_node **p = &as->maps.rb_node, *parent = NULL;
-
-	spin_lock(&as->maps_lock);
-	while (*p) {
-		struct swmmu_mapping *e = rb_entry(*p, struct swmmu_mapping, node);
-
-		parent = *p;
-		if (m->last < e->iova) {
-			p = &parent->rb_left;
-		} else if (m->iova > e->last) {
-			p = &parent->rb_right;
-		} else {
-			spin_unlock(&as->maps_lock);
-			return -EEXIST;
-		}
-	}
-	rb_link_node(&m->node, parent, p);
-	rb_insert_color(&m->node, &as->maps);
-	spin_unlock(&as->maps_lock);
-	return 0;
-}
-
-/**
- * swmmu_maps_erase() - remove a mapping record from the tree
- * @as: the address space
- * @m: the record
- *
- * Context: any context that may take a spinlock; the caller holds the record's range.
- */
-static void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
-{
-	spin_lock(&as->maps_lock);
-	rb_erase(&m->node, &as->maps);
-	spin_unlock(&as->maps_lock);
-}
-
-/**
- * swmmu_maps_take() - move every record inside a VA range from the tree to a list
- * @as: the address space
- * @first: first VA
- * @last: last VA (inclusive)
- * @dead: the list (struct swmmu_mapping.dead)
- *
- * Context: any context that may take a spinlock; the caller holds the range and checked that
- * no record is cut (swmmu_covered()).
- * Return: the bytes of the records moved.
- */
-static u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead)
-{
-	struct swmmu_mapping *m, *next;
-	u64 bytes = 0;
-
-	spin_lock(&as->maps_lock);
-	for (m = __swmmu_maps_find(as, first, last); m; m = next) {
-		next = __swmmu_maps_next(m, last);
-		rb_erase(&m->node, &as->maps);
-		list_add_tail(&m->dead, dead);
-		bytes += m->last - m->iova + 1;
-	}
-	spin_unlock(&as->maps_lock);
-	return bytes;
+	atomic64_inc(&as->invalidations);
+	/* The device's IOTLBs, and DMA accesses still using an old translation. */
+	swmmu_hooks->invalidate(as, g);
 }
 
 /* ---- life cycle ------------------------------------------------------------------------------- */
-
-/**
- * swmmu_cmd_as_alloc() - SWMMU_AS_ALLOC
- * @file: the file
- * @data: struct swmmu_as_alloc
- *
- * Context: process context, may sleep.
- * Return: 0, or -EOPNOTSUPP, -ENOENT (format), -EINVAL (va_bits), -ENOSPC (max_as), -ENOMEM.
- */
-int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
-{
-	struct swmmu_as_alloc *cmd = data;
-	const struct swmmu_format *f;
-
-	if (cmd->flags & ~SWMMU_AS_DRIVER_TABLES || cmd->__reserved)
-		return -EOPNOTSUPP;
-	f = swmmu_format_get(cmd->format_id);
-	if (!f)
-		return -ENOENT;
-	return swmmu_as_create(file, f, cmd);
-}
 
 /**
  * swmmu_file_reserve_as() - count an address space against a file's limit and take an mmap window
@@ -650,29 +169,25 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	spin_lock_init(&as->maps_lock);
 	as->maps = RB_ROOT;
 	swmmu_range_lock_init(&as->range);
-	swmmu_as_dev_init(as);
+	swmmu_hooks->init(as);
 	mem.ctx = as;
 	ret = swmmu_as_init(&as->pt, as->fmt, &mem);
 	if (ret)
 		goto err_limits;
 	/* Published from here on: tables the operations unlink may still be walked. */
 	as->tbl_defer = true;
-	if (cmd->flags & SWMMU_AS_DRIVER_TABLES) {
-		ret = swmmu_dctx_create(as, cmd->format_id);
-		if (ret) {
-			as->tbl_defer = false;
-			swmmu_as_destroy(&as->pt);
-			goto err_limits;
-		}
-	}
-
 	as->debug_id = (u32)atomic_inc_return(&swmmu_as_serial);
 	as->window_mask = (1ULL << min_t(unsigned int, as->fmt->va_bits,
 					 SWMMU_MMAP_WINDOW_SHIFT)) - 1;
 	as->mmap_offset = window < 0 ? SWMMU_MMAP_OFFSET_NONE :
 			  (u64)window << SWMMU_MMAP_WINDOW_SHIFT;
+	ret = swmmu_hooks->publish(as, cmd->flags & SWMMU_AS_DRIVER_TABLES, cmd->format_id);
+	if (ret) {
+		as->tbl_defer = false;
+		swmmu_as_destroy(&as->pt);
+		goto err_limits;
+	}
 	atomic_long_inc(&swmmu_cnt.as);
-	swmmu_debugfs_as_add(as);
 
 	ret = swmmu_obj_insert(file, &as->obj, SWMMU_OBJ_AS);
 	if (ret) {
@@ -706,33 +221,6 @@ err_as:
 }
 
 /**
- * swmmu_mappings_gone() - account for records that are gone from an address space
- * @as: the address space
- * @nr: how many
- * @bytes: their bytes in all
- *
- * Context: any.
- */
-static void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes)
-{
-	atomic64_sub(nr, &as->nr_mappings);
-	atomic64_sub(bytes, &as->mapped_bytes);
-	atomic_long_sub(nr, &swmmu_cnt.mappings);
-}
-
-/**
- * swmmu_mapping_release() - free a record that is out of the tree
- * @m: the record; drops its buffer reference
- *
- * Context: any context that may free memory.
- */
-static void swmmu_mapping_release(struct swmmu_mapping *m)
-{
-	swmmu_obj_put(&m->buf->obj);
-	kmem_cache_free(swmmu_mapping_cache, m);
-}
-
-/**
  * swmmu_as_free() - free an address space removed from its file's ID table
  * @as: the address space; no ioctl uses it and no VMA maps it
  *
@@ -745,8 +233,7 @@ void swmmu_as_free(struct swmmu_as_obj *as)
 	struct swmmu_file *file = as->file;
 	struct swmmu_mapping *m, *n;
 
-	swmmu_debugfs_as_remove(as);
-	swmmu_dctx_destroy(as);
+	swmmu_hooks->unpublish(as);
 	mutex_lock(&file->lock);
 	if (as->window >= 0) {
 		file->windows[as->window] = NULL;
@@ -813,37 +300,6 @@ static int swmmu_buf_segs(struct swmmu_buf *buf, u64 off, u64 len, struct swmmu_
 	return 0;
 }
 
-/*
- * Lowest free VA range of @len bytes aligned to @align in the lower half of the VA space. The
- * answer may be stale by the time the caller locks it; the caller retries on -EEXIST.
- */
-static int swmmu_find_free(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out)
-{
-	u64 hi = swmmu_as_va_last(as), cand = 0, end;
-	struct swmmu_mapping *m;
-
-	for (;;) {
-		if (cand & (align - 1)) {
-			if (check_add_overflow(cand | (align - 1), 1ULL, &cand))
-				return -ENOSPC;
-		}
-		if (cand > hi || hi - cand < len - 1)
-			return -ENOSPC;
-		/* Without the range, a record may go at any time: read its end under the lock. */
-		spin_lock(&as->maps_lock);
-		m = __swmmu_maps_find(as, cand, cand + len - 1);
-		end = m ? m->last : 0;
-		spin_unlock(&as->maps_lock);
-		if (!m) {
-			*out = cand;
-			return 0;
-		}
-		if (end == U64_MAX)
-			return -ENOSPC;
-		cand = end + 1;
-	}
-}
-
 /* Alignment for a kernel-chosen VA: the largest leaf the length and the DMA address allow. */
 static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 {
@@ -861,104 +317,103 @@ static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 }
 
 /**
- * swmmu_map_check() - the checks of a MAP request that need no object
- * @cmd: the request
+ * swmmu_as_map_check() - the checks of a map request that need no address space
+ * @args: the request
  *
  * Context: any.
- * Return: 0, or -EOPNOTSUPP for an unknown flag, prot bit or page size.
+ * Return: 0, or -EOPNOTSUPP for an unknown prot bit or page size.
  */
-int swmmu_map_check(const struct swmmu_map *cmd)
+int swmmu_as_map_check(const struct swmmu_as_map_args *args)
 {
-	if (cmd->flags & ~SWMMU_MAP_FIXED_IOVA)
+	if (args->prot & ~SWMMU_UPROT_VALID)
 		return -EOPNOTSUPP;
-	if (cmd->prot & ~SWMMU_UPROT_VALID)
-		return -EOPNOTSUPP;
-	if (cmd->pgsize_lg2 >= 64)
+	if (args->pgsize_lg2 >= 64)
 		return -EOPNOTSUPP;
 	return 0;
 }
 
 /**
- * swmmu_map_prepare() - check a MAP request against its objects and set up its record
- * @req: the request in progress; swmmu_map_finish() ends it whatever this returns
+ * swmmu_as_map_prepare() - check a map request against its address space and set up its record
+ * @req: the request in progress; swmmu_as_map_finish() ends it whatever this returns
  * @as: the address space
- * @buf: the buffer; the caller's users reference passes to @req
- * @cmd: the request, already through swmmu_map_check()
+ * @args: the request, already through swmmu_as_map_check(); the users reference the caller
+ *        holds on @args->buf passes to @req
  * @m: a zeroed record from swmmu_mappings_alloc() that passes to @req, or NULL to allocate one
  *
  * Context: process context, may sleep; no range need be held.
  * Return: 0, or -EOPNOTSUPP (page size), -EINVAL (alignment, slice), -EOVERFLOW / -ERANGE (the
  * fixed VA range), -ENOMEM.
  */
-int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
-		      const struct swmmu_map *cmd, struct swmmu_mapping *m)
+int swmmu_as_map_prepare(struct swmmu_as_map_req *req, struct swmmu_as_obj *as,
+			 const struct swmmu_as_map_args *args, struct swmmu_mapping *m)
 {
+	struct swmmu_buf *buf = args->buf;
 	u64 gran, end;
 	int ret;
 
-	memset(req, 0, offsetof(struct swmmu_map_req, onstack));
-	req->cmd = cmd;
+	memset(req, 0, offsetof(struct swmmu_as_map_req, onstack));
+	req->args = args;
 	req->as = as;
 	req->buf = buf;
 	req->m = m;
-	if (cmd->pgsize_lg2 && !(as->pgsizes & (1ULL << cmd->pgsize_lg2)))
+	if (args->pgsize_lg2 && !(as->pgsizes & (1ULL << args->pgsize_lg2)))
 		return -EOPNOTSUPP;
-	req->opts.pgsize = cmd->pgsize_lg2 ? 1ULL << cmd->pgsize_lg2 : 0;
+	req->opts.pgsize = args->pgsize_lg2 ? 1ULL << args->pgsize_lg2 : 0;
 	gran = swmmu_as_granule(as);
-	if (!cmd->length || (cmd->buf_offset | cmd->length) & (gran - 1))
+	if (!args->length || (args->buf_offset | args->length) & (gran - 1))
 		return -EINVAL;
-	if (check_add_overflow(cmd->buf_offset, cmd->length, &end) || end > buf->length)
+	if (check_add_overflow(args->buf_offset, args->length, &end) || end > buf->length)
 		return -EINVAL;
-	if (cmd->flags & SWMMU_MAP_FIXED_IOVA) {
-		if (cmd->iova & (gran - 1))
+	if (args->fixed) {
+		if (args->iova & (gran - 1))
 			return -EINVAL;
-		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &req->last);
+		ret = swmmu_format_range(as->fmt, args->iova, args->length, &req->last);
 		if (ret)
 			return ret;
-		req->iova = cmd->iova;
+		req->iova = args->iova;
 	}
-	ret = swmmu_buf_segs(buf, cmd->buf_offset, cmd->length, req->onstack, &req->segs,
+	ret = swmmu_buf_segs(buf, args->buf_offset, args->length, req->onstack, &req->segs,
 			     &req->nr_segs);
 	if (ret)
 		return ret;
 	if (!req->m)
-		req->m = kmem_cache_zalloc(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT);
+		req->m = swmmu_mapping_alloc();
 	if (!req->m)
 		return -ENOMEM;
 	req->m->buf = buf;
-	req->m->buf_offset = cmd->buf_offset;
-	req->m->prot = cmd->prot;
+	req->m->buf_offset = args->buf_offset;
+	req->m->prot = args->prot;
 	return 0;
 }
 
 /**
- * swmmu_map_pick() - choose the VA of a prepared MAP request
+ * swmmu_as_map_pick() - choose the VA of a prepared map request
  * @req: the request
  *
  * A fixed request keeps its VA; otherwise the lowest free range that large leaves can use is
- * taken. Without a lock over that range the answer may be stale (swmmu_map_locked() then fails
- * with @req->raced set).
+ * taken. Without a lock over that range the answer may be stale (swmmu_as_map_locked() then
+ * fails with @req->raced set).
  *
  * Context: process context.
  * Return: 0 with @req->iova and @req->last set, or -ENOSPC.
  */
-int swmmu_map_pick(struct swmmu_map_req *req)
+int swmmu_as_map_pick(struct swmmu_as_map_req *req)
 {
-	const struct swmmu_map *cmd = req->cmd;
+	const struct swmmu_as_map_args *args = req->args;
 	int ret;
 
-	if (cmd->flags & SWMMU_MAP_FIXED_IOVA)
+	if (args->fixed)
 		return 0;
-	ret = swmmu_find_free(req->as, cmd->length,
-			      swmmu_map_align(req->as, cmd->length, req->segs[0].pa), &req->iova);
+	ret = swmmu_maps_free_range(req->as, args->length,
+			      swmmu_map_align(req->as, args->length, req->segs[0].pa), &req->iova);
 	if (!ret)
-		req->last = req->iova + cmd->length - 1;
+		req->last = req->iova + args->length - 1;
 	return ret;
 }
 
 /**
- * swmmu_map_locked() - map a prepared request at its VA
- * @req: the request, through swmmu_map_pick()
+ * swmmu_as_map_locked() - map a prepared request at its VA
+ * @req: the request, through swmmu_as_map_pick()
  *
  * Inserts the record and writes the tables; on success the record owns the buffer reference.
  *
@@ -968,10 +423,11 @@ int swmmu_map_pick(struct swmmu_map_req *req)
  * -ERANGE, -ENOSPC (max_table_bytes), -ENOMEM, or another error of the core. The tables are
  * unchanged on error.
  */
-int swmmu_map_locked(struct swmmu_map_req *req)
+int swmmu_as_map_locked(struct swmmu_as_map_req *req)
 {
 	struct swmmu_as_obj *as = req->as;
 	struct swmmu_mapping *m = req->m;
+	u32 prot = swmmu_prot_from_user(req->args->prot);
 	int ret;
 
 	m->iova = req->iova;
@@ -983,11 +439,9 @@ int swmmu_map_locked(struct swmmu_map_req *req)
 	}
 	/* One DMA-contiguous piece with automatic sizes: the core's fast paths take it. */
 	if (req->nr_segs == 1 && !req->opts.pgsize)
-		ret = swmmu_map(&as->pt, req->iova, req->segs[0].pa, req->segs[0].len,
-				swmmu_prot_from_user(req->cmd->prot));
+		ret = swmmu_map(&as->pt, req->iova, req->segs[0].pa, req->segs[0].len, prot);
 	else
-		ret = swmmu_map_sg(&as->pt, req->iova, req->segs, req->nr_segs,
-				   swmmu_prot_from_user(req->cmd->prot), &req->opts);
+		ret = swmmu_map_sg(&as->pt, req->iova, req->segs, req->nr_segs, prot, &req->opts);
 	/* The core's "no memory for a table" is the per-file table limit when that was hit. */
 	if (ret == -ENOMEM && READ_ONCE(as->quota_hit)) {
 		WRITE_ONCE(as->quota_hit, false);
@@ -998,7 +452,7 @@ int swmmu_map_locked(struct swmmu_map_req *req)
 		return ret;
 	}
 	atomic64_inc(&as->nr_mappings);
-	atomic64_add(req->cmd->length, &as->mapped_bytes);
+	atomic64_add(req->args->length, &as->mapped_bytes);
 	atomic_long_inc(&swmmu_cnt.mappings);
 	req->m = NULL;
 	req->buf = NULL;
@@ -1006,139 +460,106 @@ int swmmu_map_locked(struct swmmu_map_req *req)
 }
 
 /**
- * swmmu_map_finish() - release what a MAP request still holds
- * @req: the request, after swmmu_map_prepare() whatever it returned
+ * swmmu_as_map_finish() - release what a map request still holds
+ * @req: the request, after swmmu_as_map_prepare() whatever it returned
  *
  * After a failure that is the record and the buffer reference; after a success, nothing but a
  * segment array.
  *
  * Context: process context.
  */
-void swmmu_map_finish(struct swmmu_map_req *req)
+void swmmu_as_map_finish(struct swmmu_as_map_req *req)
 {
 	if (req->segs != req->onstack)
 		kvfree(req->segs);
 	if (req->m)
-		kmem_cache_free(swmmu_mapping_cache, req->m);
+		swmmu_mapping_free(req->m);
 	if (req->buf)
 		swmmu_obj_put(&req->buf->obj);
 }
 
 /**
- * swmmu_cmd_map() - SWMMU_MAP
- * @file: the file
- * @data: struct swmmu_map
+ * swmmu_as_map() - map a slice of a buffer
+ * @as: the address space (swmmu writes its tables: not a driver-managed context)
+ * @args: the request; @args->iova is set to the VA used on success. The users reference the
+ *        caller holds on @args->buf passes to the mapping on success and is dropped on error.
  *
- * Context: process context, may sleep.
- * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h; the tables are unchanged on
- * error.
+ * A free range is searched for unless @args->fixed; when another thread takes it first, the
+ * search runs again.
+ *
+ * Context: process context, may sleep; takes the range lock over the mapped range.
+ * Return: 0 or a negative errno as documented for SWMMU_MAP in uapi/linux/swmmu.h; the tables
+ * are unchanged on error.
  */
-int swmmu_cmd_map(struct swmmu_file *file, void *data)
+int swmmu_as_map(struct swmmu_as_obj *as, struct swmmu_as_map_args *args)
 {
-	struct swmmu_map *cmd = data;
-	struct swmmu_map_req req;
-	struct swmmu_as_obj *as;
-	struct swmmu_buf *buf;
+	struct swmmu_as_map_req req;
 	struct swmmu_range r;
 	int ret;
 
-	ret = swmmu_map_check(cmd);
-	if (ret)
+	ret = swmmu_as_map_check(args);
+	if (ret) {
+		swmmu_obj_put(&args->buf->obj);
 		return ret;
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return PTR_ERR(as);
-	buf = swmmu_buf_get(file, cmd->buf_id);
-	if (!buf) {
-		swmmu_obj_put(&as->obj);
-		return -ENOENT;
 	}
-	ret = swmmu_map_prepare(&req, as, buf, cmd, NULL);
+	ret = swmmu_as_map_prepare(&req, as, args, NULL);
 	while (!ret) {
-		ret = swmmu_map_pick(&req);
+		ret = swmmu_as_map_pick(&req);
 		if (ret)
 			break;
 		swmmu_range_lock(&as->range, &r, req.iova, req.last);
-		ret = swmmu_map_locked(&req);
+		ret = swmmu_as_map_locked(&req);
 		swmmu_range_unlock(&as->range, &r);
 		/* Another thread took the free range first: look again. */
-		if (ret != -EEXIST || !req.raced || (cmd->flags & SWMMU_MAP_FIXED_IOVA))
+		if (ret != -EEXIST || !req.raced || args->fixed)
 			break;
 		req.raced = false;
 		ret = 0;
 	}
 	if (!ret)
-		cmd->iova = req.iova;
-	swmmu_map_finish(&req);
-	swmmu_obj_put(&as->obj);
+		args->iova = req.iova;
+	swmmu_as_map_finish(&req);
 	return ret;
 }
 
 /**
- * swmmu_map_revert() - remove what SWMMU_MAP mapped, its result could not be written back
- * @file: the file
- * @data: struct swmmu_map after swmmu_cmd_map() succeeded
+ * swmmu_as_map_revert() - remove what a successful swmmu_as_map() mapped, tables included
+ * @as: the address space
+ * @iova: the VA the map used
+ * @length: its length
  *
- * Unmaps the mapping and frees the tables left empty up to a child of the root: those MAP
+ * Unmaps the mapping and frees the tables left empty up to a child of the root: those the map
  * allocated for it (and any other empty one in that span), so that the tables are as before.
+ * For a map whose result could not be told to its caller.
  *
  * Context: process context, may sleep.
  */
-void swmmu_map_revert(struct swmmu_file *file, void *data)
+void swmmu_as_map_revert(struct swmmu_as_obj *as, u64 iova, u64 length)
 {
-	struct swmmu_map *cmd = data;
-	u64 last = cmd->iova + cmd->length - 1, first = cmd->iova, held_last = last, bytes;
-	const struct swmmu_format *f;
+	u64 last = iova + length - 1, first = iova, held_last = last, bytes;
+	const struct swmmu_format *f = as->fmt;
 	struct swmmu_unmap_gather ug;
-	struct swmmu_as_obj *as;
 	struct swmmu_range r;
 	unsigned int lg2;
 
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return;
-	f = as->fmt;
 	if (f->nr_levels >= 2) {
 		lg2 = min_t(unsigned int, f->va_bits,
 			    f->level[f->nr_levels - 2].shift + f->level[f->nr_levels - 2].index_bits);
 		if (lg2 < 64) {
-			first = round_down(cmd->iova, 1ULL << lg2);
+			first = round_down(iova, 1ULL << lg2);
 			held_last = round_down(last, 1ULL << lg2) + (1ULL << lg2) - 1;
 		}
 	}
 	swmmu_range_lock(&as->range, &r, first, held_last);
 	swmmu_unmap_gather_init(as, &ug);
 	/* An error means another thread unmapped it first: nothing is left to remove. */
-	if (!swmmu_as_unmap_gather(as, cmd->iova, last, &ug, &bytes))
-		swmmu_free_empty_held(&as->pt, cmd->iova, cmd->length, first,
-				      held_last - first + 1, &ug.g);
+	if (!swmmu_as_unmap_gather(as, iova, last, &ug, &bytes))
+		swmmu_free_empty_held(&as->pt, iova, length, first, held_last - first + 1, &ug.g);
 	swmmu_unmap_gather_flush(as, &ug);
 	swmmu_range_unlock(&as->range, &r);
-	swmmu_obj_put(&as->obj);
 }
 
 /* ---- UNMAP, PROTECT --------------------------------------------------------------------------- */
-
-/*
- * Check that [iova, last] holds at least one mapping and cuts none. The caller holds the range,
- * so records overlapping it cannot change.
- */
-static int swmmu_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
-{
-	struct swmmu_mapping *m;
-	int ret = -ENOENT;
-
-	spin_lock(&as->maps_lock);
-	for (m = __swmmu_maps_find(as, iova, last); m; m = __swmmu_maps_next(m, last)) {
-		if (m->iova < iova || m->last > last) {
-			ret = -EINVAL;
-			break;
-		}
-		ret = 0;
-	}
-	spin_unlock(&as->maps_lock);
-	return ret;
-}
 
 /*
  * SWMMU_UNMAP_FREE_EMPTY frees only the tables whose whole span lies inside the range, and it
@@ -1250,7 +671,7 @@ int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
 	int ret;
 
 	*bytes = 0;
-	ret = swmmu_covered(as, iova, last);
+	ret = swmmu_maps_covered(as, iova, last);
 	if (ret)
 		return ret;
 	ret = swmmu_unmap(&as->pt, iova, last - iova + 1, swmmu_unmap_flags(as, iova, last),
@@ -1258,7 +679,7 @@ int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
 	if (ret)
 		return ret;
 	/* The tables no longer reach the pages; now the CPU views of them. */
-	swmmu_as_zap(as, iova, last);
+	swmmu_hooks->unmapped(as, iova, last);
 	*bytes = swmmu_maps_take(as, iova, last, &ug->dead);
 	WARN_ON_ONCE(*bytes != unmapped);
 	return 0;
@@ -1289,87 +710,76 @@ int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *byte
 }
 
 /**
- * swmmu_cmd_unmap() - SWMMU_UNMAP
- * @file: the file
- * @data: struct swmmu_unmap
+ * swmmu_as_unmap() - remove every mapping inside a VA range
+ * @as: the address space (swmmu writes its tables)
+ * @iova: first VA
+ * @length: bytes; the range must hold a mapping and cut none
+ * @unmapped: bytes unmapped
  *
- * Context: process context, may sleep.
- * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h.
+ * When this returns, no device access and no CPU view reaches the old pages, and the mapping
+ * records have dropped their buffer references.
+ *
+ * Context: process context, may sleep; takes the range lock over the range.
+ * Return: 0 or a negative errno as documented for SWMMU_UNMAP in uapi/linux/swmmu.h.
  */
-int swmmu_cmd_unmap(struct swmmu_file *file, void *data)
+int swmmu_as_unmap(struct swmmu_as_obj *as, u64 iova, u64 length, u64 *unmapped)
 {
-	struct swmmu_unmap *cmd = data;
-	struct swmmu_as_obj *as;
 	struct swmmu_range r;
-	u64 last, bytes = 0;
+	u64 last;
 	int ret;
 
-	if (cmd->flags || cmd->__reserved)
-		return -EOPNOTSUPP;
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return PTR_ERR(as);
-	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
+	*unmapped = 0;
+	ret = swmmu_format_range(as->fmt, iova, length, &last);
 	if (ret)
-		goto out;
-
-	swmmu_range_lock(&as->range, &r, cmd->iova, last);
-	ret = swmmu_as_unmap_locked(as, cmd->iova, last, &bytes);
-	if (!ret)
-		cmd->out_unmapped = bytes;
+		return ret;
+	swmmu_range_lock(&as->range, &r, iova, last);
+	ret = swmmu_as_unmap_locked(as, iova, last, unmapped);
 	swmmu_range_unlock(&as->range, &r);
-out:
-	swmmu_obj_put(&as->obj);
 	return ret;
 }
 
 /**
- * swmmu_cmd_protect() - SWMMU_PROTECT
- * @file: the file
- * @data: struct swmmu_protect
+ * swmmu_as_protect() - change the permissions of every mapping inside a VA range
+ * @as: the address space (swmmu writes its tables)
+ * @iova: first VA
+ * @length: bytes; the range must hold a mapping and cut none
+ * @prot: SWMMU_PROT_* (the uAPI's layout)
  *
- * Context: process context, may sleep.
- * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h.
+ * Device TLBs and CPU views of the range are invalidated before this returns.
+ *
+ * Context: process context, may sleep; takes the range lock over the range.
+ * Return: 0 or a negative errno as documented for SWMMU_PROTECT in uapi/linux/swmmu.h; the
+ * tables are unchanged on error.
  */
-int swmmu_cmd_protect(struct swmmu_file *file, void *data)
+int swmmu_as_protect(struct swmmu_as_obj *as, u64 iova, u64 length, u32 prot)
 {
-	struct swmmu_protect *cmd = data;
-	struct swmmu_as_obj *as;
 	struct swmmu_mapping *m;
 	struct swmmu_gather g;
 	struct swmmu_range r;
 	u64 last;
 	int ret;
 
-	if (cmd->flags)
+	if (prot & ~SWMMU_UPROT_VALID)
 		return -EOPNOTSUPP;
-	if (cmd->prot & ~SWMMU_UPROT_VALID)
-		return -EOPNOTSUPP;
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return PTR_ERR(as);
-	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
+	ret = swmmu_format_range(as->fmt, iova, length, &last);
 	if (ret)
-		goto out;
+		return ret;
 
-	swmmu_range_lock(&as->range, &r, cmd->iova, last);
-	ret = swmmu_covered(as, cmd->iova, last);
+	swmmu_range_lock(&as->range, &r, iova, last);
+	ret = swmmu_maps_covered(as, iova, last);
 	if (ret)
 		goto out_unlock;
 	swmmu_gather_init(&g, swmmu_as_flush, as);
-	ret = swmmu_protect(&as->pt, cmd->iova, cmd->length, swmmu_prot_from_user(cmd->prot), 0,
-			    &g);
+	ret = swmmu_protect(&as->pt, iova, length, swmmu_prot_from_user(prot), 0, &g);
 	if (!ret)
-		swmmu_as_zap(as, cmd->iova, last);
+		swmmu_hooks->unmapped(as, iova, last);
 	swmmu_gather_flush(&g);
 	if (ret)
 		goto out_unlock;
-	for (m = swmmu_maps_find(as, cmd->iova, last); m; m = swmmu_maps_next(as, m, last))
-		m->prot = cmd->prot;
+	for (m = swmmu_maps_find(as, iova, last); m; m = swmmu_maps_next(as, m, last))
+		m->prot = prot;
 out_unlock:
 	swmmu_range_unlock(&as->range, &r);
-out:
-	swmmu_obj_put(&as->obj);
 	return ret;
 }
 
@@ -1426,78 +836,70 @@ struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma)
 	struct swmmu_chunk *c = swmmu_bus_lookup(as->file, dma);
 
 	if (!c && as->named)
-		c = swmmu_named_bus_lookup(as, dma);
+		c = swmmu_hooks->bus_lookup(as, dma);
 	return c;
 }
 
 /**
- * swmmu_cmd_query() - SWMMU_QUERY
- * @file: the file
- * @data: struct swmmu_query
+ * swmmu_as_query() - what a device VA translates to, and the buffer behind it
+ * @as: the address space (swmmu writes its tables)
+ * @iova: the VA
+ * @res: the answer
  *
- * Context: process context, may sleep.
- * Return: 0, -ENOENT (bad ID or not mapped), -ERANGE, -EOPNOTSUPP.
+ * Context: process context, may sleep; takes the range lock over @iova.
+ * Return: 0, -ENOENT (not mapped, or no buffer behind it), -ERANGE (outside the format).
  */
-int swmmu_cmd_query(struct swmmu_file *file, void *data)
+int swmmu_as_query(struct swmmu_as_obj *as, u64 iova, struct swmmu_as_query_res *res)
 {
-	struct swmmu_query *cmd = data;
-	struct swmmu_as_obj *as;
 	struct swmmu_chunk *c;
 	struct swmmu_xlate xl;
 	struct swmmu_range r;
 	int ret;
 
-	if (cmd->flags || cmd->__reserved)
-		return -EOPNOTSUPP;
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return PTR_ERR(as);
-	if (!swmmu_format_va_ok(as->fmt, cmd->iova)) {
-		ret = -ERANGE;
-		goto out;
-	}
-	swmmu_range_lock(&as->range, &r, cmd->iova, cmd->iova);
+	if (!swmmu_format_va_ok(as->fmt, iova))
+		return -ERANGE;
+	swmmu_range_lock(&as->range, &r, iova, iova);
 	rcu_read_lock();
-	ret = swmmu_query(&as->pt, cmd->iova, &xl);
+	ret = swmmu_query(&as->pt, iova, &xl);
 	rcu_read_unlock();
 	c = ret ? NULL : swmmu_as_bus_lookup(as, xl.pa);
 	if (!ret && (xl.prot & SWMMU_PROT_NULL || !c))
 		ret = -ENOENT;
 	if (!ret) {
-		cmd->out_dma_addr = xl.pa;
-		cmd->out_entry_iova = xl.entry_va;
-		cmd->out_page_size = 1ULL << xl.size_lg2;
-		cmd->out_prot = swmmu_prot_to_user(xl.eff_prot);
-		cmd->out_level = xl.level;
-		/* A buffer of another file (the control plane's, in a named space) has no ID here. */
-		cmd->out_buf_id = c->buf->file == file ? c->buf->obj.id : 0;
-		cmd->out_flags = (xl.accessed ? SWMMU_QUERY_ACCESSED : 0) |
-				 (xl.dirty ? SWMMU_QUERY_DIRTY : 0);
-		cmd->out_buf_offset = c->offset + (xl.pa - c->dma);
+		res->dma_addr = xl.pa;
+		res->entry_iova = xl.entry_va;
+		res->page_size = 1ULL << xl.size_lg2;
+		res->prot = swmmu_prot_to_user(xl.eff_prot);
+		res->level = xl.level;
+		res->accessed = xl.accessed;
+		res->dirty = xl.dirty;
+		/* Read under the range: the mapping keeps the buffer alive until it is unlocked. */
+		res->buf_file = c->buf->file;
+		res->buf_id = c->buf->obj.id;
+		res->buf_offset = c->offset + (xl.pa - c->dma);
 	}
 	swmmu_range_unlock(&as->range, &r);
-out:
-	swmmu_obj_put(&as->obj);
 	return ret;
 }
 
 /**
- * swmmu_cmd_rw() - SWMMU_RW
- * @file: the file
- * @data: struct swmmu_rw
+ * swmmu_as_rw() - read or write device VA space as a device would, from or to user memory
+ * @as: the address space (swmmu writes its tables)
+ * @iova: first VA
+ * @ubuf: user memory
+ * @length: bytes, at most SWMMU_RW_MAX
+ * @write: write the device's memory (else read it)
  *
  * Moves data a CPU page of device VA at a time through a bounce page, so no user copy happens
  * while a range is locked (the user buffer may be an mmap() of this very address space).
+ * Accessed and dirty bits are set as a device access sets them.
  *
  * Context: process context, may sleep.
- * Return: 0 or a negative errno as documented in uapi/linux/swmmu.h.
+ * Return: 0 or a negative errno as documented for SWMMU_RW in uapi/linux/swmmu.h.
  */
-int swmmu_cmd_rw(struct swmmu_file *file, void *data)
+int swmmu_as_rw(struct swmmu_as_obj *as, u64 iova, void __user *ubuf, u64 length, bool write)
 {
-	struct swmmu_rw *cmd = data;
-	bool write = cmd->flags & SWMMU_RW_WRITE;
-	u8 __user *ubuf = u64_to_user_ptr(cmd->data_uptr);
-	struct swmmu_as_obj *as;
+	u8 __user *ubytes = ubuf;
 	struct swmmu_xlate xl;
 	struct swmmu_chunk *c;
 	struct swmmu_range r;
@@ -1505,28 +907,21 @@ int swmmu_cmd_rw(struct swmmu_file *file, void *data)
 	void *bounce;
 	int ret;
 
-	if (cmd->flags & ~SWMMU_RW_WRITE || cmd->__reserved)
-		return -EOPNOTSUPP;
-	if (cmd->length > SWMMU_RW_MAX)
+	if (length > SWMMU_RW_MAX)
 		return -EINVAL;
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return PTR_ERR(as);
-	ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
+	ret = swmmu_format_range(as->fmt, iova, length, &last);
 	if (ret)
-		goto out;
-	ret = -ENOMEM;
+		return ret;
 	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!bounce)
-		goto out;
+		return -ENOMEM;
 
-	ret = 0;
-	while (done < cmd->length) {
-		u64 va = cmd->iova + done;
-		size_t n = min_t(u64, cmd->length - done, PAGE_SIZE - offset_in_page(va));
+	while (done < length) {
+		u64 va = iova + done;
+		size_t n = min_t(u64, length - done, PAGE_SIZE - offset_in_page(va));
 		void *cpu;
 
-		if (write && copy_from_user(bounce, ubuf + done, n)) {
+		if (write && copy_from_user(bounce, ubytes + done, n)) {
 			ret = -EFAULT;
 			break;
 		}
@@ -1547,7 +942,7 @@ int swmmu_cmd_rw(struct swmmu_file *file, void *data)
 				ret = -ENXIO;
 			break;
 		}
-		if (!write && copy_to_user(ubuf + done, bounce, n)) {
+		if (!write && copy_to_user(ubytes + done, bounce, n)) {
 			ret = -EFAULT;
 			break;
 		}
@@ -1559,8 +954,6 @@ int swmmu_cmd_rw(struct swmmu_file *file, void *data)
 		cond_resched();
 	}
 	kfree(bounce);
-out:
-	swmmu_obj_put(&as->obj);
 	return ret;
 }
 
@@ -1616,122 +1009,94 @@ static int swmmu_as_dump_all(struct swmmu_as_obj *as, struct swmmu_region *out,
 }
 
 /**
- * swmmu_cmd_dump() - SWMMU_DUMP
- * @file: the file
- * @data: struct swmmu_dump
+ * swmmu_as_dump() - the regions of a VA range, or of the whole VA space, as one consistent picture
+ * @as: the address space (swmmu writes its tables)
+ * @iova: first VA (0 with @length 0: the whole space)
+ * @length: bytes, or 0 for the whole space
+ * @regs: out: the regions (kvfree() them), or NULL when @nr exceeded @max
+ * @nr: in: the most regions wanted; out: how many there are
  *
- * Context: process context, may sleep.
- * Return: 0, -EMSGSIZE with nr_regions set to the count needed, or another negative errno.
+ * Context: process context, may sleep; takes the whole range lock twice (count, then copy).
+ * Return: 0, -EMSGSIZE (more than the *@nr wanted; *@nr is the count needed), -EINVAL (@iova
+ * without @length), an error of swmmu_format_range(), or -ENOMEM.
  */
-int swmmu_cmd_dump(struct swmmu_file *file, void *data)
+int swmmu_as_dump(struct swmmu_as_obj *as, u64 iova, u64 length, struct swmmu_region **regs,
+		  unsigned int *nr)
 {
-	struct swmmu_dump *cmd = data;
-	struct swmmu_dump_region __user *uarr = u64_to_user_ptr(cmd->regions_uptr);
-	struct swmmu_region *regs = NULL;
-	struct swmmu_as_obj *as;
+	struct swmmu_region *out = NULL;
+	unsigned int needed = 0, got, max = *nr;
 	struct swmmu_range r;
-	unsigned int needed = 0, i;
 	u64 last;
 	int ret;
 
-	if (cmd->flags)
-		return -EOPNOTSUPP;
-	as = swmmu_as_get_tables(file, cmd->as_id);
-	if (IS_ERR(as))
-		return PTR_ERR(as);
-	if (cmd->length)
-		ret = swmmu_format_range(as->fmt, cmd->iova, cmd->length, &last);
+	*regs = NULL;
+	if (length)
+		ret = swmmu_format_range(as->fmt, iova, length, &last);
 	else
-		ret = cmd->iova ? -EINVAL : 0;
+		ret = iova ? -EINVAL : 0;
 	if (ret)
-		goto out;
+		return ret;
 
 	/* A consistent picture: nothing changes the tables while we count and copy. */
 	for (;;) {
 		swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
-		if (cmd->length)
-			ret = swmmu_dump(&as->pt, cmd->iova, cmd->length, NULL, 0, &needed);
+		if (length)
+			ret = swmmu_dump(&as->pt, iova, length, NULL, 0, &needed);
 		else
 			ret = swmmu_as_dump_all(as, NULL, 0, &needed);
 		swmmu_range_unlock(&as->range, &r);
 		if (ret && ret != -EMSGSIZE)
-			goto out;
-		if (needed > cmd->nr_regions) {
-			cmd->nr_regions = needed;
+			break;
+		if (needed > max) {
+			*nr = needed;
 			ret = -EMSGSIZE;
-			goto out;
+			break;
 		}
-		kvfree(regs);
-		regs = kvcalloc(max(needed, 1u), sizeof(*regs), GFP_KERNEL_ACCOUNT);
+		kvfree(out);
+		out = kvcalloc(max(needed, 1u), sizeof(*out), GFP_KERNEL_ACCOUNT);
 		ret = -ENOMEM;
-		if (!regs)
-			goto out;
+		if (!out)
+			break;
 		swmmu_range_lock(&as->range, &r, SWMMU_ALL_FIRST, SWMMU_ALL_LAST);
-		if (cmd->length)
-			ret = swmmu_dump(&as->pt, cmd->iova, cmd->length, regs, needed, &i);
+		if (length)
+			ret = swmmu_dump(&as->pt, iova, length, out, needed, &got);
 		else
-			ret = swmmu_as_dump_all(as, regs, needed, &i);
+			ret = swmmu_as_dump_all(as, out, needed, &got);
 		swmmu_range_unlock(&as->range, &r);
 		/* The tables changed between the two walks: count again. */
 		if (ret == -EMSGSIZE)
 			continue;
 		if (ret)
-			goto out;
-		needed = i;
-		break;
-	}
-	cmd->nr_regions = needed;
-	for (i = 0; i < needed; i++) {
-		struct swmmu_dump_region ur = {
-			.iova = regs[i].va,
-			.dma_addr = regs[i].pa,
-			.length = regs[i].len,
-			.prot = swmmu_prot_to_user(regs[i].prot),
-			.page_size_lg2 = regs[i].size_lg2,
-		};
-
-		if (copy_to_user(&uarr[i], &ur, sizeof(ur))) {
-			ret = -EFAULT;
 			break;
-		}
+		*nr = got;
+		*regs = out;
+		return 0;
 	}
-out:
-	kvfree(regs);
-	swmmu_obj_put(&as->obj);
+	kvfree(out);
 	return ret;
 }
 
 /**
- * swmmu_cmd_stats() - SWMMU_STATS
- * @file: the file
- * @data: struct swmmu_stats
+ * swmmu_as_counts() - a lock-free snapshot of an address space's counters
+ * @as: the address space
+ * @c: the counters
  *
- * Context: process context; lock-free snapshot.
- * Return: 0, -EOPNOTSUPP, -ENOENT.
+ * Context: any context that may take a spinlock.
  */
-int swmmu_cmd_stats(struct swmmu_file *file, void *data)
+void swmmu_as_counts(struct swmmu_as_obj *as, struct swmmu_as_counts *c)
 {
-	struct swmmu_as_stats *cmd = data;
-	struct swmmu_as_obj *as;
 	struct swmmu_stats st;
 
-	if (cmd->flags)
-		return -EOPNOTSUPP;
-	as = swmmu_as_get(file, cmd->as_id);
-	if (!as)
-		return -ENOENT;
 	swmmu_as_stats(&as->pt, &st);
-	cmd->out_debug_id = as->debug_id;
+	c->debug_id = as->debug_id;
 	/* A driver-managed context's tables are the caller's; swmmu's own root is not shown. */
-	cmd->out_nr_tables = as->dctx ? 0 : st.nr_tables;
-	cmd->out_table_bytes = as->dctx ? 0 : st.table_bytes;
-	cmd->out_nr_mappings = atomic64_read(&as->nr_mappings);
-	cmd->out_mapped_bytes = atomic64_read(&as->mapped_bytes);
-	cmd->out_invalidations = atomic64_read(&as->invalidations);
-	cmd->out_cpu_faults = atomic64_read(&as->cpu_faults);
-	cmd->out_cpu_pmd_faults = atomic64_read(&as->cpu_pmd_faults);
-	swmmu_obj_put(&as->obj);
-	return 0;
+	c->nr_tables = as->dctx ? 0 : st.nr_tables;
+	c->table_bytes = as->dctx ? 0 : st.table_bytes;
+	c->nr_mappings = atomic64_read(&as->nr_mappings);
+	c->mapped_bytes = atomic64_read(&as->mapped_bytes);
+	c->invalidations = atomic64_read(&as->invalidations);
+	c->cpu_faults = atomic64_read(&as->cpu_faults);
+	c->cpu_pmd_faults = atomic64_read(&as->cpu_pmd_faults);
 }
 
 static int swmmu_seq_region(void *ctx, const struct swmmu_region *rg)

@@ -12,7 +12,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 /**
  * struct swmmu_batch_run - one SWMMU_MAP_BATCH call being executed
@@ -180,45 +180,45 @@ static struct swmmu_buf *swmmu_batch_buf(struct swmmu_batch_run *b, u32 id)
  */
 static int swmmu_batch_map(struct swmmu_batch_run *b, struct swmmu_map_batch_op *op)
 {
-	const struct swmmu_map cmd = {
-		.flags = op->flags,
-		.buf_id = op->buf_id,
+	struct swmmu_as_map_args args = {
 		.buf_offset = op->buf_offset,
 		.length = op->length,
 		.iova = op->iova,
 		.prot = op->prot,
 		.pgsize_lg2 = op->pgsize_lg2,
+		.fixed = op->flags & SWMMU_MAP_FIXED_IOVA,
 	};
-	struct swmmu_map_req req;
-	struct swmmu_buf *buf;
+	struct swmmu_as_map_req req;
 	int ret;
 
-	ret = swmmu_map_check(&cmd);
+	if (op->flags & ~SWMMU_MAP_FIXED_IOVA)
+		return -EOPNOTSUPP;
+	ret = swmmu_as_map_check(&args);
 	if (ret)
 		return ret;
-	buf = swmmu_batch_buf(b, op->buf_id);
-	if (!buf)
+	args.buf = swmmu_batch_buf(b, op->buf_id);
+	if (!args.buf)
 		return -ENOENT;
-	ret = swmmu_map_prepare(&req, b->as, buf, &cmd, b->records[b->used++]);
+	ret = swmmu_as_map_prepare(&req, b->as, &args, b->records[b->used++]);
 	if (!ret)
-		ret = swmmu_map_pick(&req);
+		ret = swmmu_as_map_pick(&req);
 	if (!ret) {
 		/* A device may still hold the old translation of VAs an earlier UNMAP freed. */
 		if (swmmu_unmap_gather_pending(&b->ug, req.iova, req.last))
 			swmmu_unmap_gather_flush(b->as, &b->ug);
-		ret = swmmu_map_locked(&req);
+		ret = swmmu_as_map_locked(&req);
 		/*
 		 * Tables earlier UNMAPs unlinked are still charged to the file until the flush
 		 * frees them; a sequence of ioctls would not have hit the limit.
 		 */
 		if (ret == -ENOSPC && b->ug.g.nr_tables) {
 			swmmu_unmap_gather_flush(b->as, &b->ug);
-			ret = swmmu_map_locked(&req);
+			ret = swmmu_as_map_locked(&req);
 		}
 	}
 	if (!ret)
 		op->out_iova = req.iova;
-	swmmu_map_finish(&req);
+	swmmu_as_map_finish(&req);
 	return ret;
 }
 

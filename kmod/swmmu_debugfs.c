@@ -7,7 +7,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 static struct dentry *swmmu_debugfs_root;
 static struct dentry *swmmu_debugfs_as_dir;

@@ -25,7 +25,7 @@
 #include <linux/kref.h>
 #include <linux/workqueue.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 #define SWMMU_TLB_WAYS		4
 

@@ -6,7 +6,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 /**
  * swmmu_obj_insert() - publish a fully initialised object in the file's ID table

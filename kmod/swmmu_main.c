@@ -3,7 +3,8 @@
  * swmmu - a software MMU/IOMMU model.
  *
  * Module entry: the module parameters, the DMA device every buffer and table is allocated from,
- * and the /dev/swmmu misc device with its file operations.
+ * the /dev/swmmu misc device with its file operations, and the wiring of the address-space
+ * layer's events to the layers above it (struct swmmu_as_hooks).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,7 +17,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 unsigned int swmmu_max_as = 64;
 module_param_named(max_as, swmmu_max_as, uint, 0644);
@@ -160,6 +161,43 @@ static struct miscdevice swmmu_misc = {
 	.mode = 0600,
 };
 
+/*
+ * What the layers above the address spaces do when one is created or freed: a driver-managed
+ * context's TLB and checker (swmmu_dctx.c), the debugfs directory.
+ */
+static int swmmu_as_publish(struct swmmu_as_obj *as, bool driver_tables, u32 format_id)
+{
+	int ret;
+
+	if (driver_tables) {
+		ret = swmmu_dctx_create(as, format_id);
+		if (ret)
+			return ret;
+	}
+	swmmu_debugfs_as_add(as);
+	return 0;
+}
+
+static void swmmu_as_unpublish(struct swmmu_as_obj *as)
+{
+	swmmu_debugfs_as_remove(as);
+	swmmu_dctx_destroy(as);
+}
+
+/*
+ * The address-space layer's events, wired to the layers above it: the DMA engine's state and
+ * IOTLB invalidation (swmmu_iotlb.c), the CPU views (swmmu_mmap.c), and the buffers of the files
+ * attached to a named address space (swmmu_named.c).
+ */
+static const struct swmmu_as_hooks swmmu_as_hooks = {
+	.init = swmmu_as_dev_init,
+	.publish = swmmu_as_publish,
+	.unpublish = swmmu_as_unpublish,
+	.invalidate = swmmu_as_dev_invalidate,
+	.unmapped = swmmu_as_zap,
+	.bus_lookup = swmmu_named_bus_lookup,
+};
+
 static int __init swmmu_init(void)
 {
 	int ret;
@@ -177,6 +215,7 @@ static int __init swmmu_init(void)
 	ret = dma_set_mask_and_coherent(swmmu_dma_dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_pdev;
+	swmmu_as_set_hooks(&swmmu_as_hooks);
 	ret = swmmu_tbl_init();
 	if (ret)
 		goto err_pdev;

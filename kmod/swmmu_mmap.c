@@ -13,7 +13,7 @@
  * PMDs are inserted so that lockless GUP refuses them on every kernel (swmmu_vmf_insert_pfn_pmd()
  * in swmmu_compat.h says how), and the slow path refuses VM_PFNMAP.
  */
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 /**
  * swmmu_vma_va() - the device VA shown at a CPU address of a VMA

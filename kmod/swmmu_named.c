@@ -203,21 +203,34 @@ int swmmu_named_delete(struct swmmu_named *n)
 int swmmu_named_map(struct swmmu_named *n, struct swmmu_map *m)
 {
 	struct swmmu_buf_alloc ba = { .length = m->length };
+	struct swmmu_as_map_args args = {
+		.length = m->length,
+		.iova = m->iova,
+		.prot = m->prot,
+		.pgsize_lg2 = m->pgsize_lg2,
+		.fixed = m->flags & SWMMU_MAP_FIXED_IOVA,
+	};
 	int ret;
 
 	lockdep_assert_held(&swmmu_named_lock);
+	if (m->flags & ~SWMMU_MAP_FIXED_IOVA)
+		return -EOPNOTSUPP;
+	ret = swmmu_as_map_check(&args);
+	if (ret)
+		return ret;
 	if (m->pgsize_lg2 > PAGE_SHIFT)
 		ba.flags = SWMMU_BUF_CONTIG;
 	ret = swmmu_cmd_buf_alloc(n->home, &ba);
 	if (ret)
 		return ret;
 	n->dma_bytes += m->length;
-	m->as_id = n->as->obj.id;
-	m->buf_id = ba.out_buf_id;
-	m->buf_offset = 0;
-	ret = swmmu_cmd_map(n->home, m);
+	/* The home file is the module's own: nobody else can destroy the buffer meanwhile. */
+	args.buf = swmmu_buf_get(n->home, ba.out_buf_id);
+	ret = args.buf ? swmmu_as_map(n->as, &args) : -ENOENT;
 	if (ret)
 		swmmu_named_gc(n);
+	else
+		m->iova = args.iova;
 	return ret;
 }
 
@@ -233,12 +246,10 @@ int swmmu_named_map(struct swmmu_named *n, struct swmmu_map *m)
  */
 int swmmu_named_unmap(struct swmmu_named *n, u64 iova, u64 length, u64 *unmapped)
 {
-	struct swmmu_unmap u = { .as_id = n->as->obj.id, .iova = iova, .length = length };
 	int ret;
 
 	lockdep_assert_held(&swmmu_named_lock);
-	ret = swmmu_cmd_unmap(n->home, &u);
-	*unmapped = u.out_unmapped;
+	ret = swmmu_as_unmap(n->as, iova, length, unmapped);
 	if (!ret)
 		swmmu_named_gc(n);
 	return ret;

@@ -29,7 +29,7 @@
 #include <linux/uidgid.h>
 #include <linux/xarray.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 #include <linux/swmmu_netlink.h>
 
 #define SWMMU_NAMED_MAX		256	/* named address spaces */

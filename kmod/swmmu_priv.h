@@ -41,8 +41,11 @@
 #include <linux/swmmu.h>
 
 struct device;
+struct swmmu_as_obj;
 struct swmmu_dev;
 struct swmmu_named;
+struct swmmu_region;
+struct seq_file;
 
 /* Module parameters (per-file limits). */
 extern unsigned int swmmu_max_as;
@@ -175,179 +178,6 @@ struct swmmu_buf {
 };
 
 /**
- * struct swmmu_range_lock - exclusive lock over VA ranges; disjoint ranges do not contend
- * @lock: protects @held
- * @held: the locked ranges (struct swmmu_range)
- * @wq: waiters for a range that overlaps a held one
- * @dep_map: lockdep's view: one lock class, acquired exclusively
- */
-struct swmmu_range_lock {
-	spinlock_t lock;
-	struct list_head held;
-	wait_queue_head_t wq;
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	struct lockdep_map dep_map;
-#endif
-};
-
-/**
- * struct swmmu_range - one held range of a struct swmmu_range_lock (on the holder's stack)
- * @node: in swmmu_range_lock.held
- * @start: first VA
- * @last: last VA (inclusive)
- */
-struct swmmu_range {
-	struct list_head node;
-	u64 start;
-	u64 last;
-};
-
-/**
- * struct swmmu_mapping - one MAP call's record
- * @node: in swmmu_as_obj.maps, by VA (records never overlap)
- * @dead: on a list of unmapped records waiting for their invalidation to be flushed
- * @iova: first device VA
- * @last: last device VA (inclusive)
- * @buf: the buffer (holds a users reference)
- * @buf_offset: offset of @iova in @buf
- * @prot: SWMMU_PROT_* as mapped or last protected
- */
-struct swmmu_mapping {
-	struct rb_node node;
-	struct list_head dead;
-	u64 iova;
-	u64 last;
-	struct swmmu_buf *buf;
-	u64 buf_offset;
-	u32 prot;
-};
-
-/* Buffers of at most this many chunks need no allocation for their segments in MAP. */
-#define SWMMU_MAP_SEGS_ONSTACK	4
-
-/**
- * struct swmmu_map_req - one MAP from its checks to its end (SWMMU_MAP and SWMMU_MAP_BATCH)
- * @cmd: the request
- * @as: the address space
- * @buf: the buffer while the request holds its users reference (NULL once the record has it)
- * @m: the record while the request owns it (NULL once it is in the address space)
- * @opts: options for the core's map
- * @iova: first VA (the fixed one, or the one swmmu_map_pick() chose)
- * @last: last VA (inclusive)
- * @raced: the record insert found the range taken (a stale free-VA search)
- * @nr_segs: entries of @segs
- * @segs: DMA segments of the buffer slice: @onstack, or an allocation
- * @onstack: room for the segments of small buffers
- */
-struct swmmu_map_req {
-	const struct swmmu_map *cmd;
-	struct swmmu_as_obj *as;
-	struct swmmu_buf *buf;
-	struct swmmu_mapping *m;
-	struct swmmu_map_opts opts;
-	u64 iova;
-	u64 last;
-	bool raced;
-	unsigned int nr_segs;
-	struct swmmu_seg *segs;
-	struct swmmu_seg onstack[SWMMU_MAP_SEGS_ONSTACK];
-};
-
-/**
- * struct swmmu_unmap_gather - unmaps whose device invalidation is not flushed yet
- * @g: the core's gather: VA ranges to invalidate, unlinked tables to free after that
- * @dead: the unmapped records (struct swmmu_mapping.dead), freed after the flush: they keep
- *        their buffers' pages alive while a device may still reach them
- */
-struct swmmu_unmap_gather {
-	struct swmmu_gather g;
-	struct list_head dead;
-};
-
-/**
- * struct swmmu_as_dev - the DMA engine's state of an address space (swmmu_device.c)
- * @lock: serialises @queues and the waits of invalidations (taken under a range of the AS)
- * @queues: DMA queues bound to the address space (struct swmmu_queue.as_node)
- * @inval_lock: orders IOTLB fills against invalidations
- * @epoch: invalidations so far; an IOTLB fill whose walk began before one is dropped
- * @tlb_sizes: lg2 bitmap of the page sizes IOTLBs may hold for this address space
- * @fault_mode: SWMMU_FAULT_MODE_*
- * @fault_timeout_ms: stall timeout, 0 for the module default
- */
-struct swmmu_as_dev {
-	struct mutex lock;
-	struct list_head queues;
-	spinlock_t inval_lock;
-	atomic64_t epoch;
-	u64 tlb_sizes;
-	u32 fault_mode;
-	u32 fault_timeout_ms;
-};
-
-/**
- * struct swmmu_as_obj - an address space object
- * @obj: object header
- * @file: owner
- * @pt: the core's address space
- * @fmt: the format (a built-in one, or @fmt_own)
- * @fmt_own: a derived format with a reduced VA size, or NULL
- * @pgsizes: swmmu_format_pgsizes() of @fmt
- * @tables: table DMA page number -> CPU address of that page, for the core's to_cpu callback
- * @range: the VA range lock
- * @maps_lock: protects the shape of @maps; a record itself is stable while its range is held
- * @maps: mapping records by device VA range (struct swmmu_mapping.node)
- * @window: mmap window index in @file, or -1 (always -1 for a named address space: each
- *          attached file has a window of its own, struct swmmu_attach_obj)
- * @mmap_offset: mmap() offset of device VA 0 in @file, or SWMMU_MMAP_OFFSET_NONE
- * @nr_vmas: mmap() VMAs of this address space (each also holds a users reference)
- * @window_mask: device VA bits reachable through the mmap window
- * @debug_id: global serial, name of the debugfs directory
- * @debugfs: debugfs directory
- * @nr_mappings: live mappings
- * @mapped_bytes: bytes mapped
- * @invalidations: gather flushes
- * @cpu_faults: CPU faults served
- * @cpu_pmd_faults: CPU faults that mapped a PMD
- * @quota_hit: a table allocation failed on max_table_bytes (turns the core's -ENOMEM into -ENOSPC)
- * @tbl_defer: free unlinked tables after an RCU grace period (set while the tables are in use)
- * @tbl_pending: tables waiting for their deferred free; swmmu_as_free() waits for zero
- * @named: the named (control-plane owned) address space this is, or NULL; @file is then the
- *         module's home file of the named address space (swmmu_named.c)
- * @dev: the DMA engine's state (queues bound to it, IOTLB invalidation, fault mode)
- * @dctx: a driver-managed context (SWMMU_AS_DRIVER_TABLES): the device walks the caller's
- *        tables through its own TLB (swmmu_dctx.c); NULL when swmmu writes the tables (@pt)
- */
-struct swmmu_as_obj {
-	struct swmmu_obj obj;
-	struct swmmu_file *file;
-	struct swmmu_as pt;
-	const struct swmmu_format *fmt;
-	struct swmmu_format *fmt_own;
-	u64 pgsizes;
-	struct xarray tables;
-	struct swmmu_range_lock range;
-	spinlock_t maps_lock;
-	struct rb_root maps;
-	int window;
-	u64 mmap_offset;
-	atomic_t nr_vmas;
-	u64 window_mask;
-	u32 debug_id;
-	struct dentry *debugfs;
-	atomic64_t nr_mappings;
-	atomic64_t mapped_bytes;
-	atomic64_t invalidations;
-	atomic64_t cpu_faults;
-	atomic64_t cpu_pmd_faults;
-	bool quota_hit;
-	bool tbl_defer;
-	atomic_t tbl_pending;
-	struct swmmu_named *named;
-	struct swmmu_as_dev dev;
-	struct swmmu_dctx *dctx;
-};
-
-/**
  * struct swmmu_attach_obj - a named address space attached to a file (SWMMU_ATTACH)
  * @obj: object header; swmmu_obj_get() of type SWMMU_OBJ_AS resolves it to @as
  * @file: the attached file
@@ -415,30 +245,6 @@ static inline void swmmu_obj_hold(struct swmmu_obj *obj)
 	refcount_inc(&obj->users);
 }
 
-static inline struct swmmu_as_obj *swmmu_as_get(struct swmmu_file *file, u32 id)
-{
-	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_AS);
-
-	return obj ? container_of(obj, struct swmmu_as_obj, obj) : NULL;
-}
-
-/*
- * An address space whose tables swmmu writes: ERR_PTR(-ENOENT) for no such address space,
- * ERR_PTR(-EOPNOTSUPP) for a driver-managed context (its tables are the caller's).
- */
-static inline struct swmmu_as_obj *swmmu_as_get_tables(struct swmmu_file *file, u32 id)
-{
-	struct swmmu_as_obj *as = swmmu_as_get(file, id);
-
-	if (!as)
-		return ERR_PTR(-ENOENT);
-	if (as->dctx) {
-		swmmu_obj_put(&as->obj);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	return as;
-}
-
 static inline struct swmmu_buf *swmmu_buf_get(struct swmmu_file *file, u32 id)
 {
 	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_BUF);
@@ -456,7 +262,6 @@ static inline void swmmu_mt_erase(struct maple_tree *mt, unsigned long first, un
 	mtree_store_range(mt, first, last, NULL, GFP_KERNEL | __GFP_NOFAIL);
 }
 
-unsigned int swmmu_format_spans(const struct swmmu_format *f, u64 *va, u64 *len);
 long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg);
 void swmmu_file_destroy_all(struct swmmu_file *file);
 
@@ -466,49 +271,6 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_buf_info(struct swmmu_file *file, void *cmd);
 void swmmu_buf_free(struct swmmu_buf *buf);
 struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma);
-
-/* Address spaces (swmmu_as.c). */
-int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
-int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
-		    struct swmmu_as_alloc *cmd);
-int swmmu_as_unmap_locked(struct swmmu_as_obj *as, u64 iova, u64 last, u64 *bytes);
-void swmmu_unmap_gather_init(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug);
-bool swmmu_unmap_gather_pending(const struct swmmu_unmap_gather *ug, u64 first, u64 last);
-void swmmu_unmap_gather_flush(struct swmmu_as_obj *as, struct swmmu_unmap_gather *ug);
-int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
-			  struct swmmu_unmap_gather *ug, u64 *bytes);
-struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last);
-struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last);
-struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
-int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
-void swmmu_map_revert(struct swmmu_file *file, void *cmd);
-int swmmu_map_check(const struct swmmu_map *cmd);
-int swmmu_map_prepare(struct swmmu_map_req *req, struct swmmu_as_obj *as, struct swmmu_buf *buf,
-		      const struct swmmu_map *cmd, struct swmmu_mapping *m);
-int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m);
-void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m);
-int swmmu_maps_init(void);
-void swmmu_maps_exit(void);
-int swmmu_map_pick(struct swmmu_map_req *req);
-int swmmu_map_locked(struct swmmu_map_req *req);
-void swmmu_map_finish(struct swmmu_map_req *req);
-int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_protect(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_map_batch(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_query(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_dump(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_rw(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_stats(struct swmmu_file *file, void *cmd);
-void swmmu_as_free(struct swmmu_as_obj *as);
-int swmmu_tbl_init(void);
-void swmmu_tbl_exit(void);
-void swmmu_range_lock(struct swmmu_range_lock *rl, struct swmmu_range *r, u64 start, u64 last);
-void swmmu_range_unlock(struct swmmu_range_lock *rl, struct swmmu_range *r);
-int swmmu_as_lookup(struct swmmu_as_obj *as, u64 va, u32 access, bool set_ad,
-		    struct swmmu_xlate *xl, struct swmmu_chunk **chunk);
-unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);
-u64 swmmu_as_va_last(const struct swmmu_as_obj *as);
-int swmmu_as_dump_seq(struct swmmu_as_obj *as, struct seq_file *m);
 
 /*
  * Walking tables built by someone else with swmmu_as_init_foreign(): the CPU's
