@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "swmmu_dctx.h"
 #include "swmmu_device.h"
 #include "swmmu/kapi.h"
 

@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "swmmu_dctx.h"
 #include "swmmu_device.h"
 #include "swmmu_hwwalk.h"
 

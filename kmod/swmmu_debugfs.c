@@ -8,6 +8,8 @@
 #include <linux/seq_file.h>
 
 #include "swmmu_as.h"
+#include "swmmu_dctx.h"
+#include "swmmu_debugfs.h"
 
 static struct dentry *swmmu_debugfs_root;
 static struct dentry *swmmu_debugfs_as_dir;

@@ -14,6 +14,7 @@
 #include <linux/uaccess.h>
 
 #include "swmmu_device.h"
+#include "swmmu_named.h"
 
 unsigned int swmmu_fault_timeout_ms = 10000;
 module_param_named(fault_timeout_ms, swmmu_fault_timeout_ms, uint, 0644);

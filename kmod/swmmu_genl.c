@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 
 #include "swmmu_named.h"
+#include "swmmu_dctx.h"
 
 static struct genl_family swmmu_genl_family;
 static atomic64_t swmmu_event_seq = ATOMIC64_INIT(0);

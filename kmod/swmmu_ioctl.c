@@ -7,6 +7,10 @@
 #include <linux/uaccess.h>
 
 #include "swmmu_as.h"
+#include "swmmu_dctx.h"
+#include "swmmu_device.h"
+#include "swmmu_iommu.h"
+#include "swmmu_named.h"
 
 /**
  * swmmu_obj_insert() - publish a fully initialised object in the file's ID table

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#include "swmmu_priv.h"
+#include "swmmu_as.h"
 
 struct pci_dev;
 struct swmmu_iommu_ctx;
@@ -54,5 +54,17 @@ int swmmu_iommu_use_table(struct swmmu_iommu_table *t, struct pci_dev *pdev, con
 int swmmu_iommu_read_phys(u64 addr, u64 *words, unsigned int nr);
 int swmmu_acpi_find(char *sig, size_t first, bool (*match)(const void *sub, u16 len, void *ctx),
 		    void *ctx);
+
+/*
+ * Walking tables built by someone else with swmmu_as_init_foreign(): the CPU's
+ * (swmmu_introspect.c) and real IOMMUs' (swmmu_iommu.c, swmmu_vtd.c, swmmu_amd.c).
+ */
+u32 swmmu_format_id(const struct swmmu_format *f);
+extern const struct swmmu_mem_ops swmmu_foreign_mem_ops;	/* ctx: bool *bad_table */
+int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_vtd_check(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_amd_check(struct swmmu_file *file, void *cmd);
+int swmmu_iommu_init(void);
+void swmmu_iommu_exit(void);
 
 #endif /* SWMMU_IOMMU_H */

@@ -18,28 +18,13 @@
 #include <linux/slab.h>
 
 #include "swmmu_as.h"
+#include "swmmu_dctx.h"
+#include "swmmu_debugfs.h"
+#include "swmmu_device.h"
+#include "swmmu_iommu.h"
+#include "swmmu_mmap.h"
+#include "swmmu_named.h"
 
-unsigned int swmmu_max_as = 64;
-module_param_named(max_as, swmmu_max_as, uint, 0644);
-MODULE_PARM_DESC(max_as, "Address spaces per open file (default 64)");
-
-unsigned long swmmu_max_buf_bytes = 512UL << 20;
-module_param_named(max_buf_bytes, swmmu_max_buf_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_buf_bytes, "Bytes of DMA buffers per open file (default 512 MiB)");
-
-/* 0 at load: half of RAM. Buffers past it fail with ENOSPC, however many files hold them. */
-unsigned long swmmu_max_total_buf_bytes;
-module_param_named(max_total_buf_bytes, swmmu_max_total_buf_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_total_buf_bytes,
-		 "Bytes of DMA buffers across all files (0 at load: half of RAM)");
-atomic_long_t swmmu_total_buf_bytes = ATOMIC_LONG_INIT(0);
-
-unsigned long swmmu_max_table_bytes = 64UL << 20;
-module_param_named(max_table_bytes, swmmu_max_table_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_table_bytes, "Bytes of page tables per open file (default 64 MiB)");
-
-struct swmmu_counters swmmu_cnt;
-struct device *swmmu_dma_dev;
 static struct platform_device *swmmu_pdev;
 
 /* The file's own address_space has no page cache; it only tracks the file's VMAs. */

@@ -14,6 +14,8 @@
  * in swmmu_compat.h says how), and the slow path refuses VM_PFNMAP.
  */
 #include "swmmu_as.h"
+#include "swmmu_mmap.h"
+#include "swmmu_named.h"
 
 /**
  * swmmu_vma_va() - the device VA shown at a CPU address of a VMA

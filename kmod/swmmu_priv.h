@@ -271,91 +271,8 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_buf_info(struct swmmu_file *file, void *cmd);
 void swmmu_buf_free(struct swmmu_buf *buf);
 struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma);
-
-/*
- * Walking tables built by someone else with swmmu_as_init_foreign(): the CPU's
- * (swmmu_introspect.c) and real IOMMUs' (swmmu_iommu.c, swmmu_vtd.c, swmmu_amd.c).
- */
-u32 swmmu_format_id(const struct swmmu_format *f);
-extern const struct swmmu_mem_ops swmmu_foreign_mem_ops;	/* ctx: bool *bad_table */
-int swmmu_cmd_cpu_walk(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_vtd_check(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_amd_check(struct swmmu_file *file, void *cmd);
-int swmmu_iommu_init(void);
-void swmmu_iommu_exit(void);
-
-/* mmap (swmmu_mmap.c). */
-int swmmu_mmap(struct file *filp, struct vm_area_struct *vma);
-void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
-void swmmu_zap_window(struct swmmu_as_obj *as, struct swmmu_file *file, u64 mmap_offset,
-		      u64 iova, u64 last);
-
-/* Named address spaces and ATTACH (swmmu_named.c), the netlink family (swmmu_genl.c). */
-int swmmu_cmd_attach(struct swmmu_file *file, void *cmd);
-bool swmmu_attach_idle(struct swmmu_obj *obj);
-void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj);
-void swmmu_attach_free(struct swmmu_attach_obj *h);
-struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma);
-int swmmu_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
-		      u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);
-void swmmu_named_zap(struct swmmu_as_obj *as, u64 iova, u64 last);
-void swmmu_file_init(struct swmmu_file *file);
-struct swmmu_file *swmmu_file_create(void);
-void swmmu_file_free(struct swmmu_file *file);
-
-/* swmmu_client.c: the in-kernel API (include/swmmu/kapi.h) */
-int swmmu_client_init(void);
-void swmmu_client_exit(void);
-int swmmu_invalidate_kernel(struct swmmu_file *file, const struct swmmu_inval_cmd *cmds,
-			    unsigned int nr);
-int swmmu_file_reserve_as(struct swmmu_file *file, int *window);
-void swmmu_named_exit(void);
-int swmmu_genl_init(void);
-void swmmu_genl_exit(void);
-
-/* The emulated device: queues, DMA engine, IOTLB, faults, io_uring (swmmu_device.c etc.). */
-int swmmu_dev_open(struct swmmu_file *file);
-void swmmu_dev_release(struct swmmu_file *file);
-int swmmu_dev_flush(struct swmmu_file *file, fl_owner_t id);
-void swmmu_as_dev_init(struct swmmu_as_obj *as);
-void swmmu_as_dev_invalidate(struct swmmu_as_obj *as, const struct swmmu_gather *g);
-int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_submit(struct swmmu_file *file, void *cmd);
-int swmmu_submit_kernel(struct swmmu_file *file, u32 queue_id, struct swmmu_dma_cmd *cmds,
-			unsigned int nr, unsigned int *done);
-int swmmu_cmd_fault_queue(struct swmmu_file *file, void *cmd);
-void swmmu_fault_queue_install(void *cmd, bool ok);
-int swmmu_cmd_fault_config(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_iotlb(struct swmmu_file *file, void *cmd);
-
-/* swmmu_dctx.c: driver-managed contexts */
-struct swmmu_dctx;
-int swmmu_dctx_create(struct swmmu_as_obj *as, u32 format_id);
-void swmmu_dctx_destroy(struct swmmu_as_obj *as);
-bool swmmu_file_dctx_enabled(struct swmmu_file *file);
-int swmmu_cmd_ctx_set(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_invalidate(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_ctx_info(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_buf_export(struct swmmu_file *file, void *cmd);
 void swmmu_buf_export_install(void *data, bool ok);
-
-/**
- * struct swmmu_dctx_snap - a copy of a context's state, for netlink and debugfs
- * @id: module-wide ID (the address space's debug_id)
- * @pid: thread group that created it
- * @format: name of the programmed format
- * @info: state and counters as SWMMU_CTX_INFO reports them
- */
-struct swmmu_dctx_snap {
-	u32 id;
-	pid_t pid;
-	char format[SWMMU_NAME_MAX];
-	struct swmmu_ctx_info info;
-};
-
-int swmmu_dctx_for_each(int (*fn)(void *arg, const struct swmmu_dctx_snap *s), void *arg,
-			u32 from);
-void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev);
 
 /**
  * struct swmmu_buf_export_kcmd - SWMMU_BUF_EXPORT's struct with the kernel's own part
@@ -366,17 +283,16 @@ struct swmmu_buf_export_kcmd {
 	struct swmmu_buf_export cmd;
 	struct file *filp;
 };
-void swmmu_queue_obj_free(struct swmmu_obj *obj);
-int swmmu_as_set_fault_mode(struct swmmu_as_obj *as, u32 mode, u32 timeout_ms);
 int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void *data,
 			  u32 avail, void *out, size_t out_size);
-struct io_uring_cmd;
-int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags);
 
-/* debugfs (swmmu_debugfs.c). */
-void swmmu_debugfs_init(void);
-void swmmu_debugfs_exit(void);
-void swmmu_debugfs_as_add(struct swmmu_as_obj *as);
-void swmmu_debugfs_as_remove(struct swmmu_as_obj *as);
+/* The files of /dev/swmmu (swmmu_main.c). */
+void swmmu_file_init(struct swmmu_file *file);
+struct swmmu_file *swmmu_file_create(void);
+void swmmu_file_free(struct swmmu_file *file);
+
+/* swmmu_client.c: the in-kernel API (include/swmmu/kapi.h) */
+int swmmu_client_init(void);
+void swmmu_client_exit(void);
 
 #endif /* SWMMU_PRIV_H */

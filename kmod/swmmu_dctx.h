@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Driver-managed contexts: the device walks the caller's own tables through its TLB, and a
+ * checker compares them with what the caller said (swmmu_dctx.c).
+ */
+#ifndef SWMMU_DCTX_H
+#define SWMMU_DCTX_H
+
+#include "swmmu_as.h"
+
+/* swmmu_dctx.c: driver-managed contexts */
+struct swmmu_dctx;
+int swmmu_dctx_create(struct swmmu_as_obj *as, u32 format_id);
+void swmmu_dctx_destroy(struct swmmu_as_obj *as);
+bool swmmu_file_dctx_enabled(struct swmmu_file *file);
+int swmmu_cmd_ctx_set(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_invalidate(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_ctx_info(struct swmmu_file *file, void *cmd);
+
+/**
+ * struct swmmu_dctx_snap - a copy of a context's state, for netlink and debugfs
+ * @id: module-wide ID (the address space's debug_id)
+ * @pid: thread group that created it
+ * @format: name of the programmed format
+ * @info: state and counters as SWMMU_CTX_INFO reports them
+ */
+struct swmmu_dctx_snap {
+	u32 id;
+	pid_t pid;
+	char format[SWMMU_NAME_MAX];
+	struct swmmu_ctx_info info;
+};
+
+int swmmu_dctx_for_each(int (*fn)(void *arg, const struct swmmu_dctx_snap *s), void *arg,
+			u32 from);
+void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev);
+
+int swmmu_invalidate_kernel(struct swmmu_file *file, const struct swmmu_inval_cmd *cmds,
+			    unsigned int nr);
+
+#endif /* SWMMU_DCTX_H */
