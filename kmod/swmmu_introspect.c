@@ -31,7 +31,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "swmmu_as.h"
+#include "swmmu_iommu.h"
 
 /**
  * swmmu_format_id() - GET_INFO format_id of a built-in format
