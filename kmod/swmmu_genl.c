@@ -6,7 +6,9 @@
  * Every command has its own policy and is validated strictly (a new family in 6.1: reserved
  * header byte, unknown and unexpected attributes, lengths, ranges). Handlers add an extended ACK
  * message to every rejection of their own. Commands run under genl_mutex (no parallel_ops) and
- * take swmmu_named_lock for the registry.
+ * take swmmu_named_lock for the registry. A doit handler checks and parses its attributes; then
+ * swmmu_nl_run() does what all of them share (the reply, the lock, the address space, the
+ * event) around the command's operation.
  */
 #include <linux/capability.h>
 #include <linux/slab.h>
@@ -106,15 +108,53 @@ static const struct nla_policy swmmu_pol_query[SWMMU_A_MAX + 1] = {
 	[SWMMU_A_IOVA] = { .type = NLA_U64 },
 };
 
-/* A mandatory attribute: EINVAL with the missing type and a message. */
-#define SWMMU_NEED(info, attr, msg) ({						\
-	bool __miss = !(info)->attrs[attr];					\
-	if (__miss) {								\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);		\
-		NL_SET_ERR_MSG((info)->extack, msg);				\
-	}									\
-	__miss;									\
-})
+/* A mandatory attribute is missing: EINVAL, with its type and what it is in the extended ACK. */
+static int swmmu_nl_missing(struct netlink_ext_ack *extack, int attr)
+{
+	NL_SET_ERR_ATTR_MISS(extack, NULL, attr);
+	switch (attr) {
+	case SWMMU_A_NAME:
+		NL_SET_ERR_MSG(extack, "missing format name (SWMMU_A_NAME)");
+		break;
+	case SWMMU_A_AS:
+		NL_SET_ERR_MSG(extack, "missing address space name (SWMMU_A_AS)");
+		break;
+	case SWMMU_A_FORMAT:
+		NL_SET_ERR_MSG(extack, "missing format name (SWMMU_A_FORMAT)");
+		break;
+	case SWMMU_A_FORMAT_TEXT:
+		NL_SET_ERR_MSG(extack, "missing format description (SWMMU_A_FORMAT_TEXT)");
+		break;
+	case SWMMU_A_IOVA:
+		NL_SET_ERR_MSG(extack, "missing IOVA (SWMMU_A_IOVA)");
+		break;
+	case SWMMU_A_LENGTH:
+		NL_SET_ERR_MSG(extack, "missing length (SWMMU_A_LENGTH)");
+		break;
+	case SWMMU_A_PROT:
+		NL_SET_ERR_MSG(extack, "missing permissions (SWMMU_A_PROT)");
+		break;
+	case SWMMU_A_FAULT_ID:
+		NL_SET_ERR_MSG(extack, "missing fault ID (SWMMU_A_FAULT_ID)");
+		break;
+	case SWMMU_A_FAULT_RESP:
+		NL_SET_ERR_MSG(extack, "missing response (SWMMU_A_FAULT_RESP)");
+		break;
+	case SWMMU_A_CTX:
+		NL_SET_ERR_MSG(extack, "missing context ID (SWMMU_A_CTX)");
+		break;
+	}
+	return -EINVAL;
+}
+
+/* Does the request lack the mandatory attribute @attr? Then the extended ACK says so. */
+static bool swmmu_nl_lacks(struct genl_info *info, int attr)
+{
+	if (info->attrs[attr])
+		return false;
+	swmmu_nl_missing(info->extack, attr);
+	return true;
+}
 
 /* An extended ACK message for the errors the address space operations return. */
 static void swmmu_nl_errmsg(struct netlink_ext_ack *extack, int err)
@@ -154,20 +194,43 @@ static void swmmu_nl_errmsg(struct netlink_ext_ack *extack, int err)
 	}
 }
 
-/* The named address space of SWMMU_A_AS; swmmu_named_lock held. */
-static struct swmmu_named *swmmu_nl_as(struct genl_info *info)
+/*
+ * The named address space of the SWMMU_A_AS attribute @as, for a request or a dump;
+ * swmmu_named_lock held.
+ */
+static struct swmmu_named *swmmu_nl_find_as(struct nlattr *as, struct netlink_ext_ack *extack)
 {
 	struct swmmu_named *n;
 
-	if (SWMMU_NEED(info, SWMMU_A_AS, "missing address space name (SWMMU_A_AS)"))
-		return ERR_PTR(-EINVAL);
-	n = swmmu_named_find(nla_data(info->attrs[SWMMU_A_AS]));
+	if (!as)
+		return ERR_PTR(swmmu_nl_missing(extack, SWMMU_A_AS));
+	n = swmmu_named_find(nla_data(as));
 	if (!n) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
-		NL_SET_ERR_MSG(info->extack, "no address space of that name");
+		NL_SET_BAD_ATTR(extack, as);
+		NL_SET_ERR_MSG(extack, "no address space of that name");
 		return ERR_PTR(-ENOENT);
 	}
 	return n;
+}
+
+/* A format by name, built-in or runtime (then *@rt is set); swmmu_named_lock held. */
+static const struct swmmu_format *swmmu_nl_find_format(const char *name,
+						       struct swmmu_rtfmt **rt)
+{
+	const struct swmmu_format *f = swmmu_format_find(name);
+	struct swmmu_rtfmt *r;
+	unsigned long id;
+
+	*rt = NULL;
+	if (f)
+		return f;
+	xa_for_each(&swmmu_rtfmts, id, r) {
+		if (!strcmp(r->fmt.name, name)) {
+			*rt = r;
+			return &r->fmt;
+		}
+	}
+	return NULL;
 }
 
 /* ---- events ----------------------------------------------------------------------------------- */
@@ -246,6 +309,106 @@ bool swmmu_genl_listening(void)
 	       genl_has_listeners(&swmmu_genl_family, &init_net, 0);
 }
 
+/* ---- the shape of a request ------------------------------------------------------------------- */
+
+struct swmmu_nl_call;
+
+/**
+ * struct swmmu_nl_doit - how swmmu_nl_run() runs a command whose handler parsed the request
+ * @op: the operation, called with swmmu_named_lock held: @n is the address space of SWMMU_A_AS
+ *	(NULL unless @named). A read puts the attributes of its reply into the call's @msg.
+ *	Returns 0 or a negative errno, with an extended ACK message for the errors it explains.
+ * @out: the u64 attributes of the reply to a change, put after its event with the values @op
+ *	left in the call's @out; 0 for none
+ * @event: the event type announced when @op succeeds; 0 for none
+ * @reply: the command answers with a message of its own, not the ACK alone
+ * @named: look up the address space of SWMMU_A_AS before @op
+ * @errmsg: @op fails with the errors of the address space operations: swmmu_nl_errmsg() says
+ *	what they mean
+ */
+struct swmmu_nl_doit {
+	int (*op)(struct swmmu_named *n, struct genl_info *info, struct swmmu_nl_call *c);
+	u16 out[2];
+	u8 event;
+	bool reply;
+	bool named;
+	bool errmsg;
+};
+
+/**
+ * struct swmmu_nl_call - one request on its way through swmmu_nl_run()
+ * @req: what the handler parsed (the operation's uAPI struct), for @op
+ * @msg: the reply, its header put; only for a command with a reply
+ * @out: values of the doit's @out attributes
+ * @ev: the event: @op fills in what it announces, swmmu_nl_run() the type and, for a @named
+ *	command, the name of the address space
+ */
+struct swmmu_nl_call {
+	void *req;
+	struct sk_buff *msg;
+	u64 out[2];
+	struct swmmu_nl_event_args ev;
+};
+
+/*
+ * Run @doit for the request @info, parsed into @req: the reply allocated first (a reply that
+ * cannot be allocated after a change would report a failure for a change that happened), then
+ * under swmmu_named_lock the address space, the operation and its event (under the lock, so
+ * that listeners see the changes in the order they were made); the reply is sent once the lock
+ * is dropped. 0 or a negative errno, with the extended ACK set.
+ */
+static int swmmu_nl_run(struct genl_info *info, const struct swmmu_nl_doit *doit, void *req)
+{
+	struct swmmu_nl_call c = { .req = req };
+	struct swmmu_named *n = NULL;
+	void *hdr = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	if (doit->reply) {
+		c.msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!c.msg)
+			return -ENOMEM;
+		hdr = genlmsg_put_reply(c.msg, info, &swmmu_genl_family, 0, info->genlhdr->cmd);
+		if (!hdr) {
+			nlmsg_free(c.msg);
+			return -EMSGSIZE;
+		}
+	}
+	mutex_lock(&swmmu_named_lock);
+	if (doit->named) {
+		n = swmmu_nl_find_as(info->attrs[SWMMU_A_AS], info->extack);
+		if (IS_ERR(n)) {
+			ret = PTR_ERR(n);
+			goto out;
+		}
+	}
+	ret = doit->op(n, info, &c);
+	if (ret) {
+		if (doit->errmsg)
+			swmmu_nl_errmsg(info->extack, ret);
+		goto out;
+	}
+	if (doit->event) {
+		c.ev.type = doit->event;
+		/* The request's copy of the name: AS_DEL has freed @n. */
+		if (doit->named)
+			c.ev.as = nla_data(info->attrs[SWMMU_A_AS]);
+		swmmu_genl_event(&c.ev);
+	}
+out:
+	mutex_unlock(&swmmu_named_lock);
+	for (i = 0; !ret && i < ARRAY_SIZE(doit->out) && doit->out[i]; i++)
+		if (nla_put_u64_64bit(c.msg, doit->out[i], c.out[i], SWMMU_A_PAD))
+			ret = -EMSGSIZE;
+	if (ret || !doit->reply) {
+		nlmsg_free(c.msg);
+		return ret;
+	}
+	genlmsg_end(c.msg, hdr);
+	return genlmsg_reply(c.msg, info);
+}
+
 /* ---- GET_INFO --------------------------------------------------------------------------------- */
 
 static u32 swmmu_nl_count_as(void)
@@ -259,32 +422,42 @@ static u32 swmmu_nl_count_as(void)
 	return count;
 }
 
+static int swmmu_nl_get_info_op(struct swmmu_named *n, struct genl_info *info,
+				struct swmmu_nl_call *c)
+{
+	if (nla_put_u32(c->msg, SWMMU_A_VERSION, SWMMU_GENL_VERSION) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_EVENT_SEQ, atomic64_read(&swmmu_event_seq),
+			      SWMMU_A_PAD) ||
+	    nla_put_u32(c->msg, SWMMU_A_MAX_AS, SWMMU_NAMED_MAX) ||
+	    nla_put_u32(c->msg, SWMMU_A_NR_AS, swmmu_nl_count_as()))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int swmmu_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	static const struct swmmu_nl_doit doit = { .op = swmmu_nl_get_info_op, .reply = true };
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, SWMMU_NL_CMD_GET_INFO);
-	if (!hdr)
-		goto err;
-	mutex_lock(&swmmu_named_lock);
-	if (nla_put_u32(msg, SWMMU_A_VERSION, SWMMU_GENL_VERSION) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_EVENT_SEQ, atomic64_read(&swmmu_event_seq),
-			      SWMMU_A_PAD) ||
-	    nla_put_u32(msg, SWMMU_A_MAX_AS, SWMMU_NAMED_MAX) ||
-	    nla_put_u32(msg, SWMMU_A_NR_AS, swmmu_nl_count_as())) {
-		mutex_unlock(&swmmu_named_lock);
-		goto err;
-	}
-	mutex_unlock(&swmmu_named_lock);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-err:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+	return swmmu_nl_run(info, &doit, NULL);
+}
+
+/* ---- dumps ------------------------------------------------------------------------------------ */
+
+/* Start the next message of a dump of @cmd: its header, or NULL when the buffer is full. */
+static void *swmmu_nl_dump_start(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &swmmu_genl_family, NLM_F_MULTI, cmd);
+}
+
+/* End the message of @hdr, or take it back when its attributes failed (@err): @err. */
+static int swmmu_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
+{
+	if (err)
+		genlmsg_cancel(skb, hdr);
+	else
+		genlmsg_end(skb, hdr);
+	return err;
 }
 
 /* ---- formats ---------------------------------------------------------------------------------- */
@@ -309,16 +482,13 @@ static int swmmu_nl_fill_levels(struct sk_buff *msg, const struct swmmu_format *
 	return 0;
 }
 
-static int swmmu_nl_fill_format(struct sk_buff *msg, u32 portid, u32 seq, int flags,
-				const struct swmmu_format *f, bool runtime, bool text)
+/* The attributes of format @f; with @text, its description too. */
+static int swmmu_nl_fill_format(struct sk_buff *msg, const struct swmmu_format *f, bool runtime,
+				bool text)
 {
-	void *hdr = genlmsg_put(msg, portid, seq, &swmmu_genl_family, flags,
-				SWMMU_NL_CMD_FORMAT_GET);
-	char *buf = NULL;
-	int len;
+	char *buf;
+	int len, ret;
 
-	if (!hdr)
-		return -EMSGSIZE;
 	if (nla_put_string(msg, SWMMU_A_NAME, f->name) ||
 	    nla_put_u8(msg, SWMMU_A_NR_LEVELS, f->nr_levels) ||
 	    nla_put_u8(msg, SWMMU_A_VA_BITS, f->va_bits) ||
@@ -326,73 +496,53 @@ static int swmmu_nl_fill_format(struct sk_buff *msg, u32 portid, u32 seq, int fl
 	    nla_put_u64_64bit(msg, SWMMU_A_PGSIZES, swmmu_format_pgsizes(f), SWMMU_A_PAD) ||
 	    (runtime && nla_put_flag(msg, SWMMU_A_FORMAT_RUNTIME)) ||
 	    swmmu_nl_fill_levels(msg, f))
-		goto err;
-	if (text) {
-		len = swmmu_format_print(f, NULL, 0) + 1;
-		buf = kmalloc(len, GFP_KERNEL);
-		if (!buf) {
-			/* Out of memory, not out of room in the message. */
-			genlmsg_cancel(msg, hdr);
-			return -ENOMEM;
-		}
-		swmmu_format_print(f, buf, len);
-		if (nla_put_string(msg, SWMMU_A_FORMAT_TEXT, buf))
-			goto err;
-		kfree(buf);
-	}
-	genlmsg_end(msg, hdr);
-	return 0;
-err:
+		return -EMSGSIZE;
+	if (!text)
+		return 0;
+	len = swmmu_format_print(f, NULL, 0) + 1;
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;	/* out of memory, not out of room in the message */
+	swmmu_format_print(f, buf, len);
+	ret = nla_put_string(msg, SWMMU_A_FORMAT_TEXT, buf) ? -EMSGSIZE : 0;
 	kfree(buf);
-	genlmsg_cancel(msg, hdr);
-	return -EMSGSIZE;
+	return ret;
 }
 
-static struct swmmu_rtfmt *swmmu_rtfmt_find(const char *name)
+static int swmmu_nl_format_get_op(struct swmmu_named *n, struct genl_info *info,
+				  struct swmmu_nl_call *c)
 {
+	struct nlattr *name = info->attrs[SWMMU_A_NAME];
+	const struct swmmu_format *f;
 	struct swmmu_rtfmt *rt;
-	unsigned long id;
 
-	xa_for_each(&swmmu_rtfmts, id, rt)
-		if (!strcmp(rt->fmt.name, name))
-			return rt;
-	return NULL;
+	f = swmmu_nl_find_format(nla_data(name), &rt);
+	if (!f) {
+		NL_SET_BAD_ATTR(info->extack, name);
+		NL_SET_ERR_MSG(info->extack, "no format of that name");
+		return -ENOENT;
+	}
+	return swmmu_nl_fill_format(c->msg, f, rt, true);
 }
 
 static int swmmu_nl_format_get(struct sk_buff *skb, struct genl_info *info)
 {
-	const struct swmmu_format *f;
-	struct swmmu_rtfmt *rt = NULL;
-	struct sk_buff *msg;
-	const char *name;
-	int ret;
+	static const struct swmmu_nl_doit doit = { .op = swmmu_nl_format_get_op, .reply = true };
 
-	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)"))
+	if (swmmu_nl_lacks(info, SWMMU_A_NAME))
 		return -EINVAL;
-	name = nla_data(info->attrs[SWMMU_A_NAME]);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&swmmu_named_lock);
-	f = swmmu_format_find(name);
-	if (!f) {
-		rt = swmmu_rtfmt_find(name);
-		f = rt ? &rt->fmt : NULL;
-	}
-	if (!f) {
-		mutex_unlock(&swmmu_named_lock);
-		nlmsg_free(msg);
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
-		NL_SET_ERR_MSG(info->extack, "no format of that name");
-		return -ENOENT;
-	}
-	ret = swmmu_nl_fill_format(msg, info->snd_portid, info->snd_seq, 0, f, rt, true);
-	mutex_unlock(&swmmu_named_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return swmmu_nl_run(info, &doit, NULL);
+}
+
+/* One message of the format dump. */
+static int swmmu_nl_dump_format(struct sk_buff *skb, struct netlink_callback *cb,
+				const struct swmmu_format *f, bool runtime)
+{
+	void *hdr = swmmu_nl_dump_start(skb, cb, SWMMU_NL_CMD_FORMAT_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return swmmu_nl_dump_end(skb, hdr, swmmu_nl_fill_format(skb, f, runtime, false));
 }
 
 /* cb->args[0]: next built-in format; cb->args[1]: next runtime format ID. */
@@ -401,20 +551,13 @@ static int swmmu_nl_format_dump(struct sk_buff *skb, struct netlink_callback *cb
 	unsigned int n = swmmu_format_count();
 	struct swmmu_rtfmt *rt;
 	unsigned long id;
-	int ret = 0;
 
-	for (; cb->args[0] < n; cb->args[0]++) {
-		ret = swmmu_nl_fill_format(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-					   NLM_F_MULTI, swmmu_format_get(cb->args[0]), false,
-					   false);
-		if (ret)
+	for (; cb->args[0] < n; cb->args[0]++)
+		if (swmmu_nl_dump_format(skb, cb, swmmu_format_get(cb->args[0]), false))
 			return skb->len;
-	}
 	mutex_lock(&swmmu_named_lock);
 	xa_for_each_start(&swmmu_rtfmts, id, rt, cb->args[1]) {
-		ret = swmmu_nl_fill_format(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-					   NLM_F_MULTI, &rt->fmt, true, false);
-		if (ret)
+		if (swmmu_nl_dump_format(skb, cb, &rt->fmt, true))
 			break;
 		cb->args[1] = id + 1;
 	}
@@ -422,26 +565,54 @@ static int swmmu_nl_format_dump(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
+/* The name of a new object in attribute @attr (present): letters, digits, _ - . */
+static bool swmmu_nl_name_ok(struct genl_info *info, int attr)
+{
+	if (swmmu_name_valid(nla_data(info->attrs[attr])))
+		return true;
+	NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
+	NL_SET_ERR_MSG(info->extack, "invalid name: use letters, digits, _ - .");
+	return false;
+}
+
+/* Register the runtime format @c->req, parsed from the request, under the request's name. */
+static int swmmu_nl_format_new_op(struct swmmu_named *n, struct genl_info *info,
+				  struct swmmu_nl_call *c)
+{
+	struct swmmu_rtfmt *rt = c->req, *old;
+	int ret;
+
+	if (swmmu_nl_find_format(nla_data(info->attrs[SWMMU_A_NAME]), &old)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
+		NL_SET_ERR_MSG(info->extack, "a format of that name exists");
+		return -EEXIST;
+	}
+	ret = xa_alloc(&swmmu_rtfmts, &rt->id, rt, XA_LIMIT(0, SWMMU_RTFMT_MAX - 1),
+		       GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "too many runtime formats");
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	c->ev.name = rt->fmt.name;
+	return 0;
+}
+
 static int swmmu_nl_format_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_FORMAT_NEW };
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_format_new_op,
+		.event = SWMMU_EVENT_FORMAT_NEW,
+	};
 	struct nlattr *text_attr = info->attrs[SWMMU_A_FORMAT_TEXT];
 	struct swmmu_format_error ferr;
 	struct swmmu_rtfmt *rt;
-	const char *name;
 	char msg[128];
 	int ret, len;
 
-	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)") ||
-	    SWMMU_NEED(info, SWMMU_A_FORMAT_TEXT,
-		       "missing format description (SWMMU_A_FORMAT_TEXT)"))
+	if (swmmu_nl_lacks(info, SWMMU_A_NAME) || swmmu_nl_lacks(info, SWMMU_A_FORMAT_TEXT))
 		return -EINVAL;
-	name = nla_data(info->attrs[SWMMU_A_NAME]);
-	if (!swmmu_name_valid(name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
-		NL_SET_ERR_MSG(info->extack, "invalid name: use letters, digits, _ - .");
+	if (!swmmu_nl_name_ok(info, SWMMU_A_NAME))
 		return -EINVAL;
-	}
 	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
 	if (!rt)
 		return -ENOMEM;
@@ -458,66 +629,51 @@ static int swmmu_nl_format_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	/* The NAME attribute names the format, whatever the description says. */
-	strscpy(rt->fmt.name, name, sizeof(rt->fmt.name));
-
-	mutex_lock(&swmmu_named_lock);
-	if (swmmu_format_find(name) || swmmu_rtfmt_find(name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
-		NL_SET_ERR_MSG(info->extack, "a format of that name exists");
-		ret = -EEXIST;
-		goto err;
-	}
-	ret = xa_alloc(&swmmu_rtfmts, &rt->id, rt, XA_LIMIT(0, SWMMU_RTFMT_MAX - 1),
-		       GFP_KERNEL_ACCOUNT);
-	if (ret) {
-		NL_SET_ERR_MSG(info->extack, "too many runtime formats");
-		ret = ret == -EBUSY ? -ENOSPC : ret;
-		goto err;
-	}
-	mutex_unlock(&swmmu_named_lock);
-	ev.name = rt->fmt.name;
-	swmmu_genl_event(&ev);
-	return 0;
-err:
-	mutex_unlock(&swmmu_named_lock);
-	kfree(rt);
+	strscpy(rt->fmt.name, nla_data(info->attrs[SWMMU_A_NAME]), sizeof(rt->fmt.name));
+	ret = swmmu_nl_run(info, &doit, rt);
+	if (ret)
+		kfree(rt);
 	return ret;
+}
+
+/* Remove the runtime format of the request's name, unless an address space uses it. */
+static int swmmu_nl_format_del_op(struct swmmu_named *n, struct genl_info *info,
+				  struct swmmu_nl_call *c)
+{
+	struct nlattr *name = info->attrs[SWMMU_A_NAME];
+	const struct swmmu_format *f;
+	struct swmmu_rtfmt *rt;
+
+	f = swmmu_nl_find_format(nla_data(name), &rt);
+	if (!rt) {
+		NL_SET_BAD_ATTR(info->extack, name);
+		if (f) {
+			NL_SET_ERR_MSG(info->extack, "a built-in format cannot be deleted");
+			return -EPERM;
+		}
+		NL_SET_ERR_MSG(info->extack, "no runtime format of that name");
+		return -ENOENT;
+	}
+	if (rt->users) {
+		NL_SET_ERR_MSG(info->extack, "format is used by an address space");
+		return -EBUSY;
+	}
+	xa_erase(&swmmu_rtfmts, rt->id);
+	kfree(rt);
+	c->ev.name = nla_data(name);
+	return 0;
 }
 
 static int swmmu_nl_format_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_FORMAT_DEL };
-	struct swmmu_rtfmt *rt;
-	const char *name;
-	int ret = 0;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_format_del_op,
+		.event = SWMMU_EVENT_FORMAT_DEL,
+	};
 
-	if (SWMMU_NEED(info, SWMMU_A_NAME, "missing format name (SWMMU_A_NAME)"))
+	if (swmmu_nl_lacks(info, SWMMU_A_NAME))
 		return -EINVAL;
-	name = nla_data(info->attrs[SWMMU_A_NAME]);
-	mutex_lock(&swmmu_named_lock);
-	rt = swmmu_rtfmt_find(name);
-	if (!rt) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_NAME]);
-		if (swmmu_format_find(name)) {
-			NL_SET_ERR_MSG(info->extack, "a built-in format cannot be deleted");
-			ret = -EPERM;
-		} else {
-			NL_SET_ERR_MSG(info->extack, "no runtime format of that name");
-			ret = -ENOENT;
-		}
-	} else if (rt->users) {
-		NL_SET_ERR_MSG(info->extack, "format is used by an address space");
-		ret = -EBUSY;
-	} else {
-		xa_erase(&swmmu_rtfmts, rt->id);
-	}
-	mutex_unlock(&swmmu_named_lock);
-	if (ret)
-		return ret;
-	ev.name = name;
-	swmmu_genl_event(&ev);
-	kfree(rt);
-	return 0;
+	return swmmu_nl_run(info, &doit, NULL);
 }
 
 /* ---- address spaces --------------------------------------------------------------------------- */
@@ -624,25 +780,17 @@ static int swmmu_nl_fill_users(struct sk_buff *msg, struct swmmu_named *n)
 }
 
 /**
- * swmmu_nl_fill_as() - one AS_GET reply message of a named address space
- * @msg: the reply
- * @portid: the requester's port
- * @seq: the request's sequence number
- * @flags: NLM_F_* of the message (NLM_F_MULTI in a dump)
- * @cmd: the command of the reply
+ * swmmu_nl_fill_as() - the attributes of a named address space, for AS_GET
+ * @msg: the reply, or a message of the dump
  * @n: the address space
  *
  * Context: swmmu_named_lock held.
- * Return: 0 or -EMSGSIZE (the message is cancelled).
+ * Return: 0 or -EMSGSIZE.
  */
-static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags, u8 cmd,
-			    struct swmmu_named *n)
+static int swmmu_nl_fill_as(struct sk_buff *msg, struct swmmu_named *n)
 {
 	const struct swmmu_format *f = n->as->fmt;
-	void *hdr = genlmsg_put(msg, portid, seq, &swmmu_genl_family, flags, cmd);
 
-	if (!hdr)
-		return -EMSGSIZE;
 	if (nla_put_string(msg, SWMMU_A_AS, n->name) ||
 	    nla_put_string(msg, SWMMU_A_FORMAT, n->rtfmt ? n->rtfmt->fmt.name : f->name) ||
 	    nla_put_u8(msg, SWMMU_A_VA_BITS, f->va_bits) ||
@@ -654,16 +802,14 @@ static int swmmu_nl_fill_as(struct sk_buff *msg, u32 portid, u32 seq, int flags,
 	    nla_put_u8(msg, SWMMU_A_FAULT_MODE, n->fault_mode) ||
 	    nla_put_u64_64bit(msg, SWMMU_A_FAULT_QUOTA, n->fault_quota, SWMMU_A_PAD) ||
 	    swmmu_nl_fill_users(msg, n) ||
-	    swmmu_nl_fill_stats(msg, n, false)) {
-		genlmsg_cancel(msg, hdr);
+	    swmmu_nl_fill_stats(msg, n, false))
 		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
 	return 0;
 }
 
-/* Owner, mode and fault policy from a request; validated by the policy. */
-static int swmmu_nl_as_apply(struct swmmu_named *n, struct genl_info *info)
+/* Owner, mode and fault policy from a request (AS_NEW, AS_SET); validated by the policy. */
+static int swmmu_nl_as_apply(struct swmmu_named *n, struct genl_info *info,
+			     struct swmmu_nl_call *c)
 {
 	struct nlattr **a = info->attrs;
 	kuid_t uid = n->uid;
@@ -696,104 +842,91 @@ static int swmmu_nl_as_apply(struct swmmu_named *n, struct genl_info *info)
 	return 0;
 }
 
-static int swmmu_nl_as_new(struct sk_buff *skb, struct genl_info *info)
+/* Create the address space of the request; @n (NULL on entry) is the new one. */
+static int swmmu_nl_as_new_op(struct swmmu_named *n, struct genl_info *info,
+			      struct swmmu_nl_call *c)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_AS_NEW };
+	struct nlattr **a = info->attrs;
 	const struct swmmu_format *f;
-	struct swmmu_rtfmt *rt = NULL;
-	struct swmmu_named *n;
-	const char *name, *fname;
+	struct swmmu_rtfmt *rt;
 	unsigned int va_bits = 0;
 	int ret;
 
-	if (SWMMU_NEED(info, SWMMU_A_AS, "missing address space name (SWMMU_A_AS)") ||
-	    SWMMU_NEED(info, SWMMU_A_FORMAT, "missing format name (SWMMU_A_FORMAT)"))
-		return -EINVAL;
-	name = nla_data(info->attrs[SWMMU_A_AS]);
-	fname = nla_data(info->attrs[SWMMU_A_FORMAT]);
-	if (!swmmu_name_valid(name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
-		NL_SET_ERR_MSG(info->extack, "invalid name: use letters, digits, _ - .");
-		return -EINVAL;
-	}
-	if (info->attrs[SWMMU_A_VA_BITS])
-		va_bits = nla_get_u8(info->attrs[SWMMU_A_VA_BITS]);
-
-	mutex_lock(&swmmu_named_lock);
-	if (swmmu_named_find(name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
+	if (swmmu_named_find(nla_data(a[SWMMU_A_AS]))) {
+		NL_SET_BAD_ATTR(info->extack, a[SWMMU_A_AS]);
 		NL_SET_ERR_MSG(info->extack, "an address space of that name exists");
-		ret = -EEXIST;
-		goto out;
+		return -EEXIST;
 	}
-	f = swmmu_format_find(fname);
+	f = swmmu_nl_find_format(nla_data(a[SWMMU_A_FORMAT]), &rt);
 	if (!f) {
-		rt = swmmu_rtfmt_find(fname);
-		f = rt ? &rt->fmt : NULL;
-	}
-	if (!f) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_FORMAT]);
+		NL_SET_BAD_ATTR(info->extack, a[SWMMU_A_FORMAT]);
 		NL_SET_ERR_MSG(info->extack, "no format of that name");
-		ret = -ENOENT;
-		goto out;
+		return -ENOENT;
 	}
-	ret = swmmu_named_create(name, f, rt, va_bits, &n);
+	if (a[SWMMU_A_VA_BITS])
+		va_bits = nla_get_u8(a[SWMMU_A_VA_BITS]);
+	ret = swmmu_named_create(nla_data(a[SWMMU_A_AS]), f, rt, va_bits, &n);
+	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+		NL_SET_BAD_ATTR(info->extack, a[SWMMU_A_VA_BITS]);
+		NL_SET_ERR_MSG(info->extack, "VA size not supported by the format");
+	} else if (ret == -ENOSPC) {
+		NL_SET_ERR_MSG(info->extack, "too many named address spaces");
+	} else if (ret) {
+		swmmu_nl_errmsg(info->extack, ret);
+	} else {
+		ret = swmmu_nl_as_apply(n, info, c);
+		if (ret)
+			WARN_ON_ONCE(swmmu_named_delete(n));
+	}
+	c->ev.as = nla_data(a[SWMMU_A_AS]);
+	c->ev.name = nla_data(a[SWMMU_A_FORMAT]);
+	return ret;
+}
+
+static int swmmu_nl_as_new(struct sk_buff *skb, struct genl_info *info)
+{
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_as_new_op,
+		.event = SWMMU_EVENT_AS_NEW,
+	};
+
+	if (swmmu_nl_lacks(info, SWMMU_A_AS) || swmmu_nl_lacks(info, SWMMU_A_FORMAT))
+		return -EINVAL;
+	if (!swmmu_nl_name_ok(info, SWMMU_A_AS))
+		return -EINVAL;
+	return swmmu_nl_run(info, &doit, NULL);
+}
+
+static int swmmu_nl_as_del_op(struct swmmu_named *n, struct genl_info *info,
+			      struct swmmu_nl_call *c)
+{
+	int ret = swmmu_named_delete(n);
+
 	if (ret) {
-		if (ret == -EINVAL || ret == -EOPNOTSUPP) {
-			NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_VA_BITS]);
-			NL_SET_ERR_MSG(info->extack, "VA size not supported by the format");
-		} else if (ret == -ENOSPC) {
-			NL_SET_ERR_MSG(info->extack, "too many named address spaces");
-		} else {
-			swmmu_nl_errmsg(info->extack, ret);
-		}
-		goto out;
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
+		NL_SET_ERR_MSG(info->extack, "address space is attached or in use");
 	}
-	ret = swmmu_nl_as_apply(n, info);
-	if (ret) {
-		WARN_ON_ONCE(swmmu_named_delete(n));
-		goto out;
-	}
-	ev.as = name;
-	ev.name = fname;
-out:
-	mutex_unlock(&swmmu_named_lock);
-	if (!ret)
-		swmmu_genl_event(&ev);
 	return ret;
 }
 
 static int swmmu_nl_as_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_AS_DEL };
-	struct swmmu_named *n;
-	int ret;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_as_del_op,
+		.event = SWMMU_EVENT_AS_DEL,
+		.named = true,
+	};
 
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
-		goto out;
-	}
-	ret = swmmu_named_delete(n);
-	if (ret) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_AS]);
-		NL_SET_ERR_MSG(info->extack, "address space is attached or in use");
-	}
-out:
-	mutex_unlock(&swmmu_named_lock);
-	if (!ret) {
-		ev.as = nla_data(info->attrs[SWMMU_A_AS]);
-		swmmu_genl_event(&ev);
-	}
-	return ret;
+	return swmmu_nl_run(info, &doit, NULL);
 }
 
 static int swmmu_nl_as_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_AS_SET };
-	struct swmmu_named *n;
-	int ret;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_as_apply,
+		.event = SWMMU_EVENT_AS_SET,
+		.named = true,
+	};
 
 	if (!info->attrs[SWMMU_A_OWNER_UID] && !info->attrs[SWMMU_A_OWNER_GID] &&
 	    !info->attrs[SWMMU_A_MODE] && !info->attrs[SWMMU_A_FAULT_MODE] &&
@@ -801,36 +934,24 @@ static int swmmu_nl_as_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "nothing to change");
 		return -EINVAL;
 	}
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	ret = IS_ERR(n) ? PTR_ERR(n) : swmmu_nl_as_apply(n, info);
-	mutex_unlock(&swmmu_named_lock);
-	if (!ret) {
-		ev.as = nla_data(info->attrs[SWMMU_A_AS]);
-		swmmu_genl_event(&ev);
-	}
-	return ret;
+	return swmmu_nl_run(info, &doit, NULL);
+}
+
+static int swmmu_nl_as_get_op(struct swmmu_named *n, struct genl_info *info,
+			      struct swmmu_nl_call *c)
+{
+	return swmmu_nl_fill_as(c->msg, n);
 }
 
 static int swmmu_nl_as_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_named *n;
-	struct sk_buff *msg;
-	int ret;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_as_get_op,
+		.reply = true,
+		.named = true,
+	};
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	ret = IS_ERR(n) ? PTR_ERR(n) :
-	      swmmu_nl_fill_as(msg, info->snd_portid, info->snd_seq, 0, SWMMU_NL_CMD_AS_GET, n);
-	mutex_unlock(&swmmu_named_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return swmmu_nl_run(info, &doit, NULL);
 }
 
 /* cb->args[0]: next registry index. */
@@ -838,11 +959,12 @@ static int swmmu_nl_as_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct swmmu_named *n;
 	unsigned long id;
+	void *hdr;
 
 	mutex_lock(&swmmu_named_lock);
 	xa_for_each_start(&swmmu_nameds, id, n, cb->args[0]) {
-		if (swmmu_nl_fill_as(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				     NLM_F_MULTI, SWMMU_NL_CMD_AS_GET, n))
+		hdr = swmmu_nl_dump_start(skb, cb, SWMMU_NL_CMD_AS_GET);
+		if (!hdr || swmmu_nl_dump_end(skb, hdr, swmmu_nl_fill_as(skb, n)))
 			break;
 		cb->args[0] = id + 1;
 	}
@@ -850,50 +972,52 @@ static int swmmu_nl_as_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* ---- map, unmap, protect, query ---------------------------------------------------------------- */
+/* ---- map, unmap, protect, query, fault responses ----------------------------------------------- */
 
-/*
- * Send the reply of a change in @msg, allocated before the change was made: a reply that cannot
- * be allocated afterwards would report a failure for a change that happened.
- */
-static int swmmu_nl_reply_u64s(struct sk_buff *msg, struct genl_info *info, u8 cmd, int a1,
-			       u64 v1, int a2, u64 v2)
+/* SWMMU_A_IOVA and SWMMU_A_LENGTH of a request on a range: false when one is missing. */
+static bool swmmu_nl_get_range(struct genl_info *info, u64 *iova, u64 *length)
 {
-	void *hdr;
-
-	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, cmd);
-	if (!hdr || nla_put_u64_64bit(msg, a1, v1, SWMMU_A_PAD) ||
-	    (a2 && nla_put_u64_64bit(msg, a2, v2, SWMMU_A_PAD))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	if (swmmu_nl_lacks(info, SWMMU_A_IOVA) || swmmu_nl_lacks(info, SWMMU_A_LENGTH))
+		return false;
+	*iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
+	*length = nla_get_u64(info->attrs[SWMMU_A_LENGTH]);
+	return true;
 }
 
-/* Announce a MAP, UNMAP or PROTECT of [iova, iova + length) in the named address space @as. */
-static void swmmu_nl_range_event(u8 type, const char *as, u64 iova, u64 length, u32 prot)
+/* The range a MAP, UNMAP or PROTECT announces. */
+static void swmmu_nl_set_range(struct swmmu_nl_call *c, u64 iova, u64 length, u32 prot)
 {
-	struct swmmu_nl_event_args ev = {
-		.type = type,
-		.as = as,
-		.iova = iova,
-		.length = length,
-		.prot = prot,
-	};
+	c->ev.iova = iova;
+	c->ev.length = length;
+	c->ev.prot = prot;
+}
 
-	swmmu_genl_event(&ev);
+static int swmmu_nl_map_op(struct swmmu_named *n, struct genl_info *info,
+			   struct swmmu_nl_call *c)
+{
+	struct swmmu_map *m = c->req;
+	int ret = swmmu_named_map(n, m);
+
+	swmmu_nl_set_range(c, m->iova, m->length, m->prot);
+	c->out[0] = m->iova;
+	c->out[1] = m->length;
+	return ret;
 }
 
 static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr **a = info->attrs;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_map_op,
+		.out = { SWMMU_A_IOVA, SWMMU_A_LENGTH },
+		.event = SWMMU_EVENT_MAP,
+		.reply = true,
+		.named = true,
+		.errmsg = true,
+	};
 	struct swmmu_map m = { .prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE };
-	struct swmmu_named *n;
-	struct sk_buff *msg;
-	int ret;
+	struct nlattr **a = info->attrs;
 
-	if (SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)"))
+	if (swmmu_nl_lacks(info, SWMMU_A_LENGTH))
 		return -EINVAL;
 	m.length = nla_get_u64(a[SWMMU_A_LENGTH]);
 	if (a[SWMMU_A_IOVA]) {
@@ -904,125 +1028,74 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 		m.prot = nla_get_u32(a[SWMMU_A_PROT]);
 	if (a[SWMMU_A_PGSIZE_LG2])
 		m.pgsize_lg2 = nla_get_u8(a[SWMMU_A_PGSIZE_LG2]);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	return swmmu_nl_run(info, &doit, &m);
+}
 
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
-		goto out;
-	}
-	ret = swmmu_named_map(n, &m);
-	if (ret) {
-		swmmu_nl_errmsg(info->extack, ret);
-		goto out;
-	}
-	swmmu_nl_range_event(SWMMU_EVENT_MAP, n->name, m.iova, m.length, m.prot);
-out:
-	mutex_unlock(&swmmu_named_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return swmmu_nl_reply_u64s(msg, info, SWMMU_NL_CMD_MAP, SWMMU_A_IOVA, m.iova,
-				   SWMMU_A_LENGTH, m.length);
+static int swmmu_nl_unmap_op(struct swmmu_named *n, struct genl_info *info,
+			     struct swmmu_nl_call *c)
+{
+	struct swmmu_unmap *u = c->req;
+
+	swmmu_nl_set_range(c, u->iova, u->length, 0);
+	return swmmu_named_unmap(n, u->iova, u->length, &c->out[0]);	/* SWMMU_A_UNMAPPED */
 }
 
 static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_named *n;
-	struct sk_buff *msg;
-	u64 iova, len, unmapped = 0;
-	int ret;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_unmap_op,
+		.out = { SWMMU_A_UNMAPPED },
+		.event = SWMMU_EVENT_UNMAP,
+		.reply = true,
+		.named = true,
+		.errmsg = true,
+	};
+	struct swmmu_unmap u = {};
 
-	if (SWMMU_NEED(info, SWMMU_A_IOVA, "missing IOVA (SWMMU_A_IOVA)") ||
-	    SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)"))
+	if (!swmmu_nl_get_range(info, &u.iova, &u.length))
 		return -EINVAL;
 	if (info->attrs[SWMMU_A_PROT]) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_PROT]);
 		NL_SET_ERR_MSG(info->extack, "UNMAP takes no permissions");
 		return -EINVAL;
 	}
-	iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
-	len = nla_get_u64(info->attrs[SWMMU_A_LENGTH]);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
-		goto out;
-	}
-	ret = swmmu_named_unmap(n, iova, len, &unmapped);
-	if (ret) {
-		swmmu_nl_errmsg(info->extack, ret);
-		goto out;
-	}
-	swmmu_nl_range_event(SWMMU_EVENT_UNMAP, n->name, iova, len, 0);
-out:
-	mutex_unlock(&swmmu_named_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return swmmu_nl_reply_u64s(msg, info, SWMMU_NL_CMD_UNMAP, SWMMU_A_UNMAPPED, unmapped, 0,
-				   0);
+	return swmmu_nl_run(info, &doit, &u);
+}
+
+static int swmmu_nl_protect_op(struct swmmu_named *n, struct genl_info *info,
+			       struct swmmu_nl_call *c)
+{
+	struct swmmu_protect *p = c->req;
+
+	swmmu_nl_set_range(c, p->iova, p->length, p->prot);
+	p->as_id = n->as->obj.id;
+	return swmmu_cmd_protect(n->home, p);
 }
 
 static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
 {
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_protect_op,
+		.event = SWMMU_EVENT_PROTECT,
+		.named = true,
+		.errmsg = true,
+	};
 	struct swmmu_protect p = {};
-	struct swmmu_named *n;
-	int ret;
 
-	if (SWMMU_NEED(info, SWMMU_A_IOVA, "missing IOVA (SWMMU_A_IOVA)") ||
-	    SWMMU_NEED(info, SWMMU_A_LENGTH, "missing length (SWMMU_A_LENGTH)") ||
-	    SWMMU_NEED(info, SWMMU_A_PROT, "missing permissions (SWMMU_A_PROT)"))
+	if (!swmmu_nl_get_range(info, &p.iova, &p.length) || swmmu_nl_lacks(info, SWMMU_A_PROT))
 		return -EINVAL;
-	p.iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
-	p.length = nla_get_u64(info->attrs[SWMMU_A_LENGTH]);
 	p.prot = nla_get_u32(info->attrs[SWMMU_A_PROT]);
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
-		goto out;
-	}
-	p.as_id = n->as->obj.id;
-	ret = swmmu_cmd_protect(n->home, &p);
-	if (ret) {
-		swmmu_nl_errmsg(info->extack, ret);
-		goto out;
-	}
-	swmmu_nl_range_event(SWMMU_EVENT_PROTECT, n->name, p.iova, p.length, p.prot);
-out:
-	mutex_unlock(&swmmu_named_lock);
-	return ret;
+	return swmmu_nl_run(info, &doit, &p);
 }
 
-static int swmmu_nl_query(struct sk_buff *skb, struct genl_info *info)
+static int swmmu_nl_query_op(struct swmmu_named *n, struct genl_info *info,
+			     struct swmmu_nl_call *c)
 {
-	struct swmmu_query q = {};
-	struct swmmu_named *n;
-	struct sk_buff *msg;
-	void *hdr;
+	struct swmmu_query *q = c->req;
 	int ret;
 
-	if (SWMMU_NEED(info, SWMMU_A_IOVA, "missing IOVA (SWMMU_A_IOVA)"))
-		return -EINVAL;
-	q.iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	if (IS_ERR(n)) {
-		mutex_unlock(&swmmu_named_lock);
-		return PTR_ERR(n);
-	}
-	q.as_id = n->as->obj.id;
-	ret = swmmu_cmd_query(n->home, &q);
-	mutex_unlock(&swmmu_named_lock);
+	q->as_id = n->as->obj.id;
+	ret = swmmu_cmd_query(n->home, q);
 	if (ret) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_IOVA]);
 		if (ret == -ENOENT)
@@ -1031,44 +1104,56 @@ static int swmmu_nl_query(struct sk_buff *skb, struct genl_info *info)
 			swmmu_nl_errmsg(info->extack, ret);
 		return ret;
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, SWMMU_NL_CMD_QUERY);
-	if (!hdr ||
-	    nla_put_u64_64bit(msg, SWMMU_A_IOVA, q.iova, SWMMU_A_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_DMA_ADDR, q.out_dma_addr, SWMMU_A_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_ENTRY_IOVA, q.out_entry_iova, SWMMU_A_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_PAGE_SIZE, q.out_page_size, SWMMU_A_PAD) ||
-	    nla_put_u32(msg, SWMMU_A_PROT, q.out_prot) ||
-	    nla_put_u8(msg, SWMMU_A_LEAF_LEVEL, q.out_level)) {
-		nlmsg_free(msg);
+	if (nla_put_u64_64bit(c->msg, SWMMU_A_IOVA, q->iova, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_DMA_ADDR, q->out_dma_addr, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_ENTRY_IOVA, q->out_entry_iova, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_PAGE_SIZE, q->out_page_size, SWMMU_A_PAD) ||
+	    nla_put_u32(c->msg, SWMMU_A_PROT, q->out_prot) ||
+	    nla_put_u8(c->msg, SWMMU_A_LEAF_LEVEL, q->out_level))
 		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return 0;
 }
 
-static int swmmu_nl_fault_resolve(struct sk_buff *skb, struct genl_info *info)
+static int swmmu_nl_query(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_named *n;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_query_op,
+		.reply = true,
+		.named = true,
+	};
+	struct swmmu_query q = {};
+
+	if (swmmu_nl_lacks(info, SWMMU_A_IOVA))
+		return -EINVAL;
+	q.iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
+	return swmmu_nl_run(info, &doit, &q);
+}
+
+static int swmmu_nl_fault_resolve_op(struct swmmu_named *n, struct genl_info *info,
+				     struct swmmu_nl_call *c)
+{
 	int ret;
 
-	if (SWMMU_NEED(info, SWMMU_A_FAULT_ID, "missing fault ID (SWMMU_A_FAULT_ID)") ||
-	    SWMMU_NEED(info, SWMMU_A_FAULT_RESP, "missing response (SWMMU_A_FAULT_RESP)"))
-		return -EINVAL;
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	ret = IS_ERR(n) ? PTR_ERR(n) :
-	      swmmu_named_resolve(n, nla_get_u64(info->attrs[SWMMU_A_FAULT_ID]),
+	ret = swmmu_named_resolve(n, nla_get_u64(info->attrs[SWMMU_A_FAULT_ID]),
 				  nla_get_u8(info->attrs[SWMMU_A_FAULT_RESP]) ==
 				  SWMMU_NL_FAULT_RETRY);
-	mutex_unlock(&swmmu_named_lock);
-	if (ret == -ENOENT && !IS_ERR(n)) {
+	if (ret == -ENOENT) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_FAULT_ID]);
 		NL_SET_ERR_MSG(info->extack, "no access waits on that fault (answered or timed out)");
 	}
 	return ret;
+}
+
+static int swmmu_nl_fault_resolve(struct sk_buff *skb, struct genl_info *info)
+{
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_fault_resolve_op,
+		.named = true,
+	};
+
+	if (swmmu_nl_lacks(info, SWMMU_A_FAULT_ID) || swmmu_nl_lacks(info, SWMMU_A_FAULT_RESP))
+		return -EINVAL;
+	return swmmu_nl_run(info, &doit, NULL);
 }
 
 /* ---- REGION_GET (dump) -------------------------------------------------------------------------- */
@@ -1085,8 +1170,7 @@ static int swmmu_nl_region_one(void *ctx, const struct swmmu_region *rg)
 	struct sk_buff *skb = c->skb;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(c->cb->skb).portid, c->cb->nlh->nlmsg_seq,
-			  &swmmu_genl_family, NLM_F_MULTI, SWMMU_NL_CMD_REGION_GET);
+	hdr = swmmu_nl_dump_start(skb, c->cb, SWMMU_NL_CMD_REGION_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, SWMMU_A_IOVA, rg->va, SWMMU_A_PAD) ||
@@ -1120,18 +1204,11 @@ static int swmmu_nl_region_dump(struct sk_buff *skb, struct netlink_callback *cb
 
 	if (cb->args[2])
 		return 0;
-	if (!as_attr) {
-		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, SWMMU_A_AS);
-		NL_SET_ERR_MSG(cb->extack, "missing address space name (SWMMU_A_AS)");
-		return -EINVAL;
-	}
 	mutex_lock(&swmmu_named_lock);
-	n = swmmu_named_find(nla_data(as_attr));
-	if (!n) {
+	n = swmmu_nl_find_as(as_attr, cb->extack);
+	if (IS_ERR(n)) {
 		mutex_unlock(&swmmu_named_lock);
-		NL_SET_BAD_ATTR(cb->extack, as_attr);
-		NL_SET_ERR_MSG(cb->extack, "no address space of that name");
-		return -ENOENT;
+		return PTR_ERR(n);
 	}
 	as = n->as;
 	spans = swmmu_format_spans(as->fmt, va, len);
@@ -1248,36 +1325,23 @@ out:
 	return ret;
 }
 
+static int swmmu_nl_stats_get_op(struct swmmu_named *n, struct genl_info *info,
+				 struct swmmu_nl_call *c)
+{
+	if (nla_put_string(c->msg, SWMMU_A_AS, n->name))
+		return -EMSGSIZE;
+	return swmmu_nl_fill_stats(c->msg, n, true);
+}
+
 static int swmmu_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct swmmu_named *n;
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
+	static const struct swmmu_nl_doit doit = {
+		.op = swmmu_nl_stats_get_op,
+		.reply = true,
+		.named = true,
+	};
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &swmmu_genl_family, 0, SWMMU_NL_CMD_STATS_GET);
-	ret = -EMSGSIZE;
-	if (!hdr)
-		goto err;
-	mutex_lock(&swmmu_named_lock);
-	n = swmmu_nl_as(info);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
-	} else {
-		ret = nla_put_string(msg, SWMMU_A_AS, n->name) ? -EMSGSIZE :
-		      swmmu_nl_fill_stats(msg, n, true);
-	}
-	mutex_unlock(&swmmu_named_lock);
-	if (ret)
-		goto err;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-err:
-	nlmsg_free(msg);
-	return ret;
+	return swmmu_nl_run(info, &doit, NULL);
 }
 
 /* ---- driver-managed contexts ----------------------------------------------------------------- */
@@ -1387,8 +1451,7 @@ static int swmmu_nl_ctx_one(void *arg, const struct swmmu_dctx_snap *s)
 		hdr = genlmsg_put_reply(w->msg, w->info, &swmmu_genl_family, 0,
 					SWMMU_NL_CMD_CTX_GET);
 	} else {
-		hdr = genlmsg_put(w->msg, NETLINK_CB(w->cb->skb).portid, w->cb->nlh->nlmsg_seq,
-				  &swmmu_genl_family, NLM_F_MULTI, SWMMU_NL_CMD_CTX_GET);
+		hdr = swmmu_nl_dump_start(w->msg, w->cb, SWMMU_NL_CMD_CTX_GET);
 	}
 	if (!hdr)
 		return -EMSGSIZE;
@@ -1407,7 +1470,7 @@ static int swmmu_nl_ctx_get(struct sk_buff *skb, struct genl_info *info)
 	struct swmmu_nl_ctx_walk w = { .info = info };
 	int ret;
 
-	if (SWMMU_NEED(info, SWMMU_A_CTX, "missing context ID (SWMMU_A_CTX)"))
+	if (swmmu_nl_lacks(info, SWMMU_A_CTX))
 		return -EINVAL;
 	w.want = nla_get_u32(info->attrs[SWMMU_A_CTX]);
 	w.msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -360,6 +361,425 @@ TEST_F(nl, semantic_errors)
 	nlt_put_str(&m, SWMMU_A_NAME, "x86_64");
 	nlt_request(&self->n, &m, NULL, NULL);
 	EXPECT_NLERR(&self->n, EPERM, "a built-in format cannot be deleted");
+}
+
+/*
+ * A do request of @cmd with @as as SWMMU_A_AS (none if NULL); the caller adds the rest, sends it
+ * with nlt_request() or ack_bad_attr().
+ */
+static void start_on(struct nlt *n, struct nlt_msg *m, uint8_t cmd, const char *as)
+{
+	nlt_start(n, m, cmd, 0);
+	if (as)
+		nlt_put_str(m, SWMMU_A_AS, as);
+}
+
+/* Every command that works on a named address space, with all the other attributes it needs. */
+static void start_named(struct nlt *n, struct nlt_msg *m, uint8_t cmd, const char *as)
+{
+	start_on(n, m, cmd, as);
+	switch (cmd) {
+	case SWMMU_NL_CMD_AS_SET:
+		nlt_put_u16(m, SWMMU_A_MODE, 0600);
+		break;
+	case SWMMU_NL_CMD_MAP:
+		nlt_put_u64(m, SWMMU_A_LENGTH, SZ_4K);
+		break;
+	case SWMMU_NL_CMD_PROTECT:
+		nlt_put_u32(m, SWMMU_A_PROT, PROT_R);
+		/* fall through */
+	case SWMMU_NL_CMD_UNMAP:
+		nlt_put_u64(m, SWMMU_A_LENGTH, SZ_4K);
+		/* fall through */
+	case SWMMU_NL_CMD_QUERY:
+		nlt_put_u64(m, SWMMU_A_IOVA, 0x100000);
+		break;
+	case SWMMU_NL_CMD_FAULT_RESOLVE:
+		nlt_put_u64(m, SWMMU_A_FAULT_ID, 1);
+		nlt_put_u8(m, SWMMU_A_FAULT_RESP, SWMMU_NL_FAULT_RETRY);
+		break;
+	}
+}
+
+/*
+ * Every command on a named address space refuses a request without SWMMU_A_AS or with an unknown
+ * one, after the checks of its own attributes; the refusals of each command's own attributes
+ * and operations say what is wrong.
+ */
+TEST_F(nl, refusals_of_every_command)
+{
+	static const uint8_t named[] = {
+		SWMMU_NL_CMD_AS_DEL, SWMMU_NL_CMD_AS_SET, SWMMU_NL_CMD_AS_GET, SWMMU_NL_CMD_MAP,
+		SWMMU_NL_CMD_UNMAP, SWMMU_NL_CMD_PROTECT, SWMMU_NL_CMD_QUERY,
+		SWMMU_NL_CMD_STATS_GET, SWMMU_NL_CMD_FAULT_RESOLVE,
+	};
+	static const struct {
+		uint8_t cmd;
+		uint16_t has[2];	/* attributes sent besides SWMMU_A_AS (0: none) */
+		uint16_t miss;
+		const char *msg;
+	} missing[] = {
+		{ SWMMU_NL_CMD_UNMAP, { SWMMU_A_IOVA }, SWMMU_A_LENGTH,
+		  "missing length (SWMMU_A_LENGTH)" },
+		{ SWMMU_NL_CMD_PROTECT, { SWMMU_A_LENGTH, SWMMU_A_PROT }, SWMMU_A_IOVA,
+		  "missing IOVA (SWMMU_A_IOVA)" },
+		{ SWMMU_NL_CMD_PROTECT, { SWMMU_A_IOVA, SWMMU_A_PROT }, SWMMU_A_LENGTH,
+		  "missing length (SWMMU_A_LENGTH)" },
+		{ SWMMU_NL_CMD_FAULT_RESOLVE, { SWMMU_A_FAULT_ID }, SWMMU_A_FAULT_RESP,
+		  "missing response (SWMMU_A_FAULT_RESP)" },
+	};
+	struct nlt_msg m;
+	unsigned int i, k;
+
+	for (i = 0; i < ARRAY_SIZE(named); i++) {
+		TH_LOG("command %u", named[i]);
+		start_named(&self->n, &m, named[i], NULL);
+		nlt_request(&self->n, &m, NULL, NULL);
+		EXPECT_NLERR(&self->n, EINVAL, "missing address space name (SWMMU_A_AS)");
+		EXPECT_EQ(SWMMU_A_AS, self->n.miss_type);
+		start_named(&self->n, &m, named[i], "no-such-as");
+		nlt_request(&self->n, &m, NULL, NULL);
+		EXPECT_NLERR(&self->n, ENOENT, "no address space of that name");
+	}
+	for (i = 0; i < ARRAY_SIZE(missing); i++) {
+		start_on(&self->n, &m, missing[i].cmd, AS_NAME);
+		for (k = 0; k < 2 && missing[i].has[k]; k++) {
+			if (missing[i].has[k] == SWMMU_A_PROT)
+				nlt_put_u32(&m, SWMMU_A_PROT, PROT_R);
+			else if (missing[i].has[k] == SWMMU_A_FAULT_RESP)
+				nlt_put_u8(&m, SWMMU_A_FAULT_RESP, SWMMU_NL_FAULT_RETRY);
+			else
+				nlt_put_u64(&m, missing[i].has[k], SZ_4K);
+		}
+		nlt_request(&self->n, &m, NULL, NULL);
+		EXPECT_NLERR(&self->n, EINVAL, missing[i].msg);
+		EXPECT_EQ(missing[i].miss, self->n.miss_type);
+	}
+
+	/* The commands that take names, and CTX_GET. */
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "nltest-new");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing format name (SWMMU_A_FORMAT)");
+	EXPECT_EQ(SWMMU_A_FORMAT, self->n.miss_type);
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing format name (SWMMU_A_NAME)");
+	EXPECT_EQ(SWMMU_A_NAME, self->n.miss_type);
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing format name (SWMMU_A_NAME)");
+	EXPECT_EQ(SWMMU_A_NAME, self->n.miss_type);
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, "name x\n");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing format name (SWMMU_A_NAME)");
+	EXPECT_EQ(SWMMU_A_NAME, self->n.miss_type);
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-x");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing format description (SWMMU_A_FORMAT_TEXT)");
+	EXPECT_EQ(SWMMU_A_FORMAT_TEXT, self->n.miss_type);
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_CTX_GET, 0);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing context ID (SWMMU_A_CTX)");
+	EXPECT_EQ(SWMMU_A_CTX, self->n.miss_type);
+
+	/* A command's own attributes are checked before the address space is looked up. */
+	start_on(&self->n, &m, SWMMU_NL_CMD_PROTECT, "no-such-as");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing IOVA (SWMMU_A_IOVA)");
+	start_on(&self->n, &m, SWMMU_NL_CMD_MAP, NULL);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "missing length (SWMMU_A_LENGTH)");
+	start_named(&self->n, &m, SWMMU_NL_CMD_UNMAP, "no-such-as");
+	nlt_put_u32(&m, SWMMU_A_PROT, PROT_R);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "UNMAP takes no permissions");
+	start_on(&self->n, &m, SWMMU_NL_CMD_AS_SET, "no-such-as");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "nothing to change");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "bad name");
+	nlt_put_str(&m, SWMMU_A_FORMAT, "no-such-format");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, EINVAL, "invalid name: use letters, digits, _ - .");
+
+	/* What the operations refuse. */
+	start_named(&self->n, &m, SWMMU_NL_CMD_FAULT_RESOLVE, AS_NAME);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ENOENT, "no access waits on that fault (answered or timed out)");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "no-such-format");
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ENOENT, "no runtime format of that name");
+	EXPECT_EQ(-EINVAL, nlt_map(&self->n, AS_NAME, 0x200800, SZ_4K, PROT_RW));
+	EXPECT_STREQ("IOVA or length not page aligned, or range cuts a mapping", self->n.extack);
+	EXPECT_EQ(-ERANGE, nlt_map(&self->n, AS_NAME, 1ULL << 47, SZ_4K, PROT_RW));
+	EXPECT_STREQ("VA range or address outside the address space's format", self->n.extack);
+	EXPECT_EQ(-ERANGE, nlt_query(&self->n, AS_NAME, 1ULL << 47, NULL));
+	EXPECT_STREQ("VA range or address outside the address space's format", self->n.extack);
+	start_named(&self->n, &m, SWMMU_NL_CMD_PROTECT, AS_NAME);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ENOENT, "nothing mapped in the range");
+	start_named(&self->n, &m, SWMMU_NL_CMD_UNMAP, AS_NAME);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, 1ULL << 48);
+	nlt_request(&self->n, &m, NULL, NULL);
+	EXPECT_NLERR(&self->n, ERANGE, "VA range or address outside the address space's format");
+}
+
+/*
+ * Send @m and read its ACK, as nlt_request() does for a request without a reply: the type of
+ * the request's attribute that the extended ACK points at (NLMSGERR_ATTR_OFFS), or -1.
+ */
+static int ack_bad_attr(struct nlt *n, struct nlt_msg *m)
+{
+	static char buf[NLT_BUF];
+	struct nlmsghdr *req = (struct nlmsghdr *)m->buf;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	req->nlmsg_len = (uint32_t)m->len;
+	n->err = 0;
+	n->extack[0] = 0;
+	if (sendto(n->fd, m->buf, m->len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -2;
+	for (;;) {
+		ssize_t r = recv(n->fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		int len = (int)r;
+
+		if (r < 0)
+			return -2;
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+			const struct nlattr *tlv = (const struct nlattr *)(e + 1), *a;
+			int tlen = (int)h->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
+			uint32_t off;
+
+			if (h->nlmsg_seq != req->nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			n->err = e->error;
+			a = nlt_find(tlv, tlen, NLMSGERR_ATTR_MSG);
+			if (a)
+				snprintf(n->extack, sizeof(n->extack), "%s", nlt_get_str(a));
+			a = nlt_find(tlv, tlen, NLMSGERR_ATTR_OFFS);
+			if (!a)
+				return -1;
+			off = nlt_get_u32(a);
+			if (off + NLA_HDRLEN > m->len)
+				return -3;
+			return ((const struct nlattr *)(m->buf + off))->nla_type & NLA_TYPE_MASK;
+		}
+	}
+}
+
+/* The refusals that blame one attribute of the request point the extended ACK at it. */
+TEST_F(nl, bad_attribute_markers)
+{
+	static char text[SWMMU_NL_FORMAT_TEXT_LEN];
+	struct nlt_msg m;
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "aarch64-4k");
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	ASSERT_NE(NULL, nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT));
+	snprintf(text, sizeof(text), "%s", nlt_get_str(nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT)));
+
+	/* The address space. */
+	start_named(&self->n, &m, SWMMU_NL_CMD_MAP, "no-such-as");
+	EXPECT_EQ(SWMMU_A_AS, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, ENOENT, "no address space of that name");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_FORMAT, "x86_64");
+	nlt_put_str(&m, SWMMU_A_AS, AS_NAME);
+	EXPECT_EQ(SWMMU_A_AS, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EEXIST, "an address space of that name exists");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_FORMAT, "x86_64");
+	nlt_put_str(&m, SWMMU_A_AS, "bad/name");
+	EXPECT_EQ(SWMMU_A_AS, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EINVAL, "invalid name: use letters, digits, _ - .");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "nltest-new");
+	nlt_put_str(&m, SWMMU_A_FORMAT, "no-such-format");
+	EXPECT_EQ(SWMMU_A_FORMAT, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, ENOENT, "no format of that name");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "nltest-new");
+	nlt_put_u8(&m, SWMMU_A_VA_BITS, 40);
+	nlt_put_str(&m, SWMMU_A_FORMAT, "x86_64");
+	EXPECT_EQ(SWMMU_A_VA_BITS, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EOPNOTSUPP, "VA size not supported by the format");
+
+	/* The operation's attributes. */
+	start_named(&self->n, &m, SWMMU_NL_CMD_QUERY, AS_NAME);
+	EXPECT_EQ(SWMMU_A_IOVA, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, ENOENT, "IOVA not mapped");
+	start_named(&self->n, &m, SWMMU_NL_CMD_UNMAP, AS_NAME);
+	nlt_put_u32(&m, SWMMU_A_PROT, PROT_R);
+	EXPECT_EQ(SWMMU_A_PROT, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EINVAL, "UNMAP takes no permissions");
+	start_named(&self->n, &m, SWMMU_NL_CMD_FAULT_RESOLVE, AS_NAME);
+	EXPECT_EQ(SWMMU_A_FAULT_ID, ack_bad_attr(&self->n, &m));
+	EXPECT_EQ(-ENOENT, self->n.err);
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_CTX_GET, 0);
+	nlt_put_u32(&m, SWMMU_A_CTX, 0xfffffff0);
+	EXPECT_EQ(SWMMU_A_CTX, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, ENOENT, "no driver-managed context with that ID");
+
+	/* Formats. */
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "no-such-format");
+	EXPECT_EQ(SWMMU_A_NAME, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, ENOENT, "no format of that name");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "x86_64");
+	EXPECT_EQ(SWMMU_A_NAME, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EPERM, "a built-in format cannot be deleted");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "no-such-format");
+	EXPECT_EQ(SWMMU_A_NAME, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, ENOENT, "no runtime format of that name");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, text);
+	nlt_put_str(&m, SWMMU_A_NAME, "x86_64");
+	EXPECT_EQ(SWMMU_A_NAME, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EEXIST, "a format of that name exists");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, text);
+	nlt_put_str(&m, SWMMU_A_NAME, "bad name");
+	EXPECT_EQ(SWMMU_A_NAME, ack_bad_attr(&self->n, &m));
+	EXPECT_NLERR(&self->n, EINVAL, "invalid name: use letters, digits, _ - .");
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-x");
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, "name x\nlevels 4\nthis is not a keyword\n");
+	EXPECT_EQ(SWMMU_A_FORMAT_TEXT, ack_bad_attr(&self->n, &m));
+	EXPECT_EQ(-EINVAL, self->n.err);
+}
+
+/* Read the next event: its type; its attributes in *@attrs, *@len; its sequence number in @seq. */
+static int next_event(struct nlt *ev, char *buf, size_t size, const struct nlattr **attrs,
+		      int *len, uint64_t *seq)
+{
+	const struct nlattr *a;
+
+	if (nlt_event(ev, 2000, buf, size, attrs, len))
+		return -1;
+	a = nlt_find(*attrs, *len, SWMMU_A_EVENT_SEQ);
+	*seq = a ? nlt_get_u64(a) : 0;
+	a = nlt_find(*attrs, *len, SWMMU_A_EVENT_TYPE);
+	return a ? nlt_get_u8(a) : -1;
+}
+
+/* The string attribute @type of an event, "" if it has none. */
+static const char *ev_str(const struct nlattr *attrs, int len, uint16_t type)
+{
+	const struct nlattr *a = nlt_find(attrs, len, type);
+
+	return a ? nlt_get_str(a) : "";
+}
+
+/* The u64 (or u32) attribute @type of an event, ~0 if it has none. */
+static uint64_t ev_num(const struct nlattr *attrs, int len, uint16_t type)
+{
+	const struct nlattr *a = nlt_find(attrs, len, type);
+
+	if (!a)
+		return ~0ULL;
+	return a->nla_len - NLA_HDRLEN == 8 ? nlt_get_u64(a) : nlt_get_u32(a);
+}
+
+/*
+ * Each change through netlink announces one event with what changed, in the order of the
+ * changes and with consecutive sequence numbers; a refused change announces none.
+ */
+TEST_F(nl, events_of_every_change)
+{
+	static char text[SWMMU_NL_FORMAT_TEXT_LEN], buf[8192];
+	const struct nlattr *at;
+	uint64_t seq, seq0;
+	struct nlt_msg m;
+	struct nlt ev;
+	int len, i;
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_GET, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "aarch64-4k");
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	ASSERT_NE(NULL, nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT));
+	snprintf(text, sizeof(text), "%s", nlt_get_str(nlt_attr(&self->n, SWMMU_A_FORMAT_TEXT)));
+	ASSERT_EQ(0, nlt_open(&ev));
+	ASSERT_EQ(0, nlt_subscribe(&ev));
+
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_NEW, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-ev");
+	nlt_put_str(&m, SWMMU_A_FORMAT_TEXT, text);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	ASSERT_EQ(0, nlt_as_new(&self->n, "nltest-ev", "rt-ev"));
+	EXPECT_EQ(-EEXIST, nlt_as_new(&self->n, "nltest-ev", "rt-ev"));
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_AS_SET, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "nltest-ev");
+	nlt_put_u16(&m, SWMMU_A_MODE, 0640);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	ASSERT_EQ(0, nlt_map(&self->n, "nltest-ev", 0x200000, 2 * SZ_4K, PROT_R));
+	EXPECT_EQ(-EEXIST, nlt_map(&self->n, "nltest-ev", 0x201000, SZ_4K, PROT_RW));
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_PROTECT, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "nltest-ev");
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0x200000);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, 2 * SZ_4K);
+	nlt_put_u32(&m, SWMMU_A_PROT, PROT_RW);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_UNMAP, 0);
+	nlt_put_str(&m, SWMMU_A_AS, "nltest-ev");
+	nlt_put_u64(&m, SWMMU_A_IOVA, 0x200000);
+	nlt_put_u64(&m, SWMMU_A_LENGTH, 2 * SZ_4K);
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+	EXPECT_EQ(2 * SZ_4K, nlt_get_u64(nlt_attr(&self->n, SWMMU_A_UNMAPPED)));
+	ASSERT_EQ(0, nlt_as_del(&self->n, "nltest-ev"));
+	EXPECT_EQ(-ENOENT, nlt_as_del(&self->n, "nltest-ev"));
+	nlt_start(&self->n, &m, SWMMU_NL_CMD_FORMAT_DEL, 0);
+	nlt_put_str(&m, SWMMU_A_NAME, "rt-ev");
+	ASSERT_EQ(0, nlt_request(&self->n, &m, NULL, NULL));
+
+	ASSERT_EQ(SWMMU_EVENT_FORMAT_NEW, next_event(&ev, buf, sizeof(buf), &at, &len, &seq0));
+	EXPECT_STREQ("rt-ev", ev_str(at, len, SWMMU_A_NAME));
+	EXPECT_EQ(NULL, nlt_find(at, len, SWMMU_A_AS));
+	i = 1;
+	ASSERT_EQ(SWMMU_EVENT_AS_NEW, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("nltest-ev", ev_str(at, len, SWMMU_A_AS));
+	EXPECT_STREQ("rt-ev", ev_str(at, len, SWMMU_A_NAME));
+	ASSERT_EQ(SWMMU_EVENT_AS_SET, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("nltest-ev", ev_str(at, len, SWMMU_A_AS));
+	EXPECT_EQ(NULL, nlt_find(at, len, SWMMU_A_NAME));
+	ASSERT_EQ(SWMMU_EVENT_MAP, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("nltest-ev", ev_str(at, len, SWMMU_A_AS));
+	EXPECT_EQ(0x200000, ev_num(at, len, SWMMU_A_IOVA));
+	EXPECT_EQ(2 * SZ_4K, ev_num(at, len, SWMMU_A_LENGTH));
+	EXPECT_EQ(PROT_R, ev_num(at, len, SWMMU_A_PROT));
+	ASSERT_EQ(SWMMU_EVENT_PROTECT, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("nltest-ev", ev_str(at, len, SWMMU_A_AS));
+	EXPECT_EQ(0x200000, ev_num(at, len, SWMMU_A_IOVA));
+	EXPECT_EQ(2 * SZ_4K, ev_num(at, len, SWMMU_A_LENGTH));
+	EXPECT_EQ(PROT_RW, ev_num(at, len, SWMMU_A_PROT));
+	ASSERT_EQ(SWMMU_EVENT_UNMAP, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("nltest-ev", ev_str(at, len, SWMMU_A_AS));
+	EXPECT_EQ(0x200000, ev_num(at, len, SWMMU_A_IOVA));
+	EXPECT_EQ(2 * SZ_4K, ev_num(at, len, SWMMU_A_LENGTH));
+	EXPECT_EQ(NULL, nlt_find(at, len, SWMMU_A_PROT));
+	ASSERT_EQ(SWMMU_EVENT_AS_DEL, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("nltest-ev", ev_str(at, len, SWMMU_A_AS));
+	ASSERT_EQ(SWMMU_EVENT_FORMAT_DEL, next_event(&ev, buf, sizeof(buf), &at, &len, &seq));
+	EXPECT_EQ(seq0 + i++, seq);
+	EXPECT_STREQ("rt-ev", ev_str(at, len, SWMMU_A_NAME));
+	EXPECT_EQ(NULL, nlt_find(at, len, SWMMU_A_AS));
+	/* Nothing else: the refused AS_NEW, MAP and AS_DEL announced nothing. */
+	EXPECT_EQ(-ETIMEDOUT, nlt_event(&ev, 200, buf, sizeof(buf), &at, &len));
+	nlt_close(&ev);
 }
 
 /* Run fn in a child without CAP_NET_ADMIN (uid/gid nobody); returns its exit status. */
