@@ -1317,6 +1317,12 @@ static void pt_split_item(const struct swmmu_format *f, struct pt_ctx *c, unsign
 		}
 		c->pre[cl] = *(void **)child;
 		addr = ((u64 *)child)[1];
+		/*
+		 * The fill writes word 0 of a dual item (SWMMU_LVL_DUAL) only; word 1, its level-0
+		 * table, must be zero (pre-allocated tables are not zeroed).
+		 */
+		if (pt_is_dual(f, cl))
+			memset(child, 0, (size_t)1 << pt_table_lg2(f, cl));
 		oa = pt_oa_dec(f, pte) & ~pt_lowmask(f->level[lvl].shift);
 		if (prot & SWMMU_PROT_NULL)
 			pt_fill(f, cl, child, 0, 1u << f->level[cl].index_bits, attr, 0);
