@@ -589,11 +589,23 @@ static pt_cold int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 			kind = pt_dual_kind(f, d.w0, d.w1);
 			if (kind == SWMMU_ITEM_TABLE && c->forced_lvl == (int)lvl)
 				return -EEXIST;
-			if (kind == SWMMU_ITEM_TABLE ||
-			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) < 0)) {
+			/*
+			 * A leaf of this level over a hole, or over an item whose tables are all
+			 * empty (the largest leaf whatever the history), else the leaves below it.
+			 * Other kinds are refused below, as at any level.
+			 */
+			k = kind == SWMMU_ITEM_TABLE ?
+			    pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa) :
+			    kind == SWMMU_ITEM_HOLE ? pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) : 0;
+			if (k < 0) {
 				ret = pt_dual_map_check(f, c, &d, va, ilast, delta);
 				if (ret)
 					return ret;
+				goto next;
+			}
+			if (kind == SWMMU_ITEM_TABLE) {
+				/* The commit pass unlinks the empty tables: nothing to count. */
+				ilast = va + ((1ULL << (l->shift + k)) - 1);
 				goto next;
 			}
 		}
@@ -812,13 +824,19 @@ static pt_cold void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c
 
 			pt_dual_get(f, c->as, tbl, idx, &d);
 			kind = pt_dual_kind(f, d.w0, d.w1);
-			if (kind == SWMMU_ITEM_TABLE ||
-			    (kind == SWMMU_ITEM_HOLE && pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) < 0)) {
+			/* As pass 1 chose (pt_map_check()). */
+			k = kind == SWMMU_ITEM_TABLE ?
+			    pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa) :
+			    kind == SWMMU_ITEM_HOLE ? pt_pick(f, c, lvl, tbl, idx, va, tlast, pa) : 0;
+			if (k < 0) {
 				pt_dual_map_commit(f, c, tbl, idx, &d, va, ilast, delta);
 				if (c->err)
 					return;
 				goto next;
 			}
+			/* Empty tables that the leaf replaces (pass 1 checked them). */
+			if (kind == SWMMU_ITEM_TABLE)
+				goto leaf;
 		}
 		if (kind == SWMMU_ITEM_TABLE) {
 			k = pt_replace_pick(f, c, lvl, tbl, idx, va, tlast, pa);
@@ -1299,6 +1317,12 @@ static void pt_split_item(const struct swmmu_format *f, struct pt_ctx *c, unsign
 		}
 		c->pre[cl] = *(void **)child;
 		addr = ((u64 *)child)[1];
+		/*
+		 * The fill writes word 0 of a dual item (SWMMU_LVL_DUAL) only; word 1, its level-0
+		 * table, must be zero (pre-allocated tables are not zeroed).
+		 */
+		if (pt_is_dual(f, cl))
+			memset(child, 0, (size_t)1 << pt_table_lg2(f, cl));
 		oa = pt_oa_dec(f, pte) & ~pt_lowmask(f->level[lvl].shift);
 		if (prot & SWMMU_PROT_NULL)
 			pt_fill(f, cl, child, 0, 1u << f->level[cl].index_bits, attr, 0);

@@ -71,25 +71,51 @@ void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned in
 	swmmu_gather_add_table(g, as, lvl, tbl, addr);
 }
 
-/* True if a table of level-lvl items holds nothing but holes and such tables (no link). */
+static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			      u64 ia);
+
+/*
+ * True if item i of a level-lvl table is a hole, or a table entry whose subtree holds nothing but
+ * holes (and is not linked from another address space). A dual item (SWMMU_LVL_DUAL) is a table
+ * entry when either word points at a table (pt_dual_kind()): then each of its tables must be
+ * vacant, the level-1 one of word 0 and the level-0 one of word 1 (an unmap of a page of either
+ * size leaves one of them empty, or both).
+ */
+static bool pt_item_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
+			   unsigned int i, u64 cia)
+{
+	const struct swmmu_format *f = as->fmt;
+	u64 pte = pt_load(f, lvl, tbl, i), w1;
+	enum swmmu_item_kind k = pt_kind(f, lvl, pte), k1;
+
+	if (k != SWMMU_ITEM_HOLE && k != SWMMU_ITEM_TABLE)
+		return false;
+	if (!pt_is_dual(f, lvl))
+		return k == SWMMU_ITEM_HOLE ||
+		       (lvl && !swmmu_is_link(as, cia, lvl) &&
+			pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia));
+	w1 = pt_load2(f, tbl, i);
+	k1 = pt_kind2(f, w1);
+	if (k1 == SWMMU_ITEM_BAD)
+		return false;
+	if (k == SWMMU_ITEM_HOLE && k1 == SWMMU_ITEM_HOLE)
+		return true;
+	if (swmmu_is_link(as, cia, lvl))
+		return false;
+	return (k != SWMMU_ITEM_TABLE || pt_subtree_vacant(as, 1, pt_child(f, as, pte), cia)) &&
+	       (k1 != SWMMU_ITEM_TABLE || pt_subtree_vacant(as, 0, pt_child(f, as, w1), cia));
+}
+
+/* True if a table of level-lvl items holds nothing but holes and vacant tables (no link). */
 static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
 			      u64 ia)
 {
 	const struct swmmu_format *f = as->fmt;
 	unsigned int i, n = 1u << f->level[lvl].index_bits;
 
-	if (pt_is_dual(f, lvl))
-		return false;
-	for (i = 0; i < n; i++) {
-		u64 pte = pt_load(f, lvl, tbl, i), cia = ia | ((u64)i << f->level[lvl].shift);
-		enum swmmu_item_kind k = pt_kind(f, lvl, pte);
-
-		if (k == SWMMU_ITEM_HOLE)
-			continue;
-		if (k != SWMMU_ITEM_TABLE || !lvl || swmmu_is_link(as, cia, lvl) ||
-		    !pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia))
+	for (i = 0; i < n; i++)
+		if (!pt_item_vacant(as, lvl, tbl, i, ia | ((u64)i << f->level[lvl].shift)))
 			return false;
-	}
 	return true;
 }
 
@@ -104,7 +130,8 @@ static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const
  *
  * Context: the caller holds the items' span. Internal to the library (map's page size choice).
  * Return: true if each item is a hole or points at a table whose subtree holds only holes (an
- * empty table an unmap left behind; never a subtree linked from another address space).
+ * empty table an unmap left behind; never a subtree linked from another address space). A dual
+ * item (SWMMU_LVL_DUAL) qualifies when each table it points at does.
  */
 bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
 			unsigned int idx, unsigned int n, u64 ia)
@@ -112,17 +139,9 @@ bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void 
 	const struct swmmu_format *f = as->fmt;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		u64 pte = pt_load(f, lvl, tbl, idx + i), cia = ia + ((u64)i << f->level[lvl].shift);
-		enum swmmu_item_kind k = pt_kind(f, lvl, pte);
-
-		if (k == SWMMU_ITEM_HOLE)
-			continue;
-		if (k != SWMMU_ITEM_TABLE || !lvl || pt_is_dual(f, lvl) ||
-		    swmmu_is_link(as, cia, lvl) ||
-		    !pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia))
+	for (i = 0; i < n; i++)
+		if (!pt_item_vacant(as, lvl, tbl, idx + i, ia + ((u64)i << f->level[lvl].shift)))
 			return false;
-	}
 	return true;
 }
 
@@ -137,7 +156,8 @@ bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void 
  * @ia: internal address of the first item
  *
  * Each table entry becomes a hole first (to a walker, an empty table and a hole translate
- * alike), then the caller writes the leaf over the holes.
+ * alike), then the caller writes the leaf over the holes. A dual item (SWMMU_LVL_DUAL) loses
+ * both of its tables: both words are cleared, so the leaf written into word 0 leaves word 1 zero.
  *
  * Context: the caller holds the items' span; lock-free readers may run. Internal to the library.
  */
@@ -146,18 +166,28 @@ void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned i
 {
 	const struct swmmu_format *f = as->fmt;
 	u64 m = pt_lowmask(f->level[lvl].shift);
+	bool dual = pt_is_dual(f, lvl);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		u64 pte = pt_load(f, lvl, tbl, idx + i), cia = ia + ((u64)i << f->level[lvl].shift);
+		u64 w1 = dual ? pt_load2(f, tbl, idx + i) : 0;
+		bool t0 = pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE;
+		bool t1 = dual && pt_kind2(f, w1) == SWMMU_ITEM_TABLE;
 
-		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
+		if (!t0 && !t1)
 			continue;
+		/* Both words of a 16-byte item. */
 		pt_clear(f, lvl, tbl, idx + i);
 		/* Walks cached through the entry are stale before the table can be freed. */
 		swmmu_pwc_invalidate(as);
 		swmmu_gather_add(g, as, pt_canon(f, cia), pt_canon(f, cia | m), 1u << lvl);
-		swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+		/* A dual item's word 0 points at level 1 (lvl - 1), its word 1 at level 0. */
+		if (t0)
+			swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte),
+					   cia);
+		if (t1)
+			swmmu_free_subtree(as, g, 0, pt_child(f, as, w1), pt_oa_dec(f, w1), cia);
 	}
 }
 
