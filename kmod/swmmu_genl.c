@@ -336,6 +336,18 @@ struct swmmu_nl_doit {
 };
 
 /**
+ * struct swmmu_nl_range - a VA range request (UNMAP, PROTECT) as the attributes give it
+ * @iova: SWMMU_A_IOVA
+ * @length: SWMMU_A_LENGTH
+ * @prot: SWMMU_A_PROT (PROTECT only)
+ */
+struct swmmu_nl_range {
+	u64 iova;
+	u64 length;
+	u32 prot;
+};
+
+/**
  * struct swmmu_nl_call - one request on its way through swmmu_nl_run()
  * @req: what the handler parsed (the operation's uAPI struct), for @op
  * @msg: the reply, its header put; only for a command with a reply
@@ -718,23 +730,22 @@ static int swmmu_nl_fill_faults(struct sk_buff *msg, struct swmmu_named *n)
 /* The SWMMU_A_STATS nest; with @occ, the table occupancy per level inside it too. */
 static int swmmu_nl_fill_stats(struct sk_buff *msg, struct swmmu_named *n, bool occ)
 {
-	struct swmmu_as_stats st = { .as_id = n->as->obj.id };
+	struct swmmu_as_counts st;
 	struct nlattr *nest;
 
-	if (swmmu_cmd_stats(n->home, &st))
-		return -ENOENT;
+	swmmu_as_counts(n->as, &st);
 	nest = nla_nest_start(msg, SWMMU_A_STATS);
 	if (!nest ||
-	    nla_put_u64_64bit(msg, SWMMU_A_STATS_TABLES, st.out_nr_tables, SWMMU_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_STATS_TABLE_BYTES, st.out_table_bytes,
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_TABLES, st.nr_tables, SWMMU_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_TABLE_BYTES, st.table_bytes,
 			      SWMMU_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_STATS_MAPPINGS, st.out_nr_mappings,
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_MAPPINGS, st.nr_mappings,
 			      SWMMU_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_STATS_MAPPED_BYTES, st.out_mapped_bytes,
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_MAPPED_BYTES, st.mapped_bytes,
 			      SWMMU_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_STATS_INVALIDATIONS, st.out_invalidations,
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_INVALIDATIONS, st.invalidations,
 			      SWMMU_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SWMMU_A_STATS_CPU_FAULTS, st.out_cpu_faults,
+	    nla_put_u64_64bit(msg, SWMMU_A_STATS_CPU_FAULTS, st.cpu_faults,
 			      SWMMU_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, SWMMU_A_STATS_DMA_BYTES, n->dma_bytes, SWMMU_A_STATS_PAD))
 		return -EMSGSIZE;
@@ -995,7 +1006,7 @@ static void swmmu_nl_set_range(struct swmmu_nl_call *c, u64 iova, u64 length, u3
 static int swmmu_nl_map_op(struct swmmu_named *n, struct genl_info *info,
 			   struct swmmu_nl_call *c)
 {
-	struct swmmu_map *m = c->req;
+	struct swmmu_as_map_args *m = c->req;
 	int ret = swmmu_named_map(n, m);
 
 	swmmu_nl_set_range(c, m->iova, m->length, m->prot);
@@ -1014,14 +1025,14 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 		.named = true,
 		.errmsg = true,
 	};
-	struct swmmu_map m = { .prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE };
+	struct swmmu_as_map_args m = { .prot = SWMMU_PROT_READ | SWMMU_PROT_WRITE };
 	struct nlattr **a = info->attrs;
 
 	if (swmmu_nl_lacks(info, SWMMU_A_LENGTH))
 		return -EINVAL;
 	m.length = nla_get_u64(a[SWMMU_A_LENGTH]);
 	if (a[SWMMU_A_IOVA]) {
-		m.flags = SWMMU_MAP_FIXED_IOVA;
+		m.fixed = true;
 		m.iova = nla_get_u64(a[SWMMU_A_IOVA]);
 	}
 	if (a[SWMMU_A_PROT])
@@ -1034,7 +1045,7 @@ static int swmmu_nl_map(struct sk_buff *skb, struct genl_info *info)
 static int swmmu_nl_unmap_op(struct swmmu_named *n, struct genl_info *info,
 			     struct swmmu_nl_call *c)
 {
-	struct swmmu_unmap *u = c->req;
+	struct swmmu_nl_range *u = c->req;
 
 	swmmu_nl_set_range(c, u->iova, u->length, 0);
 	return swmmu_named_unmap(n, u->iova, u->length, &c->out[0]);	/* SWMMU_A_UNMAPPED */
@@ -1050,7 +1061,7 @@ static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 		.named = true,
 		.errmsg = true,
 	};
-	struct swmmu_unmap u = {};
+	struct swmmu_nl_range u = {};
 
 	if (!swmmu_nl_get_range(info, &u.iova, &u.length))
 		return -EINVAL;
@@ -1065,11 +1076,10 @@ static int swmmu_nl_unmap(struct sk_buff *skb, struct genl_info *info)
 static int swmmu_nl_protect_op(struct swmmu_named *n, struct genl_info *info,
 			       struct swmmu_nl_call *c)
 {
-	struct swmmu_protect *p = c->req;
+	struct swmmu_nl_range *p = c->req;
 
 	swmmu_nl_set_range(c, p->iova, p->length, p->prot);
-	p->as_id = n->as->obj.id;
-	return swmmu_cmd_protect(n->home, p);
+	return swmmu_as_protect(n->as, p->iova, p->length, p->prot);
 }
 
 static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
@@ -1080,7 +1090,7 @@ static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
 		.named = true,
 		.errmsg = true,
 	};
-	struct swmmu_protect p = {};
+	struct swmmu_nl_range p = {};
 
 	if (!swmmu_nl_get_range(info, &p.iova, &p.length) || swmmu_nl_lacks(info, SWMMU_A_PROT))
 		return -EINVAL;
@@ -1091,11 +1101,11 @@ static int swmmu_nl_protect(struct sk_buff *skb, struct genl_info *info)
 static int swmmu_nl_query_op(struct swmmu_named *n, struct genl_info *info,
 			     struct swmmu_nl_call *c)
 {
-	struct swmmu_query *q = c->req;
+	u64 *iova = c->req;
+	struct swmmu_as_query_res q;
 	int ret;
 
-	q->as_id = n->as->obj.id;
-	ret = swmmu_cmd_query(n->home, q);
+	ret = swmmu_as_query(n->as, *iova, &q);
 	if (ret) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SWMMU_A_IOVA]);
 		if (ret == -ENOENT)
@@ -1104,12 +1114,12 @@ static int swmmu_nl_query_op(struct swmmu_named *n, struct genl_info *info,
 			swmmu_nl_errmsg(info->extack, ret);
 		return ret;
 	}
-	if (nla_put_u64_64bit(c->msg, SWMMU_A_IOVA, q->iova, SWMMU_A_PAD) ||
-	    nla_put_u64_64bit(c->msg, SWMMU_A_DMA_ADDR, q->out_dma_addr, SWMMU_A_PAD) ||
-	    nla_put_u64_64bit(c->msg, SWMMU_A_ENTRY_IOVA, q->out_entry_iova, SWMMU_A_PAD) ||
-	    nla_put_u64_64bit(c->msg, SWMMU_A_PAGE_SIZE, q->out_page_size, SWMMU_A_PAD) ||
-	    nla_put_u32(c->msg, SWMMU_A_PROT, q->out_prot) ||
-	    nla_put_u8(c->msg, SWMMU_A_LEAF_LEVEL, q->out_level))
+	if (nla_put_u64_64bit(c->msg, SWMMU_A_IOVA, *iova, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_DMA_ADDR, q.dma_addr, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_ENTRY_IOVA, q.entry_iova, SWMMU_A_PAD) ||
+	    nla_put_u64_64bit(c->msg, SWMMU_A_PAGE_SIZE, q.page_size, SWMMU_A_PAD) ||
+	    nla_put_u32(c->msg, SWMMU_A_PROT, q.prot) ||
+	    nla_put_u8(c->msg, SWMMU_A_LEAF_LEVEL, q.level))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1121,12 +1131,12 @@ static int swmmu_nl_query(struct sk_buff *skb, struct genl_info *info)
 		.reply = true,
 		.named = true,
 	};
-	struct swmmu_query q = {};
+	u64 iova;
 
 	if (swmmu_nl_lacks(info, SWMMU_A_IOVA))
 		return -EINVAL;
-	q.iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
-	return swmmu_nl_run(info, &doit, &q);
+	iova = nla_get_u64(info->attrs[SWMMU_A_IOVA]);
+	return swmmu_nl_run(info, &doit, &iova);
 }
 
 static int swmmu_nl_fault_resolve_op(struct swmmu_named *n, struct genl_info *info,

@@ -193,7 +193,8 @@ int swmmu_named_delete(struct swmmu_named *n)
 /**
  * swmmu_named_map() - map zeroed module memory into a named address space
  * @n: the address space
- * @m: struct swmmu_map with length, flags, iova, prot and pgsize_lg2 set; iova is set on return
+ * @args: length, iova (with fixed), prot and pgsize_lg2 set; buf and buf_offset are filled in
+ *        here; iova is set on return
  *
  * The memory is a buffer of the home: contiguous when a leaf size above the CPU page is asked
  * for (so such leaves can be used), else separate pages. It is freed when it is unmapped.
@@ -201,37 +202,27 @@ int swmmu_named_delete(struct swmmu_named *n)
  * Context: process context; swmmu_named_lock held.
  * Return: 0 or an errno of SWMMU_BUF_ALLOC / SWMMU_MAP.
  */
-int swmmu_named_map(struct swmmu_named *n, struct swmmu_map *m)
+int swmmu_named_map(struct swmmu_named *n, struct swmmu_as_map_args *args)
 {
-	struct swmmu_buf_alloc ba = { .length = m->length };
-	struct swmmu_as_map_args args = {
-		.length = m->length,
-		.iova = m->iova,
-		.prot = m->prot,
-		.pgsize_lg2 = m->pgsize_lg2,
-		.fixed = m->flags & SWMMU_MAP_FIXED_IOVA,
-	};
+	struct swmmu_buf_alloc ba = { .length = args->length };
 	int ret;
 
 	lockdep_assert_held(&swmmu_named_lock);
-	if (m->flags & ~SWMMU_MAP_FIXED_IOVA)
-		return -EOPNOTSUPP;
-	ret = swmmu_as_map_check(&args);
+	ret = swmmu_as_map_check(args);
 	if (ret)
 		return ret;
-	if (m->pgsize_lg2 > PAGE_SHIFT)
+	if (args->pgsize_lg2 > PAGE_SHIFT)
 		ba.flags = SWMMU_BUF_CONTIG;
 	ret = swmmu_cmd_buf_alloc(n->home, &ba);
 	if (ret)
 		return ret;
-	n->dma_bytes += m->length;
+	n->dma_bytes += args->length;
 	/* The home file is the module's own: nobody else can destroy the buffer meanwhile. */
-	args.buf = swmmu_buf_get(n->home, ba.out_buf_id);
-	ret = args.buf ? swmmu_as_map(n->as, &args) : -ENOENT;
+	args->buf = swmmu_buf_get(n->home, ba.out_buf_id);
+	args->buf_offset = 0;
+	ret = args->buf ? swmmu_as_map(n->as, args) : -ENOENT;
 	if (ret)
 		swmmu_named_gc(n);
-	else
-		m->iova = args.iova;
 	return ret;
 }
 

@@ -103,7 +103,7 @@ struct swmmu_named *swmmu_named_find(const char *name);
 int swmmu_named_create(const char *name, const struct swmmu_format *f, struct swmmu_rtfmt *rt,
 		       unsigned int va_bits, struct swmmu_named **out);
 int swmmu_named_delete(struct swmmu_named *n);
-int swmmu_named_map(struct swmmu_named *n, struct swmmu_map *m);
+int swmmu_named_map(struct swmmu_named *n, struct swmmu_as_map_args *args);
 int swmmu_named_unmap(struct swmmu_named *n, u64 iova, u64 length, u64 *unmapped);
 bool swmmu_name_valid(const char *name);
 int swmmu_named_resolve(struct swmmu_named *n, u64 id, bool retry);
