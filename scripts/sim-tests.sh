@@ -30,7 +30,7 @@ for c in "${failing[@]}"; do
 	before=$(printf '%s\n' "$out" | sed -n '1,/^level 1 /p')
 	after=$(printf '%s\n' "$out" | sed -n '/^level 1 /,$p' | sed '1d' | grep -v -e ': error: ' -e '^image: ')
 	if [ $rc -eq 1 ] && [ -n "$before" ] && [ "$before" = "$after" ] &&
-	   printf '%s\n' "$out" | grep -q ": error: ${c%% *}: "; then
+	   grep -q ": error: ${c%% *}: " <<<"$out"; then
 		echo "ok $n - failed '$c' keeps dump, stats and format"
 	else
 		echo "not ok $n - failed '$c' keeps dump, stats and format (exit $rc)"
