@@ -115,17 +115,39 @@ int swmmu_file_reserve_as(struct swmmu_file *file, int *window)
 	return 0;
 }
 
+/* mmap() finds an address space through its window only once it is finalized in the table. */
+static void swmmu_as_obj_publish(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	struct swmmu_as_obj *as = container_of(obj, struct swmmu_as_obj, obj);
+
+	if (as->window >= 0)
+		file->windows[as->window] = as;
+}
+
+static void swmmu_as_obj_free(struct swmmu_obj *obj)
+{
+	swmmu_as_free(container_of(obj, struct swmmu_as_obj, obj));
+}
+
+static const struct swmmu_obj_ops swmmu_as_obj_ops = {
+	.type = SWMMU_OBJ_AS,
+	.publish = swmmu_as_obj_publish,
+	.free = swmmu_as_obj_free,
+};
+
 /**
  * swmmu_as_create() - create an address space of a format in a file's ID table
  * @file: the file
  * @f: the format (a built-in one, or a runtime format that outlives the address space)
  * @cmd: struct swmmu_as_alloc: va_bits in, the out_* fields out (format_id is not used)
+ * @obj: out: the address space, reserved in the ID table: swmmu_obj_finalize() makes it visible
+ *       (and mmap()able), swmmu_obj_abort() frees it
  *
  * Context: process context, may sleep.
  * Return: 0, or -EINVAL (va_bits), -EOPNOTSUPP, -ENOSPC (max_as), -ENOMEM.
  */
 int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
-		    struct swmmu_as_alloc *cmd)
+		    struct swmmu_as_alloc *cmd, struct swmmu_obj **obj)
 {
 	struct swmmu_mem mem = { .ops = &swmmu_tbl_ops };
 	struct swmmu_as_obj *as;
@@ -189,17 +211,12 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	}
 	atomic_long_inc(&swmmu_cnt.as);
 
-	ret = swmmu_obj_insert(file, &as->obj, SWMMU_OBJ_AS);
+	ret = swmmu_obj_reserve(file, &as->obj, &swmmu_as_obj_ops);
 	if (ret) {
 		swmmu_as_free(as);
 		return ret;
 	}
-	/* Only now can mmap() find it: the object is complete and has an ID. */
-	if (window >= 0) {
-		mutex_lock(&file->lock);
-		file->windows[window] = as;
-		mutex_unlock(&file->lock);
-	}
+	*obj = &as->obj;
 	cmd->out_as_id = as->obj.id;
 	cmd->out_va_bits = as->fmt->va_bits;
 	cmd->out_nr_levels = as->fmt->nr_levels;

@@ -355,7 +355,7 @@ int swmmu_maps_covered(struct swmmu_as_obj *as, u64 iova, u64 last);
 /* Life cycle (swmmu_as.c). */
 void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks);
 int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
-		    struct swmmu_as_alloc *cmd);
+		    struct swmmu_as_alloc *cmd, struct swmmu_obj **obj);
 int swmmu_file_reserve_as(struct swmmu_file *file, int *window);
 void swmmu_as_free(struct swmmu_as_obj *as);
 unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);
@@ -393,7 +393,7 @@ int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
 			  struct swmmu_unmap_gather *ug, u64 *bytes);
 
 /* The ioctl adapters (swmmu_as_cmd.c). */
-int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_as_alloc(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 int swmmu_cmd_map(struct swmmu_file *file, void *cmd);
 void swmmu_map_revert(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_unmap(struct swmmu_file *file, void *cmd);

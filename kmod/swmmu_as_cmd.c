@@ -13,11 +13,12 @@
  * swmmu_cmd_as_alloc() - SWMMU_AS_ALLOC
  * @file: the file
  * @data: struct swmmu_as_alloc
+ * @obj: out: the new address space, reserved (the caller finalizes or aborts it)
  *
  * Context: process context, may sleep.
  * Return: 0, or -EOPNOTSUPP, -ENOENT (format), -EINVAL (va_bits), -ENOSPC (max_as), -ENOMEM.
  */
-int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
+int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
 {
 	struct swmmu_as_alloc *cmd = data;
 	const struct swmmu_format *f;
@@ -27,7 +28,7 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data)
 	f = swmmu_format_get(cmd->format_id);
 	if (!f)
 		return -ENOENT;
-	return swmmu_as_create(file, f, cmd);
+	return swmmu_as_create(file, f, cmd, obj);
 }
 
 /**

@@ -117,16 +117,47 @@ static int swmmu_buf_fill(struct swmmu_buf *buf)
 	return 0;
 }
 
+/* Reachable by driver-managed contexts (through the bus) only while finalized in the table. */
+static void swmmu_buf_obj_publish(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	WRITE_ONCE(container_of(obj, struct swmmu_buf, obj)->dead, false);
+}
+
+static void swmmu_buf_obj_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	WRITE_ONCE(container_of(obj, struct swmmu_buf, obj)->dead, true);
+}
+
+/* An enabled driver-managed context may hold any buffer's pages in its TLB. */
+static bool swmmu_buf_obj_busy(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	return file->nr_dctx_enabled;
+}
+
+static void swmmu_buf_obj_free(struct swmmu_obj *obj)
+{
+	swmmu_buf_free(container_of(obj, struct swmmu_buf, obj));
+}
+
+static const struct swmmu_obj_ops swmmu_buf_obj_ops = {
+	.type = SWMMU_OBJ_BUF,
+	.publish = swmmu_buf_obj_publish,
+	.busy = swmmu_buf_obj_busy,
+	.unpublish = swmmu_buf_obj_unpublish,
+	.free = swmmu_buf_obj_free,
+};
+
 /**
  * swmmu_cmd_buf_alloc() - SWMMU_BUF_ALLOC
  * @file: the file
  * @data: struct swmmu_buf_alloc
+ * @obj: out: the new buffer, reserved (the caller finalizes or aborts it)
  *
  * Context: process context, may sleep.
  * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOSPC (max_buf_bytes for the file, max_total_buf_bytes
  * for all files together), -ENOMEM, -EINTR.
  */
-int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data)
+int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
 {
 	struct swmmu_buf_alloc *cmd = data;
 	struct swmmu_buf *buf;
@@ -160,6 +191,8 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data)
 	buf->file = file;
 	buf->length = cmd->length;
 	buf->flags = cmd->flags;
+	/* On the bus from its first chunk, but contexts reach it only once it is finalized. */
+	buf->dead = true;
 	n = cmd->flags & SWMMU_BUF_CONTIG ? 1 : cmd->length >> PAGE_SHIFT;
 	buf->chunks = kvcalloc(n, sizeof(*buf->chunks), GFP_KERNEL_ACCOUNT);
 	if (!buf->chunks)
@@ -169,11 +202,12 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data)
 		goto err_chunks;
 	atomic_long_inc(&swmmu_cnt.bufs);
 	atomic_long_add(buf->length, &swmmu_cnt.buf_bytes);
-	ret = swmmu_obj_insert(file, &buf->obj, SWMMU_OBJ_BUF);
+	ret = swmmu_obj_reserve(file, &buf->obj, &swmmu_buf_obj_ops);
 	if (ret) {
 		swmmu_buf_free(buf);
 		return ret;
 	}
+	*obj = &buf->obj;
 	cmd->out_buf_id = buf->obj.id;
 	return 0;
 

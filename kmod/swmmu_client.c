@@ -164,13 +164,16 @@ int swmmu_client_buf_alloc(struct swmmu_client *c, size_t size, struct swmmu_cli
 		.size = sizeof(cmd), .flags = SWMMU_BUF_CONTIG, .length = size,
 	};
 	struct swmmu_buf *buf;
+	struct swmmu_obj *obj;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c) || !out || !size || !PAGE_ALIGNED(size))
 		return -EINVAL;
-	ret = swmmu_cmd_buf_alloc(c->file, &cmd);
+	ret = swmmu_cmd_buf_alloc(c->file, &cmd, &obj);
 	if (ret)
 		return ret;
+	/* The ID goes back by return: visible at once. */
+	swmmu_obj_finalize(c->file, obj);
 	buf = swmmu_buf_get(c->file, cmd.out_buf_id);
 	if (!buf)
 		return -ENOENT;
@@ -199,14 +202,17 @@ int swmmu_client_ctx_create(struct swmmu_client *c, u32 format_id, u32 va_bits, 
 		.size = sizeof(cmd), .flags = SWMMU_AS_DRIVER_TABLES, .format_id = format_id,
 		.va_bits = va_bits,
 	};
+	struct swmmu_obj *obj;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c) || !ctx_id)
 		return -EINVAL;
-	ret = swmmu_cmd_as_alloc(c->file, &cmd);
-	if (!ret)
-		*ctx_id = cmd.out_as_id;
-	return ret;
+	ret = swmmu_cmd_as_alloc(c->file, &cmd, &obj);
+	if (ret)
+		return ret;
+	swmmu_obj_finalize(c->file, obj);
+	*ctx_id = cmd.out_as_id;
+	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_create, SWMMU_NS);
 
@@ -277,14 +283,17 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_info, SWMMU_NS);
 int swmmu_client_queue_create(struct swmmu_client *c, u32 ctx_id, u32 *queue_id)
 {
 	struct swmmu_queue_alloc cmd = { .size = sizeof(cmd), .as_id = ctx_id };
+	struct swmmu_obj *obj;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c) || !queue_id)
 		return -EINVAL;
-	ret = swmmu_cmd_queue_alloc(c->file, &cmd);
-	if (!ret)
-		*queue_id = cmd.out_queue_id;
-	return ret;
+	ret = swmmu_cmd_queue_alloc(c->file, &cmd, &obj);
+	if (ret)
+		return ret;
+	swmmu_obj_finalize(c->file, obj);
+	*queue_id = cmd.out_queue_id;
+	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_queue_create, SWMMU_NS);
 

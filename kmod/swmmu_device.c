@@ -499,20 +499,26 @@ static void swmmu_queue_free(struct swmmu_queue *q)
  *
  * Context: process context, may sleep.
  */
-void swmmu_queue_obj_free(struct swmmu_obj *obj)
+static void swmmu_queue_obj_free(struct swmmu_obj *obj)
 {
 	swmmu_queue_free(container_of(obj, struct swmmu_queue, obj));
 }
+
+static const struct swmmu_obj_ops swmmu_queue_obj_ops = {
+	.type = SWMMU_OBJ_QUEUE,
+	.free = swmmu_queue_obj_free,
+};
 
 /**
  * swmmu_cmd_queue_alloc() - SWMMU_QUEUE_ALLOC
  * @file: the file
  * @data: struct swmmu_queue_alloc
+ * @obj: out: the new queue, reserved (the caller finalizes or aborts it)
  *
  * Context: process context, may sleep.
  * Return: 0, -EOPNOTSUPP, -ENOENT, -ENOSPC, -ENOMEM.
  */
-int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data)
+int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
 {
 	struct swmmu_queue_alloc *cmd = data;
 	struct swmmu_dev *dev = file->dev;
@@ -555,11 +561,12 @@ int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data)
 	mutex_unlock(&as->dev.lock);
 	atomic_long_inc(&swmmu_cnt.queues);
 
-	ret = swmmu_obj_insert(file, &q->obj, SWMMU_OBJ_QUEUE);
+	ret = swmmu_obj_reserve(file, &q->obj, &swmmu_queue_obj_ops);
 	if (ret) {
 		swmmu_queue_free(q);
 		return ret;
 	}
+	*obj = &q->obj;
 	cmd->out_queue_id = q->obj.id;
 	return 0;
 

@@ -239,7 +239,7 @@ void swmmu_dev_release(struct swmmu_file *file);
 int swmmu_dev_flush(struct swmmu_file *file, fl_owner_t id);
 void swmmu_as_dev_init(struct swmmu_as_obj *as);
 void swmmu_as_dev_invalidate(struct swmmu_as_obj *as, const struct swmmu_gather *g);
-int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 int swmmu_cmd_submit(struct swmmu_file *file, void *cmd);
 int swmmu_submit_kernel(struct swmmu_file *file, u32 queue_id, struct swmmu_dma_cmd *cmds,
 			unsigned int nr, unsigned int *done);
@@ -248,7 +248,6 @@ void swmmu_fault_queue_install(void *cmd, bool ok);
 int swmmu_cmd_fault_config(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_iotlb(struct swmmu_file *file, void *cmd);
 
-void swmmu_queue_obj_free(struct swmmu_obj *obj);
 int swmmu_as_set_fault_mode(struct swmmu_as_obj *as, u32 mode, u32 timeout_ms);
 struct io_uring_cmd;
 int swmmu_uring_cmd(struct io_uring_cmd *ucmd, unsigned int issue_flags);

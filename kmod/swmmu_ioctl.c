@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The ioctl dispatcher (size rules in the manner of iommufd), the per-file object table with its
- * one DESTROY, and GET_INFO.
+ * The ioctl dispatcher (size rules in the manner of iommufd), with the result written back
+ * before a new object becomes visible, and GET_INFO.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -11,136 +11,6 @@
 #include "swmmu_device.h"
 #include "swmmu_iommu.h"
 #include "swmmu_named.h"
-
-/**
- * swmmu_obj_insert() - publish a fully initialised object in the file's ID table
- * @file: the file
- * @obj: the object; its id is set here
- * @type: enum swmmu_obj_type
- *
- * Context: process context, may sleep.
- * Return: 0, or -ENOMEM / -EBUSY (ID space exhausted) from the xarray.
- */
-int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_obj_type type)
-{
-	obj->type = type;
-	refcount_set(&obj->users, 1);
-	return xa_alloc(&file->objs, &obj->id, obj, xa_limit_31b, GFP_KERNEL_ACCOUNT);
-}
-
-/**
- * swmmu_obj_get() - look up an object by ID and take a users reference
- * @file: the file
- * @id: the ID
- * @type: the expected type
- *
- * Context: any context that may take a spinlock.
- * Return: the object, or NULL if there is none of that type with that ID (or it is being
- * destroyed).
- */
-struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type)
-{
-	struct swmmu_obj *obj;
-
-	xa_lock(&file->objs);
-	obj = xa_load(&file->objs, id);
-	/* An attachment stands for its named address space (its reference keeps it alive). */
-	if (obj && obj->type == SWMMU_OBJ_ATTACH && type == SWMMU_OBJ_AS)
-		obj = &container_of(obj, struct swmmu_attach_obj, obj)->as->obj;
-	if (obj && (obj->type != type || !refcount_inc_not_zero(&obj->users)))
-		obj = NULL;
-	xa_unlock(&file->objs);
-	return obj;
-}
-
-/**
- * swmmu_obj_put() - drop a reference taken by swmmu_obj_get() or by a long-term user
- * @obj: the object
- *
- * The ID table's own reference keeps the count above zero; only DESTROY or closing the file free
- * an object.
- *
- * Context: any.
- */
-void swmmu_obj_put(struct swmmu_obj *obj)
-{
-	refcount_dec(&obj->users);
-}
-
-static void swmmu_obj_free(struct swmmu_obj *obj)
-{
-	if (obj->type == SWMMU_OBJ_AS)
-		swmmu_as_free(container_of(obj, struct swmmu_as_obj, obj));
-	else if (obj->type == SWMMU_OBJ_ATTACH)
-		swmmu_attach_free(container_of(obj, struct swmmu_attach_obj, obj));
-	else if (obj->type == SWMMU_OBJ_QUEUE)
-		swmmu_queue_obj_free(obj);
-	else
-		swmmu_buf_free(container_of(obj, struct swmmu_buf, obj));
-}
-
-/*
- * Remove @id from the table if nobody else uses it; the caller then owns and frees it. An
- * attachment is idle when its address space has no user of this file (swmmu_attach_idle()); the
- * file lock keeps mmap() from finding it meanwhile. @force (file release) skips that check: no
- * call or VMA of the file exists any more.
- */
-static struct swmmu_obj *swmmu_obj_remove(struct swmmu_file *file, u32 id, int *err, bool force)
-{
-	struct swmmu_obj *obj;
-
-	mutex_lock(&file->lock);
-	xa_lock(&file->objs);
-	obj = xa_load(&file->objs, id);
-	if (!obj) {
-		*err = -ENOENT;
-	} else if (obj->type == SWMMU_OBJ_ATTACH ? !force && !swmmu_attach_idle(obj) :
-		   (obj->type == SWMMU_OBJ_BUF && file->nr_dctx_enabled && !force) ||
-		   !refcount_dec_if_one(&obj->users)) {
-		/* An enabled driver-managed context may hold any buffer's pages in its TLB. */
-		*err = -EBUSY;
-		obj = NULL;
-	} else {
-		__xa_erase(&file->objs, id);
-		if (obj->type == SWMMU_OBJ_BUF)
-			WRITE_ONCE(container_of(obj, struct swmmu_buf, obj)->dead, true);
-	}
-	xa_unlock(&file->objs);
-	if (obj && obj->type == SWMMU_OBJ_ATTACH)
-		swmmu_attach_unpublish(file, obj);
-	mutex_unlock(&file->lock);
-	return obj;
-}
-
-/**
- * swmmu_file_destroy_all() - free every object of a file being released
- * @file: the file
- *
- * Queues go first (they hold their address space), then attachments and address spaces: their
- * mappings hold references on buffers.
- *
- * Context: file release; no ioctl or VMA of the file exists any more.
- */
-void swmmu_file_destroy_all(struct swmmu_file *file)
-{
-	enum swmmu_obj_type pass[] = { SWMMU_OBJ_QUEUE, SWMMU_OBJ_ATTACH, SWMMU_OBJ_AS,
-				       SWMMU_OBJ_BUF };
-	struct swmmu_obj *obj;
-	unsigned long id;
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(pass); i++) {
-		xa_for_each(&file->objs, id, obj) {
-			if (obj->type != pass[i])
-				continue;
-			obj = swmmu_obj_remove(file, id, &err, true);
-			if (WARN_ON_ONCE(!obj))
-				continue;
-			swmmu_obj_free(obj);
-		}
-	}
-}
 
 /**
  * struct swmmu_ucmd - one ioctl call being executed
@@ -161,27 +31,6 @@ static int swmmu_respond(struct swmmu_ucmd *ucmd, size_t len)
 {
 	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, min_t(size_t, ucmd->user_size, len)))
 		return -EFAULT;
-	return 0;
-}
-
-/**
- * swmmu_cmd_destroy() - SWMMU_DESTROY: free an object nobody else uses
- * @file: the file
- * @data: struct swmmu_destroy
- *
- * Context: process context, may sleep.
- * Return: 0, -ENOENT (no such object), -EBUSY (in use).
- */
-int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
-{
-	struct swmmu_destroy *cmd = data;
-	struct swmmu_obj *obj;
-	int err;
-
-	obj = swmmu_obj_remove(file, cmd->id, &err, false);
-	if (!obj)
-		return err;
-	swmmu_obj_free(obj);
 	return 0;
 }
 
@@ -254,7 +103,9 @@ static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
  * @respond: the struct has output fields to write back
  * @respond_err: write them back after any error of the handler too (a count of what was done)
  * @execute: the handler, working on the kernel copy
- * @undo: for an allocating command, destroys the new object if writing the result back failed
+ * @create: instead of @execute, the handler of a command that creates an object: it leaves the
+ *          object reserved (swmmu_obj_reserve()) in *obj, and the dispatcher finalizes it once
+ *          the result is written back, or aborts it
  * @revert: for a command that changes state, undoes the change if writing the result back failed
  * @install: for a command that returns a new file descriptor, called after a successful
  *           execute with whether the result was written back: installs the descriptor only then
@@ -266,7 +117,7 @@ struct swmmu_ioctl_op {
 	bool respond;
 	bool respond_err;
 	int (*execute)(struct swmmu_file *file, void *cmd);
-	u32 (*undo)(void *cmd);
+	int (*create)(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 	void (*revert)(struct swmmu_file *file, void *cmd);
 	void (*install)(void *cmd, bool ok);
 };
@@ -284,75 +135,52 @@ static bool swmmu_respond_on(const struct swmmu_ioctl_op *op, int ret)
 	return op->respond && (!ret || ret == -EMSGSIZE || op->respond_err);
 }
 
-static u32 swmmu_undo_as(void *cmd)
-{
-	return ((struct swmmu_as_alloc *)cmd)->out_as_id;
-}
-
-static u32 swmmu_undo_buf(void *cmd)
-{
-	return ((struct swmmu_buf_alloc *)cmd)->out_buf_id;
-}
-
-static u32 swmmu_undo_attach(void *cmd)
-{
-	return ((struct swmmu_attach *)cmd)->out_as_id;
-}
-
-static u32 swmmu_undo_queue(void *cmd)
-{
-	return ((struct swmmu_queue_alloc *)cmd)->out_queue_id;
-}
-
-/* One entry of swmmu_ops[]; more fields (respond_err, revert, install) may follow. */
-#define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, _undo, ...)			\
+/* One entry of swmmu_ops[]; more fields (respond_err, create, revert, install) may follow. */
+#define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, ...)				\
 	[_IOC_NR(_ioctl) - SWMMU_CMD_BASE] = {						\
 		.size = sizeof(struct _struct),						\
 		.min_size = offsetofend(struct _struct, _last),				\
 		.ioctl_num = _ioctl,							\
 		.respond = _respond,							\
 		.execute = _fn,								\
-		.undo = _undo,								\
 		__VA_ARGS__								\
 	}
 
 static const struct swmmu_ioctl_op swmmu_ops[] = {
-	SWMMU_OP(SWMMU_DESTROY, swmmu_cmd_destroy, swmmu_destroy, id, false, NULL),
-	SWMMU_OP(SWMMU_GET_INFO, swmmu_cmd_get_info, swmmu_get_info, __reserved2, true, NULL),
-	SWMMU_OP(SWMMU_AS_ALLOC, swmmu_cmd_as_alloc, swmmu_as_alloc, out_mmap_offset, true,
-		 swmmu_undo_as),
-	SWMMU_OP(SWMMU_BUF_ALLOC, swmmu_cmd_buf_alloc, swmmu_buf_alloc, __reserved, true,
-		 swmmu_undo_buf),
-	SWMMU_OP(SWMMU_BUF_INFO, swmmu_cmd_buf_info, swmmu_buf_info, __reserved, true, NULL),
-	SWMMU_OP(SWMMU_MAP, swmmu_cmd_map, swmmu_map, pgsize_lg2, true, NULL,
+	SWMMU_OP(SWMMU_DESTROY, swmmu_cmd_destroy, swmmu_destroy, id, false),
+	SWMMU_OP(SWMMU_GET_INFO, swmmu_cmd_get_info, swmmu_get_info, __reserved2, true),
+	SWMMU_OP(SWMMU_AS_ALLOC, NULL, swmmu_as_alloc, out_mmap_offset, true,
+		 .create = swmmu_cmd_as_alloc),
+	SWMMU_OP(SWMMU_BUF_ALLOC, NULL, swmmu_buf_alloc, __reserved, true,
+		 .create = swmmu_cmd_buf_alloc),
+	SWMMU_OP(SWMMU_BUF_INFO, swmmu_cmd_buf_info, swmmu_buf_info, __reserved, true),
+	SWMMU_OP(SWMMU_MAP, swmmu_cmd_map, swmmu_map, pgsize_lg2, true,
 		 .revert = swmmu_map_revert),
-	SWMMU_OP(SWMMU_UNMAP, swmmu_cmd_unmap, swmmu_unmap, out_unmapped, true, NULL),
-	SWMMU_OP(SWMMU_PROTECT, swmmu_cmd_protect, swmmu_protect, length, false, NULL),
-	SWMMU_OP(SWMMU_QUERY, swmmu_cmd_query, swmmu_query, out_buf_offset, true, NULL),
-	SWMMU_OP(SWMMU_DUMP, swmmu_cmd_dump, swmmu_dump, regions_uptr, true, NULL),
-	SWMMU_OP(SWMMU_RW, swmmu_cmd_rw, swmmu_rw, data_uptr, false, NULL),
-	SWMMU_OP(SWMMU_STATS, swmmu_cmd_stats, swmmu_as_stats, out_cpu_pmd_faults, true, NULL),
-	SWMMU_OP(SWMMU_ATTACH, swmmu_cmd_attach, swmmu_attach, out_mmap_offset, true,
-		 swmmu_undo_attach),
-	SWMMU_OP(SWMMU_CPU_WALK, swmmu_cmd_cpu_walk, swmmu_cpu_walk, out_root, true, NULL),
-	SWMMU_OP(SWMMU_VTD_CHECK, swmmu_cmd_vtd_check, swmmu_vtd_check, out_flags, true, NULL),
-	SWMMU_OP(SWMMU_QUEUE_ALLOC, swmmu_cmd_queue_alloc, swmmu_queue_alloc, out_queue_id, true,
-		 swmmu_undo_queue),
-	SWMMU_OP(SWMMU_SUBMIT, swmmu_cmd_submit, swmmu_submit, __reserved, true, NULL),
+	SWMMU_OP(SWMMU_UNMAP, swmmu_cmd_unmap, swmmu_unmap, out_unmapped, true),
+	SWMMU_OP(SWMMU_PROTECT, swmmu_cmd_protect, swmmu_protect, length, false),
+	SWMMU_OP(SWMMU_QUERY, swmmu_cmd_query, swmmu_query, out_buf_offset, true),
+	SWMMU_OP(SWMMU_DUMP, swmmu_cmd_dump, swmmu_dump, regions_uptr, true),
+	SWMMU_OP(SWMMU_RW, swmmu_cmd_rw, swmmu_rw, data_uptr, false),
+	SWMMU_OP(SWMMU_STATS, swmmu_cmd_stats, swmmu_as_stats, out_cpu_pmd_faults, true),
+	SWMMU_OP(SWMMU_ATTACH, NULL, swmmu_attach, out_mmap_offset, true,
+		 .create = swmmu_cmd_attach),
+	SWMMU_OP(SWMMU_CPU_WALK, swmmu_cmd_cpu_walk, swmmu_cpu_walk, out_root, true),
+	SWMMU_OP(SWMMU_VTD_CHECK, swmmu_cmd_vtd_check, swmmu_vtd_check, out_flags, true),
+	SWMMU_OP(SWMMU_QUEUE_ALLOC, NULL, swmmu_queue_alloc, out_queue_id, true,
+		 .create = swmmu_cmd_queue_alloc),
+	SWMMU_OP(SWMMU_SUBMIT, swmmu_cmd_submit, swmmu_submit, __reserved, true),
 	SWMMU_OP(SWMMU_FAULT_QUEUE, swmmu_cmd_fault_queue, swmmu_fault_queue_alloc, out_fd, true,
-		 NULL, .install = swmmu_fault_queue_install),
-	SWMMU_OP(SWMMU_FAULT_CONFIG, swmmu_cmd_fault_config, swmmu_fault_config, __reserved, false,
-		 NULL),
-	SWMMU_OP(SWMMU_IOTLB, swmmu_cmd_iotlb, swmmu_iotlb, out_invalidations, true, NULL),
-	SWMMU_OP(SWMMU_AMD_CHECK, swmmu_cmd_amd_check, swmmu_amd_check, out_iommu_bdf, true,
-		 NULL),
-	SWMMU_OP(SWMMU_MAP_BATCH, swmmu_cmd_map_batch, swmmu_map_batch, ops_uptr, true, NULL,
+		 .install = swmmu_fault_queue_install),
+	SWMMU_OP(SWMMU_FAULT_CONFIG, swmmu_cmd_fault_config, swmmu_fault_config, __reserved,
+		 false),
+	SWMMU_OP(SWMMU_IOTLB, swmmu_cmd_iotlb, swmmu_iotlb, out_invalidations, true),
+	SWMMU_OP(SWMMU_AMD_CHECK, swmmu_cmd_amd_check, swmmu_amd_check, out_iommu_bdf, true),
+	SWMMU_OP(SWMMU_MAP_BATCH, swmmu_cmd_map_batch, swmmu_map_batch, ops_uptr, true,
 		 .respond_err = true),
-	SWMMU_OP(SWMMU_CTX_SET, swmmu_cmd_ctx_set, swmmu_ctx_set, __reserved, false, NULL),
-	SWMMU_OP(SWMMU_INVALIDATE, swmmu_cmd_invalidate, swmmu_invalidate, __reserved2, true,
-		 NULL),
-	SWMMU_OP(SWMMU_CTX_INFO, swmmu_cmd_ctx_info, swmmu_ctx_info, out_table_reuse, true, NULL),
-	SWMMU_OP(SWMMU_BUF_EXPORT, swmmu_cmd_buf_export, swmmu_buf_export, out_fd, true, NULL,
+	SWMMU_OP(SWMMU_CTX_SET, swmmu_cmd_ctx_set, swmmu_ctx_set, __reserved, false),
+	SWMMU_OP(SWMMU_INVALIDATE, swmmu_cmd_invalidate, swmmu_invalidate, __reserved2, true),
+	SWMMU_OP(SWMMU_CTX_INFO, swmmu_cmd_ctx_info, swmmu_ctx_info, out_table_reuse, true),
+	SWMMU_OP(SWMMU_BUF_EXPORT, swmmu_cmd_buf_export, swmmu_buf_export, out_fd, true,
 		 .install = swmmu_buf_export_install),
 };
 
@@ -392,7 +220,10 @@ union swmmu_ucmd_buffer {
  * @arg: the user's struct
  *
  * Applies the size rules: a size below the command's minimum is -EINVAL; a larger size is
- * accepted when the tail the kernel does not know is zero, -E2BIG otherwise.
+ * accepted when the tail the kernel does not know is zero, -E2BIG otherwise. A command whose
+ * result could not be written back is undone: a new object is aborted (it was never visible: it
+ * is finalized only after the write back), a change reverted, a new file descriptor not
+ * installed.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (see uapi/linux/swmmu.h).
@@ -402,6 +233,7 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 	const struct swmmu_ioctl_op *op;
 	union swmmu_ucmd_buffer buf;
 	struct swmmu_ucmd ucmd;
+	struct swmmu_obj *obj = NULL;
 	unsigned int nr = _IOC_NR(cmd);
 	u32 user_size;
 	int ret;
@@ -423,19 +255,14 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 	ucmd.ubuffer = arg;
 	ucmd.user_size = user_size;
 	ucmd.cmd = &buf;
-	ret = op->execute(file, &buf);
+	if (op->create)
+		ret = op->create(file, &buf, &obj);
+	else
+		ret = op->execute(file, &buf);
 	if (swmmu_respond_on(op, ret)) {
 		int err = swmmu_respond(&ucmd, op->size);
 
 		if (err) {
-			if (!ret && op->undo) {
-				struct swmmu_obj *obj = swmmu_obj_remove(file, op->undo(&buf), &ret,
-									 false);
-
-				/* Another thread guessed the new ID and uses it: leave it. */
-				if (obj)
-					swmmu_obj_free(obj);
-			}
 			if (!ret && op->revert)
 				op->revert(file, &buf);
 			if (!ret && op->install)
@@ -444,6 +271,13 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 		} else if (!ret && op->install) {
 			op->install(&buf, true);
 		}
+	}
+	/* A handler that failed reserved nothing. */
+	if (obj) {
+		if (ret)
+			swmmu_obj_abort(file, obj);
+		else
+			swmmu_obj_finalize(file, obj);
 	}
 	return ret;
 }
@@ -458,8 +292,8 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
  * @out_size: bytes at @out
  *
  * The size rules of swmmu_dispatch(), with @avail as the limit of what the caller could send
- * (a larger size is -EINVAL). Commands that create objects are refused: nothing could undo
- * them if the result were lost.
+ * (a larger size is -EINVAL). Commands that create objects or file descriptors are refused:
+ * nothing could undo them if the result were lost.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (see uapi/linux/swmmu.h).
@@ -476,7 +310,7 @@ int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void 
 	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
 		return -EOPNOTSUPP;
 	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
-	if (op->ioctl_num != cmd || op->undo || op->install)
+	if (op->ioctl_num != cmd || op->create || op->install)
 		return -EOPNOTSUPP;
 	if (avail < sizeof(u32) || out_size < op->size)
 		return -EINVAL;

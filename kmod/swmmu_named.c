@@ -136,10 +136,11 @@ int swmmu_named_create(const char *name, const struct swmmu_format *f, struct sw
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto err_home;
 	}
-	ret = swmmu_as_create(n->home, f, &cmd);
+	ret = swmmu_as_create(n->home, f, &cmd, &obj);
 	if (ret)
 		goto err_xa;
-	obj = xa_load(&n->home->objs, cmd.out_as_id);
+	/* No result to hand to anyone first: visible at once. */
+	swmmu_obj_finalize(n->home, obj);
 	n->as = container_of(obj, struct swmmu_as_obj, obj);
 	n->as->named = n;
 	n->rtfmt = rt;
@@ -205,6 +206,7 @@ int swmmu_named_delete(struct swmmu_named *n)
 int swmmu_named_map(struct swmmu_named *n, struct swmmu_as_map_args *args)
 {
 	struct swmmu_buf_alloc ba = { .length = args->length };
+	struct swmmu_obj *obj;
 	int ret;
 
 	lockdep_assert_held(&swmmu_named_lock);
@@ -213,9 +215,10 @@ int swmmu_named_map(struct swmmu_named *n, struct swmmu_as_map_args *args)
 		return ret;
 	if (args->pgsize_lg2 > PAGE_SHIFT)
 		ba.flags = SWMMU_BUF_CONTIG;
-	ret = swmmu_cmd_buf_alloc(n->home, &ba);
+	ret = swmmu_cmd_buf_alloc(n->home, &ba, &obj);
 	if (ret)
 		return ret;
+	swmmu_obj_finalize(n->home, obj);
 	n->dma_bytes += args->length;
 	/* The home file is the module's own: nobody else can destroy the buffer meanwhile. */
 	args->buf = swmmu_buf_get(n->home, ba.out_buf_id);
@@ -370,10 +373,13 @@ static void swmmu_named_detach(struct swmmu_attach_obj *h)
 	mutex_unlock(&file->lock);
 }
 
+static const struct swmmu_obj_ops swmmu_attach_obj_ops;
+
 /**
  * swmmu_cmd_attach() - SWMMU_ATTACH
  * @file: the file
  * @data: struct swmmu_attach
+ * @obj: out: the attachment, reserved (the caller finalizes or aborts it; aborting detaches)
  *
  * Any number of files, up to SWMMU_NAMED_MAX_USERS, may be attached to one named address space;
  * a file is attached to it at most once.
@@ -382,7 +388,7 @@ static void swmmu_named_detach(struct swmmu_attach_obj *h)
  * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOENT, -EACCES, -EBUSY (this file is attached already),
  * -ENOSPC (SWMMU_NAMED_MAX_USERS files are attached, or the file's max_as), -ENOMEM.
  */
-int swmmu_cmd_attach(struct swmmu_file *file, void *data)
+int swmmu_cmd_attach(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
 {
 	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_ATTACH };
 	struct swmmu_attach *cmd = data;
@@ -439,7 +445,7 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 	n->nr_users++;
 	swmmu_range_unlock(&as->range, &r);
 
-	ret = swmmu_obj_insert(file, &h->obj, SWMMU_OBJ_ATTACH);
+	ret = swmmu_obj_reserve(file, &h->obj, &swmmu_attach_obj_ops);
 	if (ret) {
 		swmmu_named_detach(h);
 		if (!n->nr_users)
@@ -451,12 +457,8 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data)
 		}
 		goto err_unlock;
 	}
-	/* Only now can mmap() find it. */
-	if (window >= 0) {
-		mutex_lock(&file->lock);
-		file->windows[window] = as;
-		mutex_unlock(&file->lock);
-	}
+	/* mmap() finds it through its window once it is finalized. */
+	*obj = &h->obj;
 	cmd->out_as_id = h->obj.id;
 	cmd->out_va_bits = as->fmt->va_bits;
 	cmd->out_nr_levels = as->fmt->nr_levels;
@@ -488,7 +490,7 @@ err_unlock:
  * Context: the file's lock and the ID table's lock held.
  * Return: true if idle.
  */
-bool swmmu_attach_idle(struct swmmu_obj *obj)
+static bool swmmu_attach_idle(struct swmmu_obj *obj)
 {
 	struct swmmu_attach_obj *h = container_of(obj, struct swmmu_attach_obj, obj);
 
@@ -496,19 +498,20 @@ bool swmmu_attach_idle(struct swmmu_obj *obj)
 }
 
 /**
- * swmmu_attach_unpublish() - hide an attachment's address space from mmap()
+ * swmmu_attach_unpublish() - hide an attachment's address space from mmap(), free its window
  * @file: the file
- * @obj: the attachment, removed from the file's ID table
+ * @obj: the attachment, removed from the file's ID table (finalized or not: the window is the
+ *       attachment's from swmmu_cmd_attach() on, and published only by swmmu_obj_finalize())
  *
  * Context: the file's lock held.
  */
-void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
+static void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
 {
 	struct swmmu_attach_obj *h = container_of(obj, struct swmmu_attach_obj, obj);
 	int window = h->window;
 
 	lockdep_assert_held(&file->lock);
-	if (window >= 0 && file->windows[window] == h->as) {
+	if (window >= 0) {
 		file->windows[window] = NULL;
 		__clear_bit(window, &file->mmap_windows);
 	}
@@ -523,7 +526,7 @@ void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj)
  *
  * Context: process context, may sleep; no VMA of the file maps the address space.
  */
-void swmmu_attach_free(struct swmmu_attach_obj *h)
+static void swmmu_attach_free(struct swmmu_attach_obj *h)
 {
 	struct swmmu_nl_event_args ev = { .type = SWMMU_EVENT_DETACH };
 	struct swmmu_as_obj *as = h->as;
@@ -540,6 +543,43 @@ void swmmu_attach_free(struct swmmu_attach_obj *h)
 	swmmu_genl_event(&ev);
 	kfree(h);
 }
+
+/* mmap() finds the address space through the attachment's window once it is finalized. */
+static void swmmu_attach_obj_publish(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	struct swmmu_attach_obj *h = container_of(obj, struct swmmu_attach_obj, obj);
+
+	if (h->window >= 0)
+		file->windows[h->window] = h->as;
+}
+
+/* An attachment stands for its named address space (its reference keeps it alive). */
+static struct swmmu_obj *swmmu_attach_obj_resolve(struct swmmu_obj *obj,
+						  enum swmmu_obj_type type)
+{
+	if (type != SWMMU_OBJ_AS)
+		return NULL;
+	return &container_of(obj, struct swmmu_attach_obj, obj)->as->obj;
+}
+
+static bool swmmu_attach_obj_busy(struct swmmu_file *file, struct swmmu_obj *obj)
+{
+	return !swmmu_attach_idle(obj);
+}
+
+static void swmmu_attach_obj_free(struct swmmu_obj *obj)
+{
+	swmmu_attach_free(container_of(obj, struct swmmu_attach_obj, obj));
+}
+
+static const struct swmmu_obj_ops swmmu_attach_obj_ops = {
+	.type = SWMMU_OBJ_ATTACH,
+	.publish = swmmu_attach_obj_publish,
+	.resolve = swmmu_attach_obj_resolve,
+	.busy = swmmu_attach_obj_busy,
+	.unpublish = swmmu_attach_unpublish,
+	.free = swmmu_attach_obj_free,
+};
 
 /**
  * swmmu_named_exit() - free every named address space and runtime format at module unload

@@ -129,10 +129,7 @@ void swmmu_genl_event(const struct swmmu_nl_event_args *ev);
 bool swmmu_genl_listening(void);
 
 /* Named address spaces and ATTACH (swmmu_named.c), the netlink family (swmmu_genl.c). */
-int swmmu_cmd_attach(struct swmmu_file *file, void *cmd);
-bool swmmu_attach_idle(struct swmmu_obj *obj);
-void swmmu_attach_unpublish(struct swmmu_file *file, struct swmmu_obj *obj);
-void swmmu_attach_free(struct swmmu_attach_obj *h);
+int swmmu_cmd_attach(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 struct swmmu_chunk *swmmu_named_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 int swmmu_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
 		      u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);

@@ -3,7 +3,8 @@
  * swmmu kernel module: internal objects shared by the kmod/ files.
  *
  * Object model. Every open file of /dev/swmmu is a struct swmmu_file. Its objects (address spaces
- * and DMA buffers) live in the file's ID xarray and hold one reference ("users") for the table.
+ * and DMA buffers) live in the file's ID xarray (swmmu_object.h: reserved, then made visible once
+ * complete) and hold one reference ("users") for the table.
  * Every other user holds one more: an ioctl working on the object (short term), a mapping holding
  * a buffer, an mmap() VMA holding an address space (long term). DESTROY succeeds only when the
  * table's reference is the last one (EBUSY otherwise), so an object is never freed under a user.
@@ -37,6 +38,7 @@
 #include <linux/xarray.h>
 
 #include "swmmu_compat.h"
+#include "swmmu_object.h"
 #include "swmmu_pt.h"
 #include <linux/swmmu.h>
 
@@ -89,25 +91,6 @@ struct swmmu_counters {
 };
 
 extern struct swmmu_counters swmmu_cnt;
-
-enum swmmu_obj_type {
-	SWMMU_OBJ_AS = 1,
-	SWMMU_OBJ_BUF = 2,
-	SWMMU_OBJ_ATTACH = 3,	/* struct swmmu_attach_obj: a named address space in this file */
-	SWMMU_OBJ_QUEUE = 4,	/* struct swmmu_queue: a DMA engine queue (swmmu_device.c) */
-};
-
-/**
- * struct swmmu_obj - header of every object in a file's ID table
- * @type: enum swmmu_obj_type
- * @id: the ID userspace sees
- * @users: one for the ID table plus one per user (see the object model above)
- */
-struct swmmu_obj {
-	enum swmmu_obj_type type;
-	u32 id;
-	refcount_t users;
-};
 
 /**
  * struct swmmu_file - one open file of /dev/swmmu
@@ -163,7 +146,8 @@ struct swmmu_chunk {
  * @file: owner
  * @length: bytes
  * @flags: SWMMU_BUF_*
- * @dead: removed from the ID table and being freed: driver-managed contexts no longer reach it
+ * @dead: not finalized in the ID table yet, or removed from it and being freed: driver-managed
+ *        contexts do not reach it
  * @nr_chunks: entries of @chunks
  * @chunks: the allocations, in buffer order
  */
@@ -234,17 +218,7 @@ struct swmmu_fault_queue_kcmd {
 	struct swmmu_dev *dev;
 };
 
-/* Objects (swmmu_ioctl.c). */
-int swmmu_obj_insert(struct swmmu_file *file, struct swmmu_obj *obj, enum swmmu_obj_type type);
-struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type);
-void swmmu_obj_put(struct swmmu_obj *obj);
-
-/* One more users reference on an object the caller holds one on already. */
-static inline void swmmu_obj_hold(struct swmmu_obj *obj)
-{
-	refcount_inc(&obj->users);
-}
-
+/* Typed lookups in the object table (swmmu_object.h). */
 static inline struct swmmu_buf *swmmu_buf_get(struct swmmu_file *file, u32 id)
 {
 	struct swmmu_obj *obj = swmmu_obj_get(file, id, SWMMU_OBJ_BUF);
@@ -263,11 +237,9 @@ static inline void swmmu_mt_erase(struct maple_tree *mt, unsigned long first, un
 }
 
 long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg);
-void swmmu_file_destroy_all(struct swmmu_file *file);
 
 /* Buffers and the bus (swmmu_buf.c). */
-int swmmu_cmd_destroy(struct swmmu_file *file, void *cmd);
-int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd);
+int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 int swmmu_cmd_buf_info(struct swmmu_file *file, void *cmd);
 void swmmu_buf_free(struct swmmu_buf *buf);
 struct swmmu_chunk *swmmu_bus_lookup(struct swmmu_file *file, u64 dma);
