@@ -21,8 +21,8 @@ KSRC_TAR := /usr/src/linux-source-6.1.tar.xz
 
 CC ?= gcc
 VERSION := 0.1.0
-CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -MMD -MP \
-	-DSWMMU_VERSION='"$(VERSION)"'
+CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icore -Iarch -Iuapi -Iinclude \
+	-MMD -MP -DSWMMU_VERSION='"$(VERSION)"'
 LDLIBS_USER := -pthread
 # The sanitizer lane (`make san`) sets SANITIZE; empty otherwise.
 CFLAGS_USER += $(SANITIZE)
@@ -147,7 +147,8 @@ ksrc: $(KSELFTEST_H)
 
 # --- VM tests --------------------------------------------------------------------------------
 
-$(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h) $(KSELFTEST_H)
+$(B)/vm/tests/%: tests/vm/%.c $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h) \
+		include/swmmu/ioctl_list.h $(KSELFTEST_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -isystem $(B)/ksrc/tools/testing/selftests -Itests/vm/lib \
 		-o $@ $< $(VM_LIB_SRCS) $(LDLIBS_USER) $(VM_TEST_LDLIBS)
@@ -165,7 +166,8 @@ $(B)/vm/tests/tlb_check_test: VM_TEST_LDLIBS := $(LIB) -luring
 FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c tests/vm/fuzz/*.h)
 $(B)/vm/tests/fuzz_test: VM_TEST_LDLIBS := -luring
 $(B)/vm/tests/fuzz_test: $(FUZZ_SRCS)
-$(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h)
+$(B)/bin/swmmu-fuzz: $(FUZZ_SRCS) $(VM_LIB_SRCS) $(wildcard tests/vm/lib/*.h) $(wildcard uapi/linux/*.h) \
+		include/swmmu/ioctl_list.h
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(CFLAGS_USER)) -Itests/vm/lib -o $@ $(filter %.c,$^) \
 		$(LDLIBS_USER) -luring

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The ioctl dispatcher (size rules in the manner of iommufd), with the result written back
- * before a new object becomes visible, and GET_INFO.
+ * The ioctl dispatcher, in the manner of iommufd: one table of commands, checked at build time
+ * against the shared list (include/swmmu/ioctl_list.h); one prologue with the size rules, for a
+ * struct in user memory (ioctl) or kernel memory (io_uring); and the result written back before
+ * a new object becomes visible. And GET_INFO.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -11,28 +13,6 @@
 #include "swmmu_device.h"
 #include "swmmu_iommu.h"
 #include "swmmu_named.h"
-
-/**
- * struct swmmu_ucmd - one ioctl call being executed
- * @file: the file
- * @ubuffer: the user's struct
- * @user_size: the user's size field
- * @cmd: kernel copy of the struct
- */
-struct swmmu_ucmd {
-	struct swmmu_file *file;
-	void __user *ubuffer;
-	u32 user_size;
-	void *cmd;
-};
-
-/* Write the command struct back: at most the size both sides know. */
-static int swmmu_respond(struct swmmu_ucmd *ucmd, size_t len)
-{
-	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, min_t(size_t, ucmd->user_size, len)))
-		return -EFAULT;
-	return 0;
-}
 
 static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
 {
@@ -95,6 +75,36 @@ static int swmmu_cmd_get_info(struct swmmu_file *file, void *data)
 	return ret;
 }
 
+/* The kernel copy of a command's struct; some handlers extend it with kernel-only fields. */
+union swmmu_ucmd_buffer {
+	struct swmmu_destroy destroy;
+	struct swmmu_get_info get_info;
+	struct swmmu_as_alloc as_alloc;
+	struct swmmu_buf_alloc buf_alloc;
+	struct swmmu_buf_info buf_info;
+	struct swmmu_map map;
+	struct swmmu_unmap unmap;
+	struct swmmu_protect protect;
+	struct swmmu_query query;
+	struct swmmu_dump dump;
+	struct swmmu_rw rw;
+	struct swmmu_as_stats stats;
+	struct swmmu_attach attach;
+	struct swmmu_cpu_walk cpu_walk;
+	struct swmmu_vtd_check vtd_check;
+	struct swmmu_queue_alloc queue_alloc;
+	struct swmmu_submit submit;
+	struct swmmu_fault_queue_kcmd fault_queue;
+	struct swmmu_fault_config fault_config;
+	struct swmmu_iotlb iotlb;
+	struct swmmu_amd_check amd_check;
+	struct swmmu_map_batch map_batch;
+	struct swmmu_ctx_set ctx_set;
+	struct swmmu_invalidate invalidate;
+	struct swmmu_ctx_info ctx_info;
+	struct swmmu_buf_export_kcmd buf_export;
+};
+
 /**
  * struct swmmu_ioctl_op - one command
  * @size: sizeof() of the struct the kernel knows
@@ -122,23 +132,15 @@ struct swmmu_ioctl_op {
 	void (*install)(void *cmd, bool ok);
 };
 
-/**
- * swmmu_respond_on() - whether a command's struct is written back
- * @op: the command
- * @ret: what its handler returned
- *
- * Context: any.
- * Return: true to write the struct back.
+/*
+ * One entry of swmmu_ops[]; more fields (respond_err, create, revert, install) may follow. The
+ * struct must fit the buffer the dispatcher copies it into.
  */
-static bool swmmu_respond_on(const struct swmmu_ioctl_op *op, int ret)
-{
-	return op->respond && (!ret || ret == -EMSGSIZE || op->respond_err);
-}
-
-/* One entry of swmmu_ops[]; more fields (respond_err, create, revert, install) may follow. */
 #define SWMMU_OP(_ioctl, _fn, _struct, _last, _respond, ...)				\
 	[_IOC_NR(_ioctl) - SWMMU_CMD_BASE] = {						\
-		.size = sizeof(struct _struct),						\
+		.size = sizeof(struct _struct) +					\
+			BUILD_BUG_ON_ZERO(sizeof(struct _struct) >			\
+					  sizeof(union swmmu_ucmd_buffer)),		\
 		.min_size = offsetofend(struct _struct, _last),				\
 		.ioctl_num = _ioctl,							\
 		.respond = _respond,							\
@@ -184,34 +186,126 @@ static const struct swmmu_ioctl_op swmmu_ops[] = {
 		 .install = swmmu_buf_export_install),
 };
 
-union swmmu_ucmd_buffer {
-	struct swmmu_destroy destroy;
-	struct swmmu_get_info get_info;
-	struct swmmu_as_alloc as_alloc;
-	struct swmmu_buf_alloc buf_alloc;
-	struct swmmu_buf_info buf_info;
-	struct swmmu_map map;
-	struct swmmu_unmap unmap;
-	struct swmmu_protect protect;
-	struct swmmu_query query;
-	struct swmmu_dump dump;
-	struct swmmu_rw rw;
-	struct swmmu_as_stats stats;
-	struct swmmu_attach attach;
-	struct swmmu_cpu_walk cpu_walk;
-	struct swmmu_vtd_check vtd_check;
-	struct swmmu_queue_alloc queue_alloc;
-	struct swmmu_submit submit;
-	struct swmmu_fault_queue_kcmd fault_queue;
-	struct swmmu_fault_config fault_config;
-	struct swmmu_iotlb iotlb;
-	struct swmmu_amd_check amd_check;
-	struct swmmu_map_batch map_batch;
-	struct swmmu_ctx_set ctx_set;
-	struct swmmu_invalidate invalidate;
-	struct swmmu_ctx_info ctx_info;
-	struct swmmu_buf_export_kcmd buf_export;
+/*
+ * swmmu_ops[] and the buffer against the shared list (include/swmmu/ioctl_list.h): each listed
+ * command has its entry, with the listed struct, and there is no other entry; the buffer's member
+ * of that name holds the struct (or extends it). The table is const, so the compiler folds each
+ * check to a constant and emits no code for it.
+ */
+#define SWMMU_OP_LISTED(_ioctl, _struct, _name)						\
+	({										\
+		BUILD_BUG_ON(_IOC_NR(_ioctl) - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops));	\
+		BUILD_BUG_ON(swmmu_ops[_IOC_NR(_ioctl) - SWMMU_CMD_BASE].ioctl_num !=	\
+			     (_ioctl) ||						\
+			     swmmu_ops[_IOC_NR(_ioctl) - SWMMU_CMD_BASE].size !=	\
+			     sizeof(struct _struct));					\
+		BUILD_BUG_ON(sizeof_field(union swmmu_ucmd_buffer, _name) <		\
+			     sizeof(struct _struct));					\
+		0;									\
+	})
+
+static inline void swmmu_ops_check(void)
+{
+	int listed[] = {
+#define SWMMU_IOCTL(_ioctl, _struct, _name)	SWMMU_OP_LISTED(_ioctl, _struct, _name),
+#include "swmmu/ioctl_list.h"
+	};
+
+	BUILD_BUG_ON(ARRAY_SIZE(listed) != ARRAY_SIZE(swmmu_ops));
+}
+
+/**
+ * struct swmmu_ucmd - one call being executed: where its struct comes from and goes back to
+ * @ubuffer: the caller's struct in user memory (ioctl), when @kbuffer is NULL
+ * @kbuffer: the caller's struct in kernel memory (io_uring's SQE), or NULL
+ * @avail: bytes readable at @kbuffer; U32_MAX for a user struct (its size field is the limit)
+ * @user_size: the caller's size field, once read
+ * @cmd: the kernel copy
+ */
+struct swmmu_ucmd {
+	void __user *ubuffer;
+	const void *kbuffer;
+	u32 avail;
+	u32 user_size;
+	union swmmu_ucmd_buffer *cmd;
 };
+
+/**
+ * swmmu_ioctl_op() - the command an ioctl number names
+ * @cmd: the ioctl number
+ *
+ * Context: any.
+ * Return: its entry of swmmu_ops[], or NULL for a number that is not a command.
+ */
+static const struct swmmu_ioctl_op *swmmu_ioctl_op(unsigned int cmd)
+{
+	unsigned int nr = _IOC_NR(cmd);
+	const struct swmmu_ioctl_op *op;
+
+	swmmu_ops_check();
+	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
+		return NULL;
+	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
+	return op->ioctl_num == cmd ? op : NULL;
+}
+
+/**
+ * swmmu_ucmd_fetch() - the size rules, and the caller's struct into the kernel copy
+ * @ucmd: the call; @ubuffer or @kbuffer and @avail set, @user_size and @cmd filled here
+ * @op: its command
+ *
+ * The prologue of every command, whichever way it came: a size below the command's minimum (or
+ * beyond what is readable) is -EINVAL; a larger size than the kernel knows is accepted when the
+ * tail the kernel does not know is zero, -E2BIG otherwise. The copy is zero past the caller's
+ * size, up to the command's.
+ *
+ * Context: process context, may fault in the caller's memory.
+ * Return: 0, -EFAULT, -EINVAL or -E2BIG.
+ */
+static int swmmu_ucmd_fetch(struct swmmu_ucmd *ucmd, const struct swmmu_ioctl_op *op)
+{
+	u32 size;
+
+	if (!ucmd->kbuffer) {
+		if (get_user(size, (u32 __user *)ucmd->ubuffer))
+			return -EFAULT;
+	} else {
+		if (ucmd->avail < sizeof(u32))
+			return -EINVAL;
+		memcpy(&size, ucmd->kbuffer, sizeof(size));
+	}
+	if (size < op->min_size || size > ucmd->avail)
+		return -EINVAL;
+	ucmd->user_size = size;
+	if (!ucmd->kbuffer)
+		return copy_struct_from_user(ucmd->cmd, op->size, ucmd->ubuffer, size);
+	if (size > op->size && memchr_inv(ucmd->kbuffer + op->size, 0, size - op->size))
+		return -E2BIG;
+	memset(ucmd->cmd, 0, sizeof(*ucmd->cmd));
+	memcpy(ucmd->cmd, ucmd->kbuffer, min(size, op->size));
+	return 0;
+}
+
+/* Write the command struct back: at most the size both sides know. */
+static int swmmu_respond(struct swmmu_ucmd *ucmd, size_t len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, min_t(size_t, ucmd->user_size, len)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * swmmu_respond_on() - whether a command's struct is written back
+ * @op: the command
+ * @ret: what its handler returned
+ *
+ * Context: any.
+ * Return: true to write the struct back.
+ */
+static bool swmmu_respond_on(const struct swmmu_ioctl_op *op, int ret)
+{
+	return op->respond && (!ret || ret == -EMSGSIZE || op->respond_err);
+}
 
 /**
  * swmmu_dispatch() - run one ioctl
@@ -219,42 +313,28 @@ union swmmu_ucmd_buffer {
  * @cmd: the ioctl number
  * @arg: the user's struct
  *
- * Applies the size rules: a size below the command's minimum is -EINVAL; a larger size is
- * accepted when the tail the kernel does not know is zero, -E2BIG otherwise. A command whose
- * result could not be written back is undone: a new object is aborted (it was never visible: it
- * is finalized only after the write back), a change reverted, a new file descriptor not
- * installed.
+ * Applies the size rules (swmmu_ucmd_fetch()), runs the command and writes its struct back. A
+ * command whose result could not be written back is undone: a new object is aborted (it was
+ * never visible: it is finalized only after the write back), a change reverted, a new file
+ * descriptor not installed.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (see uapi/linux/swmmu.h).
  */
 long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 {
-	const struct swmmu_ioctl_op *op;
+	const struct swmmu_ioctl_op *op = swmmu_ioctl_op(cmd);
 	union swmmu_ucmd_buffer buf;
-	struct swmmu_ucmd ucmd;
+	struct swmmu_ucmd ucmd = { .ubuffer = arg, .avail = U32_MAX, .cmd = &buf };
 	struct swmmu_obj *obj = NULL;
-	unsigned int nr = _IOC_NR(cmd);
-	u32 user_size;
 	int ret;
 
-	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
+	if (!op)
 		return -ENOTTY;
-	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
-	if (op->ioctl_num != cmd)
-		return -ENOTTY;
-	if (get_user(user_size, (u32 __user *)arg))
-		return -EFAULT;
-	if (user_size < op->min_size)
-		return -EINVAL;
-	ret = copy_struct_from_user(&buf, op->size, arg, user_size);
+	ret = swmmu_ucmd_fetch(&ucmd, op);
 	if (ret)
 		return ret;
 
-	ucmd.file = file;
-	ucmd.ubuffer = arg;
-	ucmd.user_size = user_size;
-	ucmd.cmd = &buf;
 	if (op->create)
 		ret = op->create(file, &buf, &obj);
 	else
@@ -291,7 +371,7 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
  * @out: where the struct is written back after the command ran
  * @out_size: bytes at @out
  *
- * The size rules of swmmu_dispatch(), with @avail as the limit of what the caller could send
+ * The prologue of swmmu_dispatch(), with @avail as the limit of what the caller could send
  * (a larger size is -EINVAL). Commands that create objects or file descriptors are refused:
  * nothing could undo them if the result were lost.
  *
@@ -301,26 +381,18 @@ long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg)
 int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void *data,
 			  u32 avail, void *out, size_t out_size)
 {
-	const struct swmmu_ioctl_op *op;
+	const struct swmmu_ioctl_op *op = swmmu_ioctl_op(cmd);
 	union swmmu_ucmd_buffer buf;
-	unsigned int nr = _IOC_NR(cmd);
-	u32 size;
+	struct swmmu_ucmd ucmd = { .kbuffer = data, .avail = avail, .cmd = &buf };
 	int ret;
 
-	if (nr < SWMMU_CMD_BASE || nr - SWMMU_CMD_BASE >= ARRAY_SIZE(swmmu_ops))
+	if (!op || op->create || op->install)
 		return -EOPNOTSUPP;
-	op = &swmmu_ops[nr - SWMMU_CMD_BASE];
-	if (op->ioctl_num != cmd || op->create || op->install)
-		return -EOPNOTSUPP;
-	if (avail < sizeof(u32) || out_size < op->size)
+	if (out_size < op->size)
 		return -EINVAL;
-	memcpy(&size, data, sizeof(size));
-	if (size < op->min_size || size > avail)
-		return -EINVAL;
-	if (size > op->size && memchr_inv(data + op->size, 0, size - op->size))
-		return -E2BIG;
-	memset(&buf, 0, sizeof(buf));
-	memcpy(&buf, data, min_t(u32, size, op->size));
+	ret = swmmu_ucmd_fetch(&ucmd, op);
+	if (ret)
+		return ret;
 	ret = op->execute(file, &buf);
 	memcpy(out, &buf, op->size);
 	return ret;

@@ -42,7 +42,7 @@ report "checkpatch on core/ arch/ kmod/ uapi/ include/ samples/" "$out/checkpatc
 user_files=$(find daemon tests -name '*.c' 2>/dev/null)
 : > "$out/cppcheck.txt"
 [ -z "$user_files" ] || cppcheck -q --error-exitcode=1 --enable=warning,portability,performance --inline-suppr \
-	--std=c11 -D__GNUC__ -D_GNU_SOURCE -Icore -Iarch -Iuapi -Itests/unit -Itests/vm/lib \
+	--std=c11 -D__GNUC__ -D_GNU_SOURCE -Icore -Iarch -Iuapi -Iinclude -Itests/unit -Itests/vm/lib \
 	--suppress=missingIncludeSystem $user_files > "$out/cppcheck.txt" 2>&1
 report "cppcheck on userspace" "$out/cppcheck.txt"
 # mandoc: the man pages (man/), at warning level and above.

@@ -123,6 +123,42 @@ TEST_F(swmmu, unknown_ioctl)
 	EXPECT_ERRNO(EFAULT, ioctl(self->fd, SWMMU_DESTROY, NULL));
 }
 
+/* The commands of the shared list (include/swmmu/ioctl_list.h), the kernel's and the fuzzer's. */
+static const struct {
+	const char *name;
+	unsigned long nr;
+	size_t size;
+} listed[] = {
+#define SWMMU_IOCTL(_ioctl, _struct, _name)	{ #_ioctl, _ioctl, sizeof(struct _struct) },
+#include "swmmu/ioctl_list.h"
+};
+
+/*
+ * Every listed command is one the kernel dispatches, with its size rules and nothing else run:
+ * size 0 is below every minimum (EINVAL, not ENOTTY), a non-zero byte past the listed struct is
+ * E2BIG (so the kernel's struct is the listed one); the number after the last is unknown.
+ */
+TEST_F(swmmu, every_listed_ioctl_is_dispatched)
+{
+	uint8_t buf[1024];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(listed) / sizeof(listed[0]); i++) {
+		uint32_t size = 0;
+
+		ASSERT_GT(sizeof(buf), listed[i].size + 8);
+		TH_LOG("%s", listed[i].name);
+		ASSERT_EQ((unsigned long)SWMMU_CMD_BASE + i, _IOC_NR(listed[i].nr));
+		memset(buf, 0, sizeof(buf));
+		EXPECT_ERRNO(EINVAL, ioctl(self->fd, listed[i].nr, buf));
+		size = (uint32_t)listed[i].size + 8;
+		memcpy(buf, &size, sizeof(size));
+		buf[listed[i].size + 7] = 1;
+		EXPECT_ERRNO(E2BIG, ioctl(self->fd, listed[i].nr, buf));
+	}
+	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, _IO(SWMMU_TYPE, SWMMU_CMD_BASE + i), buf));
+}
+
 TEST_F(swmmu, bad_ids)
 {
 	struct swmmu_query q;

@@ -204,31 +204,10 @@ static uint64_t out_ptr(struct thread *t, uint32_t *cap, size_t elem)
 
 /* ---- ioctls ------------------------------------------------------------------------------- */
 
+/* Room for every command struct of the shared list, by the list's names. */
 union cmd_buf {
-	struct swmmu_destroy destroy;
-	struct swmmu_get_info get_info;
-	struct swmmu_as_alloc as_alloc;
-	struct swmmu_buf_alloc buf_alloc;
-	struct swmmu_buf_info buf_info;
-	struct swmmu_map map;
-	struct swmmu_unmap unmap;
-	struct swmmu_protect protect;
-	struct swmmu_query query;
-	struct swmmu_dump dump;
-	struct swmmu_rw rw;
-	struct swmmu_as_stats stats;
-	struct swmmu_attach attach;
-	struct swmmu_cpu_walk cpu_walk;
-	struct swmmu_queue_alloc queue_alloc;
-	struct swmmu_submit submit;
-	struct swmmu_fault_queue_alloc fault_queue;
-	struct swmmu_fault_config fault_config;
-	struct swmmu_iotlb iotlb;
-	struct swmmu_map_batch map_batch;
-	struct swmmu_ctx_set ctx_set;
-	struct swmmu_invalidate invalidate;
-	struct swmmu_ctx_info ctx_info;
-	struct swmmu_buf_export buf_export;
+#define SWMMU_IOCTL(_ioctl, _struct, _name)	struct _struct _name;
+#include "swmmu/ioctl_list.h"
 	uint8_t raw[256];
 };
 
@@ -292,35 +271,20 @@ struct cmd_desc {
 	size_t size;
 };
 
+/* Every command of the shared list (include/swmmu/ioctl_list.h). */
 static const struct cmd_desc cmds[] = {
-	{ SWMMU_DESTROY, sizeof(struct swmmu_destroy) },
-	{ SWMMU_GET_INFO, sizeof(struct swmmu_get_info) },
-	{ SWMMU_AS_ALLOC, sizeof(struct swmmu_as_alloc) },
-	{ SWMMU_BUF_ALLOC, sizeof(struct swmmu_buf_alloc) },
-	{ SWMMU_BUF_INFO, sizeof(struct swmmu_buf_info) },
-	{ SWMMU_MAP, sizeof(struct swmmu_map) },
-	{ SWMMU_UNMAP, sizeof(struct swmmu_unmap) },
-	{ SWMMU_PROTECT, sizeof(struct swmmu_protect) },
-	{ SWMMU_QUERY, sizeof(struct swmmu_query) },
-	{ SWMMU_DUMP, sizeof(struct swmmu_dump) },
-	{ SWMMU_RW, sizeof(struct swmmu_rw) },
-	{ SWMMU_STATS, sizeof(struct swmmu_as_stats) },
-	{ SWMMU_ATTACH, sizeof(struct swmmu_attach) },
-	{ SWMMU_CPU_WALK, sizeof(struct swmmu_cpu_walk) },
-	{ SWMMU_QUEUE_ALLOC, sizeof(struct swmmu_queue_alloc) },
-	{ SWMMU_SUBMIT, sizeof(struct swmmu_submit) },
-	{ SWMMU_FAULT_QUEUE, sizeof(struct swmmu_fault_queue_alloc) },
-	{ SWMMU_FAULT_CONFIG, sizeof(struct swmmu_fault_config) },
-	{ SWMMU_IOTLB, sizeof(struct swmmu_iotlb) },
-	{ SWMMU_MAP_BATCH, sizeof(struct swmmu_map_batch) },
-	{ SWMMU_CTX_SET, sizeof(struct swmmu_ctx_set) },
-	{ SWMMU_INVALIDATE, sizeof(struct swmmu_invalidate) },
-	{ SWMMU_CTX_INFO, sizeof(struct swmmu_ctx_info) },
-	{ SWMMU_BUF_EXPORT, sizeof(struct swmmu_buf_export) },
-	/* SWMMU_VTD_CHECK and SWMMU_AMD_CHECK are left out: they drive a real PCI device and take
-	 * seconds.
-	 */
+#define SWMMU_IOCTL(_ioctl, _struct, _name)	{ _ioctl, sizeof(struct _struct) },
+#include "swmmu/ioctl_list.h"
 };
+
+/*
+ * Commands op_ioctl() leaves out: SWMMU_VTD_CHECK and SWMMU_AMD_CHECK drive a real PCI device
+ * and take seconds.
+ */
+static bool cmd_skipped(unsigned long nr)
+{
+	return nr == SWMMU_VTD_CHECK || nr == SWMMU_AMD_CHECK;
+}
 
 /* The index of @nr in cmds[] (every caller names a command the table has). */
 static unsigned int cmd_index(unsigned long nr)
@@ -653,9 +617,14 @@ static void fence_cmd(struct thread *t, unsigned int i, union cmd_buf *b)
 static void op_ioctl(struct thread *t)
 {
 	union cmd_buf b;
-	unsigned int i = (unsigned int)below(t, sizeof(cmds) / sizeof(cmds[0]));
-	uint32_t size = (uint32_t)cmds[i].size;
+	unsigned int i;
+	uint32_t size;
 	int fd = pick_fd(t);
+
+	do
+		i = (unsigned int)below(t, sizeof(cmds) / sizeof(cmds[0]));
+	while (cmd_skipped(cmds[i].nr));
+	size = (uint32_t)cmds[i].size;
 
 	build_cmd(t, i, &b);
 	/* Corruptions: the size rules, reserved fields and flags, random bytes. */
@@ -713,7 +682,7 @@ static void op_badioctl(struct thread *t)
 	/* Only our own command range: other numbers could be generic file ioctls (FIONBIO...). */
 	if (_IOC_TYPE(nr) != SWMMU_TYPE)
 		nr = _IO(SWMMU_TYPE, _IOC_NR(nr));
-	if (nr == SWMMU_VTD_CHECK || nr == SWMMU_AMD_CHECK)
+	if (cmd_skipped(nr))
 		return;
 	buf[0] = (uint8_t)below(t, 256);
 	if (ioctl(pick_fd(t), nr, buf) == 0) {
