@@ -7,9 +7,13 @@
  * sign-extended VA; 4K, 2M and 1G leaves - Intel SDM Vol. 3A 4.5).
  */
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -592,6 +596,144 @@ TEST_F(swmmu, unwritable_result_undone)
 	EXPECT_EQ(c0.mappings, c1.mappings);
 	EXPECT_EQ(c0.fault_queues, c1.fault_queues);
 	munmap(page, SZ_4K);
+}
+
+/*
+ * A call stalled inside its write back: the result page is write-protected with userfaultfd, so
+ * the kernel's copy_to_user() waits for stall_handler(), which looks for the new object from
+ * this thread, then makes the page read-only and lets the copy fail.
+ */
+struct stall {
+	int fd;
+	int uffd;
+	void *page;
+	unsigned long probe;	/* SWMMU_STATS (an address space) or SWMMU_BUF_INFO */
+	uint32_t id;		/* the ID the stalled call takes */
+	uint64_t mmap_offset;	/* its mmap window, or SWMMU_MMAP_OFFSET_NONE */
+	int faults;		/* write-protect faults on the result page */
+	int probe_rc, probe_errno;
+	bool mapped;		/* mmap() of the new window succeeded */
+};
+
+static void *stall_handler(void *arg)
+{
+	struct stall *s = arg;
+	struct pollfd pfd = { .fd = s->uffd, .events = POLLIN };
+	struct uffdio_range wake = { .start = (uintptr_t)s->page, .len = SZ_4K };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, 10000) != 1 || read(s->uffd, &msg, sizeof(msg)) != sizeof(msg))
+		return NULL;
+	if (msg.event != UFFD_EVENT_PAGEFAULT || !(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP))
+		return NULL;
+	s->faults++;
+	if (s->probe == SWMMU_STATS) {
+		struct swmmu_as_stats st = { .size = sizeof(st), .as_id = s->id };
+
+		s->probe_rc = ioctl(s->fd, SWMMU_STATS, &st);
+	} else {
+		/* No room for segments: EMSGSIZE for a buffer that exists. */
+		struct swmmu_buf_info bi = { .size = sizeof(bi), .buf_id = s->id };
+
+		s->probe_rc = ioctl(s->fd, SWMMU_BUF_INFO, &bi);
+	}
+	s->probe_errno = errno;
+	if (s->mmap_offset != SWMMU_MMAP_OFFSET_NONE) {
+		void *p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd,
+			       (off_t)s->mmap_offset);
+
+		s->mapped = p != MAP_FAILED;
+		if (s->mapped)
+			munmap(p, SZ_4K);
+	}
+	/* The copy is retried after the wake-up and finds the page read-only. */
+	mprotect(s->page, SZ_4K, PROT_READ);
+	ioctl(s->uffd, UFFDIO_WAKE, &wake);
+	return NULL;
+}
+
+/*
+ * An object becomes visible only once its ID reached the caller. While AS_ALLOC and BUF_ALLOC
+ * write their result back, another thread finds neither the new ID (whose number is predictable:
+ * the lowest free one) nor the new address space's mmap window; when the write back then fails
+ * (EFAULT) nothing is left, and the next allocation gets the same ID.
+ */
+TEST_F(swmmu, new_object_hidden_until_result_written)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct swmmu_counters c0, c1;
+	unsigned int i;
+	int uffd;
+
+	uffd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd (%s)", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	if (!(api.features & UFFD_FEATURE_PAGEFAULT_FLAG_WP)) {
+		close(uffd);
+		SKIP(return, "no userfaultfd write-protect");
+	}
+	for (i = 0; i < 2; i++) {
+		struct stall s = { .fd = self->fd, .uffd = uffd, .probe_rc = 1,
+				   .mmap_offset = SWMMU_MMAP_OFFSET_NONE };
+		struct uffdio_writeprotect wp = { .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+		struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+		unsigned long cmd = i ? SWMMU_BUF_ALLOC : SWMMU_AS_ALLOC;
+		uint32_t again;
+		pthread_t th;
+
+		/* The ID (and window) the next allocation takes: the lowest free ones. */
+		if (i) {
+			test_cmd_buf_alloc(SZ_4K, 0, &s.id);
+			s.probe = SWMMU_BUF_INFO;
+		} else {
+			test_cmd_as_alloc(self->x86.format_id, 0, &s.id, &s.mmap_offset);
+			s.probe = SWMMU_STATS;
+		}
+		test_cmd_destroy(s.id);
+		ASSERT_EQ(0, swmmu_read_counters(&c0));
+
+		s.page = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			      -1, 0);
+		ASSERT_NE(MAP_FAILED, s.page);
+		if (i)
+			*(struct swmmu_buf_alloc *)s.page = (struct swmmu_buf_alloc){
+				.size = sizeof(struct swmmu_buf_alloc), .length = SZ_4K,
+			};
+		else
+			*(struct swmmu_as_alloc *)s.page = (struct swmmu_as_alloc){
+				.size = sizeof(struct swmmu_as_alloc),
+				.format_id = self->x86.format_id,
+			};
+		reg.range.start = (uintptr_t)s.page;
+		reg.range.len = SZ_4K;
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+		wp.range = reg.range;
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+
+		ASSERT_EQ(0, pthread_create(&th, NULL, stall_handler, &s));
+		EXPECT_ERRNO(EFAULT, ioctl(self->fd, cmd, s.page));
+		ASSERT_EQ(0, pthread_join(th, NULL));
+		ASSERT_EQ(1, s.faults);
+		/* Not visible by its ID, nor by its window, while the call was still running. */
+		EXPECT_EQ(-1, s.probe_rc);
+		EXPECT_EQ(ENOENT, s.probe_errno);
+		EXPECT_FALSE(s.mapped);
+		/* Nothing left, and the ID is free again. */
+		ASSERT_EQ(0, swmmu_read_counters(&c1));
+		EXPECT_EQ(c0.address_spaces, c1.address_spaces);
+		EXPECT_EQ(c0.buffers, c1.buffers);
+		EXPECT_EQ(c0.tables, c1.tables);
+		if (i) {
+			test_cmd_buf_alloc(SZ_4K, 0, &again);
+		} else {
+			test_cmd_as_alloc(self->x86.format_id, 0, &again, NULL);
+		}
+		EXPECT_EQ(s.id, again);
+		test_cmd_destroy(again);
+		munmap(s.page, SZ_4K);
+	}
+	close(uffd);
 }
 
 static int set_param(const char *name, unsigned long v)
