@@ -56,6 +56,25 @@ bool swmmu_counters_zero(const struct swmmu_counters *c)
 		 c->fault_queues);
 }
 
+/*
+ * The counters once releases the kernel defers have run: a file an io_uring instance held is
+ * released by the ring's exit work after io_uring_queue_exit() returns, not before. Anything
+ * still counted after two seconds is a leak.
+ */
+int swmmu_read_counters_settled(struct swmmu_counters *c)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (swmmu_read_counters(c))
+			return -1;
+		if (swmmu_counters_zero(c))
+			return 0;
+		usleep(10000);
+	}
+	return 0;
+}
+
 struct swmmu_format_info *swmmu_get_formats(int fd, unsigned int *nr)
 {
 	struct swmmu_get_info info = { .size = sizeof(info) };
