@@ -38,6 +38,29 @@ void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks)
 	swmmu_hooks = hooks;
 }
 
+/**
+ * swmmu_as_named_fault() - hand a failed device access of a named address space to its owner
+ * @as: the named address space
+ * @file: the file whose device made the access
+ * @iova: the VA
+ * @access: SWMMU_PROT_R, _W or _X
+ * @reason: SWMMU_FAULT_* of linux/swmmu.h
+ * @level: level where the walk stopped
+ * @err: the errno the access fails with if the fault is not resolved
+ * @stopped: tells whether the access was cancelled meanwhile
+ * @arg: passed to @stopped
+ *
+ * The DMA engine sits below the named spaces: this goes through struct swmmu_as_hooks.
+ *
+ * Context: process context, may sleep; no range lock of @as held.
+ * Return: 0 to translate again, or @err (swmmu_named_fault()).
+ */
+int swmmu_as_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
+			 u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg)
+{
+	return swmmu_hooks->named_fault(as, file, iova, access, reason, level, err, stopped, arg);
+}
+
 /* ---- formats ---------------------------------------------------------------------------------- */
 
 /**

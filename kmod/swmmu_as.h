@@ -273,6 +273,9 @@ struct swmmu_as_counts {
  * @bus_lookup: the buffer memory at a DMA address that is not a buffer of the address space's
  *              own file (a named address space reaches the buffers of its attached files), or
  *              NULL
+ * @named_fault: a device access of a named address space failed to translate: its control
+ *               plane decides (swmmu_named_fault()); for the DMA engine's fault path, which
+ *               sits below the named spaces
  *
  * Context: as the operation that calls them; installed once by swmmu_as_set_hooks() at module
  * init, before any address space exists.
@@ -284,6 +287,8 @@ struct swmmu_as_hooks {
 	void (*invalidate)(struct swmmu_as_obj *as, const struct swmmu_gather *g);
 	void (*unmapped)(struct swmmu_as_obj *as, u64 iova, u64 last);
 	struct swmmu_chunk *(*bus_lookup)(struct swmmu_as_obj *as, u64 dma);
+	int (*named_fault)(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
+			   u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);
 };
 
 static inline struct swmmu_as_obj *swmmu_as_get(struct swmmu_file *file, u32 id)
@@ -354,6 +359,8 @@ int swmmu_maps_covered(struct swmmu_as_obj *as, u64 iova, u64 last);
 
 /* Life cycle (swmmu_as.c). */
 void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks);
+int swmmu_as_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
+			 u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);
 int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		    struct swmmu_as_alloc *cmd, struct swmmu_obj **obj);
 int swmmu_file_reserve_as(struct swmmu_file *file, int *window);

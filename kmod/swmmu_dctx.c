@@ -523,7 +523,7 @@ static void swmmu_dctx_send(struct swmmu_dwork *w, struct swmmu_queue *q)
 		ev->fault.queue_id = q ? q->obj.id : 0;
 		if (as->file->dev)
 			swmmu_fault_check_event(as->file->dev, ev);
-		swmmu_genl_check_event(as->debug_id, w->ctx->pid, ev);
+		swmmu_events_check(as->debug_id, w->ctx->pid, ev);
 	}
 }
 

@@ -33,7 +33,6 @@ struct swmmu_dctx_snap {
 
 int swmmu_dctx_for_each(int (*fn)(void *arg, const struct swmmu_dctx_snap *s), void *arg,
 			u32 from);
-void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev);
 
 int swmmu_invalidate_kernel(struct swmmu_file *file, const struct swmmu_inval_cmd *cmds,
 			    unsigned int nr);

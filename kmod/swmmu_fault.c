@@ -229,8 +229,8 @@ int swmmu_fault_raise(struct swmmu_exec *x, const struct swmmu_fault_info *fi)
 	}
 	/* A named address space's faults go to its control plane (swmmu_named.c). */
 	if (as->named)
-		return swmmu_named_fault(as, dev->file, fi->iova, fi->access, fi->reason,
-					 fi->level, ret, swmmu_exec_stopped_cb, x);
+		return swmmu_as_named_fault(as, dev->file, fi->iova, fi->access, fi->reason,
+					    fi->level, ret, swmmu_exec_stopped_cb, x);
 
 	spin_lock(&dev->fq_lock);
 	fq = dev->fq;

@@ -267,7 +267,7 @@ static struct sk_buff *swmmu_genl_event_start(u8 type, void **hdr)
  *
  * Context: process context, may sleep.
  */
-void swmmu_genl_event(const struct swmmu_nl_event_args *ev)
+static void swmmu_genl_event(const struct swmmu_nl_event_args *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -303,7 +303,7 @@ err:
  * Context: any.
  * Return: true if a socket has joined the group.
  */
-bool swmmu_genl_listening(void)
+static bool swmmu_genl_listening(void)
 {
 	return READ_ONCE(swmmu_genl_registered) &&
 	       genl_has_listeners(&swmmu_genl_family, &init_net, 0);
@@ -1364,7 +1364,7 @@ static int swmmu_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
  *
  * Context: process context, may sleep.
  */
-void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev)
+static void swmmu_genl_check_event(u32 ctx_id, pid_t pid, const struct swmmu_event *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1565,6 +1565,13 @@ static struct genl_family swmmu_genl_family = {
 	.resv_start_op = 0,
 };
 
+/* The events of named spaces and driver-managed contexts go to the "events" group. */
+static const struct swmmu_event_sink swmmu_genl_sink = {
+	.listening = swmmu_genl_listening,
+	.event = swmmu_genl_event,
+	.check_event = swmmu_genl_check_event,
+};
+
 /**
  * swmmu_genl_init() - register the "swmmu" family
  *
@@ -1573,7 +1580,10 @@ static struct genl_family swmmu_genl_family = {
  */
 int swmmu_genl_init(void)
 {
-	int ret = genl_register_family(&swmmu_genl_family);
+	int ret;
+
+	swmmu_events_set_sink(&swmmu_genl_sink);
+	ret = genl_register_family(&swmmu_genl_family);
 
 	if (!ret)
 		WRITE_ONCE(swmmu_genl_registered, true);

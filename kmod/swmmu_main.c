@@ -27,66 +27,6 @@
 
 static struct platform_device *swmmu_pdev;
 
-/* The file's own address_space has no page cache; it only tracks the file's VMAs. */
-static const struct address_space_operations swmmu_aops = {};
-
-/**
- * swmmu_file_init() - initialise a zeroed struct swmmu_file
- * @file: the file (an open file's, or the home of a named address space)
- *
- * Context: any context that may sleep.
- */
-void swmmu_file_init(struct swmmu_file *file)
-{
-	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	/* The device path looks buffers up while others are added or freed. */
-	mt_init_flags(&file->bus, MT_FLAGS_USE_RCU);
-	mutex_init(&file->lock);
-	atomic64_set(&file->table_bytes, 0);
-	address_space_init_once(&file->mapping);
-	file->mapping.a_ops = &swmmu_aops;
-}
-
-/**
- * swmmu_file_create() - a new device file: objects, bus, the emulated device
- *
- * What open() of /dev/swmmu makes, and what an in-kernel client gets (swmmu_client.c).
- *
- * Context: process context, may sleep.
- * Return: the file, or NULL on allocation failure.
- */
-struct swmmu_file *swmmu_file_create(void)
-{
-	struct swmmu_file *file = kzalloc(sizeof(*file), GFP_KERNEL_ACCOUNT);
-
-	if (!file)
-		return NULL;
-	swmmu_file_init(file);
-	if (swmmu_dev_open(file)) {
-		kfree(file);
-		return NULL;
-	}
-	atomic_long_inc(&swmmu_cnt.files);
-	return file;
-}
-
-/**
- * swmmu_file_free() - free a device file and every object it still owns
- * @file: the file; nothing else uses it (no ioctl, VMA, exported buffer or client call)
- *
- * Context: process context, may sleep.
- */
-void swmmu_file_free(struct swmmu_file *file)
-{
-	swmmu_file_destroy_all(file);
-	swmmu_dev_release(file);
-	mtree_destroy(&file->bus);
-	xa_destroy(&file->objs);
-	mutex_destroy(&file->lock);
-	kfree(file);
-	atomic_long_dec(&swmmu_cnt.files);
-}
-
 static int swmmu_open(struct inode *inode, struct file *filp)
 {
 	struct swmmu_file *file = swmmu_file_create();
@@ -163,6 +103,16 @@ static int swmmu_as_publish(struct swmmu_as_obj *as, bool driver_tables, u32 for
 	return 0;
 }
 
+/* The CPU views of a changed range: in the windows of the attached files for a named space. */
+static void swmmu_as_unmapped(struct swmmu_as_obj *as, u64 iova, u64 last)
+{
+	/* No VMA of @as, nothing to zap (see swmmu_as_zap()). */
+	if (as->named && atomic_read(&as->nr_vmas))
+		swmmu_named_zap(as, iova, last);
+	else if (!as->named)
+		swmmu_as_zap(as, iova, last);
+}
+
 static void swmmu_as_unpublish(struct swmmu_as_obj *as)
 {
 	swmmu_debugfs_as_remove(as);
@@ -179,8 +129,9 @@ static const struct swmmu_as_hooks swmmu_as_hooks = {
 	.publish = swmmu_as_publish,
 	.unpublish = swmmu_as_unpublish,
 	.invalidate = swmmu_as_dev_invalidate,
-	.unmapped = swmmu_as_zap,
+	.unmapped = swmmu_as_unmapped,
 	.bus_lookup = swmmu_named_bus_lookup,
+	.named_fault = swmmu_named_fault,
 };
 
 static int __init swmmu_init(void)

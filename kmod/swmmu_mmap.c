@@ -247,8 +247,8 @@ void swmmu_zap_window(struct swmmu_as_obj *as, struct swmmu_file *file, u64 mmap
  *
  * Without a VMA of @as there is nothing to zap: a VMA's CPU entries are gone before its close()
  * drops the count, and a new one gets entries only from faults, which take the range the caller
- * holds (and were ordered before the caller took it). A named address space is zapped in the
- * window of every attached file.
+ * holds (and were ordered before the caller took it). A named address space has no window of
+ * its own: its views are in the windows of the attached files (swmmu_named_zap()).
  *
  * Context: process context; the caller holds [iova, last] of @as->range.
  */
@@ -256,8 +256,6 @@ void swmmu_as_zap(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
 	if (!atomic_read(&as->nr_vmas))
 		return;
-	if (as->named)
-		swmmu_named_zap(as, iova, last);
-	else if (as->window >= 0)
+	if (as->window >= 0)
 		swmmu_zap_window(as, as->file, as->mmap_offset, iova, last);
 }

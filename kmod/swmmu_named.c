@@ -468,7 +468,7 @@ int swmmu_cmd_attach(struct swmmu_file *file, void *data, struct swmmu_obj **obj
 	ev.pid = h->pid;
 	mutex_unlock(&swmmu_named_lock);
 	ev.as = name;
-	swmmu_genl_event(&ev);
+	swmmu_events_send(&ev);
 	return 0;
 
 err_unlock:
@@ -540,7 +540,7 @@ static void swmmu_attach_free(struct swmmu_attach_obj *h)
 		swmmu_obj_put(&as->obj);
 	mutex_unlock(&swmmu_named_lock);
 	ev.as = name;
-	swmmu_genl_event(&ev);
+	swmmu_events_send(&ev);
 	kfree(h);
 }
 
@@ -679,15 +679,15 @@ int swmmu_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova
 		.iova = iova, .access = access, .reason = reason, .id = st.id,
 	};
 	spin_unlock(&n->fault_lock);
-	if (READ_ONCE(n->fault_mode) != SWMMU_FAULT_MODE_SERVE || !swmmu_genl_listening()) {
-		swmmu_genl_event(&ev);
+	if (READ_ONCE(n->fault_mode) != SWMMU_FAULT_MODE_SERVE || !swmmu_events_listening()) {
+		swmmu_events_send(&ev);
 		return err;
 	}
 	ev.stalled = true;
 	spin_lock(&swmmu_named_stall_lock);
 	list_add_tail(&st.node, &swmmu_named_stalls);
 	spin_unlock(&swmmu_named_stall_lock);
-	swmmu_genl_event(&ev);
+	swmmu_events_send(&ev);
 	deadline = jiffies + msecs_to_jiffies(READ_ONCE(swmmu_named_fault_timeout_ms));
 	while (!READ_ONCE(st.state) && !stopped(arg) && time_before(jiffies, deadline))
 		wait_event_timeout(swmmu_named_wq, READ_ONCE(st.state), HZ / 20);

@@ -125,8 +125,6 @@ struct swmmu_nl_event_args {
 	u64 fault_id;
 };
 
-void swmmu_genl_event(const struct swmmu_nl_event_args *ev);
-bool swmmu_genl_listening(void);
 
 /* Named address spaces and ATTACH (swmmu_named.c), the netlink family (swmmu_genl.c). */
 int swmmu_cmd_attach(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The per-file object table (see swmmu_object.h): reserve, finalize or abort, lookups, and the
- * one DESTROY of every object type.
+ * one DESTROY of every object type; and swmmu_file_init(), the base state of a file that every
+ * layer uses (its objects, its bus, its lock).
  *
  * A reserved ID holds XA_ZERO_ENTRY, which xa_load() and xa_for_each() skip: until it is
  * finalized an object cannot be looked up, destroyed or reached through what its type's
  * publish() makes reachable (its mmap window, a buffer's memory), so aborting it frees memory
  * nothing else has seen.
  */
+#include <linux/fs.h>
 #include <linux/xarray.h>
 
 #include "swmmu_priv.h"
@@ -196,4 +198,24 @@ int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
 		return err;
 	obj->ops->free(obj);
 	return 0;
+}
+
+/* The file's own address_space has no page cache; it only tracks the file's VMAs. */
+static const struct address_space_operations swmmu_aops = {};
+
+/**
+ * swmmu_file_init() - initialise a zeroed struct swmmu_file
+ * @file: the file (an open file's, or the home of a named address space)
+ *
+ * Context: any context that may sleep.
+ */
+void swmmu_file_init(struct swmmu_file *file)
+{
+	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	/* The device path looks buffers up while others are added or freed. */
+	mt_init_flags(&file->bus, MT_FLAGS_USE_RCU);
+	mutex_init(&file->lock);
+	atomic64_set(&file->table_bytes, 0);
+	address_space_init_once(&file->mapping);
+	file->mapping.a_ops = &swmmu_aops;
 }

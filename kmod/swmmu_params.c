@@ -29,3 +29,60 @@ MODULE_PARM_DESC(max_table_bytes, "Bytes of page tables per open file (default 6
 
 struct swmmu_counters swmmu_cnt;
 struct device *swmmu_dma_dev;
+
+/* The netlink family once it is up (struct swmmu_event_sink); NULL before: nobody listens. */
+static const struct swmmu_event_sink *swmmu_sink;
+
+/**
+ * swmmu_events_set_sink() - install where events go
+ * @sink: every member set; must outlive the module's other code
+ *
+ * Context: module init, before the first event.
+ */
+void swmmu_events_set_sink(const struct swmmu_event_sink *sink)
+{
+	WRITE_ONCE(swmmu_sink, sink);
+}
+
+/**
+ * swmmu_events_listening() - whether anybody listens to the events
+ *
+ * Context: any.
+ * Return: true if the sink has a listener.
+ */
+bool swmmu_events_listening(void)
+{
+	const struct swmmu_event_sink *s = READ_ONCE(swmmu_sink);
+
+	return s && s->listening();
+}
+
+/**
+ * swmmu_events_send() - announce a change
+ * @ev: what to announce
+ *
+ * Context: process context.
+ */
+void swmmu_events_send(const struct swmmu_nl_event_args *ev)
+{
+	const struct swmmu_event_sink *s = READ_ONCE(swmmu_sink);
+
+	if (s)
+		s->event(ev);
+}
+
+/**
+ * swmmu_events_check() - announce a checker report of a driver-managed context
+ * @ctx_id: the context
+ * @pid: the thread group that created it
+ * @ev: the report
+ *
+ * Context: process context.
+ */
+void swmmu_events_check(u32 ctx_id, pid_t pid, const struct swmmu_event *ev)
+{
+	const struct swmmu_event_sink *s = READ_ONCE(swmmu_sink);
+
+	if (s)
+		s->check_event(ctx_id, pid, ev);
+}

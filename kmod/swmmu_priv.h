@@ -48,6 +48,8 @@ struct swmmu_dev;
 struct swmmu_named;
 struct swmmu_region;
 struct seq_file;
+struct swmmu_nl_event_args;
+struct swmmu_event;
 
 /* Module parameters (per-file limits). */
 extern unsigned int swmmu_max_as;
@@ -258,7 +260,7 @@ struct swmmu_buf_export_kcmd {
 int swmmu_dispatch_kernel(struct swmmu_file *file, unsigned int cmd, const void *data,
 			  u32 avail, void *out, size_t out_size);
 
-/* The files of /dev/swmmu (swmmu_main.c). */
+/* The files of /dev/swmmu (swmmu_file_init(): swmmu_object.c; the rest: swmmu_file.c). */
 void swmmu_file_init(struct swmmu_file *file);
 struct swmmu_file *swmmu_file_create(void);
 void swmmu_file_free(struct swmmu_file *file);
@@ -266,5 +268,26 @@ void swmmu_file_free(struct swmmu_file *file);
 /* swmmu_client.c: the in-kernel API (include/swmmu/kapi.h) */
 int swmmu_client_init(void);
 void swmmu_client_exit(void);
+
+/**
+ * struct swmmu_event_sink - where the features send what listeners hear of
+ * @listening: whether anybody listens
+ * @event: announce a change of a named address space, a format, or a fault
+ * @check_event: announce a checker report of a driver-managed context
+ *
+ * The netlink family (swmmu_genl.c) installs itself as the sink at init, so that the features
+ * below it (named spaces, driver-managed contexts) do not call it. Context: as the callers'.
+ */
+struct swmmu_event_sink {
+	bool (*listening)(void);
+	void (*event)(const struct swmmu_nl_event_args *ev);
+	void (*check_event)(u32 ctx_id, pid_t pid, const struct swmmu_event *ev);
+};
+
+/* Module-wide state (swmmu_params.c). */
+void swmmu_events_set_sink(const struct swmmu_event_sink *sink);
+bool swmmu_events_listening(void);
+void swmmu_events_send(const struct swmmu_nl_event_args *ev);
+void swmmu_events_check(u32 ctx_id, pid_t pid, const struct swmmu_event *ev);
 
 #endif /* SWMMU_PRIV_H */
