@@ -162,15 +162,18 @@ static const struct swmmu_obj_ops swmmu_as_obj_ops = {
  * swmmu_as_create() - create an address space of a format in a file's ID table
  * @file: the file
  * @f: the format (a built-in one, or a runtime format that outlives the address space)
- * @cmd: struct swmmu_as_alloc: va_bits in, the out_* fields out (format_id is not used)
- * @obj: out: the address space, reserved in the ID table: swmmu_obj_finalize() makes it visible
- *       (and mmap()able), swmmu_obj_abort() frees it
+ * @va_bits: VA size, or 0 for the format's own
+ * @driver_tables: the device walks the caller's tables (a driver-managed context, swmmu_dctx.c)
+ *                 instead of swmmu's
+ * @format_id: the built-in format's ID, for a driver-managed context
+ * @out: the address space, reserved in the ID table (its ID set): swmmu_obj_finalize() makes it
+ *       visible (and mmap()able), swmmu_obj_abort() frees it
  *
  * Context: process context, may sleep.
  * Return: 0, or -EINVAL (va_bits), -EOPNOTSUPP, -ENOSPC (max_as), -ENOMEM.
  */
-int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
-		    struct swmmu_as_alloc *cmd, struct swmmu_obj **obj)
+int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f, unsigned int va_bits,
+		    bool driver_tables, u32 format_id, struct swmmu_as_obj **out)
 {
 	struct swmmu_mem mem = { .ops = &swmmu_tbl_ops };
 	struct swmmu_as_obj *as;
@@ -181,15 +184,15 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		return -ENOMEM;
 	as->file = file;
 	as->fmt = f;
-	if (cmd->va_bits && cmd->va_bits != f->va_bits) {
+	if (va_bits && va_bits != f->va_bits) {
 		ret = -EINVAL;
-		if (cmd->va_bits > 64)
+		if (va_bits > 64)
 			goto err_as;
 		ret = -ENOMEM;
 		as->fmt_own = kmalloc(sizeof(*as->fmt_own), GFP_KERNEL_ACCOUNT);
 		if (!as->fmt_own)
 			goto err_as;
-		ret = swmmu_format_derive(f, cmd->va_bits, as->fmt_own);
+		ret = swmmu_format_derive(f, va_bits, as->fmt_own);
 		if (ret)
 			goto err_fmt;
 		as->fmt = as->fmt_own;
@@ -202,7 +205,7 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 	if (ret)
 		goto err_fmt;
 	/* A driver-managed context has no CPU view of swmmu's tables: no mmap window. */
-	if ((cmd->flags & SWMMU_AS_DRIVER_TABLES) && window >= 0) {
+	if (driver_tables && window >= 0) {
 		mutex_lock(&file->lock);
 		__clear_bit(window, &file->mmap_windows);
 		mutex_unlock(&file->lock);
@@ -226,7 +229,7 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 					 SWMMU_MMAP_WINDOW_SHIFT)) - 1;
 	as->mmap_offset = window < 0 ? SWMMU_MMAP_OFFSET_NONE :
 			  (u64)window << SWMMU_MMAP_WINDOW_SHIFT;
-	ret = swmmu_hooks->publish(as, cmd->flags & SWMMU_AS_DRIVER_TABLES, cmd->format_id);
+	ret = swmmu_hooks->publish(as, driver_tables, format_id);
 	if (ret) {
 		as->tbl_defer = false;
 		swmmu_as_destroy(&as->pt);
@@ -239,11 +242,7 @@ int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
 		swmmu_as_free(as);
 		return ret;
 	}
-	*obj = &as->obj;
-	cmd->out_as_id = as->obj.id;
-	cmd->out_va_bits = as->fmt->va_bits;
-	cmd->out_nr_levels = as->fmt->nr_levels;
-	cmd->out_mmap_offset = as->mmap_offset;
+	*out = as;
 	return 0;
 
 err_limits:

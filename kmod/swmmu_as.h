@@ -361,8 +361,8 @@ int swmmu_maps_covered(struct swmmu_as_obj *as, u64 iova, u64 last);
 void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks);
 int swmmu_as_named_fault(struct swmmu_as_obj *as, struct swmmu_file *file, u64 iova, u32 access,
 			 u32 reason, u32 level, int err, bool (*stopped)(void *arg), void *arg);
-int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f,
-		    struct swmmu_as_alloc *cmd, struct swmmu_obj **obj);
+int swmmu_as_create(struct swmmu_file *file, const struct swmmu_format *f, unsigned int va_bits,
+		    bool driver_tables, u32 format_id, struct swmmu_as_obj **out);
 int swmmu_file_reserve_as(struct swmmu_file *file, int *window);
 void swmmu_as_free(struct swmmu_as_obj *as);
 unsigned int swmmu_format_min_va_bits(const struct swmmu_format *f);

@@ -22,13 +22,24 @@ int swmmu_cmd_as_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **o
 {
 	struct swmmu_as_alloc *cmd = data;
 	const struct swmmu_format *f;
+	struct swmmu_as_obj *as;
+	int ret;
 
 	if (cmd->flags & ~SWMMU_AS_DRIVER_TABLES || cmd->__reserved)
 		return -EOPNOTSUPP;
 	f = swmmu_format_get(cmd->format_id);
 	if (!f)
 		return -ENOENT;
-	return swmmu_as_create(file, f, cmd, obj);
+	ret = swmmu_as_create(file, f, cmd->va_bits, cmd->flags & SWMMU_AS_DRIVER_TABLES,
+			      cmd->format_id, &as);
+	if (ret)
+		return ret;
+	*obj = &as->obj;
+	cmd->out_as_id = as->obj.id;
+	cmd->out_va_bits = as->fmt->va_bits;
+	cmd->out_nr_levels = as->fmt->nr_levels;
+	cmd->out_mmap_offset = as->mmap_offset;
+	return 0;
 }
 
 /**

@@ -148,40 +148,41 @@ static const struct swmmu_obj_ops swmmu_buf_obj_ops = {
 };
 
 /**
- * swmmu_cmd_buf_alloc() - SWMMU_BUF_ALLOC
+ * swmmu_buf_create() - allocate a DMA buffer of a file
  * @file: the file
- * @data: struct swmmu_buf_alloc
- * @obj: out: the new buffer, reserved (the caller finalizes or aborts it)
+ * @length: bytes, a multiple of the page size
+ * @flags: SWMMU_BUF_CONTIG for one physically contiguous piece (a power of two of pages)
+ * @out: the new buffer, reserved in the file's ID table (its ID set): swmmu_obj_finalize() makes
+ *       it visible, swmmu_obj_abort() frees it
  *
  * Context: process context, may sleep.
  * Return: 0, or -EOPNOTSUPP, -EINVAL, -ENOSPC (max_buf_bytes for the file, max_total_buf_bytes
  * for all files together), -ENOMEM, -EINTR.
  */
-int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
+int swmmu_buf_create(struct swmmu_file *file, u64 length, u32 flags, struct swmmu_buf **out)
 {
-	struct swmmu_buf_alloc *cmd = data;
 	struct swmmu_buf *buf;
 	u64 n;
 	int ret;
 
-	if (cmd->flags & ~SWMMU_BUF_CONTIG || cmd->__reserved)
+	if (flags & ~SWMMU_BUF_CONTIG)
 		return -EOPNOTSUPP;
-	if (!cmd->length || !PAGE_ALIGNED(cmd->length))
+	if (!length || !PAGE_ALIGNED(length))
 		return -EINVAL;
-	if (cmd->length > swmmu_max_buf_bytes)
+	if (length > swmmu_max_buf_bytes)
 		return -ENOSPC;
-	if ((cmd->flags & SWMMU_BUF_CONTIG) && !is_power_of_2(cmd->length >> PAGE_SHIFT))
+	if ((flags & SWMMU_BUF_CONTIG) && !is_power_of_2(length >> PAGE_SHIFT))
 		return -EINVAL;
 
 	mutex_lock(&file->lock);
-	if (file->buf_bytes + cmd->length > swmmu_max_buf_bytes) {
+	if (file->buf_bytes + length > swmmu_max_buf_bytes) {
 		mutex_unlock(&file->lock);
 		return -ENOSPC;
 	}
-	file->buf_bytes += cmd->length;
+	file->buf_bytes += length;
 	mutex_unlock(&file->lock);
 	ret = -ENOSPC;
-	if (!swmmu_total_reserve(cmd->length))
+	if (!swmmu_total_reserve(length))
 		goto err_quota;
 
 	ret = -ENOMEM;
@@ -189,11 +190,11 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **
 	if (!buf)
 		goto err_quota;
 	buf->file = file;
-	buf->length = cmd->length;
-	buf->flags = cmd->flags;
+	buf->length = length;
+	buf->flags = flags;
 	/* On the bus from its first chunk, but contexts reach it only once it is finalized. */
 	buf->dead = true;
-	n = cmd->flags & SWMMU_BUF_CONTIG ? 1 : cmd->length >> PAGE_SHIFT;
+	n = flags & SWMMU_BUF_CONTIG ? 1 : length >> PAGE_SHIFT;
 	buf->chunks = kvcalloc(n, sizeof(*buf->chunks), GFP_KERNEL_ACCOUNT);
 	if (!buf->chunks)
 		goto err_buf;
@@ -207,8 +208,7 @@ int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **
 		swmmu_buf_free(buf);
 		return ret;
 	}
-	*obj = &buf->obj;
-	cmd->out_buf_id = buf->obj.id;
+	*out = buf;
 	return 0;
 
 err_chunks:
@@ -216,12 +216,38 @@ err_chunks:
 	kvfree(buf->chunks);
 err_buf:
 	kfree(buf);
-	atomic_long_sub(cmd->length, &swmmu_total_buf_bytes);
+	atomic_long_sub(length, &swmmu_total_buf_bytes);
 err_quota:
 	mutex_lock(&file->lock);
-	file->buf_bytes -= cmd->length;
+	file->buf_bytes -= length;
 	mutex_unlock(&file->lock);
 	return ret;
+}
+
+/**
+ * swmmu_cmd_buf_alloc() - SWMMU_BUF_ALLOC
+ * @file: the file
+ * @data: struct swmmu_buf_alloc
+ * @obj: out: the new buffer, reserved (the caller finalizes or aborts it)
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or an errno of swmmu_buf_create(); -EOPNOTSUPP for an unknown flag or a reserved
+ * field set.
+ */
+int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
+{
+	struct swmmu_buf_alloc *cmd = data;
+	struct swmmu_buf *buf;
+	int ret;
+
+	if (cmd->flags & ~SWMMU_BUF_CONTIG || cmd->__reserved)
+		return -EOPNOTSUPP;
+	ret = swmmu_buf_create(file, cmd->length, cmd->flags, &buf);
+	if (ret)
+		return ret;
+	*obj = &buf->obj;
+	cmd->out_buf_id = buf->obj.id;
+	return 0;
 }
 
 /**

@@ -106,9 +106,8 @@ static void swmmu_home_free(struct swmmu_file *home)
 int swmmu_named_create(const char *name, const struct swmmu_format *f, struct swmmu_rtfmt *rt,
 		       unsigned int va_bits, struct swmmu_named **out)
 {
-	struct swmmu_as_alloc cmd = { .va_bits = va_bits };
 	struct swmmu_named *n;
-	struct swmmu_obj *obj;
+	struct swmmu_as_obj *as;
 	int ret;
 
 	lockdep_assert_held(&swmmu_named_lock);
@@ -136,12 +135,12 @@ int swmmu_named_create(const char *name, const struct swmmu_format *f, struct sw
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto err_home;
 	}
-	ret = swmmu_as_create(n->home, f, &cmd, &obj);
+	ret = swmmu_as_create(n->home, f, va_bits, false, 0, &as);
 	if (ret)
 		goto err_xa;
 	/* No result to hand to anyone first: visible at once. */
-	swmmu_obj_finalize(n->home, obj);
-	n->as = container_of(obj, struct swmmu_as_obj, obj);
+	swmmu_obj_finalize(n->home, &as->obj);
+	n->as = as;
 	n->as->named = n;
 	n->rtfmt = rt;
 	if (rt)
@@ -205,25 +204,24 @@ int swmmu_named_delete(struct swmmu_named *n)
  */
 int swmmu_named_map(struct swmmu_named *n, struct swmmu_as_map_args *args)
 {
-	struct swmmu_buf_alloc ba = { .length = args->length };
-	struct swmmu_obj *obj;
+	struct swmmu_buf *buf;
 	int ret;
 
 	lockdep_assert_held(&swmmu_named_lock);
 	ret = swmmu_as_map_check(args);
 	if (ret)
 		return ret;
-	if (args->pgsize_lg2 > PAGE_SHIFT)
-		ba.flags = SWMMU_BUF_CONTIG;
-	ret = swmmu_cmd_buf_alloc(n->home, &ba, &obj);
+	ret = swmmu_buf_create(n->home, args->length,
+			       args->pgsize_lg2 > PAGE_SHIFT ? SWMMU_BUF_CONTIG : 0, &buf);
 	if (ret)
 		return ret;
-	swmmu_obj_finalize(n->home, obj);
+	swmmu_obj_finalize(n->home, &buf->obj);
 	n->dma_bytes += args->length;
-	/* The home file is the module's own: nobody else can destroy the buffer meanwhile. */
-	args->buf = swmmu_buf_get(n->home, ba.out_buf_id);
+	/* The mapping's users reference; the ID table keeps its own until the unmap's gc. */
+	swmmu_obj_hold(&buf->obj);
+	args->buf = buf;
 	args->buf_offset = 0;
-	ret = args->buf ? swmmu_as_map(n->as, args) : -ENOENT;
+	ret = swmmu_as_map(n->as, args);
 	if (ret)
 		swmmu_named_gc(n);
 	return ret;

@@ -241,6 +241,7 @@ static inline void swmmu_mt_erase(struct maple_tree *mt, unsigned long first, un
 long swmmu_dispatch(struct swmmu_file *file, unsigned int cmd, void __user *arg);
 
 /* Buffers and the bus (swmmu_buf.c). */
+int swmmu_buf_create(struct swmmu_file *file, u64 length, u32 flags, struct swmmu_buf **out);
 int swmmu_cmd_buf_alloc(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 int swmmu_cmd_buf_info(struct swmmu_file *file, void *cmd);
 void swmmu_buf_free(struct swmmu_buf *buf);
