@@ -404,33 +404,3 @@ bool swmmu_format_va_ok(const struct swmmu_format *f, u64 va)
 
 	return pt_va_to_ia(f, va, &ia);
 }
-
-/**
- * swmmu_format_range() - check a (va, len) range against a format
- * @f: a valid descriptor
- * @va: first VA
- * @len: bytes
- * @last: set to the last VA of the range (va + len - 1) when the range is valid
- *
- * The same check every range operation of the library makes first: both ends inside the VA
- * space and, for sign-extended formats, in the same half (not across the non-canonical hole).
- * A range may end exactly at the top of the 64-bit address space.
- *
- * Context: any.
- * Return: 0, -EINVAL for @len 0, -EOVERFLOW if va + len - 1 wraps, -ERANGE outside the format.
- */
-int swmmu_format_range(const struct swmmu_format *f, u64 va, u64 len, u64 *last)
-{
-	u64 start, ilast;
-	int ret;
-
-	if (!len)
-		return -EINVAL;
-	if (va + (len - 1) < va)
-		return -EOVERFLOW;
-	ret = pt_range(f, va, len, &start, &ilast);
-	if (ret)
-		return ret;
-	*last = va + (len - 1);
-	return 0;
-}

@@ -307,6 +307,7 @@ int swmmu_format_check(const struct swmmu_format *f, struct swmmu_format_error *
 int swmmu_format_derive(const struct swmmu_format *f, unsigned int va_bits,
 			struct swmmu_format *out);
 bool swmmu_format_va_ok(const struct swmmu_format *f, u64 va);
+/* In core/swmmu_pt.c, with the operations that run it first. */
 int swmmu_format_range(const struct swmmu_format *f, u64 va, u64 len, u64 *last);
 bool swmmu_format_equal(const struct swmmu_format *a, const struct swmmu_format *b);
 u64 swmmu_format_pgsizes(const struct swmmu_format *f);

@@ -23,6 +23,43 @@ static bool swmmu_is_min_page(const struct swmmu_format *f, u64 len)
 	return (f->level[0].flags & SWMMU_LVL_LEAF) && len == pt_bit(f->level[0].shift);
 }
 
+/*
+ * The range check lives with the operations that run it first (every map, unmap, protect and
+ * query, the module's one-page MAP and UNMAP included), compiled for speed like them: the
+ * module builds the format descriptions in swmmu_format.c for size, and there the helpers below
+ * stay out of line.
+ */
+
+/**
+ * swmmu_format_range() - check a (va, len) range against a format
+ * @f: a valid descriptor
+ * @va: first VA
+ * @len: bytes
+ * @last: set to the last VA of the range (va + len - 1) when the range is valid
+ *
+ * The same check every range operation of the library makes first: both ends inside the VA
+ * space and, for sign-extended formats, in the same half (not across the non-canonical hole).
+ * A range may end exactly at the top of the 64-bit address space.
+ *
+ * Context: any.
+ * Return: 0, -EINVAL for @len 0, -EOVERFLOW if va + len - 1 wraps, -ERANGE outside the format.
+ */
+int swmmu_format_range(const struct swmmu_format *f, u64 va, u64 len, u64 *last)
+{
+	u64 start, ilast;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (va + (len - 1) < va)
+		return -EOVERFLOW;
+	ret = pt_range(f, va, len, &start, &ilast);
+	if (ret)
+		return ret;
+	*last = va + (len - 1);
+	return 0;
+}
+
 /**
  * swmmu_table_alloc() - allocate (not zero, not count) the memory of one table
  * @as: the address space

@@ -186,9 +186,11 @@ struct swmmu_gather_range {
  * @nr_ranges: valid entries of @range
  * @flush_all: a range had to be widened over VAs that did not change (the ranges are still
  *             correct); a consumer may prefer to invalidate everything
- * @range: the ranges
+ * @range: the ranges; only the first @nr_ranges hold anything (swmmu_gather_init() leaves the
+ *         rest as they were)
  * @nr_tables: tables waiting to be freed
- * @tables: CPU pointer, address and size of each table waiting to be freed
+ * @tables: CPU pointer, address and size of each table waiting to be freed (the first
+ *          @nr_tables)
  */
 struct swmmu_gather {
 	void (*flush)(void *ctx, const struct swmmu_gather *g);
