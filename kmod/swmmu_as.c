@@ -17,6 +17,7 @@
 #include <linux/workqueue.h>
 
 #include "swmmu_as.h"
+#include "swmmu_maps.h"
 
 /* The whole VA space as a range-lock range. */
 #define SWMMU_ALL_FIRST		0ULL
@@ -36,6 +37,17 @@ static const struct swmmu_as_hooks *swmmu_hooks;
 void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks)
 {
 	swmmu_hooks = hooks;
+}
+
+/*
+ * [iova, last] changed or went away in the tables: its CPU views must go. There are none unless
+ * an mmap() of the address space is open, and most address spaces are never mapped by a CPU, so
+ * the hook is not called then (a MAP+UNMAP pair saves the call).
+ */
+static void swmmu_as_cpu_views_stale(struct swmmu_as_obj *as, u64 iova, u64 last)
+{
+	if (atomic_read(&as->nr_vmas))
+		swmmu_hooks->unmapped(as, iova, last);
 }
 
 /**
@@ -353,22 +365,6 @@ static u64 swmmu_map_align(struct swmmu_as_obj *as, u64 len, u64 pa)
 		align = max(align, s);
 	}
 	return align;
-}
-
-/**
- * swmmu_as_map_check() - the checks of a map request that need no address space
- * @args: the request
- *
- * Context: any.
- * Return: 0, or -EOPNOTSUPP for an unknown prot bit or page size.
- */
-int swmmu_as_map_check(const struct swmmu_as_map_args *args)
-{
-	if (args->prot & ~SWMMU_UPROT_VALID)
-		return -EOPNOTSUPP;
-	if (args->pgsize_lg2 >= 64)
-		return -EOPNOTSUPP;
-	return 0;
 }
 
 /**
@@ -718,7 +714,7 @@ int swmmu_as_unmap_gather(struct swmmu_as_obj *as, u64 iova, u64 last,
 	if (ret)
 		return ret;
 	/* The tables no longer reach the pages; now the CPU views of them. */
-	swmmu_hooks->unmapped(as, iova, last);
+	swmmu_as_cpu_views_stale(as, iova, last);
 	*bytes = swmmu_maps_take(as, iova, last, &ug->dead);
 	WARN_ON_ONCE(*bytes != unmapped);
 	return 0;
@@ -811,7 +807,7 @@ int swmmu_as_protect(struct swmmu_as_obj *as, u64 iova, u64 length, u32 prot)
 	swmmu_gather_init(&g, swmmu_as_flush, as);
 	ret = swmmu_protect(&as->pt, iova, length, swmmu_prot_from_user(prot), 0, &g);
 	if (!ret)
-		swmmu_hooks->unmapped(as, iova, last);
+		swmmu_as_cpu_views_stale(as, iova, last);
 	swmmu_gather_flush(&g);
 	if (ret)
 		goto out_unlock;

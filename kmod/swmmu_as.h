@@ -269,7 +269,8 @@ struct swmmu_as_counts {
  * @unpublish: it is being freed: undo @publish
  * @invalidate: a gather is flushed: invalidate device TLBs and wait for accesses still using
  *              what it removed (called with a range of the address space held)
- * @unmapped: [iova, last] changed or went away in the tables: remove its CPU views
+ * @unmapped: [iova, last] changed or went away in the tables: remove its CPU views; called only
+ *            while an mmap() of the address space exists (@nr_vmas)
  * @bus_lookup: the buffer memory at a DMA address that is not a buffer of the address space's
  *              own file (a named address space reaches the buffers of its attached files), or
  *              NULL
@@ -340,22 +341,7 @@ extern const struct swmmu_mem_ops swmmu_tbl_ops;
 int swmmu_tbl_init(void);
 void swmmu_tbl_exit(void);
 
-/* Mapping records (swmmu_maps.c). */
-int swmmu_maps_init(void);
-void swmmu_maps_exit(void);
-struct swmmu_mapping *swmmu_mapping_alloc(void);
-void swmmu_mapping_free(struct swmmu_mapping *m);
-int swmmu_mappings_alloc(unsigned int nr, struct swmmu_mapping **m);
-void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m);
-struct swmmu_mapping *swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last);
-struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapping *m, u64 last);
-int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m);
-void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m);
-u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead);
-void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes);
-void swmmu_mapping_release(struct swmmu_mapping *m);
-int swmmu_maps_free_range(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out);
-int swmmu_maps_covered(struct swmmu_as_obj *as, u64 iova, u64 last);
+/* Mapping records: swmmu_maps.h. */
 
 /* Life cycle (swmmu_as.c). */
 void swmmu_as_set_hooks(const struct swmmu_as_hooks *hooks);
@@ -384,7 +370,23 @@ struct swmmu_chunk *swmmu_as_bus_lookup(struct swmmu_as_obj *as, u64 dma);
 void swmmu_as_map_revert(struct swmmu_as_obj *as, u64 iova, u64 length);
 
 /* The steps of a map, for MAP_BATCH, which shares locks and records between many (swmmu_as.c). */
-int swmmu_as_map_check(const struct swmmu_as_map_args *args);
+
+/**
+ * swmmu_as_map_check() - the checks of a map request that need no address space
+ * @args: the request
+ *
+ * Context: any.
+ * Return: 0, or -EOPNOTSUPP for an unknown prot bit or page size.
+ */
+static inline int swmmu_as_map_check(const struct swmmu_as_map_args *args)
+{
+	if (args->prot & ~SWMMU_UPROT_VALID)
+		return -EOPNOTSUPP;
+	if (args->pgsize_lg2 >= 64)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 int swmmu_as_map_prepare(struct swmmu_as_map_req *req, struct swmmu_as_obj *as,
 			 const struct swmmu_as_map_args *args, struct swmmu_mapping *m);
 int swmmu_as_map_pick(struct swmmu_as_map_req *req);

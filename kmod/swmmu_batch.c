@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "swmmu_as.h"
+#include "swmmu_maps.h"
 
 /**
  * struct swmmu_batch_run - one SWMMU_MAP_BATCH call being executed

@@ -160,28 +160,20 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_dma_device, SWMMU_NS);
  */
 int swmmu_client_buf_alloc(struct swmmu_client *c, size_t size, struct swmmu_client_buf *out)
 {
-	struct swmmu_buf_alloc cmd = {
-		.size = sizeof(cmd), .flags = SWMMU_BUF_CONTIG, .length = size,
-	};
 	struct swmmu_buf *buf;
-	struct swmmu_obj *obj;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c) || !out || !size || !PAGE_ALIGNED(size))
 		return -EINVAL;
-	ret = swmmu_cmd_buf_alloc(c->file, &cmd, &obj);
+	ret = swmmu_buf_create(c->file, size, SWMMU_BUF_CONTIG, &buf);
 	if (ret)
 		return ret;
-	/* The ID goes back by return: visible at once. */
-	swmmu_obj_finalize(c->file, obj);
-	buf = swmmu_buf_get(c->file, cmd.out_buf_id);
-	if (!buf)
-		return -ENOENT;
-	out->id = cmd.out_buf_id;
+	out->id = buf->obj.id;
 	out->cpu = page_address(buf->chunks[0].page);
 	out->dma = buf->chunks[0].dma;
 	out->size = size;
-	swmmu_obj_put(&buf->obj);
+	/* The ID goes back by return: visible at once. */
+	swmmu_obj_finalize(c->file, &buf->obj);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_buf_alloc, SWMMU_NS);
@@ -198,20 +190,20 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_buf_alloc, SWMMU_NS);
  */
 int swmmu_client_ctx_create(struct swmmu_client *c, u32 format_id, u32 va_bits, u32 *ctx_id)
 {
-	struct swmmu_as_alloc cmd = {
-		.size = sizeof(cmd), .flags = SWMMU_AS_DRIVER_TABLES, .format_id = format_id,
-		.va_bits = va_bits,
-	};
-	struct swmmu_obj *obj;
+	const struct swmmu_format *f;
+	struct swmmu_as_obj *as;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c) || !ctx_id)
 		return -EINVAL;
-	ret = swmmu_cmd_as_alloc(c->file, &cmd, &obj);
+	f = swmmu_format_get(format_id);
+	if (!f)
+		return -ENOENT;
+	ret = swmmu_as_create(c->file, f, va_bits, true, format_id, &as);
 	if (ret)
 		return ret;
-	swmmu_obj_finalize(c->file, obj);
-	*ctx_id = cmd.out_as_id;
+	*ctx_id = as->obj.id;
+	swmmu_obj_finalize(c->file, &as->obj);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_create, SWMMU_NS);

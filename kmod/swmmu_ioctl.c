@@ -257,12 +257,14 @@ static const struct swmmu_ioctl_op *swmmu_ioctl_op(unsigned int cmd)
  * The prologue of every command, whichever way it came: a size below the command's minimum (or
  * beyond what is readable) is -EINVAL; a larger size than the kernel knows is accepted when the
  * tail the kernel does not know is zero, -E2BIG otherwise. The copy is zero past the caller's
- * size, up to the command's.
+ * size, up to the command's. Inlined into its two callers, where @ucmd says which way the
+ * struct came: the other way's branch folds away, and a one-page MAP or UNMAP saves a call.
  *
  * Context: process context, may fault in the caller's memory.
  * Return: 0, -EFAULT, -EINVAL or -E2BIG.
  */
-static int swmmu_ucmd_fetch(struct swmmu_ucmd *ucmd, const struct swmmu_ioctl_op *op)
+static __always_inline int swmmu_ucmd_fetch(struct swmmu_ucmd *ucmd,
+					     const struct swmmu_ioctl_op *op)
 {
 	u32 size;
 

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "swmmu_as.h"
+#include "swmmu_maps.h"
 #include "swmmu_dctx.h"
 #include "swmmu_debugfs.h"
 #include "swmmu_device.h"
@@ -103,13 +104,15 @@ static int swmmu_as_publish(struct swmmu_as_obj *as, bool driver_tables, u32 for
 	return 0;
 }
 
-/* The CPU views of a changed range: in the windows of the attached files for a named space. */
+/*
+ * The CPU views of a changed range: in the windows of the attached files for a named space. The
+ * address-space layer calls this only while a VMA of @as exists.
+ */
 static void swmmu_as_unmapped(struct swmmu_as_obj *as, u64 iova, u64 last)
 {
-	/* No VMA of @as, nothing to zap (see swmmu_as_zap()). */
-	if (as->named && atomic_read(&as->nr_vmas))
+	if (as->named)
 		swmmu_named_zap(as, iova, last);
-	else if (!as->named)
+	else
 		swmmu_as_zap(as, iova, last);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Mapping records: what each MAP mapped (VA range, buffer slice, permissions), in an rbtree per
- * address space ordered by VA, allocated from a cache of their own.
+ * address space ordered by VA, allocated from a cache of their own. The operations a MAP or an
+ * UNMAP runs once each are inline in swmmu_maps.h.
  */
 #include <linux/rbtree.h>
 #include <linux/slab.h>
@@ -9,10 +10,10 @@
 
 #include <linux/overflow.h>
 
-#include "swmmu_as.h"
+#include "swmmu_maps.h"
 
 /* The records; a cache of their own so that SWMMU_MAP_BATCH can allocate many at once. */
-static struct kmem_cache *swmmu_mapping_cache;
+struct kmem_cache *swmmu_mapping_cache;
 
 /**
  * swmmu_maps_init() - create the cache of mapping records
@@ -63,56 +64,6 @@ void swmmu_mappings_free(unsigned int nr, struct swmmu_mapping **m)
 		kmem_cache_free_bulk(swmmu_mapping_cache, nr, (void **)m);
 }
 
-/*
- * The records of an address space are an rbtree ordered by VA; they never overlap, so ordering by
- * first VA also orders them by last VA. maps_lock guards only the tree's shape: a caller that holds
- * the range lock over a record may use the record after dropping maps_lock, because only a holder
- * of that range inserts or removes it.
- */
-
-/**
- * __swmmu_maps_find() - the first record that overlaps a VA range
- * @as: the address space
- * @first: first VA
- * @last: last VA (inclusive)
- *
- * Context: @as->maps_lock held.
- * Return: the record with the lowest VA that overlaps [first, last], or NULL.
- */
-static struct swmmu_mapping *__swmmu_maps_find(struct swmmu_as_obj *as, u64 first, u64 last)
-{
-	struct rb_node *n = as->maps.rb_node;
-	struct swmmu_mapping *found = NULL;
-
-	while (n) {
-		struct swmmu_mapping *m = rb_entry(n, struct swmmu_mapping, node);
-
-		if (m->last < first) {
-			n = n->rb_right;
-		} else {
-			found = m;
-			n = n->rb_left;
-		}
-	}
-	return found && found->iova <= last ? found : NULL;
-}
-
-/**
- * __swmmu_maps_next() - the record after one, if it begins at or below a VA
- * @m: a record in the tree
- * @last: last VA (inclusive) of the range being walked
- *
- * Context: the tree's maps_lock held.
- * Return: the next record, or NULL.
- */
-static struct swmmu_mapping *__swmmu_maps_next(struct swmmu_mapping *m, u64 last)
-{
-	struct rb_node *n = rb_next(&m->node);
-
-	m = n ? rb_entry(n, struct swmmu_mapping, node) : NULL;
-	return m && m->iova <= last ? m : NULL;
-}
-
 /**
  * swmmu_maps_find() - the first mapping record that overlaps a VA range
  * @as: the address space
@@ -148,128 +99,6 @@ struct swmmu_mapping *swmmu_maps_next(struct swmmu_as_obj *as, struct swmmu_mapp
 	m = __swmmu_maps_next(m, last);
 	spin_unlock(&as->maps_lock);
 	return m;
-}
-
-/**
- * swmmu_maps_insert() - insert a mapping record
- * @as: the address space
- * @m: the record, iova and last set
- *
- * Context: any context that may take a spinlock; the caller holds the record's range.
- * Return: 0, or -EEXIST if it overlaps a record.
- */
-int swmmu_maps_insert(struct swmmu_as_obj *as, struct swmmu_mapping *m)
-{
-	struct rb_node **p = &as->maps.rb_node, *parent = NULL;
-
-	spin_lock(&as->maps_lock);
-	while (*p) {
-		struct swmmu_mapping *e = rb_entry(*p, struct swmmu_mapping, node);
-
-		parent = *p;
-		if (m->last < e->iova) {
-			p = &parent->rb_left;
-		} else if (m->iova > e->last) {
-			p = &parent->rb_right;
-		} else {
-			spin_unlock(&as->maps_lock);
-			return -EEXIST;
-		}
-	}
-	rb_link_node(&m->node, parent, p);
-	rb_insert_color(&m->node, &as->maps);
-	spin_unlock(&as->maps_lock);
-	return 0;
-}
-
-/**
- * swmmu_maps_erase() - remove a mapping record from the tree
- * @as: the address space
- * @m: the record
- *
- * Context: any context that may take a spinlock; the caller holds the record's range.
- */
-void swmmu_maps_erase(struct swmmu_as_obj *as, struct swmmu_mapping *m)
-{
-	spin_lock(&as->maps_lock);
-	rb_erase(&m->node, &as->maps);
-	spin_unlock(&as->maps_lock);
-}
-
-/**
- * swmmu_maps_take() - move every record inside a VA range from the tree to a list
- * @as: the address space
- * @first: first VA
- * @last: last VA (inclusive)
- * @dead: the list (struct swmmu_mapping.dead)
- *
- * Context: any context that may take a spinlock; the caller holds the range and checked that
- * no record is cut (swmmu_covered()).
- * Return: the bytes of the records moved.
- */
-u64 swmmu_maps_take(struct swmmu_as_obj *as, u64 first, u64 last, struct list_head *dead)
-{
-	struct swmmu_mapping *m, *next;
-	u64 bytes = 0;
-
-	spin_lock(&as->maps_lock);
-	for (m = __swmmu_maps_find(as, first, last); m; m = next) {
-		next = __swmmu_maps_next(m, last);
-		rb_erase(&m->node, &as->maps);
-		list_add_tail(&m->dead, dead);
-		bytes += m->last - m->iova + 1;
-	}
-	spin_unlock(&as->maps_lock);
-	return bytes;
-}
-
-/**
- * swmmu_mappings_gone() - account for records that are gone from an address space
- * @as: the address space
- * @nr: how many
- * @bytes: their bytes in all
- *
- * Context: any.
- */
-void swmmu_mappings_gone(struct swmmu_as_obj *as, long nr, u64 bytes)
-{
-	atomic64_sub(nr, &as->nr_mappings);
-	atomic64_sub(bytes, &as->mapped_bytes);
-	atomic_long_sub(nr, &swmmu_cnt.mappings);
-}
-
-/**
- * swmmu_mapping_release() - free a record that is out of the tree
- * @m: the record; drops its buffer reference
- *
- * Context: any context that may free memory.
- */
-void swmmu_mapping_release(struct swmmu_mapping *m)
-{
-	swmmu_obj_put(&m->buf->obj);
-	kmem_cache_free(swmmu_mapping_cache, m);
-}
-
-/**
- * swmmu_mapping_alloc() - allocate one zeroed mapping record
- *
- * Context: process context, may sleep.
- * Return: the record, or NULL.
- */
-struct swmmu_mapping *swmmu_mapping_alloc(void)
-{
-	return kmem_cache_zalloc(swmmu_mapping_cache, GFP_KERNEL_ACCOUNT);
-}
-
-/**
- * swmmu_mapping_free() - free a record that was never inserted
- * @m: the record; its buffer reference, if any, is the caller's
- *
- * Context: any context that may free memory.
- */
-void swmmu_mapping_free(struct swmmu_mapping *m)
-{
-	kmem_cache_free(swmmu_mapping_cache, m);
 }
 
 /**
@@ -312,30 +141,3 @@ int swmmu_maps_free_range(struct swmmu_as_obj *as, u64 len, u64 align, u64 *out)
 	}
 }
 
-/**
- * swmmu_maps_covered() - whether a VA range holds whole mappings only
- * @as: the address space
- * @iova: first VA
- * @last: last VA (inclusive)
- *
- * Context: any context that may take a spinlock; the caller holds the range, so records
- * overlapping it cannot change.
- * Return: 0 if [iova, last] holds at least one mapping and cuts none, -ENOENT if it holds
- * none, -EINVAL if it cuts one.
- */
-int swmmu_maps_covered(struct swmmu_as_obj *as, u64 iova, u64 last)
-{
-	struct swmmu_mapping *m;
-	int ret = -ENOENT;
-
-	spin_lock(&as->maps_lock);
-	for (m = __swmmu_maps_find(as, iova, last); m; m = __swmmu_maps_next(m, last)) {
-		if (m->iova < iova || m->last > last) {
-			ret = -EINVAL;
-			break;
-		}
-		ret = 0;
-	}
-	spin_unlock(&as->maps_lock);
-	return ret;
-}

@@ -11,6 +11,7 @@
 #include <linux/string.h>
 
 #include "swmmu_named.h"
+#include "swmmu_maps.h"
 #include "swmmu_mmap.h"
 
 DEFINE_MUTEX(swmmu_named_lock);
