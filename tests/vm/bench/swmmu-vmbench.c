@@ -550,43 +550,131 @@ static void drv_compare(uint32_t fmt, struct drv_result *r)
 		r->report_info[c] = ctx_info(as[c][P_DRV_REPORT]);
 }
 
-int main(void)
+struct map_figures {
+	double ioctl, uring, batch_ioctl, uring_batch;
+};
+
+/*
+ * Warm every MAP+UNMAP path once, then measure them in turn MAP_ROUNDS times and keep each one's
+ * best: other work on the machine (the VM runs under TCG on shared cores) slows single rounds
+ * down, and interleaving keeps a slow stretch from falling on one path only.
+ */
+static void map_measure(uint32_t fmt, struct map_figures *m)
+{
+	uint32_t as = as_alloc(fmt), buf = buf_alloc(SZ_4K, 0);
+	int i;
+
+	map_ioctl_ops(as, buf);
+	map_uring_ops(as, buf);
+	map_batch_ioctl_ops(as, buf);
+	map_uring_batch_ops(as, buf);
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < MAP_ROUNDS; i++) {
+		m->ioctl = best(m->ioctl, map_ioctl_ops(as, buf));
+		m->uring = best(m->uring, map_uring_ops(as, buf));
+		m->batch_ioctl = best(m->batch_ioctl, map_batch_ioctl_ops(as, buf));
+		m->uring_batch = best(m->uring_batch, map_uring_batch_ops(as, buf));
+	}
+}
+
+static void map_print(const struct map_figures *m)
+{
+	printf("MAP+UNMAP, one ioctl each  %9.0f ops/s\n", m->ioctl);
+	printf("MAP+UNMAP, io_uring, 1 op per SQE, %d SQEs per enter  %9.0f ops/s  %5.2fx\n", BATCH,
+	       m->uring, m->uring / m->ioctl);
+	printf("MAP+UNMAP, MAP_BATCH ioctl, %d ops per call  %9.0f ops/s  %5.2fx\n", VEC,
+	       m->batch_ioctl, m->batch_ioctl / m->ioctl);
+	printf("MAP+UNMAP, io_uring batches, %d ops per SQE  %9.0f ops/s  %5.2fx  target >= 3x\n",
+	       VEC, m->uring_batch, m->uring_batch / m->ioctl);
+}
+
+/*
+ * One MAP and one UNMAP of a page, for an instruction count (scripts/module-insns.sh): warm the
+ * path with a few pairs, say READY, give the debugger @wait_s seconds to set its breakpoint, then
+ * run the pair that is counted.
+ */
+static void one_op(uint32_t fmt, unsigned int wait_s)
+{
+	uint32_t as = as_alloc(fmt), buf = buf_alloc(SZ_4K, 0);
+	struct swmmu_unmap u = { .size = sizeof(u), .as_id = as, .length = SZ_4K };
+	int i;
+
+	for (i = 1; i <= 8; i++) {
+		map(as, buf, 0, SZ_4K, (uint64_t)i * SZ_4K, 0);
+		u.iova = (uint64_t)i * SZ_4K;
+		xioctl(SWMMU_UNMAP, &u, "UNMAP");
+	}
+	printf("READY\n");
+	fflush(stdout);
+	sleep(wait_s);
+	map(as, buf, 0, SZ_4K, 16 * SZ_4K, 0);
+	u.iova = 16 * SZ_4K;
+	xioctl(SWMMU_UNMAP, &u, "UNMAP");
+	printf("DONE\n");
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: swmmu-vmbench [--map-only | --one-op SECONDS]\n"
+		"Measures the emulated device of the loaded swmmu.ko (needs /dev/swmmu).\n"
+		"  --map-only        only the MAP+UNMAP figures (what scripts/module-ab.sh compares)\n"
+		"  --one-op SECONDS  print READY, wait SECONDS, then run one MAP and one UNMAP of a\n"
+		"                    page (what scripts/module-insns.sh counts under a debugger)\n"
+		"  --help            this text\n");
+}
+
+int main(int argc, char **argv)
 {
 	struct swmmu_iotlb st4k, st2m;
 	struct drv_result drv;
-	double base, c4k, c2m, fit, ops_ioctl, ops_uring, ops_bioctl, ops_vec;
-	uint32_t fmt, as, buf;
+	struct map_figures mf;
+	double base, c4k, c2m, fit;
+	bool map_only = false;
+	int one_op_wait = -1;
+	uint32_t fmt;
 	int i;
 
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--map-only")) {
+			map_only = true;
+		} else if (!strcmp(argv[i], "--one-op") && i + 1 < argc) {
+			one_op_wait = atoi(argv[++i]);
+			if (one_op_wait < 0 || one_op_wait > 3600) {
+				fprintf(stderr, "swmmu-vmbench: --one-op wants 0..3600 seconds\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "swmmu-vmbench: unknown argument '%s'\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
 	fd = open("/dev/swmmu", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		die("/dev/swmmu: %s", strerror(errno));
 	fmt = format_id("x86_64");
+	if (one_op_wait >= 0) {
+		one_op(fmt, one_op_wait);
+		close(fd);
+		return 0;
+	}
+	if (map_only) {
+		map_measure(fmt, &mf);
+		map_print(&mf);
+		close(fd);
+		return 0;
+	}
 
 	base = memcpy_mbs();
 	c4k = dma_copy_mbs(fmt, 12, &st4k);
 	c2m = dma_copy_mbs(fmt, 21, &st2m);
 	fit = fitting_hit_rate(fmt);
 	drv_compare(fmt, &drv);
-	as = as_alloc(fmt);
-	buf = buf_alloc(SZ_4K, 0);
-	/*
-	 * Warm every path once, then measure them in turn MAP_ROUNDS times and keep each one's
-	 * best: other work on the machine (the VM runs under TCG on shared cores) slows single
-	 * rounds down, and interleaving keeps a slow stretch from falling on one path only.
-	 */
-	map_ioctl_ops(as, buf);
-	map_uring_ops(as, buf);
-	map_batch_ioctl_ops(as, buf);
-	map_uring_batch_ops(as, buf);
-	ops_ioctl = ops_uring = ops_bioctl = ops_vec = 0;
-	for (i = 0; i < MAP_ROUNDS; i++) {
-		ops_ioctl = best(ops_ioctl, map_ioctl_ops(as, buf));
-		ops_uring = best(ops_uring, map_uring_ops(as, buf));
-		ops_bioctl = best(ops_bioctl, map_batch_ioctl_ops(as, buf));
-		ops_vec = best(ops_vec, map_uring_batch_ops(as, buf));
-	}
-
+	map_measure(fmt, &mf);
 	printf("# swmmu-vmbench (x86_64 format, %d x 4 MiB copies, %d map+%d unmap, best of %d)\n",
 	       COPY_ROUNDS, MAP_OPS, MAP_OPS, MAP_ROUNDS);
 	printf("memcpy baseline            %9.1f MB/s\n", base);
@@ -599,13 +687,7 @@ int main(void)
 	       hit_rate(&st2m), (unsigned long long)st2m.out_walks,
 	       st2m.out_walks ? (double)st2m.out_levels / st2m.out_walks : 0);
 	printf("IOTLB hit rate, 64-page working set (%u entries)  %5.1f%%\n", st4k.nr_entries, fit);
-	printf("MAP+UNMAP, one ioctl each  %9.0f ops/s\n", ops_ioctl);
-	printf("MAP+UNMAP, io_uring, 1 op per SQE, %d SQEs per enter  %9.0f ops/s  %5.2fx\n", BATCH,
-	       ops_uring, ops_uring / ops_ioctl);
-	printf("MAP+UNMAP, MAP_BATCH ioctl, %d ops per call  %9.0f ops/s  %5.2fx\n", VEC,
-	       ops_bioctl, ops_bioctl / ops_ioctl);
-	printf("MAP+UNMAP, io_uring batches, %d ops per SQE  %9.0f ops/s  %5.2fx  target >= 3x\n",
-	       VEC, ops_vec, ops_vec / ops_ioctl);
+	map_print(&mf);
 	printf("# driver-written tables (SWMMU_AS_DRIVER_TABLES, x86-64 tables written by hand) vs "
 	       "swmmu's tables (MAP), same buffers, best of %d\n", DRV_ROUNDS);
 	for (i = 0; i < (int)NR_CONFIGS; i++) {
