@@ -18,11 +18,11 @@
 #include <linux/slab.h>
 
 #include "swmmu_as.h"
-#include "swmmu_maps.h"
 #include "swmmu_dctx.h"
 #include "swmmu_debugfs.h"
 #include "swmmu_device.h"
 #include "swmmu_iommu.h"
+#include "swmmu_maps.h"
 #include "swmmu_mmap.h"
 #include "swmmu_named.h"
 

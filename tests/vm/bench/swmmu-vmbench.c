@@ -639,11 +639,15 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--map-only")) {
 			map_only = true;
 		} else if (!strcmp(argv[i], "--one-op") && i + 1 < argc) {
-			one_op_wait = atoi(argv[++i]);
-			if (one_op_wait < 0 || one_op_wait > 3600) {
-				fprintf(stderr, "swmmu-vmbench: --one-op wants 0..3600 seconds\n");
+			char *end;
+			long secs = strtol(argv[++i], &end, 10);
+
+			if (end == argv[i] || *end || secs < 0 || secs > 3600) {
+				fprintf(stderr, "swmmu-vmbench: --one-op wants 0..3600 seconds, not '%s'\n",
+					argv[i]);
 				return 2;
 			}
+			one_op_wait = (int)secs;
 		} else if (!strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
