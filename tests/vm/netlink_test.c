@@ -7,12 +7,13 @@
  * runtime formats, and an application attaching (owner/mode checks), mapping its own buffers,
  * reading through the device path and mmap(), and detaching; several files and processes
  * attached to one address space at once (device copies between their buffers, each one's CPU
- * view of the others', zaps reaching every view, detach of one, the attach limit). Leaves no
- * state behind.
+ * view of the others', zaps reaching every view, detach of one, the attach limit); threads that
+ * each send requests on their own socket at the same time. Leaves no state behind.
  */
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1733,6 +1734,70 @@ TEST_F(nl, monitor_ndjson)
 	}
 	/* Nothing after the last newline: every object ends its line. */
 	EXPECT_EQ('\0', *line);
+}
+
+/* One thread's side of threads_each_read_their_own_answers. */
+struct nl_asker {
+	const char *name;
+	unsigned int rounds;
+	unsigned int wrong;	/* answers that failed or named another space */
+	int first_err;
+};
+
+static void *nl_ask(void *arg)
+{
+	struct nl_asker *a = arg;
+	struct timeval tv = { .tv_sec = 2 };
+	const struct nlattr *name;
+	struct nlt n;
+	unsigned int i;
+
+	a->first_err = nlt_open(&n);
+	if (a->first_err) {
+		a->wrong = a->rounds;
+		return NULL;
+	}
+	/* An answer read by another thread would otherwise be waited for forever. */
+	setsockopt(n.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < a->rounds; i++) {
+		int err = nlt_as_get(&n, a->name);
+
+		name = err ? NULL : nlt_attr(&n, SWMMU_A_AS);
+		if (!name || strcmp(nlt_get_str(name), a->name)) {
+			if (!a->wrong++)
+				a->first_err = err;
+		}
+	}
+	nlt_close(&n);
+	return NULL;
+}
+
+/*
+ * Threads asking at the same time on their own sockets each read their own answers: the
+ * library's buffers are per thread (the uAPI fuzzer's threads and its dying thread do this).
+ */
+TEST_F(nl, threads_each_read_their_own_answers)
+{
+	struct nl_asker askers[2] = {
+		{ .name = AS_NAME, .rounds = 400 },
+		{ .name = AS_NAME "2", .rounds = 400 },
+	};
+	pthread_t tid[2];
+	unsigned int i;
+
+	nlt_as_del(&self->n, AS_NAME "2");
+	ASSERT_EQ(0, nlt_as_new(&self->n, AS_NAME "2", "x86_64"));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&tid[i], NULL, nl_ask, &askers[i]));
+	for (i = 0; i < 2; i++)
+		pthread_join(tid[i], NULL);
+	EXPECT_EQ(0, nlt_as_del(&self->n, AS_NAME "2"));
+	for (i = 0; i < 2; i++) {
+		if (askers[i].wrong)
+			TH_LOG("%s: %u of %u answers wrong, the first with error %d", askers[i].name,
+			       askers[i].wrong, askers[i].rounds, askers[i].first_err);
+		EXPECT_EQ(0, askers[i].wrong);
+	}
 }
 
 TEST_HARNESS_MAIN

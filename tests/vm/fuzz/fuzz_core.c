@@ -915,7 +915,16 @@ static void op_faultq(struct thread *t)
 
 /* ---- netlink ----------------------------------------------------------------------------------- */
 
-static pthread_mutex_t nl_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * A socket of the fuzzer waits at most 2 s for an answer: one that never comes must not keep the
+ * fuzzer from ending, or from dying when it is told to.
+ */
+static void nl_set_timeout(struct nlt *n)
+{
+	struct timeval tv = { .tv_sec = 2 };
+
+	setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
 
 static void op_netlink(struct thread *t)
 {
@@ -968,11 +977,8 @@ static void op_netlink(struct thread *t)
 
 		nlt_put(m, (uint16_t)below(t, SWMMU_A_MAX + 3), &junk, below(t, 9));
 	}
-	/* nlt_request() reads into a static buffer: one request at a time. */
-	pthread_mutex_lock(&nl_lock);
 	if (nlt_request(&t->nl, m, NULL, NULL) == 0)
 		t->ok++;
-	pthread_mutex_unlock(&nl_lock);
 }
 
 /* ---- driver-managed contexts ---------------------------------------------------------------- */
@@ -1589,8 +1595,10 @@ static void die_holding_names(void)
 {
 	struct nlt n;
 
-	if (nlt_open(&n) == 0)
+	if (nlt_open(&n) == 0) {
+		nl_set_timeout(&n);
 		nlt_as_new(&n, "fz0", "x86_64");
+	}
 	raise(SIGSEGV);
 }
 
@@ -1680,10 +1688,8 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 		t->ring_up = !io_uring_queue_init(32, &t->ring, IORING_SETUP_SQE128 |
 						  IORING_SETUP_CQE32);
 		if (sh->netlink && nlt_open(&t->nl) == 0) {
-			struct timeval tv = { .tv_sec = 2 };
-
 			t->nl_up = true;
-			setsockopt(t->nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			nl_set_timeout(&t->nl);
 		}
 	}
 	for (i = 0; i < cfg->threads; i++)

@@ -150,7 +150,7 @@ static void nlt_extack(struct nlt *n, const struct nlmsghdr *h, size_t off)
 int nlt_request(struct nlt *n, struct nlt_msg *m,
 		void (*cb)(const struct nlattr *attrs, int len, void *arg), void *arg)
 {
-	static char buf[NLT_BUF];
+	static __thread char buf[NLT_BUF];
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	uint32_t seq = nlt_hdr(m)->nlmsg_seq;
 	bool done = false;
@@ -233,7 +233,7 @@ static void nlt_family_cb(const struct nlattr *attrs, int len, void *arg)
 
 int nlt_open(struct nlt *n)
 {
-	static struct nlt_msg m;
+	static __thread struct nlt_msg m;
 	int one = 1;
 
 	memset(n, 0, sizeof(*n));
@@ -297,7 +297,7 @@ int nlt_event(struct nlt *n, int timeout_ms, char *buf, size_t len, const struct
 
 int nlt_as_new(struct nlt *n, const char *name, const char *format)
 {
-	static struct nlt_msg m;
+	static __thread struct nlt_msg m;
 
 	nlt_start(n, &m, SWMMU_NL_CMD_AS_NEW, 0);
 	nlt_put_str(&m, SWMMU_A_AS, name);
@@ -307,7 +307,7 @@ int nlt_as_new(struct nlt *n, const char *name, const char *format)
 
 int nlt_as_del(struct nlt *n, const char *name)
 {
-	static struct nlt_msg m;
+	static __thread struct nlt_msg m;
 
 	nlt_start(n, &m, SWMMU_NL_CMD_AS_DEL, 0);
 	nlt_put_str(&m, SWMMU_A_AS, name);
@@ -316,7 +316,7 @@ int nlt_as_del(struct nlt *n, const char *name)
 
 int nlt_map(struct nlt *n, const char *as, uint64_t iova, uint64_t len, uint32_t prot)
 {
-	static struct nlt_msg m;
+	static __thread struct nlt_msg m;
 
 	nlt_start(n, &m, SWMMU_NL_CMD_MAP, 0);
 	nlt_put_str(&m, SWMMU_A_AS, as);
@@ -328,7 +328,7 @@ int nlt_map(struct nlt *n, const char *as, uint64_t iova, uint64_t len, uint32_t
 
 int nlt_query(struct nlt *n, const char *as, uint64_t iova, uint64_t *dma)
 {
-	static struct nlt_msg m;
+	static __thread struct nlt_msg m;
 	const struct nlattr *a;
 
 	nlt_start(n, &m, SWMMU_NL_CMD_QUERY, 0);
@@ -344,7 +344,7 @@ int nlt_query(struct nlt *n, const char *as, uint64_t iova, uint64_t *dma)
 
 int nlt_as_get(struct nlt *n, const char *name)
 {
-	static struct nlt_msg m;
+	static __thread struct nlt_msg m;
 
 	nlt_start(n, &m, SWMMU_NL_CMD_AS_GET, 0);
 	nlt_put_str(&m, SWMMU_A_AS, name);

@@ -2,6 +2,10 @@
 /*
  * Raw generic netlink for the VM tests of the "swmmu" family: no libnl, so a test can build any
  * message, including malformed ones, and read the errno and the extended ACK of the answer.
+ *
+ * Threads may use it at the same time, each with its own struct nlt: the buffers a request is
+ * built and read in are per thread (a thread reading into another's buffer would skip its own
+ * ACK and wait for it forever).
  */
 #ifndef SWMMU_NL_H
 #define SWMMU_NL_H
