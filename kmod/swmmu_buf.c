@@ -8,20 +8,39 @@
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "swmmu_priv.h"
 
+/*
+ * Take the chunks off the bus, then free them. A driver-managed context's walk looks a chunk up
+ * and reads its buffer's dead flag without a reference (swmmu_dctx_chunk()), under the context's
+ * spinlock: a walk that found a chunk just before it left the bus may still read it. While any
+ * context of the file is enabled (counted under the file lock, so no walk escapes the count),
+ * wait for such walks to end: a spinlock-held section is an RCU read-side critical section.
+ */
 static void swmmu_buf_release_chunks(struct swmmu_buf *buf)
 {
+	struct swmmu_file *file = buf->file;
+	bool walkers;
 	unsigned int i;
 
 	for (i = 0; i < buf->nr_chunks; i++) {
 		struct swmmu_chunk *c = &buf->chunks[i];
 
-		swmmu_mt_erase(&buf->file->bus, c->dma, c->dma + c->size - 1);
+		swmmu_mt_erase(&file->bus, c->dma, c->dma + c->size - 1);
+	}
+	mutex_lock(&file->lock);
+	walkers = file->nr_dctx_enabled;
+	mutex_unlock(&file->lock);
+	if (walkers)
+		synchronize_rcu();
+	for (i = 0; i < buf->nr_chunks; i++) {
+		struct swmmu_chunk *c = &buf->chunks[i];
+
 		dma_free_pages(swmmu_dma_dev, c->size, c->page, c->dma, DMA_BIDIRECTIONAL);
 		/* A buffer can have max_buf_bytes / PAGE_SIZE chunks: no soft lockup. */
 		cond_resched();

@@ -193,7 +193,8 @@ struct swmmu_dwork {
 
 /*
  * The CPU address of [addr, addr + bytes) when one live buffer chunk of the file holds all of it.
- * A buffer being destroyed is dead before it leaves the bus (swmmu_obj_remove()).
+ * A buffer being destroyed is dead before it leaves the bus (swmmu_obj_remove()), and its chunks
+ * are freed only after the walks that may have found them (swmmu_buf_release_chunks()).
  */
 static struct swmmu_chunk *swmmu_dctx_chunk(struct swmmu_file *file, u64 addr, u64 bytes)
 {
