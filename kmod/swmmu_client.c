@@ -225,21 +225,18 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_create, SWMMU_NS);
 int swmmu_client_ctx_program(struct swmmu_client *c, u32 ctx_id, u32 flags, u64 root, u32 asid,
 			     u32 check)
 {
-	struct swmmu_ctx_info info = { .size = sizeof(info), .as_id = ctx_id };
-	struct swmmu_ctx_set cmd = {
-		.size = sizeof(cmd), .flags = flags, .as_id = ctx_id, .asid = asid,
-		.root = root, .check = check,
-	};
+	struct swmmu_dctx_regs r = { .flags = flags, .asid = asid, .check = check, .root = root };
+	struct swmmu_ctx_info info;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c))
 		return -EINVAL;
-	ret = swmmu_cmd_ctx_info(c->file, &info);
+	ret = swmmu_dctx_info(c->file, ctx_id, &info);
 	if (ret)
 		return ret;
-	cmd.format_id = info.out_format_id;
-	cmd.va_bits = info.out_va_bits;
-	return swmmu_cmd_ctx_set(c->file, &cmd);
+	r.format_id = info.out_format_id;
+	r.va_bits = info.out_va_bits;
+	return swmmu_dctx_program(c->file, ctx_id, &r);
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_program, SWMMU_NS);
 
@@ -259,7 +256,7 @@ int swmmu_client_ctx_info(struct swmmu_client *c, u32 ctx_id, struct swmmu_ctx_i
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	info->as_id = ctx_id;
-	return swmmu_cmd_ctx_info(c->file, info);
+	return swmmu_dctx_info(c->file, ctx_id, info);
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_info, SWMMU_NS);
 
@@ -274,17 +271,16 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_info, SWMMU_NS);
  */
 int swmmu_client_queue_create(struct swmmu_client *c, u32 ctx_id, u32 *queue_id)
 {
-	struct swmmu_queue_alloc cmd = { .size = sizeof(cmd), .as_id = ctx_id };
-	struct swmmu_obj *obj;
+	struct swmmu_queue *q;
 	int ret;
 
 	if (IS_ERR_OR_NULL(c) || !queue_id)
 		return -EINVAL;
-	ret = swmmu_cmd_queue_alloc(c->file, &cmd, &obj);
+	ret = swmmu_queue_create(c->file, ctx_id, &q);
 	if (ret)
 		return ret;
-	swmmu_obj_finalize(c->file, obj);
-	*queue_id = cmd.out_queue_id;
+	*queue_id = q->obj.id;
+	swmmu_obj_finalize(c->file, &q->obj);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_queue_create, SWMMU_NS);
@@ -412,11 +408,9 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_invalidate, SWMMU_NS);
  */
 int swmmu_client_destroy(struct swmmu_client *c, u32 id)
 {
-	struct swmmu_destroy cmd = { .size = sizeof(cmd), .id = id };
-
 	if (IS_ERR_OR_NULL(c))
 		return -EINVAL;
-	return swmmu_cmd_destroy(c->file, &cmd);
+	return swmmu_obj_destroy(c->file, id);
 }
 EXPORT_SYMBOL_NS_GPL(swmmu_client_destroy, SWMMU_NS);
 

@@ -957,16 +957,20 @@ int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
 }
 
 /**
- * swmmu_cmd_ctx_set() - SWMMU_CTX_SET
+ * swmmu_dctx_program() - write a driver-managed context's registers
  * @file: the file
- * @data: struct swmmu_ctx_set
+ * @as_id: the context
+ * @r: the values; every field is checked
+ *
+ * Enabling makes the device walk the tables at @r->root; disabling drops what the context
+ * cached and waits until no access uses it.
  *
  * Context: process context, may sleep (disabling waits for the accesses in flight).
- * Return: 0, -EOPNOTSUPP, -EINVAL, -ENOENT.
+ * Return: 0, -EOPNOTSUPP (unknown flag), -EINVAL (ASID, check level, VA width or a misaligned
+ * root), -ENOENT (no such format or context).
  */
-int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
+__cold int swmmu_dctx_program(struct swmmu_file *file, u32 as_id, const struct swmmu_dctx_regs *r)
 {
-	struct swmmu_ctx_set *cmd = data;
 	const struct swmmu_format *f;
 	struct swmmu_format derived;
 	struct swmmu_dwork w;
@@ -976,27 +980,27 @@ int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
 	u64 align;
 	int ret;
 
-	if (cmd->flags & ~(SWMMU_CTX_ENABLE | SWMMU_CTX_HW_AD) || cmd->__reserved)
+	if (r->flags & ~(SWMMU_CTX_ENABLE | SWMMU_CTX_HW_AD))
 		return -EOPNOTSUPP;
-	if (cmd->asid > SWMMU_ASID_MAX || cmd->check > SWMMU_CHECK_STRICT)
+	if (r->asid > SWMMU_ASID_MAX || r->check > SWMMU_CHECK_STRICT)
 		return -EINVAL;
-	f = swmmu_format_get(cmd->format_id);
+	f = swmmu_format_get(r->format_id);
 	if (!f)
 		return -ENOENT;
-	if (cmd->va_bits && cmd->va_bits != f->va_bits) {
-		if (cmd->va_bits > 64 || swmmu_format_derive(f, cmd->va_bits, &derived))
+	if (r->va_bits && r->va_bits != f->va_bits) {
+		if (r->va_bits > 64 || swmmu_format_derive(f, r->va_bits, &derived))
 			return -EINVAL;
 	}
-	as = swmmu_dctx_get(file, cmd->as_id, &ret);
+	as = swmmu_dctx_get(file, as_id, &ret);
 	if (!as)
 		return ret;
 	d = as->dctx;
 	w.ctx = d;
 	w.nr = 0;
 	ret = 0;
-	align = swmmu_hw_root_bytes(cmd->va_bits && cmd->va_bits != f->va_bits ? &derived : f);
+	align = swmmu_hw_root_bytes(r->va_bits && r->va_bits != f->va_bits ? &derived : f);
 	align = min_t(u64, align, 1ULL << f->level[f->nr_levels - 1].table_align_lg2);
-	if (cmd->root & (align - 1)) {
+	if (r->root & (align - 1)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -1005,18 +1009,18 @@ int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
 	mutex_lock(&file->lock);
 	spin_lock(&d->lock);
 	was = d->flags & SWMMU_CTX_ENABLE;
-	now = cmd->flags & SWMMU_CTX_ENABLE;
-	if (cmd->va_bits && cmd->va_bits != f->va_bits) {
+	now = r->flags & SWMMU_CTX_ENABLE;
+	if (r->va_bits && r->va_bits != f->va_bits) {
 		d->fmt_own = derived;
 		d->fmt = &d->fmt_own;
 	} else {
 		d->fmt = f;
 	}
-	d->format_id = cmd->format_id;
-	d->flags = cmd->flags;
-	d->asid = cmd->asid;
-	d->root = cmd->root;
-	d->check = cmd->check;
+	d->format_id = r->format_id;
+	d->flags = r->flags;
+	d->asid = r->asid;
+	d->root = r->root;
+	d->check = r->check;
 	if (!now) {
 		swmmu_dctx_drop_all(d, &w, false);
 		d->last_chunk = NULL;
@@ -1036,6 +1040,27 @@ int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
 out:
 	swmmu_obj_put(&as->obj);
 	return ret;
+}
+
+/**
+ * swmmu_cmd_ctx_set() - SWMMU_CTX_SET
+ * @file: the file
+ * @data: struct swmmu_ctx_set
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EOPNOTSUPP (a reserved field), or as swmmu_dctx_program().
+ */
+int swmmu_cmd_ctx_set(struct swmmu_file *file, void *data)
+{
+	const struct swmmu_ctx_set *cmd = data;
+	const struct swmmu_dctx_regs r = {
+		.flags = cmd->flags, .format_id = cmd->format_id, .va_bits = cmd->va_bits,
+		.asid = cmd->asid, .check = cmd->check, .root = cmd->root,
+	};
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	return swmmu_dctx_program(file, cmd->as_id, &r);
 }
 
 static void swmmu_dctx_fill_info(struct swmmu_dctx *d, struct swmmu_ctx_info *o)
@@ -1072,27 +1097,42 @@ static void swmmu_dctx_fill_info(struct swmmu_dctx *d, struct swmmu_ctx_info *o)
 }
 
 /**
+ * swmmu_dctx_info() - a driver-managed context's state and counters
+ * @file: the file
+ * @as_id: the context
+ * @out: its out_ fields are written, nothing else
+ *
+ * Context: process context.
+ * Return: 0, -ENOENT, -EINVAL (not a driver-managed context).
+ */
+__cold int swmmu_dctx_info(struct swmmu_file *file, u32 as_id, struct swmmu_ctx_info *out)
+{
+	struct swmmu_as_obj *as;
+	int ret;
+
+	as = swmmu_dctx_get(file, as_id, &ret);
+	if (!as)
+		return ret;
+	swmmu_dctx_fill_info(as->dctx, out);
+	swmmu_obj_put(&as->obj);
+	return 0;
+}
+
+/**
  * swmmu_cmd_ctx_info() - SWMMU_CTX_INFO
  * @file: the file
  * @data: struct swmmu_ctx_info
  *
  * Context: process context.
- * Return: 0, -EOPNOTSUPP, -ENOENT, -EINVAL (not a driver-managed context).
+ * Return: 0, -EOPNOTSUPP, or as swmmu_dctx_info().
  */
 int swmmu_cmd_ctx_info(struct swmmu_file *file, void *data)
 {
 	struct swmmu_ctx_info *cmd = data;
-	struct swmmu_as_obj *as;
-	int ret;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	as = swmmu_dctx_get(file, cmd->as_id, &ret);
-	if (!as)
-		return ret;
-	swmmu_dctx_fill_info(as->dctx, cmd);
-	swmmu_obj_put(&as->obj);
-	return 0;
+	return swmmu_dctx_info(file, cmd->as_id, cmd);
 }
 
 /**

@@ -13,6 +13,27 @@ struct swmmu_dctx;
 int swmmu_dctx_create(struct swmmu_as_obj *as, u32 format_id);
 void swmmu_dctx_destroy(struct swmmu_as_obj *as);
 bool swmmu_file_dctx_enabled(struct swmmu_file *file);
+
+/**
+ * struct swmmu_dctx_regs - what a driver programs into a context (swmmu_dctx_program())
+ * @flags: SWMMU_CTX_ENABLE, SWMMU_CTX_HW_AD
+ * @format_id: the format of its tables
+ * @va_bits: VA width, 0 for the format's own
+ * @asid: ASID, 0 to SWMMU_ASID_MAX
+ * @check: SWMMU_CHECK_OFF, _REPORT or _STRICT
+ * @root: DMA address of the root table, in one of the file's buffers
+ */
+struct swmmu_dctx_regs {
+	u32 flags;
+	u32 format_id;
+	u32 va_bits;
+	u32 asid;
+	u32 check;
+	u64 root;
+};
+
+int swmmu_dctx_program(struct swmmu_file *file, u32 as_id, const struct swmmu_dctx_regs *r);
+int swmmu_dctx_info(struct swmmu_file *file, u32 as_id, struct swmmu_ctx_info *out);
 int swmmu_cmd_ctx_set(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_invalidate(struct swmmu_file *file, void *cmd);
 int swmmu_cmd_ctx_info(struct swmmu_file *file, void *cmd);

@@ -510,25 +510,24 @@ static const struct swmmu_obj_ops swmmu_queue_obj_ops = {
 };
 
 /**
- * swmmu_cmd_queue_alloc() - SWMMU_QUEUE_ALLOC
+ * swmmu_queue_create() - a DMA queue that translates through an address space of the file
  * @file: the file
- * @data: struct swmmu_queue_alloc
- * @obj: out: the new queue, reserved (the caller finalizes or aborts it)
+ * @as_id: the address space (or driver-managed context)
+ * @out: the new queue, reserved in the file's ID table (its ID set): swmmu_obj_finalize() makes
+ *       it visible, swmmu_obj_abort() frees it
  *
  * Context: process context, may sleep.
- * Return: 0, -EOPNOTSUPP, -ENOENT, -ENOSPC, -ENOMEM.
+ * Return: 0, -ENOENT (no such address space), -ENOSPC (SWMMU_MAX_QUEUES on the device, or the ID
+ * table is full), -ENOMEM.
  */
-int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
+int swmmu_queue_create(struct swmmu_file *file, u32 as_id, struct swmmu_queue **out)
 {
-	struct swmmu_queue_alloc *cmd = data;
 	struct swmmu_dev *dev = file->dev;
 	struct swmmu_as_obj *as;
 	struct swmmu_queue *q;
 	int ret;
 
-	if (cmd->flags)
-		return -EOPNOTSUPP;
-	as = swmmu_as_get(file, cmd->as_id);
+	as = swmmu_as_get(file, as_id);
 	if (!as)
 		return -ENOENT;
 	ret = -ENOMEM;
@@ -540,7 +539,7 @@ int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data, struct swmmu_obj 
 		goto err_q;
 	q->dev = dev;
 	q->as = as;
-	q->as_id = cmd->as_id;
+	q->as_id = as_id;
 	mutex_init(&q->exec);
 	spin_lock_init(&q->lock);
 	INIT_LIST_HEAD(&q->pending);
@@ -566,8 +565,7 @@ int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data, struct swmmu_obj 
 		swmmu_queue_free(q);
 		return ret;
 	}
-	*obj = &q->obj;
-	cmd->out_queue_id = q->obj.id;
+	*out = q;
 	return 0;
 
 err_page:
@@ -578,6 +576,31 @@ err_q:
 err_as:
 	swmmu_obj_put(&as->obj);
 	return ret;
+}
+
+/**
+ * swmmu_cmd_queue_alloc() - SWMMU_QUEUE_ALLOC
+ * @file: the file
+ * @data: struct swmmu_queue_alloc
+ * @obj: out: the new queue, reserved (the caller finalizes or aborts it)
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EOPNOTSUPP, or as swmmu_queue_create().
+ */
+int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *data, struct swmmu_obj **obj)
+{
+	struct swmmu_queue_alloc *cmd = data;
+	struct swmmu_queue *q;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	ret = swmmu_queue_create(file, cmd->as_id, &q);
+	if (ret)
+		return ret;
+	*obj = &q->obj;
+	cmd->out_queue_id = q->obj.id;
+	return 0;
 }
 
 /**

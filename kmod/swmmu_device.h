@@ -239,6 +239,7 @@ void swmmu_dev_release(struct swmmu_file *file);
 int swmmu_dev_flush(struct swmmu_file *file, fl_owner_t id);
 void swmmu_as_dev_init(struct swmmu_as_obj *as);
 void swmmu_as_dev_invalidate(struct swmmu_as_obj *as, const struct swmmu_gather *g);
+int swmmu_queue_create(struct swmmu_file *file, u32 as_id, struct swmmu_queue **out);
 int swmmu_cmd_queue_alloc(struct swmmu_file *file, void *cmd, struct swmmu_obj **obj);
 int swmmu_cmd_submit(struct swmmu_file *file, void *cmd);
 int swmmu_submit_kernel(struct swmmu_file *file, u32 queue_id, struct swmmu_dma_cmd *cmds,

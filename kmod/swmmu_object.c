@@ -180,24 +180,38 @@ void swmmu_file_destroy_all(struct swmmu_file *file)
 }
 
 /**
- * swmmu_cmd_destroy() - SWMMU_DESTROY: free an object nobody else uses
+ * swmmu_obj_destroy() - free an object of a file that nobody else uses
  * @file: the file
- * @data: struct swmmu_destroy
+ * @id: the object's ID
  *
  * Context: process context, may sleep.
  * Return: 0, -ENOENT (no such object, or one not finalized yet), -EBUSY (in use).
  */
-int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
+int swmmu_obj_destroy(struct swmmu_file *file, u32 id)
 {
-	struct swmmu_destroy *cmd = data;
 	struct swmmu_obj *obj;
 	int err;
 
-	obj = swmmu_obj_remove(file, cmd->id, &err, false);
+	obj = swmmu_obj_remove(file, id, &err, false);
 	if (!obj)
 		return err;
 	obj->ops->free(obj);
 	return 0;
+}
+
+/**
+ * swmmu_cmd_destroy() - SWMMU_DESTROY
+ * @file: the file
+ * @data: struct swmmu_destroy
+ *
+ * Context: process context, may sleep.
+ * Return: as swmmu_obj_destroy().
+ */
+int swmmu_cmd_destroy(struct swmmu_file *file, void *data)
+{
+	struct swmmu_destroy *cmd = data;
+
+	return swmmu_obj_destroy(file, cmd->id);
 }
 
 /* The file's own address_space has no page cache; it only tracks the file's VMAs. */

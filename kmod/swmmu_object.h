@@ -74,6 +74,7 @@ void swmmu_obj_finalize(struct swmmu_file *file, struct swmmu_obj *obj);
 void swmmu_obj_abort(struct swmmu_file *file, struct swmmu_obj *obj);
 struct swmmu_obj *swmmu_obj_get(struct swmmu_file *file, u32 id, enum swmmu_obj_type type);
 void swmmu_obj_put(struct swmmu_obj *obj);
+int swmmu_obj_destroy(struct swmmu_file *file, u32 id);
 int swmmu_cmd_destroy(struct swmmu_file *file, void *cmd);
 void swmmu_file_destroy_all(struct swmmu_file *file);
 
