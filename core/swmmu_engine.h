@@ -13,7 +13,8 @@
  * empty-table handling. Formats parsed from a text description use the cold paths alone.
  *
  * Every single-address descent is pt_descend() (swmmu_internal.h); range operations keep their
- * position in the walk (struct pt_pos): a range is processed table by table, and runs of leaves
+ * position in the walk (struct pt_pos, swmmu_internal.h, which the teardown and the vacancy check
+ * of core/swmmu_walk.c move with too): a range is processed table by table, and runs of leaves
  * inside one table are written with "pte += step" because the output-address field is linear.
  *
  * Map is two-phase so that a failure changes nothing: a read-only pass checks for overlap
@@ -34,14 +35,6 @@
 #include "swmmu_internal.h"
 
 #define PT_NO_LEAF	(-1)
-
-/*
- * The engine's functions other than the hot paths (pt_inline: the single-page map and unmap, the
- * two cached queries and the walk they share) run only in the cold paths, compiled once in
- * core/swmmu_generic.c: no inlining hint, the compiler decides there. A specialised instance
- * does not use them.
- */
-#define pt_cold		__maybe_unused
 
 struct pt_ctx {
 	struct swmmu_as *as;
@@ -319,7 +312,7 @@ static pt_cold bool pt_free_items(const struct swmmu_format *f, const struct pt_
 {
 	if (pt_all_holes(f, lvl, tbl, idx, n))
 		return true;
-	return c->replace && swmmu_vacant_items(c->as, lvl, tbl, idx, n, va);
+	return c->replace && swmmu_vacant_items(c->as, lvl, tbl, n, va);
 }
 
 /*
@@ -351,57 +344,6 @@ static pt_cold int pt_pick(const struct swmmu_format *f, const struct pt_ctx *c,
 		return k;
 	}
 	return PT_NO_LEAF;
-}
-
-/*
- * Position of an iterative range walk: the table and the last address of the range at every level
- * from the starting level down. Walks are iterative (depth <= SWMMU_MAX_LEVELS) so that they can
- * be inlined into, and specialised for, every engine instance.
- */
-struct pt_pos {
-	void *tbl[SWMMU_MAX_LEVELS];
-	u64 last[SWMMU_MAX_LEVELS];
-	unsigned int lvl;
-	unsigned int base;
-	u64 va;
-};
-
-static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
-					u64 last)
-{
-	p->lvl = lvl;
-	p->base = lvl;
-	p->tbl[lvl] = tbl;
-	p->last[lvl] = last;
-	p->va = va;
-}
-
-/* Descend into the table of the current item, which covers up to ilast. */
-static pt_cold void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
-{
-	p->lvl--;
-	p->tbl[p->lvl] = child;
-	p->last[p->lvl] = ilast;
-}
-
-/* Move past an item ending at ilast, climbing out of finished tables; false when done. */
-static pt_cold bool pt_pos_next(struct pt_pos *p, u64 ilast)
-{
-	while (ilast == p->last[p->lvl]) {
-		if (p->lvl == p->base)
-			return false;
-		p->lvl++;
-	}
-	p->va = ilast + 1;
-	return true;
-}
-
-/* Item span at the current position, clipped to the range. */
-static pt_cold u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
-{
-	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
-
-	return il < p->last[p->lvl] ? il : p->last[p->lvl];
 }
 
 /* True if level 0 of this walk is written as one run (no per-item page size choice). */
@@ -487,7 +429,7 @@ static noinline int pt_replace_pick_slow(const struct swmmu_format *f, const str
 {
 	int k = pt_pick(f, c, lvl, tbl, idx, va, last, pa);
 	/* pt_pick() looked at the items of a contiguous entry, not at a single one. */
-	if (k == 0 && !swmmu_vacant_items(c->as, lvl, tbl, idx, 1, va))
+	if (k == 0 && !swmmu_vacant_items(c->as, lvl, tbl, 1, va))
 		return PT_NO_LEAF;
 	return k;
 }

@@ -393,6 +393,67 @@ static pt_inline void pt_descend(const struct swmmu_format *f, const struct swmm
 	at->any = any;
 }
 
+/*
+ * Functions other than the hot paths (pt_inline: the single-page map and unmap, the two cached
+ * queries and the walk they share) run only in the cold paths, compiled once (core/swmmu_generic.c,
+ * core/swmmu_walk.c): no inlining hint, the compiler decides there. A specialised instance does
+ * not use them.
+ */
+#define pt_cold		__maybe_unused
+
+/*
+ * Position of an iterative walk over a range: the table and the last address of the range at every
+ * level from the starting level down. Every walk over more than one address moves with it (the
+ * range operations, the teardown, the vacancy check): push to enter an item's table, next to move
+ * past an item and climb out of the tables it finishes. Iterative (depth <= SWMMU_MAX_LEVELS), so
+ * no recursion in the kernel.
+ */
+struct pt_pos {
+	void *tbl[SWMMU_MAX_LEVELS];
+	u64 last[SWMMU_MAX_LEVELS];
+	unsigned int lvl;
+	unsigned int base;
+	u64 va;
+};
+
+static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+					u64 last)
+{
+	p->lvl = lvl;
+	p->base = lvl;
+	p->tbl[lvl] = tbl;
+	p->last[lvl] = last;
+	p->va = va;
+}
+
+/* Descend into the table of the current item, which covers up to ilast. */
+static pt_cold void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+{
+	p->lvl--;
+	p->tbl[p->lvl] = child;
+	p->last[p->lvl] = ilast;
+}
+
+/* Move past an item ending at ilast, climbing out of finished tables; false when done. */
+static pt_cold bool pt_pos_next(struct pt_pos *p, u64 ilast)
+{
+	while (ilast == p->last[p->lvl]) {
+		if (p->lvl == p->base)
+			return false;
+		p->lvl++;
+	}
+	p->va = ilast + 1;
+	return true;
+}
+
+/* Item span at the current position, clipped to the range. */
+static pt_cold u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+{
+	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
+
+	return il < p->last[p->lvl] ? il : p->last[p->lvl];
+}
+
 static pt_inline u32 pt_contig_field_shift(const struct swmmu_format *f)
 {
 	return f->contig_mask ? (u32)__builtin_ctzll(f->contig_mask) : 0;
@@ -861,7 +922,7 @@ void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned in
 int swmmu_free_empty_ia(struct swmmu_as *as, u64 start, u64 last, u64 hstart, u64 hlast,
 			struct swmmu_gather *g);
 bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
-			unsigned int idx, unsigned int n, u64 ia);
+			unsigned int n, u64 ia);
 void swmmu_unlink_vacant(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
 			 void *tbl, unsigned int idx, unsigned int n, u64 ia);
 

@@ -32,6 +32,34 @@ static bool pt_table_empty(const struct swmmu_format *f, unsigned int lvl, const
 	return true;
 }
 
+/* Last internal address of the span of the level-@lvl table that holds @ia. */
+static u64 pt_table_last(const struct swmmu_format *f, unsigned int lvl, u64 ia)
+{
+	return ia | pt_lowmask(f->level[lvl].shift + f->level[lvl].index_bits);
+}
+
+/* Uncount a table nothing reaches any more and free it (through @g after its flush, or now). */
+static void pt_drop_table(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			  void *tbl, u64 addr)
+{
+	swmmu_table_account(as, lvl, -1);
+	swmmu_gather_add_table(g, as, lvl, tbl, addr);
+}
+
+/*
+ * Word 1 of a dual item (SWMMU_LVL_DUAL) points at a level-0 table, which has no tables below:
+ * dropped on its own, after the subtree of word 0 (the order the tables were always freed in).
+ */
+static void pt_drop_dual_small(struct swmmu_as *as, struct swmmu_gather *g, unsigned int lvl,
+			       const void *tbl, u64 ia)
+{
+	const struct swmmu_format *f = as->fmt;
+	u64 w1 = pt_load2(f, tbl, pt_index(f, lvl, ia));
+
+	if (pt_kind2(f, w1) == SWMMU_ITEM_TABLE)
+		pt_drop_table(as, g, 0, pt_child(f, as, w1), pt_oa_dec(f, w1));
+}
+
 /**
  * swmmu_free_subtree() - free a whole unlinked subtree: a table and every table below it
  * @as: the address space that owned it
@@ -51,72 +79,40 @@ void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned in
 			void *tbl, u64 addr, u64 ia)
 {
 	const struct swmmu_format *f = as->fmt;
-	unsigned int i, n = 1u << f->level[lvl].index_bits;
+	u64 taddr[SWMMU_MAX_LEVELS];
+	struct pt_pos p;
 
-	for (i = 0; lvl > 0 && i < n; i++) {
-		u64 pte = pt_load(f, lvl, tbl, i);
-		u64 cia = ia | ((u64)i << f->level[lvl].shift);
+	/* A table is freed after the tables it holds: when the walk climbs out of it. */
+	pt_pos_init(&p, tbl, lvl, ia, pt_table_last(f, lvl, ia));
+	taddr[lvl] = addr;
+	for (;;) {
+		u64 ilast = p.last[p.lvl];
 
-		if (swmmu_is_link(as, cia, lvl))
-			continue;
-		if (pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE)
-			swmmu_free_subtree(as, g, lvl - 1, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
-		/* The level-0 table of a dual item. */
-		if (pt_is_dual(f, lvl) && pt_kind2(f, pt_load2(f, tbl, i)) == SWMMU_ITEM_TABLE) {
-			pte = pt_load2(f, tbl, i);
-			swmmu_free_subtree(as, g, 0, pt_child(f, as, pte), pt_oa_dec(f, pte), cia);
+		if (p.lvl) {
+			const void *t = p.tbl[p.lvl];
+			u64 pte = pt_load(f, p.lvl, t, pt_index(f, p.lvl, p.va));
+			bool linked = swmmu_is_link(as, p.va, p.lvl);
+
+			ilast = pt_pos_ilast(f, &p);
+			if (!linked && pt_kind(f, p.lvl, pte) == SWMMU_ITEM_TABLE) {
+				taddr[p.lvl - 1] = pt_oa_dec(f, pte);
+				pt_pos_push(&p, pt_child(f, as, pte), ilast);
+				continue;
+			}
+			if (!linked && pt_is_dual(f, p.lvl))
+				pt_drop_dual_small(as, g, p.lvl, t, p.va);
 		}
+		/* Past the item; every table it ends is done, and so is its parent's item. */
+		while (ilast == p.last[p.lvl]) {
+			pt_drop_table(as, g, p.lvl, p.tbl[p.lvl], taddr[p.lvl]);
+			if (p.lvl == p.base)
+				return;
+			p.lvl++;
+			if (pt_is_dual(f, p.lvl))
+				pt_drop_dual_small(as, g, p.lvl, p.tbl[p.lvl], p.va);
+		}
+		p.va = ilast + 1;
 	}
-	swmmu_table_account(as, lvl, -1);
-	swmmu_gather_add_table(g, as, lvl, tbl, addr);
-}
-
-static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
-			      u64 ia);
-
-/*
- * True if item i of a level-lvl table is a hole, or a table entry whose subtree holds nothing but
- * holes (and is not linked from another address space). A dual item (SWMMU_LVL_DUAL) is a table
- * entry when either word points at a table (pt_dual_kind()): then each of its tables must be
- * vacant, the level-1 one of word 0 and the level-0 one of word 1 (an unmap of a page of either
- * size leaves one of them empty, or both).
- */
-static bool pt_item_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
-			   unsigned int i, u64 cia)
-{
-	const struct swmmu_format *f = as->fmt;
-	u64 pte = pt_load(f, lvl, tbl, i), w1;
-	enum swmmu_item_kind k = pt_kind(f, lvl, pte), k1;
-
-	if (k != SWMMU_ITEM_HOLE && k != SWMMU_ITEM_TABLE)
-		return false;
-	if (!pt_is_dual(f, lvl))
-		return k == SWMMU_ITEM_HOLE ||
-		       (lvl && !swmmu_is_link(as, cia, lvl) &&
-			pt_subtree_vacant(as, lvl - 1, pt_child(f, as, pte), cia));
-	w1 = pt_load2(f, tbl, i);
-	k1 = pt_kind2(f, w1);
-	if (k1 == SWMMU_ITEM_BAD)
-		return false;
-	if (k == SWMMU_ITEM_HOLE && k1 == SWMMU_ITEM_HOLE)
-		return true;
-	if (swmmu_is_link(as, cia, lvl))
-		return false;
-	return (k != SWMMU_ITEM_TABLE || pt_subtree_vacant(as, 1, pt_child(f, as, pte), cia)) &&
-	       (k1 != SWMMU_ITEM_TABLE || pt_subtree_vacant(as, 0, pt_child(f, as, w1), cia));
-}
-
-/* True if a table of level-lvl items holds nothing but holes and vacant tables (no link). */
-static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
-			      u64 ia)
-{
-	const struct swmmu_format *f = as->fmt;
-	unsigned int i, n = 1u << f->level[lvl].index_bits;
-
-	for (i = 0; i < n; i++)
-		if (!pt_item_vacant(as, lvl, tbl, i, ia | ((u64)i << f->level[lvl].shift)))
-			return false;
-	return true;
 }
 
 /**
@@ -124,9 +120,10 @@ static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const
  * @as: the address space
  * @lvl: level of the items
  * @tbl: the table holding them
- * @idx: index of the first
  * @n: number of items
  * @ia: internal address of the first item
+ *
+ * Every item of the subtrees below is looked at, by one iterative walk (struct pt_pos).
  *
  * Context: the caller holds the items' span. Internal to the library (map's page size choice).
  * Return: true if each item is a hole or points at a table whose subtree holds only holes (an
@@ -134,15 +131,43 @@ static bool pt_subtree_vacant(const struct swmmu_as *as, unsigned int lvl, const
  * item (SWMMU_LVL_DUAL) qualifies when each table it points at does.
  */
 bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void *tbl,
-			unsigned int idx, unsigned int n, u64 ia)
+			unsigned int n, u64 ia)
 {
 	const struct swmmu_format *f = as->fmt;
-	unsigned int i;
+	struct pt_pos p;
 
-	for (i = 0; i < n; i++)
-		if (!pt_item_vacant(as, lvl, tbl, idx + i, ia + ((u64)i << f->level[lvl].shift)))
+	if (!n)
+		return true;
+	pt_pos_init(&p, (void *)tbl, lvl, ia, ia + ((u64)n << f->level[lvl].shift) - 1);
+	for (;;) {
+		const void *t = p.tbl[p.lvl];
+		u64 pte = pt_load(f, p.lvl, t, pt_index(f, p.lvl, p.va)), ilast = pt_pos_ilast(f, &p);
+		enum swmmu_item_kind k = pt_kind(f, p.lvl, pte);
+
+		if (k != SWMMU_ITEM_HOLE && k != SWMMU_ITEM_TABLE)
 			return false;
-	return true;
+		if (pt_is_dual(f, p.lvl)) {
+			/* Vacant if each table it points at is: word 0's (level 1), word 1's (level 0). */
+			u64 w1 = pt_load2(f, t, pt_index(f, p.lvl, p.va));
+			enum swmmu_item_kind k1 = pt_kind2(f, w1);
+
+			if (k1 == SWMMU_ITEM_BAD)
+				return false;
+			if ((k == SWMMU_ITEM_TABLE || k1 == SWMMU_ITEM_TABLE) &&
+			    swmmu_is_link(as, p.va, p.lvl))
+				return false;
+			if (k1 == SWMMU_ITEM_TABLE && !pt_table_empty(f, 0, pt_child(f, as, w1)))
+				return false;
+		} else if (k == SWMMU_ITEM_TABLE && (!p.lvl || swmmu_is_link(as, p.va, p.lvl))) {
+			return false;
+		}
+		if (k == SWMMU_ITEM_TABLE) {
+			pt_pos_push(&p, pt_child(f, as, pte), ilast);
+			continue;
+		}
+		if (!pt_pos_next(&p, ilast))
+			return true;
+	}
 }
 
 /**

@@ -408,7 +408,16 @@ static void dual_cases(void)
 	TAP_EQ(nr_tables(&as), 6, "nv-gp100: nothing changed");
 	swmmu_gather_flush(&g);
 
-	TAP_EQ(swmmu_unmap(&as, b, 4 * M2, SWMMU_UNMAP_FREE_EMPTY, NULL, NULL), 0,
+	/* Nor a dual item whose big-page word is a hole and whose small-page table holds a page. */
+	TAP_EQ(swmmu_map(&as, b + 4 * M2 + K4, 0x5000, K4, RW), 0, "nv-gp100: map 4K alone");
+	TAP_EQ(swmmu_map_ext(&as, b + 4 * M2, pa, M2, RW, &o), -EEXIST,
+	       "nv-gp100: map 2M over the small-page table's page: EEXIST");
+	TAP_EQ(g.nr_tables, 0, "nv-gp100: no table freed");
+	TAP_CHECK(leaf_is(&as, b + 4 * M2 + K4, 12, b + 4 * M2 + K4, 0x5000),
+		  "nv-gp100: the 4K page is still there");
+	swmmu_gather_flush(&g);
+
+	TAP_EQ(swmmu_unmap(&as, b, 5 * M2, SWMMU_UNMAP_FREE_EMPTY, NULL, NULL), 0,
 	       "nv-gp100: unmap everything");
 	swmmu_free_empty(&as, 0, 1ULL << 48, NULL);
 	TAP_EQ(nr_tables(&as), 1, "nv-gp100: the root alone");
