@@ -267,7 +267,7 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_info, SWMMU_NS);
  * @queue_id: out: the queue's ID
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL, -ENOENT, -ENOSPC, -ENOMEM.
+ * Return: 0, -EINVAL, -ENOENT, -ENOSPC, -EBUSY (ID space exhausted), -ENOMEM.
  */
 int swmmu_client_queue_create(struct swmmu_client *c, u32 ctx_id, u32 *queue_id)
 {

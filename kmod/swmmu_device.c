@@ -517,8 +517,8 @@ static const struct swmmu_obj_ops swmmu_queue_obj_ops = {
  *       it visible, swmmu_obj_abort() frees it
  *
  * Context: process context, may sleep.
- * Return: 0, -ENOENT (no such address space), -ENOSPC (SWMMU_MAX_QUEUES on the device, or the ID
- * table is full), -ENOMEM.
+ * Return: 0, -ENOENT (no such address space), -ENOSPC (SWMMU_MAX_QUEUES on the device), -EBUSY
+ * (the file's ID space is exhausted), -ENOMEM.
  */
 int swmmu_queue_create(struct swmmu_file *file, u32 as_id, struct swmmu_queue **out)
 {

@@ -460,13 +460,11 @@ static int setup_ring(struct ctx *c)
 
 static int setup_nl(struct ctx *c)
 {
-	struct timeval tv = { .tv_sec = 5 };
-
 	if (nlt_open(&c->nl))
 		return -1;
 	c->nl_up = true;
 	/* A request that goes wrong must not hang the sweep. */
-	return setsockopt(c->nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return nlt_set_timeout(&c->nl, 5);
 }
 
 static int setup_named(struct ctx *c)

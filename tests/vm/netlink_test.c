@@ -1747,7 +1747,6 @@ struct nl_asker {
 static void *nl_ask(void *arg)
 {
 	struct nl_asker *a = arg;
-	struct timeval tv = { .tv_sec = 2 };
 	const struct nlattr *name;
 	struct nlt n;
 	unsigned int i;
@@ -1758,7 +1757,7 @@ static void *nl_ask(void *arg)
 		return NULL;
 	}
 	/* An answer read by another thread would otherwise be waited for forever. */
-	setsockopt(n.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	nlt_set_timeout(&n, 2);
 	for (i = 0; i < a->rounds; i++) {
 		int err = nlt_as_get(&n, a->name);
 

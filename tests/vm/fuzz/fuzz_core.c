@@ -916,15 +916,10 @@ static void op_faultq(struct thread *t)
 /* ---- netlink ----------------------------------------------------------------------------------- */
 
 /*
- * A socket of the fuzzer waits at most 2 s for an answer: one that never comes must not keep the
- * fuzzer from ending, or from dying when it is told to.
+ * A socket of the fuzzer waits at most NL_TIMEOUT_S for an answer: one that never comes must not
+ * keep the fuzzer from ending, or from dying when it is told to.
  */
-static void nl_set_timeout(struct nlt *n)
-{
-	struct timeval tv = { .tv_sec = 2 };
-
-	setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-}
+#define NL_TIMEOUT_S	2
 
 static void op_netlink(struct thread *t)
 {
@@ -1596,7 +1591,7 @@ static void die_holding_names(void)
 	struct nlt n;
 
 	if (nlt_open(&n) == 0) {
-		nl_set_timeout(&n);
+		nlt_set_timeout(&n, NL_TIMEOUT_S);
 		nlt_as_new(&n, "fz0", "x86_64");
 	}
 	raise(SIGSEGV);
@@ -1689,7 +1684,7 @@ int fuzz_run(const struct fuzz_config *cfg, struct fuzz_result *res)
 						  IORING_SETUP_CQE32);
 		if (sh->netlink && nlt_open(&t->nl) == 0) {
 			t->nl_up = true;
-			nl_set_timeout(&t->nl);
+			nlt_set_timeout(&t->nl, NL_TIMEOUT_S);
 		}
 	}
 	for (i = 0; i < cfg->threads; i++)

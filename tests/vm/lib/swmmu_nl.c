@@ -259,6 +259,13 @@ void nlt_close(struct nlt *n)
 	n->fd = -1;
 }
 
+int nlt_set_timeout(struct nlt *n, unsigned int seconds)
+{
+	struct timeval tv = { .tv_sec = seconds };
+
+	return setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ? -errno : 0;
+}
+
 int nlt_subscribe(struct nlt *n)
 {
 	int grp = (int)n->events_grp;

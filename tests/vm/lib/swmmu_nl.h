@@ -42,6 +42,8 @@ struct nlt_msg {
 /* Open, resolve the family and its events group. 0 or -errno. */
 int nlt_open(struct nlt *n);
 void nlt_close(struct nlt *n);
+/* Wait at most @seconds for each answer (a lost one then fails with -EAGAIN). 0 or -errno. */
+int nlt_set_timeout(struct nlt *n, unsigned int seconds);
 /* Start a message: flags NLM_F_DUMP for a dump (NLM_F_REQUEST and, for a do, NLM_F_ACK added). */
 void nlt_start(struct nlt *n, struct nlt_msg *m, uint8_t cmd, uint16_t flags);
 /* Any attribute, any length: for malformed messages too. */
