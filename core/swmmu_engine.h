@@ -75,7 +75,7 @@ static pt_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last
 static pt_inline void *pt_walk_to(const struct swmmu_format *f, const struct swmmu_as *as,
 				  u64 ia, bool replace, unsigned int *plvl, u32 *peff)
 {
-	u64 gen = pt_pwc_gen(f, as);
+	u64 gen = pt_pwc_gen(as);
 	struct pt_path at;
 	void *tbl;
 
@@ -102,7 +102,7 @@ static pt_inline void *pt_l0_table(const struct swmmu_format *f, const struct sw
 	void *tbl;
 
 	if (!walk)
-		return pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, peff) ? tbl : NULL;
+		return pt_pwc_lookup(f, as, pt_pwc_gen(as), ia, &tbl, peff) ? tbl : NULL;
 	tbl = pt_walk_to(f, as, ia, true, &lvl, peff);
 	return lvl ? NULL : tbl;
 }
@@ -1729,7 +1729,7 @@ static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swm
 					  u64 ia, bool cached, void **ptbl, unsigned int *plvl,
 					  struct swmmu_xlate *out)
 {
-	u64 gen = pt_pwc_gen(f, as), pte;
+	u64 gen = pt_pwc_gen(as), pte;
 	enum swmmu_item_kind kind;
 	struct pt_path at;
 	u32 eff;
@@ -1779,7 +1779,7 @@ static pt_inline int pt_query_cached(const struct swmmu_format *f,
 	void *tbl;
 	u32 eff;
 
-	if (!pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, &eff))
+	if (!pt_pwc_lookup(f, as, pt_pwc_gen(as), ia, &tbl, &eff))
 		return PT_SLOW;
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF)
@@ -1812,7 +1812,7 @@ static pt_inline int pt_query_pa_cached(const struct swmmu_format *f,
 
 	if (f->level[0].contig)
 		return PT_SLOW;
-	if (!pt_pwc_lookup(f, as, pt_pwc_gen(f, as), ia, &tbl, &eff))
+	if (!pt_pwc_lookup(f, as, pt_pwc_gen(as), ia, &tbl, &eff))
 		return PT_SLOW;
 	pte = pt_load(f, 0, tbl, pt_index(f, 0, ia));
 	if (pt_kind(f, 0, pte) != SWMMU_ITEM_LEAF || pt_is_null(f, 0, pte))

@@ -804,7 +804,7 @@ static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int l
  *   deferred free (gather flush) protects both.
  * The cache is off for foreign tables (changed behind the library's back), while subtrees of
  * another address space are linked in (their owner unlinks tables without our generation), for
- * geometries whose key does not fit beside a 32-bit generation, and after 2^31 generations.
+ * geometries whose key does not fit beside a 32-bit generation, and after 2^30 generations.
  */
 #define PT_PWC_BUSY	(~0ULL)
 
@@ -816,24 +816,31 @@ static pt_inline void pt_fill_xlate(const struct swmmu_format *f, unsigned int l
 #define PT_PWC_KB	32
 
 /*
- * Added to the generation for as long as the cache is off (struct swmmu_as.pwc_off), so that
- * one load and one test of the generation tell both (every generation in use is below 2^31).
+ * Added to the generation for as long as the cache is off (struct swmmu_as.pwc_off). The
+ * generation itself stops growing at PT_PWC_GEN_LIMIT (swmmu_pwc_invalidate()), so the counter
+ * stays below 2^32 and a tag's high half (pt_pwc_tag()) never wraps: a tag made while the cache
+ * is off or retired has a high half no fill ever writes, and a lookup needs no test of its own.
  */
-#define PT_PWC_GEN_OFF	(1L << 40)
+#define PT_PWC_GEN_OFF		(1ULL << 31)
+#define PT_PWC_GEN_LIMIT	(1ULL << 30)
 
-/* Current generation, or 0 if the cache is off. Read before the walk whose result is cached. */
-static pt_inline u64 pt_pwc_gen(const struct swmmu_format *f, const struct swmmu_as *as)
+/*
+ * The counter (generation, plus PT_PWC_GEN_OFF while the cache is off), read before the walk
+ * whose result is cached.
+ */
+static pt_inline u64 pt_pwc_gen(const struct swmmu_as *as)
 {
-	u64 gen;
+	u64 gen = (u64)swmmu_counter_read(&as->pwc_gen);
 
-	/* A dual directory has two level-0 spans per level-1 item: never cached (see above). */
-	if (pt_dual(f))
-		return 0;
-	gen = (u64)swmmu_counter_read(&as->pwc_gen);
 	/* Pairs with swmmu_pwc_invalidate(): the walk reads entries written before the bump. */
 	smp_rmb();
-	/* 1 .. 2^31 - 1 in one compare: 0 and the off or worn-out values all fail it. */
-	return gen - 1 < (1ULL << 31) - 1 ? gen : 0;
+	return gen;
+}
+
+/* May a walk that read gen fill a slot? 1 .. PT_PWC_GEN_LIMIT - 1 in one compare. */
+static pt_inline bool pt_pwc_gen_ok(u64 gen)
+{
+	return gen - 1 < PT_PWC_GEN_LIMIT - 1;
 }
 
 static pt_inline u64 pt_pwc_tag(const struct swmmu_format *f, u64 gen, u64 ia)
@@ -866,7 +873,8 @@ static pt_inline bool pt_pwc_lookup(const struct swmmu_format *f,
 	unsigned long p;
 	u64 t;
 
-	if (!gen)
+	/* A dual directory has two level-0 spans per level-1 item: never cached. */
+	if (pt_dual(f))
 		return false;
 	s = pt_pwc_slot(f, as, ia);
 	t = READ_ONCE(s->tag);
@@ -894,7 +902,7 @@ static pt_inline void pt_pwc_fill(const struct swmmu_format *f, const struct swm
 	unsigned long p = (unsigned long)tbl;
 	u64 want = pt_pwc_tag(f, gen, ia), old;
 
-	if (!gen || !p || (p & 0xf))
+	if (!pt_pwc_gen_ok(gen) || !p || (p & 0xf))
 		return;
 	old = READ_ONCE(s->tag);
 	if (old == want || old == PT_PWC_BUSY || (!replace && old >> PT_PWC_KB == gen))

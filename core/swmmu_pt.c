@@ -121,7 +121,13 @@ void swmmu_pwc_invalidate(struct swmmu_as *as)
 {
 	/* The unlinking entry write is ordered before the bump a walker reads (pt_pwc_gen()). */
 	smp_mb();
-	swmmu_counter_add(&as->pwc_gen, 1);
+	/*
+	 * A generation at the limit retires the cache for good: no walk fills a slot again, and the
+	 * counter stays below 2^32 (pt_pwc_tag() keeps its low 32 bits). Concurrent callers may
+	 * each pass the test: the limit is overshot by at most their number.
+	 */
+	if (((u64)swmmu_counter_read(&as->pwc_gen) & (PT_PWC_GEN_OFF - 1)) < PT_PWC_GEN_LIMIT)
+		swmmu_counter_add(&as->pwc_gen, 1);
 	/* And the bump before the caller's later writes (a new table in the same span). */
 	smp_mb();
 }
@@ -145,7 +151,7 @@ void swmmu_pwc_set_off(struct swmmu_as *as, u8 why, bool off)
 	if (!was == !now)
 		return;
 	WRITE_ONCE(as->pwc_off, now);
-	swmmu_counter_add(&as->pwc_gen, now ? PT_PWC_GEN_OFF : -PT_PWC_GEN_OFF);
+	swmmu_counter_add(&as->pwc_gen, now ? (long)PT_PWC_GEN_OFF : -(long)PT_PWC_GEN_OFF);
 }
 
 /**

@@ -772,6 +772,71 @@ static void test_free_held(void)
 	swmmu_as_destroy(&as);
 }
 
+/* Slots of the paging-structure cache whose tag a lookup at the current counter would take. */
+static unsigned int pwc_usable(const struct swmmu_as *as)
+{
+	u64 gen = (u64)swmmu_counter_read(&as->pwc_gen);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SWMMU_PWC_SLOTS; i++)
+		n += as->pwc[i].tag != 0 && as->pwc[i].tag != PT_PWC_BUSY &&
+		     as->pwc[i].tag >> PT_PWC_KB == gen;
+	return n;
+}
+
+/*
+ * The paging-structure cache's generation (core/swmmu_internal.h, "Software paging-structure
+ * cache"): a lookup compares tags only, so a counter that is off or retired must give tags no
+ * slot holds. Off: PT_PWC_GEN_OFF moves the tag's high half out of the range fills use, even for
+ * a slot filled just before (no invalidation in between). Retired: the counter stops at
+ * PT_PWC_GEN_LIMIT, so it never wraps back into that range, and nothing is filled there.
+ */
+static void test_pwc_generation(void)
+{
+	const struct swmmu_format *f;
+	struct swmmu_as as;
+	u64 before;
+	void *tbl;
+	u32 eff;
+
+	mk(&as, "x86_64");
+	f = as.fmt;
+	TAP_EQ(swmmu_map(&as, 0x40201000, 0x5000, K4, R), 0, "pwc: map one page");
+	TAP_EQ(qpa(&as, 0x40201000), 0x5000, "pwc: query fills a slot");
+	TAP_EQ(pwc_usable(&as), 1, "pwc: one slot usable");
+	TAP_CHECK(pt_pwc_lookup(f, &as, pt_pwc_gen(&as), 0x40201000, &tbl, &eff),
+		  "pwc: a lookup takes it");
+	swmmu_pwc_set_off(&as, SWMMU_PWC_OFF_LINKS, true);
+	TAP_CHECK(!pt_pwc_lookup(f, &as, pt_pwc_gen(&as), 0x40201000, &tbl, &eff),
+		  "pwc: off: the slot filled before is not used");
+	TAP_EQ(qpa(&as, 0x40201000), 0x5000, "pwc: off: the query walks");
+	TAP_EQ(pwc_usable(&as), 0, "pwc: off: nothing filled");
+	swmmu_pwc_set_off(&as, SWMMU_PWC_OFF_LINKS, false);
+	TAP_CHECK(pt_pwc_lookup(f, &as, pt_pwc_gen(&as), 0x40201000, &tbl, &eff),
+		  "pwc: on again: the slot of the same generation is used");
+
+	swmmu_counter_set(&as.pwc_gen, PT_PWC_GEN_LIMIT - 1);
+	TAP_EQ(qpa(&as, 0x40201000), 0x5000, "pwc: last generation: query");
+	TAP_EQ(pwc_usable(&as), 1, "pwc: last generation: still filled");
+	swmmu_pwc_invalidate(&as);
+	swmmu_pwc_invalidate(&as);
+	swmmu_pwc_invalidate(&as);
+	TAP_EQ((u64)swmmu_counter_read(&as.pwc_gen), PT_PWC_GEN_LIMIT,
+	       "pwc: retired: the counter stops at the limit");
+	TAP_EQ(qpa(&as, 0x40201000), 0x5000, "pwc: retired: query walks");
+	TAP_EQ(pwc_usable(&as), 0, "pwc: retired: nothing filled");
+	swmmu_pwc_set_off(&as, SWMMU_PWC_OFF_LINKS, true);
+	before = (u64)swmmu_counter_read(&as.pwc_gen);
+	TAP_CHECK(before >> 32 == 0 && before - PT_PWC_GEN_OFF == PT_PWC_GEN_LIMIT,
+		  "pwc: retired and off: below 2^32, off on top of the limit");
+	swmmu_pwc_invalidate(&as);
+	TAP_EQ((u64)swmmu_counter_read(&as.pwc_gen), before, "pwc: retired and off: no growth");
+	swmmu_pwc_set_off(&as, SWMMU_PWC_OFF_LINKS, false);
+	TAP_EQ(swmmu_unmap(&as, 0x40201000, K4, 0, NULL, NULL), 0, "pwc: retired: unmap");
+	TAP_EQ(qpa(&as, 0x40201000), ~0ULL, "pwc: retired: gone");
+	swmmu_as_destroy(&as);
+}
+
 /*
  * One engine instance serves every VA width of a format: the built-in formats that share an
  * instance must agree on everything but the geometry above level 1 (the instance's constant
@@ -959,6 +1024,7 @@ int main(void)
 	test_format_api();
 	test_decode();
 	test_free_held();
+	test_pwc_generation();
 	test_shared_instances();
 	test_api_edges();
 	TAP_EQ(tm.live, 0, "nothing leaked");
