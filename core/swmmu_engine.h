@@ -12,10 +12,11 @@
  * range map, unmap and protect, the walks behind a cache miss, translate, splitting and the
  * empty-table handling. Formats parsed from a text description use the cold paths alone.
  *
- * Every single-address descent is pt_descend() (swmmu_internal.h); range operations keep their
- * position in the walk (struct pt_pos, swmmu_internal.h, which the teardown and the vacancy check
- * of core/swmmu_walk.c move with too): a range is processed table by table, and runs of leaves
- * inside one table are written with "pte += step" because the output-address field is linear.
+ * Every walk moves with one position (struct pt_pos, swmmu_internal.h) and goes down a level
+ * with pt_pos_enter(): the single-address descent (swmmu_descend(), core/swmmu_walk.c), the
+ * range operations here, and the teardown, the vacancy check and the callback walker of
+ * core/swmmu_walk.c. A range is processed table by table, and runs of leaves inside one table
+ * are written with "pte += step" because the output-address field is linear.
  *
  * Map is two-phase so that a failure changes nothing: a read-only pass checks for overlap
  * (-EEXIST) and counts the tables the commit pass will need, those are allocated up front
@@ -67,7 +68,7 @@ static pt_inline bool pt_in_l0(const struct swmmu_format *f, u64 start, u64 last
 /*
  * Single-address walk: the table holding the item that translates ia, its level, and the
  * permission mask of the table entries above it (see pt_path_prot()). The level-0 table comes
- * from the paging-structure cache when it can; a walk from the root (pt_descend()) stops at the
+ * from the paging-structure cache when it can; a walk from the root (swmmu_descend()) stops at the
  * first item that is not a table entry, and a walk that reaches level 0 caches its table
  * (replacing a live slot only if @replace). Lock-free. Only the cold paths walk (f is the
  * address space's own format there): a specialised instance serves several VA widths.
@@ -77,18 +78,19 @@ static pt_inline void *pt_walk_to(const struct swmmu_format *f, const struct swm
 {
 	u64 gen = pt_pwc_gen(as);
 	struct pt_path at;
+	struct pt_pos p;
 	void *tbl;
 
 	if (pt_pwc_lookup(f, as, gen, ia, &tbl, peff)) {
 		*plvl = 0;
 		return tbl;
 	}
-	pt_descend(f, as, as->root_cpu, pt_top(f), ia, 0, &at);
-	*plvl = at.lvl;
-	*peff = at.lvl < pt_top(f) ? pt_path_prot(f, at.all, at.any) : ~0u;
-	if (!at.lvl)
-		pt_pwc_fill(f, as, gen, ia, at.tbl, at.all, at.any, replace);
-	return at.tbl;
+	pt_descend_root(as, &p, ia, 0, &at);
+	*plvl = p.lvl;
+	*peff = p.lvl < pt_top(f) ? pt_path_prot(f, at.all, at.any) : ~0u;
+	if (!p.lvl)
+		pt_pwc_fill(f, as, gen, ia, p.tbl[0], at.all, at.any, replace);
+	return p.tbl[p.lvl];
 }
 
 /*
@@ -282,13 +284,14 @@ static pt_cold unsigned int pt_l0_clear(const struct swmmu_format *f, void *tbl,
  * Descend from the root while [start, last] lies inside one item that points at a table: the
  * lowest table that holds the whole range. Every range operation starts there. The range lies
  * inside one item of every level above the highest one whose index differs at its ends, so that
- * level bounds the descent (pt_descend()).
+ * level bounds the descent (swmmu_descend()).
  */
 static pt_cold void *pt_descend_common(const struct swmmu_format *f,
 				       const struct swmmu_as *as, u64 start, u64 last,
 				       unsigned int floor, unsigned int *plvl)
 {
 	struct pt_path at;
+	struct pt_pos p;
 	unsigned int lvl;
 
 	/* Below a dual directory the range walkers do not use the position stack. */
@@ -297,9 +300,9 @@ static pt_cold void *pt_descend_common(const struct swmmu_format *f,
 	for (lvl = pt_top(f); lvl > floor; lvl--)
 		if ((start >> f->level[lvl].shift) != (last >> f->level[lvl].shift))
 			break;
-	pt_descend(f, as, as->root_cpu, pt_top(f), start, lvl, &at);
-	*plvl = at.lvl;
-	return at.tbl;
+	pt_descend_root(as, &p, start, lvl, &at);
+	*plvl = p.lvl;
+	return p.tbl[p.lvl];
 }
 
 /*
@@ -560,7 +563,7 @@ static pt_cold int pt_map_check(const struct swmmu_format *f, struct pt_ctx *c,
 				ilast = va + ((1ULL << (l->shift + k)) - 1);
 				goto next;
 			}
-			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
+			pt_pos_enter(f, c->as, &p, pte);
 			continue;
 		}
 		if (kind != SWMMU_ITEM_HOLE)
@@ -786,7 +789,7 @@ static pt_cold void pt_map_commit(const struct swmmu_format *f, struct pt_ctx *c
 				goto leaf;
 			if (c->table_add)
 				pt_table_widen(f, c, lvl, tbl, idx, pte, va, ilast);
-			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
+			pt_pos_enter(f, c->as, &p, pte);
 			continue;
 		}
 		if (kind != SWMMU_ITEM_HOLE) {
@@ -1206,14 +1209,17 @@ static pt_cold int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_
 			       unsigned int lvl, u64 addr, bool end, unsigned int *need)
 {
 	struct pt_path at;
+	struct pt_pos p;
 	unsigned int s;
-	u64 m;
+	u64 m, pte;
 
-	pt_descend(f, as, tbl, lvl, addr, 0, &at);
-	if (pt_is_dual(f, at.lvl)) {
+	pt_pos_init(&p, tbl, lvl, addr, addr);
+	pte = swmmu_descend(as, &p, 0, &at);
+	lvl = p.lvl;
+	if (pt_is_dual(f, lvl)) {
 		struct pt_dual d;
 
-		pt_dual_get(f, as, at.tbl, pt_index(f, at.lvl, addr), &d);
+		pt_dual_get(f, as, p.tbl[lvl], pt_index(f, lvl, addr), &d);
 		if (pt_dual_kind(f, d.w0, d.w1) == SWMMU_ITEM_TABLE) {
 			/* Only a level-1 leaf can be cut; it splits into the level-0 table. */
 			if (!d.big || !((end ? ~addr : addr) & pt_lowmask(f->level[1].shift)) ||
@@ -1224,13 +1230,13 @@ static pt_cold int pt_cut_scan(const struct swmmu_format *f, const struct swmmu_
 			return 1;
 		}
 	}
-	if (pt_kind(f, at.lvl, at.pte) != SWMMU_ITEM_LEAF)
+	if (pt_kind(f, lvl, pte) != SWMMU_ITEM_LEAF)
 		return 0;
-	m = pt_lowmask(f->level[at.lvl].shift + pt_leaf_k(f, at.lvl, at.pte));
+	m = pt_lowmask(f->level[lvl].shift + pt_leaf_k(f, lvl, pte));
 	if (!((end ? ~addr : addr) & m))
 		return 0;
 	/* Contiguous entries split in place; then whole items into tables. */
-	for (s = at.lvl; s > 0; s--) {
+	for (s = lvl; s > 0; s--) {
 		m = pt_lowmask(f->level[s].shift);
 		if (!((end ? ~addr : addr) & m))
 			break;
@@ -1320,27 +1326,31 @@ static void pt_split_contig(const struct swmmu_format *f, struct pt_ctx *c, unsi
 /* Split every leaf cut at addr (pre-allocated tables in c->pre). */
 static pt_cold void pt_split_at(const struct swmmu_format *f, struct pt_ctx *c, u64 addr, bool end)
 {
-	void *tbl = c->as->root_cpu;
-	unsigned int lvl = pt_top(f);
 	struct pt_path at;
+	struct pt_pos p;
 
+	pt_pos_init(&p, c->as->root_cpu, pt_top(f), addr, addr);
 	while (!c->err) {
-		unsigned int idx;
-		u64 k;
+		unsigned int idx, lvl;
+		u64 k, pte;
+		void *tbl;
 
-		/* Down to the leaf holding addr; a split leaf becomes a table to go on through. */
-		pt_descend(f, c->as, tbl, lvl, addr, 0, &at);
-		tbl = at.tbl;
-		lvl = at.lvl;
+		/*
+		 * Down to the leaf holding addr; a split leaf becomes a table, which the next
+		 * descent from the same item enters.
+		 */
+		pte = swmmu_descend(c->as, &p, 0, &at);
+		tbl = p.tbl[p.lvl];
+		lvl = p.lvl;
 		idx = pt_index(f, lvl, addr);
 		if (pt_is_dual(f, lvl) &&
-		    pt_dual_kind(f, at.pte, pt_load2(f, tbl, idx)) == SWMMU_ITEM_TABLE) {
+		    pt_dual_kind(f, pte, pt_load2(f, tbl, idx)) == SWMMU_ITEM_TABLE) {
 			pt_dual_split(f, c, tbl, idx, addr, end);
 			return;
 		}
-		if (pt_kind(f, lvl, at.pte) != SWMMU_ITEM_LEAF)
+		if (pt_kind(f, lvl, pte) != SWMMU_ITEM_LEAF)
 			return;
-		k = pt_leaf_k(f, lvl, at.pte);
+		k = pt_leaf_k(f, lvl, pte);
 		if (k && ((end ? ~addr : addr) & pt_lowmask(f->level[lvl].shift + k)))
 			pt_split_contig(f, c, lvl, tbl, idx, addr);
 		if (!((end ? ~addr : addr) & pt_lowmask(f->level[lvl].shift)) || lvl == 0)
@@ -1447,7 +1457,7 @@ static pt_cold u64 pt_unmap_range(const struct swmmu_format *f, struct swmmu_as 
 			goto next;
 		}
 		if (kind == SWMMU_ITEM_TABLE) {
-			pt_pos_push(&p, pt_child(f, as, pte), ilast);
+			pt_pos_enter(f, as, &p, pte);
 			continue;
 		}
 		if (kind == SWMMU_ITEM_LEAF) {
@@ -1634,7 +1644,7 @@ static pt_cold u64 pt_protect_range(const struct swmmu_format *f, const struct p
 			goto next;
 		}
 		if (kind == SWMMU_ITEM_TABLE) {
-			pt_pos_push(&p, pt_child(f, c->as, pte), ilast);
+			pt_pos_enter(f, c->as, &p, pte);
 			continue;
 		}
 		if (kind == SWMMU_ITEM_LEAF) {
@@ -1732,6 +1742,8 @@ static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swm
 	u64 gen = pt_pwc_gen(as), pte;
 	enum swmmu_item_kind kind;
 	struct pt_path at;
+	struct pt_pos p;
+	unsigned int lvl;
 	u32 eff;
 	void *tbl;
 
@@ -1744,25 +1756,27 @@ static pt_cold int pt_lookup_fill(const struct swmmu_format *f, const struct swm
 		*plvl = 0;
 		return 0;
 	}
-	pt_descend(f, as, as->root_cpu, pt_top(f), ia, 0, &at);
+	pte = pt_descend_root(as, &p, ia, 0, &at);
+	lvl = p.lvl;
+	tbl = p.tbl[lvl];
 	/*
 	 * A reader replaces a live slot on one miss in 64 (by page number): the cache follows a
 	 * moving working set without a compare-and-swap (a full barrier) on every miss of a
 	 * working set larger than the cache.
 	 */
-	if (!at.lvl && pt_top(f))
-		pt_pwc_fill(f, as, gen, ia, at.tbl, at.all, at.any,
+	if (!lvl && pt_top(f))
+		pt_pwc_fill(f, as, gen, ia, tbl, at.all, at.any,
 			    !((ia >> f->level[0].shift) & 63));
-	kind = pt_kind(f, at.lvl, at.pte);
-	if (pt_is_dual(f, at.lvl) && kind != SWMMU_ITEM_LEAF)
-		return pt_dual_lookup(f, as, at.tbl, pt_index(f, at.lvl, ia), ia, at.all, at.any,
+	kind = pt_kind(f, lvl, pte);
+	if (pt_is_dual(f, lvl) && kind != SWMMU_ITEM_LEAF)
+		return pt_dual_lookup(f, as, tbl, pt_index(f, lvl, ia), ia, at.all, at.any,
 				      ptbl, plvl, out);
 	if (kind != SWMMU_ITEM_LEAF)
 		return -ENOENT;
-	pt_fill_xlate(f, at.lvl, ia, at.pte,
-		      at.lvl < pt_top(f) ? pt_path_prot(f, at.all, at.any) : ~0u, out);
-	*ptbl = at.tbl;
-	*plvl = at.lvl;
+	pt_fill_xlate(f, lvl, ia, pte, lvl < pt_top(f) ? pt_path_prot(f, at.all, at.any) : ~0u,
+		      out);
+	*ptbl = tbl;
+	*plvl = lvl;
 	return 0;
 }
 

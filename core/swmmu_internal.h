@@ -348,52 +348,6 @@ static pt_inline void *pt_child(const struct swmmu_format *f, const struct swmmu
 }
 
 /*
- * struct pt_path - where a single-address descent stopped (pt_descend())
- * @tbl: the table holding the item
- * @lvl: its level
- * @pte: the item's value
- * @all: AND of the table entries followed from where the descent started (~0 if none)
- * @any: OR of the same (0 if none): pt_path_prot() turns both into the path's permissions
- */
-struct pt_path {
-	void *tbl;
-	unsigned int lvl;
-	u64 pte;
-	u64 all;
-	u64 any;
-};
-
-/*
- * The one single-address descent, shared by every operation that needs the item covering one
- * address: from table @tbl at level @lvl, follow table entries toward @ia while the level is
- * above @floor, stopping at the first item that is not a table entry (a leaf, a hole, a reserved
- * item) or that is a dual directory's (SWMMU_LVL_DUAL: its two words need their own handling).
- * The item where it stopped is loaded. Lock-free readers and writers holding the range use it
- * alike: every entry is read once.
- */
-static pt_inline void pt_descend(const struct swmmu_format *f, const struct swmmu_as *as,
-				 void *tbl, unsigned int lvl, u64 ia, unsigned int floor,
-				 struct pt_path *at)
-{
-	u64 all = ~0ULL, any = 0, pte;
-
-	for (;;) {
-		pte = pt_load(f, lvl, tbl, pt_index(f, lvl, ia));
-		if (lvl <= floor || pt_is_dual(f, lvl) || pt_kind(f, lvl, pte) != SWMMU_ITEM_TABLE)
-			break;
-		all &= pte;
-		any |= pte;
-		tbl = pt_child(f, as, pte);
-		lvl--;
-	}
-	at->tbl = tbl;
-	at->lvl = lvl;
-	at->pte = pte;
-	at->all = all;
-	at->any = any;
-}
-
-/*
  * Functions other than the hot paths (pt_inline: the single-page map and unmap, the two cached
  * queries and the walk they share) run only in the cold paths, compiled once (core/swmmu_generic.c,
  * core/swmmu_walk.c): no inlining hint, the compiler decides there. A specialised instance does
@@ -402,11 +356,13 @@ static pt_inline void pt_descend(const struct swmmu_format *f, const struct swmm
 #define pt_cold		__maybe_unused
 
 /*
- * Position of an iterative walk over a range: the table and the last address of the range at every
- * level from the starting level down. Every walk over more than one address moves with it (the
- * range operations, the teardown, the vacancy check): push to enter an item's table, next to move
- * past an item and climb out of the tables it finishes. Iterative (depth <= SWMMU_MAX_LEVELS), so
- * no recursion in the kernel.
+ * Position of a walk: the table and the last address of the walk's range at every level from the
+ * starting level down, and the address it is at. Every walk moves with it: a single-address
+ * descent is a walk over one address (swmmu_descend()); the range operations, the teardown, the
+ * vacancy check and the callback walker move over many items. pt_pos_enter() goes down into the
+ * table an item's entry points at (the one step down of every walk over linked tables), next
+ * moves past an item and climbs out of the tables it finishes. Iterative (depth <=
+ * SWMMU_MAX_LEVELS), so no recursion in the kernel.
  */
 struct pt_pos {
 	void *tbl[SWMMU_MAX_LEVELS];
@@ -416,8 +372,8 @@ struct pt_pos {
 	u64 va;
 };
 
-static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
-					u64 last)
+static pt_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+				  u64 last)
 {
 	p->lvl = lvl;
 	p->base = lvl;
@@ -426,8 +382,11 @@ static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u
 	p->va = va;
 }
 
-/* Descend into the table of the current item, which covers up to ilast. */
-static pt_cold void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+/*
+ * Descend into a table for the current item, which covers up to ilast: one the item links
+ * (pt_pos_enter()), or one a map is about to link there.
+ */
+static pt_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
 {
 	p->lvl--;
 	p->tbl[p->lvl] = child;
@@ -447,11 +406,49 @@ static pt_cold bool pt_pos_next(struct pt_pos *p, u64 ilast)
 }
 
 /* Item span at the current position, clipped to the range. */
-static pt_cold u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+static pt_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
 {
 	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
 
 	return il < p->last[p->lvl] ? il : p->last[p->lvl];
+}
+
+/* The current item's value (word 0 of a 16-byte item). */
+static pt_inline u64 pt_pos_load(const struct swmmu_format *f, const struct pt_pos *p)
+{
+	return pt_load(f, p->lvl, p->tbl[p->lvl], pt_index(f, p->lvl, p->va));
+}
+
+/* Go down into the table that pte, the current item's table entry, points at. */
+static pt_inline void pt_pos_enter(const struct swmmu_format *f, const struct swmmu_as *as,
+				   struct pt_pos *p, u64 pte)
+{
+	pt_pos_push(p, pt_child(f, as, pte), pt_pos_ilast(f, p));
+}
+
+/*
+ * struct pt_path - the table entries a single-address descent followed (swmmu_descend())
+ * @all: AND of them (~0 if none)
+ * @any: OR of them (0 if none): pt_path_prot() turns both into the path's permissions
+ */
+struct pt_path {
+	u64 all;
+	u64 any;
+};
+
+/*
+ * The one single-address descent (core/swmmu_walk.c), compiled once: only the cold paths walk
+ * from the root, with the address space's own format.
+ */
+u64 swmmu_descend(const struct swmmu_as *as, struct pt_pos *p, unsigned int floor,
+		  struct pt_path *at);
+
+/* A single-address descent from the root: @p starts there, over the one address @ia. */
+static inline u64 pt_descend_root(const struct swmmu_as *as, struct pt_pos *p, u64 ia,
+				  unsigned int floor, struct pt_path *at)
+{
+	pt_pos_init(p, as->root_cpu, as->fmt->nr_levels - 1u, ia, ia);
+	return swmmu_descend(as, p, floor, at);
 }
 
 static pt_inline u32 pt_contig_field_shift(const struct swmmu_format *f)

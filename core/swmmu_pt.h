@@ -111,7 +111,8 @@ struct swmmu_pwc_slot {
  * @pwc_off: the paging-structure cache is not used (SWMMU_PWC_OFF_*)
  * @pwc_gen: generation of the paging-structure cache; every operation that unlinks a table or
  *           changes a table entry's permissions increments it, which invalidates every slot;
- *           it also carries a large constant while @pwc_off is non-zero (one test for both)
+ *           it also carries a constant while @pwc_off is non-zero, and stops growing at a
+ *           limit: then no lookup's tag matches a slot (see core/swmmu_internal.h)
  * @pwc: the paging-structure cache: level-0 tables by the span of their level-1 item, used by
  *       the single-page paths (query, translate, small map and unmap). Like a hardware walk
  *       cache it is filled by walks and made stale by the generation, never by a table write:

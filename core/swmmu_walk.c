@@ -32,6 +32,42 @@ static bool pt_table_empty(const struct swmmu_format *f, unsigned int lvl, const
 	return true;
 }
 
+/**
+ * swmmu_descend() - the one single-address descent
+ * @as: the address space
+ * @p: where to start (its current item) and the address to descend toward (p->va)
+ * @floor: do not go below this level
+ * @at: set to the AND and OR of the table entries followed
+ *
+ * Shared by every operation that needs the item covering one address: from the current item of
+ * @p, enter the tables that table entries point at (pt_pos_enter()) while the level is above
+ * @floor, stopping at the first item that is not a table entry (a leaf, a hole, a reserved item)
+ * or that is a dual directory's (SWMMU_LVL_DUAL: its two words need their own handling). @p is
+ * left at that item (table p->tbl[p->lvl], level p->lvl). Every entry is read once.
+ *
+ * Context: lock-free readers and writers holding the range alike. Internal to the library.
+ * Return: the value of the item where the descent stopped.
+ */
+u64 swmmu_descend(const struct swmmu_as *as, struct pt_pos *p, unsigned int floor,
+		  struct pt_path *at)
+{
+	const struct swmmu_format *f = as->fmt;
+	u64 all = ~0ULL, any = 0, pte;
+
+	for (;;) {
+		pte = pt_pos_load(f, p);
+		if (p->lvl <= floor || pt_is_dual(f, p->lvl) ||
+		    pt_kind(f, p->lvl, pte) != SWMMU_ITEM_TABLE)
+			break;
+		all &= pte;
+		any |= pte;
+		pt_pos_enter(f, as, p, pte);
+	}
+	at->all = all;
+	at->any = any;
+	return pte;
+}
+
 /* Last internal address of the span of the level-@lvl table that holds @ia. */
 static u64 pt_table_last(const struct swmmu_format *f, unsigned int lvl, u64 ia)
 {
@@ -96,7 +132,7 @@ void swmmu_free_subtree(struct swmmu_as *as, struct swmmu_gather *g, unsigned in
 			ilast = pt_pos_ilast(f, &p);
 			if (!linked && pt_kind(f, p.lvl, pte) == SWMMU_ITEM_TABLE) {
 				taddr[p.lvl - 1] = pt_oa_dec(f, pte);
-				pt_pos_push(&p, pt_child(f, as, pte), ilast);
+				pt_pos_enter(f, as, &p, pte);
 				continue;
 			}
 			if (!linked && pt_is_dual(f, p.lvl))
@@ -162,7 +198,7 @@ bool swmmu_vacant_items(const struct swmmu_as *as, unsigned int lvl, const void 
 			return false;
 		}
 		if (k == SWMMU_ITEM_TABLE) {
-			pt_pos_push(&p, pt_child(f, as, pte), ilast);
+			pt_pos_enter(f, as, &p, pte);
 			continue;
 		}
 		if (!pt_pos_next(&p, ilast))
@@ -272,128 +308,92 @@ static bool pt_walk_write(struct pt_walk *w, unsigned int lvl, void *tbl, unsign
 	return true;
 }
 
-/*
- * One table of an iterative walk: items from @idx of @tbl, covering [@va, @last] (@va is the first
- * address of the current item's part of the range). A dual item's descent has a frame of its own
- * (@dual): it walks the level-1 spans of [@va, @last] one by one, each in the big table @bt
- * (level 1) or in the small one @st (level 0), whichever holds it.
- */
-struct pt_wframe {
-	void *tbl;
-	u64 taddr;
-	u64 va;
-	u64 last;
-	unsigned int lvl;
-	unsigned int idx;
-	bool dual;
-	void *bt;
-	void *st;
-	u64 w0;
-	u64 w1;
-};
-
-/* A table frame: its items from the one holding va. */
-static void pt_wframe_table(const struct swmmu_format *f, struct pt_wframe *fr, unsigned int lvl,
-			    void *tbl, u64 taddr, u64 va, u64 last)
-{
-	memset(fr, 0, sizeof(*fr));
-	fr->tbl = tbl;
-	fr->taddr = taddr;
-	fr->va = va;
-	fr->last = last;
-	fr->lvl = lvl;
-	fr->idx = pt_index(f, lvl, va);
-}
-
 /* Fill a walk item from item idx of a table of level lvl (both words of a 16-byte item). */
 static void pt_walk_item(const struct swmmu_format *f, struct swmmu_walk_item *it,
-			 const struct pt_wframe *fr, u64 istart, u64 ilast)
+			 unsigned int lvl, const void *tbl, unsigned int idx, u64 taddr, u64 istart,
+			 u64 ilast)
 {
-	u64 pte = pt_load(f, fr->lvl, fr->tbl, fr->idx);
+	u64 pte = pt_load(f, lvl, tbl, idx);
 
 	it->va = pt_canon(f, istart);
 	it->last = pt_canon(f, ilast);
-	it->level = fr->lvl;
-	it->index = fr->idx;
-	it->pte2 = pt_esz(f, fr->lvl) == 4 ? pt_load2(f, fr->tbl, fr->idx) : 0;
-	it->kind = pt_is_dual(f, fr->lvl) ? pt_dual_kind(f, pte, it->pte2) : pt_kind(f, fr->lvl, pte);
+	it->level = lvl;
+	it->index = idx;
+	it->pte2 = pt_esz(f, lvl) == 4 ? pt_load2(f, tbl, idx) : 0;
+	it->kind = pt_is_dual(f, lvl) ? pt_dual_kind(f, pte, it->pte2) : pt_kind(f, lvl, pte);
 	it->pte = pte;
-	it->table = fr->taddr;
+	it->table = taddr;
+}
+
+/*
+ * Report the item at the current position again after the walk of its table (post_table).
+ * Returns 0 to go on, 1 after STOP, or a negative errno.
+ */
+static int pt_walk_post(struct pt_walk *w, const struct pt_pos *p, u64 taddr)
+{
+	const struct swmmu_format *f = w->as->fmt;
+	unsigned int lvl = p->lvl, idx = pt_index(f, lvl, p->va);
+	u64 im = pt_lowmask(f->level[lvl].shift), istart = p->va & ~im, ilast = p->va | im, pte;
+	struct swmmu_walk_item it;
+	int act;
+
+	if (!w->ops->post_table)
+		return 0;
+	pt_walk_item(f, &it, lvl, p->tbl[lvl], idx, taddr, istart, ilast);
+	pte = it.pte;
+	act = w->ops->post_table(w->ctx, &it);
+	if (act < 0)
+		return act;
+	if (w->mut && it.pte != pte)
+		pt_walk_write(w, lvl, p->tbl[lvl], idx, pte, it.pte, istart, ilast);
+	return act == SWMMU_WALK_STOP;
 }
 
 /*
  * The walker behind swmmu_walk(), swmmu_walk_mut() and the empty-table freeing: items in VA order,
- * tables before (pre_table) and after (post_table) their descent, without recursion: a stack of
- * frames, one per table entered. Returns 0 to go on, 1 after STOP, or a negative errno.
+ * tables before (pre_table) and after (post_table) their descent, moving with a struct pt_pos
+ * (no recursion). Under a dual directory's item (SWMMU_LVL_DUAL) the position's level 1 is the
+ * item's big table: each level-1 span is walked there, or, where the big table has a hole (or
+ * there is none), in the item's small table, entered as level 0 for that span alone.
+ * Returns 0 to go on, 1 after STOP, or a negative errno.
  */
 static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 {
 	const struct swmmu_format *f = w->as->fmt;
-	struct pt_wframe stack[SWMMU_MAX_LEVELS + 1];
-	unsigned int depth = 1;
-	bool resume = false;
+	u64 taddr[SWMMU_MAX_LEVELS], small_addr = 0;
+	bool in_small = false;	/* level 0 is a span of the small table, not a table entry's */
+	void *small = NULL;	/* the small table of the dual item the walk is in */
+	struct pt_pos p;
+	int ret;
 
-	pt_wframe_table(f, &stack[0], f->nr_levels - 1u, w->as->root_cpu, w->as->root, start,
-			last);
-	while (depth) {
-		struct pt_wframe *fr = &stack[depth - 1];
-		u64 im, istart, ilast, clip, pte, pte2;
+	pt_pos_init(&p, w->as->root_cpu, f->nr_levels - 1u, start, last);
+	taddr[p.lvl] = w->as->root;
+	for (;;) {
+		unsigned int lvl = p.lvl, idx = pt_index(f, lvl, p.va);
+		u64 im = pt_lowmask(f->level[lvl].shift), istart = p.va & ~im, ilast = p.va | im;
+		u64 clip = ilast < p.last[lvl] ? ilast : p.last[lvl], pte, pte2;
+		void *tbl = p.tbl[lvl];
 		enum swmmu_item_kind kind;
 		struct swmmu_walk_item it;
 		int act;
 
-		if (fr->dual) {
-			u64 e = fr->va | pt_lowmask(f->level[1].shift);
-			u64 va = fr->va;
-
-			resume = false;
-			/* Back from a span, or past the last one: the dual item's descent ends. */
-			if (va > fr->last) {
-				depth--;
-				resume = true;
+		if (lvl < p.base && pt_is_dual(f, lvl + 1) &&
+		    (!tbl || (small && pt_kind(f, lvl, pt_load(f, lvl, tbl, idx)) ==
+					SWMMU_ITEM_HOLE))) {
+			/* A level-1 span of a dual item that the big table does not hold. */
+			if (small) {
+				taddr[0] = small_addr;
+				in_small = true;
+				pt_pos_push(&p, small, clip);
 				continue;
 			}
-			if (e > fr->last)
-				e = fr->last;
-			fr->va = e + 1;
-			if (e == ~0ULL)
-				fr->last = 0, fr->va = 1;	/* the span ends the address space */
-			if (fr->bt && (!fr->st || pt_kind(f, 1, pt_load(f, 1, fr->bt,
-							pt_index(f, 1, va))) != SWMMU_ITEM_HOLE))
-				pt_wframe_table(f, &stack[depth++], 1, fr->bt, pt_oa_dec(f, fr->w0), va,
-						e);
-			else if (fr->st)
-				pt_wframe_table(f, &stack[depth++], 0, fr->st, pt_oa_dec(f, fr->w1), va,
-						e);
-			else
-				fr->last = 0, fr->va = 1;	/* neither table: nothing below */
-			continue;
-		}
-		im = pt_lowmask(f->level[fr->lvl].shift);
-		istart = fr->va & ~im;
-		ilast = fr->va | im;
-		clip = ilast < fr->last ? ilast : fr->last;
-		if (resume) {
-			/* Back from the descent into the current item: report it again. */
-			resume = false;
-			if (w->ops->post_table) {
-				pt_walk_item(f, &it, fr, istart, ilast);
-				pte = it.pte;
-				act = w->ops->post_table(w->ctx, &it);
-				if (act < 0)
-					return act;
-				if (w->mut && it.pte != pte)
-					pt_walk_write(w, fr->lvl, fr->tbl, fr->idx, pte, it.pte, istart,
-						      ilast);
-				if (act == SWMMU_WALK_STOP)
-					return 1;
-			}
+			ilast = p.last[lvl];	/* neither table: nothing below */
 			goto next;
 		}
 		do {
 			int (*cb)(void *ctx, struct swmmu_walk_item *it);
 
-			pt_walk_item(f, &it, fr, istart, ilast);
+			pt_walk_item(f, &it, lvl, tbl, idx, taddr[lvl], istart, ilast);
 			/*
 			 * What the descent follows is read here, not from @it after the callback:
 			 * only it.pte is the callback's to change (and only in a modifying walk).
@@ -407,43 +407,44 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 			if (act < 0)
 				return act;
 			if (w->mut && it.pte != pte &&
-			    !pt_walk_write(w, fr->lvl, fr->tbl, fr->idx, pte, it.pte, istart, ilast))
+			    !pt_walk_write(w, lvl, tbl, idx, pte, it.pte, istart, ilast))
 				act = SWMMU_WALK_RETRY;
 		} while (act == SWMMU_WALK_RETRY);
 		if (act == SWMMU_WALK_STOP)
 			return 1;
 		if (act == SWMMU_WALK_DESCEND && kind == SWMMU_ITEM_TABLE &&
 		    (!w->mut || it.pte == pte)) {
-			struct pt_wframe *child = &stack[depth++];
-
-			if (pt_is_dual(f, fr->lvl)) {
-				memset(child, 0, sizeof(*child));
-				child->dual = true;
-				child->va = fr->va;
-				child->last = clip;
-				child->w0 = pte;
-				child->w1 = pte2;
-				child->bt = pt_kind(f, 2, pte) == SWMMU_ITEM_TABLE ?
-					    pt_child(f, w->as, pte) : NULL;
-				child->st = pt_kind2(f, pte2) == SWMMU_ITEM_TABLE ?
-					    pt_child(f, w->as, pte2) : NULL;
+			if (pt_is_dual(f, lvl)) {
+				/* Word 0 points at the big table (level 1), word 1 at the small one. */
+				small = pt_kind2(f, pte2) == SWMMU_ITEM_TABLE ?
+					pt_child(f, w->as, pte2) : NULL;
+				small_addr = pt_oa_dec(f, pte2);
+				taddr[lvl - 1] = pt_oa_dec(f, pte);
+				pt_pos_push(&p, pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE ?
+						pt_child(f, w->as, pte) : NULL, clip);
 			} else {
-				pt_wframe_table(f, child, fr->lvl - 1, pt_child(f, w->as, pte),
-						pt_oa_dec(f, pte), fr->va, clip);
+				taddr[lvl - 1] = pt_oa_dec(f, pte);
+				pt_pos_enter(f, w->as, &p, pte);
 			}
 			continue;
 		}
+		ilast = clip;
 next:
-		/* Past this item: the next one, or back up when the table's part is done. */
-		if (clip >= fr->last) {
-			depth--;
-			resume = true;
-			continue;
+		/* Past this item; back in each item whose table it finishes, report that item again. */
+		while (ilast == p.last[p.lvl]) {
+			if (p.lvl == p.base)
+				return 0;
+			p.lvl++;
+			if (in_small) {
+				in_small = false;	/* a span, not an item: nothing to report */
+				continue;
+			}
+			ret = pt_walk_post(w, &p, taddr[p.lvl]);
+			if (ret)
+				return ret;
 		}
-		fr->va = clip + 1;
-		fr->idx++;
+		p.va = ilast + 1;
 	}
-	return 0;
 }
 
 static int pt_walk_range(struct pt_walk *w, u64 va, u64 len)
@@ -929,11 +930,12 @@ static int pt_find_item(const struct swmmu_as *as, u64 ia, unsigned int lvl, voi
 {
 	const struct swmmu_format *f = as->fmt;
 	struct pt_path at;
+	struct pt_pos p;
 
-	pt_descend(f, as, as->root_cpu, f->nr_levels - 1u, ia, lvl, &at);
-	if (at.lvl != lvl)
+	pt_descend_root(as, &p, ia, lvl, &at);
+	if (p.lvl != lvl)
 		return -ENOENT;
-	*ptbl = at.tbl;
+	*ptbl = p.tbl[lvl];
 	*pidx = pt_index(f, lvl, ia);
 	return 0;
 }
@@ -1005,9 +1007,10 @@ __cold int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, 
 {
 	const struct swmmu_format *f = dst->fmt;
 	void *tbl, *mk[SWMMU_MAX_LEVELS];
-	u64 ia, pte, mk_addr[SWMMU_MAX_LEVELS];
+	u64 ia, pte, dst_item, mk_addr[SWMMU_MAX_LEVELS];
 	unsigned int idx, l, n = 0, i;
 	struct pt_path at;
+	struct pt_pos p;
 	int ret;
 
 	if ((dst->fmt != src->fmt && !swmmu_format_equal(dst->fmt, src->fmt)) || !level ||
@@ -1026,10 +1029,10 @@ __cold int swmmu_link(struct swmmu_as *dst, const struct swmmu_as *src, u64 va, 
 	if (dst->nr_links == SWMMU_MAX_LINKS)
 		return -ENOSPC;
 	/* Count and allocate the tables dst lacks above the level, then link. */
-	pt_descend(f, dst, dst->root_cpu, f->nr_levels - 1u, ia, level, &at);
-	tbl = at.tbl;
-	l = at.lvl;
-	if (pt_kind(f, l, at.pte) != SWMMU_ITEM_HOLE)
+	dst_item = pt_descend_root(dst, &p, ia, level, &at);
+	tbl = p.tbl[p.lvl];
+	l = p.lvl;
+	if (pt_kind(f, l, dst_item) != SWMMU_ITEM_HOLE)
 		return -EEXIST;
 	for (i = l; i > level; i--) {
 		mk[n] = swmmu_table_alloc(dst, i - 1, &mk_addr[n]);
