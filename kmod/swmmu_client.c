@@ -220,7 +220,8 @@ EXPORT_SYMBOL_NS_GPL(swmmu_client_ctx_create, SWMMU_NS);
  * The format stays the one the context was created with.
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL (bad value, misaligned root, not a context), -EOPNOTSUPP, -ENOENT.
+ * Return: 0, -EINVAL (bad value, misaligned root, not a context), -EOPNOTSUPP, -ENOENT,
+ * -ENOMEM.
  */
 int swmmu_client_ctx_program(struct swmmu_client *c, u32 ctx_id, u32 flags, u64 root, u32 asid,
 			     u32 check)

@@ -967,12 +967,14 @@ int swmmu_cmd_invalidate(struct swmmu_file *file, void *data)
  *
  * Context: process context, may sleep (disabling waits for the accesses in flight).
  * Return: 0, -EOPNOTSUPP (unknown flag), -EINVAL (ASID, check level, VA width or a misaligned
- * root), -ENOENT (no such format or context).
+ * root), -ENOENT (no such format or context), -ENOMEM (no memory to derive the format of a
+ * smaller VA width in).
  */
 __cold int swmmu_dctx_program(struct swmmu_file *file, u32 as_id, const struct swmmu_dctx_regs *r)
 {
+	/* A format is 1.4 KB: allocated only when one is derived, not in this frame. */
+	struct swmmu_format *derived = NULL;
 	const struct swmmu_format *f;
-	struct swmmu_format derived;
 	struct swmmu_dwork w;
 	struct swmmu_as_obj *as;
 	struct swmmu_dctx *d;
@@ -988,17 +990,24 @@ __cold int swmmu_dctx_program(struct swmmu_file *file, u32 as_id, const struct s
 	if (!f)
 		return -ENOENT;
 	if (r->va_bits && r->va_bits != f->va_bits) {
-		if (r->va_bits > 64 || swmmu_format_derive(f, r->va_bits, &derived))
+		if (r->va_bits > 64)
 			return -EINVAL;
+		derived = kmalloc(sizeof(*derived), GFP_KERNEL);
+		if (!derived)
+			return -ENOMEM;
+		if (swmmu_format_derive(f, r->va_bits, derived)) {
+			kfree(derived);
+			return -EINVAL;
+		}
 	}
 	as = swmmu_dctx_get(file, as_id, &ret);
 	if (!as)
-		return ret;
+		goto out_free;
 	d = as->dctx;
 	w.ctx = d;
 	w.nr = 0;
 	ret = 0;
-	align = swmmu_hw_root_bytes(r->va_bits && r->va_bits != f->va_bits ? &derived : f);
+	align = swmmu_hw_root_bytes(derived ? derived : f);
 	align = min_t(u64, align, 1ULL << f->level[f->nr_levels - 1].table_align_lg2);
 	if (r->root & (align - 1)) {
 		ret = -EINVAL;
@@ -1010,8 +1019,8 @@ __cold int swmmu_dctx_program(struct swmmu_file *file, u32 as_id, const struct s
 	spin_lock(&d->lock);
 	was = d->flags & SWMMU_CTX_ENABLE;
 	now = r->flags & SWMMU_CTX_ENABLE;
-	if (r->va_bits && r->va_bits != f->va_bits) {
-		d->fmt_own = derived;
+	if (derived) {
+		d->fmt_own = *derived;
 		d->fmt = &d->fmt_own;
 	} else {
 		d->fmt = f;
@@ -1039,6 +1048,8 @@ __cold int swmmu_dctx_program(struct swmmu_file *file, u32 as_id, const struct s
 	}
 out:
 	swmmu_obj_put(&as->obj);
+out_free:
+	kfree(derived);
 	return ret;
 }
 

@@ -767,6 +767,31 @@ static int call_ctx_set(struct ctx *c)
 	return rc_errno(drv_enable(c));
 }
 
+/*
+ * A driver-managed context (as[0], not enabled) of the format that allows a smaller VA width
+ * (small_fi), and a buffer for its root: programming it walks nothing.
+ */
+static int setup_drv_small(struct ctx *c)
+{
+	if (_test_drv_as_alloc(c->fd, small_fi.format_id, 0, &c->as[0], NULL))
+		return -1;
+	c->nr_as = 1;
+	if (swmmu_dbuf_new(c->fd, SZ_64K, &c->tb))
+		return -1;
+	c->buf[c->nr_buf++] = c->tb.id;
+	return 0;
+}
+
+/* CTX_SET with the format's smallest VA width: the module derives a format for it. */
+static int call_ctx_set_va_bits(struct ctx *c)
+{
+	struct swmmu_ctx_set s = swmmu_ctx(c->as[0], SWMMU_CTX_ENABLE, small_fi.format_id,
+					   c->tb.dma, 1, SWMMU_CHECK_REPORT);
+
+	s.va_bits = small_fi.min_va_bits;
+	return rc_errno(_test_ctx_set(c->fd, s));
+}
+
 static int call_ctx_info(struct ctx *c)
 {
 	return rc_errno(_test_ctx_info(c->fd, c->as[0], c->out));
@@ -1538,9 +1563,12 @@ TEST_F_TIMEOUT(fnth, ioctls, 900)
 	close(fd);
 	run_cases(_metadata, cases, sizeof(cases) / sizeof(cases[0]));
 	if (small_fi.min_va_bits) {
-		const struct fcase va = FCASE("AS_ALLOC(va_bits)", NULL, call_as_alloc_va_bits);
+		const struct fcase va[] = {
+			FCASE("AS_ALLOC(va_bits)", NULL, call_as_alloc_va_bits),
+			FCASE("CTX_SET(va_bits)", setup_drv_small, call_ctx_set_va_bits),
+		};
 
-		run_cases(_metadata, &va, 1);
+		run_cases(_metadata, va, sizeof(va) / sizeof(va[0]));
 	}
 }
 
