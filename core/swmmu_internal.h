@@ -372,8 +372,8 @@ struct pt_pos {
 	u64 va;
 };
 
-static pt_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
-				  u64 last)
+static pt_cold void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl, u64 va,
+				u64 last)
 {
 	p->lvl = lvl;
 	p->base = lvl;
@@ -386,7 +386,7 @@ static pt_inline void pt_pos_init(struct pt_pos *p, void *tbl, unsigned int lvl,
  * Descend into a table for the current item, which covers up to ilast: one the item links
  * (pt_pos_enter()), or one a map is about to link there.
  */
-static pt_inline void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
+static pt_cold void pt_pos_push(struct pt_pos *p, void *child, u64 ilast)
 {
 	p->lvl--;
 	p->tbl[p->lvl] = child;
@@ -406,7 +406,7 @@ static pt_cold bool pt_pos_next(struct pt_pos *p, u64 ilast)
 }
 
 /* Item span at the current position, clipped to the range. */
-static pt_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
+static pt_cold u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_pos *p)
 {
 	u64 il = p->va | pt_lowmask(f->level[p->lvl].shift);
 
@@ -414,14 +414,14 @@ static pt_inline u64 pt_pos_ilast(const struct swmmu_format *f, const struct pt_
 }
 
 /* The current item's value (word 0 of a 16-byte item). */
-static pt_inline u64 pt_pos_load(const struct swmmu_format *f, const struct pt_pos *p)
+static pt_cold u64 pt_pos_load(const struct swmmu_format *f, const struct pt_pos *p)
 {
 	return pt_load(f, p->lvl, p->tbl[p->lvl], pt_index(f, p->lvl, p->va));
 }
 
 /* Go down into the table that pte, the current item's table entry, points at. */
-static pt_inline void pt_pos_enter(const struct swmmu_format *f, const struct swmmu_as *as,
-				   struct pt_pos *p, u64 pte)
+static pt_cold void pt_pos_enter(const struct swmmu_format *f, const struct swmmu_as *as,
+				 struct pt_pos *p, u64 pte)
 {
 	pt_pos_push(p, pt_child(f, as, pte), pt_pos_ilast(f, p));
 }

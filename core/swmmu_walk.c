@@ -371,7 +371,7 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 	for (;;) {
 		unsigned int lvl = p.lvl, idx = pt_index(f, lvl, p.va);
 		u64 im = pt_lowmask(f->level[lvl].shift), istart = p.va & ~im, ilast = p.va | im;
-		u64 clip = ilast < p.last[lvl] ? ilast : p.last[lvl], pte, pte2;
+		u64 clip = pt_pos_ilast(f, &p), pte, pte2;
 		void *tbl = p.tbl[lvl];
 		enum swmmu_item_kind kind;
 		struct swmmu_walk_item it;
@@ -414,16 +414,15 @@ static int pt_walk_ia(struct pt_walk *w, u64 start, u64 last)
 			return 1;
 		if (act == SWMMU_WALK_DESCEND && kind == SWMMU_ITEM_TABLE &&
 		    (!w->mut || it.pte == pte)) {
+			taddr[lvl - 1] = pt_oa_dec(f, pte);
 			if (pt_is_dual(f, lvl)) {
 				/* Word 0 points at the big table (level 1), word 1 at the small one. */
 				small = pt_kind2(f, pte2) == SWMMU_ITEM_TABLE ?
 					pt_child(f, w->as, pte2) : NULL;
 				small_addr = pt_oa_dec(f, pte2);
-				taddr[lvl - 1] = pt_oa_dec(f, pte);
 				pt_pos_push(&p, pt_kind(f, lvl, pte) == SWMMU_ITEM_TABLE ?
 						pt_child(f, w->as, pte) : NULL, clip);
 			} else {
-				taddr[lvl - 1] = pt_oa_dec(f, pte);
 				pt_pos_enter(f, w->as, &p, pte);
 			}
 			continue;
